@@ -1,0 +1,44 @@
+/*
+ * handle.h - the layout of struct zhfix, shared by handle.c and pipeline.c.
+ */
+#ifndef ZHFIX_HANDLE_H
+#define ZHFIX_HANDLE_H
+
+#include <limits.h>
+
+#include "internal.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* An applied edit, kept to map offsets of later passes back to the input. */
+typedef struct zh_applied {
+    size_t start, end;     /* span in the pass's input */
+    size_t replacement_len;
+} zh_applied;
+
+/* The edits one rule applied to one block. */
+typedef struct zh_pass {
+    zh_applied *edits;
+    size_t nedits, capedits;
+} zh_pass;
+
+struct zhfix {
+    unsigned char *selected;     /* one flag per zh_rules[] entry */
+    char config_path[PATH_MAX];  /* resolved OpenCC config, "" for none */
+    zh_converter *converter;     /* loaded on first use */
+    zh_arena arena;              /* finding strings of the last call */
+    zhfix_finding *findings;
+    size_t nfindings, capfindings;
+    zh_buf scratch[2]; /* text between passes */
+    zh_buf out;        /* result of the last fix/convert */
+    zh_pass *passes;   /* one per rule, reused */
+    size_t npasses;
+    char err[512];
+};
+
+/* Load the converter on first use. */
+zhfix_status zh_handle_converter(zhfix *h, zh_converter **out);
+
+#endif /* ZHFIX_HANDLE_H */

@@ -1,0 +1,142 @@
+/*
+ * internal.h - what the modules of libzhfix share and nothing outside sees.
+ *
+ * A rule is one small module with one shape (zh_rule): it scans a block of
+ * whole lines of valid UTF-8 and emits edits. An edit names a byte span of
+ * the block, a message, and optionally a replacement; `fixable` says the
+ * evidence is strong enough for `fix` to apply it. Rules never modify text
+ * themselves: the pipeline applies edits, so `check` and `fix` stay in step.
+ */
+#ifndef ZHFIX_INTERNAL_H
+#define ZHFIX_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zhfix.h"
+
+/* ---- Growing byte buffer with a cap ------------------------------------ */
+
+typedef struct zh_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} zh_buf;
+
+/* Largest buffer the library will grow to: output of one call. */
+#define ZH_BUF_MAX ((size_t)1 << 31)
+
+zhfix_status zh_buf_reserve(zh_buf *b, size_t extra);
+zhfix_status zh_buf_append(zh_buf *b, const char *src, size_t len);
+void zh_buf_free(zh_buf *b);
+
+/* ---- Arena for strings that live until the next call on a handle ------- */
+
+typedef struct zh_arena_chunk zh_arena_chunk;
+typedef struct zh_arena {
+    zh_arena_chunk *head;
+} zh_arena;
+
+/* Copy len bytes and add a NUL; NULL on allocation failure. */
+char *zh_arena_strndup(zh_arena *a, const char *s, size_t len);
+/* printf into the arena; NULL on failure. */
+char *zh_arena_printf(zh_arena *a, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void zh_arena_reset(zh_arena *a);
+
+/* ---- UTF-8 helpers (text.c) ------------------------------------------- */
+
+/* Decode one code point from valid UTF-8 at s (n bytes available, n >= 1).
+ * Returns its length in bytes (1..4) and stores the code point. Invalid
+ * input yields length 1 and U+FFFD: callers only pass validated text. */
+size_t zh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Encode cp into out (4 bytes room); returns the length. */
+size_t zh_utf8_encode(uint32_t cp, char *out);
+/* Length of the UTF-8 sequence that starts with byte b (1 for a stray
+ * continuation byte). */
+size_t zh_utf8_seqlen(unsigned char b);
+/* Offset of the first invalid byte, or len when s is valid UTF-8. */
+size_t zh_utf8_validate(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t zh_utf8_count(const char *s, size_t len);
+
+/* Han ideograph (CJK Unified Ideographs and extensions, compatibility). */
+int zh_is_han(uint32_t cp);
+/* CJK punctuation that belongs to Chinese prose: 、。，；：？！“”‘’（）《》
+ * 【】「」『』…—·〈〉 and the fullwidth forms of ASCII marks. */
+int zh_is_cjk_punct(uint32_t cp);
+/* Hiragana, Katakana: their presence means the text may be Japanese. */
+int zh_is_kana(uint32_t cp);
+
+/* ---- Edits and the rule shape ------------------------------------------ */
+
+typedef struct zh_rule zh_rule;
+
+typedef struct zh_edit {
+    size_t start, end;       /* byte span in the scanned text */
+    const char *replacement; /* arena string, or NULL when none is known */
+    size_t replacement_len;
+    int fixable;             /* fix may apply it */
+    const char *message;     /* static or arena string */
+    const char *detail;      /* arena string or NULL (--explain) */
+    const zh_rule *rule;
+} zh_edit;
+
+typedef struct zh_scan {
+    zhfix *handle;
+    const char *text; /* the block being scanned: whole lines, valid UTF-8 */
+    size_t len;
+    int at_input_start; /* text starts at the start of the caller's input */
+    const zh_rule *rule; /* the rule being run (set by the pipeline) */
+    /* Edits emitted so far by the current rule. */
+    zh_edit *edits;
+    size_t nedits, capedits;
+    zh_arena *arena; /* for replacement/detail strings */
+} zh_scan;
+
+/* Emit an edit for the current rule. `replacement` (may be NULL) is copied.
+ * Returns ZHFIX_OK or ZHFIX_NOMEM. */
+zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
+                     const char *replacement, size_t replacement_len,
+                     int fixable, const char *message, const char *detail);
+
+struct zh_rule {
+    zhfix_rule_info info;
+    /* Scan scan->text and emit edits with zh_emit. Edits of one rule must not
+     * overlap; the pipeline sorts them by start. */
+    zhfix_status (*scan)(zh_scan *scan);
+};
+
+/* The registry (rules.c): all rules in the order fix applies them. */
+extern const zh_rule *const zh_rules[];
+extern const size_t zh_rule_total;
+
+/* ---- Script conversion (convert.c: the only file that calls OpenCC) ---- */
+
+typedef struct zh_converter zh_converter;
+
+/* Resolve a target name ("simplified") or config ("s2t", "/path/x.json") to
+ * an absolute config path, without loading it. */
+zhfix_status zh_converter_resolve(const char *target, const char *config,
+                                  const char *data_dir, char *path,
+                                  size_t pathcap, char *err, size_t errcap);
+zhfix_status zh_converter_open(const char *config_path, zh_converter **out,
+                               char *err, size_t errcap);
+void zh_converter_close(zh_converter *c);
+/* Convert valid UTF-8 (no NUL bytes inside lines are passed to OpenCC);
+ * appends to out. */
+zhfix_status zh_converter_run(zh_converter *c, const char *src, size_t len,
+                              zh_buf *out, char *err, size_t errcap);
+
+/* ---- Handle internals -------------------------------------------------- */
+
+zhfix_status zh_set_error(zhfix *h, zhfix_status status, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif /* ZHFIX_INTERNAL_H */

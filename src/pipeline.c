@@ -1,0 +1,461 @@
+/*
+ * pipeline.c - run the selected rules over text, block by block.
+ *
+ * Each selected rule, in registry order, scans the text left by the rules
+ * before it; its fixable edits are applied before the next rule runs. This
+ * is the same for check and fix, so check reports exactly what fix would do.
+ * Offsets of findings are mapped back through the earlier passes to the
+ * caller's input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handle.h"
+
+zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
+                     const char *replacement, size_t replacement_len,
+                     int fixable, const char *message, const char *detail)
+{
+    if (start > end || end > scan->len)
+        return ZHFIX_INVALID_ARGUMENT;
+    if (scan->nedits == scan->capedits) {
+        size_t cap = scan->capedits ? scan->capedits * 2 : 16;
+        zh_edit *e = realloc(scan->edits, cap * sizeof *e);
+        if (!e)
+            return ZHFIX_NOMEM;
+        scan->edits = e;
+        scan->capedits = cap;
+    }
+    zh_edit *e = &scan->edits[scan->nedits];
+    e->start = start;
+    e->end = end;
+    e->replacement = NULL;
+    e->replacement_len = 0;
+    if (replacement) {
+        e->replacement = zh_arena_strndup(scan->arena, replacement,
+                                          replacement_len);
+        if (!e->replacement)
+            return ZHFIX_NOMEM;
+        e->replacement_len = replacement_len;
+    }
+    e->fixable = fixable && replacement != NULL;
+    e->message = message;
+    e->detail = detail;
+    e->rule = scan->rule;
+    scan->nedits++;
+    return ZHFIX_OK;
+}
+
+/* ---- Blocks ------------------------------------------------------------ */
+
+/* A line longer than this is cut at a character boundary so that memory
+ * stays bounded; the cut is deterministic, so whole and streamed input are
+ * processed identically. */
+#define ZH_LINE_MAX ((size_t)16 << 20)
+
+size_t zhfix_block_length(const char *src, size_t srclen, int final)
+{
+    if (srclen < ZHFIX_BLOCK_SIZE)
+        return final ? srclen : 0;
+    size_t limit = srclen < ZH_LINE_MAX ? srclen : ZH_LINE_MAX;
+    const char *nl = memchr(src + ZHFIX_BLOCK_SIZE - 1, '\n',
+                            limit - (ZHFIX_BLOCK_SIZE - 1));
+    if (nl)
+        return (size_t)(nl - src) + 1;
+    if (srclen < ZH_LINE_MAX)
+        return final ? srclen : 0;
+    /* An overlong line: prefer to cut after a space, else at a character
+     * boundary, searching back from the limit. */
+    for (size_t i = ZH_LINE_MAX; i > ZH_LINE_MAX - 4096; i--)
+        if (src[i - 1] == ' ' || src[i - 1] == '\t')
+            return i;
+    size_t i = ZH_LINE_MAX;
+    while (i > 0 && ((unsigned char)src[i] & 0xC0) == 0x80)
+        i--;
+    return i ? i : ZH_LINE_MAX;
+}
+
+/* ---- Passes ------------------------------------------------------------ */
+
+static int edit_cmp(const void *a, const void *b)
+{
+    const zh_edit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Map a position in the output of pass p back into its input. */
+static size_t map_through(const zh_pass *p, size_t pos, int is_end)
+{
+    long long delta = 0;
+    for (size_t i = 0; i < p->nedits; i++) {
+        const zh_applied *a = &p->edits[i];
+        long long ns = (long long)a->start + delta;
+        long long ne = ns + (long long)a->replacement_len;
+        if ((long long)pos < ns || ((long long)pos == ns && !is_end))
+            break;
+        if ((long long)pos < ne || ((long long)pos == ne && is_end))
+            return is_end ? a->end : a->start;
+        delta += (long long)a->replacement_len - (long long)(a->end - a->start);
+    }
+    return (size_t)((long long)pos - delta);
+}
+
+static size_t map_back(const zhfix *h, size_t npasses, size_t pos, int is_end)
+{
+    for (size_t p = npasses; p-- > 0;)
+        pos = map_through(&h->passes[p], pos, is_end);
+    return pos;
+}
+
+static zhfix_status add_finding(zhfix *h, const zh_edit *e, const char *text,
+                                size_t offset, size_t length)
+{
+    if (h->nfindings == h->capfindings) {
+        size_t cap = h->capfindings ? h->capfindings * 2 : 32;
+        zhfix_finding *f = realloc(h->findings, cap * sizeof *f);
+        if (!f)
+            return ZHFIX_NOMEM;
+        h->findings = f;
+        h->capfindings = cap;
+    }
+    zhfix_finding *f = &h->findings[h->nfindings];
+    memset(f, 0, sizeof *f);
+    f->offset = offset;
+    f->length = length;
+    f->rule = e->rule->info.id;
+    f->category = e->rule->info.category;
+    f->message = e->message;
+    f->text = zh_arena_strndup(&h->arena, text + e->start, e->end - e->start);
+    f->replacement = e->replacement;
+    f->detail = e->detail;
+    f->applied = e->fixable;
+    if (!f->text)
+        return ZHFIX_NOMEM;
+    h->nfindings++;
+    return ZHFIX_OK;
+}
+
+static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
+{
+    p->nedits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!edits[i].fixable)
+            continue;
+        if (p->nedits == p->capedits) {
+            size_t cap = p->capedits ? p->capedits * 2 : 16;
+            zh_applied *a = realloc(p->edits, cap * sizeof *a);
+            if (!a)
+                return ZHFIX_NOMEM;
+            p->edits = a;
+            p->capedits = cap;
+        }
+        zh_applied *a = &p->edits[p->nedits++];
+        a->start = edits[i].start;
+        a->end = edits[i].end;
+        a->replacement_len = edits[i].replacement_len;
+    }
+    return ZHFIX_OK;
+}
+
+/* Fill in line and column of the findings [first, nfindings) whose offsets
+ * are relative to block; lines start at *line. */
+static void stable_sort_findings(zhfix_finding *f, size_t n,
+                                 zhfix_finding *tmp)
+{
+    /* Bottom-up merge sort: O(n log n) even for many findings per block. */
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = f[j].offset < f[i].offset ? f[j++] : f[i++];
+            while (i < mid)
+                tmp[k++] = f[i++];
+            while (j < hi)
+                tmp[k++] = f[j++];
+        }
+        memcpy(f, tmp, n * sizeof *f);
+    }
+}
+
+static zhfix_status locate(zhfix *h, size_t first, const char *block,
+                           size_t blocklen, size_t base_offset, size_t line)
+{
+    size_t n = h->nfindings - first;
+    zhfix_finding *f = h->findings + first;
+    if (n > 1) {
+        zhfix_finding *tmp = malloc(n * sizeof *tmp);
+        if (!tmp)
+            return zh_set_error(h, ZHFIX_NOMEM, "%s", zhfix_strerror(ZHFIX_NOMEM));
+        stable_sort_findings(f, n, tmp);
+        free(tmp);
+    }
+    size_t pos = 0, line_start = 0, col_pos = 0, col = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t target = f[i].offset;
+        if (target > blocklen)
+            target = blocklen;
+        while (pos < target) {
+            const char *nl = memchr(block + pos, '\n', target - pos);
+            if (!nl)
+                break;
+            line++;
+            pos = (size_t)(nl - block) + 1;
+            line_start = pos;
+        }
+        pos = target;
+        if (col_pos < line_start) {
+            col_pos = line_start;
+            col = 1;
+        }
+        col += zh_utf8_count(block + col_pos, target - col_pos);
+        col_pos = target;
+        f[i].line = line;
+        f[i].column = col;
+        f[i].offset += base_offset;
+    }
+    return ZHFIX_OK;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+    size_t n = 0;
+    const char *end = s + len;
+    while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+/* Run the selected rules over one block. The result text is appended to out
+ * when out is non-NULL. */
+static zhfix_status run_block(zhfix *h, const char *block, size_t len,
+                              size_t base_offset, size_t base_line,
+                              zh_buf *out)
+{
+    if (!h->passes) {
+        h->passes = calloc(zh_rule_total ? zh_rule_total : 1,
+                           sizeof *h->passes);
+        if (!h->passes)
+            return ZHFIX_NOMEM;
+        h->npasses = zh_rule_total;
+    }
+    const char *cur = block;
+    size_t curlen = len;
+    size_t passes_used = 0, first_finding = h->nfindings;
+    int which = 0;
+    zh_scan scan;
+    memset(&scan, 0, sizeof scan);
+    scan.handle = h;
+    scan.arena = &h->arena;
+    scan.at_input_start = base_offset == 0;
+    zhfix_status st = ZHFIX_OK;
+    for (size_t r = 0; r < zh_rule_total && st == ZHFIX_OK; r++) {
+        if (!h->selected[r])
+            continue;
+        scan.text = cur;
+        scan.len = curlen;
+        scan.rule = zh_rules[r];
+        scan.nedits = 0;
+        st = zh_rules[r]->scan(&scan);
+        if (st != ZHFIX_OK || scan.nedits == 0)
+            continue;
+        qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
+        /* Overlapping edits are a rule bug; keep the first of each clash. */
+        size_t kept = 0, last_end = 0;
+        int fixes = 0;
+        for (size_t i = 0; i < scan.nedits; i++) {
+            if (kept && scan.edits[i].start < last_end)
+                continue;
+            scan.edits[kept++] = scan.edits[i];
+            last_end = scan.edits[i].end;
+            fixes += scan.edits[i].fixable;
+        }
+        scan.nedits = kept;
+        for (size_t i = 0; i < kept && st == ZHFIX_OK; i++) {
+            const zh_edit *e = &scan.edits[i];
+            size_t s = map_back(h, passes_used, e->start, 0);
+            size_t t = map_back(h, passes_used, e->end, 1);
+            st = add_finding(h, e, cur, s, t > s ? t - s : 0);
+        }
+        if (st != ZHFIX_OK || !fixes)
+            continue;
+        zh_buf *next = &h->scratch[which];
+        which ^= 1;
+        next->len = 0;
+        size_t pos = 0;
+        for (size_t i = 0; i < kept && st == ZHFIX_OK; i++) {
+            const zh_edit *e = &scan.edits[i];
+            if (!e->fixable)
+                continue;
+            st = zh_buf_append(next, cur + pos, e->start - pos);
+            if (st == ZHFIX_OK)
+                st = zh_buf_append(next, e->replacement, e->replacement_len);
+            pos = e->end;
+        }
+        if (st == ZHFIX_OK)
+            st = zh_buf_append(next, cur + pos, curlen - pos);
+        if (st == ZHFIX_OK)
+            st = record_pass(&h->passes[passes_used++], scan.edits, kept);
+        cur = next->data;
+        curlen = next->len;
+    }
+    free(scan.edits);
+    if (st != ZHFIX_OK)
+        return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    st = locate(h, first_finding, block, len, base_offset, base_line);
+    if (st != ZHFIX_OK || !out)
+        return st;
+    if (h->config_path[0]) {
+        zh_converter *conv;
+        st = zh_handle_converter(h, &conv);
+        if (st != ZHFIX_OK)
+            return st;
+        char err[256] = "";
+        st = zh_converter_run(conv, cur, curlen, out, err, sizeof err);
+        if (st != ZHFIX_OK)
+            return zh_set_error(h, st, "%s", err);
+        return ZHFIX_OK;
+    }
+    st = zh_buf_append(out, cur, curlen);
+    return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", zhfix_strerror(st));
+}
+
+static zhfix_status begin_call(zhfix *h, const char *src, size_t srclen)
+{
+    h->err[0] = '\0';
+    h->nfindings = 0;
+    zh_arena_reset(&h->arena);
+    if (!src && srclen)
+        return zh_set_error(h, ZHFIX_INVALID_ARGUMENT, "NULL input");
+    size_t bad = zh_utf8_validate(src, srclen);
+    if (bad != srclen)
+        return zh_set_error(h, ZHFIX_INVALID_INPUT,
+                            "invalid UTF-8 at byte offset %zu (0x%02X)", bad,
+                            (unsigned char)src[bad]);
+    return ZHFIX_OK;
+}
+
+/* Run every block of src; out may be NULL (check). */
+static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
+                            zh_buf *out)
+{
+    size_t pos = 0, line = 1;
+    while (pos < srclen) {
+        size_t n = zhfix_block_length(src + pos, srclen - pos, 1);
+        zhfix_status st = run_block(h, src + pos, n, pos, line, out);
+        if (st != ZHFIX_OK)
+            return st;
+        line += count_lines(src + pos, n);
+        pos += n;
+    }
+    return ZHFIX_OK;
+}
+
+zhfix_status zhfix_check(zhfix *h, const char *src, size_t srclen)
+{
+    if (!h)
+        return ZHFIX_INVALID_ARGUMENT;
+    zhfix_status st = begin_call(h, src, srclen);
+    return st != ZHFIX_OK ? st : run_all(h, src, srclen, NULL);
+}
+
+static zhfix_status copy_out(zhfix *h, char *dst, size_t dstcap,
+                             size_t *needed)
+{
+    if (needed)
+        *needed = h->out.len;
+    if (h->out.len > dstcap)
+        return ZHFIX_BUFFER_TOO_SMALL;
+    if (h->out.len)
+        memcpy(dst, h->out.data, h->out.len);
+    return ZHFIX_OK;
+}
+
+static zhfix_status take_out(zhfix *h, char **out, size_t *outlen)
+{
+    /* Hand the handle's buffer to the caller rather than copying it. */
+    if (!h->out.data) {
+        h->out.data = malloc(1);
+        if (!h->out.data)
+            return ZHFIX_NOMEM;
+    }
+    *out = h->out.data;
+    if (outlen)
+        *outlen = h->out.len;
+    h->out.data = NULL;
+    h->out.len = h->out.cap = 0;
+    return ZHFIX_OK;
+}
+
+zhfix_status zhfix_fix(zhfix *h, const char *src, size_t srclen, char *dst,
+                       size_t dstcap, size_t *needed)
+{
+    if (!h || (!dst && dstcap))
+        return ZHFIX_INVALID_ARGUMENT;
+    zhfix_status st = begin_call(h, src, srclen);
+    h->out.len = 0;
+    if (st == ZHFIX_OK)
+        st = run_all(h, src, srclen, &h->out);
+    return st != ZHFIX_OK ? st : copy_out(h, dst, dstcap, needed);
+}
+
+zhfix_status zhfix_fix_alloc(zhfix *h, const char *src, size_t srclen,
+                             char **out, size_t *outlen)
+{
+    if (!h || !out)
+        return ZHFIX_INVALID_ARGUMENT;
+    *out = NULL;
+    zhfix_status st = begin_call(h, src, srclen);
+    h->out.len = 0;
+    if (st == ZHFIX_OK)
+        st = run_all(h, src, srclen, &h->out);
+    return st != ZHFIX_OK ? st : take_out(h, out, outlen);
+}
+
+static zhfix_status convert_all(zhfix *h, const char *src, size_t srclen)
+{
+    zhfix_status st = begin_call(h, src, srclen);
+    if (st != ZHFIX_OK)
+        return st;
+    zh_converter *conv;
+    st = zh_handle_converter(h, &conv);
+    if (st != ZHFIX_OK)
+        return st;
+    h->out.len = 0;
+    char err[256] = "";
+    st = zh_converter_run(conv, src, srclen, &h->out, err, sizeof err);
+    return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", err);
+}
+
+zhfix_status zhfix_convert(zhfix *h, const char *src, size_t srclen,
+                           char *dst, size_t dstcap, size_t *needed)
+{
+    if (!h || (!dst && dstcap))
+        return ZHFIX_INVALID_ARGUMENT;
+    zhfix_status st = convert_all(h, src, srclen);
+    return st != ZHFIX_OK ? st : copy_out(h, dst, dstcap, needed);
+}
+
+zhfix_status zhfix_convert_alloc(zhfix *h, const char *src, size_t srclen,
+                                 char **out, size_t *outlen)
+{
+    if (!h || !out)
+        return ZHFIX_INVALID_ARGUMENT;
+    *out = NULL;
+    zhfix_status st = convert_all(h, src, srclen);
+    return st != ZHFIX_OK ? st : take_out(h, out, outlen);
+}
+
+size_t zhfix_finding_count(const zhfix *h) { return h ? h->nfindings : 0; }
+
+const zhfix_finding *zhfix_finding_get(const zhfix *h, size_t index)
+{
+    if (!h || index >= h->nfindings)
+        return NULL;
+    return &h->findings[index];
+}
