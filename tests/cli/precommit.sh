@@ -17,7 +17,7 @@ setup_repo() { # NAME HOOK
   local r="$TMP/$1"
   git init -q "$r"
   printf 'repos:\n- repo: %s\n  rev: %s\n  hooks:\n  - id: %s\n' "$SRCDIR" "$rev" "$2" > "$r/.pre-commit-config.yaml"
-  (cd "$r" && git add .pre-commit-config.yaml && git commit -qm init --no-verify && pre-commit install -q >/dev/null)
+  (cd "$r" && git add .pre-commit-config.yaml && git commit -qm init --no-verify && pre-commit install >/dev/null)
 }
 
 # zhfix-check blocks a commit with a corrupted file and names it.
@@ -29,6 +29,7 @@ expect_status 0 "a clean file passes" -- git commit -qm clean
 printf '中\xe2\x80\x8b文\n' > bad.txt
 git add bad.txt
 expect_status 1 "a corrupted file blocks the commit" -- git commit -qm bad
+cat "$TMP/err" >> "$TMP/out"
 expect_grep "the output names the file and the finding" "bad.txt:1:2: invisible-char" "$TMP/out"
 expect_true "nothing was committed" test "$(git log --oneline | wc -l)" -eq 2
 
