@@ -21,9 +21,10 @@ Outputs (under OUTDIR):
 Table format (src/engine.h describes the lookup): every dictionary is a
 byte-wise trie over the UTF-8 of its keys, and all tries share one
 double-array (base, check) of zh_oc_node: the child of node n for byte b is
-t = base[n] + b, valid when check[t] == n. A node where a key ends carries
-the key's first value as (offset << 8 | length) into one byte blob of
-de-duplicated values; 0 means no key ends there. A free slot has check 0
+t = base[n] + b, valid when check[t] == n. A node where a key ends has bit
+31 of its base set, and zh_oc_node_values[slot] is the key's first value as
+(offset << 8 | length) into one byte blob of de-duplicated values (kept
+apart so that a walk only touches 8-byte nodes). A free slot has check 0
 (slot 0 is never a parent). Nodes are placed depth-first, so a walk mostly
 stays within a few cache lines, and the array is padded so that base + 255
 is always inside it.
@@ -301,19 +302,27 @@ def emit_c(path, dict_names, dict_meta, da, blob, configs, versions):
     out.append("const char zh_oc_data_version[] = %s;\n\n"
                % c_string("OpenCC " + versions))
     out.append(c_bytes("zh_oc_values", bytes(blob)))
-    out.append("\n/* {base, check, value}; %d slots, %d in use. */\n"
-               % (n, sum(1 for s in range(n) if s in da.check)))
+    out.append("\n/* {base | terminal << 31, check}; %d slots, %d in use. */\n"
+               % (n, len(da.check)))
     out.append("const zh_oc_node zh_oc_nodes[%d] = {\n" % n)
     row = []
     for s in range(n):
-        b = da.base.get(s, 0)
+        b = da.base.get(s, 0) | (0x80000000 if s in da.value else 0)
         c = da.check.get(s, 0)
-        v = da.value.get(s, 0)
-        if b == 0 and c == 0 and v == 0:
-            row.append("{0}")
-        else:
-            row.append("{%d,%du,%du}" % (b, c, v))
-        if len(row) == 8:
+        row.append("{%du,%du}" % (b, c) if b or c else "{0}")
+        if len(row) == 10:
+            out.append("    " + ",".join(row) + ",\n")
+            row = []
+    if row:
+        out.append("    " + ",".join(row) + ",\n")
+    out.append("};\n")
+    out.append("\n/* Value of each terminal slot: offset << 8 | length in "
+               "zh_oc_values. */\n")
+    out.append("const uint32_t zh_oc_node_values[%d] = {\n" % n)
+    row = []
+    for s in range(n):
+        row.append("%d" % da.value.get(s, 0))
+        if len(row) == 16:
             out.append("    " + ",".join(row) + ",\n")
             row = []
     if row:

@@ -91,40 +91,49 @@ done:
     return cfg;
 }
 
-size_t zh_engine_match(const zh_oc_dict *d, const unsigned char *s, size_t n,
-                       uint32_t *value)
+/* Longest key of d that is a prefix of s[0..n); see zh_engine_match. */
+static inline size_t walk(const zh_oc_dict *d, const unsigned char *s,
+                          size_t n, uint32_t *value)
 {
     const zh_oc_node *nodes = zh_oc_nodes;
-    uint32_t node = d->root;
+    uint32_t node = d->root, best_node = 0;
     size_t best = 0;
-    uint32_t best_value = 0;
     if (n > d->max_key)
         n = d->max_key;
     for (size_t i = 0; i < n; i++) {
-        /* base >= 0 and the array is padded past base + 255. */
-        uint32_t t = (uint32_t)nodes[node].base + s[i];
+        /* The array is padded past every base + 255. */
+        uint32_t t = (nodes[node].base & ZH_OC_BASE) + s[i];
         if (nodes[t].check != node)
             break;
         node = t;
-        if (nodes[t].value) {
+        if (nodes[t].base & ZH_OC_TERMINAL) {
             best = i + 1;
-            best_value = nodes[t].value;
+            best_node = t;
         }
     }
-    *value = best_value;
+    if (best)
+        *value = zh_oc_node_values[best_node];
     return best;
 }
 
+size_t zh_engine_match(const zh_oc_dict *d, const unsigned char *s, size_t n,
+                       uint32_t *value)
+{
+    *value = 0;
+    return n ? walk(d, s, n, value) : 0;
+}
+
 /* OpenCC's DictGroup: the first dictionary (from index `from`) with any
- * prefix match wins, with its longest match. */
-static size_t group_match(const zh_oc_step *g, unsigned from,
-                          const unsigned char *s, size_t n, uint32_t *value)
+ * prefix match wins, with its longest match. n >= 1. */
+static inline size_t group_match(const zh_oc_step *g, unsigned from,
+                                 const unsigned char *s, size_t n,
+                                 uint32_t *value)
 {
     for (unsigned k = from; k < g->ndicts; k++) {
         const zh_oc_dict *d = &zh_oc_dicts[g->dicts[k]];
         if (!bit(d->first, s[0]))
             continue;
-        size_t m = zh_engine_match(d, s, n, value);
+        size_t m = walk(d, s, n, value);
         if (m)
             return m;
     }
@@ -133,13 +142,13 @@ static size_t group_match(const zh_oc_step *g, unsigned from,
 
 /* Length of the character starting with b, as OpenCC steps over text that
  * matches nothing; a stray byte counts as one. */
-static size_t char_len(unsigned char b, size_t avail)
+static inline size_t char_len(unsigned char b, size_t avail)
 {
     size_t n = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
     return n < avail ? n : avail;
 }
 
-static zhfix_status put(zh_buf *out, const void *p, size_t n)
+static inline zhfix_status put(zh_buf *out, const void *p, size_t n)
 {
     if (out->cap - out->len < n) {
         zhfix_status st = zh_buf_reserve(out, n);
@@ -152,7 +161,7 @@ static zhfix_status put(zh_buf *out, const void *p, size_t n)
     return ZHFIX_OK;
 }
 
-static zhfix_status put_value(zh_buf *out, uint32_t value)
+static inline zhfix_status put_value(zh_buf *out, uint32_t value)
 {
     return put(out, zh_oc_values + (value >> 8), value & 0xFF);
 }
@@ -175,73 +184,209 @@ static void plan_step(step_plan *p, const zh_oc_step *s, unsigned from)
             p->first[j] |= zh_oc_dicts[s->dicts[k]].first[j];
 }
 
-/* Convert one segment s[0..n) with one step, appending to out. */
+/* Segment ends, as offsets into the text a step reads or writes. */
+typedef struct seg_ends {
+    size_t *at;
+    size_t n, cap;
+} seg_ends;
+
+static zhfix_status ends_add(seg_ends *e, size_t end)
+{
+    if (!e)
+        return ZHFIX_OK;
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 1024;
+        size_t *p = realloc(e->at, cap * sizeof *p);
+        if (!p)
+            return ZHFIX_NOMEM;
+        e->at = p;
+        e->cap = cap;
+    }
+    e->at[e->n++] = end;
+    return ZHFIX_OK;
+}
+
+/* Convert the segments of s (they end at ends->at[0..n), the last at the
+ * end of s) with one step, appending to out, and record where each output
+ * segment ends in out_ends when it is not NULL. A match never crosses a
+ * segment end. */
 static zhfix_status run_step(const step_plan *p, const unsigned char *s,
-                             size_t n, zh_buf *out)
+                             const seg_ends *ends, zh_buf *out,
+                             seg_ends *out_ends)
 {
     size_t i = 0, copied = 0;
     zhfix_status st;
-    while (i < n) {
-        unsigned char b = s[i];
-        /* A byte no key starts with is copied later. Continuation bytes
-         * never start a key, so this lands on character boundaries. */
-        if (!bit(p->first, b)) {
-            i++;
-            continue;
+    for (size_t k = 0; k < ends->n; k++) {
+        size_t end = ends->at[k];
+        while (i < end) {
+            unsigned char b = s[i];
+            /* A byte no key starts with is copied later. Continuation
+             * bytes never start a key, so this lands on characters. */
+            if (!bit(p->first, b)) {
+                i++;
+                continue;
+            }
+            uint32_t value;
+            size_t m = group_match(p->step, p->from, s + i, end - i, &value);
+            if (!m) {
+                i += char_len(b, end - i);
+                continue;
+            }
+            if ((st = put(out, s + copied, i - copied)) != ZHFIX_OK ||
+                (st = put_value(out, value)) != ZHFIX_OK)
+                return st;
+            i += m;
+            copied = i;
         }
-        uint32_t value;
-        size_t m = group_match(p->step, p->from, s + i, n - i, &value);
-        if (!m) {
-            i += char_len(b, n - i);
-            continue;
-        }
-        if ((st = put(out, s + copied, i - copied)) != ZHFIX_OK ||
-            (st = put_value(out, value)) != ZHFIX_OK)
+        if ((st = ends_add(out_ends, out->len + (i - copied))) != ZHFIX_OK)
             return st;
-        i += m;
-        copied = i;
     }
-    return put(out, s + copied, n - copied);
+    return put(out, s + copied, i - copied);
+}
+
+/* Convert one segment with one step. */
+static zhfix_status run_step1(const step_plan *p, const unsigned char *s,
+                              size_t n, zh_buf *out, seg_ends *out_ends)
+{
+    size_t end = n;
+    seg_ends one = {&end, 1, 1};
+    return run_step(p, s, &one, out, out_ends);
 }
 
 typedef struct engine_run {
     const zh_oc_config *cfg;
     /* The first step's group starts with the segmentation dictionary: a
      * segment that dictionary matched converts to that match's value, and
-     * in the text between matches the dictionary matches nowhere, so the
-     * first step skips it there. */
+     * in the text between matches the dictionary matches nowhere, so there
+     * the first step needs only its other dictionaries (first_rest). */
     int reuse_seg;
     step_plan seg;
     step_plan steps[ZH_OC_STEPS_MAX];
-    step_plan first_rest; /* steps[0] without its first dictionary */
+    step_plan first_rest;
+    unsigned char scan[32]; /* bytes where the segmentation loop stops */
     zh_buf tmp[2];
+    seg_ends ends[2];
 } engine_run;
 
-/* Run the conversion chain on one segment. matched is the packed value
- * when the segmentation dictionary matched the whole segment, else 0. */
-static zhfix_status run_chain(engine_run *r, const unsigned char *s,
-                              size_t n, uint32_t matched, zh_buf *out)
+/* 1 if the segmentation dictionary matches at a character boundary of
+ * s[from..to) (s[0..len) is the rest of the text); *at is the first. */
+static int seg_match_inside(const engine_run *r, const unsigned char *s,
+                            size_t from, size_t to, size_t len, size_t *at)
 {
-    const unsigned char *cur = s;
-    size_t curlen = n;
+    for (size_t j = from; j < to; j += char_len(s[j], len - j)) {
+        uint32_t v;
+        if (bit(r->seg.first, s[j]) &&
+            group_match(&r->cfg->seg, 0, s + j, len - j, &v)) {
+            *at = j;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Segment s[*pos..len) and run the first conversion step, appending to
+ * dst and recording each output segment's end in ends (when not NULL).
+ * With ends, stops after a segment once dst holds `limit` bytes; *pos is
+ * where it stopped. */
+static zhfix_status segment_first_step(engine_run *r, const unsigned char *s,
+                                       size_t len, size_t *pos, zh_buf *dst,
+                                       seg_ends *ends, size_t limit)
+{
+    const zh_oc_step *seg = &r->cfg->seg;
+    size_t i = *pos, run = i, copied = i;
+    zhfix_status st = ZHFIX_OK;
+    while (i < len) {
+        unsigned char b = s[i];
+        if (!bit(r->scan, b)) {
+            i++;
+            continue;
+        }
+        uint32_t value;
+        size_t m = bit(r->seg.first, b)
+                       ? group_match(seg, 0, s + i, len - i, &value)
+                       : 0;
+        if (m) {
+            /* The unmatched run before the match is one segment. */
+            if (r->reuse_seg) {
+                if ((st = put(dst, s + copied, i - copied)) != ZHFIX_OK)
+                    return st;
+                if (i > run && (st = ends_add(ends, dst->len)) != ZHFIX_OK)
+                    return st;
+                if ((st = put_value(dst, value)) != ZHFIX_OK)
+                    return st;
+            } else {
+                if (i > run && ((st = run_step1(&r->steps[0], s + run, i - run,
+                                                dst, ends)) != ZHFIX_OK))
+                    return st;
+                if ((st = run_step1(&r->steps[0], s + i, m, dst, ends)) !=
+                    ZHFIX_OK)
+                    return st;
+            }
+            if (r->reuse_seg && (st = ends_add(ends, dst->len)) != ZHFIX_OK)
+                return st;
+            i += m;
+            run = copied = i;
+            if (ends && dst->len >= limit)
+                break;
+            continue;
+        }
+        size_t cl = char_len(b, len - i);
+        if (r->reuse_seg && bit(r->first_rest.first, b)) {
+            /* Convert here, inside the unmatched run, which ends where the
+             * segmentation dictionary next matches. */
+            m = group_match(r->first_rest.step, 1, s + i, len - i, &value);
+            size_t at;
+            if (m > cl && seg_match_inside(r, s, i + cl, i + m, len, &at))
+                m = group_match(r->first_rest.step, 1, s + i, at - i,
+                                &value);
+            if (m) {
+                if ((st = put(dst, s + copied, i - copied)) != ZHFIX_OK ||
+                    (st = put_value(dst, value)) != ZHFIX_OK)
+                    return st;
+                i += m;
+                copied = i;
+                continue;
+            }
+        }
+        i += cl;
+    }
+    if (i == len && len > run) {
+        if (r->reuse_seg) {
+            if ((st = put(dst, s + copied, len - copied)) == ZHFIX_OK)
+                st = ends_add(ends, dst->len);
+        } else {
+            st = run_step1(&r->steps[0], s + run, len - run, dst, ends);
+        }
+    }
+    *pos = i;
+    return st;
+}
+
+/* Run steps 1.. on the segments in tmp[0] (ends[0]), appending the last
+ * step's output to out. */
+static zhfix_status run_rest(engine_run *r, zh_buf *out)
+{
     unsigned nsteps = r->cfg->nsteps;
-    for (unsigned k = 0; k < nsteps; k++) {
-        zh_buf *dst = k + 1 == nsteps ? out : &r->tmp[k & 1];
-        if (dst != out)
-            dst->len = 0;
-        zhfix_status st;
-        if (k == 0 && r->reuse_seg)
-            st = matched ? put_value(dst, matched)
-                         : run_step(&r->first_rest, cur, curlen, dst);
-        else
-            st = run_step(&r->steps[k], cur, curlen, dst);
+    for (unsigned k = 1; k < nsteps; k++) {
+        int from = (k - 1) & 1, to = k & 1;
+        int last = k + 1 == nsteps;
+        zh_buf *dst = last ? out : &r->tmp[to];
+        if (!last) {
+            r->tmp[to].len = 0;
+            r->ends[to].n = 0;
+        }
+        zhfix_status st =
+            run_step(&r->steps[k], (const unsigned char *)r->tmp[from].data,
+                     &r->ends[from], dst, last ? NULL : &r->ends[to]);
         if (st != ZHFIX_OK)
             return st;
-        cur = (const unsigned char *)dst->data;
-        curlen = dst->len;
     }
     return ZHFIX_OK;
 }
+
+/* Chains of several steps go through tmp in pieces of about this size, cut
+ * at segment ends, which bounds memory and keeps the pieces in cache. */
+#define PIECE ((size_t)64 << 10)
 
 zhfix_status zh_engine_convert(const zh_oc_config *cfg, const char *src,
                                size_t len, zh_buf *out)
@@ -255,34 +400,30 @@ zhfix_status zh_engine_convert(const zh_oc_config *cfg, const char *src,
     r.reuse_seg = cfg->seg.ndicts == 1 &&
                   cfg->steps[0].dicts[0] == cfg->seg.dicts[0];
     plan_step(&r.first_rest, &cfg->steps[0], 1);
+    memcpy(r.scan, r.seg.first, sizeof r.scan);
+    if (r.reuse_seg)
+        for (size_t j = 0; j < sizeof r.scan; j++)
+            r.scan[j] |= r.first_rest.first[j];
 
     /* Most output is about as long as the input. */
     zhfix_status st = zh_buf_reserve(out, len + len / 8 + 16);
     const unsigned char *s = (const unsigned char *)src;
-    size_t i = 0, run = 0;
-    while (st == ZHFIX_OK && i < len) {
-        unsigned char b = s[i];
-        if (!bit(r.seg.first, b)) {
-            i++;
-            continue;
+    size_t pos = 0;
+    if (st == ZHFIX_OK && cfg->nsteps == 1) {
+        st = segment_first_step(&r, s, len, &pos, out, NULL, 0);
+    } else {
+        while (st == ZHFIX_OK && pos < len) {
+            r.tmp[0].len = 0;
+            r.ends[0].n = 0;
+            st = segment_first_step(&r, s, len, &pos, &r.tmp[0], &r.ends[0],
+                                    PIECE);
+            if (st == ZHFIX_OK)
+                st = run_rest(&r, out);
         }
-        uint32_t value;
-        size_t m = group_match(&cfg->seg, 0, s + i, len - i, &value);
-        if (!m) {
-            i += char_len(b, len - i);
-            continue;
-        }
-        /* The unmatched text before the match is one segment. */
-        if (i > run)
-            st = run_chain(&r, s + run, i - run, 0, out);
-        if (st == ZHFIX_OK)
-            st = run_chain(&r, s + i, m, value, out);
-        i += m;
-        run = i;
     }
-    if (st == ZHFIX_OK && len > run)
-        st = run_chain(&r, s + run, len - run, 0, out);
     zh_buf_free(&r.tmp[0]);
     zh_buf_free(&r.tmp[1]);
+    free(r.ends[0].at);
+    free(r.ends[1].at);
     return st;
 }

@@ -32,15 +32,17 @@
 /* ---- Generated tables (src/data_opencc.c) ------------------------------ */
 
 /* One slot of the double array that holds every dictionary's byte-wise
- * trie: the child of node n for byte b is t = base[n] + b, valid when
- * nodes[t].check == n. value is 0 when no key ends at the node, else
- * (offset << 8 | length) of the key's first value in zh_oc_values. A free
- * slot has check 0 (slot 0 is never a node); a root has check UINT32_MAX.
- * The array is padded so that base + 255 is always in range. */
+ * trie: the child of node n for byte b is t = (base[n] & ZH_OC_BASE) + b,
+ * valid when nodes[t].check == n. A key ends at node n when base has bit
+ * ZH_OC_TERMINAL; its first value is zh_oc_node_values[n], packed as
+ * (offset << 8 | length) into zh_oc_values. A free slot has check 0 (slot
+ * 0 is never a node); a root has check UINT32_MAX. The array is padded so
+ * that base + 255 is always in range. */
+#define ZH_OC_TERMINAL 0x80000000u
+#define ZH_OC_BASE 0x7FFFFFFFu
 typedef struct zh_oc_node {
-    int32_t base;
+    uint32_t base;
     uint32_t check;
-    uint32_t value;
 } zh_oc_node;
 
 typedef struct zh_oc_dict {
@@ -71,6 +73,7 @@ typedef struct zh_oc_config {
 extern const char zh_oc_data_version[];
 extern const unsigned char zh_oc_values[];
 extern const zh_oc_node zh_oc_nodes[];
+extern const uint32_t zh_oc_node_values[];
 extern const size_t zh_oc_node_count;
 extern const zh_oc_dict zh_oc_dicts[];
 extern const size_t zh_oc_dict_count;
