@@ -98,8 +98,7 @@ static inline size_t walk(const zh_oc_dict *d, const unsigned char *s,
     const zh_oc_node *nodes = zh_oc_nodes;
     uint32_t node = d->root, best_node = 0;
     size_t best = 0;
-    if (n > d->max_key)
-        n = d->max_key;
+    /* No bound at max_key is needed: the trie is no deeper than that. */
     for (size_t i = 0; i < n; i++) {
         /* The array is padded past every base + 255. */
         uint32_t t = (nodes[node].base & ZH_OC_BASE) + s[i];
@@ -121,23 +120,6 @@ size_t zh_engine_match(const zh_oc_dict *d, const unsigned char *s, size_t n,
 {
     *value = 0;
     return n ? walk(d, s, n, value) : 0;
-}
-
-/* OpenCC's DictGroup: the first dictionary (from index `from`) with any
- * prefix match wins, with its longest match. n >= 1. */
-static inline size_t group_match(const zh_oc_step *g, unsigned from,
-                                 const unsigned char *s, size_t n,
-                                 uint32_t *value)
-{
-    for (unsigned k = from; k < g->ndicts; k++) {
-        const zh_oc_dict *d = &zh_oc_dicts[g->dicts[k]];
-        if (!bit(d->first, s[0]))
-            continue;
-        size_t m = walk(d, s, n, value);
-        if (m)
-            return m;
-    }
-    return 0;
 }
 
 /* Length of the character starting with b, as OpenCC steps over text that
@@ -166,22 +148,42 @@ static inline zhfix_status put_value(zh_buf *out, uint32_t value)
     return put(out, zh_oc_values + (value >> 8), value & 0xFF);
 }
 
-/* A step ready to run: the dictionaries from `from` on, and the bytes any
- * of them can start a key with. */
+/* A group of dictionaries ready to run: the dictionaries, and which bytes
+ * any of them can start a key with (a byte table: one load per test). */
 typedef struct step_plan {
-    const zh_oc_step *step;
-    unsigned from;
-    unsigned char first[32];
+    const zh_oc_dict *dicts[ZH_OC_GROUP_MAX];
+    unsigned n;
+    unsigned char starts[256];
 } step_plan;
 
-static void plan_step(step_plan *p, const zh_oc_step *s, unsigned from)
+/* Plan the dictionaries of group g from index `from` on. */
+static void plan_step(step_plan *p, const zh_oc_step *g, unsigned from)
 {
-    p->step = s;
-    p->from = from;
-    memset(p->first, 0, sizeof p->first);
-    for (unsigned k = from; k < s->ndicts; k++)
-        for (size_t j = 0; j < sizeof p->first; j++)
-            p->first[j] |= zh_oc_dicts[s->dicts[k]].first[j];
+    memset(p, 0, sizeof *p);
+    for (unsigned k = from; k < g->ndicts; k++) {
+        const zh_oc_dict *d = &zh_oc_dicts[g->dicts[k]];
+        p->dicts[p->n++] = d;
+        for (unsigned b = 0; b < 256; b++)
+            p->starts[b] |= (unsigned char)bit(d->first, (unsigned char)b);
+    }
+}
+
+/* OpenCC's DictGroup: the first dictionary with any prefix match wins,
+ * with its longest match. The caller has checked p->starts[s[0]]; n >= 1. */
+static inline size_t group_match(const step_plan *p, const unsigned char *s,
+                                 size_t n, uint32_t *value)
+{
+    if (p->n == 1)
+        return walk(p->dicts[0], s, n, value);
+    for (unsigned k = 0; k < p->n; k++) {
+        const zh_oc_dict *d = p->dicts[k];
+        if (!bit(d->first, s[0]))
+            continue;
+        size_t m = walk(d, s, n, value);
+        if (m)
+            return m;
+    }
+    return 0;
 }
 
 /* Segment ends, as offsets into the text a step reads or writes. */
@@ -222,12 +224,12 @@ static zhfix_status run_step(const step_plan *p, const unsigned char *s,
             unsigned char b = s[i];
             /* A byte no key starts with is copied later. Continuation
              * bytes never start a key, so this lands on characters. */
-            if (!bit(p->first, b)) {
+            if (!p->starts[b]) {
                 i++;
                 continue;
             }
             uint32_t value;
-            size_t m = group_match(p->step, p->from, s + i, end - i, &value);
+            size_t m = group_match(p, s + i, end - i, &value);
             if (!m) {
                 i += char_len(b, end - i);
                 continue;
@@ -263,7 +265,7 @@ typedef struct engine_run {
     step_plan seg;
     step_plan steps[ZH_OC_STEPS_MAX];
     step_plan first_rest;
-    unsigned char scan[32]; /* bytes where the segmentation loop stops */
+    unsigned char scan[256]; /* bytes where the segmentation loop stops */
     zh_buf tmp[2];
     seg_ends ends[2];
 } engine_run;
@@ -275,8 +277,7 @@ static int seg_match_inside(const engine_run *r, const unsigned char *s,
 {
     for (size_t j = from; j < to; j += char_len(s[j], len - j)) {
         uint32_t v;
-        if (bit(r->seg.first, s[j]) &&
-            group_match(&r->cfg->seg, 0, s + j, len - j, &v)) {
+        if (r->seg.starts[s[j]] && group_match(&r->seg, s + j, len - j, &v)) {
             *at = j;
             return 1;
         }
@@ -292,19 +293,17 @@ static zhfix_status segment_first_step(engine_run *r, const unsigned char *s,
                                        size_t len, size_t *pos, zh_buf *dst,
                                        seg_ends *ends, size_t limit)
 {
-    const zh_oc_step *seg = &r->cfg->seg;
     size_t i = *pos, run = i, copied = i;
     zhfix_status st = ZHFIX_OK;
     while (i < len) {
         unsigned char b = s[i];
-        if (!bit(r->scan, b)) {
+        if (!r->scan[b]) {
             i++;
             continue;
         }
         uint32_t value;
-        size_t m = bit(r->seg.first, b)
-                       ? group_match(seg, 0, s + i, len - i, &value)
-                       : 0;
+        size_t m =
+            r->seg.starts[b] ? group_match(&r->seg, s + i, len - i, &value) : 0;
         if (m) {
             /* The unmatched run before the match is one segment. */
             if (r->reuse_seg) {
@@ -331,14 +330,13 @@ static zhfix_status segment_first_step(engine_run *r, const unsigned char *s,
             continue;
         }
         size_t cl = char_len(b, len - i);
-        if (r->reuse_seg && bit(r->first_rest.first, b)) {
+        if (r->reuse_seg && r->first_rest.starts[b]) {
             /* Convert here, inside the unmatched run, which ends where the
              * segmentation dictionary next matches. */
-            m = group_match(r->first_rest.step, 1, s + i, len - i, &value);
+            m = group_match(&r->first_rest, s + i, len - i, &value);
             size_t at;
             if (m > cl && seg_match_inside(r, s, i + cl, i + m, len, &at))
-                m = group_match(r->first_rest.step, 1, s + i, at - i,
-                                &value);
+                m = group_match(&r->first_rest, s + i, at - i, &value);
             if (m) {
                 if ((st = put(dst, s + copied, i - copied)) != ZHFIX_OK ||
                     (st = put_value(dst, value)) != ZHFIX_OK)
@@ -400,10 +398,8 @@ zhfix_status zh_engine_convert(const zh_oc_config *cfg, const char *src,
     r.reuse_seg = cfg->seg.ndicts == 1 &&
                   cfg->steps[0].dicts[0] == cfg->seg.dicts[0];
     plan_step(&r.first_rest, &cfg->steps[0], 1);
-    memcpy(r.scan, r.seg.first, sizeof r.scan);
-    if (r.reuse_seg)
-        for (size_t j = 0; j < sizeof r.scan; j++)
-            r.scan[j] |= r.first_rest.first[j];
+    for (unsigned b = 0; b < 256; b++)
+        r.scan[b] = r.seg.starts[b] | (r.reuse_seg ? r.first_rest.starts[b] : 0);
 
     /* Most output is about as long as the input. */
     zhfix_status st = zh_buf_reserve(out, len + len / 8 + 16);
