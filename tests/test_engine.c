@@ -354,6 +354,144 @@ START_TEST(configs_match_tsv)
 }
 END_TEST
 
+/* ---- random text against libopencc ----------------------------------- */
+
+typedef struct key_pool {
+    char **keys;
+    size_t n, cap;
+} key_pool;
+
+/* Every key of every compiled dictionary, from its TSV. */
+static void load_keys(key_pool *pool)
+{
+    for (size_t i = 0; i < zh_oc_dict_count; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/dicts/opencc/%s.tsv",
+                 ZHFIX_SOURCE_DIR, zh_oc_dicts[i].name);
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            if (line[0] == '#')
+                continue;
+            line[strcspn(line, "\t")] = '\0';
+            if (pool->n == pool->cap) {
+                pool->cap = pool->cap ? pool->cap * 2 : 4096;
+                pool->keys = realloc(pool->keys, pool->cap * sizeof *pool->keys);
+                ck_assert_ptr_nonnull(pool->keys);
+            }
+            pool->keys[pool->n++] = strdup(line);
+        }
+        fclose(f);
+    }
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+/* Start of the UTF-8 character at or before p. */
+static size_t char_start(const char *s, size_t p)
+{
+    while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+        p--;
+    return p;
+}
+
+/* Lines of 1 to 8 pieces of dictionary keys (whole, or cut at a character
+ * boundary at either end) and a little ASCII: phrases that overlap, run
+ * into each other and stop half-way, so segmentation, groups and chains
+ * meet every kind of boundary. Engine and libopencc must agree on all. */
+START_TEST(random_text_matches_libopencc)
+{
+    static key_pool pool;
+    if (!pool.n)
+        load_keys(&pool);
+    ck_assert_uint_gt(pool.n, 50000);
+    rng_state = 0x9E3779B97F4A7C15u + (uint64_t)_i;
+    zh_buf text = {0};
+    for (int line = 0; line < 4000; line++) {
+        int pieces = 1 + (int)rnd(8);
+        for (int k = 0; k < pieces; k++) {
+            const char *key = pool.keys[rnd((uint32_t)pool.n)];
+            size_t len = strlen(key), a = 0, b = len;
+            if (rnd(3) == 0)
+                a = char_start(key, rnd((uint32_t)len));
+            if (rnd(3) == 0)
+                b = char_start(key, a + rnd((uint32_t)(len - a)) + 1);
+            if (b <= a)
+                b = len;
+            ck_assert_int_eq(zh_buf_append(&text, key + a, b - a), ZHFIX_OK);
+            if (rnd(10) == 0)
+                ck_assert_int_eq(zh_buf_append(&text, rnd(2) ? " " : "a1", rnd(2) ? 1 : 2),
+                                 ZHFIX_OK);
+        }
+        ck_assert_int_eq(zh_buf_append(&text, "\n", 1), ZHFIX_OK);
+    }
+    const char *config = all_configs[_i];
+    zhfix *e = make(config, NULL), *o = make(config, "opencc");
+    char *a = NULL, *b = NULL;
+    size_t al = 0, bl = 0;
+    ck_assert_int_eq(zhfix_convert_alloc(e, text.data, text.len, &a, &al),
+                     ZHFIX_OK);
+    ck_assert_int_eq(zhfix_convert_alloc(o, text.data, text.len, &b, &bl),
+                     ZHFIX_OK);
+    size_t d = 0;
+    while (d < al && d < bl && a[d] == b[d])
+        d++;
+    size_t from = char_start(a, d > 30 ? d - 30 : 0);
+    ck_assert_msg(al == bl && d == al,
+                  "%s: engine and libopencc differ at byte %zu: ...%.60s vs "
+                  "...%.60s",
+                  config, d, a + from, b + from);
+    ck_assert_msg(al != text.len || memcmp(a, text.data, al) != 0,
+                  "%s changed nothing", config);
+    zhfix_free(a);
+    zhfix_free(b);
+    zhfix_destroy(e);
+    zhfix_destroy(o);
+    zh_buf_free(&text);
+}
+END_TEST
+
+/* Bytes that are not UTF-8 (the library rejects them before conversion,
+ * but the engine's contract is to accept anything): no crash, no read past
+ * the end, and bytes that start no key come through unchanged. */
+START_TEST(engine_accepts_any_bytes)
+{
+    rng_state = 12345;
+    unsigned char buf[257];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = rnd(sizeof buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (unsigned char)(rnd(4) ? 0x80 + rnd(0x80) : rnd(256));
+        /* An exact-size heap copy, so a read past the end shows under ASan. */
+        char *copy = malloc(n ? n : 1);
+        ck_assert_ptr_nonnull(copy);
+        memcpy(copy, buf, n);
+        zh_buf out = {0};
+        ck_assert_int_eq(zh_engine_convert(&zh_oc_configs[round % zh_oc_config_count],
+                                           copy, n, &out),
+                         ZHFIX_OK);
+        ck_assert_uint_le(out.len, 256 * n + 16);
+        zh_buf_free(&out);
+        free(copy);
+    }
+    const char stray[] = "\x80\xbf\xff\xfe";
+    zh_buf out = {0};
+    ck_assert_int_eq(zh_engine_convert(zh_engine_find("s2t"), stray, 4, &out),
+                     ZHFIX_OK);
+    ck_assert_uint_eq(out.len, 4);
+    ck_assert(!memcmp(out.data, stray, 4));
+    zh_buf_free(&out);
+}
+END_TEST
+
 /* The trie never reads past n, and a prefix of a key is no match. */
 START_TEST(match_bounds)
 {
@@ -385,6 +523,9 @@ static Suite *suite(void)
     tcase_add_loop_test(t, tables_match_tsv, 0, (int)zh_oc_dict_count);
     tcase_add_test(t, configs_match_tsv);
     tcase_add_test(t, match_bounds);
+    tcase_add_loop_test(t, random_text_matches_libopencc, 0,
+                        N_ELEMS(all_configs));
+    tcase_add_test(t, engine_accepts_any_bytes);
     suite_add_tcase(s, t);
     return s;
 }
