@@ -92,8 +92,8 @@ done:
 }
 
 /* Longest key of d that is a prefix of s[0..n); see zh_engine_match. */
-static inline size_t walk(const zh_oc_dict *d, const unsigned char *s,
-                          size_t n, uint32_t *value)
+static inline size_t walk(const zh_oc_dict *d, const unsigned char *s, size_t n,
+                          uint32_t *value)
 {
     const zh_oc_node *nodes = zh_oc_nodes;
     uint32_t node = d->root, best_node = 0;
@@ -395,11 +395,12 @@ zhfix_status zh_engine_convert(const zh_oc_config *cfg, const char *src,
     plan_step(&r.seg, &cfg->seg, 0);
     for (unsigned k = 0; k < cfg->nsteps; k++)
         plan_step(&r.steps[k], &cfg->steps[k], 0);
-    r.reuse_seg = cfg->seg.ndicts == 1 &&
-                  cfg->steps[0].dicts[0] == cfg->seg.dicts[0];
+    r.reuse_seg =
+        cfg->seg.ndicts == 1 && cfg->steps[0].dicts[0] == cfg->seg.dicts[0];
     plan_step(&r.first_rest, &cfg->steps[0], 1);
     for (unsigned b = 0; b < 256; b++)
-        r.scan[b] = r.seg.starts[b] | (r.reuse_seg ? r.first_rest.starts[b] : 0);
+        r.scan[b] =
+            r.seg.starts[b] | (r.reuse_seg ? r.first_rest.starts[b] : 0);
 
     /* Most output is about as long as the input. */
     zhfix_status st = zh_buf_reserve(out, len + len / 8 + 16);

@@ -46,11 +46,11 @@ typedef struct zh_oc_node {
 } zh_oc_node;
 
 typedef struct zh_oc_dict {
-    const char *name;      /* "STPhrases" (file STPhrases.ocd2) */
-    uint32_t root;         /* slot of the trie's root */
+    const char *name; /* "STPhrases" (file STPhrases.ocd2) */
+    uint32_t root;    /* slot of the trie's root */
     uint32_t nkeys;
-    uint32_t max_key;      /* longest key, bytes */
-    uint32_t ocd2_size;    /* size of the .ocd2 the table was built from */
+    uint32_t max_key;        /* longest key, bytes */
+    uint32_t ocd2_size;      /* size of the .ocd2 the table was built from */
     unsigned char first[32]; /* bitmap of the bytes a key can start with */
 } zh_oc_dict;
 

@@ -80,10 +80,10 @@ static const struct {
     {"t2jp", "國際", 0, "国際", 0},
     {"jp2t", "国際", 0, "國際", 0},
     /* Characters outside the BMP (4-byte UTF-8), converted and not. */
-    {"s2t", "\xf0\xa0\x80\xbe", 0, "\xf0\xa0\x81\x9e", 0},       /* 𠀾 */
-    {"t2s", "\xf0\xa0\x81\x9e", 0, "\xf0\xa0\x80\xbe", 0},       /* 𠁞 */
+    {"s2t", "\xf0\xa0\x80\xbe", 0, "\xf0\xa0\x81\x9e", 0},     /* 𠀾 */
+    {"t2s", "\xf0\xa0\x81\x9e", 0, "\xf0\xa0\x80\xbe", 0},     /* 𠁞 */
     {"s2t", "\xf0\x9f\x98\x80发", 0, "\xf0\x9f\x98\x80發", 0}, /* emoji */
-    {"s2t", "\xf0\xa0\xae\xb7", 0, "\xf0\xa0\xae\xb7", 0},       /* 𠮷 */
+    {"s2t", "\xf0\xa0\xae\xb7", 0, "\xf0\xa0\xae\xb7", 0},     /* 𠮷 */
     /* Empty input, no final newline, CRLF, ASCII only. */
     {"s2t", "", 0, "", 0},
     {"t2s", "", 0, "", 0},
@@ -100,8 +100,8 @@ static const struct {
 static void check_conversion(int i, const char *engine)
 {
     zhfix *h = make(conv_cases[i].config, engine);
-    size_t inlen = conv_cases[i].inlen ? conv_cases[i].inlen
-                                       : strlen(conv_cases[i].in);
+    size_t inlen =
+        conv_cases[i].inlen ? conv_cases[i].inlen : strlen(conv_cases[i].in);
     size_t wantlen = conv_cases[i].wantlen ? conv_cases[i].wantlen
                                            : strlen(conv_cases[i].want);
     char *out = NULL;
@@ -110,18 +110,24 @@ static void check_conversion(int i, const char *engine)
         zhfix_convert_alloc(h, conv_cases[i].in, inlen, &out, &outlen);
     ck_assert_msg(st == ZHFIX_OK, "%s %s: %s", conv_cases[i].config,
                   conv_cases[i].in, zhfix_errmsg(h));
-    ck_assert_msg(outlen == wantlen && !memcmp(out, conv_cases[i].want, wantlen),
-                  "%s (%s) %s: got %.*s, want %s", conv_cases[i].config,
-                  engine, conv_cases[i].in, (int)outlen, out,
-                  conv_cases[i].want);
+    ck_assert_msg(outlen == wantlen &&
+                      !memcmp(out, conv_cases[i].want, wantlen),
+                  "%s (%s) %s: got %.*s, want %s", conv_cases[i].config, engine,
+                  conv_cases[i].in, (int)outlen, out, conv_cases[i].want);
     zhfix_free(out);
     zhfix_destroy(h);
 }
 
-START_TEST(convert_engine) { check_conversion(_i, "auto"); }
+START_TEST(convert_engine)
+{
+    check_conversion(_i, "auto");
+}
 END_TEST
 
-START_TEST(convert_libopencc) { check_conversion(_i, "opencc"); }
+START_TEST(convert_libopencc)
+{
+    check_conversion(_i, "opencc");
+}
 END_TEST
 
 /* Caller-sized buffers: too small reports the size, then it fits. */
@@ -276,16 +282,14 @@ START_TEST(tables_match_tsv)
         const char *value = tab + 1;
         size_t vlen = strcspn(value, " ");
         if (prev)
-            ck_assert_msg(strcmp(prev, line) < 0, "%s:%zu: %s",
-                          path, lineno,
+            ck_assert_msg(strcmp(prev, line) < 0, "%s:%zu: %s", path, lineno,
                           strcmp(prev, line) ? "unsorted" : "duplicate key");
         free(prev);
         prev = strdup(line);
         size_t klen = strlen(line);
         uint32_t v = 0;
-        ck_assert_uint_eq(zh_engine_match(d, (const unsigned char *)line, klen,
-                                          &v),
-                          klen);
+        ck_assert_uint_eq(
+            zh_engine_match(d, (const unsigned char *)line, klen, &v), klen);
         ck_assert_msg((v & 0xFF) == vlen &&
                           !memcmp(zh_oc_values + (v >> 8), value, vlen),
                       "%s:%zu: %s has the wrong value", path, lineno, line);
@@ -366,8 +370,8 @@ static void load_keys(key_pool *pool)
 {
     for (size_t i = 0; i < zh_oc_dict_count; i++) {
         char path[512];
-        snprintf(path, sizeof path, "%s/dicts/opencc/%s.tsv",
-                 ZHFIX_SOURCE_DIR, zh_oc_dicts[i].name);
+        snprintf(path, sizeof path, "%s/dicts/opencc/%s.tsv", ZHFIX_SOURCE_DIR,
+                 zh_oc_dicts[i].name);
         FILE *f = fopen(path, "r");
         ck_assert_ptr_nonnull(f);
         char line[4096];
@@ -377,7 +381,8 @@ static void load_keys(key_pool *pool)
             line[strcspn(line, "\t")] = '\0';
             if (pool->n == pool->cap) {
                 pool->cap = pool->cap ? pool->cap * 2 : 4096;
-                pool->keys = realloc(pool->keys, pool->cap * sizeof *pool->keys);
+                pool->keys =
+                    realloc(pool->keys, pool->cap * sizeof *pool->keys);
                 ck_assert_ptr_nonnull(pool->keys);
             }
             pool->keys[pool->n++] = strdup(line);
@@ -428,8 +433,9 @@ START_TEST(random_text_matches_libopencc)
                 b = len;
             ck_assert_int_eq(zh_buf_append(&text, key + a, b - a), ZHFIX_OK);
             if (rnd(10) == 0)
-                ck_assert_int_eq(zh_buf_append(&text, rnd(2) ? " " : "a1", rnd(2) ? 1 : 2),
-                                 ZHFIX_OK);
+                ck_assert_int_eq(
+                    zh_buf_append(&text, rnd(2) ? " " : "a1", rnd(2) ? 1 : 2),
+                    ZHFIX_OK);
         }
         ck_assert_int_eq(zh_buf_append(&text, "\n", 1), ZHFIX_OK);
     }
@@ -475,9 +481,10 @@ START_TEST(engine_accepts_any_bytes)
         ck_assert_ptr_nonnull(copy);
         memcpy(copy, buf, n);
         zh_buf out = {0};
-        ck_assert_int_eq(zh_engine_convert(&zh_oc_configs[round % zh_oc_config_count],
-                                           copy, n, &out),
-                         ZHFIX_OK);
+        ck_assert_int_eq(
+            zh_engine_convert(&zh_oc_configs[round % zh_oc_config_count], copy,
+                              n, &out),
+            ZHFIX_OK);
         ck_assert_uint_le(out.len, 256 * n + 16);
         zh_buf_free(&out);
         free(copy);

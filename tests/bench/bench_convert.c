@@ -8,9 +8,9 @@
  *
  * For each config it converts FILE (read once into memory) REPS times with
  * each engine and reports the best time as MB/s (10^6 bytes of input per
- * CPU second on one core), the engine/libopencc ratio, and the time to open a config and
- * convert one short line (what a small file costs: libopencc loads its
- * dictionaries there). Both outputs must be identical, or it exits 1.
+ * CPU second on one core), the engine/libopencc ratio, and the time to open a
+ * config and convert one short line (what a small file costs: libopencc loads
+ * its dictionaries there). Both outputs must be identical, or it exits 1.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -116,8 +116,8 @@ int main(int argc, char **argv)
     size_t len = (size_t)size;
     double mb = (double)len / 1e6;
 
-    printf("%-6s %8s %12s %12s %7s %11s %11s\n", "config", "MB",
-           "zhfix MB/s", "opencc MB/s", "ratio", "zhfix open", "opencc open");
+    printf("%-6s %8s %12s %12s %7s %11s %11s\n", "config", "MB", "zhfix MB/s",
+           "opencc MB/s", "ratio", "zhfix open", "opencc open");
     int status = 0;
     for (int i = optind + 1; i < argc; i++) {
         const char *config = argv[i];
@@ -129,11 +129,10 @@ int main(int argc, char **argv)
         double te = throughput(e, text, len, reps, &eo, &eol);
         double to = throughput(o, text, len, reps > 2 ? 2 : reps, &oo, &ool);
         int same = eol == ool && !memcmp(eo, oo, eol);
-        printf("%-6s %8.2f %12.1f %12.1f %6.1fx %9.2fms %9.2fms%s\n", config,
-               mb, mb / te, mb / to, to / te,
-               startup(config, "auto", reps) * 1e3,
-               startup(config, "opencc", 2) * 1e3,
-               same ? "" : "  OUTPUT DIFFERS");
+        printf(
+            "%-6s %8.2f %12.1f %12.1f %6.1fx %9.2fms %9.2fms%s\n", config, mb,
+            mb / te, mb / to, to / te, startup(config, "auto", reps) * 1e3,
+            startup(config, "opencc", 2) * 1e3, same ? "" : "  OUTPUT DIFFERS");
         fflush(stdout);
         if (!same)
             status = 1;
