@@ -9,7 +9,8 @@
 # Release or the default RelWithDebInfo). Both engines run on one core
 # (taskset -c 0 when available). Table 1 goes through the library
 # (zhfix_convert_alloc, engine "auto" vs "opencc"); table 2 times whole
-# commands: `zhfix convert` with each engine and Debian's `opencc` tool.
+# commands: `zhfix convert` with each engine (and with the input's
+# encoding given, which skips detection) and Debian's `opencc` tool.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
@@ -31,29 +32,36 @@ echo
 echo "Library, Traditional input ($(wc -c <"$tmp/t.txt") bytes):"
 $pin "$build/tests/bench_convert" -r "$reps" "$tmp/t.txt" t2s tw2s tw2sp hk2s t2tw tw2t t2hk hk2t t2jp jp2t || status=1
 
-# Whole commands, best of reps wall-clock seconds.
-best() { # COMMAND...: best wall time in seconds over $reps runs
-  b=
-  i=0
-  while [ "$i" -lt "$reps" ]; do
-    s=$(date +%s.%N)
-    "$@" >/dev/null
-    e=$(date +%s.%N)
-    b=$(echo "$s $e ${b:-999}" | awk '{t = $2 - $1; print (t < $3 ? t : $3)}')
-    i=$((i + 1))
-  done
-  echo "$b"
+# Whole commands: best of $reps runs, wall clock and CPU (user + system)
+# seconds; MB/s from the CPU time, which other load does not inflate.
+best() { # COMMAND...: prints "wall cpu"
+  python3 - "$reps" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+reps, cmd = int(sys.argv[1]), sys.argv[2:]
+walls, cpus = [], []
+for _ in range(reps):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    walls.append(time.monotonic() - t)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+print("%.3f %.3f" % (min(walls), min(cpus)))
+PY
 }
 bytes=$(wc -c <"$tmp/s.txt")
 echo
-echo "Commands, s2t on the Simplified input (wall clock, incl. start-up and I/O):"
-printf '%-40s %8s %10s\n' command seconds MB/s
-for cmd in "zhfix convert --opencc s2t" "zhfix convert --engine opencc --opencc s2t" "opencc -c s2t.json"; do
+echo "Commands, s2t on the Simplified input (start-up and I/O included):"
+printf '%-50s %7s %7s %9s\n' command wall-s cpu-s "MB/s(cpu)"
+for cmd in "zhfix convert --opencc s2t" \
+           "zhfix convert --from-encoding utf-8 --opencc s2t" \
+           "zhfix convert --engine opencc --opencc s2t" "opencc -c s2t.json"; do
   case $cmd in
     zhfix*) set -- "$build/zhfix" ${cmd#zhfix } "$tmp/s.txt" ;;
     opencc*) set -- opencc -c s2t.json -i "$tmp/s.txt" ;;
   esac
-  t=$(best $pin "$@")
-  printf '%-40s %8.3f %10.1f\n' "$cmd" "$t" "$(echo "$bytes $t" | awk '{print $1 / $2 / 1e6}')"
+  # shellcheck disable=SC2086
+  r=$(best $pin "$@")
+  printf '%-50s %7s %7s %9s\n' "$cmd" ${r% *} ${r#* } "$(echo "$bytes ${r#* }" | awk '{printf "%.1f", $1 / $2 / 1e6}')"
 done
 exit "$status"
