@@ -169,6 +169,16 @@ zhfix_status zhfix_create(const zhfix_options *opts, zhfix **out,
         zhfix_destroy(h);
         return st;
     }
+    if (!opts->engine || !strcmp(opts->engine, "auto")) {
+        h->engine = ZH_ENGINE_AUTO;
+    } else if (!strcmp(opts->engine, "opencc")) {
+        h->engine = ZH_ENGINE_OPENCC;
+    } else {
+        set_errbuf(errbuf, errcap, "unknown engine '%s' (auto, opencc)",
+                   opts->engine);
+        zhfix_destroy(h);
+        return ZHFIX_INVALID_ARGUMENT;
+    }
     if (opts->target || opts->opencc_config) {
         char err[256] = "";
         st = zh_converter_resolve(opts->target, opts->opencc_config,
@@ -209,8 +219,8 @@ zhfix_status zh_handle_converter(zhfix *h, zh_converter **out)
                             "no target script or OpenCC config given");
     if (!h->converter) {
         char err[512] = "";
-        zhfix_status st = zh_converter_open(h->config_path, &h->converter,
-                                            err, sizeof err);
+        zhfix_status st = zh_converter_open(h->config_path, h->engine,
+                                            &h->converter, err, sizeof err);
         if (st != ZHFIX_OK)
             return zh_set_error(h, st, "%s", err);
     }

@@ -28,6 +28,7 @@ typedef struct zh_pass {
 struct zhfix {
     unsigned char *selected;     /* one flag per zh_rules[] entry */
     char config_path[PATH_MAX];  /* resolved OpenCC config, "" for none */
+    zh_engine_mode engine;       /* from zhfix_options.engine */
     zh_converter *converter;     /* loaded on first use */
     zh_arena arena;              /* finding strings of the last call */
     zhfix_finding *findings;

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "taiwan-phrases,\n"
     "                          hongkong, japanese\n"
     "      --opencc CONFIG     any OpenCC config name (s2twp) or path\n"
+    "      --engine ENGINE     auto (default: zhfix's engine for OpenCC's own\n"
+    "                          configs) or opencc (always libopencc)\n"
     "      --from-encoding ENC auto (default), utf-8, utf-16le, utf-16be,\n"
     "                          gb18030, gbk, big5, big5-hkscs\n"
     "      --to-encoding ENC   output encoding (default utf-8; with -i, the "
@@ -975,6 +977,7 @@ static const struct option long_options[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"opencc", required_argument, NULL, OPT_OPENCC},
     {"opencc-data", required_argument, NULL, OPT_OPENCC_DATA},
+    {"engine", required_argument, NULL, OPT_ENGINE},
     {"from-encoding", required_argument, NULL, OPT_FROM_ENCODING},
     {"to-encoding", required_argument, NULL, OPT_TO_ENCODING},
     {"select", required_argument, NULL, OPT_SELECT},
@@ -1037,6 +1040,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_TO: o->lib.target = optarg; break;
         case OPT_OPENCC: o->lib.opencc_config = optarg; break;
         case OPT_OPENCC_DATA: o->lib.opencc_data_dir = optarg; break;
+        case OPT_ENGINE: o->lib.engine = optarg; break;
         case OPT_FROM_ENCODING:
         case OPT_TO_ENCODING: {
             zhfix_encoding e;
