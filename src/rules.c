@@ -6,9 +6,11 @@
  */
 #include "internal.h"
 
+extern const zh_rule zh_rule_mojibake;
 extern const zh_rule zh_rule_invisible_char;
 
 const zh_rule *const zh_rules[] = {
+    &zh_rule_mojibake,
     &zh_rule_invisible_char,
 };
 

@@ -1,0 +1,224 @@
+/*
+ * plaus.c - how plausible a reading of a text is.
+ *
+ * The cost of a sequence is the sum, over its characters, of the cost of
+ * the character itself and of its transition from the previous one, in
+ * nats. Characters are grouped into classes whose costs reflect how often
+ * they occur in real text; the transitions penalise what mojibake produces
+ * and real text does not: scripts changing inside a word, a symbol glued
+ * between two letters, runs of rare letters. Han characters are scored by
+ * frequency class (see han_cost).
+ */
+#include "plaus.h"
+
+#include "codec_tables.h"
+#include "internal.h"
+
+enum cls {
+    K_SPACE,
+    K_DIGIT,
+    K_ALPHA,   /* ASCII letters */
+    K_PUNCT,   /* ASCII punctuation */
+    K_LATIN,   /* non-ASCII Latin letters */
+    K_GREEK,
+    K_CYRIL,
+    K_LETTER,  /* letters of other alphabets and abjads */
+    K_HAN,
+    K_KANA,
+    K_HANGUL,
+    K_CJKP,    /* CJK and general punctuation of prose */
+    K_SYMBOL,  /* symbols, math, box drawing, modifiers */
+    K_MARK,    /* combining marks */
+    K_BAD      /* controls, private use, U+FFFD, noncharacters */
+};
+
+static int is_upper_latin(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    if (cp >= 0xC0 && cp <= 0xDE)
+        return cp != 0xD7;
+    if (cp >= 0x100 && cp <= 0x17F)
+        return (cp & 1) == (cp >= 0x139 && cp <= 0x148 ? 1 : cp >= 0x179 ? 1 : 0);
+    return 0;
+}
+
+static enum cls classify(uint32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp == ' ' || cp == '\t')
+            return K_SPACE;
+        if (cp >= '0' && cp <= '9')
+            return K_DIGIT;
+        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+            return K_ALPHA;
+        return cp < 0x20 || cp == 0x7F ? K_BAD : K_PUNCT;
+    }
+    if (cp < 0xA0)
+        return K_BAD;
+    if (cp == 0xA0)
+        return K_SPACE;
+    if (cp < 0xC0)
+        return K_SYMBOL;
+    if (cp <= 0x24F)
+        return cp == 0xD7 || cp == 0xF7 ? K_SYMBOL : K_LATIN;
+    if (cp < 0x300)
+        return K_SYMBOL; /* IPA, spacing modifiers */
+    if (cp < 0x370)
+        return K_MARK;
+    if (cp < 0x400)
+        return K_GREEK;
+    if (cp < 0x530)
+        return K_CYRIL;
+    if (cp < 0x1100)
+        return K_LETTER;
+    if (cp >= 0x1E00 && cp < 0x1F00)
+        return K_LATIN; /* Vietnamese and other extended Latin */
+    if (cp >= 0x1F00 && cp < 0x2000)
+        return K_GREEK;
+    if (cp >= 0x2010 && cp <= 0x2027)
+        return K_CJKP;
+    if (cp >= 0x2000 && cp < 0x2070)
+        return cp == 0x2030 || cp == 0x2039 || cp == 0x203A ? K_SYMBOL
+               : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
+                                                                 : K_SYMBOL;
+    if (zh_is_han(cp))
+        return K_HAN;
+    if (zh_is_kana(cp))
+        return K_KANA;
+    if (zh_is_cjk_punct(cp) || (cp >= 0x3000 && cp <= 0x303F))
+        return K_CJKP;
+    if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp < 0x1200))
+        return K_HANGUL;
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD ||
+        (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE ||
+        cp >= 0xF0000)
+        return K_BAD;
+    if (cp >= 0xFE20 && cp <= 0xFE2F)
+        return K_MARK;
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        return K_CJKP;
+    return K_SYMBOL;
+}
+
+/* Frequency class of a Han character by its place in the national
+ * standards, which order characters by use: GB 2312 level 1 and Big5's
+ * frequent characters, GB 2312 level 2 and Big5's less frequent ones, and
+ * the rest. */
+static double han_cost(uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return 13.0;
+    unsigned g = zh_gbk_encode[cp], b = zh_big5_encode[cp];
+    if ((g >= 0xB0A1 && g <= 0xD7F9 && (g & 0xFF) >= 0xA1) ||
+        (b >= 0xA440 && b <= 0xC67E))
+        return 6.5;
+    if ((g >= 0xD8A1 && g <= 0xF7FE && (g & 0xFF) >= 0xA1) ||
+        (b >= 0xC940 && b <= 0xF9D5))
+        return 9.0;
+    return 11.5;
+}
+
+/* Own cost of a character. */
+static double char_cost(uint32_t cp, enum cls k)
+{
+    switch (k) {
+    case K_SPACE: return cp == 0xA0 ? 5.0 : 1.5;
+    case K_DIGIT: return 2.0;
+    case K_ALPHA: return 1.5;
+    case K_PUNCT: return 2.5;
+    case K_LATIN:
+        /* The letters of the Latin-1 row that real text rarely uses but
+         * UTF-8 lead bytes turn into. */
+        if (cp == 0xC2 || cp == 0xC3 || cp == 0xC5 || cp == 0xD0 ||
+            cp == 0xDE || cp == 0xF0 || cp == 0xFE || cp == 0x192)
+            return 7.0;
+        return is_upper_latin(cp) ? 5.0 : 4.0;
+    case K_GREEK:
+    case K_CYRIL: return 4.0;
+    case K_LETTER: return 5.0;
+    case K_HAN: return han_cost(cp);
+    case K_KANA: return 7.0;
+    case K_HANGUL: return 7.0;
+    case K_CJKP: return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
+    case K_SYMBOL:
+        if (cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||
+            cp == 0xB7 || cp == 0xD7 || cp == 0xF7 || cp == 0xA7 ||
+            cp == 0x2122 || cp == 0x20AC || cp == 0xA3)
+            return 5.0;
+        return cp < 0x100 ? 6.0 : 7.0;
+    case K_MARK: return 8.0;
+    case K_BAD: return cp == 0xFFFD ? 10.0 : 14.0;
+    }
+    return 8.0;
+}
+
+static int is_letter(enum cls k)
+{
+    return k == K_ALPHA || k == K_LATIN || k == K_GREEK || k == K_CYRIL ||
+           k == K_LETTER || k == K_HAN || k == K_KANA || k == K_HANGUL;
+}
+
+/* Script of a letter class for the "script changes inside a word" test:
+ * ASCII and other Latin letters are one script. */
+static int script(enum cls k)
+{
+    return k == K_ALPHA ? K_LATIN : (int)k;
+}
+
+static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
+{
+    if (!prev)
+        return 0.0;
+    double c = 0.0;
+    if (is_letter(a) && is_letter(b) && script(a) != script(b)) {
+        /* Chinese mixes freely with ASCII words and with kana (Japanese). */
+        int soft = ((a == K_HAN || b == K_HAN) &&
+                    (a == K_ALPHA || b == K_ALPHA || a == K_KANA ||
+                     b == K_KANA));
+        c += soft ? 1.0 : 5.0;
+    }
+    if (a == K_LATIN && b == K_LATIN)
+        c += 3.0; /* runs of accented letters */
+    if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
+        (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
+        c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
+    if (is_letter(a) && (b == K_SYMBOL || b == K_MARK || b == K_BAD))
+        c += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0.0 : 2.0;
+    if ((a == K_SYMBOL || a == K_BAD) && is_letter(b))
+        c += 2.0;
+    if (a == K_SYMBOL && b == K_SYMBOL)
+        c += 2.0;
+    if (a == K_HAN && (b == K_SYMBOL || b == K_LATIN))
+        c += 2.0;
+    return c;
+}
+
+double zh_plaus_step(uint32_t prev, uint32_t cp)
+{
+    enum cls b = classify(cp);
+    double c = char_cost(cp, b);
+    if (prev)
+        c += transition(prev, classify(prev), cp, b);
+    return c;
+}
+
+double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        c += zh_plaus_step(prev, cps[i]);
+        prev = cps[i];
+    }
+    return c;
+}
+
+int zh_plaus_forbidden(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp != '\t';
+    if (cp >= 0x7F && cp < 0xA0)
+        return 1;
+    return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+           (cp & 0xFFFE) == 0xFFFE || (cp >= 0xD800 && cp <= 0xDFFF);
+}

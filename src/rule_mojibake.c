@@ -1,0 +1,844 @@
+/*
+ * rule_mojibake.c - undo wrong decodings ("mojibake").
+ *
+ * A stretch of text T is mojibake of the chain (bytes in encoding E, read as
+ * D) when T can be encoded in D, those bytes are valid in E, and E's reading
+ * of them is far more plausible than T. The rule tries each chain on each
+ * suspicious line: it encodes the line in D, decodes the bytes as E, keeps
+ * the stretches that decode cleanly and start and end on character
+ * boundaries of T, and repairs those whose reading gains more than
+ * ZH_MOJI_MARGIN nats of plausibility (plaus.c). A repaired stretch is tried
+ * again, so double and triple encodings are undone one layer at a time for
+ * as long as each layer makes the text more plausible.
+ *
+ * Losses are undone where the mechanism leaves a trace:
+ *   - a byte the misreading decoder could not read and replaced with '?' or
+ *     U+FFFD (the odd byte at the end of a run, GBK's user-defined lead
+ *     bytes, Big5's missing trail bytes, Windows-1252's undefined bytes);
+ *   - a pair GBK decoded to a private-use character that was then stripped;
+ *   - a byte Windows-1252 leaves undefined and a decoder dropped;
+ *   - a no-break space (0xA0) turned into a plain space.
+ * The missing bytes are chosen among the few candidates that make the
+ * stream valid, by the plausibility of the result; for Latin-script text,
+ * where guessing one letter is unreliable, the character becomes U+FFFD.
+ *
+ * Text that discusses encodings (it names mojibake, 乱码, an encoding) is
+ * reported, never repaired: the mojibake is likely quoted on purpose.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec_tables.h"
+#include "internal.h"
+#include "plaus.h"
+
+/* Minimum gain in nats for a repair: calibrated so that no clean paragraph
+ * of the evaluation set (tests/eval) and none of the look-alike traps
+ * changes, while a single mojibaked letter between ASCII letters is still
+ * repaired. */
+#define ZH_MOJI_MARGIN 8.0
+/* Extra cost of each byte the repair had to restore. */
+#define ZH_FILL_PENALTY 2.0
+#define ZH_MAX_LAYERS 3
+
+#define WILD 0x100 /* a byte the misreading decoder lost */
+
+enum { CK_UTF8, CK_GBK, CK_BIG5, CK_SB };
+
+typedef struct codec {
+    int kind;
+    int sb; /* ZH_SB_* for CK_SB */
+} codec;
+
+typedef struct chain {
+    codec misread; /* D: the decoder that produced the text */
+    codec real;    /* E: the encoding the bytes really were in */
+    double prior;  /* cost of assuming this chain, in nats */
+    uint8_t need;  /* ZH_MF_* flag a line must show for the chain */
+} chain;
+
+static const chain chains[] = {
+    {{CK_GBK, 0}, {CK_UTF8, 0}, 0.0, ZH_MF_UTF8_GBK},
+    {{CK_BIG5, 0}, {CK_UTF8, 0}, 1.0, ZH_MF_UTF8_BIG5},
+    {{CK_SB, ZH_SB_CP1252}, {CK_UTF8, 0}, 0.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1250}, {CK_UTF8, 0}, 2.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1251}, {CK_UTF8, 0}, 1.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1257}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_ISO8859_2}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_MACROMAN}, {CK_UTF8, 0}, 2.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP437}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1252}, {CK_GBK, 0}, 1.0, ZH_MF_GBK_SB},
+    {{CK_SB, ZH_SB_CP1252}, {CK_BIG5, 0}, 2.0, ZH_MF_GBK_SB},
+};
+#define NCHAINS (sizeof chains / sizeof chains[0])
+
+static const char *codec_name(codec c)
+{
+    switch (c.kind) {
+    case CK_UTF8: return "utf-8";
+    case CK_GBK: return "gbk";
+    case CK_BIG5: return "big5";
+    default: return zh_sb_name[c.sb];
+    }
+}
+
+/* ---- Work buffers ------------------------------------------------------ */
+
+typedef struct unit {
+    uint32_t bs, blen; /* bytes [bs, bs + blen) of the stream */
+    uint32_t cp;
+    uint8_t ok;        /* a valid multibyte sequence of E */
+} unit;
+
+typedef struct work {
+    /* The line (or repaired stretch) being examined. */
+    uint32_t *cp;
+    size_t n, capc;
+    /* The line encoded in D: bytes (or WILD) and the index of the character
+     * each came from. */
+    uint16_t *b;
+    uint32_t *ci;
+    size_t nb, capb;
+    unit *u;
+    size_t nu, capu;
+    int fills;
+} work;
+
+static int grow(void **p, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 64;
+    while (c < want)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static int grow_bytes(work *w, size_t want)
+{
+    size_t cap = w->capb;
+    if (!grow((void **)&w->b, &cap, want, sizeof *w->b))
+        return 0;
+    size_t cap2 = w->capb;
+    if (!grow((void **)&w->ci, &cap2, want, sizeof *w->ci))
+        return 0;
+    w->capb = cap < cap2 ? cap : cap2;
+    return 1;
+}
+
+static void work_free(work *w)
+{
+    free(w->cp);
+    free(w->b);
+    free(w->ci);
+    free(w->u);
+}
+
+/* ---- Codecs ------------------------------------------------------------ */
+
+static int sb_encode(int sb, uint32_t cp)
+{
+    const uint32_t *t = zh_sb_encode[sb];
+    size_t lo = 0, hi = zh_sb_encode_count[sb];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t c = t[mid] >> 8;
+        if (c == cp)
+            return (int)(t[mid] & 0xFF);
+        if (c < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
+ * when cp cannot be encoded. */
+static int encode_char(codec d, uint32_t cp, uint16_t *out)
+{
+    if (cp < 0x80) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    if (cp == 0xFFFD) {
+        out[0] = WILD;
+        return 1;
+    }
+    if (d.kind == CK_SB) {
+        int b = sb_encode(d.sb, cp);
+        if (b < 0)
+            return 0;
+        out[0] = (uint16_t)b;
+        return 1;
+    }
+    if (cp > 0xFFFF)
+        return 0;
+    unsigned v = d.kind == CK_GBK ? zh_gbk_encode[cp] : zh_big5_encode[cp];
+    if (!v)
+        return 0;
+    if (v < 0x100) {
+        out[0] = (uint16_t)v;
+        return 1;
+    }
+    out[0] = (uint16_t)(v >> 8);
+    out[1] = (uint16_t)(v & 0xFF);
+    return 2;
+}
+
+/* Decode one character of E at p: returns its length (0 when invalid). */
+static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
+                        uint32_t *cp)
+{
+    unsigned c = b[p];
+    if (c >= WILD)
+        return 0;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (e.kind == CK_UTF8) {
+        size_t len;
+        uint32_t v, min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            v = c & 0x1F;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            v = c & 0x0F;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            v = c & 0x07;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (n - p < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            unsigned t = b[p + k];
+            if (t >= WILD || (t & 0xC0) != 0x80)
+                return 0;
+            v = (v << 6) | (t & 0x3F);
+        }
+        if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
+        return len;
+    }
+    if (e.kind == CK_GBK && c == 0x80) {
+        *cp = 0x20AC;
+        return 1;
+    }
+    if (c < 0x81 || c > 0xFE || n - p < 2)
+        return 0;
+    unsigned t = b[p + 1];
+    if (t < 0x40 || t > 0xFE || t == 0x7F)
+        return 0;
+    const uint16_t *dec = e.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
+    uint16_t v = dec[(c - 0x81) * 191 + (t - 0x40)];
+    if (!v)
+        return 0;
+    *cp = v;
+    return 2;
+}
+
+/* ---- Restoring lost bytes ---------------------------------------------- */
+
+/* Byte of D that decodes to U+00A0, or -1. */
+static int nbsp_byte(codec d)
+{
+    return d.kind == CK_SB ? sb_encode(d.sb, 0xA0) : -1;
+}
+
+/* Decode [r, end) after a tentative fill; returns the cost of the reading
+ * when it is valid up to and including the unit that covers `past`, else
+ * HUGE_VAL. */
+static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
+                          size_t past, uint32_t prev)
+{
+    double cost = 0.0;
+    size_t p = r;
+    int units = 0;
+    while (p < n && (p <= past || units < 2)) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len)
+            return HUGE_VAL;
+        if (len == 1 && p > past)
+            break;
+        if (zh_plaus_forbidden(cp))
+            return HUGE_VAL;
+        cost += zh_plaus_step(prev, cp);
+        prev = cp;
+        p += len;
+        units++;
+    }
+    return cost;
+}
+
+static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
+
+/* Try to make the stream decodable at the error at p (decoding resumed at
+ * r, after a character prev). Candidates: a lost byte ('?', U+FFFD) given
+ * a value; a no-break space restored; bytes inserted where D drops them
+ * (GBK private-use pairs, undefined Windows-125x bytes). The cheapest
+ * valid reading wins. Returns 1 when the stream was changed. */
+static int try_fill(work *w, const chain *ch, size_t r, size_t p,
+                    uint32_t prev)
+{
+    codec d = ch->misread, e = ch->real;
+    size_t n = w->nb;
+    double best = HUGE_VAL;
+    size_t best_q = 0;
+    uint16_t best_v[2] = {0, 0};
+    int best_kind = 0; /* 1 replace, 2 insert */
+    size_t hi = p + 3 < n ? p + 3 : n;
+    int nb = nbsp_byte(d);
+    /* Replacements of a lost or altered byte. */
+    for (size_t q = r; q < hi; q++) {
+        unsigned old = w->b[q];
+        unsigned lo_v = 0, hi_v = 0;
+        if (old == WILD || (old == '?' && q > r)) {
+            lo_v = 0x80;
+            hi_v = 0xF4;
+        } else if (old == ' ' && nb >= 0 && q > r) {
+            lo_v = hi_v = (unsigned)nb;
+        } else {
+            continue;
+        }
+        for (unsigned v = lo_v; v <= hi_v; v++) {
+            w->b[q] = (uint16_t)v;
+            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
+            if (c < best) {
+                best = c;
+                best_q = q;
+                best_v[0] = (uint16_t)v;
+                best_kind = 1;
+            }
+        }
+        w->b[q] = (uint16_t)old;
+    }
+    if (best_kind == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
+        /* Insertions at character boundaries of T near the error. */
+        if (!grow_bytes(w, n + 2))
+            return 0;
+        size_t lo = p >= 3 && p - 3 > r ? p - 3 : r + 1;
+        for (size_t q = lo; q <= p && q <= n; q++) {
+            if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
+                continue;
+            memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
+            if (d.kind == CK_GBK) {
+                static const uint8_t leads[] = {0xA1, 0xA2, 0xA3, 0xA4, 0xA5,
+                                                0xA6, 0xA7, 0xAA, 0xAB, 0xAC,
+                                                0xAD, 0xAE, 0xAF};
+                for (size_t li = 0; li < sizeof leads; li++) {
+                    for (unsigned t = 0x40; t <= 0xFE; t++) {
+                        uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
+                                                   (t - 0x40)];
+                        if (!is_pua(v))
+                            continue;
+                        w->b[q] = leads[li];
+                        w->b[q + 1] = (uint16_t)t;
+                        double c = window_cost(e, w->b, n + 2, r, p + 2, prev);
+                        if (c < best) {
+                            best = c;
+                            best_q = q;
+                            best_v[0] = leads[li];
+                            best_v[1] = (uint16_t)t;
+                            best_kind = 2;
+                        }
+                    }
+                }
+            } else {
+                /* One undefined byte of the code page, dropped. */
+                memmove(w->b + q + 1, w->b + q + 2, (n - q) * sizeof *w->b);
+                for (unsigned v = 0x80; v < 0xA0; v++) {
+                    if (zh_sb_decode[d.sb][v - 0x80] != v)
+                        continue;
+                    w->b[q] = (uint16_t)v;
+                    double c = window_cost(e, w->b, n + 1, r, p + 1, prev);
+                    if (c < best) {
+                        best = c;
+                        best_q = q;
+                        best_v[0] = (uint16_t)v;
+                        best_v[1] = WILD + 1; /* marks a one-byte insert */
+                        best_kind = 2;
+                    }
+                }
+                memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
+            }
+            memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
+        }
+    }
+    if (best_kind == 0)
+        return 0;
+    if (best_kind == 1) {
+        w->b[best_q] = best_v[0];
+    } else {
+        size_t k = best_v[1] == WILD + 1 ? 1 : 2;
+        memmove(w->b + best_q + k, w->b + best_q, (n - best_q) * sizeof *w->b);
+        memmove(w->ci + best_q + k, w->ci + best_q,
+                (n - best_q) * sizeof *w->ci);
+        for (size_t i = 0; i < k; i++) {
+            w->b[best_q + i] = best_v[i];
+            /* Inserted bytes belong to the character after the gap (or
+             * before it at the end). */
+            w->ci[best_q + i] = best_q + k < n + k ? w->ci[best_q + k]
+                                                   : w->ci[best_q - 1];
+        }
+        w->nb += k;
+    }
+    w->fills++;
+    return 1;
+}
+
+/* Decode the stream as E into units, restoring lost bytes on the way. */
+static int decode_stream(work *w, const chain *ch, int allow_fill)
+{
+    w->nu = 0;
+    w->fills = 0;
+    size_t p = 0;
+    int budget = 64; /* fills per line: bounds the work on hopeless text */
+    while (p < w->nb) {
+        if (!grow((void **)&w->u, &w->capu, w->nu + 1, sizeof *w->u))
+            return 0;
+        uint32_t cp = 0;
+        size_t len = decode_at(ch->real, w->b, p, w->nb, &cp);
+        if (!len && allow_fill && budget > 0 && w->b[p] != '\n') {
+            /* Resume from the last multibyte unit so that a gap inside it
+             * can be found; fill only inside mojibake, after a unit that
+             * decoded as a multibyte character. */
+            size_t k = w->nu;
+            if (k > 0 && w->u[k - 1].ok) {
+                k--;
+                size_t r = w->u[k].bs;
+                uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
+                budget--;
+                if (try_fill(w, ch, r, p, prev)) {
+                    w->nu = k;
+                    p = r;
+                    continue;
+                }
+            } else if (w->b[p] == WILD) {
+                budget--;
+                uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
+                if (try_fill(w, ch, p, p, prev))
+                    continue;
+            }
+        }
+        unit *u = &w->u[w->nu++];
+        u->bs = (uint32_t)p;
+        u->blen = len ? (uint32_t)len : 1;
+        u->cp = len ? cp : 0xFFFD;
+        u->ok = len >= 2 || (len == 1 && ch->real.kind == CK_GBK &&
+                             w->b[p] == 0x80);
+        if (u->ok && zh_plaus_forbidden(cp))
+            u->ok = 0;
+        p += u->blen;
+    }
+    return 1;
+}
+
+/* ---- Finding repairs --------------------------------------------------- */
+
+typedef struct cand {
+    size_t cs, ce;  /* characters [cs, ce) of the line */
+    uint32_t *rep;  /* the reading (malloc'd) */
+    size_t nrep;
+    double before, after, gain;
+    int chain_ids[ZH_MAX_LAYERS];
+    int layers;
+    int fills;
+} cand;
+
+typedef struct cands {
+    cand *c;
+    size_t n, cap;
+} cands;
+
+static void cands_clear(cands *cs)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        free(cs->c[i].rep);
+    cs->n = 0;
+}
+
+static uint32_t at(const uint32_t *cp, size_t n, size_t i)
+{
+    return i < n ? cp[i] : 0;
+}
+
+/* 1 when the line discusses encodings, so mojibake in it may be quoted. */
+static int discusses_encoding(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
+        "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
+        "\xe7\xb7\xa8\xe7\xa2\xbc"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t wl = strlen(words[w]);
+        for (size_t i = 0; i + wl <= len; i++) {
+            size_t k = 0;
+            while (k < wl && (s[i + k] | (words[w][k] < 0x7F ? 0x20 : 0)) ==
+                                 words[w][k])
+                k++;
+            if (k == wl)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
+ * characters before and after the examined range are lprev and rnext. */
+static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
+                      cands *out)
+{
+    const chain *ch = &chains[chain_id];
+    size_t n = w->n;
+    size_t i = 0;
+    while (i < n) {
+        /* A segment: a maximal run of characters encodable in D that holds
+         * a non-ASCII character. */
+        uint16_t tmp[2];
+        if (w->cp[i] < 0x80 || !encode_char(ch->misread, w->cp[i], tmp)) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (s > 0 && w->cp[s - 1] < 0x80 && w->cp[s - 1] != '\n' &&
+               i - s < 2)
+            s--; /* a little ASCII before: trail bytes and lost bytes */
+        w->nb = 0;
+        size_t j = s;
+        for (; j < n; j++) {
+            uint16_t bb[2];
+            int k = encode_char(ch->misread, w->cp[j], bb);
+            if (!k || w->cp[j] == '\n')
+                break;
+            if (!grow_bytes(w, w->nb + 2))
+                return 0;
+            for (int q = 0; q < k; q++) {
+                w->b[w->nb] = bb[q];
+                w->ci[w->nb++] = (uint32_t)j;
+            }
+        }
+        if (!decode_stream(w, ch, 1))
+            return 0;
+        /* Runs of multibyte units aligned on characters of T. */
+        size_t a = 0;
+        while (a < w->nu) {
+            if (!w->u[a].ok) {
+                a++;
+                continue;
+            }
+            size_t z = a;
+            while (z < w->nu && w->u[z].ok)
+                z++;
+            size_t ua = a, uz = z;
+            a = z;
+            /* Align the start and the end on character boundaries. */
+            while (ua < uz && w->u[ua].bs > 0 &&
+                   w->ci[w->u[ua].bs] == w->ci[w->u[ua].bs - 1])
+                ua++;
+            while (uz > ua) {
+                size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
+                if (be >= w->nb || w->ci[be] != w->ci[be - 1])
+                    break;
+                uz--;
+            }
+            if (ua == uz)
+                continue;
+            size_t cs = w->ci[w->u[ua].bs];
+            size_t ce = w->ci[w->u[uz - 1].bs + w->u[uz - 1].blen - 1] + 1;
+            if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
+                return 0;
+            cand *c = &out->c[out->n];
+            memset(c, 0, sizeof *c);
+            c->nrep = uz - ua;
+            c->rep = malloc(c->nrep * sizeof *c->rep);
+            if (!c->rep)
+                return 0;
+            for (size_t k = ua; k < uz; k++)
+                c->rep[k - ua] = w->u[k].cp;
+            c->cs = cs;
+            c->ce = ce;
+            uint32_t prev = cs ? w->cp[cs - 1] : lprev;
+            uint32_t next = ce < n ? w->cp[ce] : rnext;
+            c->before = zh_plaus_cost(prev, w->cp + cs, ce - cs);
+            c->after = zh_plaus_cost(prev, c->rep, c->nrep);
+            if (next) {
+                c->before += zh_plaus_step(w->cp[ce - 1], next);
+                c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
+            }
+            c->fills = w->fills;
+            c->gain = c->before - c->after - ch->prior -
+                      ZH_FILL_PENALTY * (double)w->fills;
+            c->chain_ids[0] = chain_id;
+            c->layers = 1;
+            out->n++;
+        }
+        i = j > i ? j : i + 1;
+    }
+    return 1;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->gain != b->gain)
+        return a->gain > b->gain ? -1 : 1;
+    return a->cs < b->cs ? -1 : a->cs > b->cs;
+}
+
+/* Candidates of all chains the line's flags allow, best first. */
+static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
+                    cands *out)
+{
+    for (size_t k = 0; k < NCHAINS; k++) {
+        if (!(flags & chains[k].need))
+            continue;
+        if (!find_chain(w, (int)k, lprev, rnext, out))
+            return 0;
+    }
+    qsort(out->c, out->n, sizeof *out->c, cand_cmp);
+    return 1;
+}
+
+static uint8_t line_flags(const uint32_t *cp, size_t n)
+{
+    uint8_t f = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cp[i] < 0x80)
+            continue;
+        if (cp[i] <= 0xFFFF)
+            f |= zh_moji_flags[cp[i]];
+        if (cp[i] == 0xFFFD || is_pua(cp[i]))
+            f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
+    }
+    return f;
+}
+
+/* Undo further layers of c: examine its reading alone, as long as a
+ * reading of the whole of it gains. */
+static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
+{
+    while (c->layers < ZH_MAX_LAYERS) {
+        work w;
+        memset(&w, 0, sizeof w);
+        cands sub = {0};
+        w.cp = malloc(c->nrep * sizeof *w.cp);
+        if (!w.cp)
+            return 0;
+        memcpy(w.cp, c->rep, c->nrep * sizeof *w.cp);
+        w.n = c->nrep;
+        int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
+        int more = 0;
+        if (ok && sub.n && sub.c[0].gain > 0.0) {
+            /* Splice the best inner repair into the reading. */
+            cand *s = &sub.c[0];
+            size_t nn = c->nrep - (s->ce - s->cs) + s->nrep;
+            uint32_t *r = malloc((nn ? nn : 1) * sizeof *r);
+            if (r) {
+                memcpy(r, c->rep, s->cs * sizeof *r);
+                memcpy(r + s->cs, s->rep, s->nrep * sizeof *r);
+                memcpy(r + s->cs + s->nrep, c->rep + s->ce,
+                       (c->nrep - s->ce) * sizeof *r);
+                free(c->rep);
+                c->rep = r;
+                c->nrep = nn;
+                c->after -= s->gain + chains[s->chain_ids[0]].prior;
+                c->gain += s->gain;
+                c->fills += s->fills;
+                c->chain_ids[c->layers++] = s->chain_ids[0];
+                more = 1;
+            } else {
+                ok = 0;
+            }
+        }
+        cands_clear(&sub);
+        free(sub.c);
+        work_free(&w);
+        if (!ok)
+            return 0;
+        if (!more)
+            break;
+    }
+    return 1;
+}
+
+/* ---- The rule ---------------------------------------------------------- */
+
+static int utf8_cat(char *dst, size_t cap, size_t *len, const uint32_t *cp,
+                    size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (*len + 4 > cap)
+            return 0;
+        *len += zh_utf8_encode(cp[i], dst + *len);
+    }
+    return 1;
+}
+
+static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
+                              size_t base, int quoted)
+{
+    size_t cap = c->nrep * 4 + 1;
+    char *rep = malloc(cap);
+    if (!rep)
+        return ZHFIX_NOMEM;
+    size_t len = 0;
+    utf8_cat(rep, cap, &len, c->rep, c->nrep);
+    char chain_text[256];
+    size_t pos = 0;
+    chain_text[0] = '\0';
+    for (int l = 0; l < c->layers; l++) {
+        const chain *ch = &chains[c->chain_ids[l]];
+        int k = snprintf(chain_text + pos, sizeof chain_text - pos, "%s%s → %s",
+                         l ? "; then " : "", codec_name(ch->misread),
+                         codec_name(ch->real));
+        if (k > 0 && (size_t)k < sizeof chain_text - pos)
+            pos += (size_t)k;
+    }
+    const chain *first = &chains[c->chain_ids[0]];
+    const char *detail = zh_arena_printf(
+        scan->arena,
+        "%s read as %s%s: %s; cost %.1f → %.1f nats (gain %.1f, needed %.1f)%s%s",
+        codec_name(first->real), codec_name(first->misread),
+        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "",
+        chain_text, c->before, c->after, c->gain, ZH_MOJI_MARGIN,
+        c->fills ? "; restored lost bytes" : "",
+        quoted ? "; not repaired: the line discusses encodings" : "");
+    const char *msg = zh_arena_printf(
+        scan->arena, "mojibake: %s text decoded as %s",
+        codec_name(first->real), codec_name(first->misread));
+    zhfix_status st =
+        detail && msg ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
+                                rep, len, !quoted, msg, detail)
+                      : ZHFIX_NOMEM;
+    free(rep);
+    return st;
+}
+
+/* Repair one line [s, s + len) of the block. */
+static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
+                              size_t *capo, const char *s, size_t len,
+                              size_t base, cands *cs)
+{
+    w->n = 0;
+    size_t i = 0;
+    while (i < len) {
+        if (!grow((void **)&w->cp, &w->capc, w->n + 1, sizeof *w->cp) ||
+            !grow((void **)offp, capo, w->n + 2, sizeof **offp))
+            return ZHFIX_NOMEM;
+        uint32_t cp;
+        (*offp)[w->n] = i;
+        i += zh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        w->cp[w->n++] = cp;
+    }
+    (*offp)[w->n] = len;
+    uint8_t flags = line_flags(w->cp, w->n);
+    if (!flags)
+        return ZHFIX_OK;
+    cands_clear(cs);
+    if (!find_all(w, flags, 0, 0, cs))
+        return ZHFIX_NOMEM;
+    /* Keep the best candidates that do not overlap. */
+    int quoted = -1;
+    size_t nkept = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        int clash = 0;
+        for (size_t q = 0; q < nkept && !clash; q++)
+            clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
+        if (clash)
+            continue;
+        uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
+        uint32_t rnext = at(w->cp, w->n, c->ce);
+        if (!deepen(c, lprev, rnext))
+            return ZHFIX_NOMEM;
+        if (c->gain < ZH_MOJI_MARGIN)
+            continue;
+        /* Move the kept candidate to the front part of the array. */
+        cand t = cs->c[nkept];
+        cs->c[nkept] = *c;
+        *c = t;
+        nkept++;
+    }
+    for (size_t k = 0; k < nkept; k++) {
+        if (quoted < 0)
+            quoted = discusses_encoding(s, len);
+        zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+/* 1 when the line may hold mojibake: a character that can start it. */
+static int line_suspicious(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i + 8 <= len) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (v & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += zh_utf8_decode(s + i, len - i, &cp);
+        if (cp <= 0xFFFF && (zh_moji_flags[cp] || cp == 0xFFFD || is_pua(cp)))
+            return 1;
+    }
+    return 0;
+}
+
+static zhfix_status scan_mojibake(zh_scan *scan)
+{
+    const char *t = scan->text;
+    size_t len = scan->len, pos = 0;
+    work w;
+    memset(&w, 0, sizeof w);
+    size_t *off = NULL, capo = 0;
+    cands cs = {0};
+    zhfix_status st = ZHFIX_OK;
+    while (pos < len && st == ZHFIX_OK) {
+        const char *nl = memchr(t + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - t) : len;
+        if (line_suspicious((const unsigned char *)t + pos, end - pos))
+            st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
+                           &cs);
+        pos = end + 1;
+    }
+    cands_clear(&cs);
+    free(cs.c);
+    free(off);
+    work_free(&w);
+    return st;
+}
+
+const zh_rule zh_rule_mojibake = {
+    {"mojibake", ZHFIX_CATEGORY_ENCODING,
+     "undo text decoded with the wrong encoding (UTF-8 read as GBK, Big5 or "
+     "a Western code page, GBK read as Windows-1252), restoring lost bytes",
+     1},
+    scan_mojibake,
+};
