@@ -444,6 +444,10 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                              w->b[p] == 0x80);
         if (u->ok && zh_plaus_forbidden(cp))
             u->ok = 0;
+        /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
+         * mark, left to the lossy-mark rule. */
+        if (u->ok && cp == 0xFFFD && ch->misread.kind != CK_SB)
+            u->ok = 0;
         p += u->blen;
     }
     return 1;
