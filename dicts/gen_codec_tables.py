@@ -141,12 +141,34 @@ def main():
         b = big5_enc[cp]
         if b > 0xFF and 0xE0 <= b >> 8 <= 0xEF and 0x80 <= b & 0xFF <= 0xBF:
             flags[cp] |= 2  # the same read as Big5
+    # Punctuation of everyday prose (MacRoman puts quotes and dashes on
+    # UTF-8 lead bytes) does not start a line's examination on its own.
+    prose = set(range(0x2010, 0x2028)) | {0xAB, 0xBB, 0xB7}
     for dec in sb_dec:
         for byte in range(0xC2, 0xF5):  # UTF-8 lead bytes
-            if dec[byte - 0x80] >= 0x80:
-                flags[dec[byte - 0x80]] |= 4
+            cp = dec[byte - 0x80]
+            if cp >= 0x80 and cp not in prose:
+                flags[cp] |= 4
     for byte in range(0xC0, 0x100):  # GBK lead bytes read as cp1252
         flags[sb_dec[0][byte - 0x80]] |= 8
+    # What follows a character of flag 1 in UTF-8 read as GBK: a pair
+    # starting with a continuation byte. Strong when it also ends with a
+    # lead byte, or is a character clean text rarely has (GBK/3, kana,
+    # the user-defined rows); weak for the frequent rows B0-BF.
+    for cp in range(65536):
+        g = gbk_enc[cp]
+        if g <= 0xFF or (g & 0xFF) < 0x80:
+            continue
+        lead, trail = g >> 8, g & 0xFF
+        if 0x80 <= lead <= 0xBF:
+            if (0xE0 <= trail <= 0xEF or lead <= 0xA0 or lead in (0xA4, 0xA5)
+                    or 0xAA <= lead <= 0xAF):
+                flags[cp] |= 16
+            elif lead >= 0xB0:
+                flags[cp] |= 32
+        b = big5_enc[cp]
+        if b > 0xFF and 0xA1 <= b >> 8 <= 0xBF and 0xE0 <= b & 0xFF <= 0xEF:
+            flags[cp] |= 64
     emit_array('uint8_t', 'zh_moji_flags', flags, 32)
     return 0
 

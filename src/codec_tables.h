@@ -39,7 +39,10 @@ enum {
     ZH_MF_UTF8_GBK = 1,
     ZH_MF_UTF8_BIG5 = 2,
     ZH_MF_UTF8_SB = 4,
-    ZH_MF_GBK_SB = 8
+    ZH_MF_GBK_SB = 8,
+    ZH_MF_GBK_NEXT = 16,      /* follows ZH_MF_UTF8_GBK in mojibake */
+    ZH_MF_GBK_NEXT_WEAK = 32, /* the same, common in clean text too */
+    ZH_MF_BIG5_NEXT = 64      /* follows ZH_MF_UTF8_BIG5 in mojibake */
 };
 extern const uint8_t zh_moji_flags[65536];
 

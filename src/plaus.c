@@ -7,11 +7,13 @@
  * they occur in real text; the transitions penalise what mojibake produces
  * and real text does not: scripts changing inside a word, a symbol glued
  * between two letters, runs of rare letters. Han characters are scored by
- * frequency class (see han_cost).
+ * the character model of data.h (unigram and bigram log-probabilities from
+ * jieba's dictionary), so a reading made of frequent characters that
+ * follow each other in real words beats one made of rare characters.
  */
 #include "plaus.h"
 
-#include "codec_tables.h"
+#include "data.h"
 #include "internal.h"
 
 enum cls {
@@ -27,7 +29,8 @@ enum cls {
     K_KANA,
     K_HANGUL,
     K_CJKP,    /* CJK and general punctuation of prose */
-    K_SYMBOL,  /* symbols, math, box drawing, modifiers */
+    K_SYMBOL,  /* symbols, math, modifiers */
+    K_BOX,     /* box drawing and blocks: they come in runs */
     K_MARK,    /* combining marks */
     K_BAD      /* controls, private use, U+FFFD, noncharacters */
 };
@@ -45,6 +48,8 @@ static int is_upper_latin(uint32_t cp)
 
 static enum cls classify(uint32_t cp)
 {
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return K_HAN; /* the common case first */
     if (cp < 0x80) {
         if (cp == ' ' || cp == '\t')
             return K_SPACE;
@@ -96,27 +101,17 @@ static enum cls classify(uint32_t cp)
         return K_BAD;
     if (cp >= 0xFE20 && cp <= 0xFE2F)
         return K_MARK;
+    if (cp >= 0x2500 && cp <= 0x259F)
+        return K_BOX;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return K_CJKP;
     return K_SYMBOL;
 }
 
-/* Frequency class of a Han character by its place in the national
- * standards, which order characters by use: GB 2312 level 1 and Big5's
- * frequent characters, GB 2312 level 2 and Big5's less frequent ones, and
- * the rest. */
+/* Cost of a Han character without context: the model's unigram. */
 static double han_cost(uint32_t cp)
 {
-    if (cp > 0xFFFF)
-        return 13.0;
-    unsigned g = zh_gbk_encode[cp], b = zh_big5_encode[cp];
-    if ((g >= 0xB0A1 && g <= 0xD7F9 && (g & 0xFF) >= 0xA1) ||
-        (b >= 0xA440 && b <= 0xC67E))
-        return 6.5;
-    if ((g >= 0xD8A1 && g <= 0xF7FE && (g & 0xFF) >= 0xA1) ||
-        (b >= 0xC940 && b <= 0xF9D5))
-        return 9.0;
-    return 11.5;
+    return -zh_char_logp(cp);
 }
 
 /* Own cost of a character. */
@@ -133,9 +128,20 @@ static double char_cost(uint32_t cp, enum cls k)
         if (cp == 0xC2 || cp == 0xC3 || cp == 0xC5 || cp == 0xD0 ||
             cp == 0xDE || cp == 0xF0 || cp == 0xFE || cp == 0x192)
             return 7.0;
+        /* Letters of a single orthography each (Catalan's middle-dot L,
+         * Afrikaans' 'n, long s, Greenlandic kra, Sami's T with stroke). */
+        if (cp == 0x13F || cp == 0x140 || cp == 0x149 || cp == 0x17F ||
+            cp == 0x138 || cp == 0x166 || cp == 0x167)
+            return 9.0;
+        if (cp >= 0x180 && cp <= 0x24F)
+            return 7.0; /* Latin Extended-B: African, Romanian, pinyin */
         return is_upper_latin(cp) ? 5.0 : 4.0;
     case K_GREEK:
-    case K_CYRIL: return 4.0;
+        return (cp >= 0x391 && cp <= 0x3C9) ? 4.0 : 7.0;
+    case K_CYRIL:
+        /* Russian's alphabet; then the other modern letters; then the
+         * historic and minority-language letters. */
+        return (cp >= 0x410 && cp <= 0x44F) ? 4.0 : cp < 0x460 ? 5.0 : 8.0;
     case K_LETTER: return 5.0;
     case K_HAN: return han_cost(cp);
     case K_KANA: return 7.0;
@@ -147,6 +153,7 @@ static double char_cost(uint32_t cp, enum cls k)
             cp == 0x2122 || cp == 0x20AC || cp == 0xA3)
             return 5.0;
         return cp < 0x100 ? 6.0 : 7.0;
+    case K_BOX: return 6.0;
     case K_MARK: return 8.0;
     case K_BAD: return cp == 0xFFFD ? 10.0 : 14.0;
     }
@@ -183,9 +190,11 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
     if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
         (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
         c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
-    if (is_letter(a) && (b == K_SYMBOL || b == K_MARK || b == K_BAD))
+    if (a == K_BOX && b == K_BOX)
+        c -= 4.0; /* a frame continues */
+    if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))
         c += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0.0 : 2.0;
-    if ((a == K_SYMBOL || a == K_BAD) && is_letter(b))
+    if ((a == K_SYMBOL || a == K_BOX || a == K_BAD) && is_letter(b))
         c += 2.0;
     if (a == K_SYMBOL && b == K_SYMBOL)
         c += 2.0;
@@ -197,10 +206,12 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
 double zh_plaus_step(uint32_t prev, uint32_t cp)
 {
     enum cls b = classify(cp);
-    double c = char_cost(cp, b);
-    if (prev)
-        c += transition(prev, classify(prev), cp, b);
-    return c;
+    if (!prev)
+        return char_cost(cp, b);
+    enum cls a = classify(prev);
+    if (a == K_HAN && b == K_HAN)
+        return -zh_bigram_logp(prev, cp); /* the model's own context */
+    return char_cost(cp, b) + transition(prev, a, cp, b);
 }
 
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)

@@ -288,6 +288,32 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
 
+/* Continuation bytes a UTF-8 decoder still wants after reading [r, q);
+ * -1 when [r, q) is not a valid prefix. */
+static int utf8_need(const uint16_t *b, size_t r, size_t q)
+{
+    int need = 0;
+    for (size_t i = r; i < q; i++) {
+        unsigned c = b[i];
+        if (c >= WILD)
+            return -1;
+        if (need > 0) {
+            if ((c & 0xC0) != 0x80)
+                return -1;
+            need--;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+        } else if (c >= 0x80) {
+            return -1;
+        }
+    }
+    return need;
+}
+
 /* Try to make the stream decodable at the error at p (decoding resumed at
  * r, after a character prev). Candidates: a lost byte ('?', U+FFFD) given
  * a value; a no-break space restored; bytes inserted where D drops them
@@ -336,6 +362,11 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         for (size_t q = lo; q <= p && q <= n; q++) {
             if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
                 continue;
+            /* Continuation bytes still wanted at q: inserted bytes start
+             * with one, so q must be inside a sequence. */
+            int need = utf8_need(w->b, r, q);
+            if (need <= 0)
+                continue;
             memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
             if (d.kind == CK_GBK) {
                 static const uint8_t leads[] = {0xA1, 0xA2, 0xA3, 0xA4, 0xA5,
@@ -343,6 +374,11 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                                                 0xAD, 0xAE, 0xAF};
                 for (size_t li = 0; li < sizeof leads; li++) {
                     for (unsigned t = 0x40; t <= 0xFE; t++) {
+                        /* The second byte continues the sequence or starts
+                         * the next character. */
+                        if (need >= 2 ? (t & 0xC0) != 0x80
+                                      : (t & 0xC0) == 0x80)
+                            continue;
                         uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
                                                    (t - 0x40)];
                         if (!is_pua(v))
@@ -408,7 +444,7 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
     w->nu = 0;
     w->fills = 0;
     size_t p = 0;
-    int budget = 64; /* fills per line: bounds the work on hopeless text */
+    int budget = 16; /* fills per line: bounds the work on hopeless text */
     while (p < w->nb) {
         if (!grow((void **)&w->u, &w->capu, w->nu + 1, sizeof *w->u))
             return 0;
@@ -419,7 +455,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
              * can be found; fill only inside mojibake, after a unit that
              * decoded as a multibyte character. */
             size_t k = w->nu;
-            if (k > 0 && w->u[k - 1].ok) {
+            if (k > 0 && w->u[k - 1].ok &&
+                (w->u[k - 1].blen >= 3 || ch->misread.kind == CK_SB)) {
                 k--;
                 size_t r = w->u[k].bs;
                 uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
@@ -444,9 +481,24 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                              w->b[p] == 0x80);
         if (u->ok && zh_plaus_forbidden(cp))
             u->ok = 0;
+        /* Where GBK or Big5 misread UTF-8, the text was Chinese: of the
+         * two-byte sequences only Latin-1 and Latin Extended-A (accented
+         * letters in Chinese text) are taken; Cyrillic, Greek, Hebrew...
+         * read from the GBK bytes of real Chinese would be noise. */
+        if (u->ok && len == 2 && ch->misread.kind != CK_SB &&
+            ch->real.kind == CK_UTF8 && cp > 0x17F)
+            u->ok = 0;
         /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
          * mark, left to the lossy-mark rule. */
         if (u->ok && cp == 0xFFFD && ch->misread.kind != CK_SB)
+            u->ok = 0;
+        /* Four-byte readings: emoji and symbols (planes 1), and for the
+         * single-byte chains the rare Han extensions too; never planes with
+         * nothing assigned. */
+        if (u->ok && cp >= 0x10000 &&
+            !(cp >= 0x1F000 && cp <= 0x1FAFF) &&
+            (ch->misread.kind != CK_SB || cp > 0x323AF ||
+             (cp > 0x1FFFF && cp < 0x20000)))
             u->ok = 0;
         p += u->blen;
     }
@@ -493,9 +545,15 @@ static int discusses_encoding(const char *s, size_t len)
         size_t wl = strlen(words[w]);
         for (size_t i = 0; i + wl <= len; i++) {
             size_t k = 0;
-            while (k < wl && (s[i + k] | (words[w][k] < 0x7F ? 0x20 : 0)) ==
-                                 words[w][k])
+            while (k < wl) {
+                unsigned char a = (unsigned char)s[i + k];
+                unsigned char b = (unsigned char)words[w][k];
+                if (a >= 'A' && a <= 'Z')
+                    a = (unsigned char)(a | 0x20);
+                if (a != b)
+                    break;
                 k++;
+            }
             if (k == wl)
                 return 1;
         }
@@ -563,6 +621,15 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             }
             if (ua == uz)
                 continue;
+            /* GBK and Big5 misread Chinese: a reading with no character
+             * beyond two bytes is not what the chain produces. */
+            if (ch->misread.kind != CK_SB) {
+                int wide = 0;
+                for (size_t k = ua; k < uz && !wide; k++)
+                    wide = w->u[k].blen >= 3;
+                if (!wide)
+                    continue;
+            }
             size_t cs = w->ci[w->u[ua].bs];
             size_t ce = w->ci[w->u[uz - 1].bs + w->u[uz - 1].blen - 1] + 1;
             if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
@@ -789,10 +856,15 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     return ZHFIX_OK;
 }
 
-/* 1 when the line may hold mojibake: a character that can start it. */
+/* 1 when the line may hold mojibake. A pre-filter that must be fast on
+ * clean text: it looks for the pairs of characters each chain produces
+ * (codec_tables.h) and for lost bytes, and gives up on everything else. */
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
+    uint32_t prev = 0;
+    uint8_t pf = 0;
+    int weak = 0;
     while (i < len) {
         while (i + 8 <= len) {
             uint64_t v;
@@ -800,17 +872,31 @@ static int line_suspicious(const unsigned char *s, size_t len)
             if (v & 0x8080808080808080ull)
                 break;
             i += 8;
+            pf = 0;
+            prev = ' ';
         }
         if (i >= len)
             break;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
         uint32_t cp;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        if (cp <= 0xFFFF && (zh_moji_flags[cp] || cp == 0xFFFD || is_pua(cp)))
+        uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
+        if (cp == 0xFFFD || is_pua(cp))
             return 1;
+        if (pf & ZH_MF_UTF8_GBK) {
+            if ((f & ZH_MF_GBK_NEXT) || cp == '?')
+                return 1;
+            if ((f & ZH_MF_GBK_NEXT_WEAK) && ++weak >= 2)
+                return 1;
+        }
+        if ((pf & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
+            return 1;
+        if ((pf & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
+            ((cp >= 0x80 && !zh_is_han(cp) && !zh_is_cjk_punct(cp)) ||
+             cp == ' '))
+            return 1;
+        (void)prev;
+        prev = cp;
+        pf = f;
     }
     return 0;
 }
