@@ -81,8 +81,9 @@ static enum cls classify(uint32_t cp)
         return K_LATIN; /* Vietnamese and other extended Latin */
     if (cp >= 0x1F00 && cp < 0x2000)
         return K_GREEK;
-    if (cp >= 0x2010 && cp <= 0x2027)
-        return K_CJKP;
+    if (cp >= 0x2010 && cp <= 0x2027 && cp != 0x201A && cp != 0x201E &&
+        (cp < 0x2020 || cp > 0x2023))
+        return K_CJKP; /* dashes, quotes, ellipsis of prose */
     if (cp >= 0x2000 && cp < 0x2070)
         return cp == 0x2030 || cp == 0x2039 || cp == 0x203A ? K_SYMBOL
                : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
@@ -145,8 +146,11 @@ static double char_cost(uint32_t cp, enum cls k)
     case K_LETTER: return 5.0;
     case K_HAN: return han_cost(cp);
     case K_KANA: return 7.0;
-    case K_HANGUL: return 7.0;
-    case K_CJKP: return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
+    case K_HANGUL: return 8.0;
+    case K_CJKP:
+        if (cp >= 0xFF21 && cp <= 0xFF5A)
+            return 8.0; /* fullwidth letters */
+        return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
     case K_SYMBOL:
         if (cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||
             cp == 0xB7 || cp == 0xD7 || cp == 0xF7 || cp == 0xA7 ||

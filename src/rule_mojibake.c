@@ -38,12 +38,16 @@
  * of the evaluation set (tests/eval) and none of the look-alike traps
  * changes, while a single mojibaked letter between ASCII letters is still
  * repaired. */
-#define ZH_MOJI_MARGIN 8.0
+#define ZH_MOJI_MARGIN 5.0
 /* Extra cost of each byte the repair had to restore. */
 #define ZH_FILL_PENALTY 2.0
 #define ZH_MAX_LAYERS 3
+/* Per character of a Western-looking stretch that reads as Chinese in a
+ * line that has Chinese. */
+#define ZH_CONTEXT_BONUS 2.0
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
+enum { ZH_FILL_GUESS = 1, ZH_FILL_SURE = 2 };
 
 enum { CK_UTF8, CK_GBK, CK_BIG5, CK_SB };
 
@@ -100,10 +104,10 @@ typedef struct work {
      * each came from. */
     uint16_t *b;
     uint32_t *ci;
+    uint8_t *fl; /* 1 for a byte the repair restored */
     size_t nb, capb;
     unit *u;
     size_t nu, capu;
-    int fills;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -129,7 +133,12 @@ static int grow_bytes(work *w, size_t want)
     size_t cap2 = w->capb;
     if (!grow((void **)&w->ci, &cap2, want, sizeof *w->ci))
         return 0;
+    size_t cap3 = w->capb;
+    if (!grow((void **)&w->fl, &cap3, want, sizeof *w->fl))
+        return 0;
     w->capb = cap < cap2 ? cap : cap2;
+    if (cap3 < w->capb)
+        w->capb = cap3;
     return 1;
 }
 
@@ -138,6 +147,7 @@ static void work_free(work *w)
     free(w->cp);
     free(w->b);
     free(w->ci);
+    free(w->fl);
     free(w->u);
 }
 
@@ -337,19 +347,24 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         if (old == WILD || (old == '?' && q > r)) {
             lo_v = 0x80;
             hi_v = 0xF4;
+            if (d.kind == CK_SB)
+                hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
         } else if (old == ' ' && nb >= 0 && q > r) {
             lo_v = hi_v = (unsigned)nb;
         } else {
             continue;
         }
         for (unsigned v = lo_v; v <= hi_v; v++) {
+            if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
+                zh_sb_decode[d.sb][v - 0x80] != v)
+                continue;
             w->b[q] = (uint16_t)v;
             double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
             if (c < best) {
                 best = c;
                 best_q = q;
                 best_v[0] = (uint16_t)v;
-                best_kind = 1;
+                best_kind = lo_v == hi_v ? 3 : 1;
             }
         }
         w->b[q] = (uint16_t)old;
@@ -418,15 +433,19 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
     }
     if (best_kind == 0)
         return 0;
-    if (best_kind == 1) {
+    if (best_kind != 2) {
         w->b[best_q] = best_v[0];
+        w->fl[best_q] = best_kind == 1 ? ZH_FILL_GUESS : ZH_FILL_SURE;
     } else {
         size_t k = best_v[1] == WILD + 1 ? 1 : 2;
         memmove(w->b + best_q + k, w->b + best_q, (n - best_q) * sizeof *w->b);
         memmove(w->ci + best_q + k, w->ci + best_q,
                 (n - best_q) * sizeof *w->ci);
+        memmove(w->fl + best_q + k, w->fl + best_q,
+                (n - best_q) * sizeof *w->fl);
         for (size_t i = 0; i < k; i++) {
             w->b[best_q + i] = best_v[i];
+            w->fl[best_q + i] = ZH_FILL_GUESS;
             /* Inserted bytes belong to the character after the gap (or
              * before it at the end). */
             w->ci[best_q + i] = best_q + k < n + k ? w->ci[best_q + k]
@@ -434,15 +453,24 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         }
         w->nb += k;
     }
-    w->fills++;
     return 1;
+}
+
+/* 1 when a lead byte at p is followed closely by a lost byte. */
+static int lost_ahead(const uint16_t *b, size_t p, size_t n)
+{
+    if (b[p] < 0xC2 || b[p] > 0xF4)
+        return 0;
+    for (size_t q = p + 1; q < n && q <= p + 3; q++)
+        if (b[q] == WILD || b[q] == '?')
+            return 1;
+    return 0;
 }
 
 /* Decode the stream as E into units, restoring lost bytes on the way. */
 static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
     w->nu = 0;
-    w->fills = 0;
     size_t p = 0;
     int budget = 16; /* fills per line: bounds the work on hopeless text */
     while (p < w->nb) {
@@ -466,7 +494,7 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                     p = r;
                     continue;
                 }
-            } else if (w->b[p] == WILD) {
+            } else if (w->b[p] == WILD || lost_ahead(w->b, p, w->nb)) {
                 budget--;
                 uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
                 if (try_fill(w, ch, p, p, prev))
@@ -479,7 +507,10 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
         u->cp = len ? cp : 0xFFFD;
         u->ok = len >= 2 || (len == 1 && ch->real.kind == CK_GBK &&
                              w->b[p] == 0x80);
-        if (u->ok && zh_plaus_forbidden(cp))
+        /* C1 controls are allowed in a Western reading: they are what
+         * the next layer of a double encoding is made of. */
+        if (u->ok && zh_plaus_forbidden(cp) &&
+            !(cp >= 0x80 && cp < 0xA0 && ch->misread.kind == CK_SB))
             u->ok = 0;
         /* Where GBK or Big5 misread UTF-8, the text was Chinese: of the
          * two-byte sequences only Latin-1 and Latin Extended-A (accented
@@ -487,6 +518,11 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
          * read from the GBK bytes of real Chinese would be noise. */
         if (u->ok && len == 2 && ch->misread.kind != CK_SB &&
             ch->real.kind == CK_UTF8 && cp > 0x17F)
+            u->ok = 0;
+        /* Likewise of the three-byte sequences only the CJK and symbol
+         * blocks, not Indic, Thai, Samaritan... */
+        if (u->ok && len == 3 && ch->misread.kind != CK_SB &&
+            ch->real.kind == CK_UTF8 && cp < 0x2000)
             u->ok = 0;
         /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
          * mark, left to the lossy-mark rule. */
@@ -591,6 +627,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             if (!grow_bytes(w, w->nb + 2))
                 return 0;
             for (int q = 0; q < k; q++) {
+                w->fl[w->nb] = 0;
                 w->b[w->nb] = bb[q];
                 w->ci[w->nb++] = (uint32_t)j;
             }
@@ -640,8 +677,17 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->rep = malloc(c->nrep * sizeof *c->rep);
             if (!c->rep)
                 return 0;
-            for (size_t k = ua; k < uz; k++)
+            for (size_t k = ua; k < uz; k++) {
                 c->rep[k - ua] = w->u[k].cp;
+                /* A guessed byte in Western text: one letter cannot be
+                 * told from another, so the character stays lost. */
+                int guessed = 0;
+                for (size_t q = 0; q < w->u[k].blen; q++)
+                    guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
+                if (guessed && ch->misread.kind == CK_SB &&
+                    w->u[k].cp < 0x2E80)
+                    c->rep[k - ua] = 0xFFFD;
+            }
             c->cs = cs;
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
@@ -652,9 +698,16 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->before += zh_plaus_step(w->cp[ce - 1], next);
                 c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
             }
-            c->fills = w->fills;
+            c->fills = 0;
+            size_t bend = w->u[uz - 1].bs + w->u[uz - 1].blen;
+            for (size_t k = w->u[ua].bs; k < bend; k++)
+                c->fills += w->fl[k] != 0;
             c->gain = c->before - c->after - ch->prior -
-                      ZH_FILL_PENALTY * (double)w->fills;
+                      ZH_FILL_PENALTY * (double)c->fills;
+            /* In Chinese text, a stretch of Western letters and symbols
+             * that reads as Chinese is the more likely to be mojibake:
+             * the class model prices those letters for Western text. */
+
             c->chain_ids[0] = chain_id;
             c->layers = 1;
             out->n++;
@@ -824,6 +877,30 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     cands_clear(cs);
     if (!find_all(w, flags, 0, 0, cs))
         return ZHFIX_NOMEM;
+    /* Is the line Chinese? Its Han characters, and those of the readings
+     * that are repairs on their own, say so. In Chinese text a stretch of
+     * Western letters and symbols that reads as Chinese is the more likely
+     * mojibake: the class model prices those letters for Western text. */
+    size_t han = 0;
+    for (size_t k = 0; k < w->n; k++)
+        han += zh_is_han(w->cp[k]);
+    for (size_t k = 0; k < cs->n; k++)
+        if (cs->c[k].gain >= ZH_MOJI_MARGIN)
+            for (size_t q = 0; q < cs->c[k].nrep; q++)
+                han += zh_is_han(cs->c[k].rep[q]);
+    if (han >= 2) {
+        for (size_t k = 0; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            if (chains[c->chain_ids[0]].misread.kind != CK_SB)
+                continue;
+            int cjk = 1;
+            for (size_t q = 0; q < c->nrep && cjk; q++)
+                cjk = c->rep[q] >= 0x2E80;
+            if (cjk)
+                c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
+        }
+        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+    }
     /* Keep the best candidates that do not overlap. */
     int quoted = -1;
     size_t nkept = 0;

@@ -6,6 +6,7 @@
  *   eval_driver check [SELECT]  stdin -> for each input line, the number of
  *                               findings on it ("LINE COUNT" per line with
  *                               findings)
+ *   eval_driver explain [SELECT] stdin -> every finding with its detail
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,9 @@ static char *slurp(size_t *len)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "fix") && strcmp(argv[1], "check"))) {
-        fputs("usage: eval_driver fix|check [SELECT]\n", stderr);
+    if (argc < 2 || (strcmp(argv[1], "fix") && strcmp(argv[1], "check") &&
+                      strcmp(argv[1], "explain"))) {
+        fputs("usage: eval_driver fix|check|explain [SELECT]\n", stderr);
         return 2;
     }
     zhfix_options opts;
@@ -63,6 +65,15 @@ int main(int argc, char **argv)
         if (st == ZHFIX_OK) {
             fwrite(out, 1, outlen, stdout);
             zhfix_free(out);
+        }
+    } else if (!strcmp(argv[1], "explain")) {
+        st = zhfix_check(h, src, len);
+        for (size_t i = 0; i < zhfix_finding_count(h); i++) {
+            const zhfix_finding *f = zhfix_finding_get(h, i);
+            printf("%zu:%zu %s %s [%s] -> [%s] %s\n", f->line, f->column,
+                   f->rule, f->applied ? "fix" : "report", f->text,
+                   f->replacement ? f->replacement : "",
+                   f->detail ? f->detail : f->message);
         }
     } else {
         st = zhfix_check(h, src, len);
