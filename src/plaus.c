@@ -150,6 +150,14 @@ static double char_cost(uint32_t cp, enum cls k)
     case K_CJKP:
         if (cp >= 0xFF21 && cp <= 0xFF5A)
             return 8.0; /* fullwidth letters */
+        if (cp >= 0x2010 && cp <= 0x2015 && cp != 0x2014)
+            return cp == 0x2013 ? 4.0 : 6.0; /* rare dashes */
+        if (cp == 0x3000)
+            return 5.0; /* ideographic space: indentation, not prose */
+        if (cp == 0x3002 || cp == 0xFF0C)
+            return 2.2; /* 。， */
+        if (cp == 0x3001)
+            return 3.0; /* 、 */
         return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
     case K_SYMBOL:
         if (cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||

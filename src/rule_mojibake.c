@@ -278,25 +278,47 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
 {
     double cost = 0.0;
     size_t p = r;
-    int units = 0;
-    while (p < n && (p <= past || units < 2)) {
+    while (p < n) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
-        if (!len)
+        if (!len) {
+            /* Beyond the fill, another lost byte ends the window: it gets
+             * its own turn. */
+            if (p > past)
+                for (size_t q = p; q < n && q <= p + 3; q++)
+                    if (b[q] == WILD || b[q] == '?')
+                        return cost;
             return HUGE_VAL;
-        if (len == 1 && p > past)
-            break;
+        }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
         prev = cp;
+        if (p > past)
+            break; /* one character of right context is scored */
         p += len;
-        units++;
     }
     return cost;
 }
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
+
+static int isalnum_ascii(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 when GBK or Big5 would have lost the lead byte v followed by t. */
+static int lost_pair(codec d, unsigned v, unsigned t)
+{
+    if (v < 0x81 || v > 0xFE || t >= WILD)
+        return 1;
+    if (t < 0x40 || t > 0xFE || t == 0x7F)
+        return 1;
+    const uint16_t *dec = d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
+    uint16_t c = dec[(v - 0x81) * 191 + (t - 0x40)];
+    return !c || is_pua(c);
+}
 
 /* Continuation bytes a UTF-8 decoder still wants after reading [r, q);
  * -1 when [r, q) is not a valid prefix. */
@@ -358,6 +380,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
                 continue;
+            /* A double-byte decoder loses a byte only when it cannot pair
+             * it with the next one. */
+            if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
+                continue;
             w->b[q] = (uint16_t)v;
             double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
             if (c < best) {
@@ -368,6 +394,39 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             }
         }
         w->b[q] = (uint16_t)old;
+    }
+    /* Two lost bytes in a row (a byte GBK cannot lead with, then an odd
+     * one): both at once. */
+    for (size_t q = r; best_kind == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
+        unsigned o1 = w->b[q], o2 = w->b[q + 1];
+        if (!((o1 == WILD || (o1 == '?' && q > r)) &&
+              (o2 == WILD || o2 == '?')))
+            continue;
+        unsigned nx = q + 2 < n ? w->b[q + 2] : 0;
+        for (unsigned v1 = 0x80; v1 <= 0xBF; v1++) {
+            for (unsigned v2 = 0x80; v2 <= 0xF4; v2++) {
+                if (!lost_pair(d, v1, v2) || (nx && !lost_pair(d, v2, nx)))
+                    continue;
+                w->b[q] = (uint16_t)v1;
+                w->b[q + 1] = (uint16_t)v2;
+                double c = window_cost(e, w->b, n, r, q + 1 > p ? q + 1 : p,
+                                       prev);
+                if (c < best) {
+                    best = c;
+                    best_q = q;
+                    best_v[0] = (uint16_t)v1;
+                    best_v[1] = (uint16_t)v2;
+                }
+            }
+        }
+        w->b[q] = (uint16_t)o1;
+        w->b[q + 1] = (uint16_t)o2;
+        if (best < HUGE_VAL) {
+            w->b[best_q] = best_v[0];
+            w->b[best_q + 1] = best_v[1];
+            w->fl[best_q] = w->fl[best_q + 1] = ZH_FILL_GUESS;
+            return 1;
+        }
     }
     if (best_kind == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
         /* Insertions at character boundaries of T near the error. */
@@ -519,10 +578,13 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
         if (u->ok && len == 2 && ch->misread.kind != CK_SB &&
             ch->real.kind == CK_UTF8 && cp > 0x17F)
             u->ok = 0;
-        /* Likewise of the three-byte sequences only the CJK and symbol
-         * blocks, not Indic, Thai, Samaritan... */
+        /* Likewise of the three-byte sequences only the CJK, punctuation
+         * and symbol blocks, not Indic, Thai, Hangul, Yi... */
         if (u->ok && len == 3 && ch->misread.kind != CK_SB &&
-            ch->real.kind == CK_UTF8 && cp < 0x2000)
+            ch->real.kind == CK_UTF8 &&
+            (cp < 0x2000 || (cp >= 0x2C00 && cp < 0x2E80) ||
+             (cp >= 0xA000 && cp < 0xF900) ||
+             (cp >= 0xFB00 && cp < 0xFE30)))
             u->ok = 0;
         /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
          * mark, left to the lossy-mark rule. */
@@ -650,6 +712,20 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             while (ua < uz && w->u[ua].bs > 0 &&
                    w->ci[w->u[ua].bs] == w->ci[w->u[ua].bs - 1])
                 ua++;
+            /* A double-byte character of T may end with an ASCII byte that
+             * E reads as ASCII (銆乤ctive: 乤 is 81 61): take it along. */
+            while (uz < w->nu && uz > ua) {
+                size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
+                if (be >= w->nb || w->ci[be] != w->ci[be - 1] ||
+                    w->u[uz].blen != 1 || !isalnum_ascii(w->u[uz].cp))
+                    break;
+                /* ...only inside an ASCII word whose rest is still there. */
+                size_t nc = w->ci[be] + 1;
+                if (nc >= n || !isalnum_ascii(w->cp[nc]))
+                    break;
+                w->u[uz].ok = 1;
+                uz++;
+            }
             while (uz > ua) {
                 size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
                 if (be >= w->nb || w->ci[be] != w->ci[be - 1])
