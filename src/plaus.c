@@ -202,6 +202,9 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
     if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
         (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
         c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
+    /* Chinese writes its dash doubled (——): a lone em dash is unusual. */
+    if ((prev == 0x2014) != (cp == 0x2014))
+        c += 1.5;
     if (a == K_BOX && b == K_BOX)
         c -= 4.0; /* a frame continues */
     if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))

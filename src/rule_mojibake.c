@@ -39,15 +39,20 @@
  * changes, while a single mojibaked letter between ASCII letters is still
  * repaired. */
 #define ZH_MOJI_MARGIN 5.0
-/* Extra cost of each byte the repair had to restore. */
-#define ZH_FILL_PENALTY 2.0
+/* Extra cost of each byte the repair had to restore: small where a mark
+ * shows the loss, larger for a gap that nothing marks. */
+#define ZH_FILL_PENALTY 0.5
+#define ZH_INSERT_PENALTY 2.0
 #define ZH_MAX_LAYERS 3
 /* Per character of a Western-looking stretch that reads as Chinese in a
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
-enum { ZH_FILL_GUESS = 1, ZH_FILL_SURE = 2 };
+/* How a byte was restored: its value guessed for a lost-byte mark ('?',
+ * U+FFFD), a no-break space read back from a space, or inserted into a
+ * gap no mark shows. */
+enum { ZH_FILL_GUESS = 1, ZH_FILL_SURE = 2, ZH_FILL_INSERT = 3 };
 
 enum { CK_UTF8, CK_GBK, CK_BIG5, CK_SB };
 
@@ -504,7 +509,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 (n - best_q) * sizeof *w->fl);
         for (size_t i = 0; i < k; i++) {
             w->b[best_q + i] = best_v[i];
-            w->fl[best_q + i] = ZH_FILL_GUESS;
+            w->fl[best_q + i] = ZH_FILL_INSERT;
             /* Inserted bytes belong to the character after the gap (or
              * before it at the end). */
             w->ci[best_q + i] = best_q + k < n + k ? w->ci[best_q + k]
@@ -531,7 +536,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
     w->nu = 0;
     size_t p = 0;
-    int budget = 16; /* fills per line: bounds the work on hopeless text */
+    /* Fills per line: bounds the work on hopeless text. */
+    int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);
     while (p < w->nb) {
         if (!grow((void **)&w->u, &w->capu, w->nu + 1, sizeof *w->u))
             return 0;
@@ -776,10 +782,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             }
             c->fills = 0;
             size_t bend = w->u[uz - 1].bs + w->u[uz - 1].blen;
-            for (size_t k = w->u[ua].bs; k < bend; k++)
+            double penalty = 0.0;
+            for (size_t k = w->u[ua].bs; k < bend; k++) {
                 c->fills += w->fl[k] != 0;
-            c->gain = c->before - c->after - ch->prior -
-                      ZH_FILL_PENALTY * (double)c->fills;
+                penalty += w->fl[k] == ZH_FILL_INSERT ? ZH_INSERT_PENALTY
+                           : w->fl[k]                ? ZH_FILL_PENALTY
+                                                     : 0.0;
+            }
+            c->gain = c->before - c->after - ch->prior - penalty;
             /* In Chinese text, a stretch of Western letters and symbols
              * that reads as Chinese is the more likely to be mojibake:
              * the class model prices those letters for Western text. */
