@@ -164,6 +164,8 @@ static double char_cost(uint32_t cp, enum cls k)
             cp == 0xB7 || cp == 0xD7 || cp == 0xF7 || cp == 0xA7 ||
             cp == 0x2122 || cp == 0x20AC || cp == 0xA3)
             return 5.0;
+        if ((cp >= 0x2B0 && cp < 0x300) || (cp >= 0x1D00 && cp < 0x1DC0))
+            return 9.0; /* modifier letters, phonetic extensions */
         return cp < 0x100 ? 6.0 : 7.0;
     case K_BOX: return 6.0;
     case K_MARK: return 8.0;
@@ -205,6 +207,20 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
     /* Chinese writes its dash doubled (——): a lone em dash is unusual. */
     if ((prev == 0x2014) != (cp == 0x2014))
         c += 1.5;
+    /* Â and Ã end no word of any language; UTF-8 lead bytes C2/C3 before
+     * a no-break space (turned into a space) produce exactly that. */
+    if ((prev == 0xC2 || prev == 0xC3) && b == K_SPACE)
+        c += 3.0;
+    /* A no-break space glued to a word on its right (French puts it
+     * before punctuation and inside numbers). */
+    if (prev == 0xA0 && is_letter(b))
+        c += 2.0;
+    /* An opening quote glued to the letter before it, a closing double
+     * quote glued to the letter after it. */
+    if (is_letter(a) && (cp == 0x2018 || cp == 0x201C))
+        c += 2.0;
+    if (prev == 0x201D && is_letter(b))
+        c += 2.0;
     if (a == K_BOX && b == K_BOX)
         c -= 4.0; /* a frame continues */
     if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))

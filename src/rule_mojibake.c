@@ -39,6 +39,10 @@
  * changes, while a single mojibaked letter between ASCII letters is still
  * repaired. */
 #define ZH_MOJI_MARGIN 5.0
+/* A single two-byte sequence (Ã© for é) is weaker evidence: random Western
+ * text forms one now and then. It needs this much on its own, or the
+ * margin above once the line shows other repairs by the same chain. */
+#define ZH_MOJI_MARGIN_WEAK 9.0
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -244,6 +248,15 @@ static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
             if (t >= WILD || (t & 0xC0) != 0x80)
                 return 0;
             v = (v << 6) | (t & 0x3F);
+        }
+        if (v >= 0xD800 && v <= 0xDBFF && len == 3 && n - p >= 6 &&
+            b[p + 3] == 0xED && (b[p + 4] & 0xF0) == 0xB0 &&
+            (b[p + 5] & 0xC0) == 0x80 && b[p + 4] < WILD && b[p + 5] < WILD) {
+            /* CESU-8: a surrogate pair written as two three-byte
+             * sequences (Java, MySQL's old utf8). */
+            uint32_t lo = 0xDC00 | ((b[p + 4] & 0x0F) << 6) | (b[p + 5] & 0x3F);
+            *cp = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+            return 6;
         }
         if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
             return 0;
@@ -520,13 +533,14 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
     return 1;
 }
 
-/* 1 when a lead byte at p is followed closely by a lost byte. */
-static int lost_ahead(const uint16_t *b, size_t p, size_t n)
+/* 1 when a lead byte at p is followed closely by a lost byte (or, where
+ * D has a no-break space, by a space that may have been one). */
+static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
 {
     if (b[p] < 0xC2 || b[p] > 0xF4)
         return 0;
     for (size_t q = p + 1; q < n && q <= p + 3; q++)
-        if (b[q] == WILD || b[q] == '?')
+        if (b[q] == WILD || b[q] == '?' || (nbsp && b[q] == ' '))
             return 1;
     return 0;
 }
@@ -559,7 +573,9 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                     p = r;
                     continue;
                 }
-            } else if (w->b[p] == WILD || lost_ahead(w->b, p, w->nb)) {
+            } else if (w->b[p] == WILD ||
+                       lost_ahead(w->b, p, w->nb,
+                                  nbsp_byte(ch->misread) >= 0)) {
                 budget--;
                 uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
                 if (try_fill(w, ch, p, p, prev))
@@ -619,6 +635,8 @@ typedef struct cand {
     int chain_ids[ZH_MAX_LAYERS];
     int layers;
     int fills;
+    int weak;     /* one two-byte sequence: weak evidence on its own */
+    int deepened;
 } cand;
 
 typedef struct cands {
@@ -756,20 +774,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             cand *c = &out->c[out->n];
             memset(c, 0, sizeof *c);
             c->nrep = uz - ua;
-            c->rep = malloc(c->nrep * sizeof *c->rep);
+            c->rep = malloc((c->nrep + 1) * sizeof *c->rep);
             if (!c->rep)
                 return 0;
-            for (size_t k = ua; k < uz; k++) {
+            for (size_t k = ua; k < uz; k++)
                 c->rep[k - ua] = w->u[k].cp;
-                /* A guessed byte in Western text: one letter cannot be
-                 * told from another, so the character stays lost. */
-                int guessed = 0;
-                for (size_t q = 0; q < w->u[k].blen; q++)
-                    guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
-                if (guessed && ch->misread.kind == CK_SB &&
-                    w->u[k].cp < 0x2E80)
-                    c->rep[k - ua] = 0xFFFD;
-            }
+            c->weak = uz - ua == 1 && w->u[ua].blen <= 2;
             c->cs = cs;
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
@@ -779,6 +789,27 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             if (next) {
                 c->before += zh_plaus_step(w->cp[ce - 1], next);
                 c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
+            }
+            for (size_t k = ua; k < uz; k++) {
+                /* A guessed byte in Western text: one letter cannot be
+                 * told from another, so the character stays lost (scored
+                 * as the best guess, shown as U+FFFD). */
+                int guessed = 0;
+                for (size_t q = 0; q < w->u[k].blen; q++)
+                    guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
+                if (guessed && ch->misread.kind == CK_SB &&
+                    w->u[k].cp < 0x2E80)
+                    c->rep[k - ua] = 0xFFFD;
+            }
+            /* A no-break space read back from a space that also separated
+             * two words (spaces coalesced): the separator stays. */
+            {
+                const unit *last = &w->u[uz - 1];
+                int nbsp_end = w->fl[last->bs + last->blen - 1] == ZH_FILL_SURE;
+                if (nbsp_end && ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
+                    (isalnum_ascii(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
+                     w->cp[ce + 1] == 0x2019))
+                    c->rep[c->nrep++] = ' ';
             }
             c->fills = 0;
             size_t bend = w->u[uz - 1].bs + w->u[uz - 1].blen;
@@ -987,32 +1018,82 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         }
         qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
-    /* Keep the best candidates that do not overlap. */
+    /* GBK or Big5 read as a Western code page: in a line without Chinese
+     * a reading needs a few Chinese characters of its own. */
+    size_t line_han = 0;
+    for (size_t k = 0; k < w->n; k++)
+        line_han += zh_is_han(w->cp[k]);
+    /* Keep the best candidates that do not overlap: first those with strong
+     * evidence, then single two-byte sequences of a chain the line has
+     * shown already (one decoder misread the whole line). */
     int quoted = -1;
     size_t nkept = 0;
-    for (size_t k = 0; k < cs->n; k++) {
-        cand *c = &cs->c[k];
-        int clash = 0;
-        for (size_t q = 0; q < nkept && !clash; q++)
-            clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
-        if (clash)
-            continue;
-        uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
-        uint32_t rnext = at(w->cp, w->n, c->ce);
-        if (!deepen(c, lprev, rnext))
-            return ZHFIX_NOMEM;
-        if (c->gain < ZH_MOJI_MARGIN)
-            continue;
-        /* Move the kept candidate to the front part of the array. */
-        cand t = cs->c[nkept];
-        cs->c[nkept] = *c;
-        *c = t;
-        nkept++;
+    uint32_t established = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = nkept; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            int clash = 0;
+            for (size_t q = 0; q < nkept && !clash; q++)
+                clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
+            if (clash)
+                continue;
+            if (!c->deepened) {
+                uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
+                uint32_t rnext = at(w->cp, w->n, c->ce);
+                if (!deepen(c, lprev, rnext))
+                    return ZHFIX_NOMEM;
+                c->deepened = 1;
+            }
+            const chain *ch = &chains[c->chain_ids[0]];
+            if (c->gain < ZH_MOJI_MARGIN)
+                continue;
+            if (ch->real.kind != CK_UTF8 && line_han == 0) {
+                size_t h = 0;
+                for (size_t q = 0; q < c->nrep; q++)
+                    h += zh_is_han(c->rep[q]);
+                if (h < 3)
+                    continue;
+            }
+            int weak = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK;
+            int sb = ch->misread.kind == CK_SB;
+            if (weak && (pass == 0 || !(established & (sb ? 2u : 1u))))
+                continue;
+            if (!weak)
+                established |= sb ? 2u : 1u;
+            /* Move the kept candidate to the front part of the array. */
+            cand t = cs->c[nkept];
+            cs->c[nkept] = *c;
+            *c = t;
+            nkept++;
+        }
     }
     for (size_t k = 0; k < nkept; k++) {
         if (quoted < 0)
             quoted = discusses_encoding(s, len);
         zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    /* C1 controls left over: no text has them, Latin-1 decoding of
+     * Windows-1252 punctuation does (\x93quoted\x94). */
+    for (size_t ci = 0; ci < w->n; ci++) {
+        uint32_t cp = w->cp[ci];
+        if (cp < 0x80 || cp > 0x9F)
+            continue;
+        uint32_t r = zh_sb_decode[ZH_SB_CP1252][cp - 0x80];
+        if (r == cp)
+            continue;
+        int inside = 0;
+        for (size_t k = 0; k < nkept && !inside; k++)
+            inside = ci >= cs->c[k].cs && ci < cs->c[k].ce;
+        if (inside)
+            continue;
+        char rep[4];
+        size_t rl = zh_utf8_encode(r, rep);
+        zhfix_status st = zh_emit(
+            scan, base + (*offp)[ci], base + (*offp)[ci + 1], rep, rl, 1,
+            "C1 control: a Windows-1252 character decoded as Latin-1",
+            "windows-1252 read as latin-1: latin-1 → windows-1252");
         if (st != ZHFIX_OK)
             return st;
     }
@@ -1025,7 +1106,6 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    uint32_t prev = 0;
     uint8_t pf = 0;
     int weak = 0;
     while (i < len) {
@@ -1036,14 +1116,13 @@ static int line_suspicious(const unsigned char *s, size_t len)
                 break;
             i += 8;
             pf = 0;
-            prev = ' ';
         }
         if (i >= len)
             break;
         uint32_t cp;
         i += zh_utf8_decode(s + i, len - i, &cp);
         uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
-        if (cp == 0xFFFD || is_pua(cp))
+        if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
             return 1;
         if (pf & ZH_MF_UTF8_GBK) {
             if ((f & ZH_MF_GBK_NEXT) || cp == '?')
@@ -1057,8 +1136,6 @@ static int line_suspicious(const unsigned char *s, size_t len)
             ((cp >= 0x80 && !zh_is_han(cp) && !zh_is_cjk_punct(cp)) ||
              cp == ' '))
             return 1;
-        (void)prev;
-        prev = cp;
         pf = f;
     }
     return 0;
