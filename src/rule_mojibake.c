@@ -451,9 +451,12 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         if (!grow_bytes(w, n + 2))
             return 0;
         size_t lo = p >= 3 && p - 3 > r ? p - 3 : r + 1;
-        for (size_t q = lo; q <= p && q <= n; q++) {
+        /* The gap may lie just after the byte where decoding failed: a
+         * lead byte whose continuation went missing. */
+        for (size_t q = lo; q <= p + 3 && q <= n; q++) {
             if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
                 continue;
+            size_t past = (q > p ? q : p) + 2;
             /* Continuation bytes still wanted at q: inserted bytes start
              * with one, so q must be inside a sequence. */
             int need = utf8_need(w->b, r, q);
@@ -477,7 +480,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                             continue;
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
-                        double c = window_cost(e, w->b, n + 2, r, p + 2, prev);
+                        double c = window_cost(e, w->b, n + 2, r, past, prev);
                         if (c < best) {
                             best = c;
                             best_q = q;
@@ -494,7 +497,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     if (zh_sb_decode[d.sb][v - 0x80] != v)
                         continue;
                     w->b[q] = (uint16_t)v;
-                    double c = window_cost(e, w->b, n + 1, r, p + 1, prev);
+                    double c = window_cost(e, w->b, n + 1, r, past - 1, prev);
                     if (c < best) {
                         best = c;
                         best_q = q;
