@@ -869,6 +869,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
             f |= zh_moji_flags[cp[i]];
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
+        if (cp[i] < 0xA0)
+            f |= ZH_MF_UTF8_SB; /* C1 controls */
     }
     return f;
 }
