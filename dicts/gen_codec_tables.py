@@ -118,6 +118,18 @@ def main():
         vals += [0xFFFFFFFF] * (width - len(vals))
         print('    {' + ', '.join('0x%X' % v for v in vals) + '},')
     print('};\n')
+    # The same for code points below U+0100, as a direct table (0: none).
+    print('const uint8_t zh_sb_encode_low[ZH_SB_COUNT][256] = {')
+    for i, dec in enumerate(sb_dec):
+        low = [0] * 256
+        for b in range(128):
+            if dec[b] < 0x100:
+                low[dec[b]] = low[dec[b]] or 0x80 + b
+        if SINGLE[i][0] == 'CP1252':
+            for b in range(0x80, 0x100):
+                low[b] = low[b] or b
+        print('    {' + ', '.join('0x%X' % v for v in low) + '},')
+    print('};\n')
     print('const uint16_t zh_sb_encode_count[ZH_SB_COUNT] = {%s};' %
           ', '.join(str(c) for c in counts))
     print('const char *const zh_sb_name[ZH_SB_COUNT] = {%s};\n' %
@@ -141,9 +153,11 @@ def main():
         b = big5_enc[cp]
         if b > 0xFF and 0xE0 <= b >> 8 <= 0xEF and 0x80 <= b & 0xFF <= 0xBF:
             flags[cp] |= 2  # the same read as Big5
-    # Punctuation of everyday prose (MacRoman puts quotes and dashes on
-    # UTF-8 lead bytes) does not start a line's examination on its own.
-    prose = set(range(0x2010, 0x2028)) | {0xAB, 0xBB, 0xB7}
+    # Punctuation and symbols of everyday prose (MacRoman puts quotes,
+    # dashes and the no-break space on UTF-8 lead bytes) do not start a
+    # line's examination on their own.
+    prose = set(range(0x2010, 0x2028)) | {0xAB, 0xBB, 0xB7, 0xA0, 0xB0, 0xB1,
+                                           0xB5, 0xD7, 0xF7, 0xA7, 0xA4}
     for dec in sb_dec:
         for byte in range(0xC2, 0xF5):  # UTF-8 lead bytes
             cp = dec[byte - 0x80]

@@ -24,6 +24,8 @@ extern const uint16_t zh_sb_decode[ZH_SB_COUNT][128];
 /* Sorted (code point << 8 | byte) for the high bytes; count entries used. */
 extern const uint32_t zh_sb_encode[ZH_SB_COUNT][160];
 extern const uint16_t zh_sb_encode_count[ZH_SB_COUNT];
+/* Byte of each code point below U+0100 (0 when none): the fast path. */
+extern const uint8_t zh_sb_encode_low[ZH_SB_COUNT][256];
 extern const char *const zh_sb_name[ZH_SB_COUNT];
 
 /* Double-byte codes: decode index (lead - 0x81) * 191 + (trail - 0x40),

@@ -46,6 +46,11 @@ static int is_question_particle(uint32_t cp)
            cp == 0x4E48 /* 么 */ || cp == 0x9EBC /* 麼 */;
 }
 
+/* First bytes of what this rule looks for: '?', U+FFFD, 锟錕, 烫, 屯. */
+static const unsigned char interesting[256] = {
+    ['?'] = 1, [0xEF] = 1, [0xE9] = 1, [0xE7] = 1, [0xE5] = 1,
+};
+
 typedef struct qrun {
     size_t start, end;
 } qrun;
@@ -60,6 +65,8 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
     int any = 0;
     for (size_t i = s; i < e && !any; i++) {
         unsigned char b = (unsigned char)t[i];
+        if (!interesting[b])
+            continue;
         unsigned char c = i + 1 < e ? (unsigned char)t[i + 1] : 0;
         any = b == '?' || (b == 0xEF && c == 0xBF) /* U+FFFD */ ||
               (b == 0xE9 && (c == 0x94 || c == 0x8C)) /* 锟 錕 */ ||

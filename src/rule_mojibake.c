@@ -164,6 +164,8 @@ static void work_free(work *w)
 
 static int sb_encode(int sb, uint32_t cp)
 {
+    if (cp < 0x100)
+        return zh_sb_encode_low[sb][cp] ? zh_sb_encode_low[sb][cp] : -1;
     const uint32_t *t = zh_sb_encode[sb];
     size_t lo = 0, hi = zh_sb_encode_count[sb];
     while (lo < hi) {
@@ -849,8 +851,21 @@ static int cand_cmp(const void *x, const void *y)
 static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
                     cands *out)
 {
+    /* On long lines the Western code pages other than Windows-1252 are
+     * tried only where the line has a character Windows-1252 (with
+     * Latin-1) cannot encode: otherwise their readings are mostly
+     * Windows-1252's, and the work is bounded. */
+    int other_sb = 0;
+    if (flags & ZH_MF_UTF8_SB)
+        for (size_t i = 0; i < w->n && !other_sb; i++)
+            other_sb = w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
+                       sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
     for (size_t k = 0; k < NCHAINS; k++) {
         if (!(flags & chains[k].need))
+            continue;
+        if (chains[k].misread.kind == CK_SB &&
+            chains[k].misread.sb != ZH_SB_CP1252 &&
+            chains[k].real.kind == CK_UTF8 && !other_sb && w->n > 400)
             continue;
         if (!find_chain(w, (int)k, lprev, rnext, out))
             return 0;
@@ -862,16 +877,27 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
 static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
+    int gbk_sb = 0;
     for (size_t i = 0; i < n; i++) {
         if (cp[i] < 0x80)
             continue;
-        if (cp[i] <= 0xFFFF)
-            f |= zh_moji_flags[cp[i]];
+        if (cp[i] <= 0xFFFF) {
+            uint8_t g = zh_moji_flags[cp[i]];
+            f |= g & (uint8_t)~ZH_MF_GBK_SB;
+            /* GBK read as Windows-1252 pairs two high bytes, both often
+             * letters of the upper half; UTF-8 read so never does (a lead
+             * byte is followed by continuation bytes). */
+            if ((g & ZH_MF_GBK_SB) && i + 1 < n && cp[i + 1] <= 0xFFFF &&
+                (zh_moji_flags[cp[i + 1]] & ZH_MF_GBK_SB))
+                gbk_sb = 1;
+        }
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
         if (cp[i] < 0xA0)
             f |= ZH_MF_UTF8_SB; /* C1 controls */
     }
+    if (gbk_sb)
+        f |= ZH_MF_GBK_SB;
     return f;
 }
 
@@ -1042,7 +1068,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
             if (clash)
                 continue;
-            if (!c->deepened) {
+            if (!c->deepened && c->gain > 0.0) {
                 uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
                 uint32_t rnext = at(w->cp, w->n, c->ce);
                 if (!deepen(c, lprev, rnext))
