@@ -882,14 +882,16 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
         if (cp[i] < 0x80)
             continue;
         if (cp[i] <= 0xFFFF) {
-            uint8_t g = zh_moji_flags[cp[i]];
-            f |= g & (uint8_t)~ZH_MF_GBK_SB;
-            /* GBK read as Windows-1252 pairs two high bytes, both often
-             * letters of the upper half; UTF-8 read so never does (a lead
-             * byte is followed by continuation bytes). */
-            if ((g & ZH_MF_GBK_SB) && i + 1 < n && cp[i + 1] <= 0xFFFF &&
-                (zh_moji_flags[cp[i + 1]] & ZH_MF_GBK_SB))
-                gbk_sb = 1;
+            f |= zh_moji_flags[cp[i]] & (uint8_t)~ZH_MF_GBK_SB;
+            /* GBK read as Windows-1252: a byte of B0-FF (the lead bytes of
+             * common characters) followed by one of C0-FF. UTF-8 read so
+             * rarely shows that: its lead bytes follow continuation bytes
+             * of 80-BF, and B0-BF is only a quarter of those. */
+            if (!gbk_sb && i + 1 < n) {
+                int a = sb_encode(ZH_SB_CP1252, cp[i]);
+                int b = sb_encode(ZH_SB_CP1252, cp[i + 1]);
+                gbk_sb = a >= 0xB0 && b >= 0xC0;
+            }
         }
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
@@ -1042,18 +1044,31 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             if (chains[c->chain_ids[0]].misread.kind != CK_SB)
                 continue;
             int cjk = 1;
-            for (size_t q = 0; q < c->nrep && cjk; q++)
+            size_t own = 0;
+            for (size_t q = 0; q < c->nrep && cjk; q++) {
                 cjk = c->rep[q] >= 0x2E80;
+                own += zh_is_han(c->rep[q]);
+            }
+            /* The evidence must come from elsewhere in the line. */
+            if (c->gain >= ZH_MOJI_MARGIN && han - own < 2)
+                continue;
             if (cjk)
                 c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
         }
         qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
     /* GBK or Big5 read as a Western code page: in a line without Chinese
-     * a reading needs a few Chinese characters of its own. */
+     * a reading needs two Chinese characters of its own, or the line's
+     * readings of this kind a few between them. */
     size_t line_han = 0;
     for (size_t k = 0; k < w->n; k++)
         line_han += zh_is_han(w->cp[k]);
+    size_t gbk_han = 0;
+    for (size_t k = 0; k < cs->n; k++)
+        if (chains[cs->c[k].chain_ids[0]].real.kind != CK_UTF8 &&
+            cs->c[k].gain >= ZH_MOJI_MARGIN)
+            for (size_t q = 0; q < cs->c[k].nrep; q++)
+                gbk_han += zh_is_han(cs->c[k].rep[q]);
     /* Keep the best candidates that do not overlap: first those with strong
      * evidence, then single two-byte sequences of a chain the line has
      * shown already (one decoder misread the whole line). */
@@ -1082,7 +1097,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 size_t h = 0;
                 for (size_t q = 0; q < c->nrep; q++)
                     h += zh_is_han(c->rep[q]);
-                if (h < 3)
+                if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
                     continue;
             }
             int weak = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK;
