@@ -7,10 +7,11 @@
  *     read as GBK, the mark of text that was decoded lossily and then
  *     misread again;
  *   - '?' standing where Chinese characters were lost by an encoder that
- *     could not represent them: between two Han characters, as a run of
- *     two or more, or alone when the line has other such marks. A '?'
- *     after a question particle (吗呢吧) is a question mark, and '?' next
- *     to Latin text or code is never considered.
+ *     could not represent them: '?' glued to Chinese text, when the line
+ *     has a run of them between Chinese characters, two or more such
+ *     places, or replacement characters. A '?' after a question particle
+ *     (吗呢吧) is a question mark, and '?' next to an ASCII word (What??,
+ *     a ?? b, x?y) is never considered.
  * debug-fill (repaired: removed): runs of three or more 烫 or 屯, the
  *   characters MSVC's debug fill bytes 0xCC and 0xCD show as in GBK, printed
  *   from uninitialised memory. Two or fewer are words (烫伤, 屯田).
@@ -37,6 +38,16 @@ static uint32_t cp_before(const char *t, size_t i)
     uint32_t cp;
     zh_utf8_decode((const unsigned char *)t + j, i - j, &cp);
     return cp;
+}
+
+static int chinese(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+}
+
+static int ascii_alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 static int is_question_particle(uint32_t cp)
@@ -76,7 +87,7 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
     if (!any)
         return ZHFIX_OK;
     qrun runs[64];
-    size_t nruns = 0, long_runs = 0, fffd = 0;
+    size_t nruns = 0, strong = 0, fffd = 0;
     zhfix_status st = ZHFIX_OK;
     size_t i = s;
     while (i < e && st == ZHFIX_OK) {
@@ -86,11 +97,11 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
             size_t j = i + n;
             while (j < e && cp_at(t, e, j, &n) == 0xFFFD)
                 j += n;
+            fffd++;
             if (!fill)
                 st = zh_emit(scan, i, j, NULL, 0, 0,
                          "replacement characters: text was lost in decoding",
                          NULL);
-            fffd++;
             i = j;
             continue;
         }
@@ -105,7 +116,6 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
                              "锟斤拷: replacement characters read as GBK; the "
                              "original text is lost",
                              NULL);
-                fffd++;
                 i = j;
                 continue;
             }
@@ -131,24 +141,29 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
             uint32_t before = cp_before(t, i);
             size_t m;
             uint32_t after = j < e ? cp_at(t, e, j, &m) : 0;
-            if (zh_is_han(before) && zh_is_han(after) &&
-                !is_question_particle(before) && nruns < 64) {
+            /* A candidate: '?' glued to Chinese on one side and to no
+             * ASCII word on the other, not after a question particle. */
+            int both = chinese(before) && chinese(after);
+            int lost = !is_question_particle(before) &&
+                       ((chinese(after) && !ascii_alnum(before)) ||
+                        (chinese(before) && !ascii_alnum(after)));
+            strong += both && j - i >= 2;
+            if (lost && nruns < 64) {
                 runs[nruns].start = i;
                 runs[nruns].end = j;
                 nruns++;
-                long_runs += j - i >= 2;
             }
             i = j;
             continue;
         }
         i += n;
     }
-    /* Single '?' between Han characters is evidence only in company. */
-    if (fill)
+    /* One candidate alone is a question mark as often as a lost character
+     * (什么意思?该如何); a run of them between Chinese characters, several
+     * candidates, or other losses on the line decide. */
+    if (fill || !(strong || nruns >= 2 || (nruns >= 1 && fffd)))
         nruns = 0;
     for (size_t k = 0; k < nruns && st == ZHFIX_OK; k++) {
-        size_t len = runs[k].end - runs[k].start;
-        if (len >= 2 || nruns >= 2 || long_runs || fffd)
             st = zh_emit(scan, runs[k].start, runs[k].end, NULL, 0, 0,
                          "'?' between Chinese characters: characters were "
                          "lost in an encoding conversion",
