@@ -53,6 +53,8 @@
 #define ZH_CONTEXT_BONUS 2.0
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
+#define ZH_RUN_MAX 6 /* longest run of lost bytes restored */
+#define ZH_BEAM 12   /* states kept while restoring a run */
 /* How a byte was restored: its value guessed for a lost-byte mark ('?',
  * U+FFFD), a no-break space read back from a space, or inserted into a
  * gap no mark shows. */
@@ -366,6 +368,94 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
     return need;
 }
 
+/* Cost of the reading of [r, end), where the last sequence may be left
+ * incomplete; HUGE_VAL when it is invalid before that. */
+static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
+                          size_t end, uint32_t prev)
+{
+    double cost = 0.0;
+    size_t p = r;
+    while (p < end) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len)
+            return end - p < 4 && utf8_need(b, p, end) >= 0 ? cost : HUGE_VAL;
+        if (zh_plaus_forbidden(cp))
+            return HUGE_VAL;
+        cost += zh_plaus_step(prev, cp);
+        prev = cp;
+        p += len;
+    }
+    return cost;
+}
+
+typedef struct beam_state {
+    uint8_t v[ZH_RUN_MAX];
+    double cost;
+} beam_state;
+
+static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
+{
+    size_t worst = 0;
+    if (*nbeam < ZH_BEAM) {
+        beam[(*nbeam)++] = *s;
+        return;
+    }
+    for (size_t i = 1; i < *nbeam; i++)
+        if (beam[i].cost > beam[worst].cost)
+            worst = i;
+    if (s->cost < beam[worst].cost)
+        beam[worst] = *s;
+}
+
+/* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
+static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
+                    uint32_t prev)
+{
+    size_t n = w->nb;
+    uint16_t saved[ZH_RUN_MAX];
+    memcpy(saved, w->b + q, k * sizeof *saved);
+    beam_state beam[ZH_BEAM], next[ZH_BEAM];
+    size_t nbeam = 1, nnext;
+    memset(&beam[0], 0, sizeof beam[0]);
+    for (size_t i = 0; i < k && nbeam; i++) {
+        nnext = 0;
+        for (size_t s = 0; s < nbeam; s++) {
+            for (size_t j = 0; j < i; j++)
+                w->b[q + j] = beam[s].v[j];
+            for (unsigned v = 0x80; v <= 0xF4; v++) {
+                if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
+                    continue;
+                if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
+                    continue;
+                w->b[q + i] = (uint16_t)v;
+                beam_state t = beam[s];
+                t.v[i] = (uint8_t)v;
+                t.cost = i + 1 == k
+                             ? window_cost(e, w->b, n, r, q + k - 1, prev)
+                             : prefix_cost(e, w->b, n, r, q + i + 1, prev);
+                if (t.cost < HUGE_VAL)
+                    beam_add(next, &nnext, &t);
+            }
+        }
+        memcpy(beam, next, nnext * sizeof *beam);
+        nbeam = nnext;
+    }
+    if (!nbeam) {
+        memcpy(w->b + q, saved, k * sizeof *saved);
+        return 0;
+    }
+    size_t best = 0;
+    for (size_t s = 1; s < nbeam; s++)
+        if (beam[s].cost < beam[best].cost)
+            best = s;
+    for (size_t j = 0; j < k; j++) {
+        w->b[q + j] = beam[best].v[j];
+        w->fl[q + j] = ZH_FILL_GUESS;
+    }
+    return 1;
+}
+
 /* Try to make the stream decodable at the error at p (decoding resumed at
  * r, after a character prev). Candidates: a lost byte ('?', U+FFFD) given
  * a value; a no-break space restored; bytes inserted where D drops them
@@ -415,38 +505,19 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         }
         w->b[q] = (uint16_t)old;
     }
-    /* Two lost bytes in a row (a byte GBK cannot lead with, then an odd
-     * one): both at once. */
+    /* Several lost bytes in a row (Big5 loses many; GBK a byte it cannot
+     * lead with, then an odd one): a beam search over their values, each
+     * a byte the decoder could not pair with the next. */
     for (size_t q = r; best_kind == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
-        unsigned o1 = w->b[q], o2 = w->b[q + 1];
-        if (!((o1 == WILD || (o1 == '?' && q > r)) &&
-              (o2 == WILD || o2 == '?')))
+        size_t k = 0;
+        while (q + k < n && k < ZH_RUN_MAX &&
+               (w->b[q + k] == WILD || (w->b[q + k] == '?' && q + k > r)))
+            k++;
+        if (k < 2)
             continue;
-        unsigned nx = q + 2 < n ? w->b[q + 2] : 0;
-        for (unsigned v1 = 0x80; v1 <= 0xBF; v1++) {
-            for (unsigned v2 = 0x80; v2 <= 0xF4; v2++) {
-                if (!lost_pair(d, v1, v2) || (nx && !lost_pair(d, v2, nx)))
-                    continue;
-                w->b[q] = (uint16_t)v1;
-                w->b[q + 1] = (uint16_t)v2;
-                double c = window_cost(e, w->b, n, r, q + 1 > p ? q + 1 : p,
-                                       prev);
-                if (c < best) {
-                    best = c;
-                    best_q = q;
-                    best_v[0] = (uint16_t)v1;
-                    best_v[1] = (uint16_t)v2;
-                }
-            }
-        }
-        w->b[q] = (uint16_t)o1;
-        w->b[q + 1] = (uint16_t)o2;
-        if (best < HUGE_VAL) {
-            w->b[best_q] = best_v[0];
-            w->b[best_q + 1] = best_v[1];
-            w->fl[best_q] = w->fl[best_q + 1] = ZH_FILL_GUESS;
+        if (fill_run(w, d, e, r, q, k, prev))
             return 1;
-        }
+        break;
     }
     if (best_kind == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
         /* Insertions at character boundaries of T near the error. */
