@@ -6,9 +6,15 @@
  */
 #include "internal.h"
 
+extern const zh_rule zh_rule_mojibake;
+extern const zh_rule zh_rule_lossy_mark;
+extern const zh_rule zh_rule_debug_fill;
 extern const zh_rule zh_rule_invisible_char;
 
 const zh_rule *const zh_rules[] = {
+    &zh_rule_mojibake,
+    &zh_rule_lossy_mark,
+    &zh_rule_debug_fill,
     &zh_rule_invisible_char,
 };
 
