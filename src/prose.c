@@ -1,0 +1,239 @@
+/*
+ * prose.c - where Chinese prose is (see prose.h).
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+int zh_is_chinese(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+}
+
+uint32_t zh_cp_before(const char *t, size_t i, size_t *start)
+{
+    if (i == 0) {
+        if (start)
+            *start = 0;
+        return 0;
+    }
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
+        j--;
+    uint32_t cp;
+    zh_utf8_decode((const unsigned char *)t + j, i - j, &cp);
+    if (start)
+        *start = j;
+    return cp;
+}
+
+uint32_t zh_cp_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    if (i >= len) {
+        if (n)
+            *n = 0;
+        return 0;
+    }
+    uint32_t cp;
+    size_t k = zh_utf8_decode((const unsigned char *)t + i, len - i, &cp);
+    if (n)
+        *n = k;
+    return cp;
+}
+
+/* ---- Line classification ---------------------------------------------- */
+
+static int starts_with(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static int contains(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i + k <= n; i++)
+        if (s[i] == lit[0] && memcmp(s + i, lit, k) == 0)
+            return 1;
+    return 0;
+}
+
+/* A Markdown fence: ``` or ~~~ after at most three spaces. */
+static int is_fence(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    return starts_with(s + i, n - i, "```") || starts_with(s + i, n - i, "~~~");
+}
+
+/* Program text: tokens that Chinese prose, even with its marks folded to
+ * ASCII, does not contain. */
+static int is_code(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    const char *b = s + i;
+    size_t m = n - i;
+    static const char *const starts[] = {"//", "#include", "#define", "#!",
+                                         ">>> ", "$ ", "# ", "import ",
+                                         "def ", "return "};
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
+        if (starts_with(b, m, starts[k]))
+            return 1;
+    if (memchr(b, '{', m) || memchr(b, '}', m))
+        return 1;
+    static const char *const tokens[] = {"==", "!=", "&&", "||", "->", "=>",
+                                         "/*", "*/", "();", ");", "::",
+                                         "\t"};
+    for (size_t k = 0; k < sizeof tokens / sizeof tokens[0]; k++)
+        if (contains(b, m, tokens[k]))
+            return 1;
+    return 0;
+}
+
+/* Commas of a line that has no CJK punctuation (a table row candidate), or
+ * (size_t)-1 when the line is not such a row. */
+static size_t row_commas(const char *s, size_t n)
+{
+    size_t commas = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (zh_is_cjk_punct(cp))
+            return (size_t)-1;
+        commas += cp == ',' || cp == '\t';
+        i += k;
+    }
+    return commas ? commas : (size_t)-1;
+}
+
+static int has_kana(const char *s, size_t n)
+{
+    /* Kana are U+3041..U+30FF (E3 81..E3 83 in UTF-8) and U+31F0.. */
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b != 0xE3 && b != 0xEF)
+            continue;
+        uint32_t cp;
+        zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (zh_is_kana(cp))
+            return 1;
+    }
+    return 0;
+}
+
+void zh_lines_init(zh_lines *it, const char *text, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->text = text;
+    it->len = len;
+}
+
+static void line_bounds(const char *t, size_t len, size_t pos, size_t *end,
+                        size_t *next)
+{
+    const char *nl = memchr(t + pos, '\n', len - pos);
+    size_t e = nl ? (size_t)(nl - t) : len;
+    *next = nl ? e + 1 : len;
+    if (e > pos && t[e - 1] == '\r')
+        e--;
+    *end = e;
+}
+
+int zh_lines_next(zh_lines *it, zh_line *line)
+{
+    if (it->pos >= it->len)
+        return 0;
+    size_t end, next;
+    line_bounds(it->text, it->len, it->pos, &end, &next);
+    const char *s = it->text + it->pos;
+    size_t n = end - it->pos;
+    line->start = it->pos;
+    line->end = end;
+    line->next = next;
+    line->prev_start = it->prev_start;
+    line->has_prev = it->has_prev;
+    line->in_fence = it->in_fence;
+    if (n >= 3 && is_fence(s, n)) {
+        it->in_fence = !it->in_fence;
+        line->in_fence = 1;
+    }
+    it->prev_start = it->pos;
+    it->has_prev = 1;
+    it->pos = next;
+    return 1;
+}
+
+int zh_line_is_prose(const zh_lines *it, const zh_line *line)
+{
+    const char *s = it->text + line->start;
+    size_t n = line->end - line->start;
+    if (line->in_fence || is_code(s, n) || has_kana(s, n))
+        return 0;
+    /* A table row: no CJK punctuation, and a neighbour line with the same
+     * number of commas or tabs and none either. */
+    size_t commas = row_commas(s, n);
+    if (commas == (size_t)-1)
+        return 1;
+    size_t e2, n2;
+    if (line->has_prev) {
+        line_bounds(it->text, it->len, line->prev_start, &e2, &n2);
+        if (row_commas(it->text + line->prev_start,
+                       e2 - line->prev_start) == commas)
+            return 0;
+    }
+    if (line->next < it->len) {
+        line_bounds(it->text, it->len, line->next, &e2, &n2);
+        if (row_commas(it->text + line->next, e2 - line->next) == commas)
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- Spans inside a line ----------------------------------------------- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
+{
+    /* Inline code: an odd number of backticks before pos, with one after. */
+    if (memchr(t + start, '`', end - start)) {
+        size_t ticks = 0;
+        for (size_t i = start; i < pos; i++)
+            ticks += t[i] == '`';
+        if (ticks % 2 == 1 && memchr(t + pos, '`', end - pos))
+            return 1;
+    }
+    /* URL or e-mail: look back over the token (up to a space, a CJK
+     * mark, a comma or semicolon, at most 512 bytes) for a scheme, "www."
+     * or an address. */
+    size_t i = pos;
+    while (i > start && pos - i < 512) {
+        size_t s0;
+        uint32_t cp = zh_cp_before(t, i, &s0);
+        if (s0 < start || is_space((unsigned char)cp) || cp == ',' ||
+            cp == ';' || zh_is_cjk_punct(cp))
+            break;
+        i = s0;
+    }
+    for (size_t j = i; j < pos; j++) {
+        if (t[j] == ':' && j + 2 < end && t[j + 1] == '/' && t[j + 2] == '/')
+            return 1;
+        if (t[j] == '@' && j > i && j + 1 < end &&
+            ((t[j + 1] >= 'a' && t[j + 1] <= 'z') ||
+             (t[j + 1] >= 'A' && t[j + 1] <= 'Z')))
+            return 1;
+        if (end - j >= 4 && (memcmp(t + j, "www.", 4) == 0 ||
+                             memcmp(t + j, "WWW.", 4) == 0))
+            return 1;
+    }
+    return 0;
+}

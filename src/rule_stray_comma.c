@@ -1,0 +1,121 @@
+/*
+ * rule_stray_comma.c - ASCII commas that a scraper slipped in before the
+ * marks of Chinese prose.
+ *
+ * The mechanism: a stray ',' lands before a Chinese mark, and the mark may
+ * itself have been folded to ASCII afterwards. So `,，` arrives as `,,`,
+ * `,。` and `,、` keep their mark, `,；` and `,？` arrive as `,;` and `,?`.
+ * Undoing it: `,,` becomes `，`; a comma right before a Chinese mark goes;
+ * a comma before a folded `;` `?` `!` `:` goes and the mark is restored.
+ * Only in Chinese prose: the comma must follow Chinese text (or, before a
+ * Chinese mark, any non-space text), never in code, tables or URLs, and
+ * a run of three or more commas (a CSV row with empty fields) is left be.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+/* The fullwidth form of an ASCII mark that Chinese prose uses, or 0. */
+static uint32_t fullwidth_mark(uint32_t c)
+{
+    switch (c) {
+    case ';': return 0xFF1B;
+    case '?': return 0xFF1F;
+    case '!': return 0xFF01;
+    case ':': return 0xFF1A;
+    default: return 0;
+    }
+}
+
+/* Marks before which a stray comma is found. */
+static int is_target_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0x3001: case 0xFF0C: case 0xFF1B: case 0xFF1F:
+    case 0xFF01: case 0xFF1A:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_blank(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0;
+}
+
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
+{
+    const char *t = scan->text;
+    size_t i = ln->start;
+    while (i < ln->end) {
+        const char *c = memchr(t + i, ',', ln->end - i);
+        if (!c)
+            break;
+        i = (size_t)(c - t);
+        size_t k = 0;
+        while (i + k < ln->end && t[i + k] == ',')
+            k++;
+        size_t at = i;
+        i += k;
+        if (k > 2 || (at > ln->start && t[at - 1] == ','))
+            continue;
+        if (zh_in_code_or_url(t, ln->start, ln->end, at))
+            continue;
+        uint32_t prev = zh_cp_before(t, at, NULL);
+        if (at == ln->start)
+            prev = 0;
+        size_t nlen;
+        uint32_t next = zh_cp_at(t, ln->end, at + k, &nlen);
+        zhfix_status st = ZHFIX_OK;
+        char buf[4];
+        if (k == 2) {
+            if (!zh_is_chinese(prev) || next == ' ' || next == '\t')
+                continue;
+            size_t n = zh_utf8_encode(0xFF0C, buf);
+            st = zh_emit(scan, at, at + 2, buf, n, 1,
+                         "stray comma before a folded Chinese comma", NULL);
+        } else if (is_target_mark(next)) {
+            if (is_blank(prev))
+                continue;
+            st = zh_emit(scan, at, at + 1, "", 0, 1,
+                         "stray comma before a Chinese mark", NULL);
+        } else if (fullwidth_mark(next)) {
+            if (!zh_is_chinese(prev))
+                continue;
+            size_t n = zh_utf8_encode(fullwidth_mark(next), buf);
+            st = zh_emit(scan, at, at + 2, buf, n, 1,
+                         "stray comma before a folded Chinese mark", NULL);
+        }
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+static zhfix_status scan_stray_comma(zh_scan *scan)
+{
+    if (!memchr(scan->text, ',', scan->len))
+        return ZHFIX_OK;
+    zh_lines it;
+    zh_line ln;
+    zh_lines_init(&it, scan->text, scan->len);
+    while (zh_lines_next(&it, &ln)) {
+        if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
+            !zh_line_is_prose(&it, &ln))
+            continue;
+        zhfix_status st = scan_line(scan, &ln);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_stray_comma = {
+    {"stray-comma", ZHFIX_CATEGORY_ARTIFACT,
+     "remove ASCII commas slipped in before the marks of Chinese prose "
+     "(`,,` `,。` `,、` `,;`)",
+     1},
+    scan_stray_comma,
+};
