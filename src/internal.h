@@ -63,7 +63,7 @@ size_t zh_utf8_validate(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t zh_utf8_count(const char *s, size_t len);
 
-/* Han ideograph (CJK Unified Ideographs and extensions, compatibility). */
+/* Han ideograph, from Unihan (data.c). */
 int zh_is_han(uint32_t cp);
 /* CJK punctuation that belongs to Chinese prose: 、。，；：？！“”‘’（）《》
  * 【】「」『』…—·〈〉 and the fullwidth forms of ASCII marks. */

@@ -230,15 +230,6 @@ size_t zh_utf8_count(const char *s, size_t len)
 
 /* ---- Character classes ------------------------------------------------- */
 
-int zh_is_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* URO */
-           (cp >= 0x3400 && cp <= 0x4DBF) ||   /* Ext A */
-           (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility */
-           (cp >= 0x20000 && cp <= 0x323AF) || /* Ext B..H */
-           cp == 0x3007;                       /* 〇 */
-}
-
 int zh_is_cjk_punct(uint32_t cp)
 {
     switch (cp) {

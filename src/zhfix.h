@@ -130,6 +130,10 @@ typedef struct zhfix_options {
     const char *opencc_config;
     /* Directory of OpenCC's data; NULL for the one libopencc was built with. */
     const char *opencc_data_dir;
+    /* Conversion engine: NULL or "auto" uses zhfix's own engine for the
+     * configs it compiles in and libopencc for any other; "opencc" always
+     * uses libopencc. */
+    const char *engine;
 } zhfix_options;
 
 /* Fill opts with defaults (all NULL). */

@@ -46,14 +46,16 @@ void cli_error(const char *what, const char *fmt, ...)
 /* ---- report.c: findings output ----------------------------------------- */
 
 typedef struct report report;
-report *report_open(output_format format, FILE *out);
+/* With statistics, findings are counted, not printed, and report_close
+ * prints the counts per rule, most frequent first. */
+report *report_open(output_format format, FILE *out, int statistics);
 /* Print the findings of the handle's last call, for file `name`; lines are
  * offset by line_base (the first line of the block is line_base + 1). */
 void report_findings(report *r, const char *name, const zhfix *h,
                      size_t line_base, int explain_only);
 /* Close the output (SARIF's closing brackets) and print the summary to
  * stderr unless quiet. Returns the number of findings reported. */
-unsigned long long report_close(report *r, int statistics, int quiet);
+unsigned long long report_close(report *r, int quiet);
 
 /* ---- diff.c: streaming unified diff ------------------------------------ */
 

@@ -1,2 +1,1070 @@
+/*
+ * main.c - the zhfix command: fix, check, convert, detect, rules.
+ *
+ * Files are streamed: the encoding is detected first (a whole pass, since a
+ * single GBK line can end 50 MB of ASCII), then the text is decoded and cut
+ * into the library's blocks, so memory stays bounded on any file and the
+ * output equals processing the file whole. A file that cannot be processed
+ * gets a message naming it and exit status 2; the other files go on.
+ */
+#define _GNU_SOURCE /* getopt_long, mkstemp, fchown, fsync */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
-int main(void) { return 0; }
+
+/* Bytes read at a time. */
+#define READ_CHUNK ((size_t)256 << 10)
+/* Inputs up to this size are read once and kept in memory; larger ones are
+ * read twice (detection, then decoding) or spooled when not seekable. */
+#define MEMORY_INPUT_MAX ((size_t)8 << 20)
+
+static const char usage_text[] =
+    "Usage: zhfix COMMAND [OPTIONS] [FILE...]\n"
+    "Find and repair corrupted Chinese text; convert between scripts.\n"
+    "\n"
+    "Commands:\n"
+    "  fix        repair files (stdout, or in place with -i)\n"
+    "  check      report defects, change nothing (exit 1 if any)\n"
+    "  convert    convert the script only (needs --to or --opencc)\n"
+    "  detect     show each file's encoding, script and findings\n"
+    "  rules      list the rules\n"
+    "\n"
+    "No FILE, or -, reads standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --in-place          rewrite each file atomically (fix, convert)\n"
+    "      --backup[=SUFFIX]   with -i, keep the original as FILE~ (or "
+    "FILE+SUFFIX)\n"
+    "      --diff              print a unified diff instead of the text\n"
+    "      --explain           fix: print each repair and why on stderr\n"
+    "      --to TARGET         simplified, traditional, taiwan, "
+    "taiwan-phrases,\n"
+    "                          hongkong, japanese\n"
+    "      --opencc CONFIG     any OpenCC config name (s2twp) or path\n"
+    "      --from-encoding ENC auto (default), utf-8, utf-16le, utf-16be,\n"
+    "                          gb18030, gbk, big5, big5-hkscs\n"
+    "      --to-encoding ENC   output encoding (default utf-8; with -i, the "
+    "input's)\n"
+    "      --select LIST       rule ids or categories, comma-separated, or "
+    "all\n"
+    "      --ignore LIST       rule ids or categories to leave out\n"
+    "      --format FORMAT     check, detect, rules: text (default), json, "
+    "sarif\n"
+    "      --statistics        check: counts per rule instead of findings\n"
+    "  -q, --quiet             no summary on stderr\n"
+    "  -h, --help              show this help\n"
+    "  -V, --version           show the version\n"
+    "\n"
+    "Exit status: 0 done (check: nothing found), 1 check found something,\n"
+    "2 usage error or a file could not be processed.\n";
+
+void cli_error(const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "zhfix: %s: ", what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("zhfix: ", stderr);
+    fprintf(stderr, "%s%s\n", fmt, arg ? arg : "");
+    fputs("Try 'zhfix --help'.\n", stderr);
+    return EXIT_TROUBLE;
+}
+
+/* ---- Per-run state ----------------------------------------------------- */
+
+typedef struct run {
+    cli_options *o;
+    zhfix *h;
+    report *rep;     /* check findings, or --explain on stderr */
+    int status;      /* worst exit status so far */
+    int json_first;  /* detect --format json */
+    unsigned long long files, files_changed;
+} run;
+
+/* Where the text of one file comes from. */
+typedef struct source {
+    int fd;       /* -1 when the input is all in mem */
+    char *mem;    /* input read during detection (owned) */
+    size_t memlen, mempos;
+} source;
+
+typedef struct job {
+    run *r;
+    const char *name; /* as shown in messages */
+    const char *path; /* NULL for stdin */
+    char *target;     /* file rewritten by -i (symlinks resolved) */
+    struct stat st0;  /* the input before reading */
+    zhfix_encoding in_enc, out_enc;
+    size_t bom_len;
+    int in_bom; /* input started with a byte-order mark */
+    /* Output. */
+    FILE *out;      /* stdout, the temp file, or NULL (check, diff) */
+    char *tmp_path; /* -i */
+    zhfix_codec *encoder; /* UTF-8 to out_enc, or NULL */
+    int skip_out_bom; /* drop a leading U+FEFF when encoding */
+    differ *diff;
+    int changed;
+    size_t line_base;
+    /* detect */
+    zhfix_script_counts script;
+    unsigned long long *rule_counts;
+} job;
+
+static void set_status(run *r, int st)
+{
+    if (st > r->status)
+        r->status = st;
+}
+
+/* ---- Reading ----------------------------------------------------------- */
+
+static ssize_t read_full(int fd, char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+static ssize_t source_read(source *s, char *buf, size_t cap)
+{
+    if (s->mem && s->mempos < s->memlen) {
+        size_t n = s->memlen - s->mempos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, s->mem + s->mempos, n);
+        s->mempos += n;
+        return (ssize_t)n;
+    }
+    if (s->fd < 0)
+        return 0;
+    return read_full(s->fd, buf, cap);
+}
+
+/* A private temp file for spooling standard input, already unlinked. */
+static int spool_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/zhfix-spool-XXXXXX", dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, s, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        s += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Detect the encoding of the whole input. Small inputs stay in memory;
+ * a large non-seekable one is spooled to a temp file so it can be read
+ * again. Returns 0, or -1 after reporting an error. */
+static int detect_input(job *j, source *src, zhfix_detection *det)
+{
+    zhfix_detector *d = NULL;
+    if (zhfix_detector_create(&d) != ZHFIX_OK) {
+        cli_error(j->name, "out of memory");
+        return -1;
+    }
+    int seekable = S_ISREG(j->st0.st_mode) &&
+                   lseek(src->fd, 0, SEEK_CUR) != (off_t)-1;
+    size_t cap = MEMORY_INPUT_MAX;
+    src->mem = malloc(cap);
+    int spool = -1, rc = 0;
+    char *chunk = NULL;
+    if (!src->mem) {
+        cli_error(j->name, "out of memory");
+        zhfix_detector_destroy(d);
+        return -1;
+    }
+    /* First the part that fits in memory. */
+    ssize_t n = read_full(src->fd, src->mem, cap);
+    if (n < 0)
+        goto read_error;
+    src->memlen = (size_t)n;
+    zhfix_detector_feed(d, src->mem, src->memlen);
+    if (src->memlen < cap) {
+        /* All of it is in memory. */
+        src->fd = -1;
+        goto done;
+    }
+    chunk = malloc(READ_CHUNK);
+    if (!chunk) {
+        cli_error(j->name, "out of memory");
+        rc = -1;
+        goto done;
+    }
+    if (!seekable) {
+        spool = spool_file();
+        if (spool < 0 || write_all(spool, src->mem, src->memlen)) {
+            cli_error(j->name, "cannot spool standard input: %s",
+                      strerror(errno));
+            rc = -1;
+            goto done;
+        }
+    }
+    for (;;) {
+        if (seekable && zhfix_detector_done(d))
+            break;
+        n = read_full(src->fd, chunk, READ_CHUNK);
+        if (n < 0)
+            goto read_error;
+        if (n == 0)
+            break;
+        zhfix_detector_feed(d, chunk, (size_t)n);
+        if (spool >= 0 && write_all(spool, chunk, (size_t)n)) {
+            cli_error(j->name, "cannot spool standard input: %s",
+                      strerror(errno));
+            rc = -1;
+            goto done;
+        }
+    }
+    /* Read again from the start: the memory part first, then the rest. */
+    if (spool >= 0) {
+        src->fd = spool;
+        spool = -1;
+    }
+    if (lseek(src->fd, (off_t)src->memlen, SEEK_SET) == (off_t)-1) {
+        cli_error(j->name, "cannot rewind: %s", strerror(errno));
+        rc = -1;
+    }
+    goto done;
+read_error:
+    cli_error(j->name, "read error: %s", strerror(errno));
+    rc = -1;
+done:
+    zhfix_detector_result(d, det);
+    zhfix_detector_destroy(d);
+    free(chunk);
+    if (spool >= 0)
+        close(spool);
+    return rc;
+}
+
+/* ---- Writing ----------------------------------------------------------- */
+
+static int emit(job *j, const char *s, size_t len)
+{
+    if (!j->out)
+        return 0;
+    if (!j->encoder)
+        return fwrite(s, 1, len, j->out) == len ? 0 : -1;
+    if (j->skip_out_bom) {
+        j->skip_out_bom = 0;
+        if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+            s += 3;
+            len -= 3;
+        }
+    }
+    char buf[64 << 10];
+    while (len) {
+        char *dst = buf;
+        size_t room = sizeof buf;
+        zhfix_status st =
+            zhfix_codec_convert(j->encoder, &s, &len, &dst, &room, 1);
+        if (fwrite(buf, 1, sizeof buf - room, j->out) != sizeof buf - room)
+            return -1;
+        if (st == ZHFIX_BUFFER_TOO_SMALL)
+            continue;
+        if (st != ZHFIX_OK) {
+            cli_error(j->name, "cannot write as %s: %s",
+                      zhfix_encoding_name(j->out_enc),
+                      zhfix_codec_errmsg(j->encoder));
+            return -2;
+        }
+    }
+    return 0;
+}
+
+/* ---- One block of text ------------------------------------------------- */
+
+static size_t count_newlines(const char *s, size_t len)
+{
+    size_t n = 0;
+    const char *end = s + len;
+    while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+static int lib_failed(job *j, zhfix_status st)
+{
+    const char *msg = zhfix_errmsg(j->r->h);
+    cli_error(j->name, "%s", *msg ? msg : zhfix_strerror(st));
+    return -1;
+}
+
+/* Returns 0, or -1 after reporting an error. */
+static int handle_block(job *j, const char *text, size_t len)
+{
+    run *r = j->r;
+    zhfix *h = r->h;
+    char *out = NULL;
+    size_t outlen = 0;
+    zhfix_status st;
+    int rc = 0;
+    switch (r->o->cmd) {
+    case CMD_CHECK:
+        st = zhfix_check(h, text, len);
+        if (st != ZHFIX_OK)
+            return lib_failed(j, st);
+        report_findings(r->rep, j->name, h, j->line_base, 0);
+        break;
+    case CMD_DETECT:
+        st = zhfix_check(h, text, len);
+        if (st == ZHFIX_OK) {
+            zhfix_script_counts c;
+            st = zhfix_script_count(h, text, len, &c);
+            j->script.han += c.han;
+            j->script.simplified += c.simplified;
+            j->script.traditional += c.traditional;
+        }
+        if (st != ZHFIX_OK)
+            return lib_failed(j, st);
+        for (size_t i = 0; i < zhfix_finding_count(h); i++) {
+            const char *id = zhfix_finding_get(h, i)->rule;
+            for (size_t k = 0; k < zhfix_rule_count(); k++)
+                if (!strcmp(zhfix_rule_get(k)->id, id))
+                    j->rule_counts[k]++;
+        }
+        break;
+    case CMD_FIX:
+    case CMD_CONVERT:
+        st = r->o->cmd == CMD_FIX ? zhfix_fix_alloc(h, text, len, &out, &outlen)
+                                  : zhfix_convert_alloc(h, text, len, &out,
+                                                        &outlen);
+        if (st != ZHFIX_OK)
+            return lib_failed(j, st);
+        if (r->o->explain && r->rep)
+            report_findings(r->rep, j->name, h, j->line_base, 1);
+        if (outlen != len || memcmp(out, text, len))
+            j->changed = 1;
+        if (j->diff && differ_feed(j->diff, text, len, out, outlen)) {
+            cli_error(j->name, "diff too large or out of memory");
+            rc = -1;
+        }
+        if (rc == 0) {
+            int w = emit(j, out, outlen);
+            if (w == -1) {
+                cli_error(j->tmp_path ? j->name : "<stdout>",
+                          "write error: %s", strerror(errno));
+                rc = -1;
+            } else if (w < 0) {
+                rc = -1;
+            }
+        }
+        zhfix_free(out);
+        break;
+    case CMD_RULES:
+        break;
+    }
+    j->line_base += count_newlines(text, len);
+    return rc;
+}
+
+/* Decode the input to UTF-8 and hand it on block by block. */
+static int stream(job *j, source *src, zhfix_encoding enc)
+{
+    zhfix_codec *codec = NULL;
+    if (zhfix_codec_create(enc, ZHFIX_ENC_UTF8, &codec) != ZHFIX_OK) {
+        cli_error(j->name, "cannot decode %s", zhfix_encoding_name(enc));
+        return -1;
+    }
+    /* UTF-8 never grows when decoded; two bytes of the others give at most
+     * three, four of UTF-16 give four. */
+    size_t pend_cap = ((size_t)16 << 20) + 2 * READ_CHUNK + 64;
+    char *raw = malloc(READ_CHUNK + 8);
+    char *pend = malloc(pend_cap);
+    size_t rawlen = 0, plen = 0;
+    int rc = 0, eof = 0, first = 1;
+    if (!raw || !pend) {
+        cli_error(j->name, "out of memory");
+        rc = -1;
+    }
+    while (rc == 0 && !eof) {
+        ssize_t n = source_read(src, raw + rawlen, READ_CHUNK);
+        if (n < 0) {
+            cli_error(j->name, "read error: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        eof = n == 0;
+        const char *in = raw;
+        size_t inlen = rawlen + (size_t)n;
+        if (first && inlen >= j->bom_len) {
+            in += j->bom_len;
+            inlen -= j->bom_len;
+            first = 0;
+        }
+        char *dst = pend + plen;
+        size_t room = pend_cap - plen;
+        zhfix_status st =
+            zhfix_codec_convert(codec, &in, &inlen, &dst, &room, eof);
+        if (st != ZHFIX_OK) {
+            cli_error(j->name, "%s", zhfix_codec_errmsg(codec));
+            rc = -1;
+            break;
+        }
+        memmove(raw, in, inlen);
+        rawlen = inlen;
+        plen = (size_t)(dst - pend);
+        size_t off = 0, b;
+        while (rc == 0 &&
+               (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
+            rc = handle_block(j, pend + off, b);
+            off += b;
+        }
+        memmove(pend, pend + off, plen - off);
+        plen -= off;
+    }
+    zhfix_codec_destroy(codec);
+    free(raw);
+    free(pend);
+    return rc;
+}
+
+/* ---- In-place rewriting ------------------------------------------------ */
+
+static int open_temp(job *j)
+{
+    const char *t = j->target;
+    const char *slash = strrchr(t, '/');
+    size_t dirlen = slash ? (size_t)(slash - t) + 1 : 0;
+    const char *base = slash ? slash + 1 : t;
+    size_t need = dirlen + strlen(base) + 32;
+    j->tmp_path = malloc(need);
+    if (!j->tmp_path)
+        return -1;
+    snprintf(j->tmp_path, need, "%.*s.%s.zhfix-XXXXXX", (int)dirlen, t, base);
+    int fd = mkstemp(j->tmp_path);
+    if (fd < 0) {
+        cli_error(j->name, "cannot create a temporary file beside it: %s",
+                  strerror(errno));
+        free(j->tmp_path);
+        j->tmp_path = NULL;
+        return -1;
+    }
+    j->out = fdopen(fd, "wb");
+    if (!j->out) {
+        close(fd);
+        unlink(j->tmp_path);
+        return -1;
+    }
+    return 0;
+}
+
+static void discard_temp(job *j)
+{
+    if (j->out) {
+        fclose(j->out);
+        j->out = NULL;
+    }
+    if (j->tmp_path) {
+        unlink(j->tmp_path);
+        free(j->tmp_path);
+        j->tmp_path = NULL;
+    }
+}
+
+static int keep_backup(job *j)
+{
+    size_t need = strlen(j->target) + strlen(j->r->o->backup_suffix) + 1;
+    char *backup = malloc(need);
+    if (!backup)
+        return -1;
+    snprintf(backup, need, "%s%s", j->target, j->r->o->backup_suffix);
+    /* A hard link keeps the original inode, owner and times as the backup;
+     * the rename that follows then only replaces the name. */
+    unlink(backup);
+    int rc = link(j->target, backup);
+    if (rc)
+        cli_error(j->name, "cannot keep backup %s: %s", backup,
+                  strerror(errno));
+    free(backup);
+    return rc;
+}
+
+/* Replace the file by the temp file, or drop the temp file when nothing
+ * changed. The original is untouched on every error path. */
+static int commit_temp(job *j)
+{
+    if (!j->changed) {
+        discard_temp(j);
+        return 0;
+    }
+    int fd = fileno(j->out);
+    if (fflush(j->out) || fsync(fd)) {
+        cli_error(j->name, "write error: %s", strerror(errno));
+        discard_temp(j);
+        return -1;
+    }
+    struct stat now;
+    if (stat(j->target, &now) || now.st_size != j->st0.st_size ||
+        now.st_mtim.tv_sec != j->st0.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != j->st0.st_mtim.tv_nsec ||
+        now.st_ino != j->st0.st_ino) {
+        cli_error(j->name, "file changed while being read; left as it is");
+        discard_temp(j);
+        return -1;
+    }
+    if (fchmod(fd, j->st0.st_mode & 07777)) {
+        cli_error(j->name, "cannot set mode: %s", strerror(errno));
+        discard_temp(j);
+        return -1;
+    }
+    /* Keeping the owner needs privileges; without them the file becomes
+     * the caller's, as with any editor's save. */
+    if (fchown(fd, j->st0.st_uid, j->st0.st_gid) && errno != EPERM) {
+        cli_error(j->name, "cannot set owner: %s", strerror(errno));
+        discard_temp(j);
+        return -1;
+    }
+    if (fclose(j->out)) {
+        j->out = NULL;
+        cli_error(j->name, "write error: %s", strerror(errno));
+        discard_temp(j);
+        return -1;
+    }
+    j->out = NULL;
+    if (j->r->o->backup_suffix && keep_backup(j)) {
+        discard_temp(j);
+        return -1;
+    }
+    if (rename(j->tmp_path, j->target)) {
+        cli_error(j->name, "cannot replace the file: %s", strerror(errno));
+        discard_temp(j);
+        return -1;
+    }
+    free(j->tmp_path);
+    j->tmp_path = NULL;
+    j->r->files_changed++;
+    return 0;
+}
+
+/* ---- detect output ----------------------------------------------------- */
+
+static const char *script_verdict(const zhfix_script_counts *c)
+{
+    size_t s = c->simplified, t = c->traditional;
+    if (!c->han)
+        return "none";
+    if (!s && !t)
+        return "neutral";
+    size_t minority = s < t ? s : t;
+    /* A few characters of the other script occur in real text (names,
+     * quotations); mixed means a real share of both. */
+    if (minority >= 2 && minority * 20 >= s + t)
+        return "mixed";
+    return s > t ? "simplified" : "traditional";
+}
+
+static void print_detect(job *j, const zhfix_detection *det)
+{
+    run *r = j->r;
+    const zhfix_script_counts *c = &j->script;
+    if (r->o->format == FORMAT_JSON) {
+        printf("{\"file\":\"");
+        for (const char *p = j->name; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                putchar('\\');
+            if ((unsigned char)*p < 0x20)
+                printf("\\u%04x", (unsigned char)*p);
+            else
+                putchar(*p);
+        }
+        printf("\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
+               "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
+               "\"traditional\":%zu,\"findings\":{",
+               zhfix_encoding_name(j->in_enc), det->confidence,
+               det->bom_length ? "true" : "false", script_verdict(c), c->han,
+               c->simplified, c->traditional);
+        int first = 1;
+        for (size_t k = 0; k < zhfix_rule_count(); k++) {
+            if (!j->rule_counts[k])
+                continue;
+            printf("%s\"%s\":%llu", first ? "" : ",", zhfix_rule_get(k)->id,
+                   j->rule_counts[k]);
+            first = 0;
+        }
+        printf("}}\n");
+        return;
+    }
+    unsigned long long total = 0;
+    for (size_t k = 0; k < zhfix_rule_count(); k++)
+        total += j->rule_counts[k];
+    printf("%s: %s%s (confidence %d%%), script %s (Han %zu: "
+           "simplified-only %zu, traditional-only %zu), %llu finding%s",
+           j->name, zhfix_encoding_name(j->in_enc),
+           det->bom_length ? " with BOM" : "", det->confidence,
+           script_verdict(c), c->han, c->simplified, c->traditional, total,
+           total == 1 ? "" : "s");
+    const char *sep = ": ";
+    for (size_t k = 0; k < zhfix_rule_count(); k++) {
+        if (!j->rule_counts[k])
+            continue;
+        printf("%s%s %llu", sep, zhfix_rule_get(k)->id, j->rule_counts[k]);
+        sep = ", ";
+    }
+    putchar('\n');
+}
+
+/* ---- One file ---------------------------------------------------------- */
+
+/* Returns the exit status for this file (0 or 2; findings are counted by
+ * the report). */
+static int process(run *r, const char *arg)
+{
+    cli_options *o = r->o;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.r = r;
+    source src = {-1, NULL, 0, 0};
+    int is_stdin = !strcmp(arg, "-");
+    j.name = is_stdin ? "<stdin>" : arg;
+    j.path = is_stdin ? NULL : arg;
+    int rc = 0;
+    zhfix_detection det;
+    memset(&det, 0, sizeof det);
+
+    if (is_stdin) {
+        src.fd = STDIN_FILENO;
+    } else {
+        src.fd = open(arg, O_RDONLY | O_CLOEXEC);
+        if (src.fd < 0) {
+            cli_error(j.name, "%s", strerror(errno));
+            return EXIT_TROUBLE;
+        }
+    }
+    int in_fd = src.fd;
+    if (fstat(src.fd, &j.st0)) {
+        cli_error(j.name, "%s", strerror(errno));
+        rc = -1;
+        goto out;
+    }
+    if (S_ISDIR(j.st0.st_mode)) {
+        cli_error(j.name, "is a directory");
+        rc = -1;
+        goto out;
+    }
+    if (o->in_place) {
+        if (is_stdin) {
+            cli_error(j.name, "cannot rewrite standard input in place");
+            rc = -1;
+            goto out;
+        }
+        if (!S_ISREG(j.st0.st_mode)) {
+            cli_error(j.name, "not a regular file; cannot rewrite in place");
+            rc = -1;
+            goto out;
+        }
+        /* A symlink is followed: the file it points to is rewritten and
+         * the link stays as it is. */
+        j.target = realpath(arg, NULL);
+        if (!j.target) {
+            cli_error(j.name, "%s", strerror(errno));
+            rc = -1;
+            goto out;
+        }
+    }
+
+    /* Encoding. */
+    if (o->from_encoding == ZHFIX_ENC_AUTO) {
+        if (detect_input(&j, &src, &det)) {
+            rc = -1;
+            goto out;
+        }
+        if (det.binary) {
+            cli_error(j.name, "binary file (contains NUL bytes); skipped");
+            rc = -1;
+            goto out;
+        }
+        j.in_enc = det.encoding;
+    } else {
+        j.in_enc = o->from_encoding;
+        /* A byte-order mark that matches the named encoding is read
+         * as one; it is not text. */
+        src.mem = malloc(4);
+        if (!src.mem) {
+            rc = -1;
+            goto out;
+        }
+        ssize_t n = read_full(src.fd, src.mem, 4);
+        if (n < 0) {
+            cli_error(j.name, "read error: %s", strerror(errno));
+            rc = -1;
+            goto out;
+        }
+        src.memlen = (size_t)n;
+        det.encoding = j.in_enc;
+        det.confidence = 100;
+        if (src.memlen >= 2 && j.in_enc == ZHFIX_ENC_UTF16LE &&
+            !memcmp(src.mem, "\xFF\xFE", 2))
+            det.bom_length = 2;
+        if (src.memlen >= 2 && j.in_enc == ZHFIX_ENC_UTF16BE &&
+            !memcmp(src.mem, "\xFE\xFF", 2))
+            det.bom_length = 2;
+        if (src.memlen >= 3 && j.in_enc == ZHFIX_ENC_UTF8 &&
+            !memcmp(src.mem, "\xEF\xBB\xBF", 3))
+            det.bom_length = 3;
+    }
+    j.in_bom = det.bom_length > 0;
+    /* A UTF-8 BOM is passed through as U+FEFF so that UTF-8 output keeps
+     * it; the UTF-16 ones are markers of the byte order only. */
+    j.bom_len = j.in_enc == ZHFIX_ENC_UTF8 ? 0 : det.bom_length;
+
+    /* Output. */
+    if (o->cmd == CMD_FIX || o->cmd == CMD_CONVERT) {
+        j.out_enc = o->to_encoding;
+        if (j.out_enc == ZHFIX_ENC_AUTO)
+            j.out_enc = o->in_place ? j.in_enc : ZHFIX_ENC_UTF8;
+        if (j.out_enc != j.in_enc)
+            j.changed = 1;
+        if (o->diff) {
+            j.diff = differ_open(stdout, j.name, j.name);
+            if (!j.diff) {
+                rc = -1;
+                goto out;
+            }
+        }
+        if (o->in_place) {
+            if (open_temp(&j)) {
+                rc = -1;
+                goto out;
+            }
+        } else if (!o->diff) {
+            j.out = stdout;
+        }
+        if (j.out && j.out_enc != ZHFIX_ENC_UTF8) {
+            if (zhfix_codec_create(ZHFIX_ENC_UTF8, j.out_enc, &j.encoder)) {
+                cli_error(j.name, "cannot encode %s",
+                          zhfix_encoding_name(j.out_enc));
+                rc = -1;
+                goto out;
+            }
+            j.skip_out_bom = 1;
+            const char *bom = NULL;
+            if (j.in_bom && j.out_enc == ZHFIX_ENC_UTF16LE)
+                bom = "\xFF\xFE";
+            if (j.in_bom && j.out_enc == ZHFIX_ENC_UTF16BE)
+                bom = "\xFE\xFF";
+            if (bom && fwrite(bom, 1, 2, j.out) != 2) {
+                cli_error(j.name, "write error: %s", strerror(errno));
+                rc = -1;
+                goto out;
+            }
+        }
+    }
+    if (o->cmd == CMD_DETECT) {
+        j.rule_counts = calloc(zhfix_rule_count() + 1, sizeof *j.rule_counts);
+        if (!j.rule_counts) {
+            rc = -1;
+            goto out;
+        }
+    }
+
+    rc = stream(&j, &src, j.in_enc);
+    if (rc == 0 && j.diff && differ_close(j.diff) < 0) {
+        cli_error(j.name, "diff too large or out of memory");
+        rc = -1;
+    }
+    j.diff = NULL;
+    if (rc == 0 && j.tmp_path)
+        rc = commit_temp(&j);
+    if (rc == 0 && o->cmd == CMD_DETECT)
+        print_detect(&j, &det);
+out:
+    if (j.diff)
+        differ_close(j.diff);
+    if (j.tmp_path)
+        discard_temp(&j);
+    zhfix_codec_destroy(j.encoder);
+    if (in_fd >= 0 && in_fd != STDIN_FILENO)
+        close(in_fd);
+    if (src.fd >= 0 && src.fd != in_fd)
+        close(src.fd);
+    free(src.mem);
+    free(j.target);
+    free(j.rule_counts);
+    r->files++;
+    return rc ? EXIT_TROUBLE : EXIT_CLEAN;
+}
+
+/* ---- rules ------------------------------------------------------------- */
+
+static int list_rules(const cli_options *o)
+{
+    size_t n = zhfix_rule_count();
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_rule_info *info = zhfix_rule_get(i);
+        const char *cat = zhfix_category_name(info->category);
+        if (o->format == FORMAT_JSON)
+            printf("{\"id\":\"%s\",\"category\":\"%s\",\"default\":%s,"
+                   "\"description\":\"%s\"}\n",
+                   info->id, cat, info->default_on ? "true" : "false",
+                   info->description);
+        else
+            printf("%-24s %-12s %-4s %s\n", info->id, cat,
+                   info->default_on ? "on" : "off", info->description);
+    }
+    return EXIT_CLEAN;
+}
+
+/* ---- Options ----------------------------------------------------------- */
+
+enum {
+    OPT_TO = 256,
+    OPT_OPENCC,
+    OPT_OPENCC_DATA,
+    OPT_FROM_ENCODING,
+    OPT_TO_ENCODING,
+    OPT_SELECT,
+    OPT_IGNORE,
+    OPT_DIFF,
+    OPT_BACKUP,
+    OPT_EXPLAIN,
+    OPT_STATISTICS,
+    OPT_FORMAT
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"in-place", no_argument, NULL, 'i'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"to", required_argument, NULL, OPT_TO},
+    {"opencc", required_argument, NULL, OPT_OPENCC},
+    {"opencc-data", required_argument, NULL, OPT_OPENCC_DATA},
+    {"from-encoding", required_argument, NULL, OPT_FROM_ENCODING},
+    {"to-encoding", required_argument, NULL, OPT_TO_ENCODING},
+    {"select", required_argument, NULL, OPT_SELECT},
+    {"ignore", required_argument, NULL, OPT_IGNORE},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"backup", optional_argument, NULL, OPT_BACKUP},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"statistics", no_argument, NULL, OPT_STATISTICS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {NULL, 0, NULL, 0},
+};
+
+/* Append a --select/--ignore value to the comma-joined list. */
+static int join_list(char **list, const char *value)
+{
+    size_t old = *list ? strlen(*list) : 0;
+    char *p = realloc(*list, old + strlen(value) + 2);
+    if (!p)
+        return -1;
+    if (old)
+        p[old++] = ',';
+    memcpy(p + old, value, strlen(value) + 1);
+    *list = p;
+    return 0;
+}
+
+static int parse_command(const char *word, command *cmd)
+{
+    static const struct {
+        const char *name;
+        command cmd;
+    } commands[] = {{"fix", CMD_FIX},         {"check", CMD_CHECK},
+                    {"convert", CMD_CONVERT}, {"detect", CMD_DETECT},
+                    {"rules", CMD_RULES}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(word, commands[i].name)) {
+            *cmd = commands[i].cmd;
+            return 0;
+        }
+    return -1;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, cli_options *o)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, "hViq", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_CLEAN;
+        case 'V':
+            printf("zhfix %s (data: %s)\n", zhfix_version(),
+                   zhfix_data_version());
+            return EXIT_CLEAN;
+        case 'i': o->in_place = 1; break;
+        case 'q': o->quiet = 1; break;
+        case OPT_TO: o->lib.target = optarg; break;
+        case OPT_OPENCC: o->lib.opencc_config = optarg; break;
+        case OPT_OPENCC_DATA: o->lib.opencc_data_dir = optarg; break;
+        case OPT_FROM_ENCODING:
+        case OPT_TO_ENCODING: {
+            zhfix_encoding e;
+            if (zhfix_encoding_from_name(optarg, &e) != ZHFIX_OK)
+                return usage_error("unknown encoding: ", optarg);
+            if (c == OPT_TO_ENCODING && e == ZHFIX_ENC_AUTO)
+                return usage_error("--to-encoding needs an encoding, not ",
+                                   optarg);
+            if (c == OPT_FROM_ENCODING)
+                o->from_encoding = e;
+            else
+                o->to_encoding = e;
+            break;
+        }
+        case OPT_SELECT:
+        case OPT_IGNORE:
+            if (join_list(c == OPT_SELECT ? &o->select_list : &o->ignore_list,
+                          optarg))
+                return usage_error("out of memory", NULL);
+            break;
+        case OPT_DIFF: o->diff = 1; break;
+        case OPT_BACKUP: o->backup_suffix = optarg ? optarg : "~"; break;
+        case OPT_EXPLAIN: o->explain = 1; break;
+        case OPT_STATISTICS: o->statistics = 1; break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "text"))
+                o->format = FORMAT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                o->format = FORMAT_JSON;
+            else if (!strcmp(optarg, "sarif"))
+                o->format = FORMAT_SARIF;
+            else
+                return usage_error("unknown format (text, json, sarif): ",
+                                   optarg);
+            break;
+        default:
+            return usage_error("invalid option", NULL);
+        }
+    }
+    int edits = o->cmd == CMD_FIX || o->cmd == CMD_CONVERT;
+    if ((o->in_place || o->diff) && !edits)
+        return usage_error("-i and --diff go with fix and convert", NULL);
+    if (o->backup_suffix && !o->in_place)
+        return usage_error("--backup goes with -i", NULL);
+    if (o->backup_suffix && !*o->backup_suffix)
+        return usage_error("--backup needs a non-empty suffix", NULL);
+    if (o->cmd == CMD_CONVERT && !o->lib.target && !o->lib.opencc_config)
+        return usage_error("convert needs --to or --opencc", NULL);
+    if (o->explain && o->cmd != CMD_FIX)
+        return usage_error("--explain goes with fix", NULL);
+    if (o->statistics && o->cmd != CMD_CHECK)
+        return usage_error("--statistics goes with check", NULL);
+    if (o->format == FORMAT_SARIF && o->cmd != CMD_CHECK)
+        return usage_error("--format sarif goes with check", NULL);
+    if (o->format != FORMAT_TEXT && edits)
+        return usage_error("--format goes with check, detect and rules", NULL);
+    return -1;
+}
+
+static int finish_stdout(void)
+{
+    if (fflush(stdout) || ferror(stdout)) {
+        cli_error("<stdout>", "write error: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (fclose(stdout)) {
+        cli_error("<stdout>", "write error: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    cli_options o;
+    memset(&o, 0, sizeof o);
+    zhfix_options_init(&o.lib);
+    if (argc < 2)
+        return usage_error("missing command (fix, check, convert, detect, "
+                           "rules)",
+                           NULL);
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(usage_text, stdout);
+        return finish_stdout();
+    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+        printf("zhfix %s (data: %s)\n", zhfix_version(), zhfix_data_version());
+        return finish_stdout();
+    }
+    if (parse_command(argv[1], &o.cmd))
+        return usage_error("unknown command: ", argv[1]);
+    int status = parse_options(argc - 1, argv + 1, &o);
+    if (status >= 0) {
+        free(o.select_list);
+        free(o.ignore_list);
+        return status == EXIT_CLEAN ? finish_stdout() : status;
+    }
+    int first_file = optind + 1;
+    if (o.cmd == CMD_RULES) {
+        status = list_rules(&o);
+        int s2 = finish_stdout();
+        return s2 > status ? s2 : status;
+    }
+    o.lib.select = o.select_list;
+    o.lib.ignore = o.ignore_list;
+    /* convert changes the script only: no rule runs. */
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    char err[512] = "";
+    zhfix_status st = zhfix_create(&o.lib, &r.h, err, sizeof err);
+    if (st != ZHFIX_OK) {
+        free(o.select_list);
+        free(o.ignore_list);
+        return usage_error(*err ? err : zhfix_strerror(st), NULL);
+    }
+    if (o.cmd == CMD_CHECK)
+        r.rep = report_open(o.format, stdout, o.statistics);
+    else if (o.cmd == CMD_FIX && o.explain)
+        r.rep = report_open(FORMAT_TEXT, stderr, 0);
+    if ((o.cmd == CMD_CHECK || o.explain) && !r.rep) {
+        cli_error("zhfix", "out of memory");
+        return EXIT_TROUBLE;
+    }
+    if (first_file >= argc) {
+        set_status(&r, process(&r, "-"));
+    } else {
+        for (int i = first_file; i < argc; i++)
+            set_status(&r, process(&r, argv[i]));
+    }
+    unsigned long long found = report_close(r.rep, o.quiet || o.explain);
+    if (o.cmd == CMD_CHECK && found)
+        set_status(&r, EXIT_FINDINGS);
+    zhfix_destroy(r.h);
+    free(o.select_list);
+    free(o.ignore_list);
+    set_status(&r, finish_stdout());
+    return r.status;
+}

@@ -1,0 +1,265 @@
+/*
+ * report.c - findings in the formats tools read: compiler-style text lines
+ * (editors, pre-commit, reviewdog), JSON Lines, and SARIF 2.1.0 (code
+ * scanning). SARIF is one JSON document, so results are streamed between a
+ * header written at open and brackets written at close.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct rule_count {
+    const char *rule;
+    unsigned long long n;
+} rule_count;
+
+struct report {
+    output_format format;
+    FILE *out;
+    int statistics;
+    unsigned long long total;
+    unsigned long long files_with_findings;
+    const char *last_file; /* to count files with findings */
+    int sarif_first;
+    rule_count *counts; /* one per rule, by rule index */
+};
+
+/* Write s as the body of a JSON string. */
+static void json_escape(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7F)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    json_escape(out, s);
+    fputc('"', out);
+}
+
+/* Text for one line of output: control characters would break the
+ * one-finding-per-line contract, so they are shown escaped. */
+static void text_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(out, "\\x%02x", *p);
+        else if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+report *report_open(output_format format, FILE *out, int statistics)
+{
+    report *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->counts = calloc(zhfix_rule_count() + 1, sizeof *r->counts);
+    if (!r->counts) {
+        free(r);
+        return NULL;
+    }
+    r->format = format;
+    r->out = out;
+    r->sarif_first = 1;
+    r->statistics = statistics;
+    if (format == FORMAT_SARIF && !statistics) {
+        fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+              "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{"
+              "\"name\":\"zhfix\",\"version\":",
+              out);
+        json_string(out, zhfix_version());
+        fputs(",\"informationUri\":\"https://github.com/zhfix/zhfix\","
+              "\"rules\":[",
+              out);
+        for (size_t i = 0; i < zhfix_rule_count(); i++) {
+            const zhfix_rule_info *info = zhfix_rule_get(i);
+            fputs(i ? ",{\"id\":" : "{\"id\":", out);
+            json_string(out, info->id);
+            fputs(",\"shortDescription\":{\"text\":", out);
+            json_string(out, info->description);
+            fputs("},\"properties\":{\"category\":", out);
+            json_string(out, zhfix_category_name(info->category));
+            fputs("}}", out);
+        }
+        fputs("]}},\"results\":[", out);
+    }
+    return r;
+}
+
+static size_t rule_index(const char *id)
+{
+    size_t n = zhfix_rule_count();
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(zhfix_rule_get(i)->id, id))
+            return i;
+    return n;
+}
+
+static void print_text(report *r, const char *name, const zhfix_finding *f,
+                       size_t line)
+{
+    fprintf(r->out, "%s:%zu:%zu: %s: %s: ", name, line, f->column, f->rule,
+            f->message);
+    text_quoted(r->out, f->text);
+    if (f->replacement) {
+        fputs(f->applied ? " -> " : " -> (suggested) ", r->out);
+        text_quoted(r->out, f->replacement);
+    }
+    fputc('\n', r->out);
+}
+
+static void print_json(report *r, const char *name, const zhfix_finding *f,
+                       size_t line)
+{
+    FILE *out = r->out;
+    fputs("{\"file\":", out);
+    json_string(out, name);
+    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"offset\":%zu,\"rule\":", line,
+            f->column, f->offset);
+    json_string(out, f->rule);
+    fputs(",\"category\":", out);
+    json_string(out, zhfix_category_name(f->category));
+    fputs(",\"message\":", out);
+    json_string(out, f->message);
+    fputs(",\"text\":", out);
+    json_string(out, f->text);
+    fputs(",\"replacement\":", out);
+    json_string(out, f->replacement);
+    fprintf(out, ",\"fixable\":%s", f->applied ? "true" : "false");
+    if (f->detail) {
+        fputs(",\"detail\":", out);
+        json_string(out, f->detail);
+    }
+    fputs("}\n", out);
+}
+
+static void print_sarif(report *r, const char *name, const zhfix_finding *f,
+                        size_t line)
+{
+    FILE *out = r->out;
+    fputs(r->sarif_first ? "{\"ruleId\":" : ",{\"ruleId\":", out);
+    r->sarif_first = 0;
+    json_string(out, f->rule);
+    fprintf(out, ",\"ruleIndex\":%zu,\"level\":\"warning\",\"message\":"
+                 "{\"text\":",
+            rule_index(f->rule));
+    fputc('"', out);
+    json_escape(out, f->message);
+    fputs(": ", out);
+    json_escape(out, f->text);
+    if (f->replacement) {
+        fputs(" -> ", out);
+        json_escape(out, f->replacement);
+    }
+    fputs("\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":"
+          "{\"uri\":",
+          out);
+    json_string(out, name);
+    fprintf(out, "},\"region\":{\"startLine\":%zu,\"startColumn\":%zu}}}]}",
+            line, f->column);
+}
+
+void report_findings(report *r, const char *name, const zhfix *h,
+                     size_t line_base, int explain_only)
+{
+    size_t n = zhfix_finding_count(h);
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_finding *f = zhfix_finding_get(h, i);
+        if (explain_only && !f->applied)
+            continue;
+        size_t line = line_base + f->line;
+        r->total++;
+        if (r->last_file != name) {
+            r->last_file = name;
+            r->files_with_findings++;
+        }
+        r->counts[rule_index(f->rule)].n++;
+        if (r->statistics)
+            continue;
+        if (explain_only) {
+            fprintf(r->out, "%s:%zu:%zu: %s: ", name, line, f->column, f->rule);
+            text_quoted(r->out, f->text);
+            fputs(" -> ", r->out);
+            text_quoted(r->out, f->replacement ? f->replacement : "");
+            if (f->detail)
+                fprintf(r->out, " (%s)", f->detail);
+            fputc('\n', r->out);
+            continue;
+        }
+        switch (r->format) {
+        case FORMAT_TEXT: print_text(r, name, f, line); break;
+        case FORMAT_JSON: print_json(r, name, f, line); break;
+        case FORMAT_SARIF: print_sarif(r, name, f, line); break;
+        }
+    }
+}
+
+static int count_cmp(const void *a, const void *b)
+{
+    const rule_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->rule, y->rule);
+}
+
+unsigned long long report_close(report *r, int quiet)
+{
+    if (!r)
+        return 0;
+    int statistics = r->statistics;
+    if (r->format == FORMAT_SARIF && !statistics)
+        fputs("]}]}\n", r->out);
+    size_t nrules = zhfix_rule_count();
+    if (statistics) {
+        for (size_t i = 0; i < nrules; i++)
+            r->counts[i].rule = zhfix_rule_get(i)->id;
+        qsort(r->counts, nrules, sizeof *r->counts, count_cmp);
+        for (size_t i = 0; i < nrules && r->counts[i].n; i++) {
+            if (r->format == FORMAT_JSON) {
+                fputs("{\"rule\":", r->out);
+                json_string(r->out, r->counts[i].rule);
+                fprintf(r->out, ",\"count\":%llu}\n", r->counts[i].n);
+            } else {
+                fprintf(r->out, "%8llu  %s\n", r->counts[i].n,
+                        r->counts[i].rule);
+            }
+        }
+    }
+    unsigned long long total = r->total;
+    if (!quiet && total)
+        fprintf(stderr, "zhfix: %llu finding%s in %llu file%s\n", total,
+                total == 1 ? "" : "s", r->files_with_findings,
+                r->files_with_findings == 1 ? "" : "s");
+    free(r->counts);
+    free(r);
+    return total;
+}

@@ -1,0 +1,392 @@
+/*
+ * test_pipeline.c - the handle, rule selection, the fix/check pipeline,
+ * caller-sized buffers, blocks, and the invisible-char rule.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "zhfix.h"
+
+static zhfix *make(const char *select, const char *ignore, const char *target)
+{
+    zhfix_options o;
+    zhfix_options_init(&o);
+    o.select = select;
+    o.ignore = ignore;
+    o.target = target;
+    zhfix *h = NULL;
+    char err[256];
+    ck_assert_int_eq(zhfix_create(&o, &h, err, sizeof err), ZHFIX_OK);
+    ck_assert_ptr_nonnull(h);
+    return h;
+}
+
+/* ---- status and names -------------------------------------------------- */
+
+START_TEST(status_names)
+{
+    ck_assert_str_eq(zhfix_status_name(ZHFIX_OK), "OK");
+    ck_assert_str_eq(zhfix_status_name(ZHFIX_BUFFER_TOO_SMALL),
+                     "BUFFER_TOO_SMALL");
+    ck_assert_str_eq(zhfix_strerror(ZHFIX_NOMEM), "out of memory");
+    ck_assert_str_eq(zhfix_status_name((zhfix_status)999), "UNKNOWN");
+    for (int s = 0; s < ZHFIX_STATUS_COUNT_; s++)
+        ck_assert(strlen(zhfix_strerror((zhfix_status)s)) > 0);
+    ck_assert_str_eq(zhfix_category_name(ZHFIX_CATEGORY_WIDTH), "width");
+    ck_assert_ptr_null(zhfix_category_name((zhfix_category)99));
+    ck_assert_str_eq(zhfix_version(), ZHFIX_VERSION_STRING);
+    ck_assert(strlen(zhfix_data_version()) > 10);
+}
+END_TEST
+
+START_TEST(rule_table_shape)
+{
+    size_t n = zhfix_rule_count();
+    ck_assert_uint_gt(n, 0);
+    ck_assert_ptr_null(zhfix_rule_get(n));
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_rule_info *r = zhfix_rule_get(i);
+        ck_assert_ptr_nonnull(r);
+        /* ids are kebab-case and unique */
+        for (const char *p = r->id; *p; p++)
+            ck_assert_msg((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                              *p == '-',
+                          "rule id %s is not kebab-case", r->id);
+        for (size_t k = 0; k < i; k++)
+            ck_assert_str_ne(zhfix_rule_get(k)->id, r->id);
+        ck_assert_uint_lt(r->category, ZHFIX_CATEGORY_COUNT_);
+        ck_assert(strlen(r->description) > 10);
+        ck_assert_ptr_null(strchr(r->description, '\n'));
+        /* width and script are opt-in */
+        if (r->category == ZHFIX_CATEGORY_WIDTH ||
+            r->category == ZHFIX_CATEGORY_SCRIPT)
+            ck_assert_int_eq(r->default_on, 0);
+    }
+}
+END_TEST
+
+static const struct {
+    const char *select, *ignore, *target;
+    zhfix_status want;
+} create_cases[] = {
+    {NULL, NULL, NULL, ZHFIX_OK},
+    {"all", NULL, NULL, ZHFIX_OK},
+    {"artifact, encoding", NULL, NULL, ZHFIX_OK},
+    {"invisible-char", NULL, NULL, ZHFIX_OK},
+    {NULL, "artifact", NULL, ZHFIX_OK},
+    {"no-such-rule", NULL, NULL, ZHFIX_UNKNOWN_RULE},
+    {NULL, "bogus", NULL, ZHFIX_UNKNOWN_RULE},
+    {NULL, NULL, "simplified", ZHFIX_OK},
+    {NULL, NULL, "hongkong", ZHFIX_OK},
+    {NULL, NULL, "martian", ZHFIX_UNKNOWN_TARGET},
+};
+
+START_TEST(create_options)
+{
+    zhfix_options o;
+    zhfix_options_init(&o);
+    o.select = create_cases[_i].select;
+    o.ignore = create_cases[_i].ignore;
+    o.target = create_cases[_i].target;
+    zhfix *h = (zhfix *)1;
+    char err[256] = "";
+    zhfix_status st = zhfix_create(&o, &h, err, sizeof err);
+    ck_assert_int_eq(st, create_cases[_i].want);
+    if (st == ZHFIX_OK) {
+        ck_assert_ptr_nonnull(h);
+    } else {
+        ck_assert_ptr_null(h);
+        ck_assert(strlen(err) > 0);
+    }
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(destroy_null) { zhfix_destroy(NULL); }
+END_TEST
+
+/* ---- fix and check ----------------------------------------------------- */
+
+/* invisible-char: removed only next to Chinese text. */
+static const struct {
+    const char *in, *out;
+    size_t findings;
+} invisible_cases[] = {
+    {"中\u200b文", "中文", 1},
+    {"中文\u200b", "中文", 1},
+    {"\u200b中文", "中文", 1},
+    {"中\u00ad文", "中文", 1},
+    {"中\u2060文", "中文", 1},
+    {"中\ufeff文", "中文", 1},
+    {"一\u200b\u200b二", "一二", 2},
+    {"，\u200b。", "，。", 1},
+    /* traps */
+    {"\ufeff中文", "\ufeff中文", 0},             /* the file's own BOM */
+    {"co\u00adoperate", "co\u00adoperate", 0},   /* hyphenation hint */
+    {"a\u200bb", "a\u200bb", 0},                 /* not Chinese context */
+    {"👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧", 0}, /* emoji ZWJ */
+    {"中\u200c文", "中\u200c文", 0},             /* ZWNJ is never touched */
+    {"纯文本，没有问题。", "纯文本，没有问题。", 0},
+    {"", "", 0},
+};
+
+START_TEST(invisible_fix)
+{
+    zhfix *h = make("invisible-char", NULL, NULL);
+    const char *in = invisible_cases[_i].in;
+    char *out = NULL;
+    size_t outlen = 0;
+    ck_assert_int_eq(zhfix_fix_alloc(h, in, strlen(in), &out, &outlen),
+                     ZHFIX_OK);
+    ck_assert_uint_eq(outlen, strlen(invisible_cases[_i].out));
+    ck_assert_mem_eq(out, invisible_cases[_i].out, outlen);
+    ck_assert_uint_eq(zhfix_finding_count(h), invisible_cases[_i].findings);
+    zhfix_free(out);
+    /* check reports the same findings and changes nothing */
+    ck_assert_int_eq(zhfix_check(h, in, strlen(in)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), invisible_cases[_i].findings);
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(finding_position)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    const char *in = "第一行\nab中文\u200b好\n";
+    ck_assert_int_eq(zhfix_check(h, in, strlen(in)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), 1);
+    const zhfix_finding *f = zhfix_finding_get(h, 0);
+    ck_assert_uint_eq(f->line, 2);
+    ck_assert_uint_eq(f->column, 5); /* a b 中 文 then U+200B */
+    ck_assert_uint_eq(f->offset, strlen("第一行\nab中文"));
+    ck_assert_uint_eq(f->length, 3);
+    ck_assert_str_eq(f->rule, "invisible-char");
+    ck_assert_int_eq(f->category, ZHFIX_CATEGORY_ARTIFACT);
+    ck_assert_str_eq(f->text, "\u200b");
+    ck_assert_str_eq(f->replacement, "");
+    ck_assert_int_eq(f->applied, 1);
+    ck_assert_ptr_null(zhfix_finding_get(h, 1));
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(ignore_removes_rule)
+{
+    zhfix *h = make(NULL, "invisible-char", NULL);
+    const char *in = "中\u200b文";
+    char *out;
+    size_t n;
+    ck_assert_int_eq(zhfix_fix_alloc(h, in, strlen(in), &out, &n), ZHFIX_OK);
+    ck_assert_mem_eq(out, in, strlen(in));
+    ck_assert_uint_eq(zhfix_finding_count(h), 0);
+    zhfix_free(out);
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(caller_sized_buffer)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    const char *in = "中\u200b文";
+    size_t needed = 0;
+    /* Asking for the size with no buffer. */
+    ck_assert_int_eq(zhfix_fix(h, in, strlen(in), NULL, 0, &needed),
+                     ZHFIX_BUFFER_TOO_SMALL);
+    ck_assert_uint_eq(needed, strlen("中文"));
+    char small[3];
+    ck_assert_int_eq(zhfix_fix(h, in, strlen(in), small, sizeof small, &needed),
+                     ZHFIX_BUFFER_TOO_SMALL);
+    char buf[16];
+    ck_assert_int_eq(zhfix_fix(h, in, strlen(in), buf, sizeof buf, &needed),
+                     ZHFIX_OK);
+    ck_assert_uint_eq(needed, 6);
+    ck_assert_mem_eq(buf, "中文", 6);
+    /* A NULL dst with a capacity is a caller error. */
+    ck_assert_int_eq(zhfix_fix(h, in, strlen(in), NULL, 5, &needed),
+                     ZHFIX_INVALID_ARGUMENT);
+    zhfix_destroy(h);
+}
+END_TEST
+
+static const struct {
+    const char *in;
+    size_t len;
+    size_t bad_offset;
+} invalid_cases[] = {
+    {"ab\xff", 3, 2},
+    {"中\xe6\x96", 5, 3},        /* truncated at the end */
+    {"\xc0\xaf", 2, 0},          /* overlong */
+    {"x\xed\xa0\x80", 4, 1},     /* surrogate */
+    {"\xf4\x90\x80\x80", 4, 0},  /* above U+10FFFF */
+};
+
+START_TEST(invalid_utf8_rejected)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    char *out = (char *)1;
+    size_t n;
+    ck_assert_int_eq(zhfix_fix_alloc(h, invalid_cases[_i].in,
+                                     invalid_cases[_i].len, &out, &n),
+                     ZHFIX_INVALID_INPUT);
+    ck_assert_ptr_null(out);
+    char want[64];
+    snprintf(want, sizeof want, "offset %zu ", invalid_cases[_i].bad_offset);
+    ck_assert_msg(strstr(zhfix_errmsg(h), want), "message '%s' lacks '%s'",
+                  zhfix_errmsg(h), want);
+    ck_assert_int_eq(zhfix_check(h, invalid_cases[_i].in, invalid_cases[_i].len),
+                     ZHFIX_INVALID_INPUT);
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(nul_bytes_pass_through)
+{
+    zhfix *h = make(NULL, NULL, "traditional");
+    const char in[] = "一只猫\0一只猫\n";
+    char *out;
+    size_t n;
+    ck_assert_int_eq(zhfix_fix_alloc(h, in, sizeof in - 1, &out, &n), ZHFIX_OK);
+    const char want[] = "一隻貓\0一隻貓\n";
+    ck_assert_uint_eq(n, sizeof want - 1);
+    ck_assert_mem_eq(out, want, n);
+    zhfix_free(out);
+    zhfix_destroy(h);
+}
+END_TEST
+
+START_TEST(convert_needs_target)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    char *out;
+    size_t n;
+    ck_assert_int_eq(zhfix_convert_alloc(h, "x", 1, &out, &n),
+                     ZHFIX_UNKNOWN_TARGET);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- blocks ------------------------------------------------------------ */
+
+START_TEST(block_boundaries)
+{
+    size_t big = ZHFIX_BLOCK_SIZE + 100;
+    char *s = malloc(big);
+    memset(s, 'a', big);
+    /* no newline at all, shorter than a line may be: all or wait */
+    ck_assert_uint_eq(zhfix_block_length(s, big, 1), big);
+    ck_assert_uint_eq(zhfix_block_length(s, big, 0), 0);
+    /* a newline before the block size does not end a block */
+    s[10] = '\n';
+    ck_assert_uint_eq(zhfix_block_length(s, big, 0), 0);
+    /* the first newline at or after the block size does */
+    s[ZHFIX_BLOCK_SIZE + 5] = '\n';
+    ck_assert_uint_eq(zhfix_block_length(s, big, 0), ZHFIX_BLOCK_SIZE + 6);
+    s[ZHFIX_BLOCK_SIZE - 1] = '\n';
+    ck_assert_uint_eq(zhfix_block_length(s, big, 1), ZHFIX_BLOCK_SIZE);
+    /* short input */
+    ck_assert_uint_eq(zhfix_block_length("ab\n", 3, 1), 3);
+    ck_assert_uint_eq(zhfix_block_length("ab\n", 3, 0), 0);
+    free(s);
+}
+END_TEST
+
+/* Whole input and block-by-block give the same output and findings. */
+START_TEST(blocks_equal_whole)
+{
+    const char *line = "中\u200b文测试一行，\n";
+    size_t ll = strlen(line), n = (3 * ZHFIX_BLOCK_SIZE) / ll + 7;
+    char *text = malloc(n * ll);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * ll, line, ll);
+    size_t len = n * ll;
+    zhfix *h = make(NULL, NULL, NULL);
+    char *whole;
+    size_t wlen;
+    ck_assert_int_eq(zhfix_fix_alloc(h, text, len, &whole, &wlen), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), n);
+    const zhfix_finding *last = zhfix_finding_get(h, n - 1);
+    ck_assert_uint_eq(last->line, n);
+    ck_assert_uint_eq(last->offset, (n - 1) * ll + 3);
+    char *joined = malloc(len);
+    size_t jlen = 0, pos = 0, blocks = 0;
+    while (pos < len) {
+        size_t b = zhfix_block_length(text + pos, len - pos, 1);
+        char *out;
+        size_t olen;
+        ck_assert_int_eq(zhfix_fix_alloc(h, text + pos, b, &out, &olen),
+                         ZHFIX_OK);
+        memcpy(joined + jlen, out, olen);
+        jlen += olen;
+        zhfix_free(out);
+        pos += b;
+        blocks++;
+    }
+    ck_assert_uint_ge(blocks, 3);
+    ck_assert_uint_eq(jlen, wlen);
+    ck_assert_mem_eq(joined, whole, wlen);
+    free(joined);
+    zhfix_free(whole);
+    free(text);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- UTF-8 helpers ----------------------------------------------------- */
+
+START_TEST(utf8_helpers)
+{
+    char buf[4];
+    uint32_t cps[] = {0x41, 0xE9, 0x4E2D, 0x1F600, 0x10FFFF};
+    for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+        size_t n = zh_utf8_encode(cps[i], buf);
+        uint32_t back;
+        ck_assert_uint_eq(zh_utf8_decode((unsigned char *)buf, n, &back), n);
+        ck_assert_uint_eq(back, cps[i]);
+        ck_assert_uint_eq(zh_utf8_validate(buf, n), n);
+    }
+    ck_assert_uint_eq(zh_utf8_count("中a文", strlen("中a文")), 3);
+    ck_assert(zh_is_han(0x4E2D));
+    ck_assert(!zh_is_han(0x3042));
+    ck_assert(zh_is_kana(0x3042));
+    ck_assert(zh_is_cjk_punct(0x3002));
+    ck_assert(!zh_is_cjk_punct(','));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("pipeline");
+    TCase *t = tcase_create("core");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, status_names);
+    tcase_add_test(t, rule_table_shape);
+    tcase_add_loop_test(t, create_options, 0,
+                        sizeof create_cases / sizeof create_cases[0]);
+    tcase_add_test(t, destroy_null);
+    tcase_add_loop_test(t, invisible_fix, 0,
+                        sizeof invisible_cases / sizeof invisible_cases[0]);
+    tcase_add_test(t, finding_position);
+    tcase_add_test(t, ignore_removes_rule);
+    tcase_add_test(t, caller_sized_buffer);
+    tcase_add_loop_test(t, invalid_utf8_rejected, 0,
+                        sizeof invalid_cases / sizeof invalid_cases[0]);
+    tcase_add_test(t, nul_bytes_pass_through);
+    tcase_add_test(t, convert_needs_target);
+    tcase_add_test(t, block_boundaries);
+    tcase_add_test(t, blocks_equal_whole);
+    tcase_add_test(t, utf8_helpers);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
