@@ -197,6 +197,7 @@ void zhfix_destroy(zhfix *h)
     zh_buf_free(&h->out);
     for (size_t i = 0; i < h->npasses; i++)
         free(h->passes[i].edits);
+    free(h->protect.items);
     free(h->passes);
     free(h);
 }

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "internal.h"
+#include "protect.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -35,6 +36,10 @@ struct zhfix {
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
     size_t npasses;
+    zh_doc_state doc;  /* state carried between pieces of a document */
+    int in_document;   /* zhfix_document_begin was called */
+    size_t doc_offset; /* bytes of the document before this call */
+    zh_spans protect;  /* protected spans of the current block */
     char err[512];
 };
 

@@ -249,13 +249,21 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     size_t passes_used = 0, first_finding = h->nfindings;
     int which = 0;
     zh_scan scan;
+    zhfix_status st;
     memset(&scan, 0, sizeof scan);
     scan.handle = h;
     scan.arena = &h->arena;
-    scan.at_input_start = base_offset == 0;
-    zhfix_status st = ZHFIX_OK;
+    scan.at_input_start = h->doc_offset + base_offset == 0;
+    st = zh_protect_scan(&h->doc, block, len, &h->protect);
+    if (st != ZHFIX_OK)
+        return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    int data_only = h->doc.syntax == ZHFIX_SYNTAX_DATA;
     for (size_t r = 0; r < zh_rule_total && st == ZHFIX_OK; r++) {
         if (!h->selected[r])
+            continue;
+        /* In CSV/TSV data only encoding repairs are safe: commas and
+         * quotes there are syntax. */
+        if (data_only && zh_rules[r]->info.category != ZHFIX_CATEGORY_ENCODING)
             continue;
         scan.text = cur;
         scan.len = curlen;
@@ -265,23 +273,25 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
         if (st != ZHFIX_OK || scan.nedits == 0)
             continue;
         qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
-        /* Overlapping edits are a rule bug; keep the first of each clash. */
+        /* Overlapping edits are a rule bug; keep the first of each clash.
+         * Edits that touch protected text (code, URLs, suppressed lines)
+         * are dropped: they are neither reported nor made. */
         size_t kept = 0, last_end = 0;
         int fixes = 0;
-        for (size_t i = 0; i < scan.nedits; i++) {
-            if (kept && scan.edits[i].start < last_end)
-                continue;
-            scan.edits[kept++] = scan.edits[i];
-            last_end = scan.edits[i].end;
-            fixes += scan.edits[i].fixable;
-        }
-        scan.nedits = kept;
-        for (size_t i = 0; i < kept && st == ZHFIX_OK; i++) {
+        for (size_t i = 0; i < scan.nedits && st == ZHFIX_OK; i++) {
             const zh_edit *e = &scan.edits[i];
+            if (kept && e->start < last_end)
+                continue;
             size_t s = map_back(h, passes_used, e->start, 0);
             size_t t = map_back(h, passes_used, e->end, 1);
+            if (zh_protected(&h->protect, s, t))
+                continue;
             st = add_finding(h, e, cur, s, t > s ? t - s : 0);
+            scan.edits[kept++] = *e;
+            last_end = e->end;
+            fixes += e->fixable;
         }
+        scan.nedits = kept;
         if (st != ZHFIX_OK || !fixes)
             continue;
         zh_buf *next = &h->scratch[which];
@@ -325,10 +335,29 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", zhfix_strerror(st));
 }
 
+void zhfix_document_begin(zhfix *h, zhfix_syntax syntax)
+{
+    if (!h)
+        return;
+    zh_doc_reset(&h->doc, syntax);
+    h->in_document = 1;
+    h->doc_offset = 0;
+}
+
+void zhfix_document_end(zhfix *h)
+{
+    if (h)
+        h->in_document = 0;
+}
+
 static zhfix_status begin_call(zhfix *h, const char *src, size_t srclen)
 {
     h->err[0] = '\0';
     h->nfindings = 0;
+    if (!h->in_document) {
+        zh_doc_reset(&h->doc, ZHFIX_SYNTAX_PLAIN);
+        h->doc_offset = 0;
+    }
     zh_arena_reset(&h->arena);
     if (!src && srclen)
         return zh_set_error(h, ZHFIX_INVALID_ARGUMENT, "NULL input");
@@ -353,6 +382,8 @@ static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
         line += count_lines(src + pos, n);
         pos += n;
     }
+    if (h->in_document)
+        h->doc_offset += srclen;
     return ZHFIX_OK;
 }
 

@@ -210,6 +210,29 @@ ZHFIX_API zhfix_status zhfix_script_count(zhfix *h, const char *src,
                                           size_t srclen,
                                           zhfix_script_counts *counts);
 
+/* ---- Documents --------------------------------------------------------- */
+
+/* How a document is written, which decides where rules look. */
+typedef enum zhfix_syntax {
+    ZHFIX_SYNTAX_PLAIN,    /* all text (URLs are never changed) */
+    ZHFIX_SYNTAX_MARKDOWN, /* code blocks, inline code, URLs, link targets,
+                              HTML tags and front matter are left alone */
+    ZHFIX_SYNTAX_DATA      /* CSV/TSV: only encoding rules run */
+} zhfix_syntax;
+
+/* Start a document: the calls that follow (check, fix) are consecutive
+ * pieces of it, each ending at a line end (as zhfix_block_length cuts), and
+ * state that spans lines carries over from piece to piece: an open Markdown
+ * code fence, a zhfix-disable region, the start of the input (a BOM there
+ * is the file's own). zhfix_document_end returns to the default, where each
+ * call is a whole plain-text document.
+ *
+ * In every syntax a line containing "zhfix-ignore" is skipped, and lines
+ * from one containing "zhfix-disable" to one containing "zhfix-enable" are
+ * skipped, whatever comment syntax surrounds the words. */
+ZHFIX_API void zhfix_document_begin(zhfix *h, zhfix_syntax syntax);
+ZHFIX_API void zhfix_document_end(zhfix *h);
+
 /* Large texts are processed in blocks that end at the first line break at or
  * after this many bytes; processing a text whole or block by block (as the
  * CLI streams files) gives identical output. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "protect.h"
 #include "zhfix.h"
 
 static zhfix *make(const char *select, const char *ignore, const char *target)
@@ -334,6 +335,125 @@ START_TEST(blocks_equal_whole)
 }
 END_TEST
 
+
+/* ---- where rules look -------------------------------------------------- */
+
+#define Z "\u200b" /* a zero-width space between Chinese characters */
+
+static const struct {
+    zhfix_syntax syntax;
+    const char *in, *out;
+} protect_cases[] = {
+    /* plain text: fixed, except on suppressed lines */
+    {ZHFIX_SYNTAX_PLAIN, "中" Z "文\n", "中文\n"},
+    {ZHFIX_SYNTAX_PLAIN, "中" Z "文 <!-- zhfix-ignore -->\n中" Z "文\n",
+     "中" Z "文 <!-- zhfix-ignore -->\n中文\n"},
+    {ZHFIX_SYNTAX_PLAIN,
+     "中" Z "文\n# zhfix-disable\n中" Z "文\n中" Z "文\n# zhfix-enable\n中" Z "文\n",
+     "中文\n# zhfix-disable\n中" Z "文\n中" Z "文\n# zhfix-enable\n中文\n"},
+    /* Markdown: code, inline code, links, HTML, front matter stay */
+    {ZHFIX_SYNTAX_MARKDOWN, "中" Z "文 `中" Z "文` 中" Z "文\n",
+     "中文 `中" Z "文` 中文\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "```\n中" Z "文\n```\n中" Z "文\n",
+     "```\n中" Z "文\n```\n中文\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "~~~~ text\n中" Z "文\n~~~\n中" Z "文\n~~~~\n中" Z "文\n",
+     "~~~~ text\n中" Z "文\n~~~\n中" Z "文\n~~~~\n中文\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "段落\n\n    中" Z "文\n\n中" Z "文\n",
+     "段落\n\n    中" Z "文\n\n中文\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "---\ntitle: 中" Z "文\n---\n中" Z "文\n",
+     "---\ntitle: 中" Z "文\n---\n中文\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "[中" Z "文](/中" Z "文) <b title=\"中" Z "文\">中" Z "文</b>\n",
+     "[中文](/中" Z "文) <b title=\"中" Z "文\">中文</b>\n"},
+    {ZHFIX_SYNTAX_MARKDOWN, "[ref]: /中" Z "文\n中" Z "文\n",
+     "[ref]: /中" Z "文\n中文\n"},
+    /* a thematic break later in the document is not front matter */
+    {ZHFIX_SYNTAX_MARKDOWN, "中" Z "文\n---\n中" Z "文\n", "中文\n---\n中文\n"},
+    /* CSV: only encoding rules run */
+    {ZHFIX_SYNTAX_DATA, "a,中" Z "文,,b\n", "a,中" Z "文,,b\n"},
+};
+
+START_TEST(protected_spans)
+{
+    zhfix *h = make("all", NULL, NULL);
+    zhfix_document_begin(h, protect_cases[_i].syntax);
+    const char *in = protect_cases[_i].in;
+    char *out;
+    size_t n;
+    ck_assert_int_eq(zhfix_fix_alloc(h, in, strlen(in), &out, &n), ZHFIX_OK);
+    ck_assert_msg(n == strlen(protect_cases[_i].out) &&
+                      !memcmp(out, protect_cases[_i].out, n),
+                  "case %d: got '%.*s'", _i, (int)n, out);
+    zhfix_free(out);
+    zhfix_document_end(h);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* A fence opened in one piece of a document is still open in the next. */
+START_TEST(document_state_carries)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    const char *pieces[] = {"```\n", "中" Z "文\n", "```\n", "中" Z "文\n"};
+    const char *want[] = {"```\n", "中" Z "文\n", "```\n", "中文\n"};
+    zhfix_document_begin(h, ZHFIX_SYNTAX_MARKDOWN);
+    for (int i = 0; i < 4; i++) {
+        char *out;
+        size_t n;
+        ck_assert_int_eq(
+            zhfix_fix_alloc(h, pieces[i], strlen(pieces[i]), &out, &n),
+            ZHFIX_OK);
+        ck_assert_uint_eq(n, strlen(want[i]));
+        ck_assert_mem_eq(out, want[i], n);
+        zhfix_free(out);
+    }
+    zhfix_document_end(h);
+    /* Outside a document each call stands alone: a BOM at the start of a
+     * call is the input's own again. */
+    char *out;
+    size_t n;
+    ck_assert_int_eq(zhfix_fix_alloc(h, "\ufeff中文", 9, &out, &n), ZHFIX_OK);
+    ck_assert_uint_eq(n, 9);
+    zhfix_free(out);
+    zhfix_document_begin(h, ZHFIX_SYNTAX_PLAIN);
+    ck_assert_int_eq(zhfix_fix_alloc(h, "中文\n", 7, &out, &n), ZHFIX_OK);
+    zhfix_free(out);
+    /* ... but not in the middle of a document */
+    ck_assert_int_eq(zhfix_fix_alloc(h, "\ufeff中文", 9, &out, &n), ZHFIX_OK);
+    ck_assert_uint_eq(n, 6);
+    zhfix_free(out);
+    zhfix_destroy(h);
+}
+END_TEST
+
+
+/* URLs are protected in any syntax, ending at space, CJK or quotes. */
+static const struct {
+    const char *text, *url;
+} url_cases[] = {
+    {"访问https://example.com/a,b获取", "https://example.com/a,b"},
+    {"见www.example.com。", "www.example.com"},
+    {"see http://x.org/p?q=1.", "http://x.org/p?q=1"},
+    {"(ftp://files.cn/a:b) 好", "ftp://files.cn/a:b"},
+    {"链接：git+ssh://host/repo，完", "git+ssh://host/repo"},
+};
+
+START_TEST(url_spans)
+{
+    zh_doc_state st;
+    zh_doc_reset(&st, ZHFIX_SYNTAX_PLAIN);
+    zh_spans v = {NULL, 0, 0};
+    const char *t = url_cases[_i].text;
+    ck_assert_int_eq(zh_protect_scan(&st, t, strlen(t), &v), ZHFIX_OK);
+    ck_assert_uint_eq(v.n, 1);
+    const char *u = strstr(t, url_cases[_i].url);
+    ck_assert_uint_eq(v.items[0].start, (size_t)(u - t));
+    ck_assert_uint_eq(v.items[0].end, (size_t)(u - t) + strlen(url_cases[_i].url));
+    ck_assert(zh_protected(&v, v.items[0].start, v.items[0].start + 1));
+    ck_assert(!zh_protected(&v, 0, v.items[0].start));
+    free(v.items);
+}
+END_TEST
+
 /* ---- UTF-8 helpers ----------------------------------------------------- */
 
 START_TEST(utf8_helpers)
@@ -378,6 +498,10 @@ static Suite *suite(void)
     tcase_add_test(t, block_boundaries);
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, utf8_helpers);
+    tcase_add_loop_test(t, protected_spans, 0,
+                        sizeof protect_cases / sizeof protect_cases[0]);
+    tcase_add_test(t, document_state_carries);
+    tcase_add_loop_test(t, url_spans, 0, sizeof url_cases / sizeof url_cases[0]);
     suite_add_tcase(s, t);
     return s;
 }

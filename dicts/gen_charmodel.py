@@ -1,0 +1,248 @@
+"""Generate the character model: dicts/charfreq.tsv, dicts/charbigram.tsv
+and src/data_charmodel.c.
+
+usage: python3 dicts/gen_charmodel.py OUTDIR
+
+Counts come from jieba's dictionary (python3-jieba), whose word
+frequencies are a general corpus statistic: every word's frequency is
+credited to each Han character in it (once per occurrence) and to each
+pair of adjacent Han characters in it. Words are never joined, so pairs
+across word boundaries are not counted; the model accounts for that (see
+below). Running prose (manpages-zh, fortunes-zh) is deliberately not used:
+it is evaluation text for other parts of zhfix.
+
+jieba's dictionary is Simplified Chinese. So that Traditional text is not
+scored as improbable, each word is also converted with OpenCC's s2t
+(OpenCC's standard Traditional) and s2tw (Taiwan forms) configurations,
+and counts are weighted
+
+    count = 2 * simplified + s2t + s2tw
+
+i.e. a corpus half Simplified, half Traditional (split between the two
+Traditional standards). Characters are Han when genlib.han_ranges() says
+so; other characters in jieba words (Latin letters in "T恤", digits) are
+skipped and break pairs.
+
+The model (all logs natural, stored as int16 hundredths of a nat):
+
+  unigram   P(c) = (count(c) + ALPHA) / (N + ALPHA * V)
+            N = sum of counts, V = number of Han code points; a Han
+            character not in the table gets the floor ALPHA / (N + ALPHA*V).
+  bigram    P(b|a) = (1 - EPS) * count(ab) / count(a) + bow(a) * P(b)
+            bow(a) = EPS + (1 - EPS) * (count(a) - kept(a)) / count(a)
+            kept(a) = sum of count(ab) over the pairs kept in the table.
+            count(a) - kept(a) is the mass of occurrences of a that end
+            a word (or continue into a pruned pair); at a word end the
+            next character is the start of any word, estimated by P(b).
+            EPS keeps characters that never end a word from forbidding
+            every unseen successor. For a pair not in the table,
+            log P(b|a) = log bow(a) + log P(b): a backoff to the unigram.
+
+Pairs are kept when count(ab) >= PAIR_MIN. With the weighting above a
+pair of a word of jieba frequency f that reads the same in both scripts
+has count 4f, so PAIR_MIN = 16 drops pairs seen only in one word of the
+minimum frequencies 2 or 3 (jieba's placeholder counts for rare words).
+"""
+
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in dicts/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genlib  # noqa: E402
+
+JIEBA = "/usr/lib/python3/dist-packages/jieba/dict.txt"
+OPENCC_CONFIGS = ("/usr/share/opencc/s2t.json", "/usr/share/opencc/s2tw.json")
+SIMPLIFIED_WEIGHT = 2
+PAIR_MIN = 16
+ALPHA = 1.0
+EPS = 0.05
+SCALE = 100  # stored log-probabilities are in 1/SCALE nats (ZH_LOGP_SCALE)
+SHIFT = 8    # two-level index: 256 code points per block
+
+
+def read_jieba():
+    words = []
+    with open(JIEBA, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            parts = line.split()
+            if len(parts) < 2 or not parts[1].isdigit():
+                raise SystemExit("%s:%d: bad line" % (JIEBA, n))
+            words.append((parts[0], int(parts[1])))
+    return words
+
+
+def convert(words, config):
+    """Convert each word with the opencc CLI (one word a line)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "in.txt")
+        dst = os.path.join(tmp, "out.txt")
+        with open(src, "w", encoding="utf-8", newline="\n") as f:
+            for w, _ in words:
+                f.write(w + "\n")
+        subprocess.run(["opencc", "-c", config, "-i", src, "-o", dst],
+                       check=True)
+        with open(dst, encoding="utf-8") as f:
+            out = f.read().split("\n")
+    if out and out[-1] == "":
+        out.pop()
+    if len(out) != len(words):
+        raise SystemExit("opencc %s changed the number of lines" % config)
+    return out
+
+
+def count(words, conversions, han):
+    jieba = {}
+    uni = {}
+    follow = {}
+    pairs = {}
+    forms = [([w for w, _ in words], SIMPLIFIED_WEIGHT)]
+    forms += [(conv, 1) for conv in conversions]
+    freqs = [f for _, f in words]
+    for texts, weight in forms:
+        for text, freq in zip(texts, freqs):
+            m = freq * weight
+            cps = [ord(ch) for ch in text]
+            for i, cp in enumerate(cps):
+                if cp not in han:
+                    continue
+                if texts is forms[0][0]:
+                    jieba[cp] = jieba.get(cp, 0) + freq
+                uni[cp] = uni.get(cp, 0) + m
+                if i + 1 < len(cps) and cps[i + 1] in han:
+                    follow[cp] = follow.get(cp, 0) + m
+                    key = (cp, cps[i + 1])
+                    pairs[key] = pairs.get(key, 0) + m
+    return jieba, uni, follow, pairs
+
+
+def quantize(x):
+    v = int(math.floor(x * SCALE + 0.5))
+    if not -32768 <= v <= 32767:
+        raise SystemExit("log-probability %f out of int16 range" % x)
+    return v
+
+
+def main():
+    root = genlib.out_dir()
+    han = genlib.HanSet(genlib.han_ranges())
+    words = read_jieba()
+    conversions = [convert(words, c) for c in OPENCC_CONFIGS]
+    jieba, uni, follow, pairs = count(words, conversions, han)
+    kept = sorted(k for k, v in pairs.items() if v >= PAIR_MIN)
+
+    src_jieba = genlib.source("jieba dict.txt", JIEBA)
+    src_opencc = genlib.source("OpenCC s2t, s2tw", OPENCC_CONFIGS[0])
+    src_ucd = genlib.source("Unicode %s PropList, UnicodeData"
+                            % genlib.unicode_version(), genlib.PROPLIST)
+    common = [
+        "Generated by dicts/gen_charmodel.py; do not edit.",
+        "Source: " + src_jieba,
+        "Source-file: " + JIEBA,
+        "Source: " + src_opencc,
+        "Source-file: " + ", ".join(OPENCC_CONFIGS),
+        "Source: " + src_ucd,
+        "License: jieba: MIT (Expat); OpenCC: Apache-2.0; Unicode data:",
+        "Unicode License Agreement (see /usr/share/doc/*/copyright).",
+        "",
+        "Each jieba word's frequency f is credited to its Han characters; the",
+        "word converted by OpenCC s2t and by s2tw is credited the same way,",
+        "and count = %d * simplified + s2t + s2tw (half Simplified, half"
+        % SIMPLIFIED_WEIGHT,
+        "Traditional). dicts/gen_charmodel.py documents the model.",
+    ]
+    genlib.write_tsv(
+        genlib.output_path(root, "dicts/charfreq.tsv"),
+        ["charfreq.tsv: Han character counts for zhfix's character model."]
+        + common + [
+            "jieba: the plain count in jieba's dict.txt; count: the weighted",
+            "count the model uses; follow: the weighted count of occurrences",
+            "followed by another Han character in the same word.",
+        ],
+        ["char", "codepoint", "jieba", "count", "follow"],
+        [(chr(cp), "U+%04X" % cp, str(jieba.get(cp, 0)), str(uni[cp]),
+          str(follow.get(cp, 0))) for cp in sorted(uni)])
+    genlib.write_tsv(
+        genlib.output_path(root, "dicts/charbigram.tsv"),
+        ["charbigram.tsv: counts of adjacent Han characters within words."]
+        + common + [
+            "count: weighted count of b following a inside a word. Only pairs",
+            "with count >= %d are kept (%d of %d pairs); the rest back off to"
+            % (PAIR_MIN, len(kept), len(pairs)),
+            "the unigram model. Sorted by code point of a, then of b.",
+        ],
+        ["a", "b", "count"],
+        [(chr(a), chr(b), str(pairs[(a, b)])) for a, b in kept])
+
+    write_c(root, han, uni, kept, pairs)
+
+
+def write_c(root, han, uni, kept, pairs):
+    chars = sorted(uni)
+    if len(chars) >= 0xFFFF:
+        raise SystemExit("too many characters for uint16_t indices")
+    idx = {cp: i for i, cp in enumerate(chars)}
+    total = sum(uni.values())
+    denom = total + ALPHA * han.count
+    logp = {cp: math.log((uni[cp] + ALPHA) / denom) for cp in chars}
+    floor = math.log(ALPHA / denom)
+
+    rows = [[] for _ in chars]
+    for a, b in kept:
+        rows[idx[a]].append(b)
+    bow = []
+    row_off = [0]
+    nxt = []
+    pair_lp = []
+    for i, a in enumerate(chars):
+        ca = uni[a]
+        kept_a = sum(pairs[(a, b)] for b in rows[i])
+        w = EPS + (1.0 - EPS) * (ca - kept_a) / ca
+        bow.append(quantize(math.log(w)))
+        for b in rows[i]:
+            p = (1.0 - EPS) * pairs[(a, b)] / ca + w * math.exp(logp[b])
+            nxt.append(idx[b])
+            pair_lp.append(quantize(math.log(p)))
+        row_off.append(len(nxt))
+
+    stage1, blocks = genlib.two_level({cp: i + 1 for cp, i in idx.items()},
+                                      0, SHIFT)
+    if len(blocks) > 256:
+        raise SystemExit("too many blocks for a uint8_t stage 1")
+    stage2 = [v for blk in blocks for v in blk]
+
+    parts = [genlib.C_HEADER.format(
+                gen="gen_charmodel.py",
+                tsv="dicts/charfreq.tsv and dicts/charbigram.tsv"),
+             '#define ZH_DATA_TABLES\n#include "data.h"\n\n']
+    parts.append("/* %d characters, %d pairs, N = %d, V = %d.\n"
+                 " * Log-probabilities in 1/%d nats. */\n"
+                 % (len(chars), len(kept), total, han.count, SCALE))
+    parts.append("const uint32_t zh_cm_count = %d;\n" % len(chars))
+    parts.append("const int16_t zh_cm_floor = %d;\n" % quantize(floor))
+    parts.append("\n/* Index of a character, plus one (0: not in the model):"
+                 "\n * zh_cm_stage2[zh_cm_stage1[cp >> 8] * 256 + (cp & 255)]."
+                 " */\n")
+    parts.append(genlib.c_array("uint8_t", "zh_cm_stage1", stage1, 16))
+    parts.append(genlib.c_array("uint16_t", "zh_cm_stage2", stage2, 16))
+    parts.append("\n/* Per character, by index: code point, log P(c), log "
+                 "bow(c). */\n")
+    parts.append(genlib.c_array("uint32_t", "zh_cm_cp", chars, 8, "0x%04X"))
+    parts.append(genlib.c_array("int16_t", "zh_cm_logp",
+                                [quantize(logp[c]) for c in chars], 14))
+    parts.append(genlib.c_array("int16_t", "zh_cm_bow", bow, 14))
+    parts.append("\n/* Pairs (a, b) for a at index i: zh_cm_next[zh_cm_row[i]"
+                 " .. zh_cm_row[i + 1]]\n * holds the indices of b in "
+                 "increasing order, zh_cm_pair_logp log P(b|a). */\n")
+    parts.append(genlib.c_array("uint32_t", "zh_cm_row", row_off, 12))
+    parts.append(genlib.c_array("uint16_t", "zh_cm_next", nxt, 14))
+    parts.append(genlib.c_array("int16_t", "zh_cm_pair_logp", pair_lp, 14))
+    genlib.write_c(genlib.output_path(root, "src/data_charmodel.c"),
+                   "".join(parts))
+
+
+if __name__ == "__main__":
+    main()

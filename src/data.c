@@ -1,0 +1,384 @@
+/*
+ * data.c - lookups over the generated tables in src/data_*.c.
+ *
+ * Everything here reads const data only: no initialisation, no state, so
+ * any function may be called from any thread at any time.
+ */
+#define ZH_DATA_TABLES
+#include "data.h"
+
+#include <string.h>
+
+#define ZH_MAX_CP 0x10FFFFu
+
+/* ---- Script ------------------------------------------------------------ */
+
+/* 2-bit class of cp from the packed two-level table: 0 not Han, 1 both,
+ * 2 Simplified-only, 3 Traditional-only (see src/data_script.c). */
+static unsigned script_bits(uint32_t cp)
+{
+    unsigned block, byte;
+
+    if (cp > ZH_MAX_CP)
+        return 0;
+    block = zh_sc_stage1[cp >> 8];
+    byte = zh_sc_stage2[block * 64u + ((cp & 255u) >> 2)];
+    return (byte >> ((cp & 3u) * 2u)) & 3u;
+}
+
+int zh_is_han(uint32_t cp)
+{
+    return script_bits(cp) != 0;
+}
+
+int zh_script_class(uint32_t cp)
+{
+    switch (script_bits(cp)) {
+    case 2:
+        return ZH_SCRIPT_SIMPLIFIED;
+    case 3:
+        return ZH_SCRIPT_TRADITIONAL;
+    default:
+        return ZH_SCRIPT_BOTH;
+    }
+}
+
+/* ---- Pinyin syllables -------------------------------------------------- */
+
+/* Decode one UTF-8 sequence at s[*i] (i < len). Returns the code point
+ * and advances *i, or returns UINT32_MAX for a malformed, overlong or
+ * surrogate sequence. Syllables are tiny, so simplicity wins here. */
+static uint32_t utf8_next(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t left = len - *i;
+    uint32_t cp;
+    size_t n, k;
+
+    if (p[0] < 0x80) {
+        *i += 1;
+        return p[0];
+    }
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        n = 2;
+        cp = p[0] & 0x1Fu;
+    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        n = 3;
+        cp = p[0] & 0x0Fu;
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        n = 4;
+        cp = p[0] & 0x07u;
+    } else {
+        return UINT32_MAX;
+    }
+    if (left < n)
+        return UINT32_MAX;
+    for (k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return UINT32_MAX;
+        cp = (cp << 6) | (p[k] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        cp > ZH_MAX_CP || (cp >= 0xD800 && cp <= 0xDFFF))
+        return UINT32_MAX;
+    *i += n;
+    return cp;
+}
+
+/* Base letter and tone of a precomposed pinyin letter (generated table,
+ * sorted by code point); 0 if cp is not one. */
+static char pinyin_letter(uint32_t cp, int *tone)
+{
+    size_t lo = 0, hi = zh_pinyin_letter_count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (zh_pinyin_letter_cp[mid] < cp) {
+            lo = mid + 1;
+        } else if (zh_pinyin_letter_cp[mid] > cp) {
+            hi = mid;
+        } else {
+            *tone = zh_pinyin_letter_tone[mid];
+            return zh_pinyin_letter_base[mid];
+        }
+    }
+    return 0;
+}
+
+/* Set a tone once; a second, different tone makes the syllable invalid. */
+static int set_tone(int *tone, int t)
+{
+    if (*tone != 0 && *tone != t)
+        return 0;
+    *tone = t;
+    return 1;
+}
+
+/* Parse a syllable into base letters (ASCII, 'v' for ü, 'E' for ê) and a
+ * tone (0 when none is written). Returns the number of letters, or 0 when
+ * the input is not a syllable. The rules are those listed in data.h; the
+ * generator (dicts/gen_readings.py, canonical()) applies the same ones to
+ * Unihan's readings. */
+static size_t parse_syllable(const char *s, size_t len, char *base,
+                             size_t cap, int *tone)
+{
+    size_t i = 0, n = 0;
+    int digit_seen = 0;
+
+    *tone = 0;
+    while (i < len) {
+        uint32_t cp = utf8_next(s, len, &i);
+        char letter = 0;
+        int t = 0;
+
+        if (cp == UINT32_MAX || digit_seen)
+            return 0; /* nothing may follow a tone number */
+        if (cp >= 'A' && cp <= 'Z') {
+            letter = (char)(cp - 'A' + 'a');
+        } else if (cp >= 'a' && cp <= 'z') {
+            letter = (char)cp;
+        } else if (cp >= '0' && cp <= '5') {
+            if (n == 0 || !set_tone(tone, cp == '0' ? 5 : (int)(cp - '0')))
+                return 0;
+            digit_seen = 1;
+            continue;
+        } else if (cp == ':' && n > 0 && base[n - 1] == 'u') {
+            base[n - 1] = 'v'; /* "u:" is the CEDICT spelling of ü */
+            continue;
+        } else if (cp == 0x0308 && n > 0 && base[n - 1] == 'u') {
+            base[n - 1] = 'v'; /* combining diaeresis */
+            continue;
+        } else if (cp == 0x0302 && n > 0 && base[n - 1] == 'e') {
+            base[n - 1] = 'E'; /* combining circumflex: ê */
+            continue;
+        } else if (cp == 0x0304 || cp == 0x0301 || cp == 0x030C ||
+                   cp == 0x0300) {
+            /* Combining tone marks: macron 1, acute 2, caron 3, grave 4. */
+            t = cp == 0x0304 ? 1 : cp == 0x0301 ? 2 : cp == 0x030C ? 3 : 4;
+            if (n == 0 || !set_tone(tone, t))
+                return 0;
+            continue;
+        } else {
+            letter = pinyin_letter(cp, &t);
+            if (letter == 0 || (t != 0 && !set_tone(tone, t)))
+                return 0;
+        }
+        if (n == cap)
+            return 0;
+        base[n++] = letter;
+    }
+    if (n >= 2 && base[1] == 'v' &&
+        (base[0] == 'j' || base[0] == 'q' || base[0] == 'x' || base[0] == 'y'))
+        base[1] = 'u'; /* pinyin writes jü, qü, xü, yü as ju, qu, xu, yu */
+    return n;
+}
+
+/* Spell parsed letters as the generated tables do ('E' is ê in UTF-8),
+ * without the tone. Returns the length, or 0 if out is too small. */
+static size_t spell(const char *base, size_t n, char *out, size_t cap)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        if (base[i] == 'E') {
+            if (k + 2 > cap)
+                return 0;
+            out[k++] = (char)0xC3;
+            out[k++] = (char)0xAA;
+        } else {
+            if (k + 1 > cap)
+                return 0;
+            out[k++] = base[i];
+        }
+    }
+    return k;
+}
+
+int zh_syllable_canonical(const char *syllable, size_t len,
+                          char out[ZH_SYL_SIZE])
+{
+    char base[ZH_SYL_SIZE];
+    size_t n, k;
+    int tone;
+
+    out[0] = '\0';
+    if (syllable == NULL)
+        return 0;
+    n = parse_syllable(syllable, len, base, sizeof base, &tone);
+    if (n == 0)
+        return 0;
+    /* Leave room for the tone digit and the NUL. */
+    k = spell(base, n, out, ZH_SYL_SIZE - 2);
+    if (k == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    if (tone == 0)
+        tone = 5;
+    out[k] = (char)('0' + tone);
+    out[k + 1] = '\0';
+    return tone;
+}
+
+/* Index of a canonical syllable in zh_syl_numbered, or -1. */
+static long find_syllable(const char *canon)
+{
+    size_t lo = 0, hi = zh_syl_count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(zh_syl_numbered[mid], canon);
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return (long)mid;
+    }
+    return -1;
+}
+
+/* Position of cp in zh_rd_cp, or -1 when it has no readings. */
+static long find_reading_char(uint32_t cp)
+{
+    size_t lo = 0, hi = zh_rd_count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (zh_rd_cp[mid] < cp)
+            lo = mid + 1;
+        else if (zh_rd_cp[mid] > cp)
+            hi = mid;
+        else
+            return (long)mid;
+    }
+    return -1;
+}
+
+int zh_reading_matches(uint32_t cp, const char *syllable, size_t len)
+{
+    char canon[ZH_SYL_SIZE];
+    long c;
+    uint32_t k;
+
+    if (zh_syllable_canonical(syllable, len, canon) == 0)
+        return 0;
+    c = find_reading_char(cp);
+    if (c < 0)
+        return 0;
+    for (k = zh_rd_off[c]; k < zh_rd_off[c + 1]; k++) {
+        if (strcmp(zh_syl_numbered[zh_rd_syl[k]], canon) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int zh_reading_matches_toneless(uint32_t cp, const char *syllable,
+                                size_t len)
+{
+    char canon[ZH_SYL_SIZE];
+    size_t n;
+    long c;
+    uint32_t k;
+
+    if (zh_syllable_canonical(syllable, len, canon) == 0)
+        return 0;
+    n = strlen(canon) - 1; /* drop the tone digit */
+    c = find_reading_char(cp);
+    if (c < 0)
+        return 0;
+    for (k = zh_rd_off[c]; k < zh_rd_off[c + 1]; k++) {
+        const char *r = zh_syl_numbered[zh_rd_syl[k]];
+        if (strlen(r) == n + 1 && memcmp(r, canon, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+size_t zh_readings(uint32_t cp, const char **out, size_t cap)
+{
+    long c = find_reading_char(cp);
+    size_t count, k;
+
+    if (c < 0)
+        return 0;
+    count = zh_rd_off[c + 1] - zh_rd_off[c];
+    for (k = 0; k < count && k < cap; k++)
+        out[k] = zh_syl_marked[zh_rd_syl[zh_rd_off[c] + k]];
+    return count;
+}
+
+size_t zh_reading_chars(const char *syllable, size_t len,
+                        const uint32_t **out)
+{
+    char canon[ZH_SYL_SIZE];
+    long s;
+
+    *out = NULL;
+    if (zh_syllable_canonical(syllable, len, canon) == 0)
+        return 0;
+    s = find_syllable(canon);
+    if (s < 0)
+        return 0;
+    *out = zh_syl_cp + zh_syl_off[s];
+    return zh_syl_off[s + 1] - zh_syl_off[s];
+}
+
+/* ---- Character model --------------------------------------------------- */
+
+/* Model index of cp plus one, 0 when the model does not know cp. */
+static uint32_t model_index(uint32_t cp)
+{
+    if (cp > ZH_MAX_CP)
+        return 0;
+    return zh_cm_stage2[((uint32_t)zh_cm_stage1[cp >> 8] << 8) | (cp & 255u)];
+}
+
+static double unscale(int v)
+{
+    return (double)v / ZH_LOGP_SCALE;
+}
+
+double zh_char_logp(uint32_t cp)
+{
+    uint32_t i = model_index(cp);
+
+    if (i != 0)
+        return unscale(zh_cm_logp[i - 1]);
+    return zh_is_han(cp) ? unscale(zh_cm_floor) : ZH_LOGP_NONHAN;
+}
+
+double zh_bigram_logp(uint32_t a, uint32_t b)
+{
+    uint32_t ia, ib, lo, hi;
+    int lpb;
+
+    ib = model_index(b);
+    if (ib == 0) {
+        if (!zh_is_han(b))
+            return ZH_LOGP_NONHAN;
+        lpb = zh_cm_floor;
+    } else {
+        lpb = zh_cm_logp[ib - 1];
+    }
+    ia = model_index(a);
+    if (ia == 0)
+        return unscale(lpb); /* no usable context */
+    if (ib != 0) {
+        /* Successors of a are sorted by index: lower-bound search. Rows
+         * are short (a few dozen on average, at most about 1300). */
+        uint16_t key = (uint16_t)(ib - 1);
+        lo = zh_cm_row[ia - 1];
+        hi = zh_cm_row[ia];
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (zh_cm_next[mid] < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < zh_cm_row[ia] && zh_cm_next[lo] == key)
+            return unscale(zh_cm_pair_logp[lo]);
+    }
+    return unscale(zh_cm_bow[ia - 1] + lpb);
+}

@@ -1,0 +1,317 @@
+/*
+ * protect.c - the spans of a document that no rule may change: URLs in any
+ * text; suppressed lines (zhfix-ignore, zhfix-disable ... zhfix-enable); in
+ * Markdown also front matter, fenced and indented code, inline code, HTML
+ * tags, autolinks and link targets. Rules scan everything; the pipeline
+ * drops every edit that touches a protected span, so no rule has to know
+ * about document syntax.
+ */
+#include <string.h>
+
+#include "protect.h"
+
+void zh_doc_reset(zh_doc_state *st, zhfix_syntax syntax)
+{
+    memset(st, 0, sizeof *st);
+    st->syntax = syntax;
+    st->at_start = 1;
+    st->prev_blank = 1;
+}
+
+static zhfix_status add_span(zh_spans *v, size_t start, size_t end)
+{
+    if (start >= end)
+        return ZHFIX_OK;
+    /* Spans arrive in order; merge touching ones. */
+    if (v->n && start <= v->items[v->n - 1].end) {
+        if (end > v->items[v->n - 1].end)
+            v->items[v->n - 1].end = end;
+        return ZHFIX_OK;
+    }
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 32;
+        zh_span *p = realloc(v->items, cap * sizeof *p);
+        if (!p)
+            return ZHFIX_NOMEM;
+        v->items = p;
+        v->cap = cap;
+    }
+    v->items[v->n].start = start;
+    v->items[v->n].end = end;
+    v->n++;
+    return ZHFIX_OK;
+}
+
+static int contains(const char *s, size_t len, const char *word)
+{
+    size_t wl = strlen(word);
+    const char *end = s + len;
+    while ((size_t)(end - s) >= wl) {
+        const char *p = memchr(s, word[0], (size_t)(end - s) - wl + 1);
+        if (!p)
+            return 0;
+        if (!memcmp(p, word, wl))
+            return 1;
+        s = p + 1;
+    }
+    return 0;
+}
+
+static int is_url_char(unsigned char c)
+{
+    /* RFC 3986 characters; anything else (space, CJK, quotes, <>) ends a
+     * URL in running text. */
+    return c > 0x20 && c < 0x7F && c != '<' && c != '>' && c != '"' &&
+           c != '`' && c != '{' && c != '}' && c != '|' && c != '\\' &&
+           c != '^';
+}
+
+static int is_scheme_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+}
+
+/* URLs (scheme://... and www....) in one line. */
+static zhfix_status protect_urls(zh_spans *v, const char *s, size_t len,
+                                 size_t base)
+{
+    for (size_t i = 0; i + 3 < len; i++) {
+        size_t start;
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+            start = i;
+            while (start > 0 && is_scheme_char((unsigned char)s[start - 1]))
+                start--;
+            if (start == i)
+                continue;
+        } else if ((s[i] == 'w' || s[i] == 'W') && len - i > 4 &&
+                   (i == 0 || !is_scheme_char((unsigned char)s[i - 1])) &&
+                   (s[i + 1] | 0x20) == 'w' && (s[i + 2] | 0x20) == 'w' &&
+                   s[i + 3] == '.') {
+            start = i;
+        } else {
+            continue;
+        }
+        size_t end = i;
+        while (end < len && is_url_char((unsigned char)s[end]))
+            end++;
+        /* Trailing sentence punctuation is not part of the URL. */
+        while (end > i && strchr(".,;:!?)'", s[end - 1]))
+            end--;
+        zhfix_status st = add_span(v, base + start, base + end);
+        if (st != ZHFIX_OK)
+            return st;
+        i = end;
+    }
+    return ZHFIX_OK;
+}
+
+static size_t leading_spaces(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && s[n] == ' ')
+        n++;
+    return n;
+}
+
+static int is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* A fence line: up to 3 spaces, then 3+ backticks or tildes. */
+static size_t fence_length(const char *s, size_t len, char *ch)
+{
+    size_t i = leading_spaces(s, len);
+    if (i > 3 || i >= len || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    size_t n = 0;
+    while (i + n < len && s[i + n] == s[i])
+        n++;
+    if (n < 3)
+        return 0;
+    *ch = s[i];
+    return n;
+}
+
+/* Inline Markdown in one line: code spans, HTML tags, autolinks, link
+ * targets and reference definitions. */
+static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
+                                   size_t base)
+{
+    zhfix_status st = ZHFIX_OK;
+    /* A reference definition: [label]: target */
+    size_t sp = leading_spaces(s, len);
+    if (sp <= 3 && sp < len && s[sp] == '[') {
+        const char *close = memchr(s + sp, ']', len - sp);
+        if (close && (size_t)(close - s) + 1 < len && close[1] == ':')
+            return add_span(v, base + (size_t)(close - s) + 2, base + len);
+    }
+    for (size_t i = 0; i < len && st == ZHFIX_OK; i++) {
+        char c = s[i];
+        if (c == '`') {
+            size_t run = 0;
+            while (i + run < len && s[i + run] == '`')
+                run++;
+            /* Find a closing run of the same length. */
+            size_t j = i + run;
+            while (j < len) {
+                if (s[j] != '`') {
+                    j++;
+                    continue;
+                }
+                size_t r2 = 0;
+                while (j + r2 < len && s[j + r2] == '`')
+                    r2++;
+                if (r2 == run)
+                    break;
+                j += r2;
+            }
+            if (j < len) {
+                st = add_span(v, base + i, base + j + run);
+                i = j + run - 1;
+            } else {
+                i += run - 1;
+            }
+        } else if (c == '<' && i + 1 < len &&
+                   ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+                    (s[i + 1] >= 'A' && s[i + 1] <= 'Z') || s[i + 1] == '/' ||
+                    s[i + 1] == '!')) {
+            const char *close = memchr(s + i, '>', len - i);
+            if (close) {
+                st = add_span(v, base + i, base + (size_t)(close - s) + 1);
+                i = (size_t)(close - s);
+            }
+        } else if (c == ']' && i + 1 < len && s[i + 1] == '(') {
+            const char *close = memchr(s + i, ')', len - i);
+            if (close) {
+                st = add_span(v, base + i + 2, base + (size_t)(close - s));
+                i = (size_t)(close - s);
+            }
+        }
+    }
+    return st;
+}
+
+zhfix_status zh_protect_scan(zh_doc_state *st, const char *text, size_t len,
+                             zh_spans *out)
+{
+    out->n = 0;
+    int md = st->syntax == ZHFIX_SYNTAX_MARKDOWN;
+    size_t pos = 0;
+    zhfix_status rc = ZHFIX_OK;
+    while (pos < len && rc == ZHFIX_OK) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) + 1 : len;
+        const char *line = text + pos;
+        size_t ll = end - pos;
+        int whole = 0;
+        int at_start = st->at_start;
+        st->at_start = 0;
+        /* Suppression comments, in any syntax. A quick test first: most
+         * lines have no 'z' followed by "hfix-". */
+        if (memchr(line, 'z', ll) && contains(line, ll, "zhfix-")) {
+            if (st->disabled) {
+                whole = 1;
+                if (contains(line, ll, "zhfix-enable"))
+                    st->disabled = 0;
+            } else if (contains(line, ll, "zhfix-disable")) {
+                st->disabled = 1;
+                whole = 1;
+            } else if (contains(line, ll, "zhfix-ignore")) {
+                whole = 1;
+            }
+        } else if (st->disabled) {
+            whole = 1;
+        }
+        if (md && !whole) {
+            char ch = 0;
+            size_t fl;
+            if (st->in_front_matter) {
+                whole = 1;
+                if ((ll >= 3 && (!memcmp(line, "---", 3) ||
+                                 !memcmp(line, "...", 3))) &&
+                    is_blank(line + 3, ll - 3))
+                    st->in_front_matter = 0;
+            } else if (at_start && ll >= 3 && !memcmp(line, "---", 3) &&
+                       is_blank(line + 3, ll - 3)) {
+                st->in_front_matter = 1;
+                whole = 1;
+            } else if (st->fence_len) {
+                whole = 1;
+                if ((fl = fence_length(line, ll, &ch)) >= st->fence_len &&
+                    ch == st->fence_char) {
+                    size_t after = leading_spaces(line, ll) + fl;
+                    if (is_blank(line + after, ll - after))
+                        st->fence_len = 0;
+                }
+            } else if ((fl = fence_length(line, ll, &ch)) > 0) {
+                st->fence_len = fl;
+                st->fence_char = ch;
+                whole = 1;
+            } else if (!is_blank(line, ll) &&
+                       (leading_spaces(line, ll) >= 4 || line[0] == '\t') &&
+                       (st->prev_blank || st->in_indented_code)) {
+                whole = 1;
+                st->in_indented_code = 1;
+            } else if (!is_blank(line, ll)) {
+                st->in_indented_code = 0;
+            }
+        }
+        st->prev_blank = is_blank(line, ll);
+        if (whole) {
+            rc = add_span(out, pos, end);
+        } else {
+            if (md)
+                rc = protect_inline(out, line, ll, pos);
+            if (rc == ZHFIX_OK)
+                rc = protect_urls(out, line, ll, pos);
+        }
+        pos = end;
+    }
+    /* Inline spans and URLs of one line may overlap or come out of order:
+     * sort and merge. */
+    for (size_t i = 1; i < out->n; i++) {
+        zh_span key = out->items[i];
+        size_t j = i;
+        while (j > 0 && out->items[j - 1].start > key.start) {
+            out->items[j] = out->items[j - 1];
+            j--;
+        }
+        out->items[j] = key;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (k && out->items[i].start <= out->items[k - 1].end) {
+            if (out->items[i].end > out->items[k - 1].end)
+                out->items[k - 1].end = out->items[i].end;
+        } else {
+            out->items[k++] = out->items[i];
+        }
+    }
+    out->n = k;
+    return rc;
+}
+
+int zh_protected(const zh_spans *v, size_t start, size_t end)
+{
+    /* Binary search for the first span ending after start. */
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->items[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == v->n)
+        return 0;
+    const zh_span *s = &v->items[lo];
+    /* An empty edit (an insertion) is protected strictly inside a span. */
+    if (start == end)
+        return start > s->start && start < s->end;
+    return s->start < end;
+}

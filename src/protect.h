@@ -1,0 +1,42 @@
+/*
+ * protect.h - spans of a document that no rule may change (protect.c).
+ */
+#ifndef ZHFIX_PROTECT_H
+#define ZHFIX_PROTECT_H
+
+#include <stdlib.h>
+
+#include "internal.h"
+
+typedef struct zh_span {
+    size_t start, end;
+} zh_span;
+
+typedef struct zh_spans {
+    zh_span *items;
+    size_t n, cap;
+} zh_spans;
+
+/* What carries from one line to the next. */
+typedef struct zh_doc_state {
+    zhfix_syntax syntax;
+    int at_start;        /* the next line is the document's first */
+    int disabled;        /* inside zhfix-disable ... zhfix-enable */
+    int in_front_matter; /* Markdown: between the opening and closing --- */
+    size_t fence_len;    /* Markdown: inside a fence of this many marks */
+    char fence_char;
+    int prev_blank;       /* the previous line was blank */
+    int in_indented_code; /* Markdown: inside an indented code block */
+} zh_doc_state;
+
+void zh_doc_reset(zh_doc_state *st, zhfix_syntax syntax);
+
+/* Protected spans of text (whole lines), sorted and merged, into out
+ * (reused; free out->items when done). Updates st for the next piece. */
+zhfix_status zh_protect_scan(zh_doc_state *st, const char *text, size_t len,
+                             zh_spans *out);
+
+/* 1 if [start, end) touches a protected span. */
+int zh_protected(const zh_spans *v, size_t start, size_t end);
+
+#endif /* ZHFIX_PROTECT_H */

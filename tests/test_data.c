@@ -1,0 +1,566 @@
+/*
+ * test_data.c - Check suite for the generated data tables (src/data.h):
+ * readings, character model, script classes, data version, and the
+ * committed TSVs in dicts/ (sorted, no duplicate keys, agree with the
+ * compiled tables).
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+
+#ifndef ZHFIX_SOURCE_DIR
+#error "ZHFIX_SOURCE_DIR must name the repository root"
+#endif
+
+/* ---- Readings ---------------------------------------------------------- */
+
+struct reading_case {
+    uint32_t cp;
+    const char *syllable;
+    int toneless; /* use zh_reading_matches_toneless */
+    int expect;
+};
+
+static const struct reading_case reading_cases[] = {
+    {0x7522, "chǎn", 0, 1},          /* 產 */
+    {0x7522, "chan3", 0, 1},
+    {0x7522, "CHAN3", 0, 1},
+    {0x7522, "Chǎn", 0, 1},
+    {0x7522, "cha\xcc\x8cn", 0, 1},   /* combining caron */
+    {0x7522, "zhōng", 0, 0},
+    {0x7522, "chan4", 0, 0},
+    {0x7522, "chan", 0, 0},           /* no tone: neutral */
+    {0x7522, "chan", 1, 1},
+    {0x7522, "chàn", 1, 1},
+    {0x7522, "zhan", 1, 0},
+    {0x7522, "chǎn3", 0, 1},          /* mark and number agree */
+    {0x7522, "chǎn2", 0, 0},          /* ... or not */
+    {0x7522, "chan3x", 0, 0},
+    {0x7522, "", 0, 0},
+    {0x7522, "ch an3", 0, 0},
+    {0x4EA7, "chǎn", 0, 1},          /* 产 */
+    {0x4E1A, "yè", 0, 1},            /* 业 */
+    {0x4E1A, "ye4", 0, 1},
+    {0x4E1A, "yē", 0, 0},
+    {0x4E86, "le", 0, 1},            /* 了 */
+    {0x4E86, "le5", 0, 1},
+    {0x4E86, "le0", 0, 1},
+    {0x4E86, "liǎo", 0, 1},
+    {0x4E86, "liao3", 0, 1},
+    {0x4E86, "le4", 0, 0},
+    {0x5973, "nǚ", 0, 1},            /* 女 */
+    {0x5973, "nv3", 0, 1},
+    {0x5973, "NV3", 0, 1},
+    {0x5973, "nü3", 0, 1},
+    {0x5973, "nu:3", 0, 1},
+    {0x5973, "Nǚ", 0, 1},
+    {0x5973, "nu\xcc\x88\xcc\x8c", 0, 1}, /* u + combining diaeresis, caron */
+    {0x5973, "nu3", 0, 0},            /* 努's nǔ is another syllable */
+    {0x5973, "nu", 1, 0},
+    {0x5973, "nv", 1, 1},
+    {0x5C45, "jū", 0, 1},            /* 居: ju is jü */
+    {0x5C45, "jv1", 0, 1},
+    {0x5C45, "jü1", 0, 1},
+    {0x7EFF, "lǜ", 0, 1},            /* 绿 */
+    {0x7EFF, "lv4", 0, 1},
+    {0x7EFF, "lù", 0, 1},
+    {0x6B38, "ê̄", 0, 1},             /* 欸: ê with combining macron */
+    {0x6B38, "ê1", 0, 1},
+    {0x6B38, "ế", 0, 1},
+    {0x6B38, "e1", 0, 0},
+    {0x5463, "ḿ", 0, 1},             /* 呣 */
+    {0x5463, "m2", 0, 1},
+    {0x5463, "m4", 0, 1},
+    {0x55EF, "ňg", 0, 1},            /* 嗯 */
+    {0x55EF, "ng3", 0, 1},
+    {0x4E2D, "zhōng", 0, 1},         /* 中 */
+    {0x4E2D, "zhong4", 0, 1},
+    {0x4E2D, "zhong6", 0, 0},
+    {0x0041, "a1", 0, 0},             /* not Han */
+    {0x110000, "a1", 0, 0},           /* not a code point */
+};
+
+START_TEST(test_reading_matches)
+{
+    const struct reading_case *c = &reading_cases[_i];
+    int got = c->toneless
+                  ? zh_reading_matches_toneless(c->cp, c->syllable,
+                                                strlen(c->syllable))
+                  : zh_reading_matches(c->cp, c->syllable,
+                                       strlen(c->syllable));
+
+    ck_assert_msg(got == c->expect, "U+%04X %s%s: got %d, want %d",
+                  (unsigned)c->cp, c->syllable,
+                  c->toneless ? " (toneless)" : "", got, c->expect);
+}
+END_TEST
+
+struct canon_case {
+    const char *in;
+    const char *out; /* "" when not a syllable */
+    int tone;
+};
+
+static const struct canon_case canon_cases[] = {
+    {"Nǚ", "nv3", 3},       {"le", "le5", 5},        {"LE0", "le5", 5},
+    {"zhōng", "zhong1", 1}, {"jü", "ju5", 5},        {"qv4", "qu4", 4},
+    {"lu:e4", "lve4", 4},   {"ê̄", "ê1", 1},          {"ǹg", "ng4", 4},
+    {"", "", 0},            {"3", "", 0},            {"ā́", "", 0},
+    {"zhōng2", "", 0},      {"ch\xff", "", 0},       {"a-b", "", 0},
+    {"zhuangzhuang1", "", 0},
+};
+
+START_TEST(test_syllable_canonical)
+{
+    const struct canon_case *c = &canon_cases[_i];
+    char out[ZH_SYL_SIZE];
+    int tone = zh_syllable_canonical(c->in, strlen(c->in), out);
+
+    ck_assert_msg(tone == c->tone && strcmp(out, c->out) == 0,
+                  "%s: got \"%s\" tone %d, want \"%s\" tone %d", c->in, out,
+                  tone, c->out, c->tone);
+}
+END_TEST
+
+START_TEST(test_readings_list)
+{
+    const char *r[16];
+    size_t n = zh_readings(0x4E86, r, 16); /* 了 */
+    size_t i;
+    int liao = 0;
+
+    ck_assert_uint_ge(n, 2);
+    ck_assert_str_eq(r[0], "le"); /* customary reading first */
+    for (i = 0; i < n; i++)
+        liao |= strcmp(r[i], "liǎo") == 0;
+    ck_assert(liao);
+    ck_assert_uint_eq(zh_readings(0x4E86, NULL, 0), n);
+    ck_assert_uint_eq(zh_readings(0x0041, r, 16), 0);
+}
+END_TEST
+
+START_TEST(test_reading_chars)
+{
+    const uint32_t *cps;
+    size_t n = zh_reading_chars("chan3", 5, &cps);
+    size_t i;
+    int simp = 0, trad = 0;
+
+    ck_assert_uint_gt(n, 2);
+    for (i = 0; i < n; i++) {
+        simp |= cps[i] == 0x4EA7;
+        trad |= cps[i] == 0x7522;
+        if (i > 0)
+            ck_assert_uint_lt(cps[i - 1], cps[i]);
+    }
+    ck_assert(simp && trad);
+    ck_assert_uint_eq(zh_reading_chars("xyz1", 4, &cps), 0);
+    ck_assert_ptr_null(cps);
+}
+END_TEST
+
+/* ---- Character model --------------------------------------------------- */
+
+struct logp_case {
+    const char *what;
+    uint32_t a1, b1; /* b1 == 0: unigram of a1; else bigram a1 -> b1 */
+    uint32_t a2, b2;
+    double margin; /* first must exceed second by this many nats */
+};
+
+static const struct logp_case logp_cases[] = {
+    {"的 vs 鍳", 0x7684, 0, 0x9373, 0, 8.0},
+    {"中 vs 涓", 0x4E2D, 0, 0x6D93, 0, 3.0},
+    {"產 (Traditional) vs 鍳", 0x7522, 0, 0x9373, 0, 5.0},
+    {"rare known vs unknown Han", 0x6783, 0, 0x2A6D6, 0, 0.0},
+    {"中文 vs 涓枃", 0x4E2D, 0x6587, 0x6D93, 0x6783, 6.0},
+    {"中文 vs 中枃", 0x4E2D, 0x6587, 0x4E2D, 0x6783, 3.0},
+    {"產生 vs 産生", 0x7522, 0x751F, 0x7523, 0x751F, 1.0},
+    {"P(文|中) vs P(文)", 0x4E2D, 0x6587, 0x6587, 0, 0.5},
+};
+
+static double logp_of(uint32_t a, uint32_t b)
+{
+    return b == 0 ? zh_char_logp(a) : zh_bigram_logp(a, b);
+}
+
+START_TEST(test_logp_order)
+{
+    const struct logp_case *c = &logp_cases[_i];
+    double x = logp_of(c->a1, c->b1), y = logp_of(c->a2, c->b2);
+
+    ck_assert_msg(x > y + c->margin, "%s: %.2f vs %.2f (margin %.1f)",
+                  c->what, x, y, c->margin);
+    ck_assert_msg(x < 0.0 && y < 0.0, "%s: log-probs must be negative",
+                  c->what);
+}
+END_TEST
+
+START_TEST(test_logp_edges)
+{
+    double floor = zh_char_logp(0x2A6D6); /* unknown Han: the floor */
+
+    ck_assert(floor < -15.0 && floor > -25.0);
+    ck_assert(zh_char_logp(0x0041) == ZH_LOGP_NONHAN);
+    ck_assert(zh_char_logp(0xFFFFFFFFu) == ZH_LOGP_NONHAN);
+    ck_assert(zh_bigram_logp(0x4E2D, 0x0041) == ZH_LOGP_NONHAN);
+    /* No context: the unigram. */
+    ck_assert(zh_bigram_logp(0x0041, 0x4E2D) == zh_char_logp(0x4E2D));
+    ck_assert(zh_bigram_logp(0x2A6D6, 0x4E2D) == zh_char_logp(0x4E2D));
+    /* Unknown successor of a known character: backoff weight + floor. */
+    ck_assert(zh_bigram_logp(0x4E2D, 0x2A6D6) <= floor);
+}
+END_TEST
+
+/* ---- Script ------------------------------------------------------------ */
+
+struct script_case {
+    uint32_t cp;
+    int han;
+    int cls;
+};
+
+static const struct script_case script_cases[] = {
+    {0x4EA7, 1, ZH_SCRIPT_SIMPLIFIED},  /* 产 */
+    {0x7522, 1, ZH_SCRIPT_TRADITIONAL}, /* 產 */
+    {0x4E2D, 1, ZH_SCRIPT_BOTH},        /* 中 */
+    {0x540E, 1, ZH_SCRIPT_BOTH},        /* 后: also a Traditional character */
+    {0x5F8C, 1, ZH_SCRIPT_TRADITIONAL}, /* 後 */
+    {0x4E3A, 1, ZH_SCRIPT_SIMPLIFIED},  /* 为 */
+    {0x70BA, 1, ZH_SCRIPT_TRADITIONAL}, /* 為 */
+    {0x88E1, 1, ZH_SCRIPT_TRADITIONAL}, /* 裡 */
+    {0x3400, 1, ZH_SCRIPT_BOTH},        /* first of Extension A */
+    {0x323AF, 1, ZH_SCRIPT_BOTH},       /* last of Extension H */
+    {0xF900, 1, ZH_SCRIPT_BOTH},        /* compatibility ideograph */
+    {0x0041, 0, ZH_SCRIPT_BOTH},
+    {0x3002, 0, ZH_SCRIPT_BOTH},        /* 。 */
+    {0x4DC0, 0, ZH_SCRIPT_BOTH},        /* hexagram after Extension A */
+    {0x110000, 0, ZH_SCRIPT_BOTH},
+    {0xFFFFFFFFu, 0, ZH_SCRIPT_BOTH},
+};
+
+START_TEST(test_script_class)
+{
+    const struct script_case *c = &script_cases[_i];
+
+    ck_assert_msg(zh_is_han(c->cp) == c->han, "U+%04X: is_han %d",
+                  (unsigned)c->cp, zh_is_han(c->cp));
+    ck_assert_msg(zh_script_class(c->cp) == c->cls, "U+%04X: class %d",
+                  (unsigned)c->cp, zh_script_class(c->cp));
+}
+END_TEST
+
+/* ---- Version ----------------------------------------------------------- */
+
+START_TEST(test_data_version)
+{
+    const char *v = zh_data_version();
+
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_gt(strlen(v), 0);
+    ck_assert_ptr_nonnull(strstr(v, "Unihan"));
+    ck_assert_ptr_nonnull(strstr(v, "jieba"));
+    ck_assert_ptr_nonnull(strstr(v, "OpenCC"));
+}
+END_TEST
+
+/* ---- Committed TSVs ---------------------------------------------------- */
+
+/* Decode one UTF-8 character at *s; 0 on malformed input. Only used on
+ * the committed tables, which are valid UTF-8 by construction. */
+static uint32_t decode(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    uint32_t cp;
+    int n, k;
+
+    if (p[0] < 0x80) {
+        cp = p[0];
+        n = 1;
+    } else if ((p[0] & 0xE0) == 0xC0) {
+        cp = p[0] & 0x1Fu;
+        n = 2;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+        cp = p[0] & 0x0Fu;
+        n = 3;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+        cp = p[0] & 0x07u;
+        n = 4;
+    } else {
+        return 0;
+    }
+    for (k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3Fu);
+    }
+    *s += n;
+    return cp;
+}
+
+/* A key field: one character, or "U+XXXX". 0 when it is neither. */
+static uint32_t parse_key(const char *field, size_t len)
+{
+    if (len > 2 && field[0] == 'U' && field[1] == '+') {
+        char buf[16];
+        char *end;
+        unsigned long v;
+        if (len - 2 >= sizeof buf)
+            return 0;
+        memcpy(buf, field + 2, len - 2);
+        buf[len - 2] = '\0';
+        errno = 0;
+        v = strtoul(buf, &end, 16);
+        if (errno != 0 || *end != '\0' || v > 0x10FFFF)
+            return 0;
+        return (uint32_t)v;
+    } else {
+        const char *p = field;
+        uint32_t cp = decode(&p);
+        return (size_t)(p - field) == len ? cp : 0;
+    }
+}
+
+/* Split a line (no newline) at tabs; returns the number of fields. */
+static size_t split_tabs(char *line, char **fields, size_t cap)
+{
+    size_t n = 0;
+    char *p = line;
+
+    while (n < cap) {
+        char *tab = strchr(p, '\t');
+        fields[n++] = p;
+        if (tab == NULL)
+            break;
+        *tab = '\0';
+        p = tab + 1;
+    }
+    return n;
+}
+
+static FILE *open_table(const char *name)
+{
+    char path[1024];
+    FILE *f;
+    int n = snprintf(path, sizeof path, "%s/dicts/%s", ZHFIX_SOURCE_DIR,
+                     name);
+
+    ck_assert(n > 0 && (size_t)n < sizeof path);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+    return f;
+}
+
+/* Read a line into buf, dropping the newline; 0 at end of file. A line
+ * longer than the buffer fails the test rather than being split. */
+static int read_line(FILE *f, char *buf, size_t cap, const char *name,
+                     long lineno)
+{
+    size_t len;
+
+    if (fgets(buf, (int)cap, f) == NULL)
+        return 0;
+    len = strlen(buf);
+    ck_assert_msg(len > 0 && buf[len - 1] == '\n',
+                  "%s:%ld: line too long or without newline", name, lineno);
+    buf[len - 1] = '\0';
+    return 1;
+}
+
+struct table_case {
+    const char *name;
+    size_t keys;    /* leading columns that form the key */
+    size_t columns; /* columns in every row */
+};
+
+static const struct table_case table_cases[] = {
+    {"readings.tsv", 1, 4},
+    {"charfreq.tsv", 1, 5},
+    {"charbigram.tsv", 2, 3},
+    {"script.tsv", 1, 5},
+    {"han.tsv", 1, 3},
+};
+
+START_TEST(test_table_sorted)
+{
+    const struct table_case *t = &table_cases[_i];
+    FILE *f = open_table(t->name);
+    char line[4096];
+    char *fields[8];
+    uint32_t prev[2] = {0, 0};
+    long lineno = 0, rows = 0;
+    int in_header = 1, source = 0, license = 0;
+
+    while (read_line(f, line, sizeof line, t->name, lineno + 1)) {
+        uint32_t key[2] = {0, 0};
+        size_t n, k;
+        int cmp = 0;
+
+        lineno++;
+        if (line[0] == '#') {
+            ck_assert_msg(in_header, "%s:%ld: comment after the data",
+                          t->name, lineno);
+            source |= strncmp(line, "# Source: ", 10) == 0;
+            license |= strncmp(line, "# License: ", 11) == 0;
+            continue;
+        }
+        in_header = 0;
+        n = split_tabs(line, fields, 8);
+        ck_assert_msg(n == t->columns, "%s:%ld: %zu columns, want %zu",
+                      t->name, lineno, n, t->columns);
+        for (k = 0; k < t->keys; k++) {
+            key[k] = parse_key(fields[k], strlen(fields[k]));
+            ck_assert_msg(key[k] != 0, "%s:%ld: bad key \"%s\"", t->name,
+                          lineno, fields[k]);
+        }
+        for (k = 0; k < t->keys && cmp == 0; k++)
+            cmp = key[k] < prev[k] ? -1 : key[k] > prev[k] ? 1 : 0;
+        ck_assert_msg(rows == 0 || cmp > 0, "%s:%ld: key %s after %s",
+                      t->name, lineno, cmp == 0 ? "duplicated" : "unsorted",
+                      "the previous row");
+        prev[0] = key[0];
+        prev[1] = key[1];
+        rows++;
+    }
+    fclose(f);
+    ck_assert_msg(source && license, "%s: header lacks Source or License",
+                  t->name);
+    ck_assert_msg(rows > 0, "%s: no rows", t->name);
+}
+END_TEST
+
+/* Every row of readings.tsv agrees with the compiled tables. */
+START_TEST(test_readings_table_agrees)
+{
+    FILE *f = open_table("readings.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0;
+
+    while (read_line(f, line, sizeof line, "readings.tsv", lineno + 1)) {
+        const char *first[1];
+        char *r, *sp;
+        uint32_t cp;
+
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 4);
+        cp = parse_key(fields[0], strlen(fields[0]));
+        ck_assert_msg(zh_readings(cp, first, 1) > 0, "line %ld", lineno);
+        sp = strchr(fields[3], ' ');
+        r = fields[3];
+        ck_assert_msg(strncmp(first[0], r,
+                              sp ? (size_t)(sp - r) : strlen(r)) == 0 &&
+                          strlen(first[0]) ==
+                              (sp ? (size_t)(sp - r) : strlen(r)),
+                      "line %ld: first reading %s", lineno, first[0]);
+        for (;;) {
+            size_t len;
+            sp = strchr(r, ' ');
+            len = sp ? (size_t)(sp - r) : strlen(r);
+            ck_assert_msg(zh_reading_matches(cp, r, len),
+                          "line %ld: %.*s does not match", lineno, (int)len,
+                          r);
+            if (sp == NULL)
+                break;
+            r = sp + 1;
+        }
+    }
+    fclose(f);
+}
+END_TEST
+
+/* Every row of script.tsv and charfreq.tsv agrees with the compiled
+ * tables. */
+START_TEST(test_script_and_model_tables_agree)
+{
+    FILE *f = open_table("script.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0;
+    double floor = zh_char_logp(0x2A6D6);
+
+    while (read_line(f, line, sizeof line, "script.tsv", lineno + 1)) {
+        uint32_t cp;
+        int want;
+
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 5);
+        cp = parse_key(fields[0], strlen(fields[0]));
+        want = strcmp(fields[2], "simplified") == 0    ? ZH_SCRIPT_SIMPLIFIED
+               : strcmp(fields[2], "traditional") == 0 ? ZH_SCRIPT_TRADITIONAL
+                                                       : ZH_SCRIPT_BOTH;
+        ck_assert_msg(zh_script_class(cp) == want, "script.tsv:%ld",
+                      lineno);
+    }
+    fclose(f);
+
+    f = open_table("charfreq.tsv");
+    lineno = 0;
+    while (read_line(f, line, sizeof line, "charfreq.tsv", lineno + 1)) {
+        uint32_t cp;
+
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 5);
+        cp = parse_key(fields[0], strlen(fields[0]));
+        ck_assert_msg(zh_is_han(cp) && zh_char_logp(cp) > floor,
+                      "charfreq.tsv:%ld: U+%04X not in the model", lineno,
+                      (unsigned)cp);
+    }
+    fclose(f);
+}
+END_TEST
+
+#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *data_suite(void)
+{
+    Suite *s = suite_create("data");
+    TCase *tc;
+
+    tc = tcase_create("readings");
+    tcase_add_loop_test(tc, test_reading_matches, 0, N_ELEMS(reading_cases));
+    tcase_add_loop_test(tc, test_syllable_canonical, 0,
+                        N_ELEMS(canon_cases));
+    tcase_add_test(tc, test_readings_list);
+    tcase_add_test(tc, test_reading_chars);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("charmodel");
+    tcase_add_loop_test(tc, test_logp_order, 0, N_ELEMS(logp_cases));
+    tcase_add_test(tc, test_logp_edges);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("script");
+    tcase_add_loop_test(tc, test_script_class, 0, N_ELEMS(script_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("tables");
+    tcase_add_test(tc, test_data_version);
+    tcase_add_loop_test(tc, test_table_sorted, 0, N_ELEMS(table_cases));
+    tcase_add_test(tc, test_readings_table_agrees);
+    tcase_add_test(tc, test_script_and_model_tables_agree);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(data_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
