@@ -10,7 +10,7 @@
 
 /* If text[i] starts "(" syllable ")" — one pinyin syllable of letters
  * (tone marks allowed) with an optional tone number — return the length
- * of the whole annotation and store the syllable's span in *syl/*syllen.
+ * of the whole annotation and store the syllable span in *syl and *syllen.
  * Returns 0 otherwise. The syllable is not checked against the readings. */
 size_t zh_pinyin_annotation(const char *text, size_t len, size_t i,
                             size_t *syl, size_t *syllen);
