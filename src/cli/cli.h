@@ -34,6 +34,8 @@ typedef struct cli_options {
     int quiet;
     const char *backup_suffix; /* NULL: no backup */
     output_format format;
+    int syntax; /* -1: by file name; else a zhfix_syntax */
+    int no_config; /* --no-config */
 } cli_options;
 
 /* Print "zhfix: WHAT: message" to stderr. */
@@ -42,6 +44,20 @@ void cli_error(const char *what, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* ---- config.c: the project config file .zhfix ------------------------- */
+
+typedef struct project_config project_config;
+/* The config that applies to file (NULL if none). -1 after reporting a
+ * malformed config file. */
+int config_for(const char *file, project_config **out);
+/* 1 if the config excludes file. */
+int config_excludes(const project_config *c, const char *file);
+const char *config_select(const project_config *c);
+const char *config_ignore(const project_config *c);
+const char *config_target(const project_config *c);
+const char *config_path(const project_config *c);
+void config_release_all(void);
 
 /* ---- report.c: findings output ----------------------------------------- */
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,10 @@ static const char usage_text[] =
     "      --format FORMAT     check, detect, rules: text (default), json, "
     "sarif\n"
     "      --statistics        check: counts per rule instead of findings\n"
+    "      --syntax SYNTAX     auto (by file name: .md Markdown, .csv/.tsv "
+    "data),\n"
+    "                          plain, markdown, csv\n"
+    "      --no-config         ignore .zhfix project config files\n"
     "  -q, --quiet             no summary on stderr\n"
     "  -h, --help              show this help\n"
     "  -V, --version           show the version\n"
@@ -86,9 +91,16 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* ---- Per-run state ----------------------------------------------------- */
 
+typedef struct handle_slot {
+    const project_config *config;
+    zhfix *h;
+} handle_slot;
+
 typedef struct run {
     cli_options *o;
-    zhfix *h;
+    zhfix *h; /* for files without a project config */
+    handle_slot *slots; /* one handle per project config met */
+    size_t nslots;
     report *rep;     /* check findings, or --explain on stderr */
     int status;      /* worst exit status so far */
     int json_first;  /* detect --format json */
@@ -104,6 +116,7 @@ typedef struct source {
 
 typedef struct job {
     run *r;
+    zhfix *h; /* the handle for this file's config */
     const char *name; /* as shown in messages */
     const char *path; /* NULL for stdin */
     char *target;     /* file rewritten by -i (symlinks resolved) */
@@ -324,7 +337,7 @@ static size_t count_newlines(const char *s, size_t len)
 
 static int lib_failed(job *j, zhfix_status st)
 {
-    const char *msg = zhfix_errmsg(j->r->h);
+    const char *msg = zhfix_errmsg(j->h);
     cli_error(j->name, "%s", *msg ? msg : zhfix_strerror(st));
     return -1;
 }
@@ -333,7 +346,7 @@ static int lib_failed(job *j, zhfix_status st)
 static int handle_block(job *j, const char *text, size_t len)
 {
     run *r = j->r;
-    zhfix *h = r->h;
+    zhfix *h = j->h;
     char *out = NULL;
     size_t outlen = 0;
     zhfix_status st;
@@ -643,6 +656,67 @@ static void print_detect(job *j, const zhfix_detection *det)
     putchar('\n');
 }
 
+/* ---- Handles and document syntax --------------------------------------- */
+
+/* The handle for files under config c: the command line's options, with
+ * the config's settings where the command line gives none. */
+static zhfix *handle_for(run *r, const project_config *c, const char *name)
+{
+    if (!c)
+        return r->h;
+    for (size_t i = 0; i < r->nslots; i++)
+        if (r->slots[i].config == c)
+            return r->slots[i].h;
+    cli_options *o = r->o;
+    zhfix_options lib = o->lib;
+    if (!lib.select && config_select(c))
+        lib.select = config_select(c);
+    if (!lib.ignore && config_ignore(c))
+        lib.ignore = config_ignore(c);
+    if (!lib.target && !lib.opencc_config && config_target(c) &&
+        o->cmd == CMD_FIX)
+        lib.target = config_target(c);
+    zhfix *h = NULL;
+    char err[512] = "";
+    zhfix_status st = zhfix_create(&lib, &h, err, sizeof err);
+    if (st != ZHFIX_OK) {
+        cli_error(config_path(c), "%s", *err ? err : zhfix_strerror(st));
+        (void)name;
+        return NULL;
+    }
+    handle_slot *p = realloc(r->slots, (r->nslots + 1) * sizeof *p);
+    if (!p) {
+        zhfix_destroy(h);
+        return NULL;
+    }
+    r->slots = p;
+    p[r->nslots].config = c;
+    p[r->nslots].h = h;
+    r->nslots++;
+    return h;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+/* Markdown and CSV/TSV by file name; everything else is plain text. */
+static zhfix_syntax syntax_for(const cli_options *o, const char *path)
+{
+    if (o->syntax >= 0)
+        return (zhfix_syntax)o->syntax;
+    if (!path)
+        return ZHFIX_SYNTAX_PLAIN;
+    if (ends_with(path, ".md") || ends_with(path, ".markdown") ||
+        ends_with(path, ".mdx"))
+        return ZHFIX_SYNTAX_MARKDOWN;
+    if (ends_with(path, ".csv") || ends_with(path, ".tsv"))
+        return ZHFIX_SYNTAX_DATA;
+    return ZHFIX_SYNTAX_PLAIN;
+}
+
 /* ---- One file ---------------------------------------------------------- */
 
 /* Returns the exit status for this file (0 or 2; findings are counted by
@@ -661,6 +735,17 @@ static int process(run *r, const char *arg)
     zhfix_detection det;
     memset(&det, 0, sizeof det);
 
+    j.h = r->h;
+    if (!is_stdin && !o->no_config) {
+        project_config *c = NULL;
+        if (config_for(arg, &c))
+            return EXIT_TROUBLE;
+        if (config_excludes(c, arg))
+            return EXIT_CLEAN; /* excluded by the project: not ours */
+        j.h = handle_for(r, c, arg);
+        if (!j.h)
+            return EXIT_TROUBLE;
+    }
     if (is_stdin) {
         src.fd = STDIN_FILENO;
     } else {
@@ -797,7 +882,9 @@ static int process(run *r, const char *arg)
         }
     }
 
+    zhfix_document_begin(j.h, syntax_for(o, j.path));
     rc = stream(&j, &src, j.in_enc);
+    zhfix_document_end(j.h);
     if (rc == 0 && j.diff && differ_close(j.diff) < 0) {
         cli_error(j.name, "diff too large or out of memory");
         rc = -1;
@@ -858,7 +945,10 @@ enum {
     OPT_BACKUP,
     OPT_EXPLAIN,
     OPT_STATISTICS,
-    OPT_FORMAT
+    OPT_FORMAT,
+    OPT_SYNTAX,
+    OPT_NO_CONFIG,
+    OPT_ENGINE
 };
 
 static const struct option long_options[] = {
@@ -878,6 +968,8 @@ static const struct option long_options[] = {
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"statistics", no_argument, NULL, OPT_STATISTICS},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"syntax", required_argument, NULL, OPT_SYNTAX},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {NULL, 0, NULL, 0},
 };
 
@@ -964,6 +1056,21 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 return usage_error("unknown format (text, json, sarif): ",
                                    optarg);
             break;
+        case OPT_SYNTAX:
+            if (!strcmp(optarg, "auto"))
+                o->syntax = -1;
+            else if (!strcmp(optarg, "plain"))
+                o->syntax = ZHFIX_SYNTAX_PLAIN;
+            else if (!strcmp(optarg, "markdown"))
+                o->syntax = ZHFIX_SYNTAX_MARKDOWN;
+            else if (!strcmp(optarg, "csv") || !strcmp(optarg, "data"))
+                o->syntax = ZHFIX_SYNTAX_DATA;
+            else
+                return usage_error("unknown syntax (auto, plain, markdown, "
+                                   "csv): ",
+                                   optarg);
+            break;
+        case OPT_NO_CONFIG: o->no_config = 1; break;
         default:
             return usage_error("invalid option", NULL);
         }
@@ -1006,6 +1113,7 @@ int main(int argc, char **argv)
     cli_options o;
     memset(&o, 0, sizeof o);
     zhfix_options_init(&o.lib);
+    o.syntax = -1;
     if (argc < 2)
         return usage_error("missing command (fix, check, convert, detect, "
                            "rules)",
@@ -1063,6 +1171,10 @@ int main(int argc, char **argv)
     if (o.cmd == CMD_CHECK && found)
         set_status(&r, EXIT_FINDINGS);
     zhfix_destroy(r.h);
+    for (size_t i = 0; i < r.nslots; i++)
+        zhfix_destroy(r.slots[i].h);
+    free(r.slots);
+    config_release_all();
     free(o.select_list);
     free(o.ignore_list);
     set_status(&r, finish_stdout());

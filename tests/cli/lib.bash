@@ -3,8 +3,8 @@
 # and ends with `finish`, which prints "N passed, N failed" and fails the
 # test if any check failed.
 set -u
-ZHFIX=$1
-FIXTURES=$2
+ZHFIX=$(realpath "$1")
+FIXTURES=$(realpath "$2")
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
