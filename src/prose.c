@@ -71,7 +71,8 @@ static int is_fence(const char *s, size_t n)
 }
 
 /* Program text: tokens that Chinese prose, even with its marks folded to
- * ASCII, does not contain. */
+ * ASCII, does not contain, on a line that is mostly ASCII (a manual's
+ * prose quotes code, and stays prose). */
 static int is_code(const char *s, size_t n)
 {
     size_t i = 0;
@@ -79,34 +80,48 @@ static int is_code(const char *s, size_t n)
         i++;
     const char *b = s + i;
     size_t m = n - i;
+    int token = 0;
     static const char *const starts[] = {"//", "#include", "#define", "#!",
                                          ">>> ", "$ ", "# ", "import ",
                                          "def ", "return "};
-    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
-        if (starts_with(b, m, starts[k]))
-            return 1;
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
+        token = starts_with(b, m, starts[k]);
     if (memchr(b, '{', m) || memchr(b, '}', m))
-        return 1;
+        token = 1;
     static const char *const tokens[] = {"==", "!=", "&&", "||", "->", "=>",
-                                         "/*", "*/", "();", ");", "::",
-                                         "\t"};
-    for (size_t k = 0; k < sizeof tokens / sizeof tokens[0]; k++)
-        if (contains(b, m, tokens[k]))
-            return 1;
-    return 0;
+                                         "/*", "*/", "();", ");", "::"};
+    for (size_t k = 0; k < sizeof tokens / sizeof tokens[0] && !token; k++)
+        token = contains(b, m, tokens[k]);
+    if (!token)
+        return 0;
+    size_t han = 0, ascii = 0;
+    for (size_t k = 0; k < m;) {
+        uint32_t cp;
+        k += zh_utf8_decode((const unsigned char *)b + k, m - k, &cp);
+        if (cp > ' ' && cp < 0x7F)
+            ascii++;
+        else if (zh_is_han(cp))
+            han++;
+    }
+    return han * 3 < ascii;
 }
 
-/* Commas of a line that has no CJK punctuation (a table row candidate), or
- * (size_t)-1 when the line is not such a row. */
+/* Separators (commas, tabs) of a line that may be a table row: no CJK
+ * punctuation and no field longer than 48 bytes; (size_t)-1 otherwise. */
 static size_t row_commas(const char *s, size_t n)
 {
-    size_t commas = 0;
+    size_t commas = 0, field = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t k = zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
         if (zh_is_cjk_punct(cp))
             return (size_t)-1;
-        commas += cp == ',' || cp == '\t';
+        if (cp == ',' || cp == '\t') {
+            commas++;
+            field = 0;
+        } else if ((field += k) > 48) {
+            return (size_t)-1;
+        }
         i += k;
     }
     return commas ? commas : (size_t)-1;
@@ -175,24 +190,33 @@ int zh_line_is_prose(const zh_lines *it, const zh_line *line)
     size_t n = line->end - line->start;
     if (line->in_fence || is_code(s, n) || has_kana(s, n))
         return 0;
-    /* A table row: no CJK punctuation, and a neighbour line with the same
-     * number of commas or tabs and none either. */
+    /* A table row: short fields, no CJK punctuation, and at least three
+     * lines in a row (this one among them) with as many separators. */
     size_t commas = row_commas(s, n);
     if (commas == (size_t)-1)
         return 1;
-    size_t e2, n2;
-    if (line->has_prev) {
-        line_bounds(it->text, it->len, line->prev_start, &e2, &n2);
-        if (row_commas(it->text + line->prev_start,
-                       e2 - line->prev_start) == commas)
-            return 0;
+    size_t run = 1, pos = line->start;
+    for (int k = 0; k < 2 && pos > 0; k++) {
+        size_t p = pos - 1; /* the '\n' ending the line before */
+        while (p > 0 && it->text[p - 1] != '\n')
+            p--;
+        size_t e2, n2;
+        line_bounds(it->text, it->len, p, &e2, &n2);
+        if (row_commas(it->text + p, e2 - p) != commas)
+            break;
+        run++;
+        pos = p;
     }
-    if (line->next < it->len) {
-        line_bounds(it->text, it->len, line->next, &e2, &n2);
-        if (row_commas(it->text + line->next, e2 - line->next) == commas)
-            return 0;
+    pos = line->next;
+    for (int k = 0; k < 2 && pos < it->len; k++) {
+        size_t e2, n2;
+        line_bounds(it->text, it->len, pos, &e2, &n2);
+        if (row_commas(it->text + pos, e2 - pos) != commas)
+            break;
+        run++;
+        pos = n2;
     }
-    return 1;
+    return run < 3;
 }
 
 /* ---- Spans inside a line ----------------------------------------------- */
@@ -204,13 +228,30 @@ static int is_space(unsigned char c)
 
 int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
 {
-    /* Inline code: an odd number of backticks before pos, with one after. */
+    /* Inline code: backticks pair up from the start of the line; a span
+     * whose content has Chinese in it is quoting (`-list' in a manual),
+     * not code. */
     if (memchr(t + start, '`', end - start)) {
-        size_t ticks = 0;
-        for (size_t i = start; i < pos; i++)
-            ticks += t[i] == '`';
-        if (ticks % 2 == 1 && memchr(t + pos, '`', end - pos))
-            return 1;
+        size_t open = (size_t)-1;
+        for (size_t i = start; i < end; i++) {
+            if (t[i] != '`')
+                continue;
+            if (open == (size_t)-1) {
+                open = i;
+                continue;
+            }
+            if (open < pos && pos < i) {
+                int chinese = 0;
+                for (size_t k = open + 1; k < i && !chinese;) {
+                    size_t n;
+                    chinese = zh_is_chinese(zh_cp_at(t, i, k, &n));
+                    k += n;
+                }
+                if (!chinese)
+                    return 1;
+            }
+            open = (size_t)-1;
+        }
     }
     /* URL or e-mail: look back over the token (up to a space, a CJK
      * mark, a comma or semicolon, at most 512 bytes) for a scheme, "www."

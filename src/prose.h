@@ -49,7 +49,8 @@ void zh_lines_init(zh_lines *it, const char *text, size_t len);
 int zh_lines_next(zh_lines *it, zh_line *line);
 /* 1 when the line may be Chinese prose: not in a Markdown fence, not
  * program text, not Japanese (kana), not a table row (a line without CJK
- * punctuation whose neighbour has as many commas or tabs). */
+ * punctuation and short fields, in a run of three or more lines with as
+ * many commas or tabs). */
 int zh_line_is_prose(const zh_lines *it, const zh_line *line);
 
 /* 1 when byte offset pos of the line [start, end) lies inside an inline

@@ -32,13 +32,30 @@
 #define HIDDEN_COST 6.0
 #define FOLD_COST 2.0
 #define HIDDEN_PER_STEP 4
+#define HIDDEN_KEEP 6
+
+/* Log-weight of a Chinese mark: the model knows Han characters only, so
+ * the marks get fixed weights in the order of their use in prose (the
+ * comma and full stop are about as common as the commonest characters,
+ * the others rarer). */
+static double punct_score(uint32_t cp)
+{
+    switch (cp) {
+    case 0xFF0C: return SCORE_PUNCT + 1.0;            /* ， */
+    case 0x3002: return SCORE_PUNCT + 0.7;            /* 。 */
+    case 0x3001: return SCORE_PUNCT - 0.5;            /* 、 */
+    case 0x201C: case 0x201D: return SCORE_PUNCT - 1; /* “ ” */
+    case 0xFF1A: case 0xFF1B: return SCORE_PUNCT - 2; /* ： ； */
+    default: return SCORE_PUNCT - 3;
+    }
+}
 
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
         return zh_bigram_logp(prev, cp);
     if (zh_is_cjk_punct(cp))
-        return SCORE_PUNCT;
+        return punct_score(cp);
     if (cp < 0x80)
         return SCORE_ASCII;
     if (garbage)
@@ -91,11 +108,13 @@ static uint32_t last_of(const hyp *h, uint32_t prev)
     return h->nout ? h->out[h->nout - 1] : prev;
 }
 
-/* Append d to a copy of h. */
+/* Append d to a copy of h. A character that prose does not have ends the
+ * hypothesis: such a decoding is never applied. */
 static int extend(hyp *dst, const hyp *h, uint32_t prev, uint32_t d,
                   double extra, unsigned pending)
 {
-    if (h->nout >= ZH_REALIGN_MAX_OUT)
+    if (h->nout >= ZH_REALIGN_MAX_OUT ||
+        !(zh_is_han(d) || zh_is_cjk_punct(d)))
         return 0;
     if (dst != h)
         *dst = *h;
@@ -208,7 +227,7 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
 {
     if (!zh_gbk_ready() || nstarts == 0)
         return 0;
-    size_t cap = BEAM * 4 + nstarts + HIDDEN_PER_STEP * 4;
+    size_t cap = BEAM * 2 + nstarts + HIDDEN_PER_STEP * HIDDEN_KEEP;
     hyp *beam = malloc(cap * sizeof *beam);
     hyp *next = malloc(cap * sizeof *next);
     if (!beam || !next) {
@@ -277,9 +296,10 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
             /* A pair dropped before c: (h->pending, p1) and (p2, c...). */
             if (j >= HIDDEN_PER_STEP || h->hidden >= 2)
                 continue;
-            hyp bestc;
-            double bcs = 0.0;
-            int have = 0;
+            /* Keep the best few: the model picks among many pairs, and
+             * the right one may only show its worth a step later. */
+            hyp top[HIDDEN_KEEP];
+            size_t ntop = 0;
             for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
                 uint32_t d1 = zh_gbk_decode2(h->pending, p1);
                 hyp t;
@@ -298,15 +318,20 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
                     if (!d2 || !extend(&u, &t, prev, d2,
                                        fold ? -FOLD_COST : 0.0, b[1]))
                         continue;
-                    if (!have || u.score > bcs) {
-                        bestc = u;
-                        bcs = u.score;
-                        have = 1;
-                    }
+                    size_t at = ntop;
+                    while (at > 0 && top[at - 1].score < u.score)
+                        at--;
+                    if (at >= HIDDEN_KEEP)
+                        continue;
+                    size_t last = ntop < HIDDEN_KEEP ? ntop : HIDDEN_KEEP - 1;
+                    memmove(&top[at + 1], &top[at], (last - at) * sizeof top[0]);
+                    top[at] = u;
+                    if (ntop < HIDDEN_KEEP)
+                        ntop++;
                 }
             }
-            if (have && nn < cap)
-                next[nn++] = bestc;
+            for (size_t m = 0; m < ntop && nn < cap; m++)
+                next[nn++] = top[m];
         }
         qsort(next, nn, sizeof *next, cmp_hyp);
         nb = nn < BEAM ? nn : BEAM;

@@ -36,8 +36,10 @@ static uint32_t widen(uint32_t c)
 
 /* Characters after which an ASCII mark is a folded Chinese one: Han, and
  * the closing marks of Chinese prose. After `？` and `！` only `?` and `!`
- * (the repeats `？！`). */
-static int left_ok(uint32_t prev, uint32_t mark)
+ * (the repeats `？！`). After a Latin letter, digit, space or closing
+ * bracket or quote only when Han follows (`shell,參數`), and never for
+ * parentheses. */
+static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
 {
     if (zh_is_han(prev))
         return 1;
@@ -48,8 +50,21 @@ static int left_ok(uint32_t prev, uint32_t mark)
     case 0xFF1F: case 0xFF01:
         return mark == '?' || mark == '!';
     default:
-        return 0;
+        break;
     }
+    int latin = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
+                (prev >= '0' && prev <= '9') || prev == ' ' || prev == ')' ||
+                prev == ']' || prev == '"' || prev == '\'';
+    return latin && mark != '(' && zh_is_han(next);
+}
+
+/* What may follow a folded mark: not ASCII punctuation that makes it part
+ * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. */
+static int right_ok(uint32_t mark, uint32_t next)
+{
+    if (next == '?' || next == '!')
+        return mark == '?' || mark == '!';
+    return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*/\\|~`", (int)next));
 }
 
 static int is_latin_letter(uint32_t cp)
@@ -85,11 +100,36 @@ static int is_pause(uint32_t cp)
 }
 
 static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
-                            const char *msg)
+                            int fixable, const char *msg)
 {
     char buf[4];
     size_t n = zh_utf8_encode(cp, buf);
-    return zh_emit(scan, s, e, buf, n, 1, msg, NULL);
+    return zh_emit(scan, s, e, buf, n, fixable, msg, NULL);
+}
+
+/* The document's evidence that its marks were folded: fullwidth ，；：？！（
+ * are (almost) absent while ASCII ones follow Han characters. A text that
+ * mixes both by hand keeps its style; its ASCII marks are reported. */
+static int marks_folded(const char *t, size_t len)
+{
+    size_t full = 0, ascii = 0;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
+            switch ((unsigned char)t[i + 2]) {
+            case 0x8C: case 0x9B: case 0x9A: case 0x9F: case 0x81: case 0x88:
+                full++;
+                break;
+            default:
+                break;
+            }
+        } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
+                    b == '!' || b == '(') &&
+                   ((unsigned char)t[i - 1] & 0x80)) {
+            ascii += zh_is_han(zh_cp_before(t, i, NULL));
+        }
+    }
+    return ascii >= 3 && full * 10 <= ascii;
 }
 
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
@@ -147,7 +187,7 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     }
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
 {
     const char *t = scan->text;
     size_t close = 0; /* a ')' already widened with its '(' */
@@ -164,24 +204,22 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
             st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to);
         } else if (i != close) {
             uint32_t prev = zh_cp_before(t, i, NULL);
-            if (left_ok(prev, cp) &&
+            uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
+            if (left_ok(prev, cp, next) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);
                     if (c) {
-                        st = emit_cp(scan, i, i + 1, 0xFF08,
+                        st = emit_cp(scan, i, i + 1, 0xFF08, fixable,
                                      "ASCII parenthesis in Chinese prose");
                         if (st == ZHFIX_OK)
-                            st = emit_cp(scan, c, c + 1, 0xFF09,
+                            st = emit_cp(scan, c, c + 1, 0xFF09, fixable,
                                          "ASCII parenthesis in Chinese prose");
                         close = c;
                     }
-                } else {
-                    uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
-                    if (next != ' ' && next != '\t' && next != ',' &&
-                        !(cp == ':' && next == '/'))
-                        st = emit_cp(scan, i, i + 1, widen(cp),
-                                     "ASCII mark in Chinese prose");
+                } else if (right_ok(cp, next)) {
+                    st = emit_cp(scan, i, i + 1, widen(cp), fixable,
+                                 "ASCII mark in Chinese prose");
                 }
             }
         }
@@ -203,12 +241,15 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
 {
     zh_lines it;
     zh_line ln;
+    int fixable = -1;
     zh_lines_init(&it, scan->text, scan->len);
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end) ||
             !zh_line_is_prose(&it, &ln))
             continue;
-        zhfix_status st = scan_line(scan, &ln);
+        if (fixable < 0)
+            fixable = marks_folded(scan->text, scan->len);
+        zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)
             return st;
     }

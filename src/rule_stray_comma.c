@@ -5,27 +5,24 @@
  * The mechanism: a stray ',' lands before a Chinese mark, and the mark may
  * itself have been folded to ASCII afterwards. So `,，` arrives as `,,`,
  * `,。` and `,、` keep their mark, `,；` and `,？` arrive as `,;` and `,?`.
- * Undoing it: `,,` becomes `，`; a comma right before a Chinese mark goes;
- * a comma before a folded `;` `?` `!` `:` goes and the mark is restored.
- * Only in Chinese prose: the comma must follow Chinese text (or, before a
- * Chinese mark, any non-space text), never in code, tables or URLs, and
- * a run of three or more commas (a CSV row with empty fields) is left be.
+ * Undoing it removes the stray comma: `,,` becomes `,`, `,。` `。`, `,;`
+ * `;`; restoring the folded mark is the fold's own repair (the
+ * halfwidth-punct rule), which needs the document's evidence.
+ * Only in Chinese prose: the comma must follow Chinese text (`,,` may
+ * instead precede it; before a Chinese mark any non-space text may come
+ * first),
+ * never in code, tables or URLs, and a run of three or more commas (a CSV
+ * row with empty fields) is left be.
  */
 #include <string.h>
 
 #include "internal.h"
 #include "prose.h"
 
-/* The fullwidth form of an ASCII mark that Chinese prose uses, or 0. */
-static uint32_t fullwidth_mark(uint32_t c)
+/* ASCII marks that Chinese marks are folded to (the comma aside). */
+static int is_folded_mark(uint32_t c)
 {
-    switch (c) {
-    case ';': return 0xFF1B;
-    case '?': return 0xFF1F;
-    case '!': return 0xFF01;
-    case ':': return 0xFF1A;
-    default: return 0;
-    }
+    return c == ';' || c == '?' || c == '!' || c == ':';
 }
 
 /* Marks before which a stray comma is found. */
@@ -69,23 +66,24 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         size_t nlen;
         uint32_t next = zh_cp_at(t, ln->end, at + k, &nlen);
         zhfix_status st = ZHFIX_OK;
-        char buf[4];
         if (k == 2) {
-            if (!zh_is_chinese(prev) || next == ' ' || next == '\t')
+            /* `,,`: the stray comma and a folded Chinese comma. Between
+             * Chinese text; after Latin text or a space only when Chinese
+             * follows. */
+            int ok = zh_is_chinese(prev) || (zh_is_chinese(next) && next != 0);
+            if (!ok)
                 continue;
-            size_t n = zh_utf8_encode(0xFF0C, buf);
-            st = zh_emit(scan, at, at + 2, buf, n, 1,
+            st = zh_emit(scan, at, at + 1, "", 0, 1,
                          "stray comma before a folded Chinese comma", NULL);
         } else if (is_target_mark(next)) {
             if (is_blank(prev))
                 continue;
             st = zh_emit(scan, at, at + 1, "", 0, 1,
                          "stray comma before a Chinese mark", NULL);
-        } else if (fullwidth_mark(next)) {
+        } else if (is_folded_mark(next)) {
             if (!zh_is_chinese(prev))
                 continue;
-            size_t n = zh_utf8_encode(fullwidth_mark(next), buf);
-            st = zh_emit(scan, at, at + 2, buf, n, 1,
+            st = zh_emit(scan, at, at + 1, "", 0, 1,
                          "stray comma before a folded Chinese mark", NULL);
         }
         if (st != ZHFIX_OK)
