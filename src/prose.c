@@ -253,15 +253,15 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
             open = (size_t)-1;
         }
     }
-    /* URL or e-mail: look back over the token (up to a space, a CJK
-     * mark, a comma or semicolon, at most 512 bytes) for a scheme, "www."
-     * or an address. */
+    /* URL or e-mail: look back over the ASCII token (up to a space, a
+     * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
+     * scheme, "www." or an address. */
     size_t i = pos;
     while (i > start && pos - i < 512) {
         size_t s0;
         uint32_t cp = zh_cp_before(t, i, &s0);
         if (s0 < start || is_space((unsigned char)cp) || cp == ',' ||
-            cp == ';' || zh_is_cjk_punct(cp))
+            cp == ';' || cp >= 0x80)
             break;
         i = s0;
     }

@@ -50,12 +50,19 @@ static double punct_score(uint32_t cp)
     }
 }
 
+/* Pause and stop marks: two in a row (。。 ，。) is not prose. */
+static int is_stop(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3002 || cp == 0x3001 || cp == 0xFF1B ||
+           cp == 0xFF1A;
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
         return zh_bigram_logp(prev, cp);
     if (zh_is_cjk_punct(cp))
-        return punct_score(cp);
+        return punct_score(cp) + (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0);
     if (cp < 0x80)
         return SCORE_ASCII;
     if (garbage)
@@ -287,7 +294,19 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
         for (size_t j = 0; j < nb; j++) {
             const hyp *h = &beam[j];
             try_end(s, h, k, 0.0);
-            if (readable && nn < cap) {
+            if (readable && b[1] < 0x80) {
+                /* A character whose trail byte is ASCII (琻 = AC 6E): its
+                 * lead completes the waiting character and the trail is
+                 * itself again, in step. */
+                uint32_t d = zh_gbk_decode2(h->pending, b[0]);
+                hyp t;
+                if (d && extend(&t, h, prev, d, 0.0, 0) &&
+                    t.nout < ZH_REALIGN_MAX_OUT) {
+                    t.score += SCORE_ASCII;
+                    t.out[t.nout++] = b[1];
+                    finish(s, &t, k + 1);
+                }
+            } else if (readable && nn < cap) {
                 uint32_t d = zh_gbk_decode2(h->pending, b[0]);
                 if (d && extend(&next[nn], h, prev, d,
                                 fold ? -FOLD_COST : 0.0, b[1]))
@@ -315,7 +334,7 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
                         continue;
                     uint32_t d2 = zh_gbk_decode2(p2, b[0]);
                     hyp u;
-                    if (!d2 || !extend(&u, &t, prev, d2,
+                    if (b[1] < 0x80 || !d2 || !extend(&u, &t, prev, d2,
                                        fold ? -FOLD_COST : 0.0, b[1]))
                         continue;
                     size_t at = ntop;

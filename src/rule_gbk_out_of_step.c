@@ -29,7 +29,7 @@
 #include "realign.h"
 
 /* A repair must beat the text as it is by this many nats. */
-#define MIN_GAIN 12.0
+#define MIN_GAIN 6.0
 /* ... and read like prose: average log-probability per character. */
 #define MIN_AVG (-11.0)
 

@@ -41,7 +41,7 @@ static uint32_t widen(uint32_t c)
  * parentheses. */
 static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
 {
-    if (zh_is_han(prev))
+    if (zh_is_han(prev) || (mark == '(' && prev == ' ' && zh_is_han(next)))
         return 1;
     switch (prev) {
     case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F:
@@ -75,19 +75,21 @@ static int is_latin_letter(uint32_t cp)
 }
 
 /* The ')' closing a '(' at open within the line, when the content is
- * Chinese: at least one Han character, no Latin letter, no nested '('.
+ * Chinese: Han characters, and Latin letters at most three for each of
+ * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); no nested '('.
  * Returns its offset or 0. */
 static size_t chinese_parens(const char *t, size_t open, size_t end)
 {
-    int han = 0;
+    size_t han = 0, latin = 0;
     for (size_t i = open + 1; i < end && i - open < 400;) {
         size_t n;
         uint32_t cp = zh_cp_at(t, end, i, &n);
         if (cp == ')')
-            return han ? i : 0;
-        if (cp == '(' || is_latin_letter(cp))
+            return han && latin <= han * 3 ? i : 0;
+        if (cp == '(')
             return 0;
-        han |= zh_is_han(cp);
+        latin += (size_t)is_latin_letter(cp);
+        han += (size_t)zh_is_han(cp);
         i += n;
     }
     return 0;
@@ -172,14 +174,19 @@ static int double_at(const char *s, size_t i, size_t n)
     return 0;
 }
 
-/* 1 when byte i may start something to repair: an ASCII mark right after
- * a non-ASCII character, or a double. */
+/* 1 when byte i may start something to repair: an ASCII mark next to a
+ * non-ASCII character, or a double. */
 static int candidate_at(const char *s, size_t start, size_t i, size_t end)
 {
     unsigned char b = (unsigned char)s[i];
     switch (b) {
-    case ',': case ':': case ';': case '?': case '!': case '(':
-        return i > start && ((unsigned char)s[i - 1] & 0x80);
+    case '(':
+        return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (s[i - 1] == ' ' && i + 1 < end &&
+                              ((unsigned char)s[i + 1] & 0x80)));
+    case ',': case ':': case ';': case '?': case '!':
+        return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (i + 1 < end && ((unsigned char)s[i + 1] & 0x80)));
     case 0xE3: case 0xEF:
         return double_at(s, i, end);
     default:

@@ -9,9 +9,9 @@
  *     (Unihan, data.h): 說明(an), 單位(kg), 總值(GDP) are not annotations;
  *   - that character is annotated at (nearly) every occurrence in the
  *     block, always with the same syllable;
- *   - the block shows the pattern: at least two characters annotated
- *     repeatedly in that way, and annotations on a minority of the Han
- *     characters. A textbook that annotates every character
+ *   - the block shows the pattern: at least three such annotations, one
+ *     character annotated more than once, and annotations on a minority
+ *     of the Han characters. A textbook that annotates every character
  *     (中(zhōng)文(wén)), or annotates a character in one place and not
  *     another, does not match, and its annotations stay.
  * Annotations that match a reading in a block that does not show the whole
@@ -141,19 +141,23 @@ static zhfix_status scan_pinyin(zh_scan *scan)
             c->occ++;
     }
     /* A character is injected when annotated, with one syllable, at every
-     * occurrence but one in twenty. */
-    size_t repeated = 0;
+     * occurrence (one in five may have lost its annotation to other
+     * damage once it has three). */
+    size_t repeated = 0, injected_total = 0;
     for (size_t i = 0; i < m.cap; i++) {
         cstat *c = &m.slots[i];
         if (!c->cp)
             continue;
-        int injected = !c->mixed && c->ann * 20 >= c->occ * 19;
-        if (!injected)
+        int injected = !c->mixed && (c->ann == c->occ ||
+                                     (c->ann >= 3 && c->ann * 5 >= c->occ * 4));
+        if (!injected) {
             c->ann = 0; /* marks: leave this character's annotations */
-        else if (c->ann >= 2)
-            repeated++;
+            continue;
+        }
+        injected_total += c->ann;
+        repeated += c->ann >= 2;
     }
-    int pattern = repeated >= 2 && na * 2 < han;
+    int pattern = repeated >= 1 && injected_total >= 3 && na * 2 < han;
     int textbook = na * 2 >= han;
     for (size_t i = 0; i < na && st == ZHFIX_OK && !textbook; i++) {
         cstat *c = cmap_find(&m, a[i].cp, 0);

@@ -8,9 +8,10 @@
  * Undoing it removes the stray comma: `,,` becomes `,`, `,。` `。`, `,;`
  * `;`; restoring the folded mark is the fold's own repair (the
  * halfwidth-punct rule), which needs the document's evidence.
- * Only in Chinese prose: the comma must follow Chinese text (`,,` may
- * instead precede it; before a Chinese mark any non-space text may come
- * first),
+ * Only in Chinese prose: `,,` next to Chinese text or between marks
+ * (`76),,0`), never between two words or numbers (`a,,b`, `1,,2`: empty
+ * fields); a comma before a Chinese mark anywhere but at a line start;
+ * before a folded mark only after Chinese text;
  * never in code, tables or URLs, and a run of three or more commas (a CSV
  * row with empty fields) is left be.
  */
@@ -35,6 +36,12 @@ static int is_target_mark(uint32_t cp)
     default:
         return 0;
     }
+}
+
+static int is_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 'A' && cp <= 'Z');
 }
 
 static int is_blank(uint32_t cp)
@@ -70,13 +77,15 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
             /* `,,`: the stray comma and a folded Chinese comma. Between
              * Chinese text; after Latin text or a space only when Chinese
              * follows. */
-            int ok = zh_is_chinese(prev) || (zh_is_chinese(next) && next != 0);
+            int ok = zh_is_chinese(prev) || (zh_is_chinese(next) && next != 0) ||
+                     (!is_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
+                     (!is_alnum(next) && !is_blank(next) && !is_blank(prev));
             if (!ok)
                 continue;
             st = zh_emit(scan, at, at + 1, "", 0, 1,
                          "stray comma before a folded Chinese comma", NULL);
         } else if (is_target_mark(next)) {
-            if (is_blank(prev))
+            if (at == ln->start)
                 continue;
             st = zh_emit(scan, at, at + 1, "", 0, 1,
                          "stray comma before a Chinese mark", NULL);

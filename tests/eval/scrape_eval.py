@@ -29,11 +29,13 @@ through the mechanism described in issue 5, step by step on its bytes:
 Every byte carries the index of the character of the ground truth it came
 from, so each defect is known exactly: pinyin after a character, a
 straddled annotation, a stray comma, a folded mark in step, an
-out-of-step run. After zhfix, each line is aligned with the ground truth
-and a defect counts as recovered when its characters and the gaps between
-them come out exactly. An out-of-step run is "recoverable" when it ends
-within its line, within 40 characters, and lost at most two pairs; the
-others are scored by character error rate.
+out-of-step run. After zhfix, each document is aligned with the ground
+truth and a defect counts as recovered when its characters and the gaps
+between them come out exactly. An out-of-step run is recoverable when it
+ends within its line and 40 characters and lost nothing but the lead byte
+the fold orphaned ("run"); a run that also lost a byte to '?' or a pair to
+the private-use area is "lossy" (the model guesses the lost character);
+the lossy and unrecoverable ones are also scored by character error rate.
 
 Clean text: zhfix must leave the uncorrupted documents (Simplified source
 and Traditional truth) byte-identical; the script reports changed lines.
@@ -231,22 +233,25 @@ def defects(truth, chars, stray, pinyin_set):
         cur.append(i)
     if cur:
         runs.append(cur)
-    dropped = collections.Counter()
+    # Information lost inside a run: a pair dropped (private use), or a
+    # byte that became '?' other than the lead byte the fold orphaned.
+    lost = collections.Counter()
     for ch, tags in chars:
-        if ch == '':
+        if ch == '' or ch == '?':
             for t in tags:
                 if t[0] == 't':
-                    dropped[t[1]] += 1
+                    lost[t[1]] += 1
     for r in runs:
         a, b = r[0], r[-1]
         kind = 'straddle' if any(i in straddled or i + 1 in straddled
                                  for i in r) and len(r) <= 2 else 'run'
         line_end = truth.find('\n', a)
-        drops = sum(1 for i in r if dropped[i])
-        recoverable = len(r) <= 40 and drops <= 4 and (
-            line_end < 0 or b < line_end)
-        out.append((kind if recoverable else 'run-unrecoverable',
-                    a, b, list(range(a + 1, b + 1))))
+        lossy = sum(1 for i in r[1:] if lost[i])
+        if len(r) > 40 or (line_end >= 0 and b >= line_end):
+            kind = 'run-unrecoverable'
+        elif lossy:
+            kind += '-lossy'
+        out.append((kind, a, b, list(range(a + 1, b + 1))))
     inrun = {i for r in runs for i in r}
     for i, ch in enumerate(truth):
         if i in inrun:
@@ -254,9 +259,22 @@ def defects(truth, chars, stray, pinyin_set):
         if ch in pinyin_set and i + 1 not in inrun:
             out.append(('pinyin', i, i, [i + 1]))
         if i in stray and i - 1 not in inrun:
-            out.append(('stray-comma', max(i - 1, 0), i, [i]))
+            out.append(('stray-comma', i, i, [i]))
         if ch in FOLD and whole.get(i) == FOLD[ch]:
-            out.append(('halfwidth', i, i, []))
+            # The rule widens a mark that follows Chinese text (a closing
+            # mark follows the opening one's content); after Latin text,
+            # a number or a space the original mark is not known.
+            if ch == '）':
+                k = truth.rfind('（', 0, i)
+                ctx = truth[k - 1] if k > 0 else ''
+            else:
+                ctx = truth[i - 1] if i > 0 else ''
+                if ctx in FOLD:
+                    ctx = '，'
+            chinese = ('\u4e00' <= ctx <= '\u9fff' or ctx in
+                       '，。、；：？！“”‘’《》「」』）】…—')
+            out.append(('halfwidth' if chinese else 'halfwidth-latin',
+                        i, i, []))
     return out
 
 
@@ -368,7 +386,7 @@ def main():
                 gap_ok[g] for g in gaps)
             total[kind] += 1
             stats[kind] += good
-            if kind == 'run-unrecoverable':
+            if kind in ('run-unrecoverable', 'run-lossy', 'straddle-lossy'):
                 run_len += b - a + 1
                 run_err += sum(1 - ok[i] for i in range(a, b + 1))
             if not good and len(failures[kind]) < 5:
@@ -383,13 +401,14 @@ def main():
           % (len(pairs), sum(len(t.encode()) for _, t in pairs), args.seed,
              len(pinyin_set)))
     print('%-22s %8s %8s %8s' % ('defect', 'total', 'exact', 'rate'))
-    for kind in ('pinyin', 'straddle', 'stray-comma', 'halfwidth', 'run',
+    for kind in ('pinyin', 'straddle', 'straddle-lossy', 'stray-comma',
+                 'halfwidth', 'halfwidth-latin', 'run', 'run-lossy',
                  'run-unrecoverable'):
         if total[kind]:
             print('%-22s %8d %8d %7.2f%%' % (kind, total[kind], stats[kind],
                                             100.0 * stats[kind] / total[kind]))
     if run_len:
-        print('unrecoverable runs: CER %.2f%% over %d characters'
+        print('lossy and unrecoverable runs: CER %.2f%% over %d characters'
               % (100.0 * run_err / run_len, run_len))
     print('whole documents: CER %.3f%% over %d characters'
           % (100.0 * cer_err / max(cer_len, 1), cer_len))
