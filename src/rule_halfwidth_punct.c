@@ -64,7 +64,9 @@ static int right_ok(uint32_t mark, uint32_t next)
 {
     if (next == '?' || next == '!')
         return mark == '?' || mark == '!';
-    return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*/\\|~`", (int)next));
+    if (next == '/')
+        return mark != ':';
+    return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*\\|~`", (int)next));
 }
 
 static int is_latin_letter(uint32_t cp)

@@ -264,14 +264,22 @@ def defects(truth, chars, stray, pinyin_set):
             # The rule widens a mark that follows Chinese text (a closing
             # mark follows the opening one's content); after Latin text,
             # a number or a space the original mark is not known.
-            if ch == '）':
-                k = truth.rfind('（', 0, i)
+            if ch in '（）':
+                k = truth.rfind('（', 0, i + 1)
+                e = truth.find('）', i)
+                inner = truth[k + 1:e] if 0 <= k < e else ''
+                han = sum('\u4e00' <= c <= '\u9fff' for c in inner)
+                latin = sum(c.isascii() and c.isalpha() for c in inner)
                 ctx = truth[k - 1] if k > 0 else ''
+                if ctx == ' ':
+                    ctx = truth[k + 1] if k + 1 < len(truth) else ''
+                if not han or latin > 3 * han or '\n' in inner:
+                    ctx = ''
             else:
                 ctx = truth[i - 1] if i > 0 else ''
                 if ctx in FOLD:
                     ctx = '，'
-            chinese = ('\u4e00' <= ctx <= '\u9fff' or ctx in
+            chinese = ctx != '' and ('\u4e00' <= ctx <= '\u9fff' or ctx in
                        '，。、；：？！“”‘’《》「」』）】…—')
             out.append(('halfwidth' if chinese else 'halfwidth-latin',
                         i, i, []))
@@ -389,7 +397,7 @@ def main():
             if kind in ('run-unrecoverable', 'run-lossy', 'straddle-lossy'):
                 run_len += b - a + 1
                 run_err += sum(1 - ok[i] for i in range(a, b + 1))
-            if not good and len(failures[kind]) < 5:
+            if not good and len(failures[kind]) < int(os.environ.get("EVAL_SHOW", "5")):
                 failures[kind].append((doc_i, t[max(0, a - 6):b + 7]))
         # Character error rate of the whole document.
         err = sum(max(a2 - a1, b2 - b1)
