@@ -257,6 +257,18 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
      * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
      * scheme, "www." or an address. */
     size_t i = pos;
+    /* Han right before pos belongs to the URL only after a path or query
+     * separator (…/wiki/中文?action=edit). */
+    while (i > start && pos - i < 512) {
+        size_t s0;
+        uint32_t cp = zh_cp_before(t, i, &s0);
+        if (s0 < start || !zh_is_han(cp))
+            break;
+        i = s0;
+    }
+    if (i < pos && !(i > start && (t[i - 1] == '/' || t[i - 1] == '=' ||
+                                   t[i - 1] == '?' || t[i - 1] == '#')))
+        return 0;
     while (i > start && pos - i < 512) {
         size_t s0;
         uint32_t cp = zh_cp_before(t, i, &s0);

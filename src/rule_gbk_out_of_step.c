@@ -80,6 +80,12 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
         old[n++] = zh_cp_at(t, len, i, &k);
         i += k;
     }
+    /* The run must carry information: a "???" re-decodes to anything. */
+    size_t known = 0;
+    for (size_t i = 2; i < n; i++)
+        known += old[i] != '?' && old[i] != 0xFFFD;
+    if (!known)
+        return 0;
     int garbage = 0;
     double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
     *gain = r->score - before;

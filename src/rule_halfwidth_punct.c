@@ -139,7 +139,7 @@ static int marks_folded(const char *t, size_t len)
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
 static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
                                  uint32_t cp, size_t n, uint32_t cp2,
-                                 size_t n2, size_t *skip_to)
+                                 size_t n2, size_t *skip_to, int fixable)
 {
     const char *t = scan->text;
     if (!((cp == cp2 && (is_pause(cp) || cp == 0x3002)) ||
@@ -152,9 +152,9 @@ static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
         return ZHFIX_OK;
     *skip_to = i + n + n2;
     if (cp == cp2)
-        return zh_emit(scan, i + n, i + n + n2, "", 0, 1,
+        return zh_emit(scan, i + n, i + n + n2, "", 0, fixable,
                        "doubled mark", NULL);
-    return zh_emit(scan, i, i + n, "", 0, 1,
+    return zh_emit(scan, i, i + n, "", 0, fixable,
                    "pause mark before a full stop", NULL);
 }
 
@@ -210,7 +210,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
         if (cp >= 0x3000) {
             size_t n2;
             uint32_t cp2 = zh_cp_at(t, ln->end, i + n, &n2);
-            st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to);
+            st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, fixable);
         } else if (i != close) {
             uint32_t prev = zh_cp_before(t, i, NULL);
             uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);

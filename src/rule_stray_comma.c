@@ -49,7 +49,7 @@ static int is_blank(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0;
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
 {
     const char *t = scan->text;
     size_t i = ln->start;
@@ -82,17 +82,17 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
                      (!is_alnum(next) && !is_blank(next) && !is_blank(prev));
             if (!ok)
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, 1,
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
                          "stray comma before a folded Chinese comma", NULL);
         } else if (is_target_mark(next)) {
             if (at == ln->start)
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, 1,
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
                          "stray comma before a Chinese mark", NULL);
         } else if (is_folded_mark(next)) {
             if (!zh_is_chinese(prev))
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, 1,
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
                          "stray comma before a folded Chinese mark", NULL);
         }
         if (st != ZHFIX_OK)
@@ -101,10 +101,44 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
     return ZHFIX_OK;
 }
 
+/* The block's evidence for the mechanism: stray commas come before most
+ * of the marks of a scraped text, so they are many (at least three) and a
+ * fair share (one in twenty) of its marks. A hand-typed `,,` in clean
+ * prose is reported, not removed. */
+static int pattern_shown(const char *t, size_t len)
+{
+    size_t stray = 0, marks = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b == ',') {
+            unsigned char c = (unsigned char)t[i + 1];
+            stray += c == ',' || c == ';' || c == '?' ||
+                     (c == 0xE3 && i + 3 < len &&
+                      (unsigned char)t[i + 2] == 0x80 &&
+                      ((unsigned char)t[i + 3] == 0x81 ||
+                       (unsigned char)t[i + 3] == 0x82));
+            marks += i > 0 && ((unsigned char)t[i - 1] & 0x80);
+        } else if (b == 0xE3 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x81 ||
+                    (unsigned char)t[i + 2] == 0x82)) {
+            marks++;
+        } else if (b == 0xEF && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0xBC &&
+                   ((unsigned char)t[i + 2] == 0x8C ||
+                    (unsigned char)t[i + 2] == 0x9B ||
+                    (unsigned char)t[i + 2] == 0x9F)) {
+            marks++;
+        }
+    }
+    return stray >= 3 && stray * 20 >= marks;
+}
+
 static zhfix_status scan_stray_comma(zh_scan *scan)
 {
     if (!memchr(scan->text, ',', scan->len))
         return ZHFIX_OK;
+    int fixable = -1;
     zh_lines it;
     zh_line ln;
     zh_lines_init(&it, scan->text, scan->len);
@@ -112,7 +146,9 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
         if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
             !zh_line_is_prose(&it, &ln))
             continue;
-        zhfix_status st = scan_line(scan, &ln);
+        if (fixable < 0)
+            fixable = pattern_shown(scan->text, scan->len);
+        zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)
             return st;
     }
