@@ -14,9 +14,8 @@
  *     of the Han characters. A textbook that annotates every character
  *     (中(zhōng)文(wén)), or annotates a character in one place and not
  *     another, does not match, and its annotations stay.
- * Annotations that match a reading in a block that does not show the whole
- * pattern are reported, not removed, unless the block reads like a
- * textbook (most Han characters annotated): then nothing is said.
+ * Without the whole pattern nothing is said: a reading given for a rare
+ * character at each of its few occurrences (蘧(qu2)伯玉) is the author's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -158,18 +157,12 @@ static zhfix_status scan_pinyin(zh_scan *scan)
         repeated += c->ann >= 2;
     }
     int pattern = repeated >= 1 && injected_total >= 3 && na * 2 < han;
-    int textbook = na * 2 >= han;
-    for (size_t i = 0; i < na && st == ZHFIX_OK && !textbook; i++) {
+    for (size_t i = 0; i < na && st == ZHFIX_OK && pattern; i++) {
         cstat *c = cmap_find(&m, a[i].cp, 0);
         int injected = c && c->ann > 0;
         if (injected && pattern)
             st = zh_emit(scan, a[i].start, a[i].end, "", 0, 1,
                          "pinyin pasted after a character", NULL);
-        else if (injected)
-            st = zh_emit(scan, a[i].start, a[i].end, "", 0, 0,
-                         "pinyin after a character (too few annotations "
-                         "to be sure they were pasted in)",
-                         NULL);
     }
     free(m.slots);
     free(a);

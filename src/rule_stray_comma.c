@@ -103,8 +103,10 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
 
 /* The block's evidence for the mechanism: stray commas come before most
  * of the marks of a scraped text, so they are many (at least three) and a
- * fair share (one in twenty) of its marks. A hand-typed `,,` in clean
- * prose is reported, not removed. */
+ * fair share (one in twenty) of its marks. Returns 1 for that, 0 when
+ * the share is there but not the number (report, do not remove), -1 when
+ * the commas are too few among the marks to say anything: a hand-typed
+ * `,,` in long clean prose is a typo, not this mechanism. */
 static int pattern_shown(const char *t, size_t len)
 {
     size_t stray = 0, marks = 0;
@@ -131,14 +133,16 @@ static int pattern_shown(const char *t, size_t len)
             marks++;
         }
     }
-    return stray >= 3 && stray * 20 >= marks;
+    if (stray * 20 < marks)
+        return -1; /* nothing to say */
+    return stray >= 3;
 }
 
 static zhfix_status scan_stray_comma(zh_scan *scan)
 {
     if (!memchr(scan->text, ',', scan->len))
         return ZHFIX_OK;
-    int fixable = -1;
+    int fixable = -2;
     zh_lines it;
     zh_line ln;
     zh_lines_init(&it, scan->text, scan->len);
@@ -146,8 +150,10 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
         if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
             !zh_line_is_prose(&it, &ln))
             continue;
-        if (fixable < 0)
+        if (fixable == -2)
             fixable = pattern_shown(scan->text, scan->len);
+        if (fixable < 0)
+            return ZHFIX_OK;
         zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)
             return st;

@@ -130,6 +130,9 @@ static const char *const traps[] = {
     /* a reading given in one place only, or two readings of one character */
     "產(chǎn)業很大，產業也多，產業興旺。\n",
     "行(xíng)走，銀行(háng)，行(xíng)人，銀行(háng)。\n",
+    /* a reading given for a rare character wherever it occurs */
+    "蘧(qu2)伯玉使人於孔子。君子哉蘧(qu2)伯玉！\n",
+    "這種產(chǎn)品很好。\n",
     /* CSV, with Chinese and with empty fields */
     "城市,人口\n北京,2100\n上海,2400\n廣州,1800\n",
     "姓名,年齡,城市\n張三,,北京\n李四,30,上海\n",
@@ -179,7 +182,6 @@ START_TEST(weak_evidence_reported)
     static const struct {
         const char *select, *in, *rule;
     } cases[] = {
-        {"injected-pinyin", "這種產(chǎn)品很好。\n", "injected-pinyin"},
         /* a text that mixes fullwidth and ASCII marks by hand */
         {"halfwidth-punct", "變革，都是。來源，人民,日報，好。\n",
          "halfwidth-punct"},
