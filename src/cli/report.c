@@ -55,13 +55,43 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* Invisible and bidirectional format characters: shown escaped, since
+ * printed raw they are invisible or reorder the terminal line. */
+static int is_format_char(unsigned cp)
+{
+    return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+           cp == 0xFEFF || cp == 0x061C || cp == 0x180E ||
+           (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+/* Decode the 2- or 3-byte UTF-8 sequence at p if it is complete; 0 if not. */
+static unsigned utf8_at(const unsigned char *p, size_t *len)
+{
+    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    }
+    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    }
+    return 0;
+}
+
 /* Text for one line of output: control characters would break the
  * one-finding-per-line contract, so they are shown escaped. */
 static void text_quoted(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n')
+        size_t len;
+        unsigned cp = *p >= 0xC0 ? utf8_at(p, &len) : 0;
+        if (cp && is_format_char(cp)) {
+            fprintf(out, "\\u%04x", cp);
+            p += len - 1;
+        } else if (*p == '\n')
             fputs("\\n", out);
         else if (*p == '\r')
             fputs("\\r", out);
