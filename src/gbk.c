@@ -19,6 +19,8 @@
 /* Written once under pthread_once, read-only afterwards. */
 static uint16_t decode_table[NLEAD][NTRAIL];
 static uint16_t encode_table[0x10000];
+static unsigned char unmapped_list[NLEAD][NLEAD];
+static unsigned char unmapped_count[NLEAD];
 static int tables_ok;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -61,6 +63,11 @@ static void build_tables(void)
             encode_table[cp] = 0x80;
     }
     iconv_close(cd);
+    for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++)
+        for (unsigned t = LEAD_MIN; t <= LEAD_MAX; t++)
+            if (!decode_table[l - LEAD_MIN][t - TRAIL_MIN])
+                unmapped_list[l - LEAD_MIN][unmapped_count[l - LEAD_MIN]++] =
+                    (unsigned char)t;
     tables_ok = 1;
 }
 
@@ -102,4 +109,14 @@ int zh_gbk_unmapped(unsigned lead, unsigned trail)
         trail > TRAIL_MAX || trail == 0x7F)
         return 0;
     return decode_table[lead - LEAD_MIN][trail - TRAIL_MIN] == 0;
+}
+
+size_t zh_gbk_unmapped_after(unsigned lead, const unsigned char **out)
+{
+    if (lead < LEAD_MIN || lead > LEAD_MAX) {
+        *out = NULL;
+        return 0;
+    }
+    *out = unmapped_list[lead - LEAD_MIN];
+    return unmapped_count[lead - LEAD_MIN];
 }

@@ -28,4 +28,9 @@ size_t zh_gbk_encode(uint32_t cp, unsigned char out[2]);
  * decoder turns into a private-use character, which scrapers drop. */
 int zh_gbk_unmapped(unsigned lead, unsigned trail);
 
+/* The bytes 0x81..0xFE that, after lead, make an unmapped pair (as in
+ * zh_gbk_unmapped): *out points to them, in increasing order; returns how
+ * many. Requires zh_gbk_ready(). */
+size_t zh_gbk_unmapped_after(unsigned lead, const unsigned char **out);
+
 #endif /* ZHFIX_GBK_H */

@@ -50,17 +50,6 @@ static int starts_with(const char *s, size_t n, const char *lit)
     return n >= k && memcmp(s, lit, k) == 0;
 }
 
-static int contains(const char *s, size_t n, const char *lit)
-{
-    size_t k = strlen(lit);
-    if (k > n)
-        return 0;
-    for (size_t i = 0; i + k <= n; i++)
-        if (s[i] == lit[0] && memcmp(s + i, lit, k) == 0)
-            return 1;
-    return 0;
-}
-
 /* A Markdown fence: ``` or ~~~ after at most three spaces. */
 static int is_fence(const char *s, size_t n)
 {
@@ -86,12 +75,24 @@ static int is_code(const char *s, size_t n)
                                          "def ", "return "};
     for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
         token = starts_with(b, m, starts[k]);
-    if (memchr(b, '{', m) || memchr(b, '}', m))
-        token = 1;
-    static const char *const tokens[] = {"==", "!=", "&&", "||", "->", "=>",
-                                         "/*", "*/", "();", ");", "::"};
-    for (size_t k = 0; k < sizeof tokens / sizeof tokens[0] && !token; k++)
-        token = contains(b, m, tokens[k]);
+    /* One pass for the two-byte tokens (== != && || -> => :: ); and the
+     * comment delimiters) and the braces. */
+    for (size_t k = 0; k < m && !token; k++) {
+        char c = b[k], d = k + 1 < m ? b[k + 1] : '\0';
+        switch (c) {
+        case '{': case '}': token = 1; break;
+        case '=': token = d == '=' || d == '>'; break;
+        case '!': token = d == '='; break;
+        case '&': token = d == '&'; break;
+        case '|': token = d == '|'; break;
+        case '-': token = d == '>'; break;
+        case '/': token = d == '*'; break;
+        case '*': token = d == '/'; break;
+        case ')': token = d == ';'; break;
+        case ':': token = d == ':'; break;
+        default: break;
+        }
+    }
     if (!token)
         return 0;
     size_t han = 0, ascii = 0;

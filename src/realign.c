@@ -316,41 +316,78 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
             if (j >= HIDDEN_PER_STEP || h->hidden >= 2)
                 continue;
             /* Keep the best few: the model picks among many pairs, and
-             * the right one may only show its worth a step later. */
-            hyp top[HIDDEN_KEEP];
+             * the right one may only show its worth a step later. Scores
+             * first, hypotheses built only for the winners. */
+            typedef struct cand {
+                double score;
+                uint32_t d1, d2;
+                unsigned p2;
+            } cand;
+            cand top[HIDDEN_KEEP];
             size_t ntop = 0;
+            cand end_best = {0.0, 0, 0, 0};
+            int have_end = 0;
+            uint32_t last = last_of(h, prev);
+            int c_trail = c >= 0x40 && c <= 0x7E;
             for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
                 uint32_t d1 = zh_gbk_decode2(h->pending, p1);
-                hyp t;
-                if (!d1 || !extend(&t, h, prev, d1, -HIDDEN_COST, 0))
+                if (!d1 || !(zh_is_han(d1) || zh_is_cjk_punct(d1)))
                     continue;
-                t.hidden++;
-                for (unsigned p2 = 0x81; p2 <= 0xFE; p2++) {
-                    if (!zh_gbk_unmapped(p1, p2))
-                        continue;
-                    t.pending = p2;
-                    try_end(s, &t, k, 0.0);
-                    if (!readable)
+                const unsigned char *p2s;
+                size_t np2 = zh_gbk_unmapped_after(p1, &p2s);
+                if (!np2)
+                    continue;
+                double s1 = h->score - HIDDEN_COST + char_score(last, d1, NULL);
+                for (size_t m = 0; m < np2; m++) {
+                    unsigned p2 = p2s[m];
+                    if (c_trail) {
+                        uint32_t d2 = zh_gbk_decode2(p2, c);
+                        if (d2 && (zh_is_han(d2) || zh_is_cjk_punct(d2))) {
+                            double sc = s1 + char_score(d1, d2, NULL) +
+                                        tail_score(d2, s->text, s->len,
+                                                   s->pos[k + 1]);
+                            if (!have_end || sc > end_best.score) {
+                                end_best = (cand){sc, d1, d2, p2};
+                                have_end = 1;
+                            }
+                        }
+                    }
+                    if (!readable || b[1] < 0x80)
                         continue;
                     uint32_t d2 = zh_gbk_decode2(p2, b[0]);
-                    hyp u;
-                    if (b[1] < 0x80 || !d2 || !extend(&u, &t, prev, d2,
-                                       fold ? -FOLD_COST : 0.0, b[1]))
+                    if (!d2 || !(zh_is_han(d2) || zh_is_cjk_punct(d2)))
                         continue;
+                    double sc = s1 + char_score(d1, d2, NULL) -
+                                (fold ? FOLD_COST : 0.0);
                     size_t at = ntop;
-                    while (at > 0 && top[at - 1].score < u.score)
+                    while (at > 0 && top[at - 1].score < sc)
                         at--;
                     if (at >= HIDDEN_KEEP)
                         continue;
-                    size_t last = ntop < HIDDEN_KEEP ? ntop : HIDDEN_KEEP - 1;
-                    memmove(&top[at + 1], &top[at], (last - at) * sizeof top[0]);
-                    top[at] = u;
+                    size_t lastk = ntop < HIDDEN_KEEP ? ntop : HIDDEN_KEEP - 1;
+                    memmove(&top[at + 1], &top[at], (lastk - at) * sizeof top[0]);
+                    top[at] = (cand){sc, d1, d2, p2};
                     if (ntop < HIDDEN_KEEP)
                         ntop++;
                 }
             }
-            for (size_t m = 0; m < ntop && nn < cap; m++)
-                next[nn++] = top[m];
+            if (have_end) {
+                hyp t, u;
+                if (extend(&t, h, prev, end_best.d1, -HIDDEN_COST, 0) &&
+                    extend(&u, &t, prev, end_best.d2, 0.0, 0)) {
+                    u.hidden++;
+                    finish(s, &u, k + 1);
+                }
+            }
+            for (size_t m = 0; m < ntop && nn < cap; m++) {
+                hyp t;
+                if (extend(&t, h, prev, top[m].d1, -HIDDEN_COST, 0) &&
+                    extend(&next[nn], &t, prev, top[m].d2,
+                           fold ? -FOLD_COST : 0.0, b[1])) {
+                    next[nn].hidden++;
+                    nn++;
+                }
+            }
         }
         qsort(next, nn, sizeof *next, cmp_hyp);
         nb = nn < BEAM ? nn : BEAM;

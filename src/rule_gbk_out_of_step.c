@@ -108,7 +108,18 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         if (!qlen)
             continue;
         unsigned lead = folded_lead(t[i + qlen]);
-        if (!lead || !zh_gbk_ready())
+        if (!lead)
+            continue;
+        /* What follows must look like a run: a non-ASCII character, or an
+         * ASCII trail byte followed by one (or by an annotation). Ordinary
+         * "a?(b)" and "Really?! Yes" end here, cheaply. */
+        size_t q = i + qlen + 1;
+        unsigned char c0 = q < len ? (unsigned char)t[q] : 0;
+        unsigned char c1 = q + 1 < len ? (unsigned char)t[q + 1] : 0;
+        if (!(c0 >= 0x80 || (c0 >= 0x40 && c0 <= 0x7E && (c1 >= 0x80 || c1 == '(')) ||
+              c0 == '?'))
+            continue;
+        if (!zh_gbk_ready())
             continue;
         zh_realign_start starts[128];
         size_t ns = 0;
