@@ -110,14 +110,22 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         unsigned lead = folded_lead(t[i + qlen]);
         if (!lead)
             continue;
-        /* What follows must look like a run: a non-ASCII character, or an
-         * ASCII trail byte followed by one (or by an annotation). Ordinary
-         * "a?(b)" and "Really?! Yes" end here, cheaply. */
+        /* What follows must look like a run: a non-ASCII character within
+         * the next three, before any space or line end (ASCII in a run is
+         * a trail byte or a folded fullwidth form). Ordinary "a?(b)" and
+         * "Really?! Yes" end here, cheaply. */
         size_t q = i + qlen + 1;
-        unsigned char c0 = q < len ? (unsigned char)t[q] : 0;
-        unsigned char c1 = q + 1 < len ? (unsigned char)t[q + 1] : 0;
-        if (!(c0 >= 0x80 || (c0 >= 0x40 && c0 <= 0x7E && (c1 >= 0x80 || c1 == '(')) ||
-              c0 == '?'))
+        int runlike = 0;
+        for (size_t k = q; k < len && k < q + 3; k++) {
+            unsigned char c = (unsigned char)t[k];
+            if (c >= 0x80) {
+                runlike = 1;
+                break;
+            }
+            if (c <= ' ' || c == 0x7F)
+                break;
+        }
+        if (!runlike)
             continue;
         if (!zh_gbk_ready())
             continue;

@@ -2,20 +2,26 @@
  * rule_halfwidth_punct.c - ASCII marks in Chinese prose, and marks typed
  * twice by accident (GB/T 15834: Chinese prose takes fullwidth marks).
  *
- * `,` `:` `;` `?` `!` right after a Chinese character become `，` `：` `；`
- * `？` `！`; a pair of parentheses that follows a Chinese character and
- * holds Chinese (Han, no Latin letters) becomes `（）`. The left neighbour
- * must be Chinese, so numbers (4.0, 10:23, 1-7月), Latin text
- * (Smith, J. (2020)) and annotations around Latin (臺灣(Taiwan),
- * 中(zhōng)) are outside the rule by construction; `.` is never widened
- * (it is a decimal point and an abbreviation mark). A mark followed by a
- * space is left be: that is Western spacing, not a folded Chinese mark.
- * Code, tables, URLs and Japanese are skipped (prose.h).
+ * The mechanism undone: a scraper folded ，：；？！（） to ASCII. `,` `:`
+ * `;` `?` `!` right after a Chinese character become `，` `：` `；` `？`
+ * `！`, and after Latin text, a number, a closing bracket or a space when
+ * Han follows (`shell,參數`); a pair of parentheses that follows Chinese
+ * and holds mostly Chinese becomes `（）`. The left neighbour keeps numbers
+ * (4.0, 10:23, 1-7月), Latin text (Smith, J. (2020)) and annotations
+ * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule; `.` is never
+ * widened (a decimal point, an abbreviation). A mark that is part of
+ * ASCII notation (`;)` `:-` `,.` `://`) is left be. Code, tables, URLs and
+ * Japanese are skipped (prose.h).
  *
  * Doubles: `。。` `，，` `、、` `；；` `：：` collapse to one mark and
  * `，。` `、。` `；。` to the full stop. Runs of three or more (`。。。` as
  * an informal ellipsis) and the legitimate repeats `？！` `！！` `……`
  * `——` are left be.
+ *
+ * Evidence: the repairs are made when the block shows the fold — ASCII
+ * marks after Han characters (three or more) and hardly any fullwidth
+ * ones (one in ten at most). A text that mixes both by hand keeps its
+ * style: its ASCII marks and doubles are reported, not changed.
  */
 #include <string.h>
 
