@@ -112,10 +112,12 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             continue;
         /* What follows must look like a run: a non-ASCII character within
          * the next three, before any space or line end (ASCII in a run is
-         * a trail byte or a folded fullwidth form). Ordinary "a?(b)" and
-         * "Really?! Yes" end here, cheaply. */
+         * a trail byte or a folded fullwidth form), or a trail byte with
+         * the annotation of its character (?,F(xiàn)). Ordinary "a?(b)"
+         * and "Really?! Yes" end here, cheaply. */
         size_t q = i + qlen + 1;
-        int runlike = 0;
+        int runlike = q + 1 < len && t[q] >= 0x40 && t[q] <= 0x7E &&
+                      t[q + 1] == '(';
         for (size_t k = q; k < len && k < q + 3; k++) {
             unsigned char c = (unsigned char)t[k];
             if (c >= 0x80) {
