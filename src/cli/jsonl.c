@@ -480,12 +480,26 @@ static int write_out(jsonl_job *jj, const char *s, size_t n)
     return -1;
 }
 
+/* Part of the new record: written out as it comes, or gathered when the
+ * diff needs the whole record. */
+static int piece(state *s, const char *p, size_t n)
+{
+    if (!s->jj->diff)
+        return write_out(s->jj, p, n);
+    if (buf_add(&s->outrec, p, n)) {
+        cli_error(s->jj->name, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 /* Process the value of one field: decode, run the command, and when the
- * text changed append its new encoding to s->outrec. Returns 1 if changed,
- * 0 if not, -1 after reporting an error. */
+ * text changed set *enc to its new encoding. Returns 1 if changed, 0 if
+ * not, -1 after reporting an error. */
 static int do_field(state *s, const char *js, size_t len, size_t skip,
                     const jsmntok_t *t, const char *field, size_t lineno,
-                    json_style *rec_style, int *rec_scanned)
+                    json_style *rec_style, int *rec_scanned, char **encp,
+                    size_t *enclenp)
 {
     jsonl_job *jj = s->jj;
     const cli_options *o = jj->o;
@@ -537,6 +551,8 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
         zhfix_free(res);
         return -1;
     }
+    free(val);
+    val = NULL;
     if (changed) {
         /* Write it as the original was written; a field with nothing to
          * tell (pure ASCII) follows the rest of its record. */
@@ -550,15 +566,14 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
             seen.upper_hex |= rec_style->upper_hex;
             seen.slash |= rec_style->slash;
         }
-        if (json_string_encode(res, reslen, &seen, &enc, &enclen) ||
-            buf_add(&s->outrec, enc, enclen)) {
+        if (json_string_encode(res, reslen, &seen, &enc, &enclen)) {
             cli_error(jj->name, "line %zu: out of memory", lineno);
             changed = -1;
         }
     }
-    free(val);
-    free(enc);
     zhfix_free(res);
+    *encp = enc;
+    *enclenp = enclen;
     return changed;
 }
 
@@ -611,56 +626,40 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
     /* The record with its changed fields replaced. */
     s->outrec.len = 0;
     size_t pos = 0;
-    int any = 0, failed = 0;
+    int any = 0;
     json_style rec_style = {0, 0, 0, 0};
     int rec_scanned = 0;
     for (size_t i = 0; i < s->nm; i++) {
         const jsmntok_t *t = &s->tok[s->m[i].tok];
-        size_t keep = s->outrec.len;
-        if (buf_add(&s->outrec, line + pos, skip + (size_t)t->start - pos)) {
-            cli_error(jj->name, "line %zu: out of memory", lineno);
-            return -1;
-        }
+        char *enc = NULL;
+        size_t enclen = 0;
         int c = do_field(s, js, jslen, skip, t, s->paths[s->m[i].field].name,
-                         lineno, &rec_style, &rec_scanned);
-        if (c < 0) {
-            failed = 1;
-            c = 0;
+                         lineno, &rec_style, &rec_scanned, &enc, &enclen);
+        if (c < 0)
+            s->rc = -1;
+        if (c <= 0) {
+            free(enc);
+            continue; /* the original bytes, escapes and all */
         }
-        if (c == 0) {
-            /* Unchanged: the original bytes, escapes and all. */
-            s->outrec.len = keep;
-            if (buf_add(&s->outrec, line + pos,
-                        skip + (size_t)t->end - pos)) {
-                cli_error(jj->name, "line %zu: out of memory", lineno);
-                return -1;
-            }
-        }
-        any |= c;
+        any = 1;
+        int w = piece(s, line + pos, skip + (size_t)t->start - pos);
+        if (!w)
+            w = piece(s, enc, enclen);
+        free(enc);
+        if (w)
+            return -1;
         pos = skip + (size_t)t->end;
     }
-    if (failed)
-        s->rc = -1;
-    if (!any) {
-        if (jj->diff && differ_feed(jj->diff, line, len + eollen, line,
-                                    len + eollen)) {
-            cli_error(jj->name, "diff too large or out of memory");
-            return -1;
-        }
-        return write_out(jj, line, len + eollen);
-    }
-    if (buf_add(&s->outrec, line + pos, len - pos) ||
-        buf_add(&s->outrec, eol, eollen)) {
-        cli_error(jj->name, "line %zu: out of memory", lineno);
+    if (any)
+        jj->changed = 1;
+    if (piece(s, line + pos, len + eollen - pos))
         return -1;
-    }
-    jj->changed = 1;
     if (jj->diff && differ_feed(jj->diff, line, len + eollen, s->outrec.data,
                                 s->outrec.len)) {
         cli_error(jj->name, "diff too large or out of memory");
         return -1;
     }
-    return write_out(jj, s->outrec.data, s->outrec.len);
+    return 0;
 }
 
 /* ---- The stream -------------------------------------------------------- */
