@@ -713,7 +713,12 @@ int jsonl_stream(jsonl_job *jj, int fd)
         }
         scan = in.len;
         if (eof) {
-            if (start < in.len) {
+            if (in.len - start > max) {
+                cli_error(jj->name, "line %zu: record of %zu bytes is longer "
+                                    "than the limit of %zu (--jsonl-max-record)",
+                          lineno + 1, in.len - start, max);
+                rc = -1;
+            } else if (start < in.len) {
                 lineno++;
                 rc = do_record(&s, in.data + start, in.len - start, "",
                                lineno);

@@ -926,11 +926,11 @@ static int process(run *r, const char *arg)
         rc = stream(&j, &src, j.in_enc);
         zhfix_document_end(j.h);
     }
-    if (rc == 0 && j.diff && differ_close(j.diff) < 0) {
+    if (j.diff && differ_close(j.diff) < 0 && rc == 0) {
         cli_error(j.name, "diff too large or out of memory");
         rc = -1;
     }
-    j.diff = NULL;
+    j.diff = NULL; /* closed either way: a failed file's diff was leaked */
     if (rc == 0 && j.tmp_path)
         rc = commit_temp(&j);
     if (rc == 0 && o->cmd == CMD_DETECT)
