@@ -70,6 +70,7 @@ typedef struct pool {
     int drop_pending;
     /* Progress. */
     int progress, tty, drawn, finished;
+    int flush_out; /* stdout is the terminal progress is drawn on */
     struct timespec start;
     size_t files_done;
     unsigned long long total_bytes;
@@ -196,6 +197,9 @@ static void pass_on(int which, const char *s, size_t n)
             }
         }
         fwrite(s, 1, n, stdout);
+        /* Text left in stdout's buffer would land after the next redraw. */
+        if (P.flush_out)
+            fflush(stdout);
     } else {
         fwrite(s, 1, n, stderr);
     }
@@ -449,6 +453,7 @@ int jobs_run(const jobs_spec *spec, char **files, size_t nfiles)
     clock_gettime(CLOCK_MONOTONIC, &P.start);
     P.progress = spec->progress;
     P.tty = isatty(STDERR_FILENO);
+    P.flush_out = P.progress && P.tty && isatty(STDOUT_FILENO);
     pthread_t progress_thread;
     int have_progress =
         P.progress &&
