@@ -106,10 +106,10 @@ expect_status 0 "long run, stderr not a terminal" -- sh -c "(sleep 1.5; cat '$TM
 expect_true "no progress when stderr is not a terminal" test ! -s "$TMP/err"
 # On a terminal (script(1) gives one), a long run shows it and clears it.
 if command -v script >/dev/null; then
-  script -qec "sh -c \"(sleep 1.6; cat '$TMP/bad1.txt') | '$ZHFIX' fix - > /dev/null\"" /dev/null > "$TMP/tty" 2>&1
+  script -qec "sh -c \"(sleep 2.5; cat '$TMP/bad1.txt') | '$ZHFIX' fix - > /dev/null\"" /dev/null > "$TMP/tty" 2>&1
   expect_grep "progress on a terminal" "zhfix: 0/1 files" "$TMP/tty"
   expect_grep "progress cleared at the end" $'\r\e\[K$' "$TMP/tty"
-  script -qec "sh -c \"(sleep 1.6; cat '$TMP/bad1.txt') | '$ZHFIX' fix --no-progress - > /dev/null\"" /dev/null > "$TMP/tty" 2>&1
+  script -qec "sh -c \"(sleep 2.5; cat '$TMP/bad1.txt') | '$ZHFIX' fix --no-progress - > /dev/null\"" /dev/null > "$TMP/tty" 2>&1
   expect_true "--no-progress on a terminal" test ! -s "$TMP/tty"
 fi
 finish

@@ -128,6 +128,45 @@ expect_same "pass: malformed lines passed through unchanged" "$TMP/out.mid" "$TM
 expect_status 2 "check on malformed records" -- "$ZHFIX" check --jsonl --field text "$TMP/bad.jsonl"
 expect_status 2 "--jsonl-invalid takes error or pass" -- "$ZHFIX" fix --jsonl --field text --jsonl-invalid=skip "$TMP/a.jsonl"
 
+# What is malformed agrees with Python's json module (NaN and Infinity,
+# which Python takes, aside) over thousands of mutated records.
+python3 - "$TMP/fuzz.jsonl" <<'PY'
+import random, sys
+random.seed(7)
+base = ['{"text":"中文","a":[1,2.5,-3e2,true,false,null],"b":{"c":"d\\u00e9"}}',
+        '[{"x":1},{"y":[[]]},"s"]', '{"a":{}}', '"str"', '12', '-0.5e+3', 'null',
+        '{"k":"v","k":"w"}']
+alphabet = list('{}[]:,"\\ 1-.eE+tfnul0a\t') + ['\u00e9', '\\u', '\\ud800']
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(5000):
+        s = random.choice(base)
+        for _ in range(random.randint(0, 3)):
+            op, pos = random.random(), random.randint(0, len(s))
+            if op < 0.4:
+                s = s[:pos] + random.choice(alphabet) + s[pos:]
+            elif op < 0.8:
+                s = s[:pos] + s[pos + 1:]
+            else:
+                p2 = random.randint(0, len(s)); s = s[:pos] + s[p2:p2 + 3] + s[pos:]
+        f.write(s + "\n")
+PY
+expect_status 2 "mutated records" -- "$ZHFIX" check --jsonl --field none "$TMP/fuzz.jsonl"
+cp "$TMP/err" "$TMP/fuzz.err"
+expect_status 0 "zhfix rejects exactly what Python's json rejects" -- python3 -c '
+import json, sys
+def ok(s):
+    if not s.strip():
+        return True
+    try:
+        json.loads(s, parse_constant=lambda c: {}[c])
+        return True
+    except Exception:
+        return False
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+bad = {int(l.split(": line ")[1].split(":")[0]) for l in open(sys.argv[2]) if ": line " in l}
+wrong = [(i + 1, s) for i, s in enumerate(lines) if ok(s) == (i + 1 in bad)]
+assert len(bad) > 1000 and not wrong, (len(bad), wrong[:5])' "$TMP/fuzz.jsonl" "$TMP/fuzz.err"
+
 # -i is atomic: a malformed record leaves the file untouched.
 cp "$TMP/bad.jsonl" "$TMP/bad.orig"
 expect_status 2 "-i with a malformed record" -- "$ZHFIX" fix -i --jsonl --field text "$TMP/bad.jsonl"
