@@ -25,11 +25,11 @@ static const decode_case decodes[] = {
     {"\\ud83d\\ude00", "\xF0\x9F\x98\x80", 4, 1, 0, 0, 0},
     {"a\\u0000b", "a\0b", 3, 0, 0, 0, 0},
     {"\\u00e9", "\xC3\xA9", 2, 1, 0, 0, 0},
-    {"\\ud83d", NULL, 0, 0, 0, 0, 0},        /* high surrogate alone */
+    {"\\ud83d", NULL, 0, 0, 0, 0, 0},         /* high surrogate alone */
     {"\\ud83dx\\ude00", NULL, 0, 0, 0, 0, 0}, /* not followed by the low */
-    {"\\ude00", NULL, 0, 0, 0, 0, 0},        /* low surrogate alone */
-    {"\\ud83d\\u0041", NULL, 0, 0, 0, 0, 0}, /* high, then not a low */
-    {"a\tb", NULL, 0, 0, 0, 0, 0},           /* raw control character */
+    {"\\ude00", NULL, 0, 0, 0, 0, 0},         /* low surrogate alone */
+    {"\\ud83d\\u0041", NULL, 0, 0, 0, 0, 0},  /* high, then not a low */
+    {"a\tb", NULL, 0, 0, 0, 0, 0},            /* raw control character */
     {"\\x", NULL, 0, 0, 0, 0, 0},
     {"\\u12", NULL, 0, 0, 0, 0, 0},
 };
@@ -65,8 +65,14 @@ typedef struct encode_case {
     const char *out;
 } encode_case;
 
-#define ASCII {1, 0, 0, 0}
-#define UTF8 {0, 1, 0, 0}
+#define ASCII                                                                  \
+    {                                                                          \
+        1, 0, 0, 0                                                             \
+    }
+#define UTF8                                                                   \
+    {                                                                          \
+        0, 1, 0, 0                                                             \
+    }
 
 static const encode_case encodes[] = {
     /* UTF-8 style: non-ASCII raw, only what JSON requires escaped. */
@@ -91,9 +97,8 @@ START_TEST(encode_table)
     const encode_case *c = &encodes[_i];
     char *out = NULL;
     size_t outlen = 0;
-    ck_assert_int_eq(json_string_encode(c->in, c->inlen, &c->style, &out,
-                                        &outlen),
-                     0);
+    ck_assert_int_eq(
+        json_string_encode(c->in, c->inlen, &c->style, &out, &outlen), 0);
     ck_assert_msg(outlen == strlen(c->out) && !memcmp(out, c->out, outlen),
                   "case %d: got '%s', want '%s'", _i, out, c->out);
     free(out);
@@ -111,8 +116,10 @@ START_TEST(round_trip)
         char *enc = NULL, *dec = NULL;
         size_t enclen, declen, at;
         json_style seen = {0, 0, 0, 0};
-        ck_assert_int_eq(json_string_encode(text, len, &styles[k], &enc, &enclen), 0);
-        ck_assert_int_eq(json_string_decode(enc, enclen, &dec, &declen, &seen, &at), 0);
+        ck_assert_int_eq(
+            json_string_encode(text, len, &styles[k], &enc, &enclen), 0);
+        ck_assert_int_eq(
+            json_string_decode(enc, enclen, &dec, &declen, &seen, &at), 0);
         ck_assert_uint_eq(declen, len);
         ck_assert(!memcmp(dec, text, len));
         ck_assert_int_eq(json_style_ascii(&seen), json_style_ascii(&styles[k]));

@@ -81,8 +81,14 @@ static pool P;
 static atomic_ullong bytes_read;
 static _Thread_local FILE *cur_out, *cur_err;
 
-FILE *cli_stdout(void) { return cur_out ? cur_out : stdout; }
-FILE *cli_stderr(void) { return cur_err ? cur_err : stderr; }
+FILE *cli_stdout(void)
+{
+    return cur_out ? cur_out : stdout;
+}
+FILE *cli_stderr(void)
+{
+    return cur_err ? cur_err : stderr;
+}
 
 void jobs_count_bytes(size_t n)
 {
@@ -121,13 +127,13 @@ static void progress_draw(int final)
     double mb = (double)done / 1e6;
     double rate = secs > 0 ? mb / secs : 0;
     char line[256];
-    int len = snprintf(line, sizeof line, "zhfix: %zu/%zu files, %.1f", P.files_done,
-                       P.n, mb);
+    int len = snprintf(line, sizeof line, "zhfix: %zu/%zu files, %.1f",
+                       P.files_done, P.n, mb);
     if (P.total_known)
         len += snprintf(line + len, sizeof line - (size_t)len, "/%.1f",
                         (double)P.total_bytes / 1e6);
-    len += snprintf(line + len, sizeof line - (size_t)len, " MB, %.1f MB/s",
-                    rate);
+    len +=
+        snprintf(line + len, sizeof line - (size_t)len, " MB, %.1f MB/s", rate);
     if (P.total_known && !final && rate > 0 && done <= P.total_bytes) {
         double left = ((double)(P.total_bytes - done) / 1e6) / rate;
         long s = (long)(left + 0.5);
@@ -439,7 +445,8 @@ int jobs_run(const jobs_spec *spec, char **files, size_t nfiles)
         t->c[OUT].which = OUT;
         t->c[ERR].which = ERR;
         struct stat st;
-        if (strcmp(files[i], "-") && !stat(files[i], &st) && S_ISREG(st.st_mode))
+        if (strcmp(files[i], "-") && !stat(files[i], &st) &&
+            S_ISREG(st.st_mode))
             P.total_bytes += (unsigned long long)st.st_size;
         else if (strcmp(files[i], "-") == 0)
             P.total_known = -1;
@@ -455,9 +462,8 @@ int jobs_run(const jobs_spec *spec, char **files, size_t nfiles)
     P.tty = isatty(STDERR_FILENO);
     P.flush_out = P.progress && P.tty && isatty(STDOUT_FILENO);
     pthread_t progress_thread;
-    int have_progress =
-        P.progress &&
-        pthread_create(&progress_thread, NULL, progress_main, NULL) == 0;
+    int have_progress = P.progress && pthread_create(&progress_thread, NULL,
+                                                     progress_main, NULL) == 0;
 
     size_t running = 0;
     for (size_t i = 0; i < started; i++) {

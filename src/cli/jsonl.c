@@ -170,8 +170,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 /* true, false, null or a number, exactly. */
 static int literal_ok(const char *s, size_t n)
 {
-    if ((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5)) ||
-        (n == 4 && !memcmp(s, "null", 4)))
+    if ((n == 4 && !memcmp(s, "true", 4)) ||
+        (n == 5 && !memcmp(s, "false", 5)) || (n == 4 && !memcmp(s, "null", 4)))
         return 1;
     size_t i = 0;
     if (i < n && s[i] == '-')
@@ -295,9 +295,9 @@ static const char *validate(state *s, const char *js, size_t len, int n,
         }
         if ((bad = gap_bad(js, pos, start, sep)) != (size_t)-1) {
             *at = bad;
-            return sep == ':' ? "expected ':'"
-                              : sep == ',' ? "expected ','"
-                                           : "unexpected character";
+            return sep == ':'   ? "expected ':'"
+                   : sep == ',' ? "expected ','"
+                                : "unexpected character";
         }
         switch (t[i].type) {
         case JSMN_OBJECT:
@@ -320,8 +320,7 @@ static const char *validate(state *s, const char *js, size_t len, int n,
             pos = (size_t)t[i].end + 1;
             break;
         default:
-            if (!literal_ok(js + t[i].start,
-                            (size_t)(t[i].end - t[i].start))) {
+            if (!literal_ok(js + t[i].start, (size_t)(t[i].end - t[i].start))) {
                 *at = start;
                 return "not a literal (true, false, null or a number)";
             }
@@ -394,8 +393,8 @@ static int parse(state *s, const char *js, size_t len, const char **why,
     }
     if (n < 0) {
         *at = p.pos;
-        *why = n == JSMN_ERROR_PART ? "incomplete (cut short?)"
-                                    : "invalid JSON";
+        *why =
+            n == JSMN_ERROR_PART ? "incomplete (cut short?)" : "invalid JSON";
         return -1;
     }
     *why = validate(s, js, len, n, at);
@@ -506,8 +505,8 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
     char *val = NULL, *res = NULL, *enc = NULL;
     size_t vlen, reslen, enclen, err_at;
     json_style seen = {0, 0, 0, 0};
-    int r = json_string_decode(js + t->start, (size_t)(t->end - t->start),
-                               &val, &vlen, &seen, &err_at);
+    int r = json_string_decode(js + t->start, (size_t)(t->end - t->start), &val,
+                               &vlen, &seen, &err_at);
     if (r < 0) {
         cli_error(jj->name, "line %zu: out of memory", lineno);
         return -1;
@@ -521,8 +520,9 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
                       lineno, field, skip + (size_t)t->start + err_at + 1);
             return 0;
         }
-        cli_error(jj->name, "line %zu: field %s: unpaired surrogate at column "
-                            "%zu",
+        cli_error(jj->name,
+                  "line %zu: field %s: unpaired surrogate at column "
+                  "%zu",
                   lineno, field, skip + (size_t)t->start + err_at + 1);
         return -1;
     }
@@ -531,15 +531,15 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
     if (o->cmd == CMD_CHECK) {
         st = zhfix_check(jj->h, val, vlen);
         if (st == ZHFIX_OK)
-            report_field_findings(jj->rep, jj->name, jj->h, lineno, val,
-                                  field, 0);
+            report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
+                                  0);
     } else {
         st = o->cmd == CMD_FIX
                  ? zhfix_fix_alloc(jj->h, val, vlen, &res, &reslen)
                  : zhfix_convert_alloc(jj->h, val, vlen, &res, &reslen);
         if (st == ZHFIX_OK && o->explain && jj->rep)
-            report_field_findings(jj->rep, jj->name, jj->h, lineno, val,
-                                  field, 1);
+            report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
+                                  1);
         if (st == ZHFIX_OK)
             changed = reslen != vlen || memcmp(res, val, vlen);
     }
@@ -604,8 +604,9 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
                           "%zu); passed through unchanged",
                           lineno, why, skip + at + 1);
             } else {
-                cli_error(jj->name, "line %zu: malformed JSON: %s at column "
-                                    "%zu",
+                cli_error(jj->name,
+                          "line %zu: malformed JSON: %s at column "
+                          "%zu",
                           lineno, why, skip + at + 1);
                 s->rc = -1;
             }
@@ -701,8 +702,9 @@ int jsonl_stream(jsonl_job *jj, int fd)
             size_t end = (size_t)(nl - in.data);
             lineno++;
             if (end - start > max) {
-                cli_error(jj->name, "line %zu: record of %zu bytes is longer "
-                                    "than the limit of %zu (--jsonl-max-record)",
+                cli_error(jj->name,
+                          "line %zu: record of %zu bytes is longer "
+                          "than the limit of %zu (--jsonl-max-record)",
                           lineno, end - start, max);
                 rc = -1;
                 break;
@@ -714,20 +716,21 @@ int jsonl_stream(jsonl_job *jj, int fd)
         scan = in.len;
         if (eof) {
             if (in.len - start > max) {
-                cli_error(jj->name, "line %zu: record of %zu bytes is longer "
-                                    "than the limit of %zu (--jsonl-max-record)",
+                cli_error(jj->name,
+                          "line %zu: record of %zu bytes is longer "
+                          "than the limit of %zu (--jsonl-max-record)",
                           lineno + 1, in.len - start, max);
                 rc = -1;
             } else if (start < in.len) {
                 lineno++;
-                rc = do_record(&s, in.data + start, in.len - start, "",
-                               lineno);
+                rc = do_record(&s, in.data + start, in.len - start, "", lineno);
             }
             break;
         }
         if (in.len - start > max) {
-            cli_error(jj->name, "line %zu: record is longer than the limit of "
-                                "%zu bytes (--jsonl-max-record)",
+            cli_error(jj->name,
+                      "line %zu: record is longer than the limit of "
+                      "%zu bytes (--jsonl-max-record)",
                       lineno + 1, max);
             rc = -1;
             break;

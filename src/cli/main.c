@@ -637,18 +637,19 @@ static void print_detect(job *j, const zhfix_detection *det)
             else
                 fputc(*p, out);
         }
-        fprintf(out, "\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
-               "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
-               "\"traditional\":%zu,\"findings\":{",
-               zhfix_encoding_name(j->in_enc), det->confidence,
-               det->bom_length ? "true" : "false", script_verdict(c), c->han,
-               c->simplified, c->traditional);
+        fprintf(out,
+                "\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
+                "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
+                "\"traditional\":%zu,\"findings\":{",
+                zhfix_encoding_name(j->in_enc), det->confidence,
+                det->bom_length ? "true" : "false", script_verdict(c), c->han,
+                c->simplified, c->traditional);
         int first = 1;
         for (size_t k = 0; k < zhfix_rule_count(); k++) {
             if (!j->rule_counts[k])
                 continue;
-            fprintf(out, "%s\"%s\":%llu", first ? "" : ",", zhfix_rule_get(k)->id,
-                   j->rule_counts[k]);
+            fprintf(out, "%s\"%s\":%llu", first ? "" : ",",
+                    zhfix_rule_get(k)->id, j->rule_counts[k]);
             first = 0;
         }
         fprintf(out, "}}\n");
@@ -657,17 +658,19 @@ static void print_detect(job *j, const zhfix_detection *det)
     unsigned long long total = 0;
     for (size_t k = 0; k < zhfix_rule_count(); k++)
         total += j->rule_counts[k];
-    fprintf(out, "%s: %s%s (confidence %d%%), script %s (Han %zu: "
-           "simplified-only %zu, traditional-only %zu), %llu finding%s",
-           j->name, zhfix_encoding_name(j->in_enc),
-           det->bom_length ? " with BOM" : "", det->confidence,
-           script_verdict(c), c->han, c->simplified, c->traditional, total,
-           total == 1 ? "" : "s");
+    fprintf(out,
+            "%s: %s%s (confidence %d%%), script %s (Han %zu: "
+            "simplified-only %zu, traditional-only %zu), %llu finding%s",
+            j->name, zhfix_encoding_name(j->in_enc),
+            det->bom_length ? " with BOM" : "", det->confidence,
+            script_verdict(c), c->han, c->simplified, c->traditional, total,
+            total == 1 ? "" : "s");
     const char *sep = ": ";
     for (size_t k = 0; k < zhfix_rule_count(); k++) {
         if (!j->rule_counts[k])
             continue;
-        fprintf(out, "%s%s %llu", sep, zhfix_rule_get(k)->id, j->rule_counts[k]);
+        fprintf(out, "%s%s %llu", sep, zhfix_rule_get(k)->id,
+                j->rule_counts[k]);
         sep = ", ";
     }
     fputc('\n', out);
