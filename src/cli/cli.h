@@ -168,7 +168,8 @@ int jsonl_stream(jsonl_job *jj, int fd);
 
 typedef struct jobs_spec {
     int jobs;            /* worker threads (>= 1) */
-    int progress;        /* show progress on stderr */
+    int progress;        /* 0 none; 1 on a terminal, after a second;
+                            2 asked for (--progress): from the start */
     int drop_first_byte; /* SARIF: drop the ',' before the first result */
     int in_place;        /* files naming the same file run one after another */
     /* One state per worker, made in the main thread before any starts;

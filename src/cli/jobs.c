@@ -444,14 +444,19 @@ int jobs_run(const jobs_spec *spec, char **files, size_t nfiles)
         t->c[OUT].t = t->c[ERR].t = t;
         t->c[OUT].which = OUT;
         t->c[ERR].which = ERR;
-        struct stat st;
-        if (strcmp(files[i], "-") && !stat(files[i], &st) &&
-            S_ISREG(st.st_mode))
-            P.total_bytes += (unsigned long long)st.st_size;
-        else if (strcmp(files[i], "-") == 0)
-            P.total_known = -1;
     }
-    P.total_known = P.total_known == 0;
+    /* The total is known when every input is a regular file (standard
+     * input and pipes have no size); missing files count as empty. */
+    P.total_known = 1;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct stat st;
+        if (!strcmp(files[i], "-"))
+            P.total_known = 0;
+        else if (!stat(files[i], &st) && S_ISREG(st.st_mode))
+            P.total_bytes += (unsigned long long)st.st_size;
+        else if (!stat(files[i], &st) && !S_ISDIR(st.st_mode))
+            P.total_known = 0;
+    }
     if (spec->in_place)
         order_same_files();
     pthread_mutex_init(&P.mu, NULL);
