@@ -68,6 +68,20 @@ static const char usage_text[] =
     "data),\n"
     "                          plain, markdown, csv\n"
     "      --no-config         ignore .zhfix project config files\n"
+    "      --jsonl             input is JSON Lines: process the --field "
+    "strings\n"
+    "                          of each record, keep every other byte\n"
+    "      --field NAME        a string field (repeatable); a.b is member b "
+    "of a\n"
+    "      --jsonl-invalid=error|pass  a malformed record is an error "
+    "(default)\n"
+    "                          or is passed through with a warning\n"
+    "      --jsonl-max-record BYTES  longest record (default and most: "
+    "1 GiB)\n"
+    "  -j, --jobs N            files processed in parallel (default: "
+    "cores)\n"
+    "      --progress, --no-progress  progress on stderr (default: on a "
+    "terminal)\n"
     "  -q, --quiet             no summary on stderr\n"
     "  -h, --help              show this help\n"
     "  -V, --version           show the version\n"
@@ -78,11 +92,12 @@ static const char usage_text[] =
 void cli_error(const char *what, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "zhfix: %s: ", what);
+    FILE *err = cli_stderr();
+    fprintf(err, "zhfix: %s: ", what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(err, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fputc('\n', err);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -440,6 +455,7 @@ static int stream(job *j, source *src, zhfix_encoding enc)
             rc = -1;
             break;
         }
+        jobs_count_bytes((size_t)n);
         eof = n == 0;
         const char *in = raw;
         size_t inlen = rawlen + (size_t)n;
@@ -614,50 +630,54 @@ static void print_detect(job *j, const zhfix_detection *det)
 {
     run *r = j->r;
     const zhfix_script_counts *c = &j->script;
+    FILE *out = cli_stdout();
     if (r->o->format == FORMAT_JSON) {
-        printf("{\"file\":\"");
+        fprintf(out, "{\"file\":\"");
         for (const char *p = j->name; *p; p++) {
             if (*p == '"' || *p == '\\')
-                putchar('\\');
+                fputc('\\', out);
             if ((unsigned char)*p < 0x20)
-                printf("\\u%04x", (unsigned char)*p);
+                fprintf(out, "\\u%04x", (unsigned char)*p);
             else
-                putchar(*p);
+                fputc(*p, out);
         }
-        printf("\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
-               "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
-               "\"traditional\":%zu,\"findings\":{",
-               zhfix_encoding_name(j->in_enc), det->confidence,
-               det->bom_length ? "true" : "false", script_verdict(c), c->han,
-               c->simplified, c->traditional);
+        fprintf(out,
+                "\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
+                "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
+                "\"traditional\":%zu,\"findings\":{",
+                zhfix_encoding_name(j->in_enc), det->confidence,
+                det->bom_length ? "true" : "false", script_verdict(c), c->han,
+                c->simplified, c->traditional);
         int first = 1;
         for (size_t k = 0; k < zhfix_rule_count(); k++) {
             if (!j->rule_counts[k])
                 continue;
-            printf("%s\"%s\":%llu", first ? "" : ",", zhfix_rule_get(k)->id,
-                   j->rule_counts[k]);
+            fprintf(out, "%s\"%s\":%llu", first ? "" : ",",
+                    zhfix_rule_get(k)->id, j->rule_counts[k]);
             first = 0;
         }
-        printf("}}\n");
+        fprintf(out, "}}\n");
         return;
     }
     unsigned long long total = 0;
     for (size_t k = 0; k < zhfix_rule_count(); k++)
         total += j->rule_counts[k];
-    printf("%s: %s%s (confidence %d%%), script %s (Han %zu: "
-           "simplified-only %zu, traditional-only %zu), %llu finding%s",
-           j->name, zhfix_encoding_name(j->in_enc),
-           det->bom_length ? " with BOM" : "", det->confidence,
-           script_verdict(c), c->han, c->simplified, c->traditional, total,
-           total == 1 ? "" : "s");
+    fprintf(out,
+            "%s: %s%s (confidence %d%%), script %s (Han %zu: "
+            "simplified-only %zu, traditional-only %zu), %llu finding%s",
+            j->name, zhfix_encoding_name(j->in_enc),
+            det->bom_length ? " with BOM" : "", det->confidence,
+            script_verdict(c), c->han, c->simplified, c->traditional, total,
+            total == 1 ? "" : "s");
     const char *sep = ": ";
     for (size_t k = 0; k < zhfix_rule_count(); k++) {
         if (!j->rule_counts[k])
             continue;
-        printf("%s%s %llu", sep, zhfix_rule_get(k)->id, j->rule_counts[k]);
+        fprintf(out, "%s%s %llu", sep, zhfix_rule_get(k)->id,
+                j->rule_counts[k]);
         sep = ", ";
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
 /* ---- Handles and document syntax --------------------------------------- */
@@ -719,6 +739,24 @@ static zhfix_syntax syntax_for(const cli_options *o, const char *path)
     if (ends_with(path, ".csv") || ends_with(path, ".tsv"))
         return ZHFIX_SYNTAX_DATA;
     return ZHFIX_SYNTAX_PLAIN;
+}
+
+/* Each record's fields are whole documents of their own. */
+static int run_jsonl(job *j, source *src)
+{
+    jsonl_job jj;
+    memset(&jj, 0, sizeof jj);
+    jj.h = j->h;
+    jj.o = j->r->o;
+    jj.name = j->name;
+    jj.out = j->out;
+    jj.out_name = j->tmp_path ? j->name : "<stdout>";
+    jj.diff = j->diff;
+    jj.rep = j->r->rep;
+    int rc = jsonl_stream(&jj, src->fd);
+    if (jj.changed)
+        j->changed = 1;
+    return rc;
 }
 
 /* ---- One file ---------------------------------------------------------- */
@@ -791,8 +829,10 @@ static int process(run *r, const char *arg)
         }
     }
 
-    /* Encoding. */
-    if (o->from_encoding == ZHFIX_ENC_AUTO) {
+    /* Encoding. JSON Lines are UTF-8 (RFC 8259); jsonl.c checks. */
+    if (o->jsonl) {
+        j.in_enc = ZHFIX_ENC_UTF8;
+    } else if (o->from_encoding == ZHFIX_ENC_AUTO) {
         if (detect_input(&j, &src, &det)) {
             rc = -1;
             goto out;
@@ -858,7 +898,7 @@ static int process(run *r, const char *arg)
         if (j.out_enc != j.in_enc)
             j.changed = 1;
         if (o->diff) {
-            j.diff = differ_open(stdout, j.name, j.name);
+            j.diff = differ_open(cli_stdout(), j.name, j.name);
             if (!j.diff) {
                 rc = -1;
                 goto out;
@@ -870,7 +910,7 @@ static int process(run *r, const char *arg)
                 goto out;
             }
         } else if (!o->diff) {
-            j.out = stdout;
+            j.out = cli_stdout();
         }
         if (j.out && j.out_enc != ZHFIX_ENC_UTF8) {
             if (zhfix_codec_create(ZHFIX_ENC_UTF8, j.out_enc, &j.encoder)) {
@@ -900,14 +940,18 @@ static int process(run *r, const char *arg)
         }
     }
 
-    zhfix_document_begin(j.h, syntax_for(o, j.path));
-    rc = stream(&j, &src, j.in_enc);
-    zhfix_document_end(j.h);
-    if (rc == 0 && j.diff && differ_close(j.diff) < 0) {
+    if (o->jsonl) {
+        rc = run_jsonl(&j, &src);
+    } else {
+        zhfix_document_begin(j.h, syntax_for(o, j.path));
+        rc = stream(&j, &src, j.in_enc);
+        zhfix_document_end(j.h);
+    }
+    if (j.diff && differ_close(j.diff) < 0 && rc == 0) {
         cli_error(j.name, "diff too large or out of memory");
         rc = -1;
     }
-    j.diff = NULL;
+    j.diff = NULL; /* closed either way: a failed file's diff was leaked */
     if (rc == 0 && j.tmp_path)
         rc = commit_temp(&j);
     if (rc == 0 && o->cmd == CMD_DETECT)
@@ -966,7 +1010,13 @@ enum {
     OPT_FORMAT,
     OPT_SYNTAX,
     OPT_NO_CONFIG,
-    OPT_ENGINE
+    OPT_ENGINE,
+    OPT_JSONL,
+    OPT_FIELD,
+    OPT_JSONL_INVALID,
+    OPT_JSONL_MAX,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS
 };
 
 static const struct option long_options[] = {
@@ -989,6 +1039,13 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"syntax", required_argument, NULL, OPT_SYNTAX},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"jsonl-invalid", required_argument, NULL, OPT_JSONL_INVALID},
+    {"jsonl-max-record", required_argument, NULL, OPT_JSONL_MAX},
+    {"jobs", required_argument, NULL, 'j'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {NULL, 0, NULL, 0},
 };
 
@@ -1026,7 +1083,7 @@ static int parse_command(const char *word, command *cmd)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     int c;
-    while ((c = getopt_long(argc, argv, "hViq", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hViqj:", long_options, NULL)) != -1) {
         switch (c) {
         case 'h':
             fputs(usage_text, stdout);
@@ -1091,6 +1148,49 @@ static int parse_options(int argc, char **argv, cli_options *o)
                                    optarg);
             break;
         case OPT_NO_CONFIG: o->no_config = 1; break;
+        case OPT_JSONL: o->jsonl = 1; break;
+        case OPT_FIELD: {
+            const char **f =
+                realloc(o->fields, (o->nfields + 1) * sizeof *o->fields);
+            if (!f)
+                return usage_error("out of memory", NULL);
+            o->fields = f;
+            f[o->nfields++] = optarg;
+            break;
+        }
+        case OPT_JSONL_INVALID:
+            if (!strcmp(optarg, "error"))
+                o->jsonl_pass_invalid = 0;
+            else if (!strcmp(optarg, "pass"))
+                o->jsonl_pass_invalid = 1;
+            else
+                return usage_error("--jsonl-invalid is error or pass, not ",
+                                   optarg);
+            break;
+        case OPT_JSONL_MAX: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || !v || v > JSONL_MAX_RECORD)
+                return usage_error("--jsonl-max-record takes 1 to 1073741824 "
+                                   "bytes, not ",
+                                   optarg);
+            o->jsonl_max_record = (size_t)v;
+            break;
+        }
+        case 'j': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || v < 1 || v > 1024)
+                return usage_error("-j takes a number of jobs from 1 to 1024, "
+                                   "not ",
+                                   optarg);
+            o->jobs = (int)v;
+            break;
+        }
+        case OPT_PROGRESS: o->progress = 1; break;
+        case OPT_NO_PROGRESS: o->progress = -1; break;
         default:
             return usage_error("invalid option", NULL);
         }
@@ -1112,7 +1212,99 @@ static int parse_options(int argc, char **argv, cli_options *o)
         return usage_error("--format sarif goes with check", NULL);
     if (o->format != FORMAT_TEXT && edits)
         return usage_error("--format goes with check, detect and rules", NULL);
+    if (o->nfields && !o->jsonl)
+        return usage_error("--field goes with --jsonl", NULL);
+    if (o->jsonl && !o->nfields)
+        return usage_error("--jsonl needs at least one --field NAME", NULL);
+    if (o->jsonl && o->cmd == CMD_DETECT)
+        return usage_error("--jsonl goes with fix, check and convert", NULL);
+    if (o->jsonl && ((o->from_encoding != ZHFIX_ENC_AUTO &&
+                      o->from_encoding != ZHFIX_ENC_UTF8) ||
+                     (o->to_encoding != ZHFIX_ENC_AUTO &&
+                      o->to_encoding != ZHFIX_ENC_UTF8)))
+        return usage_error("JSON Lines are UTF-8: --jsonl takes no other "
+                           "encoding",
+                           NULL);
     return -1;
+}
+
+/* ---- Files on worker threads (-j) -------------------------------------- */
+
+/* A worker: the run's settings with a handle and a report of its own. */
+static void *worker_start(void *ctx)
+{
+    run *main_run = ctx;
+    run *w = malloc(sizeof *w);
+    if (!w)
+        return NULL;
+    *w = *main_run;
+    w->slots = NULL;
+    w->nslots = 0;
+    w->files = w->files_changed = 0;
+    w->rep = NULL;
+    if (zhfix_create(&main_run->o->lib, &w->h, NULL, 0) != ZHFIX_OK) {
+        free(w);
+        return NULL;
+    }
+    if (main_run->rep && !(w->rep = report_fork(main_run->rep))) {
+        zhfix_destroy(w->h);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int worker_file(void *worker, const char *arg)
+{
+    run *w = worker;
+    report_set_output(w->rep, w->o->cmd == CMD_CHECK ? cli_stdout()
+                                                     : cli_stderr());
+    return process(w, arg);
+}
+
+static void worker_stop(void *ctx, void *worker)
+{
+    run *main_run = ctx, *w = worker;
+    report_merge(main_run->rep, w->rep);
+    main_run->files += w->files;
+    main_run->files_changed += w->files_changed;
+    zhfix_destroy(w->h);
+    for (size_t i = 0; i < w->nslots; i++)
+        zhfix_destroy(w->slots[i].h);
+    free(w->slots);
+    free(w);
+}
+
+/* The files one after the other, or on worker threads when there are
+ * several and -j allows, or when progress is shown. */
+static int run_files(run *r, char **files, size_t nfiles)
+{
+    static char *stdin_only[] = {"-"};
+    const cli_options *o = r->o;
+    if (!nfiles) {
+        files = stdin_only;
+        nfiles = 1;
+    }
+    int jobs = o->jobs ? o->jobs : jobs_default();
+    int progress = o->progress > 0                              ? 2
+                   : o->progress == 0 && isatty(STDERR_FILENO) ? 1
+                                                                : 0;
+    if (progress || (jobs > 1 && nfiles > 1)) {
+        jobs_spec spec = {jobs, progress, 0, o->in_place, r,
+                          worker_start, worker_file, worker_stop};
+        spec.drop_first_byte = o->cmd == CMD_CHECK &&
+                               o->format == FORMAT_SARIF && !o->statistics;
+        int status = jobs_run(&spec, files, nfiles);
+        if (status >= 0)
+            return status;
+    }
+    int status = EXIT_CLEAN;
+    for (size_t i = 0; i < nfiles; i++) {
+        int st = process(r, files[i]);
+        if (st > status)
+            status = st;
+    }
+    return status;
 }
 
 static int finish_stdout(void)
@@ -1152,6 +1344,7 @@ int main(int argc, char **argv)
     if (status >= 0) {
         free(o.select_list);
         free(o.ignore_list);
+        free(o.fields);
         return status == EXIT_CLEAN ? finish_stdout() : status;
     }
     int first_file = optind + 1;
@@ -1171,6 +1364,7 @@ int main(int argc, char **argv)
     if (st != ZHFIX_OK) {
         free(o.select_list);
         free(o.ignore_list);
+        free(o.fields);
         return usage_error(*err ? err : zhfix_strerror(st), NULL);
     }
     if (o.cmd == CMD_CHECK)
@@ -1181,12 +1375,9 @@ int main(int argc, char **argv)
         cli_error("zhfix", "out of memory");
         return EXIT_TROUBLE;
     }
-    if (first_file >= argc) {
-        set_status(&r, process(&r, "-"));
-    } else {
-        for (int i = first_file; i < argc; i++)
-            set_status(&r, process(&r, argv[i]));
-    }
+    set_status(&r, run_files(&r, argv + first_file,
+                             first_file < argc ? (size_t)(argc - first_file)
+                                               : 0));
     unsigned long long found = report_close(r.rep, o.quiet || o.explain);
     if (o.cmd == CMD_CHECK && found)
         set_status(&r, EXIT_FINDINGS);
@@ -1197,6 +1388,7 @@ int main(int argc, char **argv)
     config_release_all();
     free(o.select_list);
     free(o.ignore_list);
+    free(o.fields);
     set_status(&r, finish_stdout());
     return r.status;
 }
