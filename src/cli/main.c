@@ -425,7 +425,10 @@ static int stream(job *j, source *src, zhfix_encoding enc)
     char *raw = malloc(READ_CHUNK + 8);
     char *pend = malloc(pend_cap);
     size_t rawlen = 0, plen = 0;
-    int rc = 0, eof = 0, first = 1;
+    /* A UTF-16 byte-order mark is decoded with the text, so that the
+     * codec's offsets in messages are offsets in the file (they used to be
+     * short by the mark's 2 bytes); the U+FEFF it becomes is dropped. */
+    int rc = 0, eof = 0, bom_pending = j->bom_len > 0;
     if (!raw || !pend) {
         cli_error(j->name, "out of memory");
         rc = -1;
@@ -440,11 +443,6 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         eof = n == 0;
         const char *in = raw;
         size_t inlen = rawlen + (size_t)n;
-        if (first && inlen >= j->bom_len) {
-            in += j->bom_len;
-            inlen -= j->bom_len;
-            first = 0;
-        }
         char *dst = pend + plen;
         size_t room = pend_cap - plen;
         zhfix_status st =
@@ -457,6 +455,13 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         memmove(raw, in, inlen);
         rawlen = inlen;
         plen = (size_t)(dst - pend);
+        if (bom_pending && (plen >= 3 || eof)) {
+            if (plen >= 3 && !memcmp(pend, "\xEF\xBB\xBF", 3)) {
+                memmove(pend, pend + 3, plen - 3);
+                plen -= 3;
+            }
+            bom_pending = 0;
+        }
         size_t off = 0, b;
         while (rc == 0 &&
                (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
