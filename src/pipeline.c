@@ -185,7 +185,8 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
                            size_t blocklen, size_t base_offset, size_t line)
 {
     size_t n = h->nfindings - first;
-    zhfix_finding *f = h->findings + first;
+    /* findings is NULL until the first finding: NULL + 0 is undefined. */
+    zhfix_finding *f = n ? h->findings + first : NULL;
     if (n > 1) {
         zhfix_finding *tmp = malloc(n * sizeof *tmp);
         if (!tmp)

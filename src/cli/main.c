@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,7 +444,10 @@ static int stream(job *j, source *src, zhfix_encoding enc)
     char *raw = malloc(READ_CHUNK + 8);
     char *pend = malloc(pend_cap);
     size_t rawlen = 0, plen = 0;
-    int rc = 0, eof = 0, first = 1;
+    /* A UTF-16 byte-order mark is decoded with the text, so that the
+     * codec's offsets in messages are offsets in the file (they used to be
+     * short by the mark's 2 bytes); the U+FEFF it becomes is dropped. */
+    int rc = 0, eof = 0, bom_pending = j->bom_len > 0;
     if (!raw || !pend) {
         cli_error(j->name, "out of memory");
         rc = -1;
@@ -459,11 +463,6 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         eof = n == 0;
         const char *in = raw;
         size_t inlen = rawlen + (size_t)n;
-        if (first && inlen >= j->bom_len) {
-            in += j->bom_len;
-            inlen -= j->bom_len;
-            first = 0;
-        }
         char *dst = pend + plen;
         size_t room = pend_cap - plen;
         zhfix_status st =
@@ -476,6 +475,13 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         memmove(raw, in, inlen);
         rawlen = inlen;
         plen = (size_t)(dst - pend);
+        if (bom_pending && (plen >= 3 || eof)) {
+            if (plen >= 3 && !memcmp(pend, "\xEF\xBB\xBF", 3)) {
+                memmove(pend, pend + 3, plen - 3);
+                plen -= 3;
+            }
+            bom_pending = 0;
+        }
         size_t off = 0, b;
         while (rc == 0 &&
                (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
@@ -493,17 +499,57 @@ static int stream(job *j, source *src, zhfix_encoding enc)
 
 /* ---- In-place rewriting ------------------------------------------------ */
 
+/* The temp file being written, for the signal handler: a fatal signal
+ * (SIGINT, SIGTERM, SIGHUP) in the middle of -i removes it before zhfix
+ * dies, so no .NAME.zhfix-* is left behind. NULL when there is none. */
+static char *volatile pending_temp;
+
+static void remove_temp_and_die(int sig)
+{
+    char *t = pending_temp;
+    if (t)
+        unlink(t); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Called once before the first -i file. SIGXFSZ is ignored so that going
+ * over RLIMIT_FSIZE is a write error (EFBIG) that is reported and cleaned
+ * up, not a kill that leaves the temp file. */
+static void guard_temp_files(void)
+{
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+    signal(SIGXFSZ, SIG_IGN);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = remove_temp_and_die;
+        sigemptyset(&sa.sa_mask);
+        /* A signal ignored by whoever started us stays ignored. */
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(fatal[i], &sa, NULL);
+    }
+}
+
+/* Longest part of the file name kept in the temp name: ".", this, and
+ * ".zhfix-XXXXXX" stay within NAME_MAX (255) for any file name. */
+#define TEMP_BASE_MAX 200
+
 static int open_temp(job *j)
 {
     const char *t = j->target;
     const char *slash = strrchr(t, '/');
     size_t dirlen = slash ? (size_t)(slash - t) + 1 : 0;
     const char *base = slash ? slash + 1 : t;
-    size_t need = dirlen + strlen(base) + 32;
+    size_t baselen = strlen(base);
+    if (baselen > TEMP_BASE_MAX)
+        baselen = TEMP_BASE_MAX;
+    size_t need = dirlen + baselen + 32;
     j->tmp_path = malloc(need);
     if (!j->tmp_path)
         return -1;
-    snprintf(j->tmp_path, need, "%.*s.%s.zhfix-XXXXXX", (int)dirlen, t, base);
+    snprintf(j->tmp_path, need, "%.*s.%.*s.zhfix-XXXXXX", (int)dirlen, t,
+             (int)baselen, base);
     int fd = mkstemp(j->tmp_path);
     if (fd < 0) {
         cli_error(j->name, "cannot create a temporary file beside it: %s",
@@ -512,8 +558,10 @@ static int open_temp(job *j)
         j->tmp_path = NULL;
         return -1;
     }
+    pending_temp = j->tmp_path;
     j->out = fdopen(fd, "wb");
     if (!j->out) {
+        cli_error(j->name, "out of memory");
         close(fd);
         unlink(j->tmp_path);
         return -1;
@@ -529,6 +577,7 @@ static void discard_temp(job *j)
     }
     if (j->tmp_path) {
         unlink(j->tmp_path);
+        pending_temp = NULL;
         free(j->tmp_path);
         j->tmp_path = NULL;
     }
@@ -575,15 +624,16 @@ static int commit_temp(job *j)
         discard_temp(j);
         return -1;
     }
-    if (fchmod(fd, j->st0.st_mode & 07777)) {
-        cli_error(j->name, "cannot set mode: %s", strerror(errno));
+    /* Keeping the owner needs privileges; without them the file becomes
+     * the caller's, as with any editor's save. The owner is set before
+     * the mode: chown clears the setuid and setgid bits. */
+    if (fchown(fd, j->st0.st_uid, j->st0.st_gid) && errno != EPERM) {
+        cli_error(j->name, "cannot set owner: %s", strerror(errno));
         discard_temp(j);
         return -1;
     }
-    /* Keeping the owner needs privileges; without them the file becomes
-     * the caller's, as with any editor's save. */
-    if (fchown(fd, j->st0.st_uid, j->st0.st_gid) && errno != EPERM) {
-        cli_error(j->name, "cannot set owner: %s", strerror(errno));
+    if (fchmod(fd, j->st0.st_mode & 07777)) {
+        cli_error(j->name, "cannot set mode: %s", strerror(errno));
         discard_temp(j);
         return -1;
     }
@@ -603,6 +653,7 @@ static int commit_temp(job *j)
         discard_temp(j);
         return -1;
     }
+    pending_temp = NULL;
     free(j->tmp_path);
     j->tmp_path = NULL;
     j->r->files_changed++;
@@ -791,7 +842,10 @@ static int process(run *r, const char *arg)
     if (is_stdin) {
         src.fd = STDIN_FILENO;
     } else {
-        src.fd = open(arg, O_RDONLY | O_CLOEXEC);
+        /* With -i, a FIFO must not block the open: it is refused below as
+         * not a regular file (O_NONBLOCK changes nothing for those). */
+        src.fd = open(arg, O_RDONLY | O_CLOEXEC |
+                               (o->in_place ? O_NONBLOCK : 0));
         if (src.fd < 0) {
             cli_error(j.name, "%s", strerror(errno));
             return EXIT_TROUBLE;
@@ -1375,6 +1429,8 @@ int main(int argc, char **argv)
         cli_error("zhfix", "out of memory");
         return EXIT_TROUBLE;
     }
+    if (o.in_place)
+        guard_temp_files();
     set_status(&r, run_files(&r, argv + first_file,
                              first_file < argc ? (size_t)(argc - first_file)
                                                : 0));
