@@ -364,7 +364,8 @@ TIME = '/usr/bin/time'    # GNU time (apt-get install time), for peak RSS
 
 
 def run_once(argv, out_path, err_path, env=None, timeout=None):
-    """Wall seconds and exit status ('timeout' if killed) of one run.
+    """Wall seconds, exit status ('timeout' if killed) and CPU seconds
+    (user + system, from the child's rusage) of one run.
 
     posix_spawn and a blocking wait4 keep the cost of spawning near a
     millisecond, whatever this script's own size.
@@ -382,13 +383,13 @@ def run_once(argv, out_path, err_path, env=None, timeout=None):
             os.kill(pid, signal.SIGKILL)
         timer = threading.Timer(timeout, kill)
         timer.start()
-    _, status, _ = os.wait4(pid, 0)
+    _, status, ru = os.wait4(pid, 0)
     t = time.perf_counter() - t0
     if timer:
         timer.cancel()
     if fired:
-        return None, 'timeout'
-    return t, os.waitstatus_to_exitcode(status)
+        return None, 'timeout', None
+    return t, os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime
 
 
 def peak_rss(argv, out_path, err_path, env=None, timeout=None):
@@ -401,7 +402,7 @@ def peak_rss(argv, out_path, err_path, env=None, timeout=None):
     if not os.access(TIME, os.X_OK):
         return None, run_once(argv, out_path, err_path, env=env, timeout=timeout)[1]
     rss_path = err_path + '.rss'
-    _, rc = run_once([TIME, '-f', '%M', '-o', rss_path] + argv, out_path, err_path,
+    _, rc, _ = run_once([TIME, '-f', '%M', '-o', rss_path] + argv, out_path, err_path,
                      env=env, timeout=timeout)
     try:
         with open(rss_path) as f:
@@ -436,7 +437,7 @@ class Runner:
         """Interleaved runs: for each repetition, every tool once, in order.
 
         The warm-up rounds are not timed; with rss, they run under GNU time
-        for each tool's peak RSS. Returns ({tool: [seconds]}, {tool: KiB},
+        for each tool's peak RSS. Returns ({tool: [(wall s, CPU s)]}, {tool: KiB},
         {tool: why it failed}).
         """
         samples = {name: [] for name, _, _ in entries}
@@ -453,15 +454,15 @@ class Runner:
                     kib, rc = peak_rss(argv, out, err, env=self.env_for(name), timeout=timeout)
                     if kib is not None:
                         rss_kib[name] = max(kib, rss_kib.get(name, 0))
-                    t = 0.0
+                    t = cpu = 0.0
                 else:
-                    t, rc = run_once(argv, out, err, env=self.env_for(name), timeout=timeout)
+                    t, rc, cpu = run_once(argv, out, err, env=self.env_for(name), timeout=timeout)
                 if rc == 'timeout':
                     failed[name] = 'timed out after %d s' % timeout
                 elif rc not in codes:
                     failed[name] = 'failed (exit %d: %s)' % (rc, stderr_tail(err))
                 elif rep >= 0:
-                    samples[name].append(t)
+                    samples[name].append((t, cpu))
                 if name in failed:
                     log('  %s: %s' % (name, failed[name]))
         return samples, rss_kib, failed
@@ -596,6 +597,7 @@ def main():
     # `true` as the floor that spawning from this script costs.
     log('start-up: %d runs per tool' % args.startup_runs)
     startup = {}
+    startup_cpu = {}
     for job, corpus, kind, entries in jobs:
         job_id = '%s %s startup' % (job, corpus)
         live = [e for e in entries if tools[e[0]].ok]
@@ -604,7 +606,8 @@ def main():
                                       warmup=2, timeout=args.timeout)
         for name, _, _ in live:
             if s[name]:
-                startup[(job, corpus, name)] = median(s[name])
+                startup[(job, corpus, name)] = median([w for w, _ in s[name]])
+                startup_cpu[(job, corpus, name)] = median([c for _, c in s[name]])
         log('  %-14s %-11s %s' % (job, corpus, '  '.join(
             '%s %s' % (n, fmt_ms(startup[(job, corpus, n)])) for n, _, _ in live
             if (job, corpus, n) in startup)))
@@ -631,12 +634,13 @@ def main():
                 failures[(job, corpus, size, name)] = msg
             for name, _, _ in live:
                 if s[name]:
-                    t = median(s[name])
+                    t = median([w for w, _ in s[name]])
+                    cpu = median([c for _, c in s[name]])
                     rss = rss_kib.get(name)
-                    through[(job, corpus, size, name)] = (t, real / MB / t, rss)
-                    log('  %-12s %8.2f MB/s  %7.1f MiB  (%s)' % (
-                        name, real / MB / t, (rss or 0) / 1024,
-                        ', '.join('%.3fs' % x for x in s[name])))
+                    through[(job, corpus, size, name)] = (t, real / MB / t, rss, cpu, real)
+                    log('  %-12s %8.2f MB/s  %8.2f MB/CPU-s  %7.1f MiB  (%s)' % (
+                        name, real / MB / t, real / MB / max(cpu, 1e-6), (rss or 0) / 1024,
+                        ', '.join('%.3fs/%.3fs' % x for x in s[name])))
             results['jobs'].append({'job': job, 'corpus': corpus, 'size': size, 'bytes': real,
                                     'seconds': s, 'peak_rss_kib': rss_kib,
                                     'failed': failed})
@@ -669,7 +673,8 @@ def main():
     log('pre-commit: %d files, %d bytes, %d runs' % (len(files), pc_bytes, args.startup_runs))
     s, _, failed = runner.measure('precommit', pre, files[0], args.startup_runs, warmup=2,
                                   timeout=args.timeout)
-    precommit = {n: median(v) for n, v in s.items() if v}
+    precommit = {n: median([w for w, _ in v]) for n, v in s.items() if v}
+    precommit_cpu = {n: median([c for _, c in v]) for n, v in s.items() if v}
     for n, msg in failed.items():
         failures[('precommit', '', 0, n)] = msg
     log('  ' + '  '.join('%s %s' % (n, fmt_ms(t)) for n, t in precommit.items()))
@@ -680,14 +685,14 @@ def main():
     # ------------------------------------------------------------ Markdown
     big = sizes[-1]
     hdr = ['job', 'input', 'tool'] + ['MB/s, %s' % size_label(s) for s in sizes] + [
-        'peak RSS, %s' % size_label(big), 'start-up']
+        'MB per CPU-s, %s' % size_label(big), 'peak RSS, %s' % size_label(big), 'start-up']
     rows = []
     for job, corpus, kind, entries in jobs:
         for name, _, _ in entries:
             t = tools[name]
             row = [job, corpus, name]
             if not t.ok:
-                rows.append(row + ['not available: ' + t.reason] + [''] * (len(sizes) + 1))
+                rows.append(row + ['not available: ' + t.reason] + [''] * (len(sizes) + 2))
                 continue
             for size in sizes:
                 k = (job, corpus, size, name)
@@ -702,6 +707,14 @@ def main():
                 else:
                     row.append('—')
             k = (job, corpus, big, name)
+            z = through.get((job, corpus, big, 'zhfix'))
+            if k in through and through[k][3]:
+                cell = fmt_rate(through[k][4] / MB / through[k][3])
+                if z and z[3] and name != 'zhfix':
+                    cell += ' (%s)' % fmt_ratio(through[k][3] / z[3])
+                row.append(cell)
+            else:
+                row.append('—')
             row.append('%.0f MiB' % (through[k][2] / 1024) if k in through and through[k][2] else '—')
             st = startup.get((job, corpus, name))
             zst = startup.get((job, corpus, 'zhfix'))
@@ -738,6 +751,10 @@ def main():
         '',
         '- MB/s: input bytes (10^6) per second of wall time, the whole process',
         '  (start-up, reading, writing the result to a file).',
+        '- MB per CPU-s: input bytes per second of CPU time (user + system) of',
+        '  the process: throughput per core, and steadier than wall time when',
+        '  the machine is shared. A tool with several threads (node) can use',
+        '  more CPU time than wall time.',
         '- Peak RSS: the process\'s maximum resident set, from GNU time\'s `%M`',
         '  in an untimed warm-up run before the timed ones.',
         '- Start-up: median wall time of %d runs on a one-line input of the same' % args.startup_runs,
@@ -747,13 +764,15 @@ def main():
         pc = '- Pre-commit: `zhfix check` on %d small files (%d Markdown, %d text, %.0f KB in all), ' % (
             len(files), sum(p.endswith('.md') for p in files), sum(p.endswith('.txt') for p in files),
             pc_bytes / 1000)
-        pc += 'end to end: median **%s** (target: under 30 ms)' % fmt_ms(precommit['zhfix'])
+        pc += 'end to end: median **%s** wall, %s CPU (target: under 30 ms)' % (
+            fmt_ms(precommit['zhfix']), fmt_ms(precommit_cpu['zhfix']))
         if 'autocorrect' in precommit:
             pc += '; AutoCorrect lint on the same files: %s (%s)' % (
                 fmt_ms(precommit['autocorrect']), fmt_ratio(precommit['autocorrect'] / precommit['zhfix']))
         lines.append(pc + '.')
     if zstart:
-        lines.append('- `zhfix check` start-up: **%s** (target: under 5 ms).' % fmt_ms(zstart))
+        lines.append('- `zhfix check` start-up: **%s** wall, %s CPU (target: under 5 ms).' % (
+            fmt_ms(zstart), fmt_ms(startup_cpu[('check', 'all', 'zhfix')])))
     for n in notes:
         lines.append('- ' + n + '.')
     lines += ['', 'Tools: ' + '; '.join('%s: %s' % (k, t.version if t.ok else 'not available (%s)' % t.reason)
@@ -774,7 +793,9 @@ def main():
     with open(os.path.join(args.work_dir, 'speed.md'), 'w', encoding='utf-8') as f:
         f.write(text)
     results.update({'startup': {' '.join(k): v for k, v in startup.items()},
-                    'precommit': precommit, 'notes': notes, 'command': cmd,
+                    'startup_cpu': {' '.join(k): v for k, v in startup_cpu.items()},
+                    'precommit': precommit, 'precommit_cpu': precommit_cpu,
+                    'notes': notes, 'command': cmd,
                     'load': [load_before, load_after]})
     with open(os.path.join(args.work_dir, 'results.json'), 'w', encoding='utf-8') as f:
         json.dump(results, f, indent=1, ensure_ascii=False)
