@@ -393,22 +393,22 @@ def run_once(argv, out_path, err_path, env=None, timeout=None):
 
 
 def peak_rss(argv, out_path, err_path, env=None, timeout=None):
-    """(peak RSS in KiB, exit status) from GNU time in a run of its own.
+    """(peak RSS in KiB, exit status, wall s, CPU s) of a run under GNU time.
 
     getrusage of a child spawned from here would not do: Linux carries the
     high-water mark of the memory the child shared with this script before
     exec into the child's ru_maxrss. GNU time is small, so its child's is not.
     """
     if not os.access(TIME, os.X_OK):
-        return None, run_once(argv, out_path, err_path, env=env, timeout=timeout)[1]
+        return (None,) + run_once(argv, out_path, err_path, env=env, timeout=timeout)[1:]
     rss_path = err_path + '.rss'
-    _, rc, _ = run_once([TIME, '-f', '%M', '-o', rss_path] + argv, out_path, err_path,
-                     env=env, timeout=timeout)
+    t, rc, cpu = run_once([TIME, '-f', '%M', '-o', rss_path] + argv, out_path, err_path,
+                          env=env, timeout=timeout)
     try:
         with open(rss_path) as f:
-            return int(f.read().split()[-1]), rc
+            return int(f.read().split()[-1]), rc, t, cpu
     except (OSError, ValueError, IndexError):
-        return None, rc
+        return None, rc, t, cpu
 
 
 def stderr_tail(path):
@@ -436,8 +436,10 @@ class Runner:
     def measure(self, job_id, entries, inp, reps, warmup=0, rss=False, timeout=None):
         """Interleaved runs: for each repetition, every tool once, in order.
 
-        The warm-up rounds are not timed; with rss, they run under GNU time
-        for each tool's peak RSS. Returns ({tool: [(wall s, CPU s)]}, {tool: KiB},
+        The warm-up rounds are not timed. rss='warmup' runs them under GNU
+        time for each tool's peak RSS; rss='timed' runs the timed ones under
+        it instead (no warm-up needed: for large inputs GNU time's own
+        millisecond is noise, and a round of slow tools costs many minutes). Returns ({tool: [(wall s, CPU s)]}, {tool: KiB},
         {tool: why it failed}).
         """
         samples = {name: [] for name, _, _ in entries}
@@ -450,11 +452,11 @@ class Runner:
                 out = self.out_path(job_id, name)
                 err = self.out_path(job_id, name, 'err')
                 argv, _ = cmd(inp, out)
-                if rep < 0 and rss:
-                    kib, rc = peak_rss(argv, out, err, env=self.env_for(name), timeout=timeout)
+                if (rep < 0 and rss == 'warmup') or (rep >= 0 and rss == 'timed'):
+                    kib, rc, t, cpu = peak_rss(argv, out, err, env=self.env_for(name),
+                                               timeout=timeout)
                     if kib is not None:
                         rss_kib[name] = max(kib, rss_kib.get(name, 0))
-                    t = cpu = 0.0
                 else:
                     t, rc, cpu = run_once(argv, out, err, env=self.env_for(name), timeout=timeout)
                 if rc == 'timeout':
@@ -591,7 +593,6 @@ def main():
 
     results = {'sizes': sizes, 'jobs': [], 'tools': {k: {'version': t.version, 'reason': t.reason}
                                                    for k, t in tools.items()}}
-    table = []      # one dict per (job, tool)
 
     # Start-up: a one-line input, every tool of every job interleaved, and
     # `true` as the floor that spawning from this script costs.
@@ -613,10 +614,166 @@ def main():
             if (job, corpus, n) in startup)))
     floor = median([v for (j, c, n), v in startup.items() if n == 'true'])
 
+    # Pre-commit: `zhfix check` on 20 small files, end to end.
+    files = corpora.precommit()
+    pc_bytes = sum(os.path.getsize(p) for p in files)
+    pre = [('zhfix', lambda i, o: ([zhfix, 'check'] + files, None), {0, 1})]
+    if tools['autocorrect'].ok:
+        pre.append(('autocorrect', lambda i, o: ([node, os.path.join(HERE, 'autocorrect.cjs'),
+                                                   args.tools_dir, 'lint', o] + files, None), {0, 1}))
+    log('pre-commit: %d files, %d bytes, %d runs' % (len(files), pc_bytes, args.startup_runs))
+    s, _, failed = runner.measure('precommit', pre, files[0], args.startup_runs, warmup=2,
+                                  timeout=args.timeout)
+    precommit = {n: median([w for w, _ in v]) for n, v in s.items() if v}
+    precommit_cpu = {n: median([c for _, c in v]) for n, v in s.items() if v}
+    pc_failed = failed
+    log('  ' + '  '.join('%s %s' % (n, fmt_ms(t)) for n, t in precommit.items()))
+
+    def report(partial):
+        """The Markdown section, written after every job so that a run
+        cut short still leaves its results."""
+        load_after = os.getloadavg()
+        finished = datetime.datetime.now(datetime.timezone.utc)
+
+        big = sizes[-1]
+        hdr = ['job', 'input', 'tool'] + ['MB/s, %s' % size_label(s) for s in sizes] + [
+            'MB per CPU-s, %s' % size_label(big), 'peak RSS, %s' % size_label(big), 'start-up']
+        rows = []
+        for job, corpus, kind, entries in jobs:
+            for name, _, _ in entries:
+                t = tools[name]
+                row = [job, corpus, name]
+                if not t.ok:
+                    rows.append(row + ['not available: ' + t.reason] + [''] * (len(sizes) + 2))
+                    continue
+                for size in sizes:
+                    k = (job, corpus, size, name)
+                    z = through.get((job, corpus, size, 'zhfix'))
+                    if k in failures:
+                        row.append(failures[k])
+                    elif k in through:
+                        cell = fmt_rate(through[k][1])
+                        if z and name != 'zhfix':
+                            cell += ' (%s)' % fmt_ratio(through[k][0] / z[0])
+                        row.append(cell)
+                    else:
+                        row.append('—')
+                k = (job, corpus, big, name)
+                z = through.get((job, corpus, big, 'zhfix'))
+                if k in through and through[k][3]:
+                    cell = fmt_rate(through[k][4] / MB / through[k][3])
+                    if z and z[3] and name != 'zhfix':
+                        cell += ' (%s)' % fmt_ratio(through[k][3] / z[3])
+                    row.append(cell)
+                else:
+                    row.append('—')
+                row.append('%.0f MiB' % (through[k][2] / 1024) if k in through and through[k][2] else '—')
+                st = startup.get((job, corpus, name))
+                zst = startup.get((job, corpus, 'zhfix'))
+                cell = fmt_ms(st) if st is not None else '—'
+                if st is not None and zst and name != 'zhfix':
+                    cell += ' (%s)' % fmt_ratio(st / zst)
+                row.append(cell)
+                rows.append(row)
+
+        def md_table(h, rs):
+            out = ['| ' + ' | '.join(h) + ' |', '|' + '|'.join(
+                '---:' if i >= 3 else '---' for i in range(len(h))) + '|']
+            out += ['| ' + ' | '.join(r) + ' |' for r in rs]
+            return '\n'.join(out)
+
+        cmd = 'python3 tests/bench/run.py ' + shlex.join(sys.argv[1:])
+        if ftfy_from_env:
+            cmd = 'FTFY_SRC=%s %s' % (shlex.quote(os.environ['FTFY_SRC']), cmd)
+        cores = os.cpu_count()
+        zstart = startup.get(('check', 'all', 'zhfix'))
+        lines = [
+            '## Speed',
+            '',
+            'Measured with `tests/bench/run.py` on real Chinese prose (Debian\'s',
+            'manpages-zh and fortunes-zh; `all` is both scripts mixed, `mojibake`',
+            'has every second line as UTF-8 read as GBK, `scraped` has ASCII and',
+            'stray commas, zero-width spaces and `&nbsp;`). Every tool that does the',
+            'same job ran on the same file in the same run, interleaved, %d times;' % args.reps,
+            'the table gives the median. In parentheses: the tool\'s time divided by',
+            'zhfix\'s, so above 1× zhfix is faster. Absolute numbers move with the',
+            'machine\'s load; the ratios are what to compare.',
+            '',
+            md_table(hdr, rows),
+            '',
+            '- MB/s: input bytes (10^6) per second of wall time, the whole process',
+            '  (start-up, reading, writing the result to a file).',
+            '- MB per CPU-s: input bytes per second of CPU time (user + system) of',
+            '  the process: throughput per core, and steadier than wall time when',
+            '  the machine is shared. A tool with several threads (node) can use',
+            '  more CPU time than wall time.',
+            '- Peak RSS: the process\'s maximum resident set, from GNU time\'s `%M`',
+            '  (below 10 MB in an untimed warm-up round, above in the timed runs).',
+            '- Start-up: median wall time of %d runs on a one-line input of the same' % args.startup_runs,
+            '  job, spawn cost included (spawning `true` costs %s here).' % (fmt_ms(floor) if floor else '?'),
+        ]
+        if 'zhfix' in precommit:
+            pc = '- Pre-commit: `zhfix check` on %d small files (%d Markdown, %d text, %.0f KB in all), ' % (
+                len(files), sum(p.endswith('.md') for p in files), sum(p.endswith('.txt') for p in files),
+                pc_bytes / 1000)
+            pc += 'end to end: median **%s** wall, %s CPU (target: under 30 ms)' % (
+                fmt_ms(precommit['zhfix']), fmt_ms(precommit_cpu['zhfix']))
+            if 'autocorrect' in precommit:
+                pc += '; AutoCorrect lint on the same files: %s (%s)' % (
+                    fmt_ms(precommit['autocorrect']), fmt_ratio(precommit['autocorrect'] / precommit['zhfix']))
+            lines.append(pc + '.')
+        if zstart:
+            lines.append('- `zhfix check` start-up: **%s** wall, %s CPU (target: under 5 ms).' % (
+                fmt_ms(zstart), fmt_ms(startup_cpu[('check', 'all', 'zhfix')])))
+        for n in notes:
+            lines.append('- ' + n + '.')
+        lines += ['', 'Tools: ' + '; '.join('%s: %s' % (k, t.version if t.ok else 'not available (%s)' % t.reason)
+                                          for k, t in tools.items()) + '.',
+                  '',
+                  'Machine: %s, %d cores, Linux %s; load average %.1f before, %.1f after; %s UTC, %.0f min.' % (
+                      cpu_model(), cores, platform.release(), load_before[0], load_after[0],
+                      started.strftime('%Y-%m-%d %H:%M'), (finished - started).total_seconds() / 60),
+                  '',
+                  'Reproduce (from the repository root, after building; add `--with-1g`',
+                  'for the 1 GB corpus):',
+                  '',
+                  '```sh',
+                  cmd,
+                  '```']
+        if partial:
+            lines[1:1] = ['', '**Partial results**: written while the run was still going; a',
+                          '— marks what was not measured yet.']
+        text = '\n'.join(lines) + '\n'
+        if not partial:
+            sys.stdout.write(text)
+        with open(os.path.join(args.work_dir, 'speed.md'), 'w', encoding='utf-8') as f:
+            f.write(text)
+        results.update({'startup': {' '.join(k): v for k, v in startup.items()},
+                        'startup_cpu': {' '.join(k): v for k, v in startup_cpu.items()},
+                        'precommit': precommit, 'precommit_cpu': precommit_cpu,
+                        'notes': notes, 'command': cmd,
+                        'load': [load_before, load_after]})
+        with open(os.path.join(args.work_dir, 'results.json'), 'w', encoding='utf-8') as f:
+            json.dump(results, f, indent=1, ensure_ascii=False)
+        if args.readme:
+            with open(args.readme, encoding='utf-8') as f:
+                doc = f.read()
+            b, e = '<!-- speed:begin -->\n', '<!-- speed:end -->'
+            i, j = doc.find(b), doc.find(e)
+            if i < 0 or j < i:
+                sys.exit('run.py: %s: no %s ... %s block' % (args.readme, b.strip(), e))
+            with open(args.readme, 'w', encoding='utf-8') as f:
+                f.write(doc[:i + len(b)] + text + doc[j:])
+            if not partial:
+                log('updated %s' % args.readme)
+
+
     # Throughput: per size and job, R interleaved repetitions.
     through = {}
     failures = {}
     notes = []
+    for n, msg in pc_failed.items():
+        failures[('precommit', '', 0, n)] = msg
     for size in sizes:
         for job, corpus, kind, entries in jobs:
             inp = corpora.file(corpus, size)
@@ -628,8 +785,11 @@ def main():
             job_id = '%s %s %d' % (job, corpus, size)
             log('%s: %s on %s (%s), %d runs each' % (size_label(size), job, corpus,
                                                      size_label(real), args.reps))
-            s, rss_kib, failed = runner.measure(job_id, live, inp, args.reps, warmup=1,
-                                                rss=True, timeout=args.timeout)
+            small = size < 10 * MB
+            s, rss_kib, failed = runner.measure(job_id, live, inp, args.reps,
+                                                warmup=1 if small else 0,
+                                                rss='warmup' if small else 'timed',
+                                                timeout=args.timeout)
             for name, msg in failed.items():
                 failures[(job, corpus, size, name)] = msg
             for name, _, _ in live:
@@ -662,154 +822,9 @@ def main():
                             fx, br = restored_lines(runner.out_path(job_id, name), corpora)
                             notes.append('fix mojibake: %s restores %d of %d mojibake lines to the original'
                                          % (name, fx, br))
+            report(True)
 
-    # Pre-commit: `zhfix check` on 20 small files, end to end.
-    files = corpora.precommit()
-    pc_bytes = sum(os.path.getsize(p) for p in files)
-    pre = [('zhfix', lambda i, o: ([zhfix, 'check'] + files, None), {0, 1})]
-    if tools['autocorrect'].ok:
-        pre.append(('autocorrect', lambda i, o: ([node, os.path.join(HERE, 'autocorrect.cjs'),
-                                                   args.tools_dir, 'lint', o] + files, None), {0, 1}))
-    log('pre-commit: %d files, %d bytes, %d runs' % (len(files), pc_bytes, args.startup_runs))
-    s, _, failed = runner.measure('precommit', pre, files[0], args.startup_runs, warmup=2,
-                                  timeout=args.timeout)
-    precommit = {n: median([w for w, _ in v]) for n, v in s.items() if v}
-    precommit_cpu = {n: median([c for _, c in v]) for n, v in s.items() if v}
-    for n, msg in failed.items():
-        failures[('precommit', '', 0, n)] = msg
-    log('  ' + '  '.join('%s %s' % (n, fmt_ms(t)) for n, t in precommit.items()))
-
-    load_after = os.getloadavg()
-    finished = datetime.datetime.now(datetime.timezone.utc)
-
-    # ------------------------------------------------------------ Markdown
-    big = sizes[-1]
-    hdr = ['job', 'input', 'tool'] + ['MB/s, %s' % size_label(s) for s in sizes] + [
-        'MB per CPU-s, %s' % size_label(big), 'peak RSS, %s' % size_label(big), 'start-up']
-    rows = []
-    for job, corpus, kind, entries in jobs:
-        for name, _, _ in entries:
-            t = tools[name]
-            row = [job, corpus, name]
-            if not t.ok:
-                rows.append(row + ['not available: ' + t.reason] + [''] * (len(sizes) + 2))
-                continue
-            for size in sizes:
-                k = (job, corpus, size, name)
-                z = through.get((job, corpus, size, 'zhfix'))
-                if k in failures:
-                    row.append(failures[k])
-                elif k in through:
-                    cell = fmt_rate(through[k][1])
-                    if z and name != 'zhfix':
-                        cell += ' (%s)' % fmt_ratio(through[k][0] / z[0])
-                    row.append(cell)
-                else:
-                    row.append('—')
-            k = (job, corpus, big, name)
-            z = through.get((job, corpus, big, 'zhfix'))
-            if k in through and through[k][3]:
-                cell = fmt_rate(through[k][4] / MB / through[k][3])
-                if z and z[3] and name != 'zhfix':
-                    cell += ' (%s)' % fmt_ratio(through[k][3] / z[3])
-                row.append(cell)
-            else:
-                row.append('—')
-            row.append('%.0f MiB' % (through[k][2] / 1024) if k in through and through[k][2] else '—')
-            st = startup.get((job, corpus, name))
-            zst = startup.get((job, corpus, 'zhfix'))
-            cell = fmt_ms(st) if st is not None else '—'
-            if st is not None and zst and name != 'zhfix':
-                cell += ' (%s)' % fmt_ratio(st / zst)
-            row.append(cell)
-            rows.append(row)
-
-    def md_table(h, rs):
-        out = ['| ' + ' | '.join(h) + ' |', '|' + '|'.join(
-            '---:' if i >= 3 else '---' for i in range(len(h))) + '|']
-        out += ['| ' + ' | '.join(r) + ' |' for r in rs]
-        return '\n'.join(out)
-
-    cmd = 'python3 tests/bench/run.py ' + shlex.join(sys.argv[1:])
-    if ftfy_from_env:
-        cmd = 'FTFY_SRC=%s %s' % (shlex.quote(os.environ['FTFY_SRC']), cmd)
-    cores = os.cpu_count()
-    zstart = startup.get(('check', 'all', 'zhfix'))
-    lines = [
-        '## Speed',
-        '',
-        'Measured with `tests/bench/run.py` on real Chinese prose (Debian\'s',
-        'manpages-zh and fortunes-zh; `all` is both scripts mixed, `mojibake`',
-        'has every second line as UTF-8 read as GBK, `scraped` has ASCII and',
-        'stray commas, zero-width spaces and `&nbsp;`). Every tool that does the',
-        'same job ran on the same file in the same run, interleaved, %d times;' % args.reps,
-        'the table gives the median. In parentheses: the tool\'s time divided by',
-        'zhfix\'s, so above 1× zhfix is faster. Absolute numbers move with the',
-        'machine\'s load; the ratios are what to compare.',
-        '',
-        md_table(hdr, rows),
-        '',
-        '- MB/s: input bytes (10^6) per second of wall time, the whole process',
-        '  (start-up, reading, writing the result to a file).',
-        '- MB per CPU-s: input bytes per second of CPU time (user + system) of',
-        '  the process: throughput per core, and steadier than wall time when',
-        '  the machine is shared. A tool with several threads (node) can use',
-        '  more CPU time than wall time.',
-        '- Peak RSS: the process\'s maximum resident set, from GNU time\'s `%M`',
-        '  in an untimed warm-up run before the timed ones.',
-        '- Start-up: median wall time of %d runs on a one-line input of the same' % args.startup_runs,
-        '  job, spawn cost included (spawning `true` costs %s here).' % (fmt_ms(floor) if floor else '?'),
-    ]
-    if 'zhfix' in precommit:
-        pc = '- Pre-commit: `zhfix check` on %d small files (%d Markdown, %d text, %.0f KB in all), ' % (
-            len(files), sum(p.endswith('.md') for p in files), sum(p.endswith('.txt') for p in files),
-            pc_bytes / 1000)
-        pc += 'end to end: median **%s** wall, %s CPU (target: under 30 ms)' % (
-            fmt_ms(precommit['zhfix']), fmt_ms(precommit_cpu['zhfix']))
-        if 'autocorrect' in precommit:
-            pc += '; AutoCorrect lint on the same files: %s (%s)' % (
-                fmt_ms(precommit['autocorrect']), fmt_ratio(precommit['autocorrect'] / precommit['zhfix']))
-        lines.append(pc + '.')
-    if zstart:
-        lines.append('- `zhfix check` start-up: **%s** wall, %s CPU (target: under 5 ms).' % (
-            fmt_ms(zstart), fmt_ms(startup_cpu[('check', 'all', 'zhfix')])))
-    for n in notes:
-        lines.append('- ' + n + '.')
-    lines += ['', 'Tools: ' + '; '.join('%s: %s' % (k, t.version if t.ok else 'not available (%s)' % t.reason)
-                                      for k, t in tools.items()) + '.',
-              '',
-              'Machine: %s, %d cores, Linux %s; load average %.1f before, %.1f after; %s UTC, %.0f min.' % (
-                  cpu_model(), cores, platform.release(), load_before[0], load_after[0],
-                  started.strftime('%Y-%m-%d %H:%M'), (finished - started).total_seconds() / 60),
-              '',
-              'Reproduce (from the repository root, after building; add `--with-1g`',
-              'for the 1 GB corpus):',
-              '',
-              '```sh',
-              cmd,
-              '```']
-    text = '\n'.join(lines) + '\n'
-    sys.stdout.write(text)
-    with open(os.path.join(args.work_dir, 'speed.md'), 'w', encoding='utf-8') as f:
-        f.write(text)
-    results.update({'startup': {' '.join(k): v for k, v in startup.items()},
-                    'startup_cpu': {' '.join(k): v for k, v in startup_cpu.items()},
-                    'precommit': precommit, 'precommit_cpu': precommit_cpu,
-                    'notes': notes, 'command': cmd,
-                    'load': [load_before, load_after]})
-    with open(os.path.join(args.work_dir, 'results.json'), 'w', encoding='utf-8') as f:
-        json.dump(results, f, indent=1, ensure_ascii=False)
-    if args.readme:
-        with open(args.readme, encoding='utf-8') as f:
-            doc = f.read()
-        b, e = '<!-- speed:begin -->\n', '<!-- speed:end -->'
-        i, j = doc.find(b), doc.find(e)
-        if i < 0 or j < i:
-            sys.exit('run.py: %s: no %s ... %s block' % (args.readme, b.strip(), e))
-        with open(args.readme, 'w', encoding='utf-8') as f:
-            f.write(doc[:i + len(b)] + text + doc[j:])
-        log('updated %s' % args.readme)
-
+    report(False)
 
 if __name__ == '__main__':
     main()
