@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -499,18 +500,43 @@ static int stream(job *j, source *src, zhfix_encoding enc)
 
 /* ---- In-place rewriting ------------------------------------------------ */
 
-/* The temp file being written, for the signal handler: a fatal signal
- * (SIGINT, SIGTERM, SIGHUP) in the middle of -i removes it before zhfix
- * dies, so no .NAME.zhfix-* is left behind. NULL when there is none. */
-static char *volatile pending_temp;
+/* The temp files being written, for the signal handler: a fatal signal
+ * (SIGINT, SIGTERM, SIGHUP) in the middle of -i removes them before zhfix
+ * dies, so no .NAME.zhfix-* is left behind. With -j several are written
+ * at once: each takes a slot (under a mutex; the handler only reads). */
+#define PENDING_SLOTS 256
+static char *volatile pending_temps[PENDING_SLOTS];
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void remove_temp_and_die(int sig)
 {
-    char *t = pending_temp;
-    if (t)
-        unlink(t); /* async-signal-safe */
+    for (size_t i = 0; i < PENDING_SLOTS; i++) {
+        char *t = pending_temps[i];
+        if (t)
+            unlink(t); /* async-signal-safe */
+    }
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+static void pending_add(char *path)
+{
+    pthread_mutex_lock(&pending_lock);
+    for (size_t i = 0; i < PENDING_SLOTS; i++)
+        if (!pending_temps[i]) {
+            pending_temps[i] = path;
+            break;
+        }
+    pthread_mutex_unlock(&pending_lock);
+}
+
+static void pending_remove(const char *path)
+{
+    pthread_mutex_lock(&pending_lock);
+    for (size_t i = 0; i < PENDING_SLOTS; i++)
+        if (pending_temps[i] == path)
+            pending_temps[i] = NULL;
+    pthread_mutex_unlock(&pending_lock);
 }
 
 /* Called once before the first -i file. SIGXFSZ is ignored so that going
@@ -558,7 +584,7 @@ static int open_temp(job *j)
         j->tmp_path = NULL;
         return -1;
     }
-    pending_temp = j->tmp_path;
+    pending_add(j->tmp_path);
     j->out = fdopen(fd, "wb");
     if (!j->out) {
         cli_error(j->name, "out of memory");
@@ -577,7 +603,7 @@ static void discard_temp(job *j)
     }
     if (j->tmp_path) {
         unlink(j->tmp_path);
-        pending_temp = NULL;
+        pending_remove(j->tmp_path);
         free(j->tmp_path);
         j->tmp_path = NULL;
     }
@@ -653,7 +679,7 @@ static int commit_temp(job *j)
         discard_temp(j);
         return -1;
     }
-    pending_temp = NULL;
+    pending_remove(j->tmp_path);
     free(j->tmp_path);
     j->tmp_path = NULL;
     j->r->files_changed++;

@@ -22,33 +22,6 @@ static zhfix *handles[8];
 
 /* Fix src in document mode, one line at a time; the concatenated output
  * goes to a malloc'd buffer. */
-static char *fix_by_lines(zhfix *h, zhfix_syntax syn, const char *src,
-                          size_t len, size_t *outlen)
-{
-    char *all = malloc(1);
-    size_t n = 0;
-    FUZZ_ASSERT(all);
-    zhfix_document_begin(h, syn);
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(src + pos, '\n', len - pos);
-        size_t piece = nl ? (size_t)(nl - (src + pos)) + 1 : len - pos;
-        char *out = NULL;
-        size_t olen = 0;
-        zhfix_status st = zhfix_fix_alloc(h, src + pos, piece, &out, &olen);
-        FUZZ_ASSERT(st == ZHFIX_OK);
-        char *grown = realloc(all, n + olen + 1);
-        FUZZ_ASSERT(grown);
-        all = grown;
-        memcpy(all + n, out, olen);
-        n += olen;
-        zhfix_free(out);
-        pos += piece;
-    }
-    zhfix_document_end(h);
-    *outlen = n;
-    return all;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 1 << 16)
@@ -109,13 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(buf);
 
-    /* Line by line, as the CLI streams a document. */
-    if (in_doc) {
-        size_t llen = 0;
-        char *lines = fix_by_lines(h, syn, src, len, &llen);
-        FUZZ_ASSERT(llen == outlen && memcmp(lines, out, outlen) == 0);
-        free(lines);
-    }
+    /* Pieces of a document: the library guarantees equality for the
+     * blocks zhfix_block_length cuts (tests/test_properties.c checks that
+     * on multi-block text); finer pieces see less of the document's
+     * evidence (injected pinyin, the share of stray commas) by design. */
 
     /* Idempotent: fixing the output again changes nothing. */
     if (in_doc)
