@@ -234,6 +234,10 @@ class DoubleArray:
         while True:
             self._grow(pos + 512)
             pos = self.used.find(0, pos)
+            if pos < 0:             # full up to the end: make room
+                self._grow(self.size + 1)
+                pos = self.size // 2
+                continue
             base = pos - labels[0]
             if all(not self.used[base + b] for b in labels[1:]):
                 return base
