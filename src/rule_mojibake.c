@@ -713,6 +713,8 @@ typedef struct cand {
     int fills;
     int weak;     /* one two-byte sequence: weak evidence on its own */
     int deepened;
+    int state;    /* 0 not eligible, 1 eligible, 2 eligible in company */
+    int kept;
 } cand;
 
 typedef struct cands {
@@ -989,9 +991,18 @@ static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
         w.n = c->nrep;
         int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
         int more = 0;
-        if (ok && sub.n && sub.c[0].gain > 0.0) {
+        /* A layer that misreads as what the previous layer decoded with
+         * only re-encodes and decodes the same bytes again: the two
+         * together are one chain, already tried on its own. */
+        const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        size_t pick = 0;
+        while (pick < sub.n &&
+               chains[sub.c[pick].chain_ids[0]].misread.kind == last->real.kind &&
+               chains[sub.c[pick].chain_ids[0]].misread.sb == last->real.sb)
+            pick++;
+        if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
             /* Splice the best inner repair into the reading. */
-            cand *s = &sub.c[0];
+            cand *s = &sub.c[pick];
             size_t nn = c->nrep - (s->ce - s->cs) + s->nrep;
             uint32_t *r = malloc((nn ? nn : 1) * sizeof *r);
             if (r) {
@@ -1144,45 +1155,111 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * evidence, then single two-byte sequences of a chain the line has
      * shown already (one decoder misread the whole line). */
     int quoted = -1;
-    size_t nkept = 0;
-    uint32_t established = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t k = nkept; k < cs->n; k++) {
-            cand *c = &cs->c[k];
-            int clash = 0;
-            for (size_t q = 0; q < nkept && !clash; q++)
-                clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
-            if (clash)
-                continue;
-            if (!c->deepened && c->gain > 0.0) {
-                uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
-                uint32_t rnext = at(w->cp, w->n, c->ce);
-                if (!deepen(c, lprev, rnext))
-                    return ZHFIX_NOMEM;
-                c->deepened = 1;
-            }
-            const chain *ch = &chains[c->chain_ids[0]];
-            if (c->gain < ZH_MOJI_MARGIN)
-                continue;
-            if (ch->real.kind != CK_UTF8 && line_han == 0) {
-                size_t h = 0;
-                for (size_t q = 0; q < c->nrep; q++)
-                    h += zh_is_han(c->rep[q]);
-                if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
-                    continue;
-            }
-            int weak = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK;
-            int sb = ch->misread.kind == CK_SB;
-            if (weak && (pass == 0 || !(established & (sb ? 2u : 1u))))
-                continue;
-            if (!weak)
-                established |= sb ? 2u : 1u;
-            /* Move the kept candidate to the front part of the array. */
-            cand t = cs->c[nkept];
-            cs->c[nkept] = *c;
-            *c = t;
-            nkept++;
+    /* Deepen what gains, and sort out what is eligible on its own
+     * (state 1) and what only once the line has shown its chain (2). */
+    size_t nel = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        c->state = 0;
+        c->kept = 0;
+        if (c->gain > 0.0 && !c->deepened) {
+            uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
+            uint32_t rnext = at(w->cp, w->n, c->ce);
+            if (!deepen(c, lprev, rnext))
+                return ZHFIX_NOMEM;
+            c->deepened = 1;
         }
+        const chain *ch = &chains[c->chain_ids[0]];
+        if (c->gain < ZH_MOJI_MARGIN)
+            continue;
+        if (ch->real.kind != CK_UTF8 && line_han == 0) {
+            size_t h = 0;
+            for (size_t q = 0; q < c->nrep; q++)
+                h += zh_is_han(c->rep[q]);
+            if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
+                continue;
+        }
+        c->state = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK
+                       ? 2
+                       : 1;
+        nel += c->state == 1;
+    }
+    /* Of the eligible ones, the set that does not overlap with the largest
+     * total gain: one long reading must not beat several better ones that
+     * cover the same text (weighted interval scheduling). */
+    uint32_t established = 0;
+    if (nel) {
+        size_t *ix = malloc(nel * sizeof *ix);
+        double *best = malloc((nel + 1) * sizeof *best);
+        size_t *prevx = malloc(nel * sizeof *prevx);
+        if (!ix || !best || !prevx) {
+            free(ix);
+            free(best);
+            free(prevx);
+            return ZHFIX_NOMEM;
+        }
+        size_t m = 0;
+        for (size_t k = 0; k < cs->n; k++)
+            if (cs->c[k].state == 1)
+                ix[m++] = k;
+        /* Insertion sort by end: lines have few candidates. */
+        for (size_t x = 1; x < m; x++)
+            for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
+                size_t t = ix[j];
+                ix[j] = ix[j - 1];
+                ix[j - 1] = t;
+            }
+        best[0] = 0.0;
+        for (size_t x = 0; x < m; x++) {
+            /* Candidates before x that end before it starts: 0..prevx-1. */
+            size_t lo = 0, hi = x;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (cs->c[ix[mid]].ce <= cs->c[ix[x]].cs)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            prevx[x] = lo;
+            double with = best[lo] + cs->c[ix[x]].gain;
+            best[x + 1] = with > best[x] ? with : best[x];
+        }
+        for (size_t x = m; x > 0;) {
+            if (best[x] == best[x - 1]) {
+                x--;
+                continue;
+            }
+            cand *c = &cs->c[ix[x - 1]];
+            c->kept = 1;
+            established |= chains[c->chain_ids[0]].misread.kind == CK_SB ? 2u : 1u;
+            x = prevx[x - 1];
+        }
+        free(ix);
+        free(best);
+        free(prevx);
+    }
+    /* Single two-byte sequences of a kind the line has shown, best first. */
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        if (c->state != 2)
+            continue;
+        int sb = chains[c->chain_ids[0]].misread.kind == CK_SB;
+        if (!(established & (sb ? 2u : 1u)))
+            continue;
+        int clash = 0;
+        for (size_t q = 0; q < cs->n && !clash; q++)
+            clash = cs->c[q].kept && c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
+        if (!clash)
+            c->kept = 1;
+    }
+    size_t nkept = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        if (!cs->c[k].kept)
+            continue;
+        cand t = cs->c[nkept];
+        cs->c[nkept] = cs->c[k];
+        cs->c[k] = t;
+        nkept++;
     }
     for (size_t k = 0; k < nkept; k++) {
         if (quoted < 0)
