@@ -40,9 +40,11 @@
  * repaired. */
 #define ZH_MOJI_MARGIN 5.0
 /* A single two-byte sequence (Ã© for é) is weaker evidence: random Western
- * text forms one now and then. It needs this much on its own, or the
- * margin above once the line shows other repairs by the same chain. */
+ * text forms one now and then. It needs this much on its own. */
 #define ZH_MOJI_MARGIN_WEAK 9.0
+/* What a reading needs once a stronger one by the same chain was made on
+ * the same line. */
+#define ZH_MOJI_MARGIN_ESTABLISHED 2.5
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -1134,8 +1136,14 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             /* The evidence must come from elsewhere in the line. */
             if (c->gain >= ZH_MOJI_MARGIN && han - own < 2)
                 continue;
-            if (cjk)
+            if (cjk) {
                 c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
+            } else {
+                /* Cyrillic, Greek... letters read into Chinese text. */
+                for (size_t q = 0; q < c->nrep; q++)
+                    if (c->rep[q] >= 0x370 && c->rep[q] < 0x2000)
+                        c->gain -= ZH_CONTEXT_BONUS;
+            }
         }
         qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
@@ -1170,7 +1178,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             c->deepened = 1;
         }
         const chain *ch = &chains[c->chain_ids[0]];
-        if (c->gain < ZH_MOJI_MARGIN)
+        if (c->gain < ZH_MOJI_MARGIN_ESTABLISHED)
             continue;
         if (ch->real.kind != CK_UTF8 && line_han == 0) {
             size_t h = 0;
@@ -1179,7 +1187,9 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
                 continue;
         }
-        c->state = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK
+        c->state = c->gain < ZH_MOJI_MARGIN ||
+                           (c->weak && c->layers == 1 &&
+                            c->gain < ZH_MOJI_MARGIN_WEAK)
                        ? 2
                        : 1;
         nel += c->state == 1;
@@ -1231,20 +1241,20 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             }
             cand *c = &cs->c[ix[x - 1]];
             c->kept = 1;
-            established |= chains[c->chain_ids[0]].misread.kind == CK_SB ? 2u : 1u;
+            established |= 1u << c->chain_ids[0];
             x = prevx[x - 1];
         }
         free(ix);
         free(best);
         free(prevx);
     }
-    /* Single two-byte sequences of a kind the line has shown, best first. */
+    /* Then, best first, weaker readings by a chain the line has shown:
+     * one decoder misread the whole line. */
     for (size_t k = 0; k < cs->n; k++) {
         cand *c = &cs->c[k];
         if (c->state != 2)
             continue;
-        int sb = chains[c->chain_ids[0]].misread.kind == CK_SB;
-        if (!(established & (sb ? 2u : 1u)))
+        if (!(established & (1u << c->chain_ids[0])))
             continue;
         int clash = 0;
         for (size_t q = 0; q < cs->n && !clash; q++)
