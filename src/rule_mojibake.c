@@ -882,11 +882,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated
-             * two words (spaces coalesced): the separator stays. */
+             * two words (spaces coalesced): the separator stays. Only after
+             * à, the one such letter that is a word of its own (French,
+             * Portuguese). */
             {
                 const unit *last = &w->u[uz - 1];
                 int nbsp_end = w->fl[last->bs + last->blen - 1] == ZH_FILL_SURE;
-                if (nbsp_end && ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
+                if (nbsp_end && c->rep[c->nrep - 1] == 0xE0 /* à */ &&
+                    ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
                     (isalnum_ascii(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
                      w->cp[ce + 1] == 0x2019))
                     c->rep[c->nrep++] = ' ';
@@ -1088,6 +1091,28 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
     return st;
 }
 
+/* Count a kept reading for its chain, and for every other chain from a
+ * Western code page that encodes its text to the same bytes: the line
+ * shows those just as well. */
+static void establish(const cand *c, const uint32_t *cp, unsigned *count)
+{
+    const chain *ch = &chains[c->chain_ids[0]];
+    count[c->chain_ids[0]]++;
+    if (ch->misread.kind != CK_SB)
+        return;
+    for (size_t k = 0; k < NCHAINS; k++) {
+        const chain *o = &chains[k];
+        if ((int)k == c->chain_ids[0] || o->misread.kind != CK_SB ||
+            o->real.kind != ch->real.kind)
+            continue;
+        int same = 1;
+        for (size_t i = c->cs; i < c->ce && same; i++)
+            same = sb_encode(o->misread.sb, cp[i]) ==
+                   sb_encode(ch->misread.sb, cp[i]);
+        count[k] += same;
+    }
+}
+
 /* Repair one line [s, s + len) of the block. */
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
@@ -1197,7 +1222,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     /* Of the eligible ones, the set that does not overlap with the largest
      * total gain: one long reading must not beat several better ones that
      * cover the same text (weighted interval scheduling). */
-    uint32_t established = 0;
+    unsigned count[NCHAINS] = {0};
     if (nel) {
         size_t *ix = malloc(nel * sizeof *ix);
         double *best = malloc((nel + 1) * sizeof *best);
@@ -1241,26 +1266,37 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             }
             cand *c = &cs->c[ix[x - 1]];
             c->kept = 1;
-            established |= 1u << c->chain_ids[0];
+            establish(c, w->cp, count);
             x = prevx[x - 1];
         }
         free(ix);
         free(best);
         free(prevx);
     }
-    /* Then, best first, weaker readings by a chain the line has shown:
-     * one decoder misread the whole line. */
-    for (size_t k = 0; k < cs->n; k++) {
-        cand *c = &cs->c[k];
-        if (c->state != 2)
-            continue;
-        if (!(established & (1u << c->chain_ids[0])))
-            continue;
-        int clash = 0;
-        for (size_t q = 0; q < cs->n && !clash; q++)
-            clash = cs->c[q].kept && c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
-        if (!clash)
-            c->kept = 1;
+    /* Then weaker readings by a chain the line has shown (one decoder
+     * misread the whole line): the chain shown most first, best first. */
+    for (;;) {
+        cand *pick = NULL;
+        for (size_t k = 0; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            if (c->state != 2 || c->kept || !count[c->chain_ids[0]])
+                continue;
+            int clash = 0;
+            for (size_t q = 0; q < cs->n && !clash; q++)
+                clash = cs->c[q].kept && c->cs < cs->c[q].ce &&
+                        cs->c[q].cs < c->ce;
+            if (clash) {
+                c->state = 0;
+                continue;
+            }
+            if (!pick || count[c->chain_ids[0]] > count[pick->chain_ids[0]] ||
+                (count[c->chain_ids[0]] == count[pick->chain_ids[0]] &&
+                 c->gain > pick->gain))
+                pick = c;
+        }
+        if (!pick)
+            break;
+        pick->kept = 1;
     }
     size_t nkept = 0;
     for (size_t k = 0; k < cs->n; k++) {
