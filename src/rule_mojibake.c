@@ -41,10 +41,10 @@
 #define ZH_MOJI_MARGIN 5.0
 /* A single two-byte sequence (Ã© for é) is weaker evidence: random Western
  * text forms one now and then. It needs this much on its own. */
-#define ZH_MOJI_MARGIN_WEAK 9.0
+#define ZH_MOJI_MARGIN_WEAK 7.5
 /* What a reading needs once a stronger one by the same chain was made on
  * the same line. */
-#define ZH_MOJI_MARGIN_ESTABLISHED 2.5
+#define ZH_MOJI_MARGIN_ESTABLISHED 0.5
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -1349,13 +1349,14 @@ static int line_suspicious(const unsigned char *s, size_t len)
     uint8_t pf = 0;
     int weak = 0;
     while (i < len) {
-        while (i + 8 <= len) {
+        /* Skip ASCII 8 bytes at a time, but look at the character right
+         * after a flagged one ('Ã ', '鍔?'). */
+        while (!pf && i + 8 <= len) {
             uint64_t v;
             memcpy(&v, s + i, 8);
             if (v & 0x8080808080808080ull)
                 break;
             i += 8;
-            pf = 0;
         }
         if (i >= len)
             break;
@@ -1373,8 +1374,7 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if ((pf & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
             return 1;
         if ((pf & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
-            ((cp >= 0x80 && !zh_is_han(cp) && !zh_is_cjk_punct(cp)) ||
-             cp == ' '))
+            ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' '))
             return 1;
         pf = f;
     }
