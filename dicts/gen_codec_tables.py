@@ -157,7 +157,7 @@ def main():
     # dashes and the no-break space on UTF-8 lead bytes) do not start a
     # line's examination on their own.
     prose = set(range(0x2010, 0x2028)) | {0xAB, 0xBB, 0xB7, 0xA0, 0xB0, 0xB1,
-                                           0xB5, 0xD7, 0xF7, 0xA7, 0xA4}
+                                           0xB5, 0xA7, 0xA4}
     for dec in sb_dec:
         for byte in range(0xC2, 0xF5):  # UTF-8 lead bytes
             cp = dec[byte - 0x80]

@@ -126,7 +126,7 @@ static double char_cost(uint32_t cp, enum cls k)
     case K_LATIN:
         /* The letters of the Latin-1 row that real text rarely uses but
          * UTF-8 lead bytes turn into. */
-        if (cp == 0xC2 || cp == 0xC3 || cp == 0xC5 || cp == 0xD0 ||
+        if (cp == 0xC2 || cp == 0xC3 || cp == 0xD0 ||
             cp == 0xDE || cp == 0xF0 || cp == 0xFE || cp == 0x192)
             return 7.0;
         /* Letters of a single orthography each (Catalan's middle-dot L,

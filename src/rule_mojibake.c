@@ -40,9 +40,11 @@
  * repaired. */
 #define ZH_MOJI_MARGIN 5.0
 /* A single two-byte sequence (Ã© for é) is weaker evidence: random Western
- * text forms one now and then. It needs this much on its own, or the
- * margin above once the line shows other repairs by the same chain. */
-#define ZH_MOJI_MARGIN_WEAK 9.0
+ * text forms one now and then. It needs this much on its own. */
+#define ZH_MOJI_MARGIN_WEAK 7.5
+/* What a reading needs once a stronger one by the same chain was made on
+ * the same line. */
+#define ZH_MOJI_MARGIN_ESTABLISHED 0.5
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -713,6 +715,8 @@ typedef struct cand {
     int fills;
     int weak;     /* one two-byte sequence: weak evidence on its own */
     int deepened;
+    int state;    /* 0 not eligible, 1 eligible, 2 eligible in company */
+    int kept;
 } cand;
 
 typedef struct cands {
@@ -878,11 +882,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated
-             * two words (spaces coalesced): the separator stays. */
+             * two words (spaces coalesced): the separator stays. Only after
+             * à, the one such letter that is a word of its own (French,
+             * Portuguese). */
             {
                 const unit *last = &w->u[uz - 1];
                 int nbsp_end = w->fl[last->bs + last->blen - 1] == ZH_FILL_SURE;
-                if (nbsp_end && ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
+                if (nbsp_end && c->rep[c->nrep - 1] == 0xE0 /* à */ &&
+                    ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
                     (isalnum_ascii(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
                      w->cp[ce + 1] == 0x2019))
                     c->rep[c->nrep++] = ' ';
@@ -989,9 +996,18 @@ static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
         w.n = c->nrep;
         int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
         int more = 0;
-        if (ok && sub.n && sub.c[0].gain > 0.0) {
+        /* A layer that misreads as what the previous layer decoded with
+         * only re-encodes and decodes the same bytes again: the two
+         * together are one chain, already tried on its own. */
+        const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        size_t pick = 0;
+        while (pick < sub.n &&
+               chains[sub.c[pick].chain_ids[0]].misread.kind == last->real.kind &&
+               chains[sub.c[pick].chain_ids[0]].misread.sb == last->real.sb)
+            pick++;
+        if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
             /* Splice the best inner repair into the reading. */
-            cand *s = &sub.c[0];
+            cand *s = &sub.c[pick];
             size_t nn = c->nrep - (s->ce - s->cs) + s->nrep;
             uint32_t *r = malloc((nn ? nn : 1) * sizeof *r);
             if (r) {
@@ -1075,6 +1091,28 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
     return st;
 }
 
+/* Count a kept reading for its chain, and for every other chain from a
+ * Western code page that encodes its text to the same bytes: the line
+ * shows those just as well. */
+static void establish(const cand *c, const uint32_t *cp, unsigned *count)
+{
+    const chain *ch = &chains[c->chain_ids[0]];
+    count[c->chain_ids[0]]++;
+    if (ch->misread.kind != CK_SB)
+        return;
+    for (size_t k = 0; k < NCHAINS; k++) {
+        const chain *o = &chains[k];
+        if ((int)k == c->chain_ids[0] || o->misread.kind != CK_SB ||
+            o->real.kind != ch->real.kind)
+            continue;
+        int same = 1;
+        for (size_t i = c->cs; i < c->ce && same; i++)
+            same = sb_encode(o->misread.sb, cp[i]) ==
+                   sb_encode(ch->misread.sb, cp[i]);
+        count[k] += same;
+    }
+}
+
 /* Repair one line [s, s + len) of the block. */
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
@@ -1123,8 +1161,14 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             /* The evidence must come from elsewhere in the line. */
             if (c->gain >= ZH_MOJI_MARGIN && han - own < 2)
                 continue;
-            if (cjk)
+            if (cjk) {
                 c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
+            } else {
+                /* Cyrillic, Greek... letters read into Chinese text. */
+                for (size_t q = 0; q < c->nrep; q++)
+                    if (c->rep[q] >= 0x370 && c->rep[q] < 0x2000)
+                        c->gain -= ZH_CONTEXT_BONUS;
+            }
         }
         qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
@@ -1144,45 +1188,124 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * evidence, then single two-byte sequences of a chain the line has
      * shown already (one decoder misread the whole line). */
     int quoted = -1;
-    size_t nkept = 0;
-    uint32_t established = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t k = nkept; k < cs->n; k++) {
-            cand *c = &cs->c[k];
-            int clash = 0;
-            for (size_t q = 0; q < nkept && !clash; q++)
-                clash = c->cs < cs->c[q].ce && cs->c[q].cs < c->ce;
-            if (clash)
-                continue;
-            if (!c->deepened && c->gain > 0.0) {
-                uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
-                uint32_t rnext = at(w->cp, w->n, c->ce);
-                if (!deepen(c, lprev, rnext))
-                    return ZHFIX_NOMEM;
-                c->deepened = 1;
-            }
-            const chain *ch = &chains[c->chain_ids[0]];
-            if (c->gain < ZH_MOJI_MARGIN)
-                continue;
-            if (ch->real.kind != CK_UTF8 && line_han == 0) {
-                size_t h = 0;
-                for (size_t q = 0; q < c->nrep; q++)
-                    h += zh_is_han(c->rep[q]);
-                if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
-                    continue;
-            }
-            int weak = c->weak && c->layers == 1 && c->gain < ZH_MOJI_MARGIN_WEAK;
-            int sb = ch->misread.kind == CK_SB;
-            if (weak && (pass == 0 || !(established & (sb ? 2u : 1u))))
-                continue;
-            if (!weak)
-                established |= sb ? 2u : 1u;
-            /* Move the kept candidate to the front part of the array. */
-            cand t = cs->c[nkept];
-            cs->c[nkept] = *c;
-            *c = t;
-            nkept++;
+    /* Deepen what gains, and sort out what is eligible on its own
+     * (state 1) and what only once the line has shown its chain (2). */
+    size_t nel = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        c->state = 0;
+        c->kept = 0;
+        if (c->gain > 0.0 && !c->deepened) {
+            uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
+            uint32_t rnext = at(w->cp, w->n, c->ce);
+            if (!deepen(c, lprev, rnext))
+                return ZHFIX_NOMEM;
+            c->deepened = 1;
         }
+        const chain *ch = &chains[c->chain_ids[0]];
+        if (c->gain < ZH_MOJI_MARGIN_ESTABLISHED)
+            continue;
+        if (ch->real.kind != CK_UTF8 && line_han == 0) {
+            size_t h = 0;
+            for (size_t q = 0; q < c->nrep; q++)
+                h += zh_is_han(c->rep[q]);
+            if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
+                continue;
+        }
+        c->state = c->gain < ZH_MOJI_MARGIN ||
+                           (c->weak && c->layers == 1 &&
+                            c->gain < ZH_MOJI_MARGIN_WEAK)
+                       ? 2
+                       : 1;
+        nel += c->state == 1;
+    }
+    /* Of the eligible ones, the set that does not overlap with the largest
+     * total gain: one long reading must not beat several better ones that
+     * cover the same text (weighted interval scheduling). */
+    unsigned count[NCHAINS] = {0};
+    if (nel) {
+        size_t *ix = malloc(nel * sizeof *ix);
+        double *best = malloc((nel + 1) * sizeof *best);
+        size_t *prevx = malloc(nel * sizeof *prevx);
+        if (!ix || !best || !prevx) {
+            free(ix);
+            free(best);
+            free(prevx);
+            return ZHFIX_NOMEM;
+        }
+        size_t m = 0;
+        for (size_t k = 0; k < cs->n; k++)
+            if (cs->c[k].state == 1)
+                ix[m++] = k;
+        /* Insertion sort by end: lines have few candidates. */
+        for (size_t x = 1; x < m; x++)
+            for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
+                size_t t = ix[j];
+                ix[j] = ix[j - 1];
+                ix[j - 1] = t;
+            }
+        best[0] = 0.0;
+        for (size_t x = 0; x < m; x++) {
+            /* Candidates before x that end before it starts: 0..prevx-1. */
+            size_t lo = 0, hi = x;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (cs->c[ix[mid]].ce <= cs->c[ix[x]].cs)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            prevx[x] = lo;
+            double with = best[lo] + cs->c[ix[x]].gain;
+            best[x + 1] = with > best[x] ? with : best[x];
+        }
+        for (size_t x = m; x > 0;) {
+            if (best[x] == best[x - 1]) {
+                x--;
+                continue;
+            }
+            cand *c = &cs->c[ix[x - 1]];
+            c->kept = 1;
+            establish(c, w->cp, count);
+            x = prevx[x - 1];
+        }
+        free(ix);
+        free(best);
+        free(prevx);
+    }
+    /* Then weaker readings by a chain the line has shown (one decoder
+     * misread the whole line): the chain shown most first, best first. */
+    for (;;) {
+        cand *pick = NULL;
+        for (size_t k = 0; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            if (c->state != 2 || c->kept || !count[c->chain_ids[0]])
+                continue;
+            int clash = 0;
+            for (size_t q = 0; q < cs->n && !clash; q++)
+                clash = cs->c[q].kept && c->cs < cs->c[q].ce &&
+                        cs->c[q].cs < c->ce;
+            if (clash) {
+                c->state = 0;
+                continue;
+            }
+            if (!pick || count[c->chain_ids[0]] > count[pick->chain_ids[0]] ||
+                (count[c->chain_ids[0]] == count[pick->chain_ids[0]] &&
+                 c->gain > pick->gain))
+                pick = c;
+        }
+        if (!pick)
+            break;
+        pick->kept = 1;
+    }
+    size_t nkept = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        if (!cs->c[k].kept)
+            continue;
+        cand t = cs->c[nkept];
+        cs->c[nkept] = cs->c[k];
+        cs->c[k] = t;
+        nkept++;
     }
     for (size_t k = 0; k < nkept; k++) {
         if (quoted < 0)
@@ -1226,13 +1349,14 @@ static int line_suspicious(const unsigned char *s, size_t len)
     uint8_t pf = 0;
     int weak = 0;
     while (i < len) {
-        while (i + 8 <= len) {
+        /* Skip ASCII 8 bytes at a time, but look at the character right
+         * after a flagged one ('Ã ', '鍔?'). */
+        while (!pf && i + 8 <= len) {
             uint64_t v;
             memcpy(&v, s + i, 8);
             if (v & 0x8080808080808080ull)
                 break;
             i += 8;
-            pf = 0;
         }
         if (i >= len)
             break;
@@ -1250,8 +1374,7 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if ((pf & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
             return 1;
         if ((pf & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
-            ((cp >= 0x80 && !zh_is_han(cp) && !zh_is_cjk_punct(cp)) ||
-             cp == ' '))
+            ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' '))
             return 1;
         pf = f;
     }

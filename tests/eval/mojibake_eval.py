@@ -3,7 +3,7 @@
 real software corrupts it.
 
     python3 tests/eval/mojibake_eval.py BUILD_DIR [--limit N] [--seed S]
-                                        [--show TYPE]
+                                        [--show TYPE] [--ftfy SRC_DIR]
 
 Clean text: paragraphs of Debian's manpages-zh (zh_CN and zh_TW man pages,
 roff stripped) and fortunes-zh (*.u8). Each corruption type below is applied
@@ -14,6 +14,12 @@ the table reports per type: exact recovery, character error rate (CER)
 before and after, and how many outputs changed although nothing was wrong
 (for the clean set). Lossy types are measured by `eval_driver check`: the
 share of affected lines with a finding.
+
+With --ftfy SRC_DIR (a checkout of rspeer/python-ftfy; Debian's
+python3-wcwidth is its only dependency) the same corrupted paragraphs also
+go through ftfy's fix_text, with its non-encoding fixes turned off (quotes,
+width, ligatures, normalization, HTML), and its columns are printed beside
+zhfix's.
 
 Standard library only.
 """
@@ -219,6 +225,27 @@ def run_driver(build, mode, lines):
     return p.stdout.decode('utf-8')
 
 
+FTFY = None
+
+
+def run_ftfy(lines):
+    cfg = FTFY.TextFixerConfig(uncurl_quotes=False, fix_character_width=False,
+                               fix_latin_ligatures=False, normalization=None,
+                               unescape_html=False)
+    return [FTFY.fix_text(x, cfg) for x in lines]
+
+
+def score(pairs, out):
+    exact = errs = chars = 0
+    for (orig, _), got in zip(pairs, out):
+        chars += len(orig)
+        if got == orig:
+            exact += 1
+        else:
+            errs += edit_distance(orig, got)
+    return 100.0 * exact / len(pairs), 100.0 * errs / chars
+
+
 def measure(build, name, gen, paras, rng, show):
     pairs = []
     for p in paras:
@@ -246,7 +273,10 @@ def measure(build, name, gen, paras, rng, show):
                 print('  [%s]\n   orig: %s\n   corr: %s\n   got:  %s' %
                       (name, orig[:100], corr[:100], got[:100]))
     n = len(pairs)
-    return n, 100.0 * exact / n, 100.0 * errs_before / chars, 100.0 * errs_after / chars
+    r = (n, 100.0 * exact / n, 100.0 * errs_before / chars, 100.0 * errs_after / chars)
+    if FTFY:
+        r += score(pairs, run_ftfy([c for _, c in pairs]))
+    return r
 
 
 def measure_marks(build, name, gen, paras, rng):
@@ -273,7 +303,13 @@ def main():
     ap.add_argument('--limit', type=int, default=2000)
     ap.add_argument('--seed', type=int, default=4)
     ap.add_argument('--show', default='')
+    ap.add_argument('--ftfy', default='')
     args = ap.parse_args()
+    global FTFY
+    if args.ftfy:
+        sys.path.insert(0, args.ftfy)
+        import ftfy
+        FTFY = ftfy
     rng = random.Random(args.seed)
     paras = clean_paragraphs()
     sample = rng.sample(paras, min(args.limit, len(paras)))
@@ -281,16 +317,26 @@ def main():
 
     out = run_driver(args.build, 'fix', paras).split('\n')[:-1]
     changed = sum(1 for a, b in zip(paras, out) if a != b)
-    print('\n%-28s %6s %8s %10s %10s' % ('type', 'n', 'exact%', 'CER before', 'CER after'))
-    print('%-28s %6d %8s %10s %10s   changed: %d (%.2f%%)' %
-          ('clean', len(paras), '-', '-', '-', changed, 100.0 * changed / len(paras)))
+    head = '\n%-28s %6s %8s %10s %10s' % ('type', 'n', 'exact%', 'CER before', 'CER after')
+    if FTFY:
+        head += ' | %11s %10s' % ('ftfy exact%', 'ftfy CER')
+    print(head)
+    line = '%-28s %6d %8s %10s %10s   changed: %d (%.2f%%)' % (
+        'clean', len(paras), '-', '-', '-', changed, 100.0 * changed / len(paras))
+    if FTFY:
+        fo = run_ftfy(paras)
+        fc = sum(1 for a, b in zip(paras, fo) if a != b)
+        line += ' | ftfy changed: %d (%.2f%%)' % (fc, 100.0 * fc / len(paras))
+    print(line)
     if changed and args.show:
         for a, b in zip(paras, out):
             if a != b:
                 print('  CLEAN CHANGED\n   in:  %s\n   out: %s' % (a[:120], b[:120]))
     for name, gen in EXACT + LOSSY:
         r = measure(args.build, name, gen, sample, rng, args.show in (name, 'all'))
-        if r:
+        if r and FTFY:
+            print('%-28s %6d %8.2f %9.2f%% %9.2f%% | %11.2f %9.2f%%' % ((name,) + r))
+        elif r:
             print('%-28s %6d %8.2f %9.2f%% %9.2f%%' % ((name,) + r))
     print('\n%-28s %6s %10s' % ('lossy mark', 'lines', 'flagged%'))
     for name, gen in MARKS:
