@@ -86,7 +86,12 @@ static const fix_case repairs[] = {
      "交流條件,。”上海市工業(yè)數字化協會"},
     {"gbk-out-of-step", "隨後的關聯的keymap??蛇x的 名稱是",
      "隨後的關聯的keymap。可選的 名稱是"},
+    {"gbk-out-of-step", "沒有任何擔(dān)?!.斍暗木S護(hù)者是 Avery",
+     "沒有任何擔(dān)保。當前的維護(hù)者是 Avery"},
+    {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
+     "中可能還會有換行符。可以嘗試用 --ignore"},
     /* pinyin-straddle */
+    {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     {"pinyin-straddle", "我們格式?jīng)]有問題。", "我們格式沒有問題。"},
     {"pinyin-straddle", "我們格式?(jīng)]有問題。", "我們格式沒有問題。"},
     {"pinyin-straddle", "如果有 選項?(zhàn)屈N命令將從 中讀取。",
