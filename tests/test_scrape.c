@@ -63,12 +63,12 @@ static const fix_case repairs[] = {
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
      "變革，都是機會。來源：人民日報。如何走下去？\n"},
-    {"halfwidth-punct", "根節點(青島)簽約,落戶;好!\n",
-     "根節點（青島）簽約，落戶；好！\n"},
-    {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好\n",
-     "軟件 shell，參數，選項，標誌，好\n"},
-    {"halfwidth-punct", "見 (例如文件)或,者:是;的\n",
-     "見 （例如文件）或，者：是；的\n"},
+    {"halfwidth-punct", "根節點(青島)簽約,落戶;好!這是“會議”。\n",
+     "根節點（青島）簽約，落戶；好！這是“會議”。\n"},
+    {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好。這、那。\n",
+     "軟件 shell，參數，選項，標誌，好。這、那。\n"},
+    {"halfwidth-punct", "見 (例如文件)或,者:是;的。這、那。\n",
+     "見 （例如文件）或，者：是；的。這、那。\n"},
     {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
     {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
     /* injected-pinyin */
@@ -166,6 +166,8 @@ static const char *const traps[] = {
     "甲\r\n乙\r\n",
     /* fullwidth letters stay unless asked for */
     "ＵＲＬ是２０２０年\n",
+    /* Chinese written with ASCII punctuation throughout: the author's style */
+    "對 用戶 來講, 其它 提供的 功能 都有, 而且 很好.\n以下 是 常用 的 選項:\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
