@@ -25,6 +25,7 @@
 #include "data.h"
 #include "gbk.h"
 #include "internal.h"
+#include "pinyin.h"
 #include "prose.h"
 #include "realign.h"
 
@@ -89,8 +90,31 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     int garbage = 0;
     double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
     *gain = r->score - before;
+    /* The average is only telling over a few characters; one or two are
+     * judged by the gain alone. */
     return !r->garbage && r->nchars > 0 && *gain >= MIN_GAIN &&
-           r->avg >= MIN_AVG;
+           (r->nchars < 3 || r->avg >= MIN_AVG);
+}
+
+/* The character the run follows, for the model: the one before i, or
+ * the annotated character when an annotation "(syllable)" stands between
+ * (擔(dān)?!... : the annotator pasted it after 擔, before the run). */
+static uint32_t context_before(const char *t, size_t i)
+{
+    size_t s0;
+    uint32_t prev = zh_cp_before(t, i, &s0);
+    if (prev != ')')
+        return prev;
+    size_t open = s0;
+    while (open > 0 && s0 - open < 16 && t[open - 1] != '(')
+        open--;
+    if (open == 0 || t[open - 1] != '(')
+        return prev;
+    size_t syl, syllen;
+    if (!zh_pinyin_annotation(t, i, open - 1, &syl, &syllen))
+        return prev;
+    uint32_t han = zh_cp_before(t, open - 1, NULL);
+    return zh_is_han(han) ? han : prev;
 }
 
 static zhfix_status scan_out_of_step(zh_scan *scan)
@@ -143,7 +167,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             starts[ns].bias = 0.0;
             ns++;
         }
-        uint32_t prev = zh_cp_before(t, i, NULL);
+        uint32_t prev = context_before(t, i);
         zh_realign_result r;
         double gain;
         if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||

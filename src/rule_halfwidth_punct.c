@@ -19,9 +19,11 @@
  * `——` are left be.
  *
  * Evidence: the repairs are made when the block shows the fold — ASCII
- * marks after Han characters (three or more) and hardly any fullwidth
- * ones (one in ten at most). A text that mixes both by hand keeps its
- * style: its ASCII marks and doubles are reported, not changed.
+ * marks after Han characters (three or more), hardly any fullwidth ones
+ * (one in ten at most), and the marks the fold leaves alone (。、“”)
+ * in use (one for every four ASCII marks). A text that mixes both by
+ * hand, or uses ASCII punctuation throughout, keeps its style: its ASCII
+ * marks and doubles are reported, not changed.
  */
 #include <string.h>
 
@@ -118,11 +120,14 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
 }
 
 /* The document's evidence that its marks were folded: fullwidth ，；：？！（
- * are (almost) absent while ASCII ones follow Han characters. A text that
- * mixes both by hand keeps its style; its ASCII marks are reported. */
+ * are (almost) absent while ASCII ones follow Han characters, and the
+ * marks the fold does not reach (。、“”《》…, all GBK A1xx) show that
+ * the author wrote Chinese punctuation. A text that mixes both by hand,
+ * or that is written with ASCII punctuation throughout (很好.), keeps its
+ * style: its ASCII marks are reported, not changed. */
 static int marks_folded(const char *t, size_t len)
 {
-    size_t full = 0, ascii = 0;
+    size_t full = 0, ascii = 0, kept = 0;
     for (size_t i = 1; i < len; i++) {
         unsigned char b = (unsigned char)t[i];
         if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
@@ -133,13 +138,26 @@ static int marks_folded(const char *t, size_t len)
             default:
                 break;
             }
+        } else if (b == 0xE3 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x81 ||
+                    (unsigned char)t[i + 2] == 0x82 ||
+                    (unsigned char)t[i + 2] == 0x8A ||
+                    (unsigned char)t[i + 2] == 0x8B)) {
+            kept++; /* 、 。 《 》 */
+        } else if (b == 0xE2 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x9C ||
+                    (unsigned char)t[i + 2] == 0x9D ||
+                    (unsigned char)t[i + 2] == 0xA6)) {
+            kept++; /* “ ” … */
         } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
                     b == '!' || b == '(') &&
                    ((unsigned char)t[i - 1] & 0x80)) {
             ascii += zh_is_han(zh_cp_before(t, i, NULL));
         }
     }
-    return ascii >= 3 && full * 10 <= ascii;
+    return ascii >= 3 && full * 10 <= ascii && kept * 4 >= ascii;
 }
 
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */

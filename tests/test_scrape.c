@@ -63,12 +63,12 @@ static const fix_case repairs[] = {
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
      "變革，都是機會。來源：人民日報。如何走下去？\n"},
-    {"halfwidth-punct", "根節點(青島)簽約,落戶;好!\n",
-     "根節點（青島）簽約，落戶；好！\n"},
-    {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好\n",
-     "軟件 shell，參數，選項，標誌，好\n"},
-    {"halfwidth-punct", "見 (例如文件)或,者:是;的\n",
-     "見 （例如文件）或，者：是；的\n"},
+    {"halfwidth-punct", "根節點(青島)簽約,落戶;好!這是“會議”。\n",
+     "根節點（青島）簽約，落戶；好！這是“會議”。\n"},
+    {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好。這、那。\n",
+     "軟件 shell，參數，選項，標誌，好。這、那。\n"},
+    {"halfwidth-punct", "見 (例如文件)或,者:是;的。這、那。\n",
+     "見 （例如文件）或，者：是；的。這、那。\n"},
     {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
     {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
     /* injected-pinyin */
@@ -86,7 +86,12 @@ static const fix_case repairs[] = {
      "交流條件,。”上海市工業(yè)數字化協會"},
     {"gbk-out-of-step", "隨後的關聯的keymap??蛇x的 名稱是",
      "隨後的關聯的keymap。可選的 名稱是"},
+    {"gbk-out-of-step", "沒有任何擔(dān)?!.斍暗木S護(hù)者是 Avery",
+     "沒有任何擔(dān)保。當前的維護(hù)者是 Avery"},
+    {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
+     "中可能還會有換行符。可以嘗試用 --ignore"},
     /* pinyin-straddle */
+    {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     {"pinyin-straddle", "我們格式?jīng)]有問題。", "我們格式沒有問題。"},
     {"pinyin-straddle", "我們格式?(jīng)]有問題。", "我們格式沒有問題。"},
     {"pinyin-straddle", "如果有 選項?(zhàn)屈N命令將從 中讀取。",
@@ -161,6 +166,8 @@ static const char *const traps[] = {
     "甲\r\n乙\r\n",
     /* fullwidth letters stay unless asked for */
     "ＵＲＬ是２０２０年\n",
+    /* Chinese written with ASCII punctuation throughout: the author's style */
+    "對 用戶 來講, 其它 提供的 功能 都有, 而且 很好.\n以下 是 常用 的 選項:\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
