@@ -239,6 +239,8 @@ static int spill_file(void)
 /* Hold output of a file that is not yet in turn, under the lock. */
 static int hold(held *h, const char *s, size_t n)
 {
+    if (!n)
+        return 0;
     if (h->fd < 0 && h->len + n <= HOLD_STREAM &&
         P.held_mem + n <= HOLD_BUDGET) {
         if (h->len + n > h->cap) {

@@ -64,6 +64,8 @@ typedef struct state {
 
 static int buf_add(buf *b, const char *s, size_t n)
 {
+    if (!n)
+        return 0;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n)
@@ -622,7 +624,8 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
                 cli_error(jj->name, "line %zu: out of memory", lineno);
                 return -1;
             }
-        qsort(s->m, s->nm, sizeof *s->m, match_cmp);
+        if (s->nm > 1)
+            qsort(s->m, s->nm, sizeof *s->m, match_cmp);
     }
     /* The record with its changed fields replaced. */
     s->outrec.len = 0;
