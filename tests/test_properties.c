@@ -286,16 +286,17 @@ START_TEST(idempotent_on_prose)
     const char *kind = kinds[_i / NSEL];
     size_t sel = (size_t)_i % NSEL;
     text t = prose(kind);
-    size_t len = cut_at_line(t, (size_t)1 << 20);
+    size_t len = cut_at_line(t, (size_t)512 << 10);
     zhfix *h = make(selections[sel].select, selections[sel].ignore, NULL);
-    for (int syn = ZHFIX_SYNTAX_PLAIN; syn <= ZHFIX_SYNTAX_DATA; syn++) {
-        text once = fix_doc(h, (zhfix_syntax)syn, t.s, len);
-        ck_assert(utf8_valid(once.s, once.len));
-        text twice = fix_doc(h, (zhfix_syntax)syn, once.s, once.len);
-        assert_same(kind, once, twice);
-        zhfix_free(once.s);
-        zhfix_free(twice.s);
-    }
+    /* The syntaxes take turns across the loop (the whole suite runs under
+     * ASan and valgrind in CI too). */
+    zhfix_syntax syn = (zhfix_syntax)(_i % 3);
+    text once = fix_doc(h, syn, t.s, len);
+    ck_assert(utf8_valid(once.s, once.len));
+    text twice = fix_doc(h, syn, once.s, once.len);
+    assert_same(kind, once, twice);
+    zhfix_free(once.s);
+    zhfix_free(twice.s);
     zhfix_destroy(h);
 }
 END_TEST
@@ -339,7 +340,7 @@ START_TEST(clean_prose_unchanged)
     const char *kind = kinds[_i / NSEL];
     size_t sel = (size_t)_i % NSEL;
     text t = prose(kind);
-    size_t len = cut_at_line(t, (size_t)512 << 10);
+    size_t len = cut_at_line(t, (size_t)256 << 10);
     zhfix *h = make(selections[sel].select, selections[sel].ignore, NULL);
     size_t clean = 0, lines = 0;
     for (size_t pos = 0; pos < len;) {
@@ -403,7 +404,7 @@ END_TEST
 
 /* ---- pieces equal the whole ------------------------------------------- */
 
-/* A document of about 400 lines: prose, generated text, repairable
+/* A document of about 250 lines: prose, generated text, repairable
  * defects, and Markdown structure whose state spans lines (front matter,
  * fences, indented code, suppression regions). */
 static text mixed_document(void)
@@ -422,7 +423,7 @@ static text mixed_document(void)
     append_str(&doc, "---\ntitle: 标\xe2\x80\x8b题\n---\n");
     size_t ppos = 0;
     rng = 12345;
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 250; i++) {
         unsigned k = rnd(10);
         if (k < 4) {
             /* A line of prose, cut to at most 300 bytes on a character. */
@@ -573,8 +574,7 @@ START_TEST(stream_equals_whole)
     }
     free(doc.s);
     text raw = encode(enc, big.s, big.len);
-    static const size_t pieces[] = {1021, 4093, 65537, 262144, 1048577,
-                                    (size_t)16 << 20};
+    static const size_t pieces[] = {1021, 65537, 1048577, (size_t)16 << 20};
     for (size_t sel = 0; sel < 2; sel++) {
         zhfix *h = make(selections[sel].select, NULL, NULL);
         text whole = fix_doc(h, ZHFIX_SYNTAX_MARKDOWN, big.s, big.len);
@@ -628,7 +628,7 @@ START_TEST(convert_prose_like_opencc)
 {
     size_t c = (size_t)_i % 4;
     text t = prose(kinds[_i / 4]);
-    text part = {t.s, cut_at_line(t, (size_t)1 << 20)};
+    text part = {t.s, cut_at_line(t, (size_t)256 << 10)};
     assert_convert_like_opencc(conversions[c].target, conversions[c].config,
                                part);
 }
@@ -673,7 +673,7 @@ static Suite *properties_suite(void)
     tc = tcase_create("opencc");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, convert_prose_like_opencc, 0, 12);
-    tcase_add_loop_test(tc, convert_random_like_opencc, 0, 4);
+    tcase_add_loop_test(tc, convert_random_like_opencc, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
