@@ -17,6 +17,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,13 +85,12 @@ zhfix_status zh_converter_resolve(const char *target, const char *config,
     int has_json = clen >= 5 && !strcmp(config + clen - 5, ".json");
     if (strchr(config, '/')) {
         /* A path of the user's: make it absolute so OpenCC does not search. */
-        char *abs = realpath(config, NULL);
-        if (!abs) {
+        char abs[PATH_MAX];
+        if (!realpath(config, abs)) {
             put_err(err, errcap, "OpenCC config '%s' not found", config);
             return ZHFIX_UNKNOWN_TARGET;
         }
         n = snprintf(path, pathcap, "%s", abs);
-        free(abs);
     } else {
         n = snprintf(path, pathcap, "%s/%s%s", data_dir, config,
                      has_json ? "" : ".json");

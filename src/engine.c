@@ -12,6 +12,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -66,8 +67,11 @@ static int step_files_ok(const char *dir, const zh_oc_step *s)
 const zh_oc_config *zh_engine_for_path(const char *config_path)
 {
     const zh_oc_config *cfg = NULL;
-    char *path = realpath(config_path, NULL);
-    char *dir = realpath(ZHFIX_OPENCC_DATA_DIR, NULL);
+    /* Caller-owned buffers: realpath(x, NULL) would allocate behind the
+     * library's allocator (see tests/test_alloc.c). */
+    char pathbuf[PATH_MAX], dirbuf[PATH_MAX];
+    char *path = realpath(config_path, pathbuf);
+    char *dir = realpath(ZHFIX_OPENCC_DATA_DIR, dirbuf);
     if (!path || !dir)
         goto done;
     char *slash = strrchr(path, '/');
@@ -86,8 +90,6 @@ const zh_oc_config *zh_engine_for_path(const char *config_path)
             goto done;
     cfg = c;
 done:
-    free(path);
-    free(dir);
     return cfg;
 }
 

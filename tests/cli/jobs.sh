@@ -52,7 +52,7 @@ same_as_j1 "check" check "${FILES[@]}"
 expect_true "check: exit 2 wins over findings" test "$(cat "$TMP/status1")" = 2
 same_as_j1 "check, good files only" check "$TMP/bad1.txt" "$TMP/clean1.txt" "$TMP/small.txt" "$TMP/doc.md"
 expect_true "check: exit 1 on findings" test "$(cat "$TMP/status1")" = 1
-same_as_j1 "check clean files" check "$TMP/clean1.txt" "$TMP/empty.txt" "$TMP/clean1.txt"
+same_as_j1 "check clean files" check --select artifact "$TMP/clean1.txt" "$TMP/empty.txt" "$TMP/clean1.txt"
 expect_true "check: exit 0 when clean" test "$(cat "$TMP/status1")" = 0
 same_as_j1 "check --format json" check --format json "${FILES[@]}"
 same_as_j1 "check --format sarif" check --format sarif "${FILES[@]}"
