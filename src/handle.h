@@ -41,6 +41,7 @@ struct zhfix {
     int in_document;   /* zhfix_document_begin was called */
     size_t doc_offset; /* bytes of the document before this call */
     zh_spans protect;  /* protected spans of the current block */
+    int target_script; /* ZH_SCRIPT_SIMPLIFIED / _TRADITIONAL, or 0 */
     char err[512];
 };
 

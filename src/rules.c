@@ -19,6 +19,7 @@ extern const zh_rule zh_rule_injected_pinyin;
 extern const zh_rule zh_rule_stray_comma;
 extern const zh_rule zh_rule_halfwidth_punct;
 extern const zh_rule zh_rule_fullwidth_alnum;
+extern const zh_rule zh_rule_mixed_script;
 
 const zh_rule *const zh_rules[] = {
     &zh_rule_mojibake,
@@ -36,6 +37,7 @@ const zh_rule *const zh_rules[] = {
     &zh_rule_stray_comma,
     &zh_rule_halfwidth_punct,
     &zh_rule_fullwidth_alnum,
+    &zh_rule_mixed_script,
 };
 
 const size_t zh_rule_total = sizeof zh_rules / sizeof zh_rules[0];
