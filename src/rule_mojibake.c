@@ -948,7 +948,8 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
         if (!find_chain(w, (int)k, lprev, rnext, out))
             return 0;
     }
-    qsort(out->c, out->n, sizeof *out->c, cand_cmp);
+    if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out->c, out->n, sizeof *out->c, cand_cmp);
     return 1;
 }
 
@@ -1170,7 +1171,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                         c->gain -= ZH_CONTEXT_BONUS;
             }
         }
-        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+        if (cs->n > 1)
+            qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
