@@ -68,6 +68,28 @@ typedef struct qrun {
 
 extern const zh_rule zh_rule_debug_fill;
 
+/* 1 when [i, j) stands alone between quotation marks on its line, as in
+ * “锟斤拷”也是一种乱码: a mention of the marks, not a loss. */
+static int quoted(const char *t, size_t s, size_t e, size_t i, size_t j)
+{
+    if (i <= s || j >= e)
+        return 0;
+    size_t k = i - 1;
+    while (k > s && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    size_t n;
+    uint32_t open = cp_at(t, e, k, &n), close = cp_at(t, e, j, &n);
+    switch (open) {
+    case 0x201C: return close == 0x201D; /* “ ” */
+    case 0x2018: return close == 0x2019; /* ‘ ’ */
+    case 0x300C: return close == 0x300D; /* 「 」 */
+    case 0x300E: return close == 0x300F; /* 『 』 */
+    case 0x300A: return close == 0x300B; /* 《 》 */
+    case '"': case '\'': case '`': return close == open;
+    default: return 0;
+    }
+}
+
 static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
 {
     int fill = scan->rule == &zh_rule_debug_fill;
@@ -98,7 +120,7 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
             while (j < e && cp_at(t, e, j, &n) == 0xFFFD)
                 j += n;
             fffd++;
-            if (!fill)
+            if (!fill && !quoted(t, s, e, i, j))
                 st = zh_emit(scan, i, j, NULL, 0, 0,
                          "replacement characters: text was lost in decoding",
                          NULL);
@@ -111,7 +133,7 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
                 i + n + n2 < e &&
                 cp_at(t, e, i + n + n2, &n3) == 0x62F7 /* 拷 */) {
                 size_t j = i + n + n2 + n3;
-                if (!fill)
+                if (!fill && !quoted(t, s, e, i, j))
                     st = zh_emit(scan, i, j, NULL, 0, 0,
                              "锟斤拷: replacement characters read as GBK; the "
                              "original text is lost",
@@ -126,7 +148,7 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
                 j += m;
                 count++;
             }
-            if (count >= 3 && fill)
+            if (count >= 3 && fill && !quoted(t, s, e, i, j))
                 st = zh_emit(scan, i, j, "", 0, 1,
                              "debug fill (uninitialised memory printed as "
                              "GBK): removed",
