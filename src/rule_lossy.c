@@ -163,12 +163,16 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
             uint32_t before = cp_before(t, i);
             size_t m;
             uint32_t after = j < e ? cp_at(t, e, j, &m) : 0;
-            /* A candidate: '?' glued to Chinese on one side and to no
-             * ASCII word on the other, not after a question particle. */
+            /* A candidate: a lost character sits inside the text, so a
+             * single '?' needs Chinese on both sides; a run of them needs
+             * it on one side and no ASCII word on the other. A '?' before
+             * a space, a closing mark or the end of the line ends a
+             * question (问题? or Tcl's ?选项?), as after a particle. */
             int both = chinese(before) && chinese(after);
             int lost = !is_question_particle(before) &&
-                       ((chinese(after) && !ascii_alnum(before)) ||
-                        (chinese(before) && !ascii_alnum(after)));
+                       (both || (j - i >= 2 &&
+                                 ((chinese(after) && !ascii_alnum(before)) ||
+                                  (chinese(before) && !ascii_alnum(after)))));
             strong += both && j - i >= 2;
             if (lost && nruns < 64) {
                 runs[nruns].start = i;
