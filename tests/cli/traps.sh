@@ -4,7 +4,11 @@
 
 for f in "$FIXTURES"/traps/*; do
   name=$(basename "$f")
-  expect_status 0 "check finds nothing in $name" -- "$ZHFIX" check "$f"
+  # ascii-marks-*: ASCII '?' and ':' in Chinese prose are a real punctuation
+  # finding (GB/T 15834), but never an encoding or artifact one.
+  select=()
+  case $name in ascii-marks-*) select=(--select encoding,artifact) ;; esac
+  expect_status 0 "check finds nothing in $name" -- "$ZHFIX" check "${select[@]}" "$f"
   [ -s "$TMP/out" ] && sed 's/^/  /' "$TMP/out" | head -5 >&2
   expect_status 0 "fix on $name" -- "$ZHFIX" fix "$f"
   expect_same "fix leaves $name byte-identical" "$TMP/out" "$f"
