@@ -65,9 +65,23 @@ static int utf8_valid(const char *str, size_t n)
     return 1;
 }
 
+static size_t pow2_at_least(size_t n)
+{
+    size_t c = 64;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
+/* Append to a text built by append() from {NULL, 0}: its buffer is always
+ * the power of two above its length, so growth is geometric (one realloc
+ * per character made the suite crawl under ASan). */
 static void append(text *t, const char *s, size_t n)
 {
-    char *p = realloc(t->s, t->len + n + 1);
+    size_t cap = t->s ? pow2_at_least(t->len + 1) : 0;
+    char *p = t->s;
+    if (t->len + n + 1 > cap)
+        p = realloc(t->s, pow2_at_least(t->len + n + 1));
     ck_assert_ptr_nonnull(p);
     t->s = p;
     memcpy(t->s + t->len, s, n);

@@ -69,4 +69,5 @@ echo "== line coverage of src/*.c by the corpus of $target"
 srcs=$(ls "$root"/src/*.c | grep -v '/data_')
 "llvm-cov$llvm_sfx" report "$covbuild/tests/fuzz/replay_$target" \
   -instr-profile="$covbuild/cov-$target.profdata" $srcs |
-  awk '/^[a-z_]+\.c |^TOTAL / { printf "%-14s lines %5d/%-5d %7s   branches %7s\n", $1, $8 - $9, $8, $10, $13 }'
+  awk '$1 ~ /\.c$/ || $1 == "TOTAL" { f = $1; sub(/.*\//, "", f)
+    printf "%-16s lines %5d/%-5d %7s   branches %7s\n", f, $8 - $9, $8, $10, $13 }'
