@@ -695,8 +695,7 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
          * nothing assigned. */
         if (u->ok && cp >= 0x10000 &&
             !(cp >= 0x1F000 && cp <= 0x1FAFF) &&
-            (ch->misread.kind != CK_SB || cp > 0x323AF ||
-             (cp > 0x1FFFF && cp < 0x20000)))
+            (ch->misread.kind != CK_SB || cp > 0x323AF || cp < 0x20000))
             u->ok = 0;
         p += u->blen;
     }

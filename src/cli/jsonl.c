@@ -505,7 +505,7 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
     jsonl_job *jj = s->jj;
     const cli_options *o = jj->o;
     char *val = NULL, *res = NULL, *enc = NULL;
-    size_t vlen, reslen, enclen, err_at;
+    size_t vlen, reslen, enclen = 0, err_at;
     json_style seen = {0, 0, 0, 0};
     int r = json_string_decode(js + t->start, (size_t)(t->end - t->start), &val,
                                &vlen, &seen, &err_at);
