@@ -871,7 +871,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 return 0;
             for (size_t k = ua; k < uz; k++)
                 c->rep[k - ua] = w->u[k].cp;
-            c->weak = uz - ua == 1 && w->u[ua].blen <= 2;
+            /* One two-byte sequence, or one symbol: weak evidence. */
+            c->weak = uz - ua == 1 &&
+                      (w->u[ua].blen <= 2 ||
+                       (w->u[ua].cp >= 0x1D00 && w->u[ua].cp < 0x2E80));
             c->cs = cs;
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
