@@ -171,6 +171,8 @@ static int sb_encode(int sb, uint32_t cp)
 {
     if (cp < 0x100)
         return zh_sb_encode_low[sb][cp] ? zh_sb_encode_low[sb][cp] : -1;
+    if (cp >= 0x2600 && cp < 0xF8FF)
+        return -1; /* no single-byte code page reaches CJK */
     const uint32_t *t = zh_sb_encode[sb];
     size_t lo = 0, hi = zh_sb_encode_count[sb];
     while (lo < hi) {
@@ -952,7 +954,7 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
     int other_sb = 0;
     if (flags & ZH_MF_UTF8_SB)
         for (size_t i = 0; i < w->n && !other_sb; i++)
-            other_sb = w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
+            other_sb = w->cp[i] >= 0x80 && w->cp[i] < 0x2600 &&
                        sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
     size_t covered = 0, high = 0;
     for (size_t i = 0; i < w->n; i++)
