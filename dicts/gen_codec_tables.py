@@ -139,7 +139,7 @@ def main():
     gbk_enc[0x20AC] = 0x80  # CP936's single-byte euro
     big5_dec, big5_enc = double_table(read_charmap('BIG5'))
     emit_array('uint16_t', 'zh_gbk_decode', gbk_dec, 16)
-    emit_array('uint16_t', 'zh_gbk_encode', gbk_enc, 16)
+    emit_array('uint16_t', 'zh_gbk_encode_table', gbk_enc, 16)
     emit_array('uint16_t', 'zh_big5_decode', big5_dec, 16)
     emit_array('uint16_t', 'zh_big5_encode', big5_enc, 16)
 

@@ -32,7 +32,7 @@ extern const char *const zh_sb_name[ZH_SB_COUNT];
  * 0 when undefined; encode indexed by BMP code point: lead << 8 | trail,
  * a value below 0x100 for a single byte, 0 when not encodable. */
 extern const uint16_t zh_gbk_decode[126 * 191];
-extern const uint16_t zh_gbk_encode[65536];
+extern const uint16_t zh_gbk_encode_table[65536];
 extern const uint16_t zh_big5_decode[126 * 191];
 extern const uint16_t zh_big5_encode[65536];
 

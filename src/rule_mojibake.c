@@ -209,7 +209,7 @@ static int encode_char(codec d, uint32_t cp, uint16_t *out)
     }
     if (cp > 0xFFFF)
         return 0;
-    unsigned v = d.kind == CK_GBK ? zh_gbk_encode[cp] : zh_big5_encode[cp];
+    unsigned v = d.kind == CK_GBK ? zh_gbk_encode_table[cp] : zh_big5_encode[cp];
     if (!v)
         return 0;
     if (v < 0x100) {

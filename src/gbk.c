@@ -1,0 +1,122 @@
+/*
+ * gbk.c - GBK tables from iconv (see gbk.h).
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "gbk.h"
+#include "internal.h"
+
+#define LEAD_MIN 0x81u
+#define LEAD_MAX 0xFEu
+#define TRAIL_MIN 0x40u
+#define TRAIL_MAX 0xFEu
+#define NLEAD (LEAD_MAX - LEAD_MIN + 1)
+#define NTRAIL (TRAIL_MAX - TRAIL_MIN + 1)
+
+/* Written once under pthread_once, read-only afterwards. */
+static uint16_t decode_table[NLEAD][NTRAIL];
+static uint16_t encode_table[0x10000];
+static unsigned char unmapped_list[NLEAD][NLEAD];
+static unsigned char unmapped_count[NLEAD];
+static int tables_ok;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void build_tables(void)
+{
+    iconv_t cd = iconv_open("UTF-8", "GBK");
+    if (cd == (iconv_t)-1)
+        return;
+    for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++) {
+        for (unsigned t = TRAIL_MIN; t <= TRAIL_MAX; t++) {
+            if (t == 0x7F)
+                continue;
+            char in[2] = {(char)l, (char)t};
+            char out[8];
+            char *ip = in, *op = out;
+            size_t il = 2, ol = sizeof out;
+            iconv(cd, NULL, NULL, NULL, NULL);
+            if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+                continue;
+            uint32_t cp;
+            size_t n = zh_utf8_decode((const unsigned char *)out,
+                                      sizeof out - ol, &cp);
+            if (n != sizeof out - ol || cp > 0xFFFF || cp < 0x80)
+                continue;
+            decode_table[l - LEAD_MIN][t - TRAIL_MIN] = (uint16_t)cp;
+            if (!encode_table[cp])
+                encode_table[cp] = (uint16_t)(l << 8 | t);
+        }
+    }
+    /* Byte 0x80 alone: glibc decodes it as the euro sign. */
+    char in[1] = {(char)0x80};
+    char out[8];
+    char *ip = in, *op = out;
+    size_t il = 1, ol = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0) {
+        uint32_t cp;
+        zh_utf8_decode((const unsigned char *)out, sizeof out - ol, &cp);
+        if (cp <= 0xFFFF && !encode_table[cp])
+            encode_table[cp] = 0x80;
+    }
+    iconv_close(cd);
+    for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++)
+        for (unsigned t = LEAD_MIN; t <= LEAD_MAX; t++)
+            if (!decode_table[l - LEAD_MIN][t - TRAIL_MIN])
+                unmapped_list[l - LEAD_MIN][unmapped_count[l - LEAD_MIN]++] =
+                    (unsigned char)t;
+    tables_ok = 1;
+}
+
+int zh_gbk_ready(void)
+{
+    pthread_once(&tables_once, build_tables);
+    return tables_ok;
+}
+
+uint32_t zh_gbk_decode2(unsigned lead, unsigned trail)
+{
+    if (lead < LEAD_MIN || lead > LEAD_MAX || trail < TRAIL_MIN ||
+        trail > TRAIL_MAX)
+        return 0;
+    return decode_table[lead - LEAD_MIN][trail - TRAIL_MIN];
+}
+
+size_t zh_gbk_encode(uint32_t cp, unsigned char out[2])
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp > 0xFFFF || !encode_table[cp])
+        return 0;
+    unsigned v = encode_table[cp];
+    if (v < 0x100) {
+        out[0] = (unsigned char)v;
+        return 1;
+    }
+    out[0] = (unsigned char)(v >> 8);
+    out[1] = (unsigned char)(v & 0xFF);
+    return 2;
+}
+
+int zh_gbk_unmapped(unsigned lead, unsigned trail)
+{
+    if (lead < LEAD_MIN || lead > LEAD_MAX || trail < TRAIL_MIN ||
+        trail > TRAIL_MAX || trail == 0x7F)
+        return 0;
+    return decode_table[lead - LEAD_MIN][trail - TRAIL_MIN] == 0;
+}
+
+size_t zh_gbk_unmapped_after(unsigned lead, const unsigned char **out)
+{
+    if (lead < LEAD_MIN || lead > LEAD_MAX) {
+        *out = NULL;
+        return 0;
+    }
+    *out = unmapped_list[lead - LEAD_MIN];
+    return unmapped_count[lead - LEAD_MIN];
+}

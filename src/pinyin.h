@@ -1,0 +1,22 @@
+/*
+ * pinyin.h - "(syllable)" annotations after Han characters, shared by the
+ * injected-pinyin rule and the re-alignment repairs (pinyin.c).
+ */
+#ifndef ZHFIX_PINYIN_H
+#define ZHFIX_PINYIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* If text[i] starts "(" syllable ")" — one pinyin syllable of letters
+ * (tone marks allowed) with an optional tone number — return the length
+ * of the whole annotation and store the syllable span in *syl and *syllen.
+ * Returns 0 otherwise. The syllable is not checked against the readings. */
+size_t zh_pinyin_annotation(const char *text, size_t len, size_t i,
+                            size_t *syl, size_t *syllen);
+
+/* The same without the opening parenthesis: syllable ")" at text[i]. */
+size_t zh_pinyin_closed(const char *text, size_t len, size_t i, size_t *syl,
+                        size_t *syllen);
+
+#endif /* ZHFIX_PINYIN_H */

@@ -1,0 +1,293 @@
+/*
+ * prose.c - where Chinese prose is (see prose.h).
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+int zh_is_chinese(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+}
+
+uint32_t zh_cp_before(const char *t, size_t i, size_t *start)
+{
+    if (i == 0) {
+        if (start)
+            *start = 0;
+        return 0;
+    }
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
+        j--;
+    uint32_t cp;
+    zh_utf8_decode((const unsigned char *)t + j, i - j, &cp);
+    if (start)
+        *start = j;
+    return cp;
+}
+
+uint32_t zh_cp_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    if (i >= len) {
+        if (n)
+            *n = 0;
+        return 0;
+    }
+    uint32_t cp;
+    size_t k = zh_utf8_decode((const unsigned char *)t + i, len - i, &cp);
+    if (n)
+        *n = k;
+    return cp;
+}
+
+/* ---- Line classification ---------------------------------------------- */
+
+static int starts_with(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n >= k && memcmp(s, lit, k) == 0;
+}
+
+/* A Markdown fence: ``` or ~~~ after at most three spaces. */
+static int is_fence(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    return starts_with(s + i, n - i, "```") || starts_with(s + i, n - i, "~~~");
+}
+
+/* Program text: tokens that Chinese prose, even with its marks folded to
+ * ASCII, does not contain, on a line that is mostly ASCII (a manual's
+ * prose quotes code, and stays prose). */
+static int is_code(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    const char *b = s + i;
+    size_t m = n - i;
+    int token = 0;
+    static const char *const starts[] = {"//", "#include", "#define", "#!",
+                                         ">>> ", "$ ", "# ", "import ",
+                                         "def ", "return "};
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
+        token = starts_with(b, m, starts[k]);
+    /* One pass for the two-byte tokens (== != && || -> => :: ); and the
+     * comment delimiters) and the braces. */
+    for (size_t k = 0; k < m && !token; k++) {
+        char c = b[k], d = k + 1 < m ? b[k + 1] : '\0';
+        switch (c) {
+        case '{': case '}': token = 1; break;
+        case '=': token = d == '=' || d == '>'; break;
+        case '!': token = d == '='; break;
+        case '&': token = d == '&'; break;
+        case '|': token = d == '|'; break;
+        case '-': token = d == '>'; break;
+        case '/': token = d == '*'; break;
+        case '*': token = d == '/'; break;
+        case ')': token = d == ';'; break;
+        case ':': token = d == ':'; break;
+        default: break;
+        }
+    }
+    if (!token)
+        return 0;
+    size_t han = 0, ascii = 0;
+    for (size_t k = 0; k < m;) {
+        uint32_t cp;
+        k += zh_utf8_decode((const unsigned char *)b + k, m - k, &cp);
+        if (cp > ' ' && cp < 0x7F)
+            ascii++;
+        else if (zh_is_han(cp))
+            han++;
+    }
+    return han * 3 < ascii;
+}
+
+/* Separators (commas, tabs) of a line that may be a table row: no CJK
+ * punctuation and no field longer than 48 bytes; (size_t)-1 otherwise. */
+static size_t row_commas(const char *s, size_t n)
+{
+    size_t commas = 0, field = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (zh_is_cjk_punct(cp))
+            return (size_t)-1;
+        if (cp == ',' || cp == '\t') {
+            commas++;
+            field = 0;
+        } else if ((field += k) > 48) {
+            return (size_t)-1;
+        }
+        i += k;
+    }
+    return commas ? commas : (size_t)-1;
+}
+
+static int has_kana(const char *s, size_t n)
+{
+    /* Kana are U+3041..U+30FF (E3 81..E3 83 in UTF-8) and U+31F0.. */
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b != 0xE3 && b != 0xEF)
+            continue;
+        uint32_t cp;
+        zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (zh_is_kana(cp))
+            return 1;
+    }
+    return 0;
+}
+
+void zh_lines_init(zh_lines *it, const char *text, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->text = text;
+    it->len = len;
+}
+
+static void line_bounds(const char *t, size_t len, size_t pos, size_t *end,
+                        size_t *next)
+{
+    const char *nl = memchr(t + pos, '\n', len - pos);
+    size_t e = nl ? (size_t)(nl - t) : len;
+    *next = nl ? e + 1 : len;
+    if (e > pos && t[e - 1] == '\r')
+        e--;
+    *end = e;
+}
+
+int zh_lines_next(zh_lines *it, zh_line *line)
+{
+    if (it->pos >= it->len)
+        return 0;
+    size_t end, next;
+    line_bounds(it->text, it->len, it->pos, &end, &next);
+    const char *s = it->text + it->pos;
+    size_t n = end - it->pos;
+    line->start = it->pos;
+    line->end = end;
+    line->next = next;
+    line->prev_start = it->prev_start;
+    line->has_prev = it->has_prev;
+    line->in_fence = it->in_fence;
+    if (n >= 3 && is_fence(s, n)) {
+        it->in_fence = !it->in_fence;
+        line->in_fence = 1;
+    }
+    it->prev_start = it->pos;
+    it->has_prev = 1;
+    it->pos = next;
+    return 1;
+}
+
+int zh_line_is_prose(const zh_lines *it, const zh_line *line)
+{
+    const char *s = it->text + line->start;
+    size_t n = line->end - line->start;
+    if (line->in_fence || is_code(s, n) || has_kana(s, n))
+        return 0;
+    /* A table row: short fields, no CJK punctuation, and at least three
+     * lines in a row (this one among them) with as many separators. */
+    size_t commas = row_commas(s, n);
+    if (commas == (size_t)-1)
+        return 1;
+    size_t run = 1, pos = line->start;
+    for (int k = 0; k < 2 && pos > 0; k++) {
+        size_t p = pos - 1; /* the '\n' ending the line before */
+        while (p > 0 && it->text[p - 1] != '\n')
+            p--;
+        size_t e2, n2;
+        line_bounds(it->text, it->len, p, &e2, &n2);
+        if (row_commas(it->text + p, e2 - p) != commas)
+            break;
+        run++;
+        pos = p;
+    }
+    pos = line->next;
+    for (int k = 0; k < 2 && pos < it->len; k++) {
+        size_t e2, n2;
+        line_bounds(it->text, it->len, pos, &e2, &n2);
+        if (row_commas(it->text + pos, e2 - pos) != commas)
+            break;
+        run++;
+        pos = n2;
+    }
+    return run < 3;
+}
+
+/* ---- Spans inside a line ----------------------------------------------- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
+{
+    /* Inline code: backticks pair up from the start of the line; a span
+     * whose content has Chinese in it is quoting (`-list' in a manual),
+     * not code. */
+    if (memchr(t + start, '`', end - start)) {
+        size_t open = (size_t)-1;
+        for (size_t i = start; i < end; i++) {
+            if (t[i] != '`')
+                continue;
+            if (open == (size_t)-1) {
+                open = i;
+                continue;
+            }
+            if (open < pos && pos < i) {
+                int chinese = 0;
+                for (size_t k = open + 1; k < i && !chinese;) {
+                    size_t n;
+                    chinese = zh_is_chinese(zh_cp_at(t, i, k, &n));
+                    k += n;
+                }
+                if (!chinese)
+                    return 1;
+            }
+            open = (size_t)-1;
+        }
+    }
+    /* URL or e-mail: look back over the ASCII token (up to a space, a
+     * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
+     * scheme, "www." or an address. */
+    size_t i = pos;
+    /* Han right before pos belongs to the URL only after a path or query
+     * separator (…/wiki/中文?action=edit). */
+    while (i > start && pos - i < 512) {
+        size_t s0;
+        uint32_t cp = zh_cp_before(t, i, &s0);
+        if (s0 < start || !zh_is_han(cp))
+            break;
+        i = s0;
+    }
+    if (i < pos && !(i > start && (t[i - 1] == '/' || t[i - 1] == '=' ||
+                                   t[i - 1] == '?' || t[i - 1] == '#')))
+        return 0;
+    while (i > start && pos - i < 512) {
+        size_t s0;
+        uint32_t cp = zh_cp_before(t, i, &s0);
+        if (s0 < start || is_space((unsigned char)cp) || cp == ',' ||
+            cp == ';' || cp >= 0x80)
+            break;
+        i = s0;
+    }
+    for (size_t j = i; j < pos; j++) {
+        if (t[j] == ':' && j + 2 < end && t[j + 1] == '/' && t[j + 2] == '/')
+            return 1;
+        if (t[j] == '@' && j > i && j + 1 < end &&
+            ((t[j + 1] >= 'a' && t[j + 1] <= 'z') ||
+             (t[j + 1] >= 'A' && t[j + 1] <= 'Z')))
+            return 1;
+        if (end - j >= 4 && (memcmp(t + j, "www.", 4) == 0 ||
+                             memcmp(t + j, "WWW.", 4) == 0))
+            return 1;
+    }
+    return 0;
+}

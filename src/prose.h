@@ -1,0 +1,61 @@
+/*
+ * prose.h - where Chinese prose is, for the rules that repair scraped text.
+ *
+ * The punctuation and artifact rules must act in Chinese prose only: never
+ * in code (Markdown fences, indented blocks, inline `code`, lines that look
+ * like program text), tables (CSV-like lines), URLs or Japanese. This
+ * module walks a block line by line and answers those questions, so every
+ * rule draws the same border.
+ */
+#ifndef ZHFIX_PROSE_H
+#define ZHFIX_PROSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Han character or CJK punctuation: a character of Chinese prose. */
+int zh_is_chinese(uint32_t cp);
+
+/* Code point that ends just before byte offset i of valid UTF-8 text, and
+ * its start in *start (may be NULL); 0 when i is 0. */
+uint32_t zh_cp_before(const char *t, size_t i, size_t *start);
+
+/* Code point at byte offset i (< len), its length in *n (may be NULL); 0
+ * when i >= len. */
+uint32_t zh_cp_at(const char *t, size_t len, size_t i, size_t *n);
+
+/* Line walker over a block. Walking is cheap (a memchr per line and the
+ * fence state); whether a line is prose is asked only of lines that have
+ * something to repair. */
+typedef struct zh_lines {
+    const char *text;
+    size_t len;
+    size_t pos;
+    size_t prev_start;
+    int has_prev;
+    int in_fence; /* inside a ``` or ~~~ fence */
+} zh_lines;
+
+typedef struct zh_line {
+    size_t start, end; /* the line, without its '\n' or "\r\n" */
+    size_t next;       /* start of the next line */
+    size_t prev_start; /* start of the previous line, when has_prev */
+    int has_prev;
+    int in_fence; /* a fence line or inside a fence */
+} zh_line;
+
+void zh_lines_init(zh_lines *it, const char *text, size_t len);
+/* Next line; 0 at the end of the block. */
+int zh_lines_next(zh_lines *it, zh_line *line);
+/* 1 when the line may be Chinese prose: not in a Markdown fence, not
+ * program text, not Japanese (kana), not a table row (a line without CJK
+ * punctuation and short fields, in a run of three or more lines with as
+ * many commas or tabs). */
+int zh_line_is_prose(const zh_lines *it, const zh_line *line);
+
+/* 1 when byte offset pos of the line [start, end) lies inside an inline
+ * code span (`...`) or a URL/e-mail token (a run of non-space characters
+ * containing "://", "www." or '@' before pos). */
+int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos);
+
+#endif /* ZHFIX_PROSE_H */

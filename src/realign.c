@@ -1,0 +1,403 @@
+/*
+ * realign.c - in-step re-decoding of GBK runs (see realign.h).
+ *
+ * A beam search over the corrupted characters of the run. Each hypothesis
+ * holds the characters decoded in step so far and the lead byte that
+ * waits for its trail. Reading one corrupted character either continues
+ * the run (its two GBK bytes: the first completes the waiting character,
+ * the second waits), or ends it (an ASCII trail byte, a '?' that stood
+ * for a lone byte, the euro sign of byte 0x80). Hypotheses may also
+ * restore a pair that is missing because it decoded to a private-use
+ * character, and read an ASCII character as the fullwidth form the
+ * misreading produced (Ｊ folded to J). Scores are the character model's
+ * bigram log-probabilities; a "(syllable)" right after the run must be a
+ * reading of the last character.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "gbk.h"
+#include "internal.h"
+#include "pinyin.h"
+#include "prose.h"
+#include "realign.h"
+
+#define BEAM 24
+#define MAX_STEPS 48
+#define SCORE_PUNCT (-4.0)
+#define SCORE_ASCII (-6.0)
+#define SCORE_OTHER (-20.0)
+#define READING_BONUS 10.0
+#define HIDDEN_COST 6.0
+#define FOLD_COST 2.0
+#define HIDDEN_PER_STEP 4
+#define HIDDEN_KEEP 6
+
+/* Log-weight of a Chinese mark: the model knows Han characters only, so
+ * the marks get fixed weights in the order of their use in prose (the
+ * comma and full stop are about as common as the commonest characters,
+ * the others rarer). */
+static double punct_score(uint32_t cp)
+{
+    switch (cp) {
+    case 0xFF0C: return SCORE_PUNCT + 1.0;            /* ， */
+    case 0x3002: return SCORE_PUNCT + 0.7;            /* 。 */
+    case 0x3001: return SCORE_PUNCT - 0.5;            /* 、 */
+    case 0x201C: case 0x201D: return SCORE_PUNCT - 1; /* “ ” */
+    case 0xFF1A: case 0xFF1B: return SCORE_PUNCT - 2; /* ： ； */
+    default: return SCORE_PUNCT - 3;
+    }
+}
+
+/* Pause and stop marks: two in a row (。。 ，。) is not prose. */
+static int is_stop(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3002 || cp == 0x3001 || cp == 0xFF1B ||
+           cp == 0xFF1A;
+}
+
+static double char_score(uint32_t prev, uint32_t cp, int *garbage)
+{
+    if (zh_is_han(cp))
+        return zh_bigram_logp(prev, cp);
+    if (zh_is_cjk_punct(cp))
+        return punct_score(cp) + (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0);
+    if (cp < 0x80)
+        return SCORE_ASCII;
+    if (garbage)
+        *garbage = 1;
+    return SCORE_OTHER;
+}
+
+/* Score of what follows the span at text[next]: a "(syllable)" must be a
+ * reading of last; otherwise the next character in context. */
+static double tail_score(uint32_t last, const char *text, size_t len,
+                         size_t next)
+{
+    size_t syl, syllen;
+    if (zh_pinyin_annotation(text, len, next, &syl, &syllen)) {
+        const uint32_t *chars;
+        if (zh_reading_chars(text + syl, syllen, &chars) > 0)
+            return zh_reading_matches(last, text + syl, syllen)
+                       ? READING_BONUS
+                       : -READING_BONUS;
+        return 0.0;
+    }
+    uint32_t cp = zh_cp_at(text, len, next, NULL);
+    if (!cp || cp == '\n' || cp == '\r')
+        return 0.0;
+    return char_score(last, cp, NULL);
+}
+
+double zh_realign_score(uint32_t prev, const uint32_t *cps, size_t n,
+                        const char *text, size_t len, size_t next,
+                        int *garbage)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        s += char_score(prev, cps[i], garbage);
+        prev = cps[i];
+    }
+    return s + tail_score(prev, text, len, next);
+}
+
+typedef struct hyp {
+    double score;
+    uint32_t out[ZH_REALIGN_MAX_OUT];
+    size_t nout;
+    unsigned pending;
+    int hidden, garbage;
+} hyp;
+
+static uint32_t last_of(const hyp *h, uint32_t prev)
+{
+    return h->nout ? h->out[h->nout - 1] : prev;
+}
+
+/* Append d to a copy of h. A character that prose does not have ends the
+ * hypothesis: such a decoding is never applied. */
+static int extend(hyp *dst, const hyp *h, uint32_t prev, uint32_t d,
+                  double extra, unsigned pending)
+{
+    if (h->nout >= ZH_REALIGN_MAX_OUT ||
+        !(zh_is_han(d) || zh_is_cjk_punct(d)))
+        return 0;
+    if (dst != h)
+        *dst = *h;
+    dst->score += extra + char_score(last_of(h, prev), d, &dst->garbage);
+    dst->out[dst->nout++] = d;
+    dst->pending = pending;
+    return 1;
+}
+
+static int cmp_hyp(const void *a, const void *b)
+{
+    const hyp *x = a, *y = b;
+    return (x->score < y->score) - (x->score > y->score);
+}
+
+/* The corrupted characters of the run (up to the end of the line or
+ * MAX_STEPS), and for each index k the score of the characters after k
+ * as they are: hypotheses that end at different places are compared over
+ * the same stretch of text. */
+typedef struct search {
+    const char *text;
+    size_t len;
+    uint32_t prev;
+    size_t pos[MAX_STEPS + 1];
+    uint32_t cps[MAX_STEPS];
+    double suffix[MAX_STEPS + 1];
+    size_t n;
+    zh_realign_result *best;
+    double best_total;
+    int found;
+} search;
+
+/* h has consumed the corrupted characters before index k. */
+static void finish(search *s, const hyp *h, size_t k)
+{
+    uint32_t last = last_of(h, s->prev);
+    size_t end = s->pos[k];
+    double span = h->score + tail_score(last, s->text, s->len, end);
+    double total = span + s->suffix[k];
+    if (s->found && total <= s->best_total)
+        return;
+    s->found = 1;
+    s->best_total = total;
+    s->best->end = end;
+    s->best->nchars = h->nout;
+    memcpy(s->best->chars, h->out, h->nout * sizeof h->out[0]);
+    s->best->score = span;
+    s->best->avg = h->nout ? span / (double)h->nout : span;
+    s->best->garbage = h->garbage;
+    s->best->hidden = h->hidden;
+}
+
+/* Try to end the run of h with the corrupted character c at [i, i2). */
+static void try_end(search *s, const hyp *h, size_t k, double extra)
+{
+    uint32_t c = s->cps[k];
+    size_t i2 = s->pos[k + 1];
+    hyp t;
+    if (c >= 0x40 && c <= 0x7E) {
+        uint32_t d = zh_gbk_decode2(h->pending, c);
+        if (d && extend(&t, h, s->prev, d, extra, 0))
+            finish(s, &t, k + 1);
+    } else if (c == 0x20AC) {
+        uint32_t d = zh_gbk_decode2(h->pending, 0x80);
+        if (d && extend(&t, h, s->prev, d, extra, 0))
+            finish(s, &t, k + 1);
+    } else if (c == '?' || c == 0xFFFD) {
+        /* A lone byte the decoder could not pair: the next byte is below
+         * 0x40. Its value is lost; choose it by the model. */
+        unsigned char nb = i2 < s->len ? (unsigned char)s->text[i2] : 0;
+        if (nb >= 0x40)
+            return;
+        hyp best;
+        double bs = 0.0;
+        int have = 0;
+        for (unsigned tb = 0x80; tb <= 0xFE; tb++) {
+            uint32_t d = zh_gbk_decode2(h->pending, tb);
+            if (!d || !extend(&t, h, s->prev, d, extra, 0))
+                continue;
+            double sc = t.score + tail_score(d, s->text, s->len, i2);
+            if (!have || sc > bs) {
+                best = t;
+                bs = sc;
+                have = 1;
+            }
+        }
+        if (have)
+            finish(s, &best, k + 1);
+    }
+}
+
+/* GBK bytes of a corrupted character read as part of a run: its own two
+ * bytes, or for ASCII the fullwidth form it may have been folded from.
+ * Returns the number of readings (0..1) and sets fold. */
+static int run_bytes(uint32_t c, unsigned char b[2], int *fold)
+{
+    *fold = 0;
+    if (c > 0x20 && c < 0x7F) {
+        b[0] = 0xA3;
+        b[1] = (unsigned char)(c + 0x80);
+        *fold = 1;
+        return 1;
+    }
+    return zh_gbk_encode(c, b) == 2;
+}
+
+int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
+               const zh_realign_start *starts, size_t nstarts,
+               zh_realign_result *res)
+{
+    if (!zh_gbk_ready() || nstarts == 0)
+        return 0;
+    size_t cap = BEAM * 2 + nstarts + HIDDEN_PER_STEP * HIDDEN_KEEP;
+    hyp *beam = malloc(cap * sizeof *beam);
+    hyp *next = malloc(cap * sizeof *next);
+    if (!beam || !next) {
+        free(beam);
+        free(next);
+        return 0;
+    }
+    search *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(beam);
+        free(next);
+        return 0;
+    }
+    s->text = text;
+    s->len = len;
+    s->prev = prev;
+    s->best = res;
+    for (size_t i = q; s->n < MAX_STEPS && i < len;) {
+        size_t clen;
+        uint32_t c = zh_cp_at(text, len, i, &clen);
+        if (c == '\n' || c == '\r')
+            break;
+        s->pos[s->n] = i;
+        s->cps[s->n++] = c;
+        i += clen;
+        s->pos[s->n] = i;
+    }
+    if (s->n == 0)
+        s->pos[0] = q;
+    s->suffix[s->n] = 0.0;
+    for (size_t k = s->n; k-- > 0;)
+        s->suffix[k] = s->suffix[k + 1] +
+                       (k + 1 < s->n
+                            ? char_score(s->cps[k], s->cps[k + 1], NULL)
+                            : 0.0);
+    size_t nb = 0;
+    for (size_t k = 0; k < nstarts && nb < cap; k++) {
+        hyp *h = &beam[nb++];
+        memset(h, 0, sizeof *h);
+        h->score = starts[k].bias;
+        h->pending = starts[k].pending;
+        uint32_t p = prev;
+        for (size_t j = 0; j < starts[k].nchars; j++) {
+            h->score += char_score(p, starts[k].chars[j], &h->garbage);
+            h->out[h->nout++] = p = starts[k].chars[j];
+        }
+    }
+    qsort(beam, nb, sizeof *beam, cmp_hyp);
+    if (nb > BEAM)
+        nb = BEAM;
+    for (size_t k = 0; k < s->n && nb > 0; k++) {
+        uint32_t c = s->cps[k];
+        size_t nn = 0;
+        unsigned char b[2];
+        int fold;
+        int readable = run_bytes(c, b, &fold);
+        for (size_t j = 0; j < nb; j++) {
+            const hyp *h = &beam[j];
+            try_end(s, h, k, 0.0);
+            if (readable && b[1] < 0x80) {
+                /* A character whose trail byte is ASCII (琻 = AC 6E): its
+                 * lead completes the waiting character and the trail is
+                 * itself again, in step. */
+                uint32_t d = zh_gbk_decode2(h->pending, b[0]);
+                hyp t;
+                if (d && extend(&t, h, prev, d, 0.0, 0) &&
+                    t.nout < ZH_REALIGN_MAX_OUT) {
+                    t.score += SCORE_ASCII;
+                    t.out[t.nout++] = b[1];
+                    finish(s, &t, k + 1);
+                }
+            } else if (readable && nn < cap) {
+                uint32_t d = zh_gbk_decode2(h->pending, b[0]);
+                if (d && extend(&next[nn], h, prev, d,
+                                fold ? -FOLD_COST : 0.0, b[1]))
+                    nn++;
+            }
+            /* A pair dropped before c: (h->pending, p1) and (p2, c...). */
+            if (j >= HIDDEN_PER_STEP || h->hidden >= 2)
+                continue;
+            /* Keep the best few: the model picks among many pairs, and
+             * the right one may only show its worth a step later. Scores
+             * first, hypotheses built only for the winners. */
+            typedef struct cand {
+                double score;
+                uint32_t d1, d2;
+                unsigned p2;
+            } cand;
+            cand top[HIDDEN_KEEP];
+            size_t ntop = 0;
+            cand end_best = {0.0, 0, 0, 0};
+            int have_end = 0;
+            uint32_t last = last_of(h, prev);
+            int c_trail = c >= 0x40 && c <= 0x7E;
+            for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
+                uint32_t d1 = zh_gbk_decode2(h->pending, p1);
+                if (!d1 || !(zh_is_han(d1) || zh_is_cjk_punct(d1)))
+                    continue;
+                const unsigned char *p2s;
+                size_t np2 = zh_gbk_unmapped_after(p1, &p2s);
+                if (!np2)
+                    continue;
+                double s1 = h->score - HIDDEN_COST + char_score(last, d1, NULL);
+                for (size_t m = 0; m < np2; m++) {
+                    unsigned p2 = p2s[m];
+                    if (c_trail) {
+                        uint32_t d2 = zh_gbk_decode2(p2, c);
+                        if (d2 && (zh_is_han(d2) || zh_is_cjk_punct(d2))) {
+                            double sc = s1 + char_score(d1, d2, NULL) +
+                                        tail_score(d2, s->text, s->len,
+                                                   s->pos[k + 1]);
+                            if (!have_end || sc > end_best.score) {
+                                end_best = (cand){sc, d1, d2, p2};
+                                have_end = 1;
+                            }
+                        }
+                    }
+                    if (!readable || b[1] < 0x80)
+                        continue;
+                    uint32_t d2 = zh_gbk_decode2(p2, b[0]);
+                    if (!d2 || !(zh_is_han(d2) || zh_is_cjk_punct(d2)))
+                        continue;
+                    double sc = s1 + char_score(d1, d2, NULL) -
+                                (fold ? FOLD_COST : 0.0);
+                    size_t at = ntop;
+                    while (at > 0 && top[at - 1].score < sc)
+                        at--;
+                    if (at >= HIDDEN_KEEP)
+                        continue;
+                    size_t lastk = ntop < HIDDEN_KEEP ? ntop : HIDDEN_KEEP - 1;
+                    memmove(&top[at + 1], &top[at], (lastk - at) * sizeof top[0]);
+                    top[at] = (cand){sc, d1, d2, p2};
+                    if (ntop < HIDDEN_KEEP)
+                        ntop++;
+                }
+            }
+            if (have_end) {
+                hyp t, u;
+                if (extend(&t, h, prev, end_best.d1, -HIDDEN_COST, 0) &&
+                    extend(&u, &t, prev, end_best.d2, 0.0, 0)) {
+                    u.hidden++;
+                    finish(s, &u, k + 1);
+                }
+            }
+            for (size_t m = 0; m < ntop && nn < cap; m++) {
+                hyp t;
+                if (extend(&t, h, prev, top[m].d1, -HIDDEN_COST, 0) &&
+                    extend(&next[nn], &t, prev, top[m].d2,
+                           fold ? -FOLD_COST : 0.0, b[1])) {
+                    next[nn].hidden++;
+                    nn++;
+                }
+            }
+        }
+        qsort(next, nn, sizeof *next, cmp_hyp);
+        nb = nn < BEAM ? nn : BEAM;
+        hyp *tmp = beam;
+        beam = next;
+        next = tmp;
+    }
+    int found = s->found;
+    free(s);
+    free(beam);
+    free(next);
+    return found;
+}

@@ -1,0 +1,57 @@
+/*
+ * realign.h - re-decoding a stretch of text that a GBK decoder read one
+ * byte out of step (realign.c).
+ *
+ * When a byte is lost from (or inserted into) GBK text, the decoder pairs
+ * each character's trail byte with the next character's lead byte, and
+ * produces a run of wrong characters until a trail byte below 0x80 (an
+ * ASCII character) puts it back in step. Every wrong character still
+ * carries its two bytes, so the run can be encoded back to GBK and decoded
+ * in step. What cannot be read back is searched for and scored with the
+ * character model (data.h): a lead byte that became '?', a pair that
+ * decoded to a private-use character and was dropped, a fullwidth form
+ * that was folded to ASCII.
+ */
+#ifndef ZHFIX_REALIGN_H
+#define ZHFIX_REALIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZH_REALIGN_MAX_OUT 80
+
+/* A starting point: characters already decided (0..2), and the lead byte
+ * that waits for its trail, which is the first byte of the run. */
+typedef struct zh_realign_start {
+    uint32_t chars[2];
+    size_t nchars;
+    unsigned pending; /* lead byte 0x81..0xFE */
+    double bias;      /* prior log-weight of this start */
+} zh_realign_start;
+
+typedef struct zh_realign_result {
+    size_t end;                        /* run ends here (byte offset) */
+    uint32_t chars[ZH_REALIGN_MAX_OUT]; /* the span decoded in step */
+    size_t nchars;
+    double score;  /* model score of the repaired span and its context */
+    double avg;    /* that score per character of the repaired span */
+    int garbage;   /* the repaired span has characters no prose has */
+    int hidden;    /* dropped pairs restored */
+} zh_realign_result;
+
+/* Score of the characters cps[0..n) after the character prev, followed by
+ * the text at next (the annotation bonus is applied when next starts with
+ * "(syllable)"). Used for the corrupted form, to compare. */
+double zh_realign_score(uint32_t prev, const uint32_t *cps, size_t n,
+                        const char *text, size_t len, size_t next,
+                        int *garbage);
+
+/* Search the best in-step decoding of the run at text[q..] for the given
+ * starts, prev being the character before the span. Returns 1 and fills
+ * *res when some start leads to a run that falls back in step within the
+ * line; 0 otherwise. */
+int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
+               const zh_realign_start *starts, size_t nstarts,
+               zh_realign_result *res);
+
+#endif /* ZHFIX_REALIGN_H */

@@ -1,0 +1,190 @@
+/*
+ * rule_gbk_out_of_step.c - runs of GBK text decoded one byte out of step
+ * after a fullwidth mark was folded to ASCII inside the bytes.
+ *
+ * The mechanism: a scraper replaced the bytes of ！ (A3 A1), ， (A3 AC),
+ * ： (A3 BA), ； (A3 BB), ？ (A3 BF), （ (A3 A8) or ） (A3 A9) with the ASCII
+ * mark in raw GBK. Where those two bytes straddled two characters (the
+ * trail A3 of 。 = A1 A3 and the lead A1 of ” = A1 B1), the first
+ * character lost its trail and decoded as '?', the mark appeared, and the
+ * rest of the second character was paired with the next one, and so on,
+ * until a trail byte below 0x80 put the decoder back in step:
+ *     。”對抓住這  A1A3 A1B1 8CA6 D7A5 D7A1 DF40
+ *     ?!睂ψプ∵@  A1 21 B18C A6D7 A5D7 A1DF 40
+ * The signature is '?' followed by one of those marks. The repair encodes
+ * the run back to GBK, puts the folded pair back (the mark names the lead
+ * byte of the second character), and decodes in step (realign.h); the
+ * lost lead byte of the first character is chosen by the character model.
+ * The result is applied only when the model finds it far more plausible
+ * than the text as it is and it contains nothing but Han and Chinese
+ * marks; a '?' before an ASCII mark in ordinary text (真的?!) has no such
+ * reading and stays.
+ */
+#include <string.h>
+
+#include "data.h"
+#include "gbk.h"
+#include "internal.h"
+#include "pinyin.h"
+#include "prose.h"
+#include "realign.h"
+
+/* A repair must beat the text as it is by this many nats. */
+#define MIN_GAIN 6.0
+/* ... and read like prose: average log-probability per character. */
+#define MIN_AVG (-11.0)
+
+/* The lead byte of the character whose first byte was folded with A3,
+ * given the ASCII mark it became; 0 for other characters. */
+static unsigned folded_lead(char c)
+{
+    switch (c) {
+    case '!': return 0xA1;
+    case ',': return 0xAC;
+    case ':': return 0xBA;
+    case ';': return 0xBB;
+    case '?': return 0xBF;
+    case '(': return 0xA8;
+    case ')': return 0xA9;
+    default: return 0;
+    }
+}
+
+static zhfix_status emit_repair(zh_scan *scan, size_t start,
+                                const zh_realign_result *r, double gain)
+{
+    char buf[ZH_REALIGN_MAX_OUT * 4];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nchars; i++)
+        n += zh_utf8_encode(r->chars[i], buf + n);
+    const char *detail = zh_arena_printf(
+        scan->arena,
+        "GBK bytes re-decoded in step (%zu dropped pair%s restored); "
+        "model gain %.1f nats",
+        (size_t)r->hidden, r->hidden == 1 ? "" : "s", gain);
+    return zh_emit(scan, start, r->end, buf, n, 1,
+                   "text decoded one byte out of step (GBK)", detail);
+}
+
+/* Decide on the repair of the span [start, r->end) of t; the corrupted
+ * characters are re-read from the text. */
+int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
+                      const zh_realign_result *r, double *gain);
+
+int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
+                      const zh_realign_result *r, double *gain)
+{
+    uint32_t old[ZH_REALIGN_MAX_OUT * 2];
+    size_t n = 0;
+    for (size_t i = start; i < r->end && n < sizeof old / sizeof old[0];) {
+        size_t k;
+        old[n++] = zh_cp_at(t, len, i, &k);
+        i += k;
+    }
+    /* The run must carry information: a "???" re-decodes to anything. */
+    size_t known = 0;
+    for (size_t i = 2; i < n; i++)
+        known += old[i] != '?' && old[i] != 0xFFFD;
+    if (!known)
+        return 0;
+    int garbage = 0;
+    double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
+    *gain = r->score - before;
+    /* The average is only telling over a few characters; one or two are
+     * judged by the gain alone. */
+    return !r->garbage && r->nchars > 0 && *gain >= MIN_GAIN &&
+           (r->nchars < 3 || r->avg >= MIN_AVG);
+}
+
+/* The character the run follows, for the model: the one before i, or
+ * the annotated character when an annotation "(syllable)" stands between
+ * (擔(dān)?!... : the annotator pasted it after 擔, before the run). */
+static uint32_t context_before(const char *t, size_t i)
+{
+    size_t s0;
+    uint32_t prev = zh_cp_before(t, i, &s0);
+    if (prev != ')')
+        return prev;
+    size_t open = s0;
+    while (open > 0 && s0 - open < 16 && t[open - 1] != '(')
+        open--;
+    if (open == 0 || t[open - 1] != '(')
+        return prev;
+    size_t syl, syllen;
+    if (!zh_pinyin_annotation(t, i, open - 1, &syl, &syllen))
+        return prev;
+    uint32_t han = zh_cp_before(t, open - 1, NULL);
+    return zh_is_han(han) ? han : prev;
+}
+
+static zhfix_status scan_out_of_step(zh_scan *scan)
+{
+    const char *t = scan->text;
+    size_t len = scan->len;
+    for (size_t i = 0; i + 1 < len; i++) {
+        size_t qlen = 0;
+        if (t[i] == '?')
+            qlen = 1;
+        else if ((unsigned char)t[i] == 0xEF && i + 3 < len &&
+                 (unsigned char)t[i + 1] == 0xBF &&
+                 (unsigned char)t[i + 2] == 0xBD)
+            qlen = 3;
+        if (!qlen)
+            continue;
+        unsigned lead = folded_lead(t[i + qlen]);
+        if (!lead)
+            continue;
+        /* What follows must look like a run: a non-ASCII character within
+         * the next three, before any space or line end (ASCII in a run is
+         * a trail byte or a folded fullwidth form), or a trail byte with
+         * the annotation of its character (?,F(xiàn)). Ordinary "a?(b)"
+         * and "Really?! Yes" end here, cheaply. */
+        size_t q = i + qlen + 1;
+        int runlike = q + 1 < len && t[q] >= 0x40 && t[q] <= 0x7E &&
+                      t[q + 1] == '(';
+        for (size_t k = q; k < len && k < q + 3; k++) {
+            unsigned char c = (unsigned char)t[k];
+            if (c >= 0x80) {
+                runlike = 1;
+                break;
+            }
+            if (c <= ' ' || c == 0x7F)
+                break;
+        }
+        if (!runlike)
+            continue;
+        if (!zh_gbk_ready())
+            continue;
+        zh_realign_start starts[128];
+        size_t ns = 0;
+        for (unsigned x = 0x81; x <= 0xFE && ns < 128; x++) {
+            uint32_t d = zh_gbk_decode2(x, 0xA3);
+            if (!d)
+                continue;
+            starts[ns].chars[0] = d;
+            starts[ns].nchars = 1;
+            starts[ns].pending = lead;
+            starts[ns].bias = 0.0;
+            ns++;
+        }
+        uint32_t prev = context_before(t, i);
+        zh_realign_result r;
+        double gain;
+        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||
+            !zh_realign_accept(t, len, i, prev, &r, &gain))
+            continue;
+        zhfix_status st = emit_repair(scan, i, &r, gain);
+        if (st != ZHFIX_OK)
+            return st;
+        i = r.end - 1;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_gbk_out_of_step = {
+    {"gbk-out-of-step", ZHFIX_CATEGORY_ENCODING,
+     "re-decode runs of GBK text read one byte out of step after a "
+     "fullwidth mark was folded in the bytes (?!睂ψプ -> 。”對抓)",
+     1},
+    scan_out_of_step,
+};

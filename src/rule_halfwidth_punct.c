@@ -1,0 +1,298 @@
+/*
+ * rule_halfwidth_punct.c - ASCII marks in Chinese prose, and marks typed
+ * twice by accident (GB/T 15834: Chinese prose takes fullwidth marks).
+ *
+ * The mechanism undone: a scraper folded ，：；？！（） to ASCII. `,` `:`
+ * `;` `?` `!` right after a Chinese character become `，` `：` `；` `？`
+ * `！`, and after Latin text, a number, a closing bracket or a space when
+ * Han follows (`shell,參數`); a pair of parentheses that follows Chinese
+ * and holds mostly Chinese becomes `（）`. The left neighbour keeps numbers
+ * (4.0, 10:23, 1-7月), Latin text (Smith, J. (2020)) and annotations
+ * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule; `.` is never
+ * widened (a decimal point, an abbreviation). A mark that is part of
+ * ASCII notation (`;)` `:-` `,.` `://`) is left be. Code, tables, URLs and
+ * Japanese are skipped (prose.h).
+ *
+ * Doubles: `。。` `，，` `、、` `；；` `：：` collapse to one mark and
+ * `，。` `、。` `；。` to the full stop. Runs of three or more (`。。。` as
+ * an informal ellipsis) and the legitimate repeats `？！` `！！` `……`
+ * `——` are left be.
+ *
+ * Evidence: the repairs are made when the block shows the fold — ASCII
+ * marks after Han characters (three or more), hardly any fullwidth ones
+ * (one in ten at most), and the marks the fold leaves alone (。、“”)
+ * in use (one for every four ASCII marks). A text that mixes both by
+ * hand, or uses ASCII punctuation throughout, keeps its style: its ASCII
+ * marks and doubles are reported, not changed.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+static uint32_t widen(uint32_t c)
+{
+    switch (c) {
+    case ',': return 0xFF0C;
+    case ':': return 0xFF1A;
+    case ';': return 0xFF1B;
+    case '?': return 0xFF1F;
+    case '!': return 0xFF01;
+    default: return 0;
+    }
+}
+
+/* Characters after which an ASCII mark is a folded Chinese one: Han, and
+ * the closing marks of Chinese prose. After `？` and `！` only `?` and `!`
+ * (the repeats `？！`). After a Latin letter, digit, space or closing
+ * bracket or quote only when Han follows (`shell,參數`), and never for
+ * parentheses. */
+static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
+{
+    if (zh_is_han(prev) || (mark == '(' && prev == ' ' && zh_is_han(next)))
+        return 1;
+    switch (prev) {
+    case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F:
+    case 0xFF09: case 0x3011: case 0x3009: case 0x2026: case 0x2014:
+        return 1;
+    case 0xFF1F: case 0xFF01:
+        return mark == '?' || mark == '!';
+    default:
+        break;
+    }
+    int latin = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
+                (prev >= '0' && prev <= '9') || prev == ' ' || prev == ')' ||
+                prev == ']' || prev == '"' || prev == '\'';
+    return latin && mark != '(' && zh_is_han(next);
+}
+
+/* What may follow a folded mark: not ASCII punctuation that makes it part
+ * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. */
+static int right_ok(uint32_t mark, uint32_t next)
+{
+    if (next == '?' || next == '!')
+        return mark == '?' || mark == '!';
+    if (next == '/')
+        return mark != ':';
+    return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*\\|~`", (int)next));
+}
+
+static int is_latin_letter(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* The ')' closing a '(' at open within the line, when the content is
+ * Chinese: Han characters, and Latin letters at most three for each of
+ * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); no nested '('.
+ * Returns its offset or 0. */
+static size_t chinese_parens(const char *t, size_t open, size_t end)
+{
+    size_t han = 0, latin = 0;
+    for (size_t i = open + 1; i < end && i - open < 400;) {
+        size_t n;
+        uint32_t cp = zh_cp_at(t, end, i, &n);
+        if (cp == ')')
+            return han && latin <= han * 3 ? i : 0;
+        if (cp == '(')
+            return 0;
+        latin += (size_t)is_latin_letter(cp);
+        han += (size_t)zh_is_han(cp);
+        i += n;
+    }
+    return 0;
+}
+
+/* Pause marks, and what a double of them collapses to. */
+static int is_pause(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A;
+}
+
+static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
+                            int fixable, const char *msg)
+{
+    char buf[4];
+    size_t n = zh_utf8_encode(cp, buf);
+    return zh_emit(scan, s, e, buf, n, fixable, msg, NULL);
+}
+
+/* The document's evidence that its marks were folded: fullwidth ，；：？！（
+ * are (almost) absent while ASCII ones follow Han characters, and the
+ * marks the fold does not reach (。、“”《》…, all GBK A1xx) show that
+ * the author wrote Chinese punctuation. A text that mixes both by hand,
+ * or that is written with ASCII punctuation throughout (很好.), keeps its
+ * style: its ASCII marks are reported, not changed. */
+static int marks_folded(const char *t, size_t len)
+{
+    size_t full = 0, ascii = 0, kept = 0;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
+            switch ((unsigned char)t[i + 2]) {
+            case 0x8C: case 0x9B: case 0x9A: case 0x9F: case 0x81: case 0x88:
+                full++;
+                break;
+            default:
+                break;
+            }
+        } else if (b == 0xE3 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x81 ||
+                    (unsigned char)t[i + 2] == 0x82 ||
+                    (unsigned char)t[i + 2] == 0x8A ||
+                    (unsigned char)t[i + 2] == 0x8B)) {
+            kept++; /* 、 。 《 》 */
+        } else if (b == 0xE2 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x9C ||
+                    (unsigned char)t[i + 2] == 0x9D ||
+                    (unsigned char)t[i + 2] == 0xA6)) {
+            kept++; /* “ ” … */
+        } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
+                    b == '!' || b == '(') &&
+                   ((unsigned char)t[i - 1] & 0x80)) {
+            ascii += zh_is_han(zh_cp_before(t, i, NULL));
+        }
+    }
+    return ascii >= 3 && full * 10 <= ascii && kept * 4 >= ascii;
+}
+
+/* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
+static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
+                                 uint32_t cp, size_t n, uint32_t cp2,
+                                 size_t n2, size_t *skip_to, int fixable)
+{
+    const char *t = scan->text;
+    if (!((cp == cp2 && (is_pause(cp) || cp == 0x3002)) ||
+          (cp2 == 0x3002 && (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B))))
+        return ZHFIX_OK;
+    /* Exactly two: not part of a longer run. */
+    if (zh_cp_before(t, i, NULL) == cp && i > ln->start)
+        return ZHFIX_OK;
+    if (zh_cp_at(t, ln->end, i + n + n2, NULL) == cp2)
+        return ZHFIX_OK;
+    *skip_to = i + n + n2;
+    if (cp == cp2)
+        return zh_emit(scan, i + n, i + n + n2, "", 0, fixable,
+                       "doubled mark", NULL);
+    return zh_emit(scan, i, i + n, "", 0, fixable,
+                   "pause mark before a full stop", NULL);
+}
+
+/* 1 when s[i] is the lead byte of 。 、 ， ； ： (E3 80 82/81, EF BC
+ * 8C/9B/9A) directly followed by another such lead byte: a possible
+ * double. */
+static int double_at(const char *s, size_t i, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (i + 5 >= n)
+        return 0;
+    if (u[i] == 0xE3)
+        return u[i + 1] == 0x80 && (u[i + 2] == 0x81 || u[i + 2] == 0x82) &&
+               (u[i + 3] == 0xE3 || u[i + 3] == 0xEF);
+    if (u[i] == 0xEF)
+        return u[i + 1] == 0xBC &&
+               (u[i + 2] == 0x8C || u[i + 2] == 0x9A || u[i + 2] == 0x9B) &&
+               (u[i + 3] == 0xE3 || u[i + 3] == 0xEF);
+    return 0;
+}
+
+/* 1 when byte i may start something to repair: an ASCII mark next to a
+ * non-ASCII character, or a double. */
+static int candidate_at(const char *s, size_t start, size_t i, size_t end)
+{
+    unsigned char b = (unsigned char)s[i];
+    switch (b) {
+    case '(':
+        return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (s[i - 1] == ' ' && i + 1 < end &&
+                              ((unsigned char)s[i + 1] & 0x80)));
+    case ',': case ':': case ';': case '?': case '!':
+        return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (i + 1 < end && ((unsigned char)s[i + 1] & 0x80)));
+    case 0xE3: case 0xEF:
+        return double_at(s, i, end);
+    default:
+        return 0;
+    }
+}
+
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
+{
+    const char *t = scan->text;
+    size_t close = 0; /* a ')' already widened with its '(' */
+    size_t skip_to = 0;
+    for (size_t i = ln->start; i < ln->end; i++) {
+        if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
+            continue;
+        size_t n;
+        uint32_t cp = zh_cp_at(t, ln->end, i, &n);
+        zhfix_status st = ZHFIX_OK;
+        if (cp >= 0x3000) {
+            size_t n2;
+            uint32_t cp2 = zh_cp_at(t, ln->end, i + n, &n2);
+            st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, fixable);
+        } else if (i != close) {
+            uint32_t prev = zh_cp_before(t, i, NULL);
+            uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
+            if (left_ok(prev, cp, next) &&
+                !zh_in_code_or_url(t, ln->start, ln->end, i)) {
+                if (cp == '(') {
+                    size_t c = chinese_parens(t, i, ln->end);
+                    if (c) {
+                        st = emit_cp(scan, i, i + 1, 0xFF08, fixable,
+                                     "ASCII parenthesis in Chinese prose");
+                        if (st == ZHFIX_OK)
+                            st = emit_cp(scan, c, c + 1, 0xFF09, fixable,
+                                         "ASCII parenthesis in Chinese prose");
+                        close = c;
+                    }
+                } else if (right_ok(cp, next)) {
+                    st = emit_cp(scan, i, i + 1, widen(cp), fixable,
+                                 "ASCII mark in Chinese prose");
+                }
+            }
+        }
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+static int line_has_candidate(const char *s, size_t start, size_t end)
+{
+    for (size_t i = start; i < end; i++)
+        if (candidate_at(s, start, i, end))
+            return 1;
+    return 0;
+}
+
+static zhfix_status scan_halfwidth(zh_scan *scan)
+{
+    zh_lines it;
+    zh_line ln;
+    int fixable = -1;
+    zh_lines_init(&it, scan->text, scan->len);
+    while (zh_lines_next(&it, &ln)) {
+        if (!line_has_candidate(scan->text, ln.start, ln.end) ||
+            !zh_line_is_prose(&it, &ln))
+            continue;
+        if (fixable < 0)
+            fixable = marks_folded(scan->text, scan->len);
+        zhfix_status st = scan_line(scan, &ln, fixable);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_halfwidth_punct = {
+    {"halfwidth-punct", ZHFIX_CATEGORY_PUNCTUATION,
+     "use fullwidth marks in Chinese prose (GB/T 15834) and collapse marks "
+     "typed twice",
+     1},
+    scan_halfwidth,
+};

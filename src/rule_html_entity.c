@@ -1,0 +1,210 @@
+/*
+ * rule_html_entity.c - HTML character references left in plain text by a
+ * scraper that copied the page source: `&nbsp;`, `&ldquo;`, `&#20013;`,
+ * and the double-escaped `&amp;nbsp;` of a page that escaped them twice.
+ *
+ * Decoded only where the text is plainly not markup and the reference
+ * touches Chinese: the block has no HTML tags, the line is prose (not
+ * code, prose.h), the reference is not in inline code or a URL, not quoted
+ * as an example (`&nbsp;` between quotes), and a Chinese character stands
+ * right before or after the run of references. Unknown names stay.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+typedef struct entity {
+    const char *name;
+    uint32_t cp;
+} entity;
+
+/* Named references a scraper leaves in Chinese text (HTML 4 subset). */
+static const entity entities[] = {
+    {"amp", '&'},       {"apos", '\''},      {"bull", 0x2022},
+    {"copy", 0xA9},     {"deg", 0xB0},       {"divide", 0xF7},
+    {"emsp", 0x2003},   {"ensp", 0x2002},    {"gt", '>'},
+    {"hellip", 0x2026}, {"laquo", 0xAB},     {"ldquo", 0x201C},
+    {"lsquo", 0x2018},  {"lt", '<'},         {"mdash", 0x2014},
+    {"middot", 0xB7},   {"nbsp", 0xA0},      {"ndash", 0x2013},
+    {"plusmn", 0xB1},   {"quot", '"'},       {"raquo", 0xBB},
+    {"rdquo", 0x201D},  {"reg", 0xAE},       {"rsquo", 0x2019},
+    {"sect", 0xA7},     {"thinsp", 0x2009},  {"times", 0xD7},
+    {"trade", 0x2122},  {"yen", 0xA5},
+};
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hexval(char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Parse one reference at t[i] == '&' (line ends at end). On success stores
+ * the code point and returns its length; 0 otherwise. `&amp;` followed by
+ * a reference is one double-escaped reference. */
+static size_t parse_ref(const char *t, size_t i, size_t end, uint32_t *cp)
+{
+    size_t j = i + 1;
+    size_t amps = 0;
+    while (end - j > 4 && memcmp(t + j, "amp;", 4) == 0 &&
+           (is_alpha(t[j + 4]) || t[j + 4] == '#')) {
+        j += 4;
+        amps++;
+    }
+    if (amps > 2)
+        return 0;
+    if (j < end && t[j] == '#') {
+        j++;
+        int hex = j < end && (t[j] == 'x' || t[j] == 'X');
+        j += (size_t)hex;
+        uint32_t v = 0;
+        size_t digits = 0;
+        while (j < end && digits < 8) {
+            int d = hex ? hexval(t[j]) : (is_digit(t[j]) ? t[j] - '0' : -1);
+            if (d < 0)
+                break;
+            v = v * (hex ? 16u : 10u) + (uint32_t)d;
+            digits++;
+            j++;
+        }
+        if (!digits || j >= end || t[j] != ';' || v > 0x10FFFF ||
+            v < 0x20 || (v >= 0x7F && v <= 0x9F) ||
+            (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
+        return j + 1 - i;
+    }
+    size_t s = j;
+    while (j < end && j - s <= 8 && is_alpha(t[j]))
+        j++;
+    if (j == s || j >= end || t[j] != ';')
+        return 0;
+    for (size_t k = 0; k < sizeof entities / sizeof entities[0]; k++) {
+        size_t n = strlen(entities[k].name);
+        if (n == j - s && memcmp(t + s, entities[k].name, n) == 0) {
+            *cp = entities[k].cp;
+            return j + 1 - i;
+        }
+    }
+    return 0;
+}
+
+/* Markup: a tag such as <p>, <br>, </div>, <!DOCTYPE or <?xml. */
+static int looks_like_markup(const char *t, size_t len)
+{
+    for (const char *p = t; (p = memchr(p, '<', len - (size_t)(p - t)));
+         p++) {
+        size_t left = len - (size_t)(p - t);
+        if (left > 2 && (p[1] == '/' || p[1] == '!' || p[1] == '?') &&
+            (is_alpha(p[2]) || p[2] == '-'))
+            return 1;
+        if (left > 2 && is_alpha(p[1])) {
+            size_t k = 1;
+            while (k < left && k < 12 && is_alpha(p[k]))
+                k++;
+            if (k < left && (p[k] == '>' || p[k] == ' ' || p[k] == '/'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_quote(uint32_t cp)
+{
+    return cp == '"' || cp == '\'' || cp == '`' || cp == 0x201C ||
+           cp == 0x201D || cp == 0x2018 || cp == 0x2019 || cp == 0x300C ||
+           cp == 0x300D;
+}
+
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
+{
+    const char *t = scan->text;
+    size_t i = ln->start;
+    while (i < ln->end) {
+        const char *a = memchr(t + i, '&', ln->end - i);
+        if (!a)
+            break;
+        i = (size_t)(a - t);
+        /* The run of references starting here. */
+        size_t run_end = i, count = 0;
+        uint32_t cps[64];
+        size_t starts[64], lens[64];
+        while (run_end < ln->end && t[run_end] == '&' && count < 64) {
+            uint32_t cp;
+            size_t n = parse_ref(t, run_end, ln->end, &cp);
+            if (!n)
+                break;
+            cps[count] = cp;
+            starts[count] = run_end;
+            lens[count] = n;
+            count++;
+            run_end += n;
+        }
+        if (!count) {
+            i++;
+            continue;
+        }
+        uint32_t before = zh_cp_before(t, i, NULL);
+        uint32_t after = zh_cp_at(t, ln->end, run_end, NULL);
+        if (i == ln->start)
+            before = 0;
+        int chinese = zh_is_chinese(before) || zh_is_chinese(after);
+        int quoted = is_quote(before) && is_quote(after);
+        if (chinese && !quoted &&
+            !zh_in_code_or_url(t, ln->start, ln->end, i)) {
+            for (size_t k = 0; k < count; k++) {
+                char buf[4];
+                size_t n = zh_utf8_encode(cps[k], buf);
+                zhfix_status st = zh_emit(
+                    scan, starts[k], starts[k] + lens[k], buf, n, 1,
+                    "HTML character reference in plain text", NULL);
+                if (st != ZHFIX_OK)
+                    return st;
+            }
+        }
+        i = run_end;
+    }
+    return ZHFIX_OK;
+}
+
+static zhfix_status scan_entities(zh_scan *scan)
+{
+    if (!memchr(scan->text, '&', scan->len) ||
+        looks_like_markup(scan->text, scan->len))
+        return ZHFIX_OK;
+    zh_lines it;
+    zh_line ln;
+    zh_lines_init(&it, scan->text, scan->len);
+    while (zh_lines_next(&it, &ln)) {
+        if (!memchr(scan->text + ln.start, '&', ln.end - ln.start) ||
+            !zh_line_is_prose(&it, &ln))
+            continue;
+        zhfix_status st = scan_line(scan, &ln);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_html_entity = {
+    {"html-entity", ZHFIX_CATEGORY_ARTIFACT,
+     "decode HTML character references (&nbsp; &ldquo; &#20013; &amp;nbsp;) "
+     "left in plain Chinese text",
+     1},
+    scan_entities,
+};

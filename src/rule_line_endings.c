@@ -1,0 +1,71 @@
+/*
+ * rule_line_endings.c - a text whose lines end in more than one way
+ * (CRLF, LF, a lone CR), as happens when scraped pieces are pasted
+ * together. The minority endings are changed to the block's majority
+ * (LF on a tie); a text with one kind of ending is left as it is.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+enum { EOL_LF, EOL_CRLF, EOL_CR };
+
+static zhfix_status scan_eol(zh_scan *scan)
+{
+    const char *t = scan->text;
+    size_t len = scan->len;
+    if (!memchr(t, '\r', len))
+        return ZHFIX_OK;
+    size_t count[3] = {0, 0, 0};
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '\n')
+            count[EOL_LF]++;
+        else if (t[i] == '\r') {
+            if (i + 1 < len && t[i + 1] == '\n') {
+                count[EOL_CRLF]++;
+                i++;
+            } else {
+                count[EOL_CR]++;
+            }
+        }
+    }
+    int kinds = (count[0] > 0) + (count[1] > 0) + (count[2] > 0);
+    if (kinds < 2)
+        return ZHFIX_OK;
+    int major = EOL_LF;
+    if (count[EOL_CRLF] > count[major])
+        major = EOL_CRLF;
+    if (count[EOL_CR] > count[major])
+        major = EOL_CR;
+    static const char *const text[] = {"\n", "\r\n", "\r"};
+    static const char *const msg[] = {
+        "line ends with LF, most lines with CRLF or CR",
+        "line ends with CRLF, most lines with LF or CR",
+        "line ends with a lone CR, most lines with LF or CRLF"};
+    for (size_t i = 0; i < len; i++) {
+        int kind;
+        size_t n = 1;
+        if (t[i] == '\n')
+            kind = EOL_LF;
+        else if (t[i] == '\r' && i + 1 < len && t[i + 1] == '\n')
+            kind = EOL_CRLF, n = 2;
+        else if (t[i] == '\r')
+            kind = EOL_CR;
+        else
+            continue;
+        if (kind != major) {
+            zhfix_status st = zh_emit(scan, i, i + n, text[major],
+                                      strlen(text[major]), 1, msg[kind], NULL);
+            if (st != ZHFIX_OK)
+                return st;
+        }
+        i += n - 1;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_line_endings = {
+    {"mixed-line-endings", ZHFIX_CATEGORY_ARTIFACT,
+     "make line endings consistent when a text mixes CRLF, LF and CR", 1},
+    scan_eol,
+};

@@ -1,0 +1,99 @@
+/*
+ * rule_pinyin_straddle.c - pinyin an annotator pasted between the two
+ * bytes of a GBK character.
+ *
+ * The mechanism: the annotator searched the GBK bytes for the codes of its
+ * characters, and a code can match across a character boundary: in
+ * 式沒 = CA BD | 9B 5D the middle pair BD 9B is 經, so "(jīng)" went
+ * between 9B and 5D. Decoded, 9B became '?' (its next byte was '(' — some
+ * decoders swallow the parenthesis with it) and 5D the orphan ']':
+ * 格式?jīng)]有. The syllable names the straddled code: its first byte is
+ * the last byte of the character before, its second byte the lost lead.
+ * The repair puts the lead back before the bytes that follow and decodes
+ * in step (realign.h; when the orphan byte is not ASCII the text after the
+ * annotation is itself out of step). Applied only when the reading fits
+ * and the model finds the result far more plausible.
+ */
+#include <string.h>
+
+#include "data.h"
+#include "gbk.h"
+#include "internal.h"
+#include "pinyin.h"
+#include "prose.h"
+#include "realign.h"
+
+int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
+                      const zh_realign_result *r, double *gain);
+
+static zhfix_status scan_straddle(zh_scan *scan)
+{
+    const char *t = scan->text;
+    size_t len = scan->len;
+    for (size_t i = 1; i + 2 < len; i++) {
+        size_t qlen = 0;
+        if (t[i] == '?')
+            qlen = 1;
+        else if ((unsigned char)t[i] == 0xEF && i + 3 < len &&
+                 (unsigned char)t[i + 1] == 0xBF &&
+                 (unsigned char)t[i + 2] == 0xBD)
+            qlen = 3;
+        if (!qlen)
+            continue;
+        size_t j = i + qlen;
+        if (t[j] == '(')
+            j++;
+        size_t syl, syllen;
+        size_t k = zh_pinyin_closed(t, len, j, &syl, &syllen);
+        if (!k)
+            continue;
+        uint32_t prev = zh_cp_before(t, i, NULL);
+        unsigned char pb[2];
+        if (!zh_is_han(prev) || !zh_gbk_ready() ||
+            zh_gbk_encode(prev, pb) != 2)
+            continue;
+        const uint32_t *chars;
+        size_t nc = zh_reading_chars(t + syl, syllen, &chars);
+        zh_realign_start starts[16];
+        size_t ns = 0;
+        for (size_t c = 0; c < nc && ns < 16; c++) {
+            unsigned char cb[2];
+            if (zh_gbk_encode(chars[c], cb) != 2 || cb[0] != pb[1] ||
+                cb[1] < 0x81)
+                continue;
+            starts[ns].nchars = 0;
+            starts[ns].pending = cb[1];
+            starts[ns].bias = 0.0;
+            ns++;
+        }
+        zh_realign_result r;
+        double gain;
+        if (!ns || !zh_realign(t, len, j + k, prev, starts, ns, &r) ||
+            !zh_realign_accept(t, len, i, prev, &r, &gain))
+            continue;
+        char buf[ZH_REALIGN_MAX_OUT * 4];
+        size_t n = 0;
+        for (size_t c = 0; c < r.nchars; c++)
+            n += zh_utf8_encode(r.chars[c], buf + n);
+        const char *detail = zh_arena_printf(
+            scan->arena,
+            "the annotation split a character's bytes; re-decoded in step, "
+            "model gain %.1f nats",
+            gain);
+        zhfix_status st = zh_emit(scan, i, r.end, buf, n, 1,
+                                  "pinyin pasted inside a character (GBK)",
+                                  detail);
+        if (st != ZHFIX_OK)
+            return st;
+        i = r.end - 1;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_pinyin_straddle = {
+    {"pinyin-straddle", ZHFIX_CATEGORY_ENCODING,
+     "restore characters whose GBK bytes an annotator split with pinyin "
+     "(格式?jīng)]有 -> 格式沒有)",
+     1},
+    scan_straddle,
+};

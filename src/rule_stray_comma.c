@@ -1,0 +1,170 @@
+/*
+ * rule_stray_comma.c - ASCII commas that a scraper slipped in before the
+ * marks of Chinese prose.
+ *
+ * The mechanism: a stray ',' lands before a Chinese mark, and the mark may
+ * itself have been folded to ASCII afterwards. So `,，` arrives as `,,`,
+ * `,。` and `,、` keep their mark, `,；` and `,？` arrive as `,;` and `,?`.
+ * Undoing it removes the stray comma: `,,` becomes `,`, `,。` `。`, `,;`
+ * `;`; restoring the folded mark is the fold's own repair (the
+ * halfwidth-punct rule), which needs the document's evidence.
+ * Only in Chinese prose: `,,` next to Chinese text or between marks
+ * (`76),,0`), never between two words or numbers (`a,,b`, `1,,2`: empty
+ * fields); a comma before a Chinese mark anywhere but at a line start;
+ * before a folded mark only after Chinese text;
+ * never in code, tables or URLs, and a run of three or more commas (a CSV
+ * row with empty fields) is left be.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "prose.h"
+
+/* ASCII marks that Chinese marks are folded to (the comma aside). */
+static int is_folded_mark(uint32_t c)
+{
+    return c == ';' || c == '?' || c == '!' || c == ':';
+}
+
+/* Marks before which a stray comma is found. */
+static int is_target_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0x3001: case 0xFF0C: case 0xFF1B: case 0xFF1F:
+    case 0xFF01: case 0xFF1A:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 'A' && cp <= 'Z');
+}
+
+static int is_blank(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0;
+}
+
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
+{
+    const char *t = scan->text;
+    size_t i = ln->start;
+    while (i < ln->end) {
+        const char *c = memchr(t + i, ',', ln->end - i);
+        if (!c)
+            break;
+        i = (size_t)(c - t);
+        size_t k = 0;
+        while (i + k < ln->end && t[i + k] == ',')
+            k++;
+        size_t at = i;
+        i += k;
+        if (k > 2 || (at > ln->start && t[at - 1] == ','))
+            continue;
+        if (zh_in_code_or_url(t, ln->start, ln->end, at))
+            continue;
+        uint32_t prev = zh_cp_before(t, at, NULL);
+        if (at == ln->start)
+            prev = 0;
+        size_t nlen;
+        uint32_t next = zh_cp_at(t, ln->end, at + k, &nlen);
+        zhfix_status st = ZHFIX_OK;
+        if (k == 2) {
+            /* `,,`: the stray comma and a folded Chinese comma. Between
+             * Chinese text; after Latin text or a space only when Chinese
+             * follows. */
+            int ok = zh_is_chinese(prev) || (zh_is_chinese(next) && next != 0) ||
+                     (!is_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
+                     (!is_alnum(next) && !is_blank(next) && !is_blank(prev));
+            if (!ok)
+                continue;
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
+                         "stray comma before a folded Chinese comma", NULL);
+        } else if (is_target_mark(next)) {
+            if (at == ln->start)
+                continue;
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
+                         "stray comma before a Chinese mark", NULL);
+        } else if (is_folded_mark(next)) {
+            if (!zh_is_chinese(prev))
+                continue;
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
+                         "stray comma before a folded Chinese mark", NULL);
+        }
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+/* The block's evidence for the mechanism: stray commas come before most
+ * of the marks of a scraped text, so they are many (at least three) and a
+ * fair share (one in twenty) of its marks. Returns 1 for that, 0 when
+ * the share is there but not the number (report, do not remove), -1 when
+ * the commas are too few among the marks to say anything: a hand-typed
+ * `,,` in long clean prose is a typo, not this mechanism. */
+static int pattern_shown(const char *t, size_t len)
+{
+    size_t stray = 0, marks = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b == ',') {
+            unsigned char c = (unsigned char)t[i + 1];
+            stray += c == ',' || c == ';' || c == '?' ||
+                     (c == 0xE3 && i + 3 < len &&
+                      (unsigned char)t[i + 2] == 0x80 &&
+                      ((unsigned char)t[i + 3] == 0x81 ||
+                       (unsigned char)t[i + 3] == 0x82));
+            marks += i > 0 && ((unsigned char)t[i - 1] & 0x80);
+        } else if (b == 0xE3 && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0x80 &&
+                   ((unsigned char)t[i + 2] == 0x81 ||
+                    (unsigned char)t[i + 2] == 0x82)) {
+            marks++;
+        } else if (b == 0xEF && i + 2 < len &&
+                   (unsigned char)t[i + 1] == 0xBC &&
+                   ((unsigned char)t[i + 2] == 0x8C ||
+                    (unsigned char)t[i + 2] == 0x9B ||
+                    (unsigned char)t[i + 2] == 0x9F)) {
+            marks++;
+        }
+    }
+    if (stray * 20 < marks)
+        return -1; /* nothing to say */
+    return stray >= 3;
+}
+
+static zhfix_status scan_stray_comma(zh_scan *scan)
+{
+    if (!memchr(scan->text, ',', scan->len))
+        return ZHFIX_OK;
+    int fixable = -2;
+    zh_lines it;
+    zh_line ln;
+    zh_lines_init(&it, scan->text, scan->len);
+    while (zh_lines_next(&it, &ln)) {
+        if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
+            !zh_line_is_prose(&it, &ln))
+            continue;
+        if (fixable == -2)
+            fixable = pattern_shown(scan->text, scan->len);
+        if (fixable < 0)
+            return ZHFIX_OK;
+        zhfix_status st = scan_line(scan, &ln, fixable);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+const zh_rule zh_rule_stray_comma = {
+    {"stray-comma", ZHFIX_CATEGORY_ARTIFACT,
+     "remove ASCII commas slipped in before the marks of Chinese prose "
+     "(`,,` `,。` `,、` `,;`)",
+     1},
+    scan_stray_comma,
+};

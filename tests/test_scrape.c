@@ -1,0 +1,412 @@
+/*
+ * test_scrape.c - the rules that repair scraped articles (issue 5):
+ * stray commas, halfwidth marks and doubles, injected pinyin, pinyin that
+ * straddles a GBK boundary, GBK runs out of step, HTML references, mixed
+ * line endings, fullwidth letters and digits; their traps; the GBK tables;
+ * and the sample article end to end (fixtures/scrape).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gbk.h"
+#include "internal.h"
+#include "zhfix.h"
+
+static zhfix *make(const char *select, const char *target)
+{
+    zhfix_options o;
+    zhfix_options_init(&o);
+    o.select = select;
+    o.target = target;
+    zhfix *h = NULL;
+    char err[256];
+    ck_assert_int_eq(zhfix_create(&o, &h, err, sizeof err), ZHFIX_OK);
+    return h;
+}
+
+/* Fix src with the rules in select; the result as a NUL-terminated string
+ * (caller frees with zhfix_free). */
+static char *fix(zhfix *h, const char *src)
+{
+    char *out = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(zhfix_fix_alloc(h, src, strlen(src), &out, &n), ZHFIX_OK);
+    char *s = malloc(n + 1);
+    ck_assert_ptr_nonnull(s);
+    memcpy(s, out, n);
+    s[n] = '\0';
+    zhfix_free(out);
+    return s;
+}
+
+typedef struct fix_case {
+    const char *select;
+    const char *in;
+    const char *out; /* NULL: must come back unchanged */
+} fix_case;
+
+/* Repairs, one mechanism each. */
+static const fix_case repairs[] = {
+    /* stray-comma: a text that shows the pattern (three or more) */
+    {"stray-comma", "果斷出擊,,籌謀,,這座城市,,世界",
+     "果斷出擊,籌謀,這座城市,世界"},
+    {"stray-comma", "最佳機會,。面對,。有望,。對",
+     "最佳機會。面對。有望。對"},
+    {"stray-comma", "全球產業鏈,、價值鏈,、人才鏈,、資金鏈",
+     "全球產業鏈、價值鏈、人才鏈、資金鏈"},
+    {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路;青島;如何?\n"},
+    {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
+     "默認爲76),0 爲禁用,自動,換行"},
+    {"stray-comma", "選項 ,、 或,、是,。", "選項 、 或、是。"},
+    /* halfwidth-punct: a document whose marks were folded */
+    {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
+     "變革，都是機會。來源：人民日報。如何走下去？\n"},
+    {"halfwidth-punct", "根節點(青島)簽約,落戶;好!這是“會議”。\n",
+     "根節點（青島）簽約，落戶；好！這是“會議”。\n"},
+    {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好。這、那。\n",
+     "軟件 shell，參數，選項，標誌，好。這、那。\n"},
+    {"halfwidth-punct", "見 (例如文件)或,者:是;的。這、那。\n",
+     "見 （例如文件）或，者：是；的。這、那。\n"},
+    {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
+    {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
+    /* injected-pinyin */
+    {"injected-pinyin",
+     "產(chǎn)業(yè)變革，產(chǎn)業(yè)互聯網，工業(yè)和信息化。\n",
+     "產業變革，產業互聯網，工業和信息化。\n"},
+    {"injected-pinyin",
+     "產(chan3)業(ye4)變革，產(chan3)業(ye4)互聯網，工業(ye4)和信息化。\n",
+     "產業變革，產業互聯網，工業和信息化。\n"},
+    /* gbk-out-of-step */
+    {"gbk-out-of-step", "成就的必是青島?!睂ψプ∵@次機會",
+     "成就的必是青島。”對抓住這次機會"},
+    {"gbk-out-of-step", "發展?,F(xiàn)有的方式", "發展。現(xiàn)有的方式"},
+    {"gbk-out-of-step", "交流條件,?!鄙虾J泄I(yè)數字化協會",
+     "交流條件,。”上海市工業(yè)數字化協會"},
+    {"gbk-out-of-step", "隨後的關聯的keymap??蛇x的 名稱是",
+     "隨後的關聯的keymap。可選的 名稱是"},
+    {"gbk-out-of-step", "沒有任何擔(dān)?!.斍暗木S護(hù)者是 Avery",
+     "沒有任何擔(dān)保。當前的維護(hù)者是 Avery"},
+    {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
+     "中可能還會有換行符。可以嘗試用 --ignore"},
+    /* pinyin-straddle */
+    {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
+    {"pinyin-straddle", "我們格式?jīng)]有問題。", "我們格式沒有問題。"},
+    {"pinyin-straddle", "我們格式?(jīng)]有問題。", "我們格式沒有問題。"},
+    {"pinyin-straddle", "如果有 選項?(zhàn)屈N命令將從 中讀取。",
+     "如果有 選項，那麼命令將從 中讀取。"},
+    /* html-entity */
+    {"html-entity", "&nbsp;&nbsp;每一次&ldquo;深遠布局&rdquo;",
+     "\xC2\xA0\xC2\xA0每一次“深遠布局”"},
+    {"html-entity", "中&#20013;&#x6587;文&amp;nbsp;好",
+     "中中文文\xC2\xA0好"},
+    /* mixed-line-endings */
+    {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
+    {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
+    {"mixed-line-endings", "甲\r乙\n丙\n", "甲\n乙\n丙\n"},
+    /* fullwidth-alnum (opt-in) */
+    {"fullwidth-alnum", "ＵＲＬ是２０２０年的ｗｅｂ", "URL是2020年的web"},
+};
+
+START_TEST(repair)
+{
+    const fix_case *c = &repairs[_i];
+    zhfix *h = make(c->select, NULL);
+    char *got = fix(h, c->in);
+    ck_assert_msg(strcmp(got, c->out) == 0, "%s: %s\n  got  %s\n  want %s",
+                  c->select, c->in, got, c->out);
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* Look-alikes: legitimate text that resembles a defect. Every rule runs
+ * (select "all"); each must come back byte-identical. */
+static const char *const traps[] = {
+    /* numbers, times, ranges, decimals */
+    "2020-10-09 10:23:38 sunmedia 1666\n工業4.0,9.5億元,1-7月\n",
+    "時間10:23,溫度3.5,比分2:1。\n",
+    /* Latin text and Latin in parentheses */
+    "Smith, J. (2020). Hello, world! Really?\n",
+    "臺灣(Taiwan)、單位(kg)、國內生產總值(GDP)、說明(an)。\n",
+    /* textbook pinyin: every character annotated */
+    "中(zhōng)文(wén)很(hěn)美(měi)。中(zhōng)文(wén)。\n",
+    /* a reading given in one place only, or two readings of one character */
+    "產(chǎn)業很大，產業也多，產業興旺。\n",
+    "行(xíng)走，銀行(háng)，行(xíng)人，銀行(háng)。\n",
+    /* a reading given for a rare character wherever it occurs */
+    "蘧(qu2)伯玉使人於孔子。君子哉蘧(qu2)伯玉！\n",
+    "這種產(chǎn)品很好。\n",
+    /* CSV, with Chinese and with empty fields */
+    "城市,人口\n北京,2100\n上海,2400\n廣州,1800\n",
+    "姓名,年齡,城市\n張三,,北京\n李四,30,上海\n",
+    "a,,b\n1,,2\n",
+    /* code */
+    "printf(\"中文,,測試:%d;\", x);\n",
+    "```\n中文,,測試:是;的?\n```\n",
+    "if (a == b) { 中文,測試; }\n",
+    /* Japanese */
+    "日本語,テスト:です!それは?\n",
+    "公式ψ?!=1,日本語?!テスト\n",
+    /* Greek in formulas */
+    "其中α,β,γ為常數。設 sin(α+β)=1。\n",
+    /* URLs and e-mail */
+    "見https://zh.wikipedia.org/wiki/中文?action=edit 頁面。\n",
+    "寫信到 someone@example.com,,或者 http://a.com/?a=1&amp;b=2 中。\n",
+    /* legitimate repeats of marks */
+    "真的？！好！！啊……——等等。。。\n",
+    /* question marks and exclamations in ordinary text */
+    "真的嗎?!我不信。\n什麼?!\nReally?! Yes.\n這是 a?(b) 和 x?,y。\n",
+    "你好?(nǐ hǎo) 單位?(kg)\n",
+    /* HTML: markup, a quoted example, no ';', no Chinese neighbour */
+    "<p>中文&nbsp;段落</p>\n",
+    "在HTML中，“&nbsp;”表示空格。AT&T公司。a&nbsp;b\n",
+    /* one kind of line ending */
+    "甲\r\n乙\r\n",
+    /* fullwidth letters stay unless asked for */
+    "ＵＲＬ是２０２０年\n",
+    /* Chinese written with ASCII punctuation throughout: the author's style */
+    "對 用戶 來講, 其它 提供的 功能 都有, 而且 很好.\n以下 是 常用 的 選項:\n",
+    /* clean Chinese prose */
+    "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
+};
+
+START_TEST(trap)
+{
+    zhfix *h = make("encoding,artifact,punctuation", NULL);
+    char *got = fix(h, traps[_i]);
+    ck_assert_msg(strcmp(got, traps[_i]) == 0, "changed: %s\n  into: %s",
+                  traps[_i], got);
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* Repairs without enough evidence are reported, not made. */
+START_TEST(weak_evidence_reported)
+{
+    static const struct {
+        const char *select, *in, *rule;
+    } cases[] = {
+        /* a text that mixes fullwidth and ASCII marks by hand */
+        {"halfwidth-punct", "變革，都是。來源，人民,日報，好。\n",
+         "halfwidth-punct"},
+        /* a doubled mark in a text with no other sign of folding */
+        {"halfwidth-punct", "關閉時，，必須明確指定。\n", "halfwidth-punct"},
+        /* one stray comma in clean prose */
+        {"stray-comma", "例如,,在這個例子中，可以使用。\n", "stray-comma"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zhfix *h = make(cases[i].select, NULL);
+        char *got = fix(h, cases[i].in);
+        ck_assert_str_eq(got, cases[i].in);
+        ck_assert_uint_ge(zhfix_finding_count(h), 1);
+        const zhfix_finding *f = zhfix_finding_get(h, 0);
+        ck_assert_str_eq(f->rule, cases[i].rule);
+        ck_assert_int_eq(f->applied, 0);
+        ck_assert_ptr_nonnull(f->replacement);
+        free(got);
+        zhfix_destroy(h);
+    }
+}
+END_TEST
+
+START_TEST(fullwidth_alnum_is_opt_in)
+{
+    zhfix *h = make(NULL, NULL);
+    char *got = fix(h, "ＵＲＬ是２０２０年");
+    ck_assert_str_eq(got, "ＵＲＬ是２０２０年");
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- GBK tables --------------------------------------------------------- */
+
+START_TEST(gbk_tables)
+{
+    ck_assert(zh_gbk_ready());
+    ck_assert_uint_eq(zh_gbk_decode2(0xBD, 0x9B), 0x7D93); /* 經 */
+    ck_assert_uint_eq(zh_gbk_decode2(0xA1, 0xA3), 0x3002); /* 。 */
+    ck_assert_uint_eq(zh_gbk_decode2(0x98, 0x49), 0x696D); /* 業 */
+    ck_assert_uint_eq(zh_gbk_decode2(0xA4, 0x98), 0);      /* user area */
+    ck_assert(zh_gbk_unmapped(0xA4, 0x98));
+    ck_assert(!zh_gbk_unmapped(0xBD, 0x9B));
+    ck_assert(!zh_gbk_unmapped(0x41, 0x42)); /* not a two-byte code */
+    unsigned char b[2];
+    ck_assert_uint_eq(zh_gbk_encode(0x6C92, b), 2); /* 沒 = 9B 5D */
+    ck_assert_uint_eq(b[0], 0x9B);
+    ck_assert_uint_eq(b[1], 0x5D);
+    ck_assert_uint_eq(zh_gbk_encode(0x20AC, b), 1); /* € = 80 (glibc) */
+    ck_assert_uint_eq(b[0], 0x80);
+    ck_assert_uint_eq(zh_gbk_encode('J', b), 1);
+    ck_assert_uint_eq(zh_gbk_encode(0x1F600, b), 0);
+    /* Every code decodes to a character that encodes back to it. */
+    for (unsigned l = 0x81; l <= 0xFE; l++)
+        for (unsigned t = 0x40; t <= 0xFE; t++) {
+            uint32_t cp = zh_gbk_decode2(l, t);
+            if (!cp)
+                continue;
+            ck_assert_uint_eq(zh_gbk_encode(cp, b), 2);
+            ck_assert_uint_eq(zh_gbk_decode2(b[0], b[1]), cp);
+        }
+}
+END_TEST
+
+/* ---- The sample article -------------------------------------------------- */
+
+static char *slurp(const char *name, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scrape/%s", ZHFIX_FIXTURES_DIR, name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return s;
+}
+
+static void fix_equals(const char *in, const char *expected,
+                       const char *target)
+{
+    size_t n, m;
+    char *src = slurp(in, &n);
+    char *want = slurp(expected, &m);
+    zhfix *h = make(NULL, target);
+    char *out = NULL;
+    size_t outlen = 0;
+    ck_assert_int_eq(zhfix_fix_alloc(h, src, n, &out, &outlen), ZHFIX_OK);
+    ck_assert_msg(outlen == m && memcmp(out, want, m) == 0,
+                  "%s does not come out as %s", in, expected);
+    zhfix_free(out);
+    zhfix_destroy(h);
+    free(src);
+    free(want);
+}
+
+START_TEST(sample_repaired)
+{
+    fix_equals("scraped-article.corrupted.txt", "scraped-article.repaired.txt",
+               NULL);
+}
+END_TEST
+
+START_TEST(sample_simplified)
+{
+    fix_equals("scraped-article.corrupted.txt",
+               "scraped-article.repaired.simplified.txt", "simplified");
+}
+END_TEST
+
+START_TEST(sample_repaired_is_clean)
+{
+    fix_equals("scraped-article.repaired.txt", "scraped-article.repaired.txt",
+               NULL);
+}
+END_TEST
+
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0, k = strlen(needle);
+    for (const char *p = s; (p = strstr(p, needle)); p += k)
+        n++;
+    return n;
+}
+
+/* Annotations "(" lowercase pinyin ")" in the input, counted here by
+ * bytes: ASCII letters and the two-byte Latin letters with tone marks. */
+static size_t count_annotations(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strchr(p, '(')); p++) {
+        const unsigned char *q = (const unsigned char *)p + 1;
+        size_t letters = 0;
+        while ((*q >= 'a' && *q <= 'z') || (*q >= 0xC3 && *q <= 0xC7)) {
+            q += *q >= 0xC3 ? 2 : 1;
+            letters++;
+        }
+        n += letters > 0 && *q == ')';
+    }
+    return n;
+}
+
+START_TEST(sample_check_positions)
+{
+    size_t n;
+    char *src = slurp("scraped-article.corrupted.txt", &n);
+    zhfix *h = make(NULL, NULL);
+    ck_assert_int_eq(zhfix_check(h, src, n), ZHFIX_OK);
+    size_t pinyin = 0, stray = 0, step = 0;
+    for (size_t i = 0; i < zhfix_finding_count(h); i++) {
+        const zhfix_finding *f = zhfix_finding_get(h, i);
+        ck_assert(f->applied);
+        /* line and column name the offset: count them from the start */
+        size_t line = 1, col = 1;
+        for (size_t k = 0; k < f->offset; k++) {
+            if (src[k] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)src[k] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        ck_assert_uint_eq(f->line, line);
+        ck_assert_uint_eq(f->column, col);
+        /* The span names the text in the input; a finding of a later pass
+         * next to an earlier deletion also covers the deleted bytes. */
+        if (f->length == strlen(f->text))
+            ck_assert_msg(memcmp(src + f->offset, f->text, f->length) == 0,
+                          "%s at %zu:%zu: %s", f->rule, f->line, f->column,
+                          f->text);
+        else
+            ck_assert_uint_gt(f->length, strlen(f->text));
+        pinyin += strcmp(f->rule, "injected-pinyin") == 0;
+        stray += strcmp(f->rule, "stray-comma") == 0;
+        step += strcmp(f->rule, "gbk-out-of-step") == 0;
+    }
+    ck_assert_uint_eq(pinyin, count_annotations(src));
+    ck_assert_uint_eq(stray, count(src, ",,") + count(src, ",。") +
+                                 count(src, ",、") + count(src, ",;") +
+                                 count(src, ",?"));
+    ck_assert_uint_eq(step, count(src, "?!"));
+    zhfix_destroy(h);
+    free(src);
+}
+END_TEST
+
+static Suite *scrape_suite(void)
+{
+    Suite *s = suite_create("scrape");
+    TCase *tc = tcase_create("rules");
+    tcase_add_loop_test(tc, repair, 0, sizeof repairs / sizeof repairs[0]);
+    tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
+    tcase_add_test(tc, weak_evidence_reported);
+    tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, gbk_tables);
+    suite_add_tcase(s, tc);
+    TCase *ts = tcase_create("sample");
+    tcase_set_timeout(ts, 30);
+    tcase_add_test(ts, sample_repaired);
+    tcase_add_test(ts, sample_simplified);
+    tcase_add_test(ts, sample_repaired_is_clean);
+    tcase_add_test(ts, sample_check_positions);
+    suite_add_tcase(s, ts);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(scrape_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
