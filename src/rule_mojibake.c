@@ -921,6 +921,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                                                      : 0.0;
             }
             c->gain = c->before - c->after - ch->prior - penalty;
+            /* Mostly guessed bytes are no evidence (a run of U+FFFD is not
+             * made Chinese). */
+            if ((size_t)c->fills * 2 > bend - w->u[ua].bs)
+                c->gain = -HUGE_VAL;
             /* In Chinese text, a stretch of Western letters and symbols
              * that reads as Chinese is the more likely to be mojibake:
              * the class model prices those letters for Western text. */
