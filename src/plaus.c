@@ -164,8 +164,10 @@ static double char_cost(uint32_t cp, enum cls k)
             cp == 0xB7 || cp == 0xD7 || cp == 0xF7 || cp == 0xA7 ||
             cp == 0x2122 || cp == 0x20AC || cp == 0xA3)
             return 5.0;
-        if ((cp >= 0x2B0 && cp < 0x300) || (cp >= 0x1D00 && cp < 0x1DC0))
-            return 9.0; /* modifier letters, phonetic extensions */
+        if (cp >= 0x2B0 && cp < 0x300)
+            return 9.0; /* modifier letters */
+        if (cp >= 0x1D00 && cp < 0x1DC0)
+            return 11.0; /* phonetic extensions: linguists' notation */
         return cp < 0x100 ? 6.0 : 7.0;
     case K_BOX: return 6.0;
     case K_MARK: return 8.0;

@@ -57,6 +57,7 @@
 #define WILD 0x100 /* a byte the misreading decoder lost */
 #define ZH_RUN_MAX 6 /* longest run of lost bytes restored */
 #define ZH_BEAM 12   /* states kept while restoring a run */
+#define ZH_FILL_MISSES 4 /* failed restorations in a row before giving up */
 /* How a byte was restored: its value guessed for a lost-byte mark ('?',
  * U+FFFD), a no-break space read back from a space, or inserted into a
  * gap no mark shows. */
@@ -170,6 +171,8 @@ static int sb_encode(int sb, uint32_t cp)
 {
     if (cp < 0x100)
         return zh_sb_encode_low[sb][cp] ? zh_sb_encode_low[sb][cp] : -1;
+    if (cp >= 0x2600 && cp < 0xF8FF)
+        return -1; /* no single-byte code page reaches CJK */
     const uint32_t *t = zh_sb_encode[sb];
     size_t lo = 0, hi = zh_sb_encode_count[sb];
     while (lo < hi) {
@@ -630,12 +633,16 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
     size_t p = 0;
     /* Fills per line: bounds the work on hopeless text. */
     int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);
+    /* Attempts that find nothing: a wrong chain fails at every turn, so a
+     * few failures in a row end its attempts on this line. */
+    int misses = 0;
     while (p < w->nb) {
         if (!grow((void **)&w->u, &w->capu, w->nu + 1, sizeof *w->u))
             return 0;
         uint32_t cp = 0;
         size_t len = decode_at(ch->real, w->b, p, w->nb, &cp);
-        if (!len && allow_fill && budget > 0 && w->b[p] != '\n') {
+        if (!len && allow_fill && budget > 0 && misses < ZH_FILL_MISSES &&
+            w->b[p] != '\n') {
             /* Resume from the last multibyte unit so that a gap inside it
              * can be found; fill only inside mojibake, after a unit that
              * decoded as a multibyte character. */
@@ -649,15 +656,20 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                 if (try_fill(w, ch, r, p, prev)) {
                     w->nu = k;
                     p = r;
+                    misses = 0;
                     continue;
                 }
+                misses++;
             } else if (w->b[p] == WILD ||
                        lost_ahead(w->b, p, w->nb,
                                   nbsp_byte(ch->misread) >= 0)) {
                 budget--;
                 uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
-                if (try_fill(w, ch, p, p, prev))
+                if (try_fill(w, ch, p, p, prev)) {
+                    misses = 0;
                     continue;
+                }
+                misses++;
             }
         }
         unit *u = &w->u[w->nu++];
@@ -703,6 +715,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
 }
 
 /* ---- Finding repairs --------------------------------------------------- */
+
+static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak);
 
 typedef struct cand {
     size_t cs, ce;  /* characters [cs, ce) of the line */
@@ -858,7 +872,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 return 0;
             for (size_t k = ua; k < uz; k++)
                 c->rep[k - ua] = w->u[k].cp;
-            c->weak = uz - ua == 1 && w->u[ua].blen <= 2;
+            /* One two-byte sequence, or one symbol: weak evidence. */
+            c->weak = uz - ua == 1 &&
+                      (w->u[ua].blen <= 2 ||
+                       (w->u[ua].cp >= 0x1D00 && w->u[ua].cp < 0x2E80));
             c->cs = cs;
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
@@ -903,6 +920,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                                                      : 0.0;
             }
             c->gain = c->before - c->after - ch->prior - penalty;
+            /* Mostly guessed bytes are no evidence (a run of U+FFFD is not
+             * made Chinese). */
+            if ((size_t)c->fills * 2 > bend - w->u[ua].bs)
+                c->gain = -HUGE_VAL;
             /* In Chinese text, a stretch of Western letters and symbols
              * that reads as Chinese is the more likely to be mojibake:
              * the class model prices those letters for Western text. */
@@ -928,24 +949,36 @@ static int cand_cmp(const void *x, const void *y)
 static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
                     cands *out)
 {
-    /* On long lines the Western code pages other than Windows-1252 are
-     * tried only where the line has a character Windows-1252 (with
-     * Latin-1) cannot encode: otherwise their readings are mostly
-     * Windows-1252's, and the work is bounded. */
+    /* The Western code pages other than Windows-1252 are tried only where
+     * the line has a character Windows-1252 (with Latin-1) cannot encode,
+     * or where Windows-1252's readings leave a tenth of the line
+     * unexplained (and never on long lines): otherwise their readings are
+     * Windows-1252's or worse, and the work is bounded. */
     int other_sb = 0;
     if (flags & ZH_MF_UTF8_SB)
         for (size_t i = 0; i < w->n && !other_sb; i++)
-            other_sb = w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
+            other_sb = w->cp[i] >= 0x80 && w->cp[i] < 0x2600 &&
                        sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
+    size_t covered = 0, high = 0;
+    for (size_t i = 0; i < w->n; i++)
+        high += w->cp[i] >= 0x80;
     for (size_t k = 0; k < NCHAINS; k++) {
         if (!(flags & chains[k].need))
             continue;
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb != ZH_SB_CP1252 &&
-            chains[k].real.kind == CK_UTF8 && !other_sb && w->n > 400)
+            chains[k].real.kind == CK_UTF8 && !other_sb &&
+            (w->n > 400 || covered * 10 >= high * 9))
             continue;
+        size_t before = out->n;
         if (!find_chain(w, (int)k, lprev, rnext, out))
             return 0;
+        /* How much of the line Windows-1252's readings explain. */
+        if (chains[k].misread.kind == CK_SB &&
+            chains[k].misread.sb == ZH_SB_CP1252 && chains[k].real.kind == CK_UTF8)
+            for (size_t c = before; c < out->n; c++)
+                if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                    covered += out->c[c].ce - out->c[c].cs;
     }
     if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
         qsort(out->c, out->n, sizeof *out->c, cand_cmp);
@@ -983,9 +1016,25 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
 
 /* Undo further layers of c: examine its reading alone, as long as a
  * reading of the whole of it gains. */
+/* 1 when a reading may hold another layer: mojibake is dense with the
+ * characters that start it (a fifth of them at least), or shows C1
+ * controls or lost bytes; a real Chinese reading has few. */
+static int suspicious_cps(const uint32_t *cp, size_t n)
+{
+    size_t flagged = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cp[i] == 0xFFFD || is_pua(cp[i]) || (cp[i] >= 0x80 && cp[i] < 0xA0))
+            return 1;
+        flagged += cp[i] >= 0x80 && cp[i] <= 0xFFFF && zh_moji_flags[cp[i]] &&
+                   !zh_is_han(cp[i]);
+    }
+    return flagged * 5 >= n && flagged > 0;
+}
+
 static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
 {
-    while (c->layers < ZH_MAX_LAYERS) {
+    /* Only a reading that itself looks like mojibake has another layer. */
+    while (c->layers < ZH_MAX_LAYERS && suspicious_cps(c->rep, c->nrep)) {
         work w;
         memset(&w, 0, sizeof w);
         cands sub = {0};
@@ -1344,6 +1393,25 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 /* 1 when the line may hold mojibake. A pre-filter that must be fast on
  * clean text: it looks for the pairs of characters each chain produces
  * (codec_tables.h) and for lost bytes, and gives up on everything else. */
+static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak)
+{
+    uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
+    uint8_t p = *pf;
+    *pf = f;
+    if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
+        return 1;
+    if (p & ZH_MF_UTF8_GBK) {
+        if ((f & ZH_MF_GBK_NEXT) || cp == '?')
+            return 1;
+        if ((f & ZH_MF_GBK_NEXT_WEAK) && ++*weak >= 2)
+            return 1;
+    }
+    if ((p & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
+        return 1;
+    return (p & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
+           ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' ');
+}
+
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
@@ -1363,21 +1431,8 @@ static int line_suspicious(const unsigned char *s, size_t len)
             break;
         uint32_t cp;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
-        if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
+        if (suspicious_step(cp, &pf, &weak))
             return 1;
-        if (pf & ZH_MF_UTF8_GBK) {
-            if ((f & ZH_MF_GBK_NEXT) || cp == '?')
-                return 1;
-            if ((f & ZH_MF_GBK_NEXT_WEAK) && ++weak >= 2)
-                return 1;
-        }
-        if ((pf & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
-            return 1;
-        if ((pf & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
-            ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' '))
-            return 1;
-        pf = f;
     }
     return 0;
 }
