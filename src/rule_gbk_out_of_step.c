@@ -81,8 +81,10 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
         old[n++] = zh_cp_at(t, len, i, &k);
         i += k;
     }
-    /* The run must carry information: a "???" re-decodes to anything. */
-    size_t known = 0;
+    /* The run must carry information: a "???" re-decodes to anything; an
+     * annotation after it names its last character. */
+    size_t syl, syllen;
+    size_t known = zh_pinyin_annotation(t, len, r->end, &syl, &syllen) > 0;
     for (size_t i = 2; i < n; i++)
         known += old[i] != '?' && old[i] != 0xFFFD;
     if (!known)
@@ -136,15 +138,16 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             continue;
         /* What follows must look like a run: a non-ASCII character within
          * the next three, before any space or line end (ASCII in a run is
-         * a trail byte or a folded fullwidth form), or a trail byte with
-         * the annotation of its character (?,F(xiàn)). Ordinary "a?(b)"
-         * and "Really?! Yes" end here, cheaply. */
+         * a trail byte or a folded fullwidth form), or the annotation of
+         * the run's last character after its trail byte or the '?' that
+         * stands for it (?,F(xiàn), ?:?(jiǎn)). Ordinary "a?(b)" and
+         * "Really?! Yes" end here, cheaply. */
         size_t q = i + qlen + 1;
         int runlike = q + 1 < len && t[q] >= 0x40 && t[q] <= 0x7E &&
                       t[q + 1] == '(';
         for (size_t k = q; k < len && k < q + 3; k++) {
             unsigned char c = (unsigned char)t[k];
-            if (c >= 0x80) {
+            if (c >= 0x80 || (c == '(' && k > q)) {
                 runlike = 1;
                 break;
             }

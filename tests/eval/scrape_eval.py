@@ -341,6 +341,8 @@ def main():
                     choices=['simplified', 'fortunes', 'all'])
     ap.add_argument('--docs', type=int, default=0)
     ap.add_argument('--keep')
+    ap.add_argument('--clean-only', action='store_true',
+                    help='only check that the clean documents stay as they are')
     ap.add_argument('--require', action='store_true',
                     help='exit 1 unless clean text is unchanged and the '
                     'recovery rates reach the floors in REQUIRE')
@@ -389,6 +391,8 @@ def main():
             n, ex = changed_lines(clean, out)
             clean_changed += n
             clean_examples += ex
+        if args.clean_only:
+            continue
         corrupted, chars, stray = corrupt(t, pinyin_set, readings, rng)
         out = run_zhfix(args.zhfix, corrupted)
         if args.keep:
