@@ -26,6 +26,8 @@
 /* Inputs up to this size are read once and kept in memory; larger ones are
  * read twice (detection, then decoding) or spooled when not seekable. */
 #define MEMORY_INPUT_MAX ((size_t)8 << 20)
+/* Below this detection confidence (0..100) a non-UTF-8 guess is refused. */
+#define MIN_CONFIDENCE 5
 
 static const char usage_text[] =
     "Usage: zhfix COMMAND [OPTIONS] [FILE...]\n"
@@ -799,6 +801,20 @@ static int process(run *r, const char *arg)
             goto out;
         }
         j.in_enc = det.encoding;
+        /* Bytes that no supported encoding reads as plausible Chinese
+         * (Shift_JIS, EUC-KR, Latin-1 ...) would come out mangled: refuse
+         * rather than guess. */
+        if (o->cmd != CMD_DETECT && !det.bom_length &&
+            det.encoding != ZHFIX_ENC_UTF8 &&
+            det.confidence < MIN_CONFIDENCE) {
+            cli_error(j.name,
+                      "cannot tell the encoding (best guess %s, confidence "
+                      "%d%%): not Chinese text in a supported encoding; name "
+                      "it with --from-encoding",
+                      zhfix_encoding_name(det.encoding), det.confidence);
+            rc = -1;
+            goto out;
+        }
     } else {
         j.in_enc = o->from_encoding;
         /* A byte-order mark that matches the named encoding is read

@@ -42,6 +42,16 @@ printf '\x81\x20abc\n' > "$TMP/bad-gbk.txt"
 expect_status 2 "invalid GBK when GBK is named" -- "$ZHFIX" fix --from-encoding gbk "$TMP/bad-gbk.txt"
 expect_grep "gbk error names the file" "zhfix: $TMP/bad-gbk.txt: " "$TMP/err"
 
+# Text in an encoding zhfix does not read (Japanese, Korean, French) is
+# refused, not mangled into GBK or Big5.
+for f in man-ja.shift_jis.txt man-ko.euc-kr.txt man-fr.iso-8859-1.txt; do
+  expect_status 2 "refuses $f" -- "$ZHFIX" fix "$FIXTURES/encoding/$f"
+  expect_grep "$f: cannot tell the encoding" "cannot tell the encoding" "$TMP/err"
+  expect_true "$f: nothing written" test ! -s "$TMP/out"
+done
+expect_status 0 "detect still reports its best guess" -- "$ZHFIX" detect "$FIXTURES/encoding/man-ko.euc-kr.txt"
+expect_grep "detect shows the low confidence" "(confidence [0-4]%)" "$TMP/out"
+
 # Line endings and the last line are kept as they are.
 printf '第一行\r\n第二行\r\n第三行' > "$TMP/crlf.txt"
 expect_status 0 "CRLF, no final newline" -- "$ZHFIX" fix "$TMP/crlf.txt"
