@@ -187,13 +187,13 @@ def decode_tagged(seq):
     return out
 
 
-def corrupt(truth, pinyin_set, readings, rng):
+def corrupt(truth, pinyin_order, readings, rng):
     stray = set()
     for i, ch in enumerate(truth):
         if ch in MARKS_STRAY and rng.random() < STRAY_P:
             stray.add(i)
     seq = gbk_tagged(truth, stray)
-    for ch in pinyin_set:
+    for ch in pinyin_order:
         code = ch.encode('gbk')
         ann = ('(' + readings[ch] + ')').encode('gbk')
         seq = replace_tagged(
@@ -376,7 +376,11 @@ def main():
     common = [c for c, _ in freq.most_common(300)
               if ('(' + readings[c] + ')').encode('gbk', 'replace').decode(
                   'gbk') == '(' + readings[c] + ')']
-    pinyin_set = set(rng.sample(common, min(SET_SIZE, len(common))))
+    # A list, in the drawn order: the annotator's replacements run one
+    # character after the other, and the order decides which of two
+    # overlapping codes is annotated (a set's order would vary per run).
+    pinyin_order = rng.sample(common, min(SET_SIZE, len(common)))
+    pinyin_set = set(pinyin_order)
 
     stats = collections.Counter()
     total = collections.Counter()
@@ -393,7 +397,7 @@ def main():
             clean_examples += ex
         if args.clean_only:
             continue
-        corrupted, chars, stray = corrupt(t, pinyin_set, readings, rng)
+        corrupted, chars, stray = corrupt(t, pinyin_order, readings, rng)
         out = run_zhfix(args.zhfix, corrupted)
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
