@@ -266,7 +266,9 @@ def defects(truth, chars, stray, pinyin_set):
         if ch in pinyin_set and i + 1 not in inrun:
             out.append(('pinyin', i, i, [i + 1]))
         if i in stray and i - 1 not in inrun:
-            out.append(('stray-comma', i, i, [i]))
+            # recovered when the comma is gone; the mark itself is the
+            # halfwidth rule's
+            out.append(('stray-comma', i, i - 1, [i]))
         if ch in FOLD and whole.get(i) == FOLD[ch]:
             # The rule widens a mark that follows Chinese text (a closing
             # mark follows the opening one's content); after Latin text,
