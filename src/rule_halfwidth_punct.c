@@ -162,7 +162,7 @@ static int marks_folded(const char *t, size_t len)
             dots += zh_is_han(zh_cp_before(t, i, NULL));
         }
     }
-    return ascii >= 3 && full * 10 <= ascii && kept * 4 >= ascii &&
+    return ascii >= 3 && full * 10 <= ascii && kept * 8 >= ascii &&
            dots * 3 <= ascii;
 }
 
