@@ -26,7 +26,7 @@
 #define BEAM 24
 #define MAX_STEPS 48
 #define SCORE_PUNCT (-4.0)
-#define SCORE_ASCII (-6.0)
+#define SCORE_ASCII (-8.0)
 #define SCORE_OTHER (-20.0)
 #define READING_BONUS 10.0
 #define HIDDEN_COST 6.0

@@ -256,7 +256,11 @@ def defects(truth, chars, stray, pinyin_set):
         kind = 'straddle' if any(i in straddled or i + 1 in straddled
                                  for i in r) and len(r) <= 2 else 'run'
         line_end = truth.find('\n', a)
-        lossy = sum(1 for i in r[1:] if lost[i])
+        # One '?' per run is the mechanism's own: the lead byte the fold
+        # orphaned (the model restores it, 。 mostly) or the lead that the
+        # pasted pinyin names; any further byte lost to '?', or a pair
+        # dropped as private use, makes the run lossy.
+        lossy = sum(lost[i] for i in r) > 1
         if len(r) > 40 or (line_end >= 0 and b >= line_end):
             kind = 'run-unrecoverable'
         elif lossy:
