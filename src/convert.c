@@ -1,6 +1,8 @@
 /*
- * convert.c - script conversion through libopencc. The only file that calls
- * OpenCC, so its traps are handled in one place:
+ * convert.c - script conversion: zhfix's own engine (engine.c) for
+ * OpenCC's own configs, libopencc for any other config or when asked for
+ * (zhfix_options.engine = "opencc"). The only file that calls libopencc,
+ * so its traps are handled in one place:
  *   - opencc_open() returns (opencc_t)-1 on failure, not NULL;
  *   - a relative config name is looked up in the current directory first, so
  *     configs are always opened by absolute path;
@@ -15,6 +17,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 
 #include <opencc.h>
 
+#include "engine.h"
 #include "internal.h"
 
 #ifndef ZHFIX_OPENCC_DATA_DIR
@@ -29,7 +33,8 @@
 #endif
 
 struct zh_converter {
-    opencc_t od;
+    const zh_oc_config *engine; /* zhfix's engine, or NULL for libopencc */
+    opencc_t od;                /* only when engine is NULL */
 };
 
 /* Target script names of the CLI and the OpenCC config each one uses. The
@@ -80,13 +85,12 @@ zhfix_status zh_converter_resolve(const char *target, const char *config,
     int has_json = clen >= 5 && !strcmp(config + clen - 5, ".json");
     if (strchr(config, '/')) {
         /* A path of the user's: make it absolute so OpenCC does not search. */
-        char *abs = realpath(config, NULL);
-        if (!abs) {
+        char abs[PATH_MAX];
+        if (!realpath(config, abs)) {
             put_err(err, errcap, "OpenCC config '%s' not found", config);
             return ZHFIX_UNKNOWN_TARGET;
         }
         n = snprintf(path, pathcap, "%s", abs);
-        free(abs);
     } else {
         n = snprintf(path, pathcap, "%s/%s%s", data_dir, config,
                      has_json ? "" : ".json");
@@ -102,13 +106,21 @@ zhfix_status zh_converter_resolve(const char *target, const char *config,
     return ZHFIX_OK;
 }
 
-zhfix_status zh_converter_open(const char *config_path, zh_converter **out,
-                               char *err, size_t errcap)
+zhfix_status zh_converter_open(const char *config_path, zh_engine_mode mode,
+                               zh_converter **out, char *err, size_t errcap)
 {
     *out = NULL;
     zh_converter *c = malloc(sizeof *c);
     if (!c)
         return ZHFIX_NOMEM;
+    /* The engine needs no loading; libopencc is then never opened. */
+    c->engine = mode == ZH_ENGINE_AUTO ? zh_engine_for_path(config_path)
+                                       : NULL;
+    if (c->engine) {
+        c->od = NULL;
+        *out = c;
+        return ZHFIX_OK;
+    }
     c->od = opencc_open(config_path);
     if (c->od == (opencc_t)-1) {
         const char *why = opencc_error();
@@ -122,17 +134,31 @@ zhfix_status zh_converter_open(const char *config_path, zh_converter **out,
     return ZHFIX_OK;
 }
 
+int zh_converter_is_engine(const zh_converter *c)
+{
+    return c && c->engine;
+}
+
 void zh_converter_close(zh_converter *c)
 {
     if (!c)
         return;
-    opencc_close(c->od);
+    if (!c->engine)
+        opencc_close(c->od);
     free(c);
 }
 
 zhfix_status zh_converter_run(zh_converter *c, const char *src, size_t len,
                               zh_buf *out, char *err, size_t errcap)
 {
+    if (c->engine) {
+        /* NUL bytes need no splitting: no key contains one. */
+        zhfix_status st = zh_engine_convert(c->engine, src, len, out);
+        if (st != ZHFIX_OK)
+            put_err(err, errcap, "conversion failed: %s",
+                    zhfix_strerror(st));
+        return st;
+    }
     size_t pos = 0;
     while (pos < len) {
         const char *nul = memchr(src + pos, '\0', len - pos);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data.h"
 #include "handle.h"
 
 const char *zhfix_version(void) { return ZHFIX_VERSION_STRING; }
@@ -137,6 +138,31 @@ static zhfix_status apply_list(unsigned char *selected, const char *list,
     return ZHFIX_OK;
 }
 
+/* The script a conversion writes, for the script rule: from the target
+ * name, or from an OpenCC config's name (t2s, tw2sp: Simplified; s2t,
+ * s2twp, t2hk: Traditional; t2jp and a user's config: neither). */
+static int target_script(const zhfix_options *opts)
+{
+    static const char *const simplified[] = {"simplified", "t2s", "tw2s",
+                                             "tw2sp", "hk2s"};
+    static const char *const traditional[] = {
+        "traditional", "taiwan", "taiwan-phrases", "hongkong", "s2t", "s2tw",
+        "s2twp", "s2hk", "t2tw", "t2hk", "tw2t", "hk2t"};
+    const char *name = opts->opencc_config ? opts->opencc_config : opts->target;
+    if (!name)
+        return 0;
+    size_t n = strlen(name);
+    if (n > 5 && !strcmp(name + n - 5, ".json"))
+        n -= 5;
+    for (size_t i = 0; i < sizeof simplified / sizeof simplified[0]; i++)
+        if (strlen(simplified[i]) == n && !strncmp(name, simplified[i], n))
+            return ZH_SCRIPT_SIMPLIFIED;
+    for (size_t i = 0; i < sizeof traditional / sizeof traditional[0]; i++)
+        if (strlen(traditional[i]) == n && !strncmp(name, traditional[i], n))
+            return ZH_SCRIPT_TRADITIONAL;
+    return 0;
+}
+
 zhfix_status zhfix_create(const zhfix_options *opts, zhfix **out,
                           char *errbuf, size_t errcap)
 {
@@ -169,6 +195,16 @@ zhfix_status zhfix_create(const zhfix_options *opts, zhfix **out,
         zhfix_destroy(h);
         return st;
     }
+    if (!opts->engine || !strcmp(opts->engine, "auto")) {
+        h->engine = ZH_ENGINE_AUTO;
+    } else if (!strcmp(opts->engine, "opencc")) {
+        h->engine = ZH_ENGINE_OPENCC;
+    } else {
+        set_errbuf(errbuf, errcap, "unknown engine '%s' (auto, opencc)",
+                   opts->engine);
+        zhfix_destroy(h);
+        return ZHFIX_INVALID_ARGUMENT;
+    }
     if (opts->target || opts->opencc_config) {
         char err[256] = "";
         st = zh_converter_resolve(opts->target, opts->opencc_config,
@@ -180,6 +216,7 @@ zhfix_status zhfix_create(const zhfix_options *opts, zhfix **out,
             return st;
         }
     }
+    h->target_script = target_script(opts);
     *out = h;
     return ZHFIX_OK;
 }
@@ -209,8 +246,8 @@ zhfix_status zh_handle_converter(zhfix *h, zh_converter **out)
                             "no target script or OpenCC config given");
     if (!h->converter) {
         char err[512] = "";
-        zhfix_status st = zh_converter_open(h->config_path, &h->converter,
-                                            err, sizeof err);
+        zhfix_status st = zh_converter_open(h->config_path, h->engine,
+                                            &h->converter, err, sizeof err);
         if (st != ZHFIX_OK)
             return zh_set_error(h, st, "%s", err);
     }

@@ -28,6 +28,7 @@ typedef struct zh_pass {
 struct zhfix {
     unsigned char *selected;     /* one flag per zh_rules[] entry */
     char config_path[PATH_MAX];  /* resolved OpenCC config, "" for none */
+    zh_engine_mode engine;       /* from zhfix_options.engine */
     zh_converter *converter;     /* loaded on first use */
     zh_arena arena;              /* finding strings of the last call */
     zhfix_finding *findings;
@@ -40,6 +41,7 @@ struct zhfix {
     int in_document;   /* zhfix_document_begin was called */
     size_t doc_offset; /* bytes of the document before this call */
     zh_spans protect;  /* protected spans of the current block */
+    int target_script; /* ZH_SCRIPT_SIMPLIFIED / _TRADITIONAL, or 0 */
     char err[512];
 };
 

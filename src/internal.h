@@ -123,8 +123,18 @@ typedef struct zh_converter zh_converter;
 zhfix_status zh_converter_resolve(const char *target, const char *config,
                                   const char *data_dir, char *path,
                                   size_t pathcap, char *err, size_t errcap);
-zhfix_status zh_converter_open(const char *config_path, zh_converter **out,
-                               char *err, size_t errcap);
+/* Which implementation zh_converter_open uses: AUTO picks zhfix's own
+ * engine (engine.h) for OpenCC's own configs it compiles in and libopencc
+ * for any other; OPENCC always uses libopencc. */
+typedef enum zh_engine_mode {
+    ZH_ENGINE_AUTO,
+    ZH_ENGINE_OPENCC
+} zh_engine_mode;
+
+zhfix_status zh_converter_open(const char *config_path, zh_engine_mode mode,
+                               zh_converter **out, char *err, size_t errcap);
+/* 1 when c runs zhfix's own engine, 0 when libopencc. */
+int zh_converter_is_engine(const zh_converter *c);
 void zh_converter_close(zh_converter *c);
 /* Convert valid UTF-8 (no NUL bytes inside lines are passed to OpenCC);
  * appends to out. */

@@ -32,8 +32,8 @@ zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
     e->replacement = NULL;
     e->replacement_len = 0;
     if (replacement) {
-        e->replacement = zh_arena_strndup(scan->arena, replacement,
-                                          replacement_len);
+        e->replacement =
+            zh_arena_strndup(scan->arena, replacement, replacement_len);
         if (!e->replacement)
             return ZHFIX_NOMEM;
         e->replacement_len = replacement_len;
@@ -52,6 +52,9 @@ zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
  * stays bounded; the cut is deterministic, so whole and streamed input are
  * processed identically. */
 #define ZH_LINE_MAX ((size_t)16 << 20)
+
+/* Rounds of all rules over a block at most (see run_block). */
+#define ZH_MAX_ROUNDS 4
 
 size_t zhfix_block_length(const char *src, size_t srclen, int final)
 {
@@ -161,8 +164,7 @@ static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
 
 /* Fill in line and column of the findings [first, nfindings) whose offsets
  * are relative to block; lines start at *line. */
-static void stable_sort_findings(zhfix_finding *f, size_t n,
-                                 zhfix_finding *tmp)
+static void stable_sort_findings(zhfix_finding *f, size_t n, zhfix_finding *tmp)
 {
     /* Bottom-up merge sort: O(n log n) even for many findings per block. */
     for (size_t width = 1; width < n; width *= 2) {
@@ -185,11 +187,13 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
                            size_t blocklen, size_t base_offset, size_t line)
 {
     size_t n = h->nfindings - first;
-    zhfix_finding *f = h->findings + first;
+    /* findings is NULL until the first finding: NULL + 0 is undefined. */
+    zhfix_finding *f = n ? h->findings + first : NULL;
     if (n > 1) {
         zhfix_finding *tmp = malloc(n * sizeof *tmp);
         if (!tmp)
-            return zh_set_error(h, ZHFIX_NOMEM, "%s", zhfix_strerror(ZHFIX_NOMEM));
+            return zh_set_error(h, ZHFIX_NOMEM, "%s",
+                                zhfix_strerror(ZHFIX_NOMEM));
         stable_sort_findings(f, n, tmp);
         free(tmp);
     }
@@ -234,15 +238,14 @@ static size_t count_lines(const char *s, size_t len)
 /* Run the selected rules over one block. The result text is appended to out
  * when out is non-NULL. */
 static zhfix_status run_block(zhfix *h, const char *block, size_t len,
-                              size_t base_offset, size_t base_line,
-                              zh_buf *out)
+                              size_t base_offset, size_t base_line, zh_buf *out)
 {
     if (!h->passes) {
-        h->passes = calloc(zh_rule_total ? zh_rule_total : 1,
+        h->passes = calloc(zh_rule_total ? zh_rule_total * ZH_MAX_ROUNDS : 1,
                            sizeof *h->passes);
         if (!h->passes)
             return ZHFIX_NOMEM;
-        h->npasses = zh_rule_total;
+        h->npasses = zh_rule_total * ZH_MAX_ROUNDS;
     }
     const char *cur = block;
     size_t curlen = len;
@@ -258,61 +261,74 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     if (st != ZHFIX_OK)
         return zh_set_error(h, st, "%s", zhfix_strerror(st));
     int data_only = h->doc.syntax == ZHFIX_SYNTAX_DATA;
-    for (size_t r = 0; r < zh_rule_total && st == ZHFIX_OK; r++) {
-        if (!h->selected[r])
-            continue;
-        /* In CSV/TSV data only encoding repairs are safe: commas and
-         * quotes there are syntax. */
-        if (data_only && zh_rules[r]->info.category != ZHFIX_CATEGORY_ENCODING)
-            continue;
-        scan.text = cur;
-        scan.len = curlen;
-        scan.rule = zh_rules[r];
-        scan.nedits = 0;
-        st = zh_rules[r]->scan(&scan);
-        if (st != ZHFIX_OK || scan.nedits == 0)
-            continue;
-        qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
-        /* Overlapping edits are a rule bug; keep the first of each clash.
-         * Edits that touch protected text (code, URLs, suppressed lines)
-         * are dropped: they are neither reported nor made. */
-        size_t kept = 0, last_end = 0;
-        int fixes = 0;
-        for (size_t i = 0; i < scan.nedits && st == ZHFIX_OK; i++) {
-            const zh_edit *e = &scan.edits[i];
-            if (kept && e->start < last_end)
+    /* A repair can give a rule that ran earlier something to do (a mark
+     * widened next to an invisible character): rounds run until one
+     * applies nothing, so that fix(fix(x)) == fix(x). Clean text takes one
+     * round. Later rounds report only what they apply, so a finding that
+     * is only reported is not reported twice. */
+    size_t round_fixes = 1;
+    for (int round = 0; round < ZH_MAX_ROUNDS && round_fixes && st == ZHFIX_OK;
+         round++) {
+        round_fixes = 0;
+        for (size_t r = 0; r < zh_rule_total && st == ZHFIX_OK; r++) {
+            if (!h->selected[r])
                 continue;
-            size_t s = map_back(h, passes_used, e->start, 0);
-            size_t t = map_back(h, passes_used, e->end, 1);
-            if (zh_protected(&h->protect, s, t))
+            /* In CSV/TSV data only encoding repairs are safe: commas and
+             * quotes there are syntax. */
+            if (data_only &&
+                zh_rules[r]->info.category != ZHFIX_CATEGORY_ENCODING)
                 continue;
-            st = add_finding(h, e, cur, s, t > s ? t - s : 0);
-            scan.edits[kept++] = *e;
-            last_end = e->end;
-            fixes += e->fixable;
-        }
-        scan.nedits = kept;
-        if (st != ZHFIX_OK || !fixes)
-            continue;
-        zh_buf *next = &h->scratch[which];
-        which ^= 1;
-        next->len = 0;
-        size_t pos = 0;
-        for (size_t i = 0; i < kept && st == ZHFIX_OK; i++) {
-            const zh_edit *e = &scan.edits[i];
-            if (!e->fixable)
+            scan.text = cur;
+            scan.len = curlen;
+            scan.rule = zh_rules[r];
+            scan.nedits = 0;
+            st = zh_rules[r]->scan(&scan);
+            if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;
-            st = zh_buf_append(next, cur + pos, e->start - pos);
+            qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
+            /* Overlapping edits are a rule bug; keep the first of each clash.
+             * Edits that touch protected text (code, URLs, suppressed lines)
+             * are dropped: they are neither reported nor made. */
+            size_t kept = 0, last_end = 0;
+            int fixes = 0;
+            for (size_t i = 0; i < scan.nedits && st == ZHFIX_OK; i++) {
+                const zh_edit *e = &scan.edits[i];
+                if (kept && e->start < last_end)
+                    continue;
+                size_t s = map_back(h, passes_used, e->start, 0);
+                size_t t = map_back(h, passes_used, e->end, 1);
+                if (zh_protected(&h->protect, s, t) || (round && !e->fixable))
+                    continue;
+                st = add_finding(h, e, cur, s, t > s ? t - s : 0);
+                scan.edits[kept++] = *e;
+                last_end = e->end;
+                fixes += e->fixable;
+            }
+            scan.nedits = kept;
+            if (st != ZHFIX_OK || !fixes)
+                continue;
+            zh_buf *next = &h->scratch[which];
+            which ^= 1;
+            next->len = 0;
+            size_t pos = 0;
+            for (size_t i = 0; i < kept && st == ZHFIX_OK; i++) {
+                const zh_edit *e = &scan.edits[i];
+                if (!e->fixable)
+                    continue;
+                st = zh_buf_append(next, cur + pos, e->start - pos);
+                if (st == ZHFIX_OK)
+                    st =
+                        zh_buf_append(next, e->replacement, e->replacement_len);
+                pos = e->end;
+            }
             if (st == ZHFIX_OK)
-                st = zh_buf_append(next, e->replacement, e->replacement_len);
-            pos = e->end;
+                st = zh_buf_append(next, cur + pos, curlen - pos);
+            if (st == ZHFIX_OK)
+                st = record_pass(&h->passes[passes_used++], scan.edits, kept);
+            round_fixes += (size_t)fixes;
+            cur = next->data;
+            curlen = next->len;
         }
-        if (st == ZHFIX_OK)
-            st = zh_buf_append(next, cur + pos, curlen - pos);
-        if (st == ZHFIX_OK)
-            st = record_pass(&h->passes[passes_used++], scan.edits, kept);
-        cur = next->data;
-        curlen = next->len;
     }
     free(scan.edits);
     if (st != ZHFIX_OK)
@@ -395,8 +411,7 @@ zhfix_status zhfix_check(zhfix *h, const char *src, size_t srclen)
     return st != ZHFIX_OK ? st : run_all(h, src, srclen, NULL);
 }
 
-static zhfix_status copy_out(zhfix *h, char *dst, size_t dstcap,
-                             size_t *needed)
+static zhfix_status copy_out(zhfix *h, char *dst, size_t dstcap, size_t *needed)
 {
     if (needed)
         *needed = h->out.len;
@@ -463,8 +478,8 @@ static zhfix_status convert_all(zhfix *h, const char *src, size_t srclen)
     return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", err);
 }
 
-zhfix_status zhfix_convert(zhfix *h, const char *src, size_t srclen,
-                           char *dst, size_t dstcap, size_t *needed)
+zhfix_status zhfix_convert(zhfix *h, const char *src, size_t srclen, char *dst,
+                           size_t dstcap, size_t *needed)
 {
     if (!h || (!dst && dstcap))
         return ZHFIX_INVALID_ARGUMENT;
@@ -482,7 +497,10 @@ zhfix_status zhfix_convert_alloc(zhfix *h, const char *src, size_t srclen,
     return st != ZHFIX_OK ? st : take_out(h, out, outlen);
 }
 
-size_t zhfix_finding_count(const zhfix *h) { return h ? h->nfindings : 0; }
+size_t zhfix_finding_count(const zhfix *h)
+{
+    return h ? h->nfindings : 0;
+}
 
 const zhfix_finding *zhfix_finding_get(const zhfix *h, size_t index)
 {

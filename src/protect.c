@@ -137,12 +137,87 @@ static size_t fence_length(const char *s, size_t len, char *ch)
     return n;
 }
 
+/* Backtick runs of one line counted by length, so that a run with no
+ * closing run of its length later in the line is known at once: searching
+ * to the end of the line for each of them made a line of runs of many
+ * different lengths quadratic (minutes for a few MB). */
+#define TICK_LENGTHS 256
+
+typedef struct tick_count {
+    size_t len, left; /* runs of this length not yet passed */
+} tick_count;
+
+typedef struct ticks {
+    tick_count t[TICK_LENGTHS]; /* sorted by len */
+    size_t n;
+} ticks;
+
+static size_t tick_run(const char *s, size_t len, size_t i)
+{
+    size_t r = 0;
+    while (i + r < len && s[i + r] == '`')
+        r++;
+    return r;
+}
+
+/* The entry for run length r; NULL when none (and *at = insert point). */
+static tick_count *tick_find(ticks *k, size_t r, size_t *at)
+{
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->t[mid].len < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (at)
+        *at = lo;
+    return lo < k->n && k->t[lo].len == r ? &k->t[lo] : NULL;
+}
+
+/* Count the runs of the line; 0 if there are more distinct lengths than
+ * TICK_LENGTHS (no Markdown anyone writes). */
+static int tick_count_line(ticks *k, const char *s, size_t len)
+{
+    k->n = 0;
+    for (size_t i = 0; i < len;) {
+        const char *p = memchr(s + i, '`', len - i);
+        if (!p)
+            break;
+        i = (size_t)(p - s);
+        size_t r = tick_run(s, len, i), at;
+        tick_count *e = tick_find(k, r, &at);
+        if (!e) {
+            if (k->n == TICK_LENGTHS)
+                return 0;
+            memmove(&k->t[at + 1], &k->t[at], (k->n - at) * sizeof k->t[0]);
+            k->n++;
+            e = &k->t[at];
+            e->len = r;
+            e->left = 0;
+        }
+        e->left++;
+        i += r;
+    }
+    return 1;
+}
+
 /* Inline Markdown in one line: code spans, HTML tags, autolinks, link
  * targets and reference definitions. */
 static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
                                    size_t base)
 {
     zhfix_status st = ZHFIX_OK;
+    /* Where a search for '>' or ')' to the end of the line failed: later
+     * searches would fail too (a line of "<a<a<a..." was quadratic). */
+    size_t no_gt = len, no_paren = len;
+    ticks k;
+    k.n = 0;
+    /* A line with backtick runs of hundreds of different lengths is not
+     * prose: it is protected whole. */
+    if (memchr(s, '`', len) && !tick_count_line(&k, s, len))
+        return add_span(v, base, base + len);
     /* A reference definition: [label]: target */
     size_t sp = leading_spaces(s, len);
     if (sp <= 3 && sp < len && s[sp] == '[') {
@@ -153,43 +228,62 @@ static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
     for (size_t i = 0; i < len && st == ZHFIX_OK; i++) {
         char c = s[i];
         if (c == '`') {
-            size_t run = 0;
-            while (i + run < len && s[i + run] == '`')
-                run++;
-            /* Find a closing run of the same length. */
-            size_t j = i + run;
+            size_t run = tick_run(s, len, i);
+            tick_count *e = tick_find(&k, run, NULL);
+            if (e && e->left)
+                e->left--;
+            /* Find a closing run of the same length, if one is left. */
+            size_t j = e && e->left ? i + run : len;
             while (j < len) {
                 if (s[j] != '`') {
                     j++;
                     continue;
                 }
-                size_t r2 = 0;
-                while (j + r2 < len && s[j + r2] == '`')
-                    r2++;
+                size_t r2 = tick_run(s, len, j);
                 if (r2 == run)
                     break;
                 j += r2;
             }
             if (j < len) {
                 st = add_span(v, base + i, base + j + run);
+                /* The runs inside the span and its closer are passed. */
+                for (size_t p = i + run; p < j + run;) {
+                    if (s[p] != '`') {
+                        p++;
+                        continue;
+                    }
+                    size_t r2 = tick_run(s, len, p);
+                    tick_count *e2 = tick_find(&k, r2, NULL);
+                    if (e2 && e2->left)
+                        e2->left--;
+                    p += r2;
+                }
                 i = j + run - 1;
             } else {
+                /* None (runs skipped inside tags are still counted). */
+                if (e)
+                    e->left = 0;
                 i += run - 1;
             }
         } else if (c == '<' && i + 1 < len &&
                    ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
                     (s[i + 1] >= 'A' && s[i + 1] <= 'Z') || s[i + 1] == '/' ||
                     s[i + 1] == '!')) {
-            const char *close = memchr(s + i, '>', len - i);
+            const char *close = i < no_gt ? memchr(s + i, '>', len - i) : NULL;
             if (close) {
                 st = add_span(v, base + i, base + (size_t)(close - s) + 1);
                 i = (size_t)(close - s);
+            } else if (i < no_gt) {
+                no_gt = i;
             }
         } else if (c == ']' && i + 1 < len && s[i + 1] == '(') {
-            const char *close = memchr(s + i, ')', len - i);
+            const char *close =
+                i < no_paren ? memchr(s + i, ')', len - i) : NULL;
             if (close) {
                 st = add_span(v, base + i + 2, base + (size_t)(close - s));
                 i = (size_t)(close - s);
+            } else if (i < no_paren) {
+                no_paren = i;
             }
         }
     }

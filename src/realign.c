@@ -288,7 +288,8 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
             h->out[h->nout++] = p = starts[k].chars[j];
         }
     }
-    qsort(beam, nb, sizeof *beam, cmp_hyp);
+    if (nb > 1)
+        qsort(beam, nb, sizeof *beam, cmp_hyp);
     if (nb > BEAM)
         nb = BEAM;
     for (size_t k = 0; k < s->n && nb > 0; k++) {
@@ -395,7 +396,8 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
                 }
             }
         }
-        qsort(next, nn, sizeof *next, cmp_hyp);
+        if (nn > 1)
+            qsort(next, nn, sizeof *next, cmp_hyp);
         nb = nn < BEAM ? nn : BEAM;
         hyp *tmp = beam;
         beam = next;

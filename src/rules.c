@@ -6,6 +6,9 @@
  */
 #include "internal.h"
 
+extern const zh_rule zh_rule_mojibake;
+extern const zh_rule zh_rule_lossy_mark;
+extern const zh_rule zh_rule_debug_fill;
 extern const zh_rule zh_rule_invisible_char;
 /* Scraped articles (issue 5). */
 extern const zh_rule zh_rule_pinyin_straddle;
@@ -16,8 +19,12 @@ extern const zh_rule zh_rule_injected_pinyin;
 extern const zh_rule zh_rule_stray_comma;
 extern const zh_rule zh_rule_halfwidth_punct;
 extern const zh_rule zh_rule_fullwidth_alnum;
+extern const zh_rule zh_rule_mixed_script;
 
 const zh_rule *const zh_rules[] = {
+    &zh_rule_mojibake,
+    &zh_rule_lossy_mark,
+    &zh_rule_debug_fill,
     &zh_rule_invisible_char,
     /* Scraped articles (issue 5): the encoding repair of out-of-step GBK
      * runs first (it reads the pinyin and commas as they were scraped),
@@ -30,6 +37,7 @@ const zh_rule *const zh_rules[] = {
     &zh_rule_stray_comma,
     &zh_rule_halfwidth_punct,
     &zh_rule_fullwidth_alnum,
+    &zh_rule_mixed_script,
 };
 
 const size_t zh_rule_total = sizeof zh_rules / sizeof zh_rules[0];

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +44,9 @@ static dir_entry *dirs;
 static size_t ndirs, capdirs;
 static project_config **configs; /* every config loaded, to free */
 static size_t nconfigs;
+/* Worker threads (-j) look configs up concurrently; a config, once loaded,
+ * is only read. */
+static pthread_mutex_t configs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static char *dup_range(const char *s, size_t n)
 {
@@ -208,7 +212,9 @@ int config_for(const char *file, project_config **out)
     else if (slash)
         *slash = '\0';
     int bad = 0;
+    pthread_mutex_lock(&configs_lock);
     *out = lookup_dir(abs, &bad);
+    pthread_mutex_unlock(&configs_lock);
     free(abs);
     return bad ? -1 : 0;
 }

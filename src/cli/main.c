@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,8 @@ static const char usage_text[] =
     "taiwan-phrases,\n"
     "                          hongkong, japanese\n"
     "      --opencc CONFIG     any OpenCC config name (s2twp) or path\n"
+    "      --engine ENGINE     auto (default: zhfix's engine for OpenCC's own\n"
+    "                          configs) or opencc (always libopencc)\n"
     "      --from-encoding ENC auto (default), utf-8, utf-16le, utf-16be,\n"
     "                          gb18030, gbk, big5, big5-hkscs\n"
     "      --to-encoding ENC   output encoding (default utf-8; with -i, the "
@@ -66,6 +70,20 @@ static const char usage_text[] =
     "data),\n"
     "                          plain, markdown, csv\n"
     "      --no-config         ignore .zhfix project config files\n"
+    "      --jsonl             input is JSON Lines: process the --field "
+    "strings\n"
+    "                          of each record, keep every other byte\n"
+    "      --field NAME        a string field (repeatable); a.b is member b "
+    "of a\n"
+    "      --jsonl-invalid=error|pass  a malformed record is an error "
+    "(default)\n"
+    "                          or is passed through with a warning\n"
+    "      --jsonl-max-record BYTES  longest record (default and most: "
+    "1 GiB)\n"
+    "  -j, --jobs N            files processed in parallel (default: "
+    "cores)\n"
+    "      --progress, --no-progress  progress on stderr (default: on a "
+    "terminal)\n"
     "  -q, --quiet             no summary on stderr\n"
     "  -h, --help              show this help\n"
     "  -V, --version           show the version\n"
@@ -76,11 +94,12 @@ static const char usage_text[] =
 void cli_error(const char *what, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "zhfix: %s: ", what);
+    FILE *err = cli_stderr();
+    fprintf(err, "zhfix: %s: ", what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(err, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fputc('\n', err);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -426,7 +445,10 @@ static int stream(job *j, source *src, zhfix_encoding enc)
     char *raw = malloc(READ_CHUNK + 8);
     char *pend = malloc(pend_cap);
     size_t rawlen = 0, plen = 0;
-    int rc = 0, eof = 0, first = 1;
+    /* A UTF-16 byte-order mark is decoded with the text, so that the
+     * codec's offsets in messages are offsets in the file (they used to be
+     * short by the mark's 2 bytes); the U+FEFF it becomes is dropped. */
+    int rc = 0, eof = 0, bom_pending = j->bom_len > 0;
     if (!raw || !pend) {
         cli_error(j->name, "out of memory");
         rc = -1;
@@ -438,14 +460,10 @@ static int stream(job *j, source *src, zhfix_encoding enc)
             rc = -1;
             break;
         }
+        jobs_count_bytes((size_t)n);
         eof = n == 0;
         const char *in = raw;
         size_t inlen = rawlen + (size_t)n;
-        if (first && inlen >= j->bom_len) {
-            in += j->bom_len;
-            inlen -= j->bom_len;
-            first = 0;
-        }
         char *dst = pend + plen;
         size_t room = pend_cap - plen;
         zhfix_status st =
@@ -458,6 +476,13 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         memmove(raw, in, inlen);
         rawlen = inlen;
         plen = (size_t)(dst - pend);
+        if (bom_pending && (plen >= 3 || eof)) {
+            if (plen >= 3 && !memcmp(pend, "\xEF\xBB\xBF", 3)) {
+                memmove(pend, pend + 3, plen - 3);
+                plen -= 3;
+            }
+            bom_pending = 0;
+        }
         size_t off = 0, b;
         while (rc == 0 &&
                (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
@@ -475,17 +500,82 @@ static int stream(job *j, source *src, zhfix_encoding enc)
 
 /* ---- In-place rewriting ------------------------------------------------ */
 
+/* The temp files being written, for the signal handler: a fatal signal
+ * (SIGINT, SIGTERM, SIGHUP) in the middle of -i removes them before zhfix
+ * dies, so no .NAME.zhfix-* is left behind. With -j several are written
+ * at once: each takes a slot (under a mutex; the handler only reads). */
+#define PENDING_SLOTS 256
+static char *volatile pending_temps[PENDING_SLOTS];
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void remove_temp_and_die(int sig)
+{
+    for (size_t i = 0; i < PENDING_SLOTS; i++) {
+        char *t = pending_temps[i];
+        if (t)
+            unlink(t); /* async-signal-safe */
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void pending_add(char *path)
+{
+    pthread_mutex_lock(&pending_lock);
+    for (size_t i = 0; i < PENDING_SLOTS; i++)
+        if (!pending_temps[i]) {
+            pending_temps[i] = path;
+            break;
+        }
+    pthread_mutex_unlock(&pending_lock);
+}
+
+static void pending_remove(const char *path)
+{
+    pthread_mutex_lock(&pending_lock);
+    for (size_t i = 0; i < PENDING_SLOTS; i++)
+        if (pending_temps[i] == path)
+            pending_temps[i] = NULL;
+    pthread_mutex_unlock(&pending_lock);
+}
+
+/* Called once before the first -i file. SIGXFSZ is ignored so that going
+ * over RLIMIT_FSIZE is a write error (EFBIG) that is reported and cleaned
+ * up, not a kill that leaves the temp file. */
+static void guard_temp_files(void)
+{
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+    signal(SIGXFSZ, SIG_IGN);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = remove_temp_and_die;
+        sigemptyset(&sa.sa_mask);
+        /* A signal ignored by whoever started us stays ignored. */
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(fatal[i], &sa, NULL);
+    }
+}
+
+/* Longest part of the file name kept in the temp name: ".", this, and
+ * ".zhfix-XXXXXX" stay within NAME_MAX (255) for any file name. */
+#define TEMP_BASE_MAX 200
+
 static int open_temp(job *j)
 {
     const char *t = j->target;
     const char *slash = strrchr(t, '/');
     size_t dirlen = slash ? (size_t)(slash - t) + 1 : 0;
     const char *base = slash ? slash + 1 : t;
-    size_t need = dirlen + strlen(base) + 32;
+    size_t baselen = strlen(base);
+    if (baselen > TEMP_BASE_MAX)
+        baselen = TEMP_BASE_MAX;
+    size_t need = dirlen + baselen + 32;
     j->tmp_path = malloc(need);
     if (!j->tmp_path)
         return -1;
-    snprintf(j->tmp_path, need, "%.*s.%s.zhfix-XXXXXX", (int)dirlen, t, base);
+    snprintf(j->tmp_path, need, "%.*s.%.*s.zhfix-XXXXXX", (int)dirlen, t,
+             (int)baselen, base);
     int fd = mkstemp(j->tmp_path);
     if (fd < 0) {
         cli_error(j->name, "cannot create a temporary file beside it: %s",
@@ -494,8 +584,10 @@ static int open_temp(job *j)
         j->tmp_path = NULL;
         return -1;
     }
+    pending_add(j->tmp_path);
     j->out = fdopen(fd, "wb");
     if (!j->out) {
+        cli_error(j->name, "out of memory");
         close(fd);
         unlink(j->tmp_path);
         return -1;
@@ -511,6 +603,7 @@ static void discard_temp(job *j)
     }
     if (j->tmp_path) {
         unlink(j->tmp_path);
+        pending_remove(j->tmp_path);
         free(j->tmp_path);
         j->tmp_path = NULL;
     }
@@ -557,15 +650,16 @@ static int commit_temp(job *j)
         discard_temp(j);
         return -1;
     }
-    if (fchmod(fd, j->st0.st_mode & 07777)) {
-        cli_error(j->name, "cannot set mode: %s", strerror(errno));
+    /* Keeping the owner needs privileges; without them the file becomes
+     * the caller's, as with any editor's save. The owner is set before
+     * the mode: chown clears the setuid and setgid bits. */
+    if (fchown(fd, j->st0.st_uid, j->st0.st_gid) && errno != EPERM) {
+        cli_error(j->name, "cannot set owner: %s", strerror(errno));
         discard_temp(j);
         return -1;
     }
-    /* Keeping the owner needs privileges; without them the file becomes
-     * the caller's, as with any editor's save. */
-    if (fchown(fd, j->st0.st_uid, j->st0.st_gid) && errno != EPERM) {
-        cli_error(j->name, "cannot set owner: %s", strerror(errno));
+    if (fchmod(fd, j->st0.st_mode & 07777)) {
+        cli_error(j->name, "cannot set mode: %s", strerror(errno));
         discard_temp(j);
         return -1;
     }
@@ -585,6 +679,7 @@ static int commit_temp(job *j)
         discard_temp(j);
         return -1;
     }
+    pending_remove(j->tmp_path);
     free(j->tmp_path);
     j->tmp_path = NULL;
     j->r->files_changed++;
@@ -612,50 +707,54 @@ static void print_detect(job *j, const zhfix_detection *det)
 {
     run *r = j->r;
     const zhfix_script_counts *c = &j->script;
+    FILE *out = cli_stdout();
     if (r->o->format == FORMAT_JSON) {
-        printf("{\"file\":\"");
+        fprintf(out, "{\"file\":\"");
         for (const char *p = j->name; *p; p++) {
             if (*p == '"' || *p == '\\')
-                putchar('\\');
+                fputc('\\', out);
             if ((unsigned char)*p < 0x20)
-                printf("\\u%04x", (unsigned char)*p);
+                fprintf(out, "\\u%04x", (unsigned char)*p);
             else
-                putchar(*p);
+                fputc(*p, out);
         }
-        printf("\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
-               "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
-               "\"traditional\":%zu,\"findings\":{",
-               zhfix_encoding_name(j->in_enc), det->confidence,
-               det->bom_length ? "true" : "false", script_verdict(c), c->han,
-               c->simplified, c->traditional);
+        fprintf(out,
+                "\",\"encoding\":\"%s\",\"confidence\":%d,\"bom\":%s,"
+                "\"script\":\"%s\",\"han\":%zu,\"simplified\":%zu,"
+                "\"traditional\":%zu,\"findings\":{",
+                zhfix_encoding_name(j->in_enc), det->confidence,
+                det->bom_length ? "true" : "false", script_verdict(c), c->han,
+                c->simplified, c->traditional);
         int first = 1;
         for (size_t k = 0; k < zhfix_rule_count(); k++) {
             if (!j->rule_counts[k])
                 continue;
-            printf("%s\"%s\":%llu", first ? "" : ",", zhfix_rule_get(k)->id,
-                   j->rule_counts[k]);
+            fprintf(out, "%s\"%s\":%llu", first ? "" : ",",
+                    zhfix_rule_get(k)->id, j->rule_counts[k]);
             first = 0;
         }
-        printf("}}\n");
+        fprintf(out, "}}\n");
         return;
     }
     unsigned long long total = 0;
     for (size_t k = 0; k < zhfix_rule_count(); k++)
         total += j->rule_counts[k];
-    printf("%s: %s%s (confidence %d%%), script %s (Han %zu: "
-           "simplified-only %zu, traditional-only %zu), %llu finding%s",
-           j->name, zhfix_encoding_name(j->in_enc),
-           det->bom_length ? " with BOM" : "", det->confidence,
-           script_verdict(c), c->han, c->simplified, c->traditional, total,
-           total == 1 ? "" : "s");
+    fprintf(out,
+            "%s: %s%s (confidence %d%%), script %s (Han %zu: "
+            "simplified-only %zu, traditional-only %zu), %llu finding%s",
+            j->name, zhfix_encoding_name(j->in_enc),
+            det->bom_length ? " with BOM" : "", det->confidence,
+            script_verdict(c), c->han, c->simplified, c->traditional, total,
+            total == 1 ? "" : "s");
     const char *sep = ": ";
     for (size_t k = 0; k < zhfix_rule_count(); k++) {
         if (!j->rule_counts[k])
             continue;
-        printf("%s%s %llu", sep, zhfix_rule_get(k)->id, j->rule_counts[k]);
+        fprintf(out, "%s%s %llu", sep, zhfix_rule_get(k)->id,
+                j->rule_counts[k]);
         sep = ", ";
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
 /* ---- Handles and document syntax --------------------------------------- */
@@ -719,6 +818,24 @@ static zhfix_syntax syntax_for(const cli_options *o, const char *path)
     return ZHFIX_SYNTAX_PLAIN;
 }
 
+/* Each record's fields are whole documents of their own. */
+static int run_jsonl(job *j, source *src)
+{
+    jsonl_job jj;
+    memset(&jj, 0, sizeof jj);
+    jj.h = j->h;
+    jj.o = j->r->o;
+    jj.name = j->name;
+    jj.out = j->out;
+    jj.out_name = j->tmp_path ? j->name : "<stdout>";
+    jj.diff = j->diff;
+    jj.rep = j->r->rep;
+    int rc = jsonl_stream(&jj, src->fd);
+    if (jj.changed)
+        j->changed = 1;
+    return rc;
+}
+
 /* ---- One file ---------------------------------------------------------- */
 
 /* Returns the exit status for this file (0 or 2; findings are counted by
@@ -751,7 +868,10 @@ static int process(run *r, const char *arg)
     if (is_stdin) {
         src.fd = STDIN_FILENO;
     } else {
-        src.fd = open(arg, O_RDONLY | O_CLOEXEC);
+        /* With -i, a FIFO must not block the open: it is refused below as
+         * not a regular file (O_NONBLOCK changes nothing for those). */
+        src.fd = open(arg, O_RDONLY | O_CLOEXEC |
+                               (o->in_place ? O_NONBLOCK : 0));
         if (src.fd < 0) {
             cli_error(j.name, "%s", strerror(errno));
             return EXIT_TROUBLE;
@@ -789,8 +909,10 @@ static int process(run *r, const char *arg)
         }
     }
 
-    /* Encoding. */
-    if (o->from_encoding == ZHFIX_ENC_AUTO) {
+    /* Encoding. JSON Lines are UTF-8 (RFC 8259); jsonl.c checks. */
+    if (o->jsonl) {
+        j.in_enc = ZHFIX_ENC_UTF8;
+    } else if (o->from_encoding == ZHFIX_ENC_AUTO) {
         if (detect_input(&j, &src, &det)) {
             rc = -1;
             goto out;
@@ -856,7 +978,7 @@ static int process(run *r, const char *arg)
         if (j.out_enc != j.in_enc)
             j.changed = 1;
         if (o->diff) {
-            j.diff = differ_open(stdout, j.name, j.name);
+            j.diff = differ_open(cli_stdout(), j.name, j.name);
             if (!j.diff) {
                 rc = -1;
                 goto out;
@@ -868,7 +990,7 @@ static int process(run *r, const char *arg)
                 goto out;
             }
         } else if (!o->diff) {
-            j.out = stdout;
+            j.out = cli_stdout();
         }
         if (j.out && j.out_enc != ZHFIX_ENC_UTF8) {
             if (zhfix_codec_create(ZHFIX_ENC_UTF8, j.out_enc, &j.encoder)) {
@@ -898,14 +1020,18 @@ static int process(run *r, const char *arg)
         }
     }
 
-    zhfix_document_begin(j.h, syntax_for(o, j.path));
-    rc = stream(&j, &src, j.in_enc);
-    zhfix_document_end(j.h);
-    if (rc == 0 && j.diff && differ_close(j.diff) < 0) {
+    if (o->jsonl) {
+        rc = run_jsonl(&j, &src);
+    } else {
+        zhfix_document_begin(j.h, syntax_for(o, j.path));
+        rc = stream(&j, &src, j.in_enc);
+        zhfix_document_end(j.h);
+    }
+    if (j.diff && differ_close(j.diff) < 0 && rc == 0) {
         cli_error(j.name, "diff too large or out of memory");
         rc = -1;
     }
-    j.diff = NULL;
+    j.diff = NULL; /* closed either way: a failed file's diff was leaked */
     if (rc == 0 && j.tmp_path)
         rc = commit_temp(&j);
     if (rc == 0 && o->cmd == CMD_DETECT)
@@ -964,7 +1090,13 @@ enum {
     OPT_FORMAT,
     OPT_SYNTAX,
     OPT_NO_CONFIG,
-    OPT_ENGINE
+    OPT_ENGINE,
+    OPT_JSONL,
+    OPT_FIELD,
+    OPT_JSONL_INVALID,
+    OPT_JSONL_MAX,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS
 };
 
 static const struct option long_options[] = {
@@ -975,6 +1107,7 @@ static const struct option long_options[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"opencc", required_argument, NULL, OPT_OPENCC},
     {"opencc-data", required_argument, NULL, OPT_OPENCC_DATA},
+    {"engine", required_argument, NULL, OPT_ENGINE},
     {"from-encoding", required_argument, NULL, OPT_FROM_ENCODING},
     {"to-encoding", required_argument, NULL, OPT_TO_ENCODING},
     {"select", required_argument, NULL, OPT_SELECT},
@@ -986,6 +1119,13 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"syntax", required_argument, NULL, OPT_SYNTAX},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"jsonl-invalid", required_argument, NULL, OPT_JSONL_INVALID},
+    {"jsonl-max-record", required_argument, NULL, OPT_JSONL_MAX},
+    {"jobs", required_argument, NULL, 'j'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {NULL, 0, NULL, 0},
 };
 
@@ -1023,7 +1163,7 @@ static int parse_command(const char *word, command *cmd)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     int c;
-    while ((c = getopt_long(argc, argv, "hViq", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hViqj:", long_options, NULL)) != -1) {
         switch (c) {
         case 'h':
             fputs(usage_text, stdout);
@@ -1037,6 +1177,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_TO: o->lib.target = optarg; break;
         case OPT_OPENCC: o->lib.opencc_config = optarg; break;
         case OPT_OPENCC_DATA: o->lib.opencc_data_dir = optarg; break;
+        case OPT_ENGINE: o->lib.engine = optarg; break;
         case OPT_FROM_ENCODING:
         case OPT_TO_ENCODING: {
             zhfix_encoding e;
@@ -1087,6 +1228,49 @@ static int parse_options(int argc, char **argv, cli_options *o)
                                    optarg);
             break;
         case OPT_NO_CONFIG: o->no_config = 1; break;
+        case OPT_JSONL: o->jsonl = 1; break;
+        case OPT_FIELD: {
+            const char **f =
+                realloc(o->fields, (o->nfields + 1) * sizeof *o->fields);
+            if (!f)
+                return usage_error("out of memory", NULL);
+            o->fields = f;
+            f[o->nfields++] = optarg;
+            break;
+        }
+        case OPT_JSONL_INVALID:
+            if (!strcmp(optarg, "error"))
+                o->jsonl_pass_invalid = 0;
+            else if (!strcmp(optarg, "pass"))
+                o->jsonl_pass_invalid = 1;
+            else
+                return usage_error("--jsonl-invalid is error or pass, not ",
+                                   optarg);
+            break;
+        case OPT_JSONL_MAX: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || !v || v > JSONL_MAX_RECORD)
+                return usage_error("--jsonl-max-record takes 1 to 1073741824 "
+                                   "bytes, not ",
+                                   optarg);
+            o->jsonl_max_record = (size_t)v;
+            break;
+        }
+        case 'j': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || v < 1 || v > 1024)
+                return usage_error("-j takes a number of jobs from 1 to 1024, "
+                                   "not ",
+                                   optarg);
+            o->jobs = (int)v;
+            break;
+        }
+        case OPT_PROGRESS: o->progress = 1; break;
+        case OPT_NO_PROGRESS: o->progress = -1; break;
         default:
             return usage_error("invalid option", NULL);
         }
@@ -1108,7 +1292,99 @@ static int parse_options(int argc, char **argv, cli_options *o)
         return usage_error("--format sarif goes with check", NULL);
     if (o->format != FORMAT_TEXT && edits)
         return usage_error("--format goes with check, detect and rules", NULL);
+    if (o->nfields && !o->jsonl)
+        return usage_error("--field goes with --jsonl", NULL);
+    if (o->jsonl && !o->nfields)
+        return usage_error("--jsonl needs at least one --field NAME", NULL);
+    if (o->jsonl && o->cmd == CMD_DETECT)
+        return usage_error("--jsonl goes with fix, check and convert", NULL);
+    if (o->jsonl && ((o->from_encoding != ZHFIX_ENC_AUTO &&
+                      o->from_encoding != ZHFIX_ENC_UTF8) ||
+                     (o->to_encoding != ZHFIX_ENC_AUTO &&
+                      o->to_encoding != ZHFIX_ENC_UTF8)))
+        return usage_error("JSON Lines are UTF-8: --jsonl takes no other "
+                           "encoding",
+                           NULL);
     return -1;
+}
+
+/* ---- Files on worker threads (-j) -------------------------------------- */
+
+/* A worker: the run's settings with a handle and a report of its own. */
+static void *worker_start(void *ctx)
+{
+    run *main_run = ctx;
+    run *w = malloc(sizeof *w);
+    if (!w)
+        return NULL;
+    *w = *main_run;
+    w->slots = NULL;
+    w->nslots = 0;
+    w->files = w->files_changed = 0;
+    w->rep = NULL;
+    if (zhfix_create(&main_run->o->lib, &w->h, NULL, 0) != ZHFIX_OK) {
+        free(w);
+        return NULL;
+    }
+    if (main_run->rep && !(w->rep = report_fork(main_run->rep))) {
+        zhfix_destroy(w->h);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int worker_file(void *worker, const char *arg)
+{
+    run *w = worker;
+    report_set_output(w->rep, w->o->cmd == CMD_CHECK ? cli_stdout()
+                                                     : cli_stderr());
+    return process(w, arg);
+}
+
+static void worker_stop(void *ctx, void *worker)
+{
+    run *main_run = ctx, *w = worker;
+    report_merge(main_run->rep, w->rep);
+    main_run->files += w->files;
+    main_run->files_changed += w->files_changed;
+    zhfix_destroy(w->h);
+    for (size_t i = 0; i < w->nslots; i++)
+        zhfix_destroy(w->slots[i].h);
+    free(w->slots);
+    free(w);
+}
+
+/* The files one after the other, or on worker threads when there are
+ * several and -j allows, or when progress is shown. */
+static int run_files(run *r, char **files, size_t nfiles)
+{
+    static char *stdin_only[] = {"-"};
+    const cli_options *o = r->o;
+    if (!nfiles) {
+        files = stdin_only;
+        nfiles = 1;
+    }
+    int jobs = o->jobs ? o->jobs : jobs_default();
+    int progress = o->progress > 0                              ? 2
+                   : o->progress == 0 && isatty(STDERR_FILENO) ? 1
+                                                                : 0;
+    if (progress || (jobs > 1 && nfiles > 1)) {
+        jobs_spec spec = {jobs, progress, 0, o->in_place, r,
+                          worker_start, worker_file, worker_stop};
+        spec.drop_first_byte = o->cmd == CMD_CHECK &&
+                               o->format == FORMAT_SARIF && !o->statistics;
+        int status = jobs_run(&spec, files, nfiles);
+        if (status >= 0)
+            return status;
+    }
+    int status = EXIT_CLEAN;
+    for (size_t i = 0; i < nfiles; i++) {
+        int st = process(r, files[i]);
+        if (st > status)
+            status = st;
+    }
+    return status;
 }
 
 static int finish_stdout(void)
@@ -1148,6 +1424,7 @@ int main(int argc, char **argv)
     if (status >= 0) {
         free(o.select_list);
         free(o.ignore_list);
+        free(o.fields);
         return status == EXIT_CLEAN ? finish_stdout() : status;
     }
     int first_file = optind + 1;
@@ -1167,6 +1444,7 @@ int main(int argc, char **argv)
     if (st != ZHFIX_OK) {
         free(o.select_list);
         free(o.ignore_list);
+        free(o.fields);
         return usage_error(*err ? err : zhfix_strerror(st), NULL);
     }
     if (o.cmd == CMD_CHECK)
@@ -1177,12 +1455,11 @@ int main(int argc, char **argv)
         cli_error("zhfix", "out of memory");
         return EXIT_TROUBLE;
     }
-    if (first_file >= argc) {
-        set_status(&r, process(&r, "-"));
-    } else {
-        for (int i = first_file; i < argc; i++)
-            set_status(&r, process(&r, argv[i]));
-    }
+    if (o.in_place)
+        guard_temp_files();
+    set_status(&r, run_files(&r, argv + first_file,
+                             first_file < argc ? (size_t)(argc - first_file)
+                                               : 0));
     unsigned long long found = report_close(r.rep, o.quiet || o.explain);
     if (o.cmd == CMD_CHECK && found)
         set_status(&r, EXIT_FINDINGS);
@@ -1193,6 +1470,7 @@ int main(int argc, char **argv)
     config_release_all();
     free(o.select_list);
     free(o.ignore_list);
+    free(o.fields);
     set_status(&r, finish_stdout());
     return r.status;
 }

@@ -154,11 +154,21 @@ static size_t rule_index(const char *id)
     return n;
 }
 
+/* Where a finding is: its line and column, and for a JSON Lines record
+ * the field it was found in (NULL otherwise). */
+typedef struct place {
+    size_t line, column;
+    const char *field;
+} place;
+
 static void print_text(report *r, const char *name, const zhfix_finding *f,
-                       size_t line)
+                       const place *at)
 {
-    fprintf(r->out, "%s:%zu:%zu: %s: %s: ", name, line, f->column, f->rule,
-            f->message);
+    fprintf(r->out, "%s:%zu:%zu: %s: %s", name, at->line, at->column,
+            f->rule, f->message);
+    if (at->field)
+        fprintf(r->out, " (field %s)", at->field);
+    fputs(": ", r->out);
     text_quoted(r->out, f->text);
     if (f->replacement) {
         fputs(f->applied ? " -> " : " -> (suggested) ", r->out);
@@ -168,13 +178,19 @@ static void print_text(report *r, const char *name, const zhfix_finding *f,
 }
 
 static void print_json(report *r, const char *name, const zhfix_finding *f,
-                       size_t line)
+                       const place *at)
 {
     FILE *out = r->out;
     fputs("{\"file\":", out);
     json_string(out, name);
-    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"offset\":%zu,\"rule\":", line,
-            f->column, f->offset);
+    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"offset\":%zu,", at->line,
+            at->column, f->offset);
+    if (at->field) {
+        fputs("\"field\":", out);
+        json_string(out, at->field);
+        fputc(',', out);
+    }
+    fputs("\"rule\":", out);
     json_string(out, f->rule);
     fputs(",\"category\":", out);
     json_string(out, zhfix_category_name(f->category));
@@ -193,7 +209,7 @@ static void print_json(report *r, const char *name, const zhfix_finding *f,
 }
 
 static void print_sarif(report *r, const char *name, const zhfix_finding *f,
-                        size_t line)
+                        const place *at)
 {
     FILE *out = r->out;
     fputs(r->sarif_first ? "{\"ruleId\":" : ",{\"ruleId\":", out);
@@ -203,6 +219,11 @@ static void print_sarif(report *r, const char *name, const zhfix_finding *f,
                  "{\"text\":",
             rule_index(f->rule));
     fputc('"', out);
+    if (at->field) {
+        fputs("field ", out);
+        json_escape(out, at->field);
+        fputs(": ", out);
+    }
     json_escape(out, f->message);
     fputs(": ", out);
     json_escape(out, f->text);
@@ -215,7 +236,40 @@ static void print_sarif(report *r, const char *name, const zhfix_finding *f,
           out);
     json_string(out, name);
     fprintf(out, "},\"region\":{\"startLine\":%zu,\"startColumn\":%zu}}}]}",
-            line, f->column);
+            at->line, at->column);
+}
+
+static void report_one(report *r, const char *name, const zhfix_finding *f,
+                       const place *at, int explain_only)
+{
+    if (explain_only && !f->applied)
+        return;
+    r->total++;
+    if (r->last_file != name) {
+        r->last_file = name;
+        r->files_with_findings++;
+    }
+    r->counts[rule_index(f->rule)].n++;
+    if (r->statistics)
+        return;
+    if (explain_only) {
+        fprintf(r->out, "%s:%zu:%zu: %s: ", name, at->line, at->column,
+                f->rule);
+        if (at->field)
+            fprintf(r->out, "(field %s) ", at->field);
+        text_quoted(r->out, f->text);
+        fputs(" -> ", r->out);
+        text_quoted(r->out, f->replacement ? f->replacement : "");
+        if (f->detail)
+            fprintf(r->out, " (%s)", f->detail);
+        fputc('\n', r->out);
+        return;
+    }
+    switch (r->format) {
+    case FORMAT_TEXT: print_text(r, name, f, at); break;
+    case FORMAT_JSON: print_json(r, name, f, at); break;
+    case FORMAT_SARIF: print_sarif(r, name, f, at); break;
+    }
 }
 
 void report_findings(report *r, const char *name, const zhfix *h,
@@ -224,33 +278,63 @@ void report_findings(report *r, const char *name, const zhfix *h,
     size_t n = zhfix_finding_count(h);
     for (size_t i = 0; i < n; i++) {
         const zhfix_finding *f = zhfix_finding_get(h, i);
-        if (explain_only && !f->applied)
-            continue;
-        size_t line = line_base + f->line;
-        r->total++;
-        if (r->last_file != name) {
-            r->last_file = name;
-            r->files_with_findings++;
-        }
-        r->counts[rule_index(f->rule)].n++;
-        if (r->statistics)
-            continue;
-        if (explain_only) {
-            fprintf(r->out, "%s:%zu:%zu: %s: ", name, line, f->column, f->rule);
-            text_quoted(r->out, f->text);
-            fputs(" -> ", r->out);
-            text_quoted(r->out, f->replacement ? f->replacement : "");
-            if (f->detail)
-                fprintf(r->out, " (%s)", f->detail);
-            fputc('\n', r->out);
-            continue;
-        }
-        switch (r->format) {
-        case FORMAT_TEXT: print_text(r, name, f, line); break;
-        case FORMAT_JSON: print_json(r, name, f, line); break;
-        case FORMAT_SARIF: print_sarif(r, name, f, line); break;
-        }
+        place at = {line_base + f->line, f->column, NULL};
+        report_one(r, name, f, &at, explain_only);
     }
+}
+
+void report_field_findings(report *r, const char *name, const zhfix *h,
+                           size_t line, const char *value, const char *field,
+                           int explain_only)
+{
+    size_t n = zhfix_finding_count(h);
+    /* Findings come in order of offset: count characters incrementally. */
+    size_t pos = 0, column = 1;
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_finding *f = zhfix_finding_get(h, i);
+        for (; pos < f->offset; pos++)
+            if (((unsigned char)value[pos] & 0xC0) != 0x80)
+                column++;
+        place at = {line, column, field};
+        report_one(r, name, f, &at, explain_only);
+    }
+}
+
+report *report_fork(const report *parent)
+{
+    report *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->counts = calloc(zhfix_rule_count() + 1, sizeof *r->counts);
+    if (!r->counts) {
+        free(r);
+        return NULL;
+    }
+    r->format = parent->format;
+    r->out = parent->out;
+    r->statistics = parent->statistics;
+    r->sarif_first = 0;
+    return r;
+}
+
+void report_set_output(report *r, FILE *out)
+{
+    if (r)
+        r->out = out;
+}
+
+void report_merge(report *parent, report *child)
+{
+    if (!child)
+        return;
+    if (parent) {
+        parent->total += child->total;
+        parent->files_with_findings += child->files_with_findings;
+        for (size_t i = 0; i <= zhfix_rule_count(); i++)
+            parent->counts[i].n += child->counts[i].n;
+    }
+    free(child->counts);
+    free(child);
 }
 
 static int count_cmp(const void *a, const void *b)

@@ -70,6 +70,15 @@ printf 'a,中\xe2\x80\x8b文,,b\n' > "$TMP/data.csv"
 expect_status 0 "csv: only encoding rules" -- "$ZHFIX" check "$TMP/data.csv"
 expect_status 1 "--syntax plain overrides" -- "$ZHFIX" check --syntax plain "$TMP/data.csv"
 
+# Lossy marks are flagged, but not where the text quotes them.
+printf '复制锟斤拷丢失\n' > "$TMP/lossy.txt"
+expect_status 1 "unquoted 锟斤拷 is flagged" -- "$ZHFIX" check "$TMP/lossy.txt"
+expect_grep "lossy-mark finding" "lossy.txt:1:3: lossy-mark" "$TMP/out"
+printf '“锟斤拷”和「烫烫烫」是两种乱码\n' > "$TMP/quoted.txt"
+expect_status 0 "quoted lossy marks are a mention" -- "$ZHFIX" check "$TMP/quoted.txt"
+expect_status 0 "quoted fill is kept by fix" -- "$ZHFIX" fix "$TMP/quoted.txt"
+expect_same "quoted fill kept" "$TMP/out" "$TMP/quoted.txt"
+
 # Suppression comments.
 printf '中\xe2\x80\x8b文 <!-- zhfix-ignore -->\n# zhfix-disable\n中\xe2\x80\x8b文\n# zhfix-enable\n' > "$TMP/sup.txt"
 expect_status 0 "suppressed lines" -- "$ZHFIX" check "$TMP/sup.txt"

@@ -5,7 +5,10 @@
 prose all > "$TMP/all.txt"
 expect_status 0 "fix on real prose" -- "$ZHFIX" fix "$TMP/all.txt"
 expect_same "fix leaves real prose byte-identical" "$TMP/out" "$TMP/all.txt"
-expect_status 0 "check encoding,artifact on real prose" -- "$ZHFIX" check --select encoding,artifact "$TMP/all.txt"
+# lossy-mark is left out: four lines of manpages-zh really have lost
+# characters ("查询属于???组<group>的包", and '?' in an out-of-step GBK run
+# of iptables(8) in both scripts); tests/test_lossy.c checks what it flags.
+expect_status 0 "check encoding,artifact on real prose" -- "$ZHFIX" check --select encoding,artifact --ignore lossy-mark "$TMP/all.txt"
 head -c 20000 "$TMP/out" >&2
 # Each encoding the detector knows, read back to the same text.
 for enc in GB18030 UTF-16LE UTF-16BE; do

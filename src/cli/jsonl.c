@@ -1,0 +1,783 @@
+/*
+ * jsonl.c - JSON Lines corpora (--jsonl --field NAME): the named string
+ * fields of each record are repaired, converted or checked, and every other
+ * byte of the record is kept as it was.
+ *
+ * A record is one line. It is tokenized with jsmn (Debian's libjsmn-dev),
+ * which gives each string's byte span, so only that span is replaced. jsmn
+ * leaves some of JSON unchecked; what it does not check is checked here:
+ * UTF-8, the bytes between tokens (commas, colons, nothing else), literals
+ * (true, false, null, numbers), raw control characters in strings and
+ * surrogate pairs in the fields decoded. Memory is one record (its bytes,
+ * its tokens, the field values), up to --jsonl-max-record.
+ *
+ * A field NAME is a dotted path through nested objects: "meta.title" is the
+ * member "title" of the object in the member "meta". A key that contains a
+ * dot is written with a backslash: "a\.b".
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define JSMN_STATIC
+#define JSMN_STRICT
+#define JSMN_PARENT_LINKS /* closing brackets in O(1), not O(tokens) */
+#include <jsmn.h>
+
+#include "cli.h"
+
+/* Bytes read at a time. */
+#define JSONL_READ ((size_t)1 << 20)
+
+/* One --field, split at its unescaped dots. */
+typedef struct field_path {
+    const char *name; /* as given, for messages */
+    char **seg;
+    size_t *seglen;
+    size_t nseg;
+} field_path;
+
+typedef struct match {
+    int tok;   /* the string token of the value */
+    int field; /* index into the field paths */
+} match;
+
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+typedef struct state {
+    jsonl_job *jj;
+    field_path *paths;
+    size_t npaths;
+    jsmntok_t *tok;
+    size_t tokcap;
+    int *stack, *seen;
+    size_t stackcap;
+    match *m;
+    size_t mcap, nm;
+    buf outrec; /* the rewritten record */
+    int rc;
+} state;
+
+static int buf_add(buf *b, const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* ---- Field paths ------------------------------------------------------- */
+
+static int path_parse(const char *name, field_path *p)
+{
+    memset(p, 0, sizeof *p);
+    p->name = name;
+    size_t n = strlen(name);
+    /* At most one segment per byte plus one. */
+    p->seg = calloc(n + 1, sizeof *p->seg);
+    p->seglen = calloc(n + 1, sizeof *p->seglen);
+    char *copy = malloc(n + 1);
+    if (!p->seg || !p->seglen || !copy) {
+        free(copy);
+        return -1;
+    }
+    size_t o = 0;
+    p->seg[0] = copy;
+    for (size_t i = 0; i < n; i++) {
+        if (name[i] == '\\' && i + 1 < n &&
+            (name[i + 1] == '.' || name[i + 1] == '\\')) {
+            copy[o++] = name[++i];
+        } else if (name[i] == '.') {
+            p->seglen[p->nseg] = (size_t)(copy + o - p->seg[p->nseg]);
+            p->nseg++;
+            p->seg[p->nseg] = copy + o;
+        } else {
+            copy[o++] = name[i];
+        }
+    }
+    p->seglen[p->nseg] = (size_t)(copy + o - p->seg[p->nseg]);
+    p->nseg++;
+    return 0;
+}
+
+static void path_free(field_path *p)
+{
+    if (p->seg)
+        free(p->seg[0]);
+    free(p->seg);
+    free(p->seglen);
+}
+
+/* ---- Validation -------------------------------------------------------- */
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Offset of the first byte of s that is not valid UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF included), or len. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0)
+                lo = 0xA0;
+            if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + n > len || s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k < n; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return len;
+}
+
+/* true, false, null or a number, exactly. */
+static int literal_ok(const char *s, size_t n)
+{
+    if ((n == 4 && !memcmp(s, "true", 4)) ||
+        (n == 5 && !memcmp(s, "false", 5)) || (n == 4 && !memcmp(s, "null", 4)))
+        return 1;
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0')
+        i++;
+    else if (i < n && s[i] >= '1' && s[i] <= '9')
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    else
+        return 0;
+    if (i < n && s[i] == '.') {
+        size_t d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i == n;
+}
+
+/* The bytes between two tokens: whitespace, with exactly one sep when sep
+ * is not 0. Returns the offset of a stray byte, or (size_t)-1 if fine. */
+static size_t gap_bad(const char *js, size_t from, size_t to, char sep)
+{
+    int got = 0;
+    for (size_t i = from; i < to; i++) {
+        if (is_ws(js[i]))
+            continue;
+        if (sep && js[i] == sep && !got) {
+            got = 1;
+            continue;
+        }
+        return i;
+    }
+    if (sep && !got)
+        return to;
+    return (size_t)-1;
+}
+
+static int stack_reserve(state *s, size_t need)
+{
+    if (need <= s->stackcap)
+        return 0;
+    size_t cap = s->stackcap ? s->stackcap * 2 : 64;
+    while (cap < need)
+        cap *= 2;
+    int *a = realloc(s->stack, cap * sizeof *a);
+    if (!a)
+        return -1;
+    s->stack = a;
+    int *b = realloc(s->seen, cap * sizeof *b);
+    if (!b)
+        return -1;
+    s->seen = b;
+    s->stackcap = cap;
+    return 0;
+}
+
+/* Check the structure jsmn tokenized: every byte of the record belongs to
+ * a token or is the whitespace and punctuation JSON puts between tokens.
+ * Returns NULL, or what is wrong with *at set to its byte offset. Works
+ * without recursion, so nesting depth costs memory, not stack. */
+static const char *validate(state *s, const char *js, size_t len, int n,
+                            size_t *at)
+{
+    const jsmntok_t *t = s->tok;
+    size_t sp = 0, pos = 0, bad;
+    for (int i = 0; i < n; i++) {
+        size_t start = (size_t)t[i].start - (t[i].type == JSMN_STRING);
+        /* Close the containers that ended before this token. */
+        while (sp && (size_t)t[s->stack[sp - 1]].end <= start) {
+            const jsmntok_t *c = &t[s->stack[--sp]];
+            if ((bad = gap_bad(js, pos, (size_t)c->end - 1, 0)) != (size_t)-1) {
+                *at = bad;
+                return "unexpected character";
+            }
+            pos = (size_t)c->end;
+        }
+        int p = t[i].parent;
+        char sep = 0;
+        if (p < 0) {
+            if (i != 0 || sp) {
+                *at = start;
+                return "more than one value on the line";
+            }
+        } else if (t[p].type == JSMN_STRING) {
+            /* The value of key p, which belongs to the open object. */
+            if (!sp || t[p].parent != s->stack[sp - 1] || t[p].size != 1) {
+                *at = start;
+                return "misplaced value";
+            }
+            sep = ':';
+        } else {
+            if (!sp || p != s->stack[sp - 1]) {
+                *at = start;
+                return "misplaced value";
+            }
+            if (t[p].type == JSMN_OBJECT &&
+                (t[i].type != JSMN_STRING || t[i].size != 1)) {
+                *at = start;
+                return t[i].type == JSMN_STRING ? "key without a value"
+                                                : "object key is not a string";
+            }
+            sep = s->seen[sp - 1]++ ? ',' : 0;
+        }
+        if (t[i].type == JSMN_STRING && t[i].size != 0 &&
+            (p < 0 || t[p].type != JSMN_OBJECT)) {
+            *at = (size_t)t[i].end;
+            return "unexpected ':'";
+        }
+        if ((bad = gap_bad(js, pos, start, sep)) != (size_t)-1) {
+            *at = bad;
+            return sep == ':'   ? "expected ':'"
+                   : sep == ',' ? "expected ','"
+                                : "unexpected character";
+        }
+        switch (t[i].type) {
+        case JSMN_OBJECT:
+        case JSMN_ARRAY:
+            if (stack_reserve(s, sp + 1)) {
+                *at = start;
+                return "out of memory";
+            }
+            s->stack[sp] = i;
+            s->seen[sp] = 0;
+            sp++;
+            pos = start + 1;
+            break;
+        case JSMN_STRING:
+            for (size_t k = (size_t)t[i].start; k < (size_t)t[i].end; k++)
+                if ((unsigned char)js[k] < 0x20) {
+                    *at = k;
+                    return "control character in a string";
+                }
+            pos = (size_t)t[i].end + 1;
+            break;
+        default:
+            if (!literal_ok(js + t[i].start, (size_t)(t[i].end - t[i].start))) {
+                *at = start;
+                return "not a literal (true, false, null or a number)";
+            }
+            pos = (size_t)t[i].end;
+        }
+    }
+    while (sp) {
+        const jsmntok_t *c = &t[s->stack[--sp]];
+        if ((bad = gap_bad(js, pos, (size_t)c->end - 1, 0)) != (size_t)-1) {
+            *at = bad;
+            return "unexpected character";
+        }
+        pos = (size_t)c->end;
+    }
+    if ((bad = gap_bad(js, pos, len, 0)) != (size_t)-1) {
+        *at = bad;
+        return "unexpected character after the value";
+    }
+    return NULL;
+}
+
+/* Tokenize and check one record; returns the token count, or -1 with *why
+ * and *at set. */
+static int parse(state *s, const char *js, size_t len, const char **why,
+                 size_t *at)
+{
+    size_t b = 0;
+    while (b < len && is_ws(js[b]))
+        b++;
+    const char *nul = memchr(js, '\0', len);
+    if (nul) {
+        *at = (size_t)(nul - js);
+        *why = "NUL byte";
+        return -1;
+    }
+    size_t bad = utf8_invalid_at((const unsigned char *)js, len);
+    if (bad < len) {
+        *at = bad;
+        *why = "invalid UTF-8";
+        return -1;
+    }
+    if (js[b] != '{' && js[b] != '[' && js[b] != '"') {
+        /* A bare literal: jsmn's strict mode wants a container around. */
+        size_t e = len;
+        while (e > b && is_ws(js[e - 1]))
+            e--;
+        if (!literal_ok(js + b, e - b)) {
+            *at = b;
+            *why = "not a JSON value";
+            return -1;
+        }
+        return 0;
+    }
+    jsmn_parser p;
+    jsmn_init(&p);
+    int n = jsmn_parse(&p, js, len, NULL, 0);
+    if (n >= 0) {
+        if ((size_t)n > s->tokcap) {
+            jsmntok_t *t = realloc(s->tok, (size_t)n * sizeof *t);
+            if (!t) {
+                *at = 0;
+                *why = "out of memory for its tokens";
+                return -1;
+            }
+            s->tok = t;
+            s->tokcap = (size_t)n;
+        }
+        jsmn_init(&p);
+        n = jsmn_parse(&p, js, len, s->tok, (unsigned)n);
+    }
+    if (n < 0) {
+        *at = p.pos;
+        *why =
+            n == JSMN_ERROR_PART ? "incomplete (cut short?)" : "invalid JSON";
+        return -1;
+    }
+    *why = validate(s, js, len, n, at);
+    return *why ? -1 : n;
+}
+
+/* ---- Fields ------------------------------------------------------------ */
+
+/* Key token k equals the path segment. */
+static int key_is(const char *js, const jsmntok_t *k, const char *seg,
+                  size_t seglen)
+{
+    size_t n = (size_t)(k->end - k->start);
+    const char *key = js + k->start;
+    if (!memchr(key, '\\', n))
+        return n == seglen && !memcmp(key, seg, n);
+    char *dec;
+    size_t declen, err;
+    json_style st = {0, 0, 0, 0};
+    if (json_string_decode(key, n, &dec, &declen, &st, &err))
+        return 0;
+    int same = declen == seglen && !memcmp(dec, seg, declen);
+    free(dec);
+    return same;
+}
+
+static int add_match(state *s, int tok, int field)
+{
+    for (size_t i = 0; i < s->nm; i++)
+        if (s->m[i].tok == tok)
+            return 0; /* the same field named twice */
+    if (s->nm == s->mcap) {
+        size_t cap = s->mcap ? s->mcap * 2 : 8;
+        match *m = realloc(s->m, cap * sizeof *m);
+        if (!m)
+            return -1;
+        s->m = m;
+        s->mcap = cap;
+    }
+    s->m[s->nm].tok = tok;
+    s->m[s->nm].field = field;
+    s->nm++;
+    return 0;
+}
+
+/* Find segment k of path f among the members of object obj. Every member
+ * with the name counts (JSON allows a key twice). */
+static int find(state *s, const char *js, int n, int obj, int f, size_t k)
+{
+    const jsmntok_t *t = s->tok;
+    const field_path *p = &s->paths[f];
+    for (int i = obj + 1; i < n && t[i].start < t[obj].end; i++) {
+        if (t[i].parent != obj || !key_is(js, &t[i], p->seg[k], p->seglen[k]))
+            continue;
+        int v = i + 1;
+        if (k + 1 == p->nseg) {
+            if (t[v].type == JSMN_STRING && add_match(s, v, f))
+                return -1;
+        } else if (t[v].type == JSMN_OBJECT) {
+            if (find(s, js, n, v, f, k + 1))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int match_cmp(const void *a, const void *b)
+{
+    const match *x = a, *y = b;
+    return (x->tok > y->tok) - (x->tok < y->tok);
+}
+
+/* ---- One record -------------------------------------------------------- */
+
+static int write_out(jsonl_job *jj, const char *s, size_t n)
+{
+    if (!jj->out || !n)
+        return 0;
+    if (fwrite(s, 1, n, jj->out) == n)
+        return 0;
+    cli_error(jj->out_name, "write error: %s", strerror(errno));
+    return -1;
+}
+
+/* Part of the new record: written out as it comes, or gathered when the
+ * diff needs the whole record. */
+static int piece(state *s, const char *p, size_t n)
+{
+    if (!s->jj->diff)
+        return write_out(s->jj, p, n);
+    if (buf_add(&s->outrec, p, n)) {
+        cli_error(s->jj->name, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Process the value of one field: decode, run the command, and when the
+ * text changed set *enc to its new encoding. Returns 1 if changed, 0 if
+ * not, -1 after reporting an error. */
+static int do_field(state *s, const char *js, size_t len, size_t skip,
+                    const jsmntok_t *t, const char *field, size_t lineno,
+                    json_style *rec_style, int *rec_scanned, char **encp,
+                    size_t *enclenp)
+{
+    jsonl_job *jj = s->jj;
+    const cli_options *o = jj->o;
+    char *val = NULL, *res = NULL, *enc = NULL;
+    size_t vlen, reslen, enclen, err_at;
+    json_style seen = {0, 0, 0, 0};
+    int r = json_string_decode(js + t->start, (size_t)(t->end - t->start), &val,
+                               &vlen, &seen, &err_at);
+    if (r < 0) {
+        cli_error(jj->name, "line %zu: out of memory", lineno);
+        return -1;
+    }
+    if (r > 0) {
+        /* Valid JSON, but not text: treated as a malformed record. */
+        if (o->jsonl_pass_invalid) {
+            cli_error(jj->name,
+                      "line %zu: warning: field %s: unpaired surrogate at "
+                      "column %zu; passed through unchanged",
+                      lineno, field, skip + (size_t)t->start + err_at + 1);
+            return 0;
+        }
+        cli_error(jj->name,
+                  "line %zu: field %s: unpaired surrogate at column "
+                  "%zu",
+                  lineno, field, skip + (size_t)t->start + err_at + 1);
+        return -1;
+    }
+    zhfix_status st;
+    int changed = 0;
+    if (o->cmd == CMD_CHECK) {
+        st = zhfix_check(jj->h, val, vlen);
+        if (st == ZHFIX_OK)
+            report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
+                                  0);
+    } else {
+        st = o->cmd == CMD_FIX
+                 ? zhfix_fix_alloc(jj->h, val, vlen, &res, &reslen)
+                 : zhfix_convert_alloc(jj->h, val, vlen, &res, &reslen);
+        if (st == ZHFIX_OK && o->explain && jj->rep)
+            report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
+                                  1);
+        if (st == ZHFIX_OK)
+            changed = reslen != vlen || memcmp(res, val, vlen);
+    }
+    if (st != ZHFIX_OK) {
+        const char *msg = zhfix_errmsg(jj->h);
+        cli_error(jj->name, "line %zu: field %s: %s", lineno, field,
+                  *msg ? msg : zhfix_strerror(st));
+        free(val);
+        zhfix_free(res);
+        return -1;
+    }
+    free(val);
+    val = NULL;
+    if (changed) {
+        /* Write it as the original was written; a field with nothing to
+         * tell (pure ASCII) follows the rest of its record. */
+        if (!seen.u_nonascii && !seen.raw_nonascii) {
+            if (!*rec_scanned) {
+                json_style_scan(js, len, rec_style);
+                *rec_scanned = 1;
+            }
+            seen.u_nonascii = rec_style->u_nonascii;
+            seen.raw_nonascii = rec_style->raw_nonascii;
+            seen.upper_hex |= rec_style->upper_hex;
+            seen.slash |= rec_style->slash;
+        }
+        if (json_string_encode(res, reslen, &seen, &enc, &enclen)) {
+            cli_error(jj->name, "line %zu: out of memory", lineno);
+            changed = -1;
+        }
+    }
+    zhfix_free(res);
+    *encp = enc;
+    *enclenp = enclen;
+    return changed;
+}
+
+/* One line: rec is the record without its '\n' (eol is "\n" or ""). */
+static int do_record(state *s, const char *line, size_t len, const char *eol,
+                     size_t lineno)
+{
+    jsonl_job *jj = s->jj;
+    size_t eollen = strlen(eol);
+    /* A byte-order mark before the first record is kept, not parsed. */
+    size_t skip = 0;
+    if (lineno == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
+        skip = 3;
+    const char *js = line + skip;
+    size_t jslen = len - skip;
+    size_t b = 0;
+    while (b < jslen && is_ws(js[b]))
+        b++;
+    int n = 0;
+    if (b < jslen) {
+        const char *why = NULL;
+        size_t at = 0;
+        n = parse(s, js, jslen, &why, &at);
+        if (n < 0) {
+            if (jj->o->jsonl_pass_invalid) {
+                cli_error(jj->name,
+                          "line %zu: warning: malformed JSON (%s at column "
+                          "%zu); passed through unchanged",
+                          lineno, why, skip + at + 1);
+            } else {
+                cli_error(jj->name,
+                          "line %zu: malformed JSON: %s at column "
+                          "%zu",
+                          lineno, why, skip + at + 1);
+                s->rc = -1;
+            }
+            n = 0;
+            /* Kept as it is: nothing is lost (with -i the file is left
+             * untouched anyway when this is an error). */
+        }
+    }
+    s->nm = 0;
+    if (n > 0 && s->tok[0].type == JSMN_OBJECT) {
+        for (size_t f = 0; f < s->npaths; f++)
+            if (find(s, js, n, 0, (int)f, 0)) {
+                cli_error(jj->name, "line %zu: out of memory", lineno);
+                return -1;
+            }
+        if (s->nm > 1)
+            qsort(s->m, s->nm, sizeof *s->m, match_cmp);
+    }
+    /* The record with its changed fields replaced. */
+    s->outrec.len = 0;
+    size_t pos = 0;
+    int any = 0;
+    json_style rec_style = {0, 0, 0, 0};
+    int rec_scanned = 0;
+    for (size_t i = 0; i < s->nm; i++) {
+        const jsmntok_t *t = &s->tok[s->m[i].tok];
+        char *enc = NULL;
+        size_t enclen = 0;
+        int c = do_field(s, js, jslen, skip, t, s->paths[s->m[i].field].name,
+                         lineno, &rec_style, &rec_scanned, &enc, &enclen);
+        if (c < 0)
+            s->rc = -1;
+        if (c <= 0) {
+            free(enc);
+            continue; /* the original bytes, escapes and all */
+        }
+        any = 1;
+        int w = piece(s, line + pos, skip + (size_t)t->start - pos);
+        if (!w)
+            w = piece(s, enc, enclen);
+        free(enc);
+        if (w)
+            return -1;
+        pos = skip + (size_t)t->end;
+    }
+    if (any)
+        jj->changed = 1;
+    if (piece(s, line + pos, len + eollen - pos))
+        return -1;
+    if (jj->diff && differ_feed(jj->diff, line, len + eollen, s->outrec.data,
+                                s->outrec.len)) {
+        cli_error(jj->name, "diff too large or out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- The stream -------------------------------------------------------- */
+
+static ssize_t read_some(int fd, char *dst, size_t cap)
+{
+    for (;;) {
+        ssize_t n = read(fd, dst, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n;
+    }
+}
+
+int jsonl_stream(jsonl_job *jj, int fd)
+{
+    const cli_options *o = jj->o;
+    size_t max = o->jsonl_max_record ? o->jsonl_max_record : JSONL_MAX_RECORD;
+    state s;
+    memset(&s, 0, sizeof s);
+    s.jj = jj;
+    s.npaths = o->nfields;
+    s.paths = calloc(o->nfields ? o->nfields : 1, sizeof *s.paths);
+    int ok = s.paths != NULL;
+    for (size_t i = 0; ok && i < o->nfields; i++)
+        ok = path_parse(o->fields[i], &s.paths[i]) == 0;
+    buf in = {NULL, 0, 0};
+    size_t start = 0, scan = 0, lineno = 0;
+    int eof = 0, rc = 0;
+    if (!ok) {
+        cli_error(jj->name, "out of memory");
+        rc = -1;
+        eof = 1;
+    }
+    while (rc == 0) {
+        char *nl =
+            in.len > scan ? memchr(in.data + scan, '\n', in.len - scan) : NULL;
+        if (nl) {
+            size_t end = (size_t)(nl - in.data);
+            lineno++;
+            if (end - start > max) {
+                cli_error(jj->name,
+                          "line %zu: record of %zu bytes is longer "
+                          "than the limit of %zu (--jsonl-max-record)",
+                          lineno, end - start, max);
+                rc = -1;
+                break;
+            }
+            rc = do_record(&s, in.data + start, end - start, "\n", lineno);
+            start = scan = end + 1;
+            continue;
+        }
+        scan = in.len;
+        if (eof) {
+            if (in.len - start > max) {
+                cli_error(jj->name,
+                          "line %zu: record of %zu bytes is longer "
+                          "than the limit of %zu (--jsonl-max-record)",
+                          lineno + 1, in.len - start, max);
+                rc = -1;
+            } else if (start < in.len) {
+                lineno++;
+                rc = do_record(&s, in.data + start, in.len - start, "", lineno);
+            }
+            break;
+        }
+        if (in.len - start > max) {
+            cli_error(jj->name,
+                      "line %zu: record is longer than the limit of "
+                      "%zu bytes (--jsonl-max-record)",
+                      lineno + 1, max);
+            rc = -1;
+            break;
+        }
+        /* Keep the unfinished record at the front, then read more. */
+        if (start) {
+            memmove(in.data, in.data + start, in.len - start);
+            in.len -= start;
+            scan -= start;
+            start = 0;
+        }
+        if (in.cap - in.len < JSONL_READ) {
+            size_t cap = in.cap ? in.cap * 2 : 4 * JSONL_READ;
+            while (cap - in.len < JSONL_READ)
+                cap *= 2;
+            char *p = realloc(in.data, cap);
+            if (!p) {
+                cli_error(jj->name, "line %zu: out of memory", lineno + 1);
+                rc = -1;
+                break;
+            }
+            in.data = p;
+            in.cap = cap;
+        }
+        ssize_t n = read_some(fd, in.data + in.len, in.cap - in.len);
+        if (n < 0) {
+            cli_error(jj->name, "read error: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        jobs_count_bytes((size_t)n);
+        eof = n == 0;
+        in.len += (size_t)n;
+    }
+    if (rc == 0)
+        rc = s.rc;
+    for (size_t i = 0; s.paths && i < s.npaths; i++)
+        path_free(&s.paths[i]);
+    free(s.paths);
+    free(s.tok);
+    free(s.stack);
+    free(s.seen);
+    free(s.m);
+    free(s.outrec.data);
+    free(in.data);
+    return rc;
+}

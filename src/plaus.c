@@ -1,0 +1,266 @@
+/*
+ * plaus.c - how plausible a reading of a text is.
+ *
+ * The cost of a sequence is the sum, over its characters, of the cost of
+ * the character itself and of its transition from the previous one, in
+ * nats. Characters are grouped into classes whose costs reflect how often
+ * they occur in real text; the transitions penalise what mojibake produces
+ * and real text does not: scripts changing inside a word, a symbol glued
+ * between two letters, runs of rare letters. Han characters are scored by
+ * the character model of data.h (unigram and bigram log-probabilities from
+ * jieba's dictionary), so a reading made of frequent characters that
+ * follow each other in real words beats one made of rare characters.
+ */
+#include "plaus.h"
+
+#include "data.h"
+#include "internal.h"
+
+enum cls {
+    K_SPACE,
+    K_DIGIT,
+    K_ALPHA,   /* ASCII letters */
+    K_PUNCT,   /* ASCII punctuation */
+    K_LATIN,   /* non-ASCII Latin letters */
+    K_GREEK,
+    K_CYRIL,
+    K_LETTER,  /* letters of other alphabets and abjads */
+    K_HAN,
+    K_KANA,
+    K_HANGUL,
+    K_CJKP,    /* CJK and general punctuation of prose */
+    K_SYMBOL,  /* symbols, math, modifiers */
+    K_BOX,     /* box drawing and blocks: they come in runs */
+    K_MARK,    /* combining marks */
+    K_BAD      /* controls, private use, U+FFFD, noncharacters */
+};
+
+static int is_upper_latin(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    if (cp >= 0xC0 && cp <= 0xDE)
+        return cp != 0xD7;
+    if (cp >= 0x100 && cp <= 0x17F)
+        return (cp & 1) == (cp >= 0x139 && cp <= 0x148 ? 1 : cp >= 0x179 ? 1 : 0);
+    return 0;
+}
+
+static enum cls classify(uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return K_HAN; /* the common case first */
+    if (cp < 0x80) {
+        if (cp == ' ' || cp == '\t')
+            return K_SPACE;
+        if (cp >= '0' && cp <= '9')
+            return K_DIGIT;
+        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+            return K_ALPHA;
+        return cp < 0x20 || cp == 0x7F ? K_BAD : K_PUNCT;
+    }
+    if (cp < 0xA0)
+        return K_BAD;
+    if (cp == 0xA0)
+        return K_SPACE;
+    if (cp < 0xC0)
+        return K_SYMBOL;
+    if (cp <= 0x24F)
+        return cp == 0xD7 || cp == 0xF7 ? K_SYMBOL : K_LATIN;
+    if (cp < 0x300)
+        return K_SYMBOL; /* IPA, spacing modifiers */
+    if (cp < 0x370)
+        return K_MARK;
+    if (cp < 0x400)
+        return K_GREEK;
+    if (cp < 0x530)
+        return K_CYRIL;
+    if (cp < 0x1100)
+        return K_LETTER;
+    if (cp >= 0x1E00 && cp < 0x1F00)
+        return K_LATIN; /* Vietnamese and other extended Latin */
+    if (cp >= 0x1F00 && cp < 0x2000)
+        return K_GREEK;
+    if (cp >= 0x2010 && cp <= 0x2027 && cp != 0x201A && cp != 0x201E &&
+        (cp < 0x2020 || cp > 0x2023))
+        return K_CJKP; /* dashes, quotes, ellipsis of prose */
+    if (cp >= 0x2000 && cp < 0x2070)
+        return cp == 0x2030 || cp == 0x2039 || cp == 0x203A ? K_SYMBOL
+               : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
+                                                                 : K_SYMBOL;
+    if (zh_is_han(cp))
+        return K_HAN;
+    if (zh_is_kana(cp))
+        return K_KANA;
+    if (zh_is_cjk_punct(cp) || (cp >= 0x3000 && cp <= 0x303F))
+        return K_CJKP;
+    if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp < 0x1200))
+        return K_HANGUL;
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD ||
+        (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE ||
+        cp >= 0xF0000)
+        return K_BAD;
+    if (cp >= 0xFE20 && cp <= 0xFE2F)
+        return K_MARK;
+    if (cp >= 0x2500 && cp <= 0x259F)
+        return K_BOX;
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        return K_CJKP;
+    return K_SYMBOL;
+}
+
+/* Cost of a Han character without context: the model's unigram. */
+static double han_cost(uint32_t cp)
+{
+    return -zh_char_logp(cp);
+}
+
+/* Own cost of a character. */
+static double char_cost(uint32_t cp, enum cls k)
+{
+    switch (k) {
+    case K_SPACE: return cp == 0xA0 ? 5.0 : 1.5;
+    case K_DIGIT: return 2.0;
+    case K_ALPHA: return 1.5;
+    case K_PUNCT: return 2.5;
+    case K_LATIN:
+        /* The letters of the Latin-1 row that real text rarely uses but
+         * UTF-8 lead bytes turn into. */
+        if (cp == 0xC2 || cp == 0xC3 || cp == 0xD0 ||
+            cp == 0xDE || cp == 0xF0 || cp == 0xFE || cp == 0x192)
+            return 7.0;
+        /* Letters of a single orthography each (Catalan's middle-dot L,
+         * Afrikaans' 'n, long s, Greenlandic kra, Sami's T with stroke). */
+        if (cp == 0x13F || cp == 0x140 || cp == 0x149 || cp == 0x17F ||
+            cp == 0x138 || cp == 0x166 || cp == 0x167)
+            return 9.0;
+        if (cp >= 0x180 && cp <= 0x24F)
+            return 7.0; /* Latin Extended-B: African, Romanian, pinyin */
+        return is_upper_latin(cp) ? 5.0 : 4.0;
+    case K_GREEK:
+        return (cp >= 0x391 && cp <= 0x3C9) ? 4.0 : 7.0;
+    case K_CYRIL:
+        /* Russian's alphabet; then the other modern letters; then the
+         * historic and minority-language letters. */
+        return (cp >= 0x410 && cp <= 0x44F) ? 4.0 : cp < 0x460 ? 5.0 : 8.0;
+    case K_LETTER: return 5.0;
+    case K_HAN: return han_cost(cp);
+    case K_KANA: return 7.0;
+    case K_HANGUL: return 8.0;
+    case K_CJKP:
+        if (cp >= 0xFF21 && cp <= 0xFF5A)
+            return 8.0; /* fullwidth letters */
+        if (cp >= 0x2010 && cp <= 0x2015 && cp != 0x2014)
+            return cp == 0x2013 ? 4.0 : 6.0; /* rare dashes */
+        if (cp == 0x3000)
+            return 5.0; /* ideographic space: indentation, not prose */
+        if (cp == 0x3002 || cp == 0xFF0C)
+            return 2.2; /* 。， */
+        if (cp == 0x3001)
+            return 3.0; /* 、 */
+        return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
+    case K_SYMBOL:
+        if (cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||
+            cp == 0xB7 || cp == 0xD7 || cp == 0xF7 || cp == 0xA7 ||
+            cp == 0x2122 || cp == 0x20AC || cp == 0xA3)
+            return 5.0;
+        if ((cp >= 0x2B0 && cp < 0x300) || (cp >= 0x1D00 && cp < 0x1DC0))
+            return 9.0; /* modifier letters, phonetic extensions */
+        return cp < 0x100 ? 6.0 : 7.0;
+    case K_BOX: return 6.0;
+    case K_MARK: return 8.0;
+    case K_BAD: return cp == 0xFFFD ? 10.0 : 14.0;
+    }
+    return 8.0;
+}
+
+static int is_letter(enum cls k)
+{
+    return k == K_ALPHA || k == K_LATIN || k == K_GREEK || k == K_CYRIL ||
+           k == K_LETTER || k == K_HAN || k == K_KANA || k == K_HANGUL;
+}
+
+/* Script of a letter class for the "script changes inside a word" test:
+ * ASCII and other Latin letters are one script. */
+static int script(enum cls k)
+{
+    return k == K_ALPHA ? K_LATIN : (int)k;
+}
+
+static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
+{
+    if (!prev)
+        return 0.0;
+    double c = 0.0;
+    if (is_letter(a) && is_letter(b) && script(a) != script(b)) {
+        /* Chinese mixes freely with ASCII words and with kana (Japanese). */
+        int soft = ((a == K_HAN || b == K_HAN) &&
+                    (a == K_ALPHA || b == K_ALPHA || a == K_KANA ||
+                     b == K_KANA));
+        c += soft ? 1.0 : 5.0;
+    }
+    if (a == K_LATIN && b == K_LATIN)
+        c += 3.0; /* runs of accented letters */
+    if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
+        (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
+        c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
+    /* Chinese writes its dash doubled (——): a lone em dash is unusual. */
+    if ((prev == 0x2014) != (cp == 0x2014))
+        c += 1.5;
+    /* Â and Ã end no word of any language; UTF-8 lead bytes C2/C3 before
+     * a no-break space (turned into a space) produce exactly that. */
+    if ((prev == 0xC2 || prev == 0xC3) && b == K_SPACE)
+        c += 3.0;
+    /* A no-break space glued to a word on its right (French puts it
+     * before punctuation and inside numbers). */
+    if (prev == 0xA0 && is_letter(b))
+        c += 2.0;
+    /* An opening quote glued to the letter before it, a closing double
+     * quote glued to the letter after it. */
+    if (is_letter(a) && (cp == 0x2018 || cp == 0x201C))
+        c += 2.0;
+    if (prev == 0x201D && is_letter(b))
+        c += 2.0;
+    if (a == K_BOX && b == K_BOX)
+        c -= 4.0; /* a frame continues */
+    if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))
+        c += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0.0 : 2.0;
+    if ((a == K_SYMBOL || a == K_BOX || a == K_BAD) && is_letter(b))
+        c += 2.0;
+    if (a == K_SYMBOL && b == K_SYMBOL)
+        c += 2.0;
+    if (a == K_HAN && (b == K_SYMBOL || b == K_LATIN))
+        c += 2.0;
+    return c;
+}
+
+double zh_plaus_step(uint32_t prev, uint32_t cp)
+{
+    enum cls b = classify(cp);
+    if (!prev)
+        return char_cost(cp, b);
+    enum cls a = classify(prev);
+    if (a == K_HAN && b == K_HAN)
+        return -zh_bigram_logp(prev, cp); /* the model's own context */
+    return char_cost(cp, b) + transition(prev, a, cp, b);
+}
+
+double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        c += zh_plaus_step(prev, cps[i]);
+        prev = cps[i];
+    }
+    return c;
+}
+
+int zh_plaus_forbidden(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp != '\t';
+    if (cp >= 0x7F && cp < 0xA0)
+        return 1;
+    return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+           (cp & 0xFFFE) == 0xFFFE || (cp >= 0xD800 && cp <= 0xDFFF);
+}

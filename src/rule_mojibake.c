@@ -1,0 +1,1416 @@
+/*
+ * rule_mojibake.c - undo wrong decodings ("mojibake").
+ *
+ * A stretch of text T is mojibake of the chain (bytes in encoding E, read as
+ * D) when T can be encoded in D, those bytes are valid in E, and E's reading
+ * of them is far more plausible than T. The rule tries each chain on each
+ * suspicious line: it encodes the line in D, decodes the bytes as E, keeps
+ * the stretches that decode cleanly and start and end on character
+ * boundaries of T, and repairs those whose reading gains more than
+ * ZH_MOJI_MARGIN nats of plausibility (plaus.c). A repaired stretch is tried
+ * again, so double and triple encodings are undone one layer at a time for
+ * as long as each layer makes the text more plausible.
+ *
+ * Losses are undone where the mechanism leaves a trace:
+ *   - a byte the misreading decoder could not read and replaced with '?' or
+ *     U+FFFD (the odd byte at the end of a run, GBK's user-defined lead
+ *     bytes, Big5's missing trail bytes, Windows-1252's undefined bytes);
+ *   - a pair GBK decoded to a private-use character that was then stripped;
+ *   - a byte Windows-1252 leaves undefined and a decoder dropped;
+ *   - a no-break space (0xA0) turned into a plain space.
+ * The missing bytes are chosen among the few candidates that make the
+ * stream valid, by the plausibility of the result; for Latin-script text,
+ * where guessing one letter is unreliable, the character becomes U+FFFD.
+ *
+ * Text that discusses encodings (it names mojibake, 乱码, an encoding) is
+ * reported, never repaired: the mojibake is likely quoted on purpose.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec_tables.h"
+#include "internal.h"
+#include "plaus.h"
+
+/* Minimum gain in nats for a repair: calibrated so that no clean paragraph
+ * of the evaluation set (tests/eval) and none of the look-alike traps
+ * changes, while a single mojibaked letter between ASCII letters is still
+ * repaired. */
+#define ZH_MOJI_MARGIN 5.0
+/* A single two-byte sequence (Ã© for é) is weaker evidence: random Western
+ * text forms one now and then. It needs this much on its own. */
+#define ZH_MOJI_MARGIN_WEAK 7.5
+/* What a reading needs once a stronger one by the same chain was made on
+ * the same line. */
+#define ZH_MOJI_MARGIN_ESTABLISHED 0.5
+/* Extra cost of each byte the repair had to restore: small where a mark
+ * shows the loss, larger for a gap that nothing marks. */
+#define ZH_FILL_PENALTY 0.5
+#define ZH_INSERT_PENALTY 2.0
+#define ZH_MAX_LAYERS 3
+/* Per character of a Western-looking stretch that reads as Chinese in a
+ * line that has Chinese. */
+#define ZH_CONTEXT_BONUS 2.0
+
+#define WILD 0x100 /* a byte the misreading decoder lost */
+#define ZH_RUN_MAX 6 /* longest run of lost bytes restored */
+#define ZH_BEAM 12   /* states kept while restoring a run */
+/* How a byte was restored: its value guessed for a lost-byte mark ('?',
+ * U+FFFD), a no-break space read back from a space, or inserted into a
+ * gap no mark shows. */
+enum { ZH_FILL_GUESS = 1, ZH_FILL_SURE = 2, ZH_FILL_INSERT = 3 };
+
+enum { CK_UTF8, CK_GBK, CK_BIG5, CK_SB };
+
+typedef struct codec {
+    int kind;
+    int sb; /* ZH_SB_* for CK_SB */
+} codec;
+
+typedef struct chain {
+    codec misread; /* D: the decoder that produced the text */
+    codec real;    /* E: the encoding the bytes really were in */
+    double prior;  /* cost of assuming this chain, in nats */
+    uint8_t need;  /* ZH_MF_* flag a line must show for the chain */
+} chain;
+
+static const chain chains[] = {
+    {{CK_GBK, 0}, {CK_UTF8, 0}, 0.0, ZH_MF_UTF8_GBK},
+    {{CK_BIG5, 0}, {CK_UTF8, 0}, 1.0, ZH_MF_UTF8_BIG5},
+    {{CK_SB, ZH_SB_CP1252}, {CK_UTF8, 0}, 0.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1250}, {CK_UTF8, 0}, 2.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1251}, {CK_UTF8, 0}, 1.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1257}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_ISO8859_2}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_MACROMAN}, {CK_UTF8, 0}, 2.0, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP437}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
+    {{CK_SB, ZH_SB_CP1252}, {CK_GBK, 0}, 1.0, ZH_MF_GBK_SB},
+    {{CK_SB, ZH_SB_CP1252}, {CK_BIG5, 0}, 2.0, ZH_MF_GBK_SB},
+};
+#define NCHAINS (sizeof chains / sizeof chains[0])
+
+static const char *codec_name(codec c)
+{
+    switch (c.kind) {
+    case CK_UTF8: return "utf-8";
+    case CK_GBK: return "gbk";
+    case CK_BIG5: return "big5";
+    default: return zh_sb_name[c.sb];
+    }
+}
+
+/* ---- Work buffers ------------------------------------------------------ */
+
+typedef struct unit {
+    uint32_t bs, blen; /* bytes [bs, bs + blen) of the stream */
+    uint32_t cp;
+    uint8_t ok;        /* a valid multibyte sequence of E */
+} unit;
+
+typedef struct work {
+    /* The line (or repaired stretch) being examined. */
+    uint32_t *cp;
+    size_t n, capc;
+    /* The line encoded in D: bytes (or WILD) and the index of the character
+     * each came from. */
+    uint16_t *b;
+    uint32_t *ci;
+    uint8_t *fl; /* 1 for a byte the repair restored */
+    size_t nb, capb;
+    unit *u;
+    size_t nu, capu;
+} work;
+
+static int grow(void **p, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 64;
+    while (c < want)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static int grow_bytes(work *w, size_t want)
+{
+    size_t cap = w->capb;
+    if (!grow((void **)&w->b, &cap, want, sizeof *w->b))
+        return 0;
+    size_t cap2 = w->capb;
+    if (!grow((void **)&w->ci, &cap2, want, sizeof *w->ci))
+        return 0;
+    size_t cap3 = w->capb;
+    if (!grow((void **)&w->fl, &cap3, want, sizeof *w->fl))
+        return 0;
+    w->capb = cap < cap2 ? cap : cap2;
+    if (cap3 < w->capb)
+        w->capb = cap3;
+    return 1;
+}
+
+static void work_free(work *w)
+{
+    free(w->cp);
+    free(w->b);
+    free(w->ci);
+    free(w->fl);
+    free(w->u);
+}
+
+/* ---- Codecs ------------------------------------------------------------ */
+
+static int sb_encode(int sb, uint32_t cp)
+{
+    if (cp < 0x100)
+        return zh_sb_encode_low[sb][cp] ? zh_sb_encode_low[sb][cp] : -1;
+    const uint32_t *t = zh_sb_encode[sb];
+    size_t lo = 0, hi = zh_sb_encode_count[sb];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t c = t[mid] >> 8;
+        if (c == cp)
+            return (int)(t[mid] & 0xFF);
+        if (c < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
+ * when cp cannot be encoded. */
+static int encode_char(codec d, uint32_t cp, uint16_t *out)
+{
+    if (cp < 0x80) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    if (cp == 0xFFFD) {
+        out[0] = WILD;
+        return 1;
+    }
+    if (d.kind == CK_SB) {
+        int b = sb_encode(d.sb, cp);
+        if (b < 0)
+            return 0;
+        out[0] = (uint16_t)b;
+        return 1;
+    }
+    if (cp > 0xFFFF)
+        return 0;
+    unsigned v = d.kind == CK_GBK ? zh_gbk_encode_table[cp] : zh_big5_encode[cp];
+    if (!v)
+        return 0;
+    if (v < 0x100) {
+        out[0] = (uint16_t)v;
+        return 1;
+    }
+    out[0] = (uint16_t)(v >> 8);
+    out[1] = (uint16_t)(v & 0xFF);
+    return 2;
+}
+
+/* Decode one character of E at p: returns its length (0 when invalid). */
+static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
+                        uint32_t *cp)
+{
+    unsigned c = b[p];
+    if (c >= WILD)
+        return 0;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (e.kind == CK_UTF8) {
+        size_t len;
+        uint32_t v, min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            v = c & 0x1F;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            v = c & 0x0F;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            v = c & 0x07;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (n - p < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            unsigned t = b[p + k];
+            if (t >= WILD || (t & 0xC0) != 0x80)
+                return 0;
+            v = (v << 6) | (t & 0x3F);
+        }
+        if (v >= 0xD800 && v <= 0xDBFF && len == 3 && n - p >= 6 &&
+            b[p + 3] == 0xED && (b[p + 4] & 0xF0) == 0xB0 &&
+            (b[p + 5] & 0xC0) == 0x80 && b[p + 4] < WILD && b[p + 5] < WILD) {
+            /* CESU-8: a surrogate pair written as two three-byte
+             * sequences (Java, MySQL's old utf8). */
+            uint32_t lo = 0xDC00 | ((b[p + 4] & 0x0F) << 6) | (b[p + 5] & 0x3F);
+            *cp = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+            return 6;
+        }
+        if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
+        return len;
+    }
+    if (e.kind == CK_GBK && c == 0x80) {
+        *cp = 0x20AC;
+        return 1;
+    }
+    if (c < 0x81 || c > 0xFE || n - p < 2)
+        return 0;
+    unsigned t = b[p + 1];
+    if (t < 0x40 || t > 0xFE || t == 0x7F)
+        return 0;
+    const uint16_t *dec = e.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
+    uint16_t v = dec[(c - 0x81) * 191 + (t - 0x40)];
+    if (!v)
+        return 0;
+    *cp = v;
+    return 2;
+}
+
+/* ---- Restoring lost bytes ---------------------------------------------- */
+
+/* Byte of D that decodes to U+00A0, or -1. */
+static int nbsp_byte(codec d)
+{
+    return d.kind == CK_SB ? sb_encode(d.sb, 0xA0) : -1;
+}
+
+/* Decode [r, end) after a tentative fill; returns the cost of the reading
+ * when it is valid up to and including the unit that covers `past`, else
+ * HUGE_VAL. */
+static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
+                          size_t past, uint32_t prev)
+{
+    double cost = 0.0;
+    size_t p = r;
+    while (p < n) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len) {
+            /* Beyond the fill, another lost byte ends the window: it gets
+             * its own turn. */
+            if (p > past)
+                for (size_t q = p; q < n && q <= p + 3; q++)
+                    if (b[q] == WILD || b[q] == '?')
+                        return cost;
+            return HUGE_VAL;
+        }
+        if (zh_plaus_forbidden(cp))
+            return HUGE_VAL;
+        cost += zh_plaus_step(prev, cp);
+        prev = cp;
+        if (p > past)
+            break; /* one character of right context is scored */
+        p += len;
+    }
+    return cost;
+}
+
+static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
+
+static int isalnum_ascii(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 when GBK or Big5 would have lost the lead byte v followed by t. */
+static int lost_pair(codec d, unsigned v, unsigned t)
+{
+    if (v < 0x81 || v > 0xFE || t >= WILD)
+        return 1;
+    if (t < 0x40 || t > 0xFE || t == 0x7F)
+        return 1;
+    const uint16_t *dec = d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
+    uint16_t c = dec[(v - 0x81) * 191 + (t - 0x40)];
+    return !c || is_pua(c);
+}
+
+/* Continuation bytes a UTF-8 decoder still wants after reading [r, q);
+ * -1 when [r, q) is not a valid prefix. */
+static int utf8_need(const uint16_t *b, size_t r, size_t q)
+{
+    int need = 0;
+    for (size_t i = r; i < q; i++) {
+        unsigned c = b[i];
+        if (c >= WILD)
+            return -1;
+        if (need > 0) {
+            if ((c & 0xC0) != 0x80)
+                return -1;
+            need--;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+        } else if (c >= 0x80) {
+            return -1;
+        }
+    }
+    return need;
+}
+
+/* Cost of the reading of [r, end), where the last sequence may be left
+ * incomplete; HUGE_VAL when it is invalid before that. */
+static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
+                          size_t end, uint32_t prev)
+{
+    double cost = 0.0;
+    size_t p = r;
+    while (p < end) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len)
+            return end - p < 4 && utf8_need(b, p, end) >= 0 ? cost : HUGE_VAL;
+        if (zh_plaus_forbidden(cp))
+            return HUGE_VAL;
+        cost += zh_plaus_step(prev, cp);
+        prev = cp;
+        p += len;
+    }
+    return cost;
+}
+
+typedef struct beam_state {
+    uint8_t v[ZH_RUN_MAX];
+    double cost;
+} beam_state;
+
+static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
+{
+    size_t worst = 0;
+    if (*nbeam < ZH_BEAM) {
+        beam[(*nbeam)++] = *s;
+        return;
+    }
+    for (size_t i = 1; i < *nbeam; i++)
+        if (beam[i].cost > beam[worst].cost)
+            worst = i;
+    if (s->cost < beam[worst].cost)
+        beam[worst] = *s;
+}
+
+/* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
+static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
+                    uint32_t prev)
+{
+    size_t n = w->nb;
+    uint16_t saved[ZH_RUN_MAX];
+    memcpy(saved, w->b + q, k * sizeof *saved);
+    beam_state beam[ZH_BEAM], next[ZH_BEAM];
+    size_t nbeam = 1, nnext;
+    memset(&beam[0], 0, sizeof beam[0]);
+    for (size_t i = 0; i < k && nbeam; i++) {
+        nnext = 0;
+        for (size_t s = 0; s < nbeam; s++) {
+            for (size_t j = 0; j < i; j++)
+                w->b[q + j] = beam[s].v[j];
+            for (unsigned v = 0x80; v <= 0xF4; v++) {
+                if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
+                    continue;
+                if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
+                    continue;
+                w->b[q + i] = (uint16_t)v;
+                beam_state t = beam[s];
+                t.v[i] = (uint8_t)v;
+                t.cost = i + 1 == k
+                             ? window_cost(e, w->b, n, r, q + k - 1, prev)
+                             : prefix_cost(e, w->b, n, r, q + i + 1, prev);
+                if (t.cost < HUGE_VAL)
+                    beam_add(next, &nnext, &t);
+            }
+        }
+        memcpy(beam, next, nnext * sizeof *beam);
+        nbeam = nnext;
+    }
+    if (!nbeam) {
+        memcpy(w->b + q, saved, k * sizeof *saved);
+        return 0;
+    }
+    size_t best = 0;
+    for (size_t s = 1; s < nbeam; s++)
+        if (beam[s].cost < beam[best].cost)
+            best = s;
+    for (size_t j = 0; j < k; j++) {
+        w->b[q + j] = beam[best].v[j];
+        w->fl[q + j] = ZH_FILL_GUESS;
+    }
+    return 1;
+}
+
+/* Try to make the stream decodable at the error at p (decoding resumed at
+ * r, after a character prev). Candidates: a lost byte ('?', U+FFFD) given
+ * a value; a no-break space restored; bytes inserted where D drops them
+ * (GBK private-use pairs, undefined Windows-125x bytes). The cheapest
+ * valid reading wins. Returns 1 when the stream was changed. */
+static int try_fill(work *w, const chain *ch, size_t r, size_t p,
+                    uint32_t prev)
+{
+    codec d = ch->misread, e = ch->real;
+    size_t n = w->nb;
+    double best = HUGE_VAL;
+    size_t best_q = 0;
+    uint16_t best_v[2] = {0, 0};
+    int best_kind = 0; /* 1 replace, 2 insert */
+    size_t hi = p + 3 < n ? p + 3 : n;
+    int nb = nbsp_byte(d);
+    /* Replacements of a lost or altered byte. */
+    for (size_t q = r; q < hi; q++) {
+        unsigned old = w->b[q];
+        unsigned lo_v = 0, hi_v = 0;
+        if (old == WILD || (old == '?' && q > r)) {
+            lo_v = 0x80;
+            hi_v = 0xF4;
+            if (d.kind == CK_SB)
+                hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
+        } else if (old == ' ' && nb >= 0 && q > r) {
+            lo_v = hi_v = (unsigned)nb;
+        } else {
+            continue;
+        }
+        for (unsigned v = lo_v; v <= hi_v; v++) {
+            if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
+                zh_sb_decode[d.sb][v - 0x80] != v)
+                continue;
+            /* A double-byte decoder loses a byte only when it cannot pair
+             * it with the next one. */
+            if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
+                continue;
+            w->b[q] = (uint16_t)v;
+            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
+            if (c < best) {
+                best = c;
+                best_q = q;
+                best_v[0] = (uint16_t)v;
+                best_kind = lo_v == hi_v ? 3 : 1;
+            }
+        }
+        w->b[q] = (uint16_t)old;
+    }
+    /* Several lost bytes in a row (Big5 loses many; GBK a byte it cannot
+     * lead with, then an odd one): a beam search over their values, each
+     * a byte the decoder could not pair with the next. */
+    for (size_t q = r; best_kind == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
+        size_t k = 0;
+        while (q + k < n && k < ZH_RUN_MAX &&
+               (w->b[q + k] == WILD || (w->b[q + k] == '?' && q + k > r)))
+            k++;
+        if (k < 2)
+            continue;
+        if (fill_run(w, d, e, r, q, k, prev))
+            return 1;
+        break;
+    }
+    if (best_kind == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
+        /* Insertions at character boundaries of T near the error. */
+        if (!grow_bytes(w, n + 2))
+            return 0;
+        size_t lo = p >= 3 && p - 3 > r ? p - 3 : r + 1;
+        /* The gap may lie just after the byte where decoding failed: a
+         * lead byte whose continuation went missing. */
+        for (size_t q = lo; q <= p + 3 && q <= n; q++) {
+            if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
+                continue;
+            size_t past = (q > p ? q : p) + 2;
+            /* Continuation bytes still wanted at q: inserted bytes start
+             * with one, so q must be inside a sequence. */
+            int need = utf8_need(w->b, r, q);
+            if (need <= 0)
+                continue;
+            memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
+            if (d.kind == CK_GBK) {
+                static const uint8_t leads[] = {0xA1, 0xA2, 0xA3, 0xA4, 0xA5,
+                                                0xA6, 0xA7, 0xAA, 0xAB, 0xAC,
+                                                0xAD, 0xAE, 0xAF};
+                for (size_t li = 0; li < sizeof leads; li++) {
+                    for (unsigned t = 0x40; t <= 0xFE; t++) {
+                        /* The second byte continues the sequence or starts
+                         * the next character. */
+                        if (need >= 2 ? (t & 0xC0) != 0x80
+                                      : (t & 0xC0) == 0x80)
+                            continue;
+                        uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
+                                                   (t - 0x40)];
+                        if (!is_pua(v))
+                            continue;
+                        w->b[q] = leads[li];
+                        w->b[q + 1] = (uint16_t)t;
+                        double c = window_cost(e, w->b, n + 2, r, past, prev);
+                        if (c < best) {
+                            best = c;
+                            best_q = q;
+                            best_v[0] = leads[li];
+                            best_v[1] = (uint16_t)t;
+                            best_kind = 2;
+                        }
+                    }
+                }
+            } else {
+                /* One undefined byte of the code page, dropped. */
+                memmove(w->b + q + 1, w->b + q + 2, (n - q) * sizeof *w->b);
+                for (unsigned v = 0x80; v < 0xA0; v++) {
+                    if (zh_sb_decode[d.sb][v - 0x80] != v)
+                        continue;
+                    w->b[q] = (uint16_t)v;
+                    double c = window_cost(e, w->b, n + 1, r, past - 1, prev);
+                    if (c < best) {
+                        best = c;
+                        best_q = q;
+                        best_v[0] = (uint16_t)v;
+                        best_v[1] = WILD + 1; /* marks a one-byte insert */
+                        best_kind = 2;
+                    }
+                }
+                memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
+            }
+            memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
+        }
+    }
+    if (best_kind == 0)
+        return 0;
+    if (best_kind != 2) {
+        w->b[best_q] = best_v[0];
+        w->fl[best_q] = best_kind == 1 ? ZH_FILL_GUESS : ZH_FILL_SURE;
+    } else {
+        size_t k = best_v[1] == WILD + 1 ? 1 : 2;
+        memmove(w->b + best_q + k, w->b + best_q, (n - best_q) * sizeof *w->b);
+        memmove(w->ci + best_q + k, w->ci + best_q,
+                (n - best_q) * sizeof *w->ci);
+        memmove(w->fl + best_q + k, w->fl + best_q,
+                (n - best_q) * sizeof *w->fl);
+        for (size_t i = 0; i < k; i++) {
+            w->b[best_q + i] = best_v[i];
+            w->fl[best_q + i] = ZH_FILL_INSERT;
+            /* Inserted bytes belong to the character after the gap (or
+             * before it at the end). */
+            w->ci[best_q + i] = best_q + k < n + k ? w->ci[best_q + k]
+                                                   : w->ci[best_q - 1];
+        }
+        w->nb += k;
+    }
+    return 1;
+}
+
+/* 1 when a lead byte at p is followed closely by a lost byte (or, where
+ * D has a no-break space, by a space that may have been one). */
+static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
+{
+    if (b[p] < 0xC2 || b[p] > 0xF4)
+        return 0;
+    for (size_t q = p + 1; q < n && q <= p + 3; q++)
+        if (b[q] == WILD || b[q] == '?' || (nbsp && b[q] == ' '))
+            return 1;
+    return 0;
+}
+
+/* Decode the stream as E into units, restoring lost bytes on the way. */
+static int decode_stream(work *w, const chain *ch, int allow_fill)
+{
+    w->nu = 0;
+    size_t p = 0;
+    /* Fills per line: bounds the work on hopeless text. */
+    int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);
+    while (p < w->nb) {
+        if (!grow((void **)&w->u, &w->capu, w->nu + 1, sizeof *w->u))
+            return 0;
+        uint32_t cp = 0;
+        size_t len = decode_at(ch->real, w->b, p, w->nb, &cp);
+        if (!len && allow_fill && budget > 0 && w->b[p] != '\n') {
+            /* Resume from the last multibyte unit so that a gap inside it
+             * can be found; fill only inside mojibake, after a unit that
+             * decoded as a multibyte character. */
+            size_t k = w->nu;
+            if (k > 0 && w->u[k - 1].ok &&
+                (w->u[k - 1].blen >= 3 || ch->misread.kind == CK_SB)) {
+                k--;
+                size_t r = w->u[k].bs;
+                uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
+                budget--;
+                if (try_fill(w, ch, r, p, prev)) {
+                    w->nu = k;
+                    p = r;
+                    continue;
+                }
+            } else if (w->b[p] == WILD ||
+                       lost_ahead(w->b, p, w->nb,
+                                  nbsp_byte(ch->misread) >= 0)) {
+                budget--;
+                uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
+                if (try_fill(w, ch, p, p, prev))
+                    continue;
+            }
+        }
+        unit *u = &w->u[w->nu++];
+        u->bs = (uint32_t)p;
+        u->blen = len ? (uint32_t)len : 1;
+        u->cp = len ? cp : 0xFFFD;
+        u->ok = len >= 2 || (len == 1 && ch->real.kind == CK_GBK &&
+                             w->b[p] == 0x80);
+        /* C1 controls are allowed in a Western reading: they are what
+         * the next layer of a double encoding is made of. */
+        if (u->ok && zh_plaus_forbidden(cp) &&
+            !(cp >= 0x80 && cp < 0xA0 && ch->misread.kind == CK_SB))
+            u->ok = 0;
+        /* Where GBK or Big5 misread UTF-8, the text was Chinese: of the
+         * two-byte sequences only Latin-1 and Latin Extended-A (accented
+         * letters in Chinese text) are taken; Cyrillic, Greek, Hebrew...
+         * read from the GBK bytes of real Chinese would be noise. */
+        if (u->ok && len == 2 && ch->misread.kind != CK_SB &&
+            ch->real.kind == CK_UTF8 && cp > 0x17F)
+            u->ok = 0;
+        /* Likewise of the three-byte sequences only the CJK, punctuation
+         * and symbol blocks, not Indic, Thai, Hangul, Yi... */
+        if (u->ok && len == 3 && ch->misread.kind != CK_SB &&
+            ch->real.kind == CK_UTF8 &&
+            (cp < 0x2000 || (cp >= 0x2C00 && cp < 0x2E80) ||
+             (cp >= 0xA000 && cp < 0xF900) ||
+             (cp >= 0xFB00 && cp < 0xFE30)))
+            u->ok = 0;
+        /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
+         * mark, left to the lossy-mark rule. */
+        if (u->ok && cp == 0xFFFD && ch->misread.kind != CK_SB)
+            u->ok = 0;
+        /* Four-byte readings: emoji and symbols (planes 1), and for the
+         * single-byte chains the rare Han extensions too; never planes with
+         * nothing assigned. */
+        if (u->ok && cp >= 0x10000 &&
+            !(cp >= 0x1F000 && cp <= 0x1FAFF) &&
+            (ch->misread.kind != CK_SB || cp > 0x323AF ||
+             (cp > 0x1FFFF && cp < 0x20000)))
+            u->ok = 0;
+        p += u->blen;
+    }
+    return 1;
+}
+
+/* ---- Finding repairs --------------------------------------------------- */
+
+typedef struct cand {
+    size_t cs, ce;  /* characters [cs, ce) of the line */
+    uint32_t *rep;  /* the reading (malloc'd) */
+    size_t nrep;
+    double before, after, gain;
+    int chain_ids[ZH_MAX_LAYERS];
+    int layers;
+    int fills;
+    int weak;     /* one two-byte sequence: weak evidence on its own */
+    int deepened;
+    int state;    /* 0 not eligible, 1 eligible, 2 eligible in company */
+    int kept;
+} cand;
+
+typedef struct cands {
+    cand *c;
+    size_t n, cap;
+} cands;
+
+static void cands_clear(cands *cs)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        free(cs->c[i].rep);
+    cs->n = 0;
+}
+
+static uint32_t at(const uint32_t *cp, size_t n, size_t i)
+{
+    return i < n ? cp[i] : 0;
+}
+
+/* 1 when the line discusses encodings, so mojibake in it may be quoted. */
+static int discusses_encoding(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
+        "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
+        "\xe7\xb7\xa8\xe7\xa2\xbc"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t wl = strlen(words[w]);
+        for (size_t i = 0; i + wl <= len; i++) {
+            size_t k = 0;
+            while (k < wl) {
+                unsigned char a = (unsigned char)s[i + k];
+                unsigned char b = (unsigned char)words[w][k];
+                if (a >= 'A' && a <= 'Z')
+                    a = (unsigned char)(a | 0x20);
+                if (a != b)
+                    break;
+                k++;
+            }
+            if (k == wl)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
+ * characters before and after the examined range are lprev and rnext. */
+static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
+                      cands *out)
+{
+    const chain *ch = &chains[chain_id];
+    size_t n = w->n;
+    size_t i = 0;
+    while (i < n) {
+        /* A segment: a maximal run of characters encodable in D that holds
+         * a non-ASCII character. */
+        uint16_t tmp[2];
+        if (w->cp[i] < 0x80 || !encode_char(ch->misread, w->cp[i], tmp)) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (s > 0 && w->cp[s - 1] < 0x80 && w->cp[s - 1] != '\n' &&
+               i - s < 2)
+            s--; /* a little ASCII before: trail bytes and lost bytes */
+        w->nb = 0;
+        size_t j = s;
+        for (; j < n; j++) {
+            uint16_t bb[2];
+            int k = encode_char(ch->misread, w->cp[j], bb);
+            if (!k || w->cp[j] == '\n')
+                break;
+            if (!grow_bytes(w, w->nb + 2))
+                return 0;
+            for (int q = 0; q < k; q++) {
+                w->fl[w->nb] = 0;
+                w->b[w->nb] = bb[q];
+                w->ci[w->nb++] = (uint32_t)j;
+            }
+        }
+        if (!decode_stream(w, ch, 1))
+            return 0;
+        /* Runs of multibyte units aligned on characters of T. */
+        size_t a = 0;
+        while (a < w->nu) {
+            if (!w->u[a].ok) {
+                a++;
+                continue;
+            }
+            size_t z = a;
+            while (z < w->nu && w->u[z].ok)
+                z++;
+            size_t ua = a, uz = z;
+            a = z;
+            /* Align the start and the end on character boundaries. */
+            while (ua < uz && w->u[ua].bs > 0 &&
+                   w->ci[w->u[ua].bs] == w->ci[w->u[ua].bs - 1])
+                ua++;
+            /* A double-byte character of T may end with an ASCII byte that
+             * E reads as ASCII (銆乤ctive: 乤 is 81 61): take it along. */
+            while (uz < w->nu && uz > ua) {
+                size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
+                if (be >= w->nb || w->ci[be] != w->ci[be - 1] ||
+                    w->u[uz].blen != 1 || !isalnum_ascii(w->u[uz].cp))
+                    break;
+                /* ...only inside an ASCII word whose rest is still there. */
+                size_t nc = w->ci[be] + 1;
+                if (nc >= n || !isalnum_ascii(w->cp[nc]))
+                    break;
+                w->u[uz].ok = 1;
+                uz++;
+            }
+            while (uz > ua) {
+                size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
+                if (be >= w->nb || w->ci[be] != w->ci[be - 1])
+                    break;
+                uz--;
+            }
+            if (ua == uz)
+                continue;
+            /* GBK and Big5 misread Chinese: a reading with no character
+             * beyond two bytes is not what the chain produces. */
+            if (ch->misread.kind != CK_SB) {
+                int wide = 0;
+                for (size_t k = ua; k < uz && !wide; k++)
+                    wide = w->u[k].blen >= 3;
+                if (!wide)
+                    continue;
+            }
+            size_t cs = w->ci[w->u[ua].bs];
+            size_t ce = w->ci[w->u[uz - 1].bs + w->u[uz - 1].blen - 1] + 1;
+            if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
+                return 0;
+            cand *c = &out->c[out->n];
+            memset(c, 0, sizeof *c);
+            c->nrep = uz - ua;
+            c->rep = malloc((c->nrep + 1) * sizeof *c->rep);
+            if (!c->rep)
+                return 0;
+            for (size_t k = ua; k < uz; k++)
+                c->rep[k - ua] = w->u[k].cp;
+            c->weak = uz - ua == 1 && w->u[ua].blen <= 2;
+            c->cs = cs;
+            c->ce = ce;
+            uint32_t prev = cs ? w->cp[cs - 1] : lprev;
+            uint32_t next = ce < n ? w->cp[ce] : rnext;
+            c->before = zh_plaus_cost(prev, w->cp + cs, ce - cs);
+            c->after = zh_plaus_cost(prev, c->rep, c->nrep);
+            if (next) {
+                c->before += zh_plaus_step(w->cp[ce - 1], next);
+                c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
+            }
+            for (size_t k = ua; k < uz; k++) {
+                /* A guessed byte in Western text: one letter cannot be
+                 * told from another, so the character stays lost (scored
+                 * as the best guess, shown as U+FFFD). */
+                int guessed = 0;
+                for (size_t q = 0; q < w->u[k].blen; q++)
+                    guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
+                if (guessed && ch->misread.kind == CK_SB &&
+                    w->u[k].cp < 0x2E80)
+                    c->rep[k - ua] = 0xFFFD;
+            }
+            /* A no-break space read back from a space that also separated
+             * two words (spaces coalesced): the separator stays. Only after
+             * à, the one such letter that is a word of its own (French,
+             * Portuguese). */
+            {
+                const unit *last = &w->u[uz - 1];
+                int nbsp_end = w->fl[last->bs + last->blen - 1] == ZH_FILL_SURE;
+                if (nbsp_end && c->rep[c->nrep - 1] == 0xE0 /* à */ &&
+                    ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
+                    (isalnum_ascii(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
+                     w->cp[ce + 1] == 0x2019))
+                    c->rep[c->nrep++] = ' ';
+            }
+            c->fills = 0;
+            size_t bend = w->u[uz - 1].bs + w->u[uz - 1].blen;
+            double penalty = 0.0;
+            for (size_t k = w->u[ua].bs; k < bend; k++) {
+                c->fills += w->fl[k] != 0;
+                penalty += w->fl[k] == ZH_FILL_INSERT ? ZH_INSERT_PENALTY
+                           : w->fl[k]                ? ZH_FILL_PENALTY
+                                                     : 0.0;
+            }
+            c->gain = c->before - c->after - ch->prior - penalty;
+            /* In Chinese text, a stretch of Western letters and symbols
+             * that reads as Chinese is the more likely to be mojibake:
+             * the class model prices those letters for Western text. */
+
+            c->chain_ids[0] = chain_id;
+            c->layers = 1;
+            out->n++;
+        }
+        i = j > i ? j : i + 1;
+    }
+    return 1;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->gain != b->gain)
+        return a->gain > b->gain ? -1 : 1;
+    return a->cs < b->cs ? -1 : a->cs > b->cs;
+}
+
+/* Candidates of all chains the line's flags allow, best first. */
+static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
+                    cands *out)
+{
+    /* On long lines the Western code pages other than Windows-1252 are
+     * tried only where the line has a character Windows-1252 (with
+     * Latin-1) cannot encode: otherwise their readings are mostly
+     * Windows-1252's, and the work is bounded. */
+    int other_sb = 0;
+    if (flags & ZH_MF_UTF8_SB)
+        for (size_t i = 0; i < w->n && !other_sb; i++)
+            other_sb = w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
+                       sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
+    for (size_t k = 0; k < NCHAINS; k++) {
+        if (!(flags & chains[k].need))
+            continue;
+        if (chains[k].misread.kind == CK_SB &&
+            chains[k].misread.sb != ZH_SB_CP1252 &&
+            chains[k].real.kind == CK_UTF8 && !other_sb && w->n > 400)
+            continue;
+        if (!find_chain(w, (int)k, lprev, rnext, out))
+            return 0;
+    }
+    if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out->c, out->n, sizeof *out->c, cand_cmp);
+    return 1;
+}
+
+static uint8_t line_flags(const uint32_t *cp, size_t n)
+{
+    uint8_t f = 0;
+    int gbk_sb = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cp[i] < 0x80)
+            continue;
+        if (cp[i] <= 0xFFFF) {
+            f |= zh_moji_flags[cp[i]] & (uint8_t)~ZH_MF_GBK_SB;
+            /* GBK read as Windows-1252: a byte of B0-FF (the lead bytes of
+             * common characters) followed by one of C0-FF. UTF-8 read so
+             * rarely shows that: its lead bytes follow continuation bytes
+             * of 80-BF, and B0-BF is only a quarter of those. */
+            if (!gbk_sb && i + 1 < n) {
+                int a = sb_encode(ZH_SB_CP1252, cp[i]);
+                int b = sb_encode(ZH_SB_CP1252, cp[i + 1]);
+                gbk_sb = a >= 0xB0 && b >= 0xC0;
+            }
+        }
+        if (cp[i] == 0xFFFD || is_pua(cp[i]))
+            f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
+        if (cp[i] < 0xA0)
+            f |= ZH_MF_UTF8_SB; /* C1 controls */
+    }
+    if (gbk_sb)
+        f |= ZH_MF_GBK_SB;
+    return f;
+}
+
+/* Undo further layers of c: examine its reading alone, as long as a
+ * reading of the whole of it gains. */
+static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
+{
+    while (c->layers < ZH_MAX_LAYERS) {
+        work w;
+        memset(&w, 0, sizeof w);
+        cands sub = {0};
+        w.cp = malloc(c->nrep * sizeof *w.cp);
+        if (!w.cp)
+            return 0;
+        memcpy(w.cp, c->rep, c->nrep * sizeof *w.cp);
+        w.n = c->nrep;
+        int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
+        int more = 0;
+        /* A layer that misreads as what the previous layer decoded with
+         * only re-encodes and decodes the same bytes again: the two
+         * together are one chain, already tried on its own. */
+        const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        size_t pick = 0;
+        while (pick < sub.n &&
+               chains[sub.c[pick].chain_ids[0]].misread.kind == last->real.kind &&
+               chains[sub.c[pick].chain_ids[0]].misread.sb == last->real.sb)
+            pick++;
+        if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
+            /* Splice the best inner repair into the reading. */
+            cand *s = &sub.c[pick];
+            size_t nn = c->nrep - (s->ce - s->cs) + s->nrep;
+            uint32_t *r = malloc((nn ? nn : 1) * sizeof *r);
+            if (r) {
+                memcpy(r, c->rep, s->cs * sizeof *r);
+                memcpy(r + s->cs, s->rep, s->nrep * sizeof *r);
+                memcpy(r + s->cs + s->nrep, c->rep + s->ce,
+                       (c->nrep - s->ce) * sizeof *r);
+                free(c->rep);
+                c->rep = r;
+                c->nrep = nn;
+                c->after -= s->gain + chains[s->chain_ids[0]].prior;
+                c->gain += s->gain;
+                c->fills += s->fills;
+                c->chain_ids[c->layers++] = s->chain_ids[0];
+                more = 1;
+            } else {
+                ok = 0;
+            }
+        }
+        cands_clear(&sub);
+        free(sub.c);
+        work_free(&w);
+        if (!ok)
+            return 0;
+        if (!more)
+            break;
+    }
+    return 1;
+}
+
+/* ---- The rule ---------------------------------------------------------- */
+
+static int utf8_cat(char *dst, size_t cap, size_t *len, const uint32_t *cp,
+                    size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (*len + 4 > cap)
+            return 0;
+        *len += zh_utf8_encode(cp[i], dst + *len);
+    }
+    return 1;
+}
+
+static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
+                              size_t base, int quoted)
+{
+    size_t cap = c->nrep * 4 + 1;
+    char *rep = malloc(cap);
+    if (!rep)
+        return ZHFIX_NOMEM;
+    size_t len = 0;
+    utf8_cat(rep, cap, &len, c->rep, c->nrep);
+    char chain_text[256];
+    size_t pos = 0;
+    chain_text[0] = '\0';
+    for (int l = 0; l < c->layers; l++) {
+        const chain *ch = &chains[c->chain_ids[l]];
+        int k = snprintf(chain_text + pos, sizeof chain_text - pos, "%s%s → %s",
+                         l ? "; then " : "", codec_name(ch->misread),
+                         codec_name(ch->real));
+        if (k > 0 && (size_t)k < sizeof chain_text - pos)
+            pos += (size_t)k;
+    }
+    const chain *first = &chains[c->chain_ids[0]];
+    const char *detail = zh_arena_printf(
+        scan->arena,
+        "%s read as %s%s: %s; cost %.1f → %.1f nats (gain %.1f, needed %.1f)%s%s",
+        codec_name(first->real), codec_name(first->misread),
+        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "",
+        chain_text, c->before, c->after, c->gain, ZH_MOJI_MARGIN,
+        c->fills ? "; restored lost bytes" : "",
+        quoted ? "; not repaired: the line discusses encodings" : "");
+    const char *msg = zh_arena_printf(
+        scan->arena, "mojibake: %s text decoded as %s",
+        codec_name(first->real), codec_name(first->misread));
+    zhfix_status st =
+        detail && msg ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
+                                rep, len, !quoted, msg, detail)
+                      : ZHFIX_NOMEM;
+    free(rep);
+    return st;
+}
+
+/* Count a kept reading for its chain, and for every other chain from a
+ * Western code page that encodes its text to the same bytes: the line
+ * shows those just as well. */
+static void establish(const cand *c, const uint32_t *cp, unsigned *count)
+{
+    const chain *ch = &chains[c->chain_ids[0]];
+    count[c->chain_ids[0]]++;
+    if (ch->misread.kind != CK_SB)
+        return;
+    for (size_t k = 0; k < NCHAINS; k++) {
+        const chain *o = &chains[k];
+        if ((int)k == c->chain_ids[0] || o->misread.kind != CK_SB ||
+            o->real.kind != ch->real.kind)
+            continue;
+        int same = 1;
+        for (size_t i = c->cs; i < c->ce && same; i++)
+            same = sb_encode(o->misread.sb, cp[i]) ==
+                   sb_encode(ch->misread.sb, cp[i]);
+        count[k] += same;
+    }
+}
+
+/* Repair one line [s, s + len) of the block. */
+static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
+                              size_t *capo, const char *s, size_t len,
+                              size_t base, cands *cs)
+{
+    w->n = 0;
+    size_t i = 0;
+    while (i < len) {
+        if (!grow((void **)&w->cp, &w->capc, w->n + 1, sizeof *w->cp) ||
+            !grow((void **)offp, capo, w->n + 2, sizeof **offp))
+            return ZHFIX_NOMEM;
+        uint32_t cp;
+        (*offp)[w->n] = i;
+        i += zh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        w->cp[w->n++] = cp;
+    }
+    (*offp)[w->n] = len;
+    uint8_t flags = line_flags(w->cp, w->n);
+    if (!flags)
+        return ZHFIX_OK;
+    cands_clear(cs);
+    if (!find_all(w, flags, 0, 0, cs))
+        return ZHFIX_NOMEM;
+    /* Is the line Chinese? Its Han characters, and those of the readings
+     * that are repairs on their own, say so. In Chinese text a stretch of
+     * Western letters and symbols that reads as Chinese is the more likely
+     * mojibake: the class model prices those letters for Western text. */
+    size_t han = 0;
+    for (size_t k = 0; k < w->n; k++)
+        han += zh_is_han(w->cp[k]);
+    for (size_t k = 0; k < cs->n; k++)
+        if (cs->c[k].gain >= ZH_MOJI_MARGIN)
+            for (size_t q = 0; q < cs->c[k].nrep; q++)
+                han += zh_is_han(cs->c[k].rep[q]);
+    if (han >= 2) {
+        for (size_t k = 0; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            if (chains[c->chain_ids[0]].misread.kind != CK_SB)
+                continue;
+            int cjk = 1;
+            size_t own = 0;
+            for (size_t q = 0; q < c->nrep && cjk; q++) {
+                cjk = c->rep[q] >= 0x2E80;
+                own += zh_is_han(c->rep[q]);
+            }
+            /* The evidence must come from elsewhere in the line. */
+            if (c->gain >= ZH_MOJI_MARGIN && han - own < 2)
+                continue;
+            if (cjk) {
+                c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
+            } else {
+                /* Cyrillic, Greek... letters read into Chinese text. */
+                for (size_t q = 0; q < c->nrep; q++)
+                    if (c->rep[q] >= 0x370 && c->rep[q] < 0x2000)
+                        c->gain -= ZH_CONTEXT_BONUS;
+            }
+        }
+        if (cs->n > 1)
+            qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+    }
+    /* GBK or Big5 read as a Western code page: in a line without Chinese
+     * a reading needs two Chinese characters of its own, or the line's
+     * readings of this kind a few between them. */
+    size_t line_han = 0;
+    for (size_t k = 0; k < w->n; k++)
+        line_han += zh_is_han(w->cp[k]);
+    size_t gbk_han = 0;
+    for (size_t k = 0; k < cs->n; k++)
+        if (chains[cs->c[k].chain_ids[0]].real.kind != CK_UTF8 &&
+            cs->c[k].gain >= ZH_MOJI_MARGIN)
+            for (size_t q = 0; q < cs->c[k].nrep; q++)
+                gbk_han += zh_is_han(cs->c[k].rep[q]);
+    /* Keep the best candidates that do not overlap: first those with strong
+     * evidence, then single two-byte sequences of a chain the line has
+     * shown already (one decoder misread the whole line). */
+    int quoted = -1;
+    /* Deepen what gains, and sort out what is eligible on its own
+     * (state 1) and what only once the line has shown its chain (2). */
+    size_t nel = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        c->state = 0;
+        c->kept = 0;
+        if (c->gain > 0.0 && !c->deepened) {
+            uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
+            uint32_t rnext = at(w->cp, w->n, c->ce);
+            if (!deepen(c, lprev, rnext))
+                return ZHFIX_NOMEM;
+            c->deepened = 1;
+        }
+        const chain *ch = &chains[c->chain_ids[0]];
+        if (c->gain < ZH_MOJI_MARGIN_ESTABLISHED)
+            continue;
+        if (ch->real.kind != CK_UTF8 && line_han == 0) {
+            size_t h = 0;
+            for (size_t q = 0; q < c->nrep; q++)
+                h += zh_is_han(c->rep[q]);
+            if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
+                continue;
+        }
+        c->state = c->gain < ZH_MOJI_MARGIN ||
+                           (c->weak && c->layers == 1 &&
+                            c->gain < ZH_MOJI_MARGIN_WEAK)
+                       ? 2
+                       : 1;
+        nel += c->state == 1;
+    }
+    /* Of the eligible ones, the set that does not overlap with the largest
+     * total gain: one long reading must not beat several better ones that
+     * cover the same text (weighted interval scheduling). */
+    unsigned count[NCHAINS] = {0};
+    if (nel) {
+        size_t *ix = malloc(nel * sizeof *ix);
+        double *best = malloc((nel + 1) * sizeof *best);
+        size_t *prevx = malloc(nel * sizeof *prevx);
+        if (!ix || !best || !prevx) {
+            free(ix);
+            free(best);
+            free(prevx);
+            return ZHFIX_NOMEM;
+        }
+        size_t m = 0;
+        for (size_t k = 0; k < cs->n; k++)
+            if (cs->c[k].state == 1)
+                ix[m++] = k;
+        /* Insertion sort by end: lines have few candidates. */
+        for (size_t x = 1; x < m; x++)
+            for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
+                size_t t = ix[j];
+                ix[j] = ix[j - 1];
+                ix[j - 1] = t;
+            }
+        best[0] = 0.0;
+        for (size_t x = 0; x < m; x++) {
+            /* Candidates before x that end before it starts: 0..prevx-1. */
+            size_t lo = 0, hi = x;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (cs->c[ix[mid]].ce <= cs->c[ix[x]].cs)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            prevx[x] = lo;
+            double with = best[lo] + cs->c[ix[x]].gain;
+            best[x + 1] = with > best[x] ? with : best[x];
+        }
+        for (size_t x = m; x > 0;) {
+            if (best[x] == best[x - 1]) {
+                x--;
+                continue;
+            }
+            cand *c = &cs->c[ix[x - 1]];
+            c->kept = 1;
+            establish(c, w->cp, count);
+            x = prevx[x - 1];
+        }
+        free(ix);
+        free(best);
+        free(prevx);
+    }
+    /* Then weaker readings by a chain the line has shown (one decoder
+     * misread the whole line): the chain shown most first, best first. */
+    for (;;) {
+        cand *pick = NULL;
+        for (size_t k = 0; k < cs->n; k++) {
+            cand *c = &cs->c[k];
+            if (c->state != 2 || c->kept || !count[c->chain_ids[0]])
+                continue;
+            int clash = 0;
+            for (size_t q = 0; q < cs->n && !clash; q++)
+                clash = cs->c[q].kept && c->cs < cs->c[q].ce &&
+                        cs->c[q].cs < c->ce;
+            if (clash) {
+                c->state = 0;
+                continue;
+            }
+            if (!pick || count[c->chain_ids[0]] > count[pick->chain_ids[0]] ||
+                (count[c->chain_ids[0]] == count[pick->chain_ids[0]] &&
+                 c->gain > pick->gain))
+                pick = c;
+        }
+        if (!pick)
+            break;
+        pick->kept = 1;
+    }
+    size_t nkept = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        if (!cs->c[k].kept)
+            continue;
+        cand t = cs->c[nkept];
+        cs->c[nkept] = cs->c[k];
+        cs->c[k] = t;
+        nkept++;
+    }
+    for (size_t k = 0; k < nkept; k++) {
+        if (quoted < 0)
+            quoted = discusses_encoding(s, len);
+        zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    /* C1 controls left over: no text has them, Latin-1 decoding of
+     * Windows-1252 punctuation does (\x93quoted\x94). */
+    for (size_t ci = 0; ci < w->n; ci++) {
+        uint32_t cp = w->cp[ci];
+        if (cp < 0x80 || cp > 0x9F)
+            continue;
+        uint32_t r = zh_sb_decode[ZH_SB_CP1252][cp - 0x80];
+        if (r == cp)
+            continue;
+        int inside = 0;
+        for (size_t k = 0; k < nkept && !inside; k++)
+            inside = ci >= cs->c[k].cs && ci < cs->c[k].ce;
+        if (inside)
+            continue;
+        char rep[4];
+        size_t rl = zh_utf8_encode(r, rep);
+        zhfix_status st = zh_emit(
+            scan, base + (*offp)[ci], base + (*offp)[ci + 1], rep, rl, 1,
+            "C1 control: a Windows-1252 character decoded as Latin-1",
+            "windows-1252 read as latin-1: latin-1 → windows-1252");
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+/* 1 when the line may hold mojibake. A pre-filter that must be fast on
+ * clean text: it looks for the pairs of characters each chain produces
+ * (codec_tables.h) and for lost bytes, and gives up on everything else. */
+static int line_suspicious(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    uint8_t pf = 0;
+    int weak = 0;
+    while (i < len) {
+        /* Skip ASCII 8 bytes at a time, but look at the character right
+         * after a flagged one ('Ã ', '鍔?'). */
+        while (!pf && i + 8 <= len) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (v & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        uint32_t cp;
+        i += zh_utf8_decode(s + i, len - i, &cp);
+        uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
+        if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
+            return 1;
+        if (pf & ZH_MF_UTF8_GBK) {
+            if ((f & ZH_MF_GBK_NEXT) || cp == '?')
+                return 1;
+            if ((f & ZH_MF_GBK_NEXT_WEAK) && ++weak >= 2)
+                return 1;
+        }
+        if ((pf & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
+            return 1;
+        if ((pf & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
+            ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' '))
+            return 1;
+        pf = f;
+    }
+    return 0;
+}
+
+static zhfix_status scan_mojibake(zh_scan *scan)
+{
+    const char *t = scan->text;
+    size_t len = scan->len, pos = 0;
+    work w;
+    memset(&w, 0, sizeof w);
+    size_t *off = NULL, capo = 0;
+    cands cs = {0};
+    zhfix_status st = ZHFIX_OK;
+    while (pos < len && st == ZHFIX_OK) {
+        const char *nl = memchr(t + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - t) : len;
+        if (line_suspicious((const unsigned char *)t + pos, end - pos))
+            st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
+                           &cs);
+        pos = end + 1;
+    }
+    cands_clear(&cs);
+    free(cs.c);
+    free(off);
+    work_free(&w);
+    return st;
+}
+
+const zh_rule zh_rule_mojibake = {
+    {"mojibake", ZHFIX_CATEGORY_ENCODING,
+     "undo text decoded with the wrong encoding (UTF-8 read as GBK, Big5 or "
+     "a Western code page, GBK read as Windows-1252), restoring lost bytes",
+     1},
+    scan_mojibake,
+};

@@ -1,0 +1,60 @@
+# zhfix is a streaming filter: GNU parallel spreads a JSON Lines corpus
+# over processes (and, with --sshlogin, machines) and the output is
+# byte-identical to one process. README: "Corpora, many cores, many
+# machines".
+. "$(dirname "$0")/lib.bash"
+
+if ! command -v parallel >/dev/null; then
+  echo "GNU parallel is not installed (Debian: parallel)" >&2
+  exit 1
+fi
+# parallel keeps state in ~/.parallel: give it a home of its own.
+export HOME="$TMP"
+
+# A multi-MB corpus from real prose: one record per paragraph, some with
+# U+200B inside the text, written the two ways Python's json.dumps writes.
+prose all > "$TMP/prose.txt"
+python3 - "$TMP/prose.txt" "$TMP/corpus.jsonl" <<'PY'
+import json, sys
+paras = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\n") if p]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    n = 0
+    while f.tell() < 40 * 1000 * 1000:
+        for i, p in enumerate(paras):
+            if i % 7 == 0:
+                p = p.replace("的", "的\u200b", 1)
+            rec = {"id": n, "text": p, "meta": {"source": "debian", "n": n}}
+            f.write(json.dumps(rec, ensure_ascii=(n % 2 == 0)) + "\n")
+            n += 1
+PY
+size=$(stat -c %s "$TMP/corpus.jsonl")
+expect_true "corpus is multi-MB ($size bytes)" test "$size" -gt 32000000
+
+ZDIR=$(dirname "$ZHFIX")
+export PATH="$ZDIR:$PATH"
+
+# fix: one process against parallel --pipe, with the README's block size and
+# with small blocks (many pieces, cut anywhere between records).
+expect_status 0 "one process" -- "$ZHFIX" fix --jsonl --field text "$TMP/corpus.jsonl"
+mv "$TMP/out" "$TMP/single"
+expect_true "the corpus had something to repair" sh -c "! cmp -s '$TMP/single' '$TMP/corpus.jsonl'"
+expect_status 0 "parallel --pipe --block 16M -k" -- sh -c "parallel --pipe --block 16M -k zhfix fix --jsonl --field text < '$TMP/corpus.jsonl'"
+expect_same "parallel (16M blocks) is byte-identical to one process" "$TMP/out" "$TMP/single"
+expect_status 0 "parallel --pipe --block 1M -k" -- sh -c "parallel --pipe --block 1M -k zhfix fix --jsonl --field text < '$TMP/corpus.jsonl'"
+expect_same "parallel (1M blocks) is byte-identical to one process" "$TMP/out" "$TMP/single"
+# --pipe-part reads the file itself (faster on a seekable file).
+expect_status 0 "parallel --pipe-part" -- parallel --pipe-part -a "$TMP/corpus.jsonl" --block 4M -k zhfix fix --jsonl --field text
+expect_same "parallel --pipe-part is byte-identical" "$TMP/out" "$TMP/single"
+
+# convert --to traditional the same way.
+head -c 8000000 "$TMP/corpus.jsonl" | sed '$d' > "$TMP/small.jsonl"
+expect_status 0 "convert, one process" -- "$ZHFIX" convert --to traditional --jsonl --field text "$TMP/small.jsonl"
+mv "$TMP/out" "$TMP/single"
+expect_status 0 "convert under parallel" -- sh -c "parallel --pipe --block 1M -k zhfix convert --to traditional --jsonl --field text < '$TMP/small.jsonl'"
+expect_same "parallel convert is byte-identical" "$TMP/out" "$TMP/single"
+
+# A malformed record fails the piece it is in, and parallel says so.
+{ head -n 1000 "$TMP/corpus.jsonl"; echo '{"text": broken}'; sed -n '1001,2000p' "$TMP/corpus.jsonl"; } > "$TMP/bad.jsonl"
+expect_status 2 "a malformed record under parallel: exit 2" -- sh -c "parallel --halt now,fail=1 --pipe --block 1M -k zhfix fix --jsonl --field text < '$TMP/bad.jsonl' > /dev/null"
+expect_grep "the message names the record's line within its piece" "line [0-9]*: malformed JSON" "$TMP/err"
+finish

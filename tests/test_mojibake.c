@@ -1,0 +1,322 @@
+/*
+ * test_mojibake.c - the encoding rules: mojibake, lossy-mark, debug-fill.
+ *
+ * Repairs: each row is a clean sentence of ours corrupted by the chain its
+ * comment names (tests/eval/make_cases.py, with Python's codecs, not
+ * zhfix's tables); the expected output is the clean sentence. Traps: text
+ * that only looks like mojibake must come back byte-identical. Fixture
+ * pairs: every fixtures/mojibake/NAME.CHAIN.in must repair to its
+ * .expected.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhfix.h"
+
+static zhfix *make(const char *select)
+{
+    zhfix_options o;
+    zhfix_options_init(&o);
+    o.select = select;
+    zhfix *h = NULL;
+    char err[256];
+    ck_assert_int_eq(zhfix_create(&o, &h, err, sizeof err), ZHFIX_OK);
+    return h;
+}
+
+/* fix with the given selection; the result is malloc'd, NUL-terminated. */
+static char *fix(zhfix *h, const char *src, size_t len)
+{
+    char *out;
+    size_t outlen;
+    ck_assert_int_eq(zhfix_fix_alloc(h, src, len, &out, &outlen), ZHFIX_OK);
+    char *s = malloc(outlen + 1);
+    ck_assert_ptr_nonnull(s);
+    memcpy(s, out, outlen);
+    s[outlen] = '\0';
+    zhfix_free(out);
+    return s;
+}
+
+/* ---- Repairs ----------------------------------------------------------- */
+
+static const struct {
+    const char *in, *want;
+} repairs[] = {
+    {"涓枃", "中文"}, /* utf8-gb18030 */
+    {"鏂囦欢", "文件"}, /* utf8-gb18030 */
+    {"涓枃", "中文"}, /* utf8-gb18030-pua-stripped */
+    {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
+    {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
+    {"ä¸­æ–‡", "中文"}, /* utf8-cp1252 */
+    {"ä¸‹è½½å®Œæˆ\xc2\x90ï¼Œè¯·æ£€æŸ¥æ–‡ä»¶ã€‚", "下载完成，请检查文件。"}, /* utf8-cp1252 */
+    {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
+    {"è³‡æ–™çš„ä¾†æº\xc2\x90èˆ‡è™•ç\xc2\x90†æ–¹æ³•", "資料的來源與處理方法"}, /* utf8-cp1252 */
+    {"ÎÒÃÇÃ÷ÌìÉÏÎç¾Åµã¿ª»á", "我们明天上午九点开会"}, /* gbk-cp1252 */
+    {"Ã§Â¼â€“Ã§Â Â\xc2\x81Ã¨Â½Â¬Ã¦Â\xc2\x8dÂ¢Ã¥Â¤Â±Ã¨Â´Â¥", "编码转换失败"}, /* utf8-cp1252-cp1252 */
+    {"Êó•ÂøóÊñá‰ª∂Â∑≤Áªè‰øùÂ≠ò", "日志文件已经保存"}, /* utf8-macroman */
+    {"з”Ёж€·еђЌж€–еЇ†з Ѓй”™иЇЇ", "用户名或密码错误"}, /* utf8-cp1251 */
+    {"ä½ å¥½ï¼Œä¸–ç•Œ", "你好，世界"}, /* utf8-cp1252-nbsp-space */
+    {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
+    {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
+    {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
+    {"ÐœÐ¾Ñ\xc2\x81ÐºÐ²Ð°", "Москва"}, /* utf8-cp1252 */
+    /* Partial: one stretch of a line is mojibake, the rest is clean. */
+    {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
+    {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
+    /* C1 controls: Windows-1252 punctuation decoded as Latin-1. */
+    {"\xc2\x84Handwerk\xc2\x93", "„Handwerk“"},
+    /* 3+ debug fill is removed. */
+    {"结果：烫烫烫烫烫", "结果："},
+};
+
+START_TEST(repair_rows)
+{
+    zhfix *h = make("encoding");
+    char *got = fix(h, repairs[_i].in, strlen(repairs[_i].in));
+    ck_assert_msg(strcmp(got, repairs[_i].want) == 0,
+                  "row %d: %s -> %s, want %s", _i, repairs[_i].in, got,
+                  repairs[_i].want);
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- Traps: must stay byte-identical ----------------------------------- */
+
+static const char *const traps[] = {
+    /* Real words made of characters common in mojibake. */
+    "涓涓细流，汇成江河。", "请把文件拷贝到 U 盘。", "汉代实行屯田制度。",
+    "锟铻是一种古代兵器。", "他的手被开水烫伤了。", "屯屯", "烫烫",
+    /* Japanese. */
+    "日本語のテキストです。ファイルを保存してください。",
+    "東京都の天気は晴れ、気温は二十度です。",
+    /* Greek, math. */
+    "ψ(x, t) = A·e^{i(kx − ωt)}", "∵ a > b，∴ a − b > 0", "∆° (-1/2)! = √π",
+    /* European text with real accents. */
+    "café, naïve, façade, Ελληνικά, Москва, “quoted”",
+    "Müller Straße 5, Ørsted, São Paulo, NIÑO, ÀÉÎÕÜ",
+    "SELKÄ\xc2\xa0" "EDELLÄ\xc2\xa0" "MAAHAN", "Offering 5×£35 pin ups",
+    "NESTLÉ® requiere", "HÅØYA ER BLÅØYD", "AHÅ™, the new sofa",
+    "ESSE CARA AI QUEM É¿", "C O N C L U S Ã O", "OK??:(   `¬´    ):",
+    "├┤a┼┐a┼┐a", "2012—∞", "Connect with Āø on Facebook",
+    "ВІКІ is Ukrainian for WIKI", "ПоздравЂаво",
+    /* Box drawing in Chinese documentation. */
+    "┌──────┐ │ 软件包 │ 流行度 │ └──────┘",
+    /* Code, CSV, URLs, numbers, pinyin. */
+    "printf(\"%s\\n\", \"中文\"); /* 注释 */ x = a ?? b;",
+    "id,名称,价格\n1,苹果,3.5\n2,香蕉,2.75\n",
+    "https://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87?a=1&b=2",
+    "总计 1,234.56 元，增长 12.5%，时间 10:23:38。",
+    "Zhōngwén pīnyīn: nǚ lǜ lüè, Běijīng",
+    /* Question marks that are punctuation, not lost characters. */
+    "What?? Really???", "是吗?好的", "a ?? b : c",
+    /* Classical Chinese with rare characters. */
+    "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
+};
+
+START_TEST(trap_rows)
+{
+    zhfix *h = make("encoding");
+    const char *t = traps[_i];
+    char *got = fix(h, t, strlen(t));
+    ck_assert_msg(strcmp(got, t) == 0, "trap %d changed: %s -> %s", _i, t,
+                  got);
+    free(got);
+    /* check agrees: nothing to report on clean text */
+    ck_assert_int_eq(zhfix_check(h, t, strlen(t)), ZHFIX_OK);
+    ck_assert_msg(zhfix_finding_count(h) == 0, "trap %d: %zu findings, "
+                  "first %s", _i, zhfix_finding_count(h),
+                  zhfix_finding_count(h) ? zhfix_finding_get(h, 0)->rule : "");
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* Text that discusses encodings quotes mojibake on purpose: reported by
+ * check, left by fix. */
+static const char *const quoted[] = {
+    "乱码示例：涓枃",
+    "常见的编码错误会把“中文”显示成“ä¸­æ–‡”。",
+    "Mojibake: ä¸­æ–‡ is what UTF-8 looks like in Windows-1252.",
+};
+
+START_TEST(quoted_rows)
+{
+    zhfix *h = make("encoding");
+    const char *t = quoted[_i];
+    char *got = fix(h, t, strlen(t));
+    ck_assert_str_eq(got, t);
+    free(got);
+    ck_assert_int_eq(zhfix_check(h, t, strlen(t)), ZHFIX_OK);
+    ck_assert_uint_ge(zhfix_finding_count(h), 1);
+    const zhfix_finding *f = zhfix_finding_get(h, 0);
+    ck_assert_str_eq(f->rule, "mojibake");
+    ck_assert_int_eq(f->applied, 0);
+    ck_assert_ptr_nonnull(f->replacement);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- Lossy marks ------------------------------------------------------- */
+
+static const struct {
+    const char *in;
+    const char *rule; /* rule of the first finding, NULL for none */
+    const char *text; /* its text */
+    const char *fixed;
+} lossy[] = {
+    {"文件\xef\xbf\xbd\xef\xbf\xbd已保存", "lossy-mark", "\xef\xbf\xbd\xef\xbf\xbd",
+     "文件\xef\xbf\xbd\xef\xbf\xbd已保存"},
+    {"标题：锟斤拷锟斤拷", "lossy-mark", "锟斤拷", "标题：锟斤拷锟斤拷"},
+    {"標題：錕斤拷", "lossy-mark", "錕斤拷", "標題：錕斤拷"},
+    {"中??文", "lossy-mark", "??", "中??文"},
+    {"我们?天?午开会", "lossy-mark", "?", "我们?天?午开会"},
+    {"内存：烫烫烫烫", "debug-fill", "烫烫烫烫", "内存："},
+    {"屯屯屯屯屯屯", "debug-fill", "屯屯屯屯屯屯", ""},
+    {"What?? Really???", NULL, NULL, "What?? Really???"},
+    {"是吗?好的", NULL, NULL, "是吗?好的"},
+    {"x = a ?? b", NULL, NULL, "x = a ?? b"},
+    {"烫伤", NULL, NULL, "烫伤"},
+};
+
+START_TEST(lossy_rows)
+{
+    zhfix *h = make("encoding");
+    const char *t = lossy[_i].in;
+    ck_assert_int_eq(zhfix_check(h, t, strlen(t)), ZHFIX_OK);
+    if (!lossy[_i].rule) {
+        ck_assert_uint_eq(zhfix_finding_count(h), 0);
+    } else {
+        ck_assert_uint_ge(zhfix_finding_count(h), 1);
+        const zhfix_finding *f = zhfix_finding_get(h, 0);
+        ck_assert_str_eq(f->rule, lossy[_i].rule);
+        ck_assert_str_eq(f->text, lossy[_i].text);
+        ck_assert_uint_eq(f->line, 1);
+    }
+    char *got = fix(h, t, strlen(t));
+    ck_assert_str_eq(got, lossy[_i].fixed);
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- Explanations and offsets ------------------------------------------ */
+
+START_TEST(explain_detail)
+{
+    zhfix *h = make("encoding");
+    const char *t = "第一行\n状态：鍙戦€佹垚鍔?\n";
+    ck_assert_int_eq(zhfix_check(h, t, strlen(t)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), 1);
+    const zhfix_finding *f = zhfix_finding_get(h, 0);
+    ck_assert_str_eq(f->rule, "mojibake");
+    ck_assert_uint_eq(f->line, 2);
+    ck_assert_uint_eq(f->column, 4);
+    ck_assert_str_eq(f->text, "鍙戦€佹垚鍔?");
+    ck_assert_str_eq(f->replacement, "发送成功");
+    ck_assert_ptr_nonnull(f->detail);
+    ck_assert_ptr_nonnull(strstr(f->detail, "gbk → utf-8"));
+    ck_assert_ptr_nonnull(strstr(f->detail, "nats"));
+    ck_assert_ptr_nonnull(strstr(f->detail, "restored lost bytes"));
+    /* Double encoding names both layers. */
+    const char *d = "doesnÃ¢â‚¬â„¢t";
+    ck_assert_int_eq(zhfix_check(h, d, strlen(d)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), 1);
+    f = zhfix_finding_get(h, 0);
+    ck_assert_str_eq(f->replacement, "’");
+    ck_assert_ptr_nonnull(strstr(f->detail, "twice"));
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* Rule selection: --ignore mojibake leaves mojibake alone. */
+START_TEST(selection)
+{
+    zhfix_options o;
+    zhfix_options_init(&o);
+    o.select = "encoding";
+    o.ignore = "mojibake";
+    zhfix *h = NULL;
+    ck_assert_int_eq(zhfix_create(&o, &h, NULL, 0), ZHFIX_OK);
+    const char *t = "鏂囦欢";
+    char *got = fix(h, t, strlen(t));
+    ck_assert_str_eq(got, t);
+    free(got);
+    zhfix_destroy(h);
+}
+END_TEST
+
+/* ---- Fixture pairs ----------------------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+START_TEST(fixture_pairs)
+{
+    const char *dir = ZHFIX_FIXTURES_DIR "/mojibake";
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    zhfix *h = make("encoding");
+    int pairs = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".in") != 0)
+            continue;
+        char in[1024], want[1024];
+        snprintf(in, sizeof in, "%s/%s", dir, e->d_name);
+        snprintf(want, sizeof want, "%s/%.*s.expected", dir, (int)(n - 3),
+                 e->d_name);
+        size_t inlen, wantlen;
+        char *src = slurp(in, &inlen), *exp = slurp(want, &wantlen);
+        char *got = fix(h, src, inlen);
+        ck_assert_msg(strlen(got) == wantlen && memcmp(got, exp, wantlen) == 0,
+                      "%s:\n%s\nwant:\n%s", e->d_name, got, exp);
+        free(got);
+        free(src);
+        free(exp);
+        pairs++;
+    }
+    closedir(d);
+    ck_assert_int_ge(pairs, 10);
+    zhfix_destroy(h);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("mojibake");
+    TCase *tc = tcase_create("rules");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, repair_rows, 0,
+                        (int)(sizeof repairs / sizeof repairs[0]));
+    tcase_add_loop_test(tc, trap_rows, 0, (int)(sizeof traps / sizeof traps[0]));
+    tcase_add_loop_test(tc, quoted_rows, 0,
+                        (int)(sizeof quoted / sizeof quoted[0]));
+    tcase_add_loop_test(tc, lossy_rows, 0, (int)(sizeof lossy / sizeof lossy[0]));
+    tcase_add_test(tc, explain_detail);
+    tcase_add_test(tc, selection);
+    tcase_add_test(tc, fixture_pairs);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
