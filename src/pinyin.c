@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 #include "pinyin.h"
+#include "prose.h"
 
 /* Letters pinyin is written with: ASCII letters, Latin letters with the
  * tone marks and diaeresis (U+00C0..U+01DC, ḿ U+1E3F, ê) and combining
@@ -46,4 +47,22 @@ size_t zh_pinyin_annotation(const char *text, size_t len, size_t i,
         return 0;
     size_t n = zh_pinyin_closed(text, len, i + 1, syl, syllen);
     return n ? n + 1 : 0;
+}
+
+uint32_t zh_pinyin_char_before(const char *t, size_t i)
+{
+    size_t s0;
+    uint32_t prev = zh_cp_before(t, i, &s0);
+    if (prev != ')')
+        return prev;
+    size_t open = s0;
+    while (open > 0 && s0 - open < 16 && t[open - 1] != '(')
+        open--;
+    if (open == 0 || t[open - 1] != '(')
+        return prev;
+    size_t syl, syllen;
+    if (zh_pinyin_annotation(t, i, open - 1, &syl, &syllen) != i - (open - 1))
+        return prev;
+    uint32_t han = zh_cp_before(t, open - 1, NULL);
+    return zh_is_han(han) ? han : prev;
 }

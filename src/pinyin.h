@@ -19,4 +19,10 @@ size_t zh_pinyin_annotation(const char *text, size_t len, size_t i,
 size_t zh_pinyin_closed(const char *text, size_t len, size_t i, size_t *syl,
                         size_t *syllen);
 
+/* The character before byte offset i of text, looking through one
+ * annotation: when "(syllable)" ends at i and follows a Han character,
+ * that character (the annotator pasted the annotation after its bytes, so
+ * it stands next to what follows in the original bytes). */
+uint32_t zh_pinyin_char_before(const char *text, size_t i);
+
 #endif /* ZHFIX_PINYIN_H */

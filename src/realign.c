@@ -26,7 +26,7 @@
 #define BEAM 24
 #define MAX_STEPS 48
 #define SCORE_PUNCT (-4.0)
-#define SCORE_ASCII (-6.0)
+#define SCORE_ASCII (-8.0)
 #define SCORE_OTHER (-20.0)
 #define READING_BONUS 10.0
 #define HIDDEN_COST 6.0
@@ -41,8 +41,8 @@
 static double punct_score(uint32_t cp)
 {
     switch (cp) {
-    case 0xFF0C: return SCORE_PUNCT + 1.0;            /* ， */
-    case 0x3002: return SCORE_PUNCT + 0.7;            /* 。 */
+    case 0xFF0C: return SCORE_PUNCT;                  /* ， */
+    case 0x3002: return SCORE_PUNCT - 0.3;            /* 。 */
     case 0x3001: return SCORE_PUNCT - 0.5;            /* 、 */
     case 0x201C: case 0x201D: return SCORE_PUNCT - 1; /* “ ” */
     case 0xFF1A: case 0xFF1B: return SCORE_PUNCT - 2; /* ： ； */
@@ -192,8 +192,14 @@ static void try_end(search *s, const hyp *h, size_t k, double extra)
         /* A lone byte the decoder could not pair: the next byte is below
          * 0x40. Its value is lost; choose it by the model. */
         unsigned char nb = i2 < s->len ? (unsigned char)s->text[i2] : 0;
-        if (nb >= 0x40)
+        if (nb >= 0x40) {
+            /* Not a byte left without a partner: the byte 0x80, which a
+             * GB18030 decoder refuses wherever it stands (線 = BE 80). */
+            uint32_t d = zh_gbk_decode2(h->pending, 0x80);
+            if (d && extend(&t, h, s->prev, d, extra, 0))
+                finish(s, &t, k + 1);
             return;
+        }
         hyp best;
         double bs = 0.0;
         int have = 0;

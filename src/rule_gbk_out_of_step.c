@@ -81,8 +81,10 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
         old[n++] = zh_cp_at(t, len, i, &k);
         i += k;
     }
-    /* The run must carry information: a "???" re-decodes to anything. */
-    size_t known = 0;
+    /* The run must carry information: a "???" re-decodes to anything; an
+     * annotation after it names its last character. */
+    size_t syl, syllen;
+    size_t known = zh_pinyin_annotation(t, len, r->end, &syl, &syllen) > 0;
     for (size_t i = 2; i < n; i++)
         known += old[i] != '?' && old[i] != 0xFFFD;
     if (!known)
@@ -94,27 +96,6 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
      * judged by the gain alone. */
     return !r->garbage && r->nchars > 0 && *gain >= MIN_GAIN &&
            (r->nchars < 3 || r->avg >= MIN_AVG);
-}
-
-/* The character the run follows, for the model: the one before i, or
- * the annotated character when an annotation "(syllable)" stands between
- * (擔(dān)?!... : the annotator pasted it after 擔, before the run). */
-static uint32_t context_before(const char *t, size_t i)
-{
-    size_t s0;
-    uint32_t prev = zh_cp_before(t, i, &s0);
-    if (prev != ')')
-        return prev;
-    size_t open = s0;
-    while (open > 0 && s0 - open < 16 && t[open - 1] != '(')
-        open--;
-    if (open == 0 || t[open - 1] != '(')
-        return prev;
-    size_t syl, syllen;
-    if (!zh_pinyin_annotation(t, i, open - 1, &syl, &syllen))
-        return prev;
-    uint32_t han = zh_cp_before(t, open - 1, NULL);
-    return zh_is_han(han) ? han : prev;
 }
 
 static zhfix_status scan_out_of_step(zh_scan *scan)
@@ -132,19 +113,22 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         if (!qlen)
             continue;
         unsigned lead = folded_lead(t[i + qlen]);
-        if (!lead)
-            continue;
+        size_t syl, syllen;
+        if (!lead || (lead == 0xA8 && zh_pinyin_closed(t, len, i + qlen + 1,
+                                                       &syl, &syllen)))
+            continue; /* "?(syllable)" is pinyin-straddle's */
         /* What follows must look like a run: a non-ASCII character within
          * the next three, before any space or line end (ASCII in a run is
-         * a trail byte or a folded fullwidth form), or a trail byte with
-         * the annotation of its character (?,F(xiàn)). Ordinary "a?(b)"
-         * and "Really?! Yes" end here, cheaply. */
+         * a trail byte or a folded fullwidth form), or the annotation of
+         * the run's last character after its trail byte or the '?' that
+         * stands for it (?,F(xiàn), ?:?(jiǎn)). Ordinary "a?(b)" and
+         * "Really?! Yes" end here, cheaply. */
         size_t q = i + qlen + 1;
         int runlike = q + 1 < len && t[q] >= 0x40 && t[q] <= 0x7E &&
                       t[q + 1] == '(';
         for (size_t k = q; k < len && k < q + 3; k++) {
             unsigned char c = (unsigned char)t[k];
-            if (c >= 0x80) {
+            if (c >= 0x80 || (c == '(' && k > q)) {
                 runlike = 1;
                 break;
             }
@@ -167,7 +151,9 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             starts[ns].bias = 0.0;
             ns++;
         }
-        uint32_t prev = context_before(t, i);
+        /* The run follows this character; through an annotation
+         * (擔(dān)?!...) it is the annotated one. */
+        uint32_t prev = zh_pinyin_char_before(t, i);
         zh_realign_result r;
         double gain;
         if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||

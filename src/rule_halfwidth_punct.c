@@ -20,8 +20,9 @@
  *
  * Evidence: the repairs are made when the block shows the fold — ASCII
  * marks after Han characters (three or more), hardly any fullwidth ones
- * (one in ten at most), and the marks the fold leaves alone (。、“”)
- * in use (one for every four ASCII marks). A text that mixes both by
+ * (one in ten at most), the marks the fold leaves alone (。、“”) in use
+ * (one for every four ASCII marks), and few ASCII full stops after Han
+ * (one for every three ASCII marks at most). A text that mixes both by
  * hand, or uses ASCII punctuation throughout, keeps its style: its ASCII
  * marks and doubles are reported, not changed.
  */
@@ -127,7 +128,7 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
  * style: its ASCII marks are reported, not changed. */
 static int marks_folded(const char *t, size_t len)
 {
-    size_t full = 0, ascii = 0, kept = 0;
+    size_t full = 0, ascii = 0, kept = 0, dots = 0;
     for (size_t i = 1; i < len; i++) {
         unsigned char b = (unsigned char)t[i];
         if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
@@ -155,9 +156,14 @@ static int marks_folded(const char *t, size_t len)
                     b == '!' || b == '(') &&
                    ((unsigned char)t[i - 1] & 0x80)) {
             ascii += zh_is_han(zh_cp_before(t, i, NULL));
+        } else if (b == '.' && ((unsigned char)t[i - 1] & 0x80) &&
+                   (i + 1 == len || (unsigned char)t[i + 1] >= 0x80 ||
+                    t[i + 1] == ' ' || t[i + 1] == '\n')) {
+            dots += zh_is_han(zh_cp_before(t, i, NULL));
         }
     }
-    return ascii >= 3 && full * 10 <= ascii && kept * 4 >= ascii;
+    return ascii >= 3 && full * 10 <= ascii && kept * 8 >= ascii &&
+           dots * 3 <= ascii;
 }
 
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */

@@ -47,7 +47,9 @@ static zhfix_status scan_straddle(zh_scan *scan)
         size_t k = zh_pinyin_closed(t, len, j, &syl, &syllen);
         if (!k)
             continue;
-        uint32_t prev = zh_cp_before(t, i, NULL);
+        /* The character whose last byte the code took: the one before,
+         * or the one before its own annotation (當(dāng)?(shù)...). */
+        uint32_t prev = zh_pinyin_char_before(t, i);
         unsigned char pb[2];
         if (!zh_is_han(prev) || !zh_gbk_ready() ||
             zh_gbk_encode(prev, pb) != 2)
