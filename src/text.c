@@ -220,6 +220,11 @@ size_t zh_utf8_validate(const char *str, size_t len)
     return len;
 }
 
+size_t zhfix_utf8_validate(const char *src, size_t srclen)
+{
+    return src ? zh_utf8_validate(src, srclen) : 0;
+}
+
 size_t zh_utf8_count(const char *s, size_t len)
 {
     size_t n = 0;

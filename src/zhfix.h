@@ -291,6 +291,12 @@ ZHFIX_API int zhfix_detector_done(const zhfix_detector *d);
 ZHFIX_API void zhfix_detector_result(const zhfix_detector *d,
                                      zhfix_detection *out);
 
+/* Offset of the first byte of src that does not start a complete, valid
+ * UTF-8 sequence (overlong forms, surrogates and code points above
+ * U+10FFFF are invalid; a sequence cut by the end of src is reported at its
+ * start), or srclen when all of src is valid UTF-8. */
+ZHFIX_API size_t zhfix_utf8_validate(const char *src, size_t srclen);
+
 /* One-shot convenience over a whole buffer. */
 ZHFIX_API void zhfix_detect_encoding(const char *src, size_t srclen,
                                      zhfix_detection *out);

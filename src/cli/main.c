@@ -223,6 +223,53 @@ static int write_all(int fd, const char *s, size_t len)
     return 0;
 }
 
+/* 1 if the input is all valid UTF-8 with no NUL byte: the memory part, and
+ * with rest, the rest of the (seekable) file, which is then read and the
+ * file put back where the memory part ends. 0 if not (a character cut at
+ * the very end counts as not: the detector judges that case), -1 on a
+ * read error. */
+static int plain_utf8(source *src, int rest)
+{
+    const char *m = src->mem;
+    size_t len = src->memlen, carry = 0;
+    size_t bad = zhfix_utf8_validate(m, len);
+    if (memchr(m, '\0', bad))
+        return 0;
+    if (bad < len && (!rest || len - bad > 3))
+        return 0;
+    if (!rest)
+        return 1;
+    /* The rest of the file, with a character cut by a read carried on. */
+    char *buf = malloc(READ_CHUNK + 4);
+    if (!buf)
+        return 0;
+    carry = len - bad;
+    memcpy(buf, m + bad, carry);
+    int plain = 1;
+    for (;;) {
+        ssize_t n = read_full(src->fd, buf + carry, READ_CHUNK);
+        if (n < 0) {
+            plain = -1;
+            break;
+        }
+        size_t have = carry + (size_t)n;
+        size_t b = zhfix_utf8_validate(buf, have);
+        if (memchr(buf, '\0', b) || (b < have && (n == 0 || have - b > 3))) {
+            plain = 0;
+            break;
+        }
+        if (n == 0)
+            break;
+        carry = have - b;
+        memmove(buf, buf + b, carry);
+    }
+    free(buf);
+    if (plain >= 0 &&
+        lseek(src->fd, (off_t)src->memlen, SEEK_SET) == (off_t)-1)
+        plain = -1;
+    return plain;
+}
+
 /* Detect the encoding of the whole input. Small inputs stay in memory;
  * a large non-seekable one is spooled to a temp file so it can be read
  * again. Returns 0, or -1 after reporting an error. */
@@ -249,6 +296,27 @@ static int detect_input(job *j, source *src, zhfix_detection *det)
     if (n < 0)
         goto read_error;
     src->memlen = (size_t)n;
+    /* Valid UTF-8 without NUL bytes is UTF-8 to the detector too (its
+     * first rule after a BOM); checking that is many times cheaper than
+     * scoring every candidate encoding, and most input is UTF-8. */
+    if (src->memlen < cap || seekable) {
+        int plain = plain_utf8(src, seekable && src->memlen == cap);
+        if (plain < 0)
+            goto read_error;
+        if (plain) {
+            det->encoding = ZHFIX_ENC_UTF8;
+            det->confidence = 100;
+            det->bom_length = src->memlen >= 3 &&
+                                      !memcmp(src->mem, "\xEF\xBB\xBF", 3)
+                                  ? 3
+                                  : 0;
+            det->binary = 0;
+            if (src->memlen < cap)
+                src->fd = -1;
+            zhfix_detector_destroy(d);
+            return 0;
+        }
+    }
     zhfix_detector_feed(d, src->mem, src->memlen);
     if (src->memlen < cap) {
         /* All of it is in memory. */
