@@ -5,9 +5,12 @@
  * format: writes formatFor(text, IN) of each input to OUT (zhfix fix's job);
  * lint:   writes one line per finding, FILE:LINE:COL: OLD -> NEW, to OUT
  *         (zhfix check's job), exit 1 when there are findings.
- * Each input is read in blocks of about 16 MB cut at a line end, so a 1 GB
- * corpus stays below V8's string length limit; AutoCorrect's rules work
- * within a line. The file name picks AutoCorrect's syntax (.md, .txt).
+ * Inputs of up to 64 KB go to AutoCorrect whole. Larger ones go in pieces of
+ * at most 100 lines: AutoCorrect's parser stops with "call limit reached" on
+ * inputs of a few hundred KB or a few thousand lines (lint reports it;
+ * format silently returns the text unchanged), and its rules work within a
+ * line anyway. The file name picks AutoCorrect's syntax (.md, .txt). A lint
+ * error is reported and ends the run with exit 2.
  */
 'use strict';
 const fs = require('fs');
@@ -20,13 +23,20 @@ if (!inputs.length || (mode !== 'lint' && mode !== 'format')) {
 }
 const autocorrect = require(path.join(toolsDir, 'node_modules', 'autocorrect-node'));
 
-const BLOCK = 16 << 20;
+const BLOCK = 1 << 20;
+const WHOLE = 64 << 10;
+const LINES = 100;
 const fout = fs.openSync(outPath, 'w');
 const buf = Buffer.allocUnsafe(BLOCK);
 let findings = 0;
 
 function eachBlock(file, fn) {
   const fin = fs.openSync(file, 'r');
+  if (fs.fstatSync(fin).size <= WHOLE) {
+    fn(fs.readFileSync(fin, 'utf8'));   /* a small file, whole */
+    fs.closeSync(fin);
+    return;
+  }
   let carry = Buffer.alloc(0);
   for (;;) {
     const n = fs.readSync(fin, buf, 0, BLOCK, null);
@@ -36,7 +46,19 @@ function eachBlock(file, fn) {
       const nl = data.lastIndexOf(10);
       cut = nl < 0 ? 0 : nl + 1;
     }
-    if (cut > 0) fn(data.toString('utf8', 0, cut));
+    if (cut > 0) {
+      const text = data.toString('utf8', 0, cut);
+      let start = 0;
+      while (start < text.length) {
+        let end = start;
+        for (let k = 0; k < LINES && end < text.length; k++) {
+          const nl = text.indexOf('\n', end);
+          end = nl < 0 ? text.length : nl + 1;
+        }
+        fn(text.slice(start, end));
+        start = end;
+      }
+    }
     carry = Buffer.from(data.subarray(cut));
     if (n === 0) break;
   }
