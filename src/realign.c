@@ -409,3 +409,13 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
     free(next);
     return found;
 }
+
+size_t zh_lost_byte_mark(const char *t, size_t len, size_t i)
+{
+    if (t[i] == '?')
+        return 1;
+    if ((unsigned char)t[i] == 0xEF && i + 3 < len &&
+        (unsigned char)t[i + 1] == 0xBF && (unsigned char)t[i + 2] == 0xBD)
+        return 3;
+    return 0;
+}

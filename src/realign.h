@@ -54,4 +54,14 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
                const zh_realign_start *starts, size_t nstarts,
                zh_realign_result *res);
 
+/* Whether a re-decoded run r starting at t[start] (after the character
+ * prev) is worth applying; *gain gets its gain in plausibility. Shared by
+ * gbk-out-of-step and pinyin-straddle, which must judge alike. */
+int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
+                      const zh_realign_result *r, double *gain);
+
+/* Length of the mark a decoder left for a byte it could not read at t[i]:
+ * 1 for '?', 3 for U+FFFD, 0 when there is none. */
+size_t zh_lost_byte_mark(const char *t, size_t len, size_t i);
+
 #endif /* ZHFIX_REALIGN_H */

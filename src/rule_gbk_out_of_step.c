@@ -69,9 +69,6 @@ static zhfix_status emit_repair(zh_scan *scan, size_t start,
 /* Decide on the repair of the span [start, r->end) of t; the corrupted
  * characters are re-read from the text. */
 int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, double *gain);
-
-int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
                       const zh_realign_result *r, double *gain)
 {
     uint32_t old[ZH_REALIGN_MAX_OUT * 2];
@@ -103,13 +100,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
     const char *t = scan->text;
     size_t len = scan->len;
     for (size_t i = 0; i + 1 < len; i++) {
-        size_t qlen = 0;
-        if (t[i] == '?')
-            qlen = 1;
-        else if ((unsigned char)t[i] == 0xEF && i + 3 < len &&
-                 (unsigned char)t[i + 1] == 0xBF &&
-                 (unsigned char)t[i + 2] == 0xBD)
-            qlen = 3;
+        size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;
         unsigned lead = folded_lead(t[i + qlen]);

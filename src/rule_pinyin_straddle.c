@@ -23,21 +23,12 @@
 #include "prose.h"
 #include "realign.h"
 
-int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, double *gain);
-
 static zhfix_status scan_straddle(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
     for (size_t i = 1; i + 2 < len; i++) {
-        size_t qlen = 0;
-        if (t[i] == '?')
-            qlen = 1;
-        else if ((unsigned char)t[i] == 0xEF && i + 3 < len &&
-                 (unsigned char)t[i + 1] == 0xBF &&
-                 (unsigned char)t[i + 2] == 0xBD)
-            qlen = 3;
+        size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;
         size_t j = i + qlen;
