@@ -45,22 +45,11 @@ import subprocess
 import sys
 import tempfile
 
+from genlib import out_dir, output_path
+
 DATA_DIR = "/usr/share/opencc"
 MAX_GROUP = 4   # dictionaries per group (zh_oc_step.dicts)
 MAX_STEPS = 4   # conversion steps per config (zh_oc_config.steps)
-
-
-def out_dir():
-    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
-        sys.stderr.write("usage: %s OUTDIR\n" % sys.argv[0])
-        sys.exit(2)
-    return sys.argv[1]
-
-
-def output_path(root, rel):
-    path = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return path
 
 
 def run(args):

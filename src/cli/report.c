@@ -107,7 +107,8 @@ static void text_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
-report *report_open(output_format format, FILE *out, int statistics)
+/* A report with a zeroed count per rule, or NULL. */
+static report *report_alloc(void)
 {
     report *r = calloc(1, sizeof *r);
     if (!r)
@@ -117,6 +118,14 @@ report *report_open(output_format format, FILE *out, int statistics)
         free(r);
         return NULL;
     }
+    return r;
+}
+
+report *report_open(output_format format, FILE *out, int statistics)
+{
+    report *r = report_alloc();
+    if (!r)
+        return NULL;
     r->format = format;
     r->out = out;
     r->sarif_first = 1;
@@ -302,14 +311,9 @@ void report_field_findings(report *r, const char *name, const zhfix *h,
 
 report *report_fork(const report *parent)
 {
-    report *r = calloc(1, sizeof *r);
+    report *r = report_alloc();
     if (!r)
         return NULL;
-    r->counts = calloc(zhfix_rule_count() + 1, sizeof *r->counts);
-    if (!r->counts) {
-        free(r);
-        return NULL;
-    }
     r->format = parent->format;
     r->out = parent->out;
     r->statistics = parent->statistics;
