@@ -292,7 +292,6 @@ static unsigned big5_flags(unsigned code)
 
 /* ---- Detector ---------------------------------------------------------- */
 
-static size_t utf8_valid_prefix(const unsigned char *s, size_t n);
 
 /* Candidates. The last three are encodings zhfix cannot report (the enum has
  * no name for them); they compete only to lower the confidence when the
@@ -945,7 +944,7 @@ void zhfix_detector_feed(zhfix_detector *d, const char *src, size_t srclen)
             return;
         }
         if (d->mode == MODE_UTF8 && d->u8_need == 0) {
-            size_t p = utf8_valid_prefix(s, (size_t)(end - s));
+            size_t p = zhfix_utf8_validate((const char *)s, (size_t)(end - s));
             d->nul += count_nul(s, p);
             d->offset += p;
             s += p;
@@ -1169,170 +1168,6 @@ void zhfix_detect_encoding(const char *src, size_t srclen, zhfix_detection *out)
     zhfix_detector_result(&d, out);
 }
 
-/* ---- UTF-8 validation -------------------------------------------------- */
-
-/* Length of the longest prefix of s[0..n) made of complete, valid UTF-8
- * characters, found one character at a time: the exact scan that the fast
- * path below falls back to near the end and near an error. */
-static size_t utf8_prefix_scan(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], b1;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c < 0xC2)
-            return i;
-        if (c < 0xE0) {
-            if (n - i < 2 || (s[i + 1] & 0xC0) != 0x80)
-                return i;
-            i += 2;
-            continue;
-        }
-        if (c < 0xF0) {
-            if (n - i < 3)
-                return i;
-            b1 = s[i + 1];
-            if ((s[i + 2] & 0xC0) != 0x80 || b1 < (c == 0xE0 ? 0xA0u : 0x80u) ||
-                b1 > (c == 0xED ? 0x9Fu : 0xBFu))
-                return i;
-            i += 3;
-            continue;
-        }
-        if (c > 0xF4 || n - i < 4)
-            return i;
-        b1 = s[i + 1];
-        if ((s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80 ||
-            b1 < (c == 0xF0 ? 0x90u : 0x80u) ||
-            b1 > (c == 0xF4 ? 0x8Fu : 0xBFu))
-            return i;
-        i += 4;
-    }
-    return n;
-}
-
-/*
- * UTF-8 as a DFA whose transitions need no branch: a state is a multiple of
- * 6, and u8_dfa[byte] packs, for every state s, the next state into bits
- * s..s+5. So `state = u8_dfa[byte] >> state & 63` is one table load (which
- * does not depend on the state) and one shift per byte. States:
- *   ACC  between characters          ERR  invalid (absorbing)
- *   C1   one continuation byte left  C2   two left          C3  three left
- *   E0   after E0: A0-BF (not overlong), then one more
- *   ED   after ED: 80-9F (not a surrogate), then one more
- *   F0   after F0: 90-BF (not overlong), then two more
- *   F4   after F4: 80-8F (not beyond U+10FFFF), then two more
- */
-enum {
-    U8_ACC = 0,
-    U8_ERR = 6,
-    U8_C1 = 12,
-    U8_C2 = 18,
-    U8_E0 = 24,
-    U8_ED = 30,
-    U8_F0 = 36,
-    U8_C3 = 42,
-    U8_F4 = 48
-};
-
-/* clang-format off */
-/* Next states from ACC, C1, C2, E0, ED, F0, C3, F4 in that order (ERR
- * stays ERR). */
-#define U8_T(acc, c1, c2, e0, ed, f0, c3, f4)                                 \
-    ((uint64_t)(acc) << U8_ACC | (uint64_t)U8_ERR << U8_ERR |                 \
-     (uint64_t)(c1) << U8_C1 | (uint64_t)(c2) << U8_C2 |                      \
-     (uint64_t)(e0) << U8_E0 | (uint64_t)(ed) << U8_ED |                      \
-     (uint64_t)(f0) << U8_F0 | (uint64_t)(c3) << U8_C3 |                      \
-     (uint64_t)(f4) << U8_F4)
-/* A lead byte (or ASCII) is only valid between characters. */
-#define U8_LEAD(next)                                                         \
-    U8_T(next, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR)
-#define U8_BAD U8_LEAD(U8_ERR)
-#define U8_80 U8_T(U8_ERR, U8_ACC, U8_C1, U8_ERR, U8_C1, U8_ERR, U8_C2, U8_C2)
-#define U8_90 U8_T(U8_ERR, U8_ACC, U8_C1, U8_ERR, U8_C1, U8_C2, U8_C2, U8_ERR)
-#define U8_A0 U8_T(U8_ERR, U8_ACC, U8_C1, U8_C1, U8_ERR, U8_C2, U8_C2, U8_ERR)
-#define X2(x) x, x
-#define X4(x) X2(x), X2(x)
-#define X8(x) X4(x), X4(x)
-#define X16(x) X8(x), X8(x)
-
-static const uint64_t u8_dfa[256] = {
-    X16(U8_LEAD(U8_ACC)), X16(U8_LEAD(U8_ACC)), X16(U8_LEAD(U8_ACC)),
-    X16(U8_LEAD(U8_ACC)), X16(U8_LEAD(U8_ACC)), X16(U8_LEAD(U8_ACC)),
-    X16(U8_LEAD(U8_ACC)), X16(U8_LEAD(U8_ACC)),              /* 00-7F */
-    X16(U8_80), X16(U8_90), X16(U8_A0), X16(U8_A0),          /* 80-BF */
-    X2(U8_BAD),                                              /* C0-C1 */
-    X16(U8_LEAD(U8_C1)), X8(U8_LEAD(U8_C1)), X4(U8_LEAD(U8_C1)),
-    X2(U8_LEAD(U8_C1)),                                      /* C2-DF */
-    U8_LEAD(U8_E0), X8(U8_LEAD(U8_C2)), X4(U8_LEAD(U8_C2)),  /* E0-EC */
-    U8_LEAD(U8_ED), X2(U8_LEAD(U8_C2)),                      /* ED-EF */
-    U8_LEAD(U8_F0), X2(U8_LEAD(U8_C3)), U8_LEAD(U8_C3),      /* F0-F3 */
-    U8_LEAD(U8_F4), X8(U8_BAD), X2(U8_BAD), U8_BAD,          /* F4-FF */
-};
-/* clang-format on */
-
-/* Bytes per lane of utf8_valid_prefix: four lanes make a 4 KiB chunk. */
-#define U8_LANE 1024
-
-/* Step back from i (at most 3 bytes, never before lo) to the start of a
- * character: a byte that is not a continuation byte. */
-static size_t u8_back_to_lead(const unsigned char *s, size_t i, size_t lo)
-{
-    int k;
-    for (k = 0; k < 3 && i > lo && (s[i] & 0xC0) == 0x80; k++)
-        i--;
-    return i;
-}
-
-/* Length of the longest prefix of s[0..n) made of complete, valid UTF-8
- * characters. This is the hot path for most input (aim: well above 1 GB/s).
- * ASCII is skipped eight bytes at a time. Other text goes through the DFA
- * in 4 KiB chunks cut into four lanes at character starts; the lanes' state
- * chains are independent, so the CPU runs them side by side. A chunk
- * passes when every lane ends between characters; otherwise, and for the
- * last few KiB, utf8_prefix_scan finds the exact end of the valid prefix. */
-static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    for (;;) {
-        size_t cut[5], m, k, j;
-        uint64_t st[4];
-        uint64_t v;
-        while (n - i >= 8) {
-            memcpy(&v, s + i, 8);
-            if (v & 0x8080808080808080u)
-                break;
-            i += 8;
-        }
-        if (n - i < 4 * U8_LANE + 4)
-            break;
-        cut[0] = i;
-        for (j = 1; j <= 4; j++)
-            cut[j] = u8_back_to_lead(s, i + j * U8_LANE, cut[j - 1]);
-        m = cut[1] - cut[0];
-        for (j = 1; j < 4; j++) {
-            if (cut[j + 1] - cut[j] < m)
-                m = cut[j + 1] - cut[j];
-        }
-        st[0] = st[1] = st[2] = st[3] = U8_ACC;
-        for (k = 0; k < m; k++) {
-            st[0] = u8_dfa[s[cut[0] + k]] >> (st[0] & 63);
-            st[1] = u8_dfa[s[cut[1] + k]] >> (st[1] & 63);
-            st[2] = u8_dfa[s[cut[2] + k]] >> (st[2] & 63);
-            st[3] = u8_dfa[s[cut[3] + k]] >> (st[3] & 63);
-        }
-        for (j = 0; j < 4; j++) {
-            for (k = cut[j] + m; k < cut[j + 1]; k++)
-                st[j] = u8_dfa[s[k]] >> (st[j] & 63);
-            if ((st[j] & 63) != U8_ACC)
-                return i + utf8_prefix_scan(s + i, n - i);
-        }
-        i = cut[4];
-    }
-    return i + utf8_prefix_scan(s + i, n - i);
-}
 
 enum utf8_kind { UTF8_VALID, UTF8_INCOMPLETE, UTF8_INVALID };
 
@@ -1552,7 +1387,7 @@ static zhfix_status fail_truncated_utf8(zhfix_codec *c, const unsigned char *s,
     return ZHFIX_INVALID_INPUT;
 }
 
-/* The problem at the start of s (n > 0 bytes), which utf8_valid_prefix did
+/* The problem at the start of s (n > 0 bytes), which zhfix_utf8_validate did
  * not accept: an incomplete character (kept for the next call unless final)
  * or an invalid sequence. */
 static zhfix_status utf8_problem(zhfix_codec *c, const unsigned char *s,
@@ -1575,7 +1410,7 @@ static zhfix_status utf8_copy(zhfix_codec *c, const char **src, size_t *srclen,
 {
     const unsigned char *s = (const unsigned char *)*src;
     size_t n = *srclen < *dstcap ? *srclen : *dstcap;
-    size_t p = utf8_valid_prefix(s, n);
+    size_t p = zhfix_utf8_validate((const char *)s, n);
     if (p) {
         memcpy(*dst, s, p);
         *src += p;
@@ -1654,7 +1489,7 @@ static zhfix_status encode_from_utf8(zhfix_codec *c, const char **src,
     while (*srclen > 0) {
         const unsigned char *s = (const unsigned char *)*src;
         size_t n = *srclen < ENCODE_CHUNK ? *srclen : ENCODE_CHUNK;
-        size_t p = utf8_valid_prefix(s, n), used;
+        size_t p = zhfix_utf8_validate((const char *)s, n), used;
         int err;
         if (p < n) {
             size_t len;

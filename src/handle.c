@@ -235,6 +235,7 @@ void zhfix_destroy(zhfix *h)
     for (size_t i = 0; i < h->npasses; i++)
         free(h->passes[i].edits);
     free(h->protect.items);
+    zh_hot_lines_free(&h->hot);
     free(h->passes);
     free(h);
 }

@@ -42,8 +42,14 @@ struct zhfix {
     size_t doc_offset; /* bytes of the document before this call */
     zh_spans protect;  /* protected spans of the current block */
     int target_script; /* ZH_SCRIPT_SIMPLIFIED / _TRADITIONAL, or 0 */
+    zh_hot_lines hot;  /* lines with triggers of the text being scanned */
+    int no_prefilter;  /* walk every line (zh_set_prefilter, for tests) */
     char err[512];
 };
+
+/* Turn the line prefilter (triggers.h) off or on: the property tests
+ * compare both, which must agree. */
+void zh_set_prefilter(zhfix *h, int on);
 
 /* Load the converter on first use. */
 zhfix_status zh_handle_converter(zhfix *h, zh_converter **out);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "triggers.h"
 #include "zhfix.h"
 
 /* ---- Growing byte buffer with a cap ------------------------------------ */
@@ -95,7 +96,29 @@ typedef struct zh_scan {
     zh_edit *edits;
     size_t nedits, capedits;
     zh_arena *arena; /* for replacement/detail strings */
+    /* The lines of text holding triggers, computed by the first
+     * zh_hot_next call on this text: hot_state 0 means not yet, 1 valid,
+     * -1 the prefilter is off (zh_hot_next then walks every line). */
+    zh_hot_lines *hot;
+    int hot_state;
 } zh_scan;
+
+/* Walk the lines of scan->text that hold one of `triggers` (triggers.h),
+ * in order: start with *cursor = 0. Gives the line as [*start, *end)
+ * without its '\n' (a '\r' stays) and returns its trigger mask (all bits
+ * when the prefilter is off); 0 after the last line. */
+uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
+                     size_t *start, size_t *end);
+
+/* The same for a loop over byte offsets, `for (i = 0; zh_hot_pos(scan,
+ * triggers, &walk, &i); i++)` with walk = {0, 0}: moves i on to the next
+ * offset that lies on a line holding one of the triggers (not its '\n'),
+ * and returns 0 when there is none. A loop may move i ahead itself. */
+typedef struct zh_hot_walk {
+    size_t cursor, end; /* zh_hot_next's cursor; end of the current line */
+} zh_hot_walk;
+int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+               size_t *i);
 
 /* Emit an edit for the current rule. `replacement` (may be NULL) is copied.
  * Returns ZHFIX_OK or ZHFIX_NOMEM. */

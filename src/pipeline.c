@@ -46,6 +46,62 @@ zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
     return ZHFIX_OK;
 }
 
+/* ---- Lines with triggers --------------------------------------------- */
+
+uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
+                     size_t *start, size_t *end)
+{
+    if (scan->hot_state == 0)
+        scan->hot_state =
+            zh_hot_lines_scan(scan->hot, scan->text, scan->len) ? 1 : -1;
+    if (scan->hot_state < 0) {
+        /* Every line: the cursor is a byte offset. Without memory for the
+         * line table the answer is the same, only slower. */
+        size_t pos = *cursor;
+        if (pos >= scan->len)
+            return 0;
+        const char *nl = memchr(scan->text + pos, '\n', scan->len - pos);
+        *start = pos;
+        *end = nl ? (size_t)(nl - scan->text) : scan->len;
+        *cursor = nl ? *end + 1 : scan->len;
+        return ~(uint32_t)0;
+    }
+    const zh_hot_lines *hl = scan->hot;
+    for (size_t k = *cursor; k < hl->n; k++) {
+        const zh_hot_line *l = &hl->lines[k];
+        if (!(l->mask & triggers))
+            continue;
+        *cursor = k + 1;
+        *start = l->start;
+        *end = l->next > l->start && scan->text[l->next - 1] == '\n'
+                   ? l->next - 1
+                   : l->next;
+        return l->mask;
+    }
+    *cursor = hl->n;
+    return 0;
+}
+
+int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+               size_t *i)
+{
+    while (*i >= walk->end) {
+        size_t start, end;
+        if (!zh_hot_next(scan, triggers, &walk->cursor, &start, &end))
+            return 0;
+        walk->end = end;
+        if (*i < start)
+            *i = start;
+    }
+    return 1;
+}
+
+void zh_set_prefilter(zhfix *h, int on)
+{
+    if (h)
+        h->no_prefilter = !on;
+}
+
 /* ---- Blocks ------------------------------------------------------------ */
 
 /* A line longer than this is cut at a character boundary so that memory
@@ -257,6 +313,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     scan.handle = h;
     scan.arena = &h->arena;
     scan.at_input_start = h->doc_offset + base_offset == 0;
+    scan.hot = &h->hot;
+    scan.hot_state = h->no_prefilter ? -1 : 0;
     st = zh_protect_scan(&h->doc, block, len, &h->protect);
     if (st != ZHFIX_OK)
         return zh_set_error(h, st, "%s", zhfix_strerror(st));
@@ -328,6 +386,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             round_fixes += (size_t)fixes;
             cur = next->data;
             curlen = next->len;
+            scan.hot_state = h->no_prefilter ? -1 : 0; /* a new text */
         }
     }
     free(scan.edits);

@@ -161,28 +161,43 @@ static void line_bounds(const char *t, size_t len, size_t pos, size_t *end,
     *end = e;
 }
 
+void zh_lines_init_hot(zh_lines *it, zh_scan *scan, uint32_t triggers)
+{
+    zh_lines_init(it, scan->text, scan->len);
+    it->scan = scan;
+    it->triggers = triggers;
+}
+
 int zh_lines_next(zh_lines *it, zh_line *line)
 {
-    if (it->pos >= it->len)
-        return 0;
-    size_t end, next;
-    line_bounds(it->text, it->len, it->pos, &end, &next);
-    const char *s = it->text + it->pos;
-    size_t n = end - it->pos;
-    line->start = it->pos;
-    line->end = end;
-    line->next = next;
-    line->prev_start = it->prev_start;
-    line->has_prev = it->has_prev;
-    line->in_fence = it->in_fence;
-    if (n >= 3 && is_fence(s, n)) {
-        it->in_fence = !it->in_fence;
-        line->in_fence = 1;
+    for (;;) {
+        uint32_t mask = ~(uint32_t)0;
+        if (it->scan) {
+            size_t s0, e0;
+            mask = zh_hot_next(it->scan, it->triggers | ZH_TRIG_FENCE,
+                               &it->cursor, &s0, &e0);
+            if (!mask)
+                return 0;
+            it->pos = s0;
+        }
+        if (it->pos >= it->len)
+            return 0;
+        size_t end, next;
+        line_bounds(it->text, it->len, it->pos, &end, &next);
+        const char *s = it->text + it->pos;
+        size_t n = end - it->pos;
+        line->start = it->pos;
+        line->end = end;
+        line->next = next;
+        line->in_fence = it->in_fence;
+        if (n >= 3 && is_fence(s, n)) {
+            it->in_fence = !it->in_fence;
+            line->in_fence = 1;
+        }
+        it->pos = next;
+        if (!it->scan || (mask & it->triggers))
+            return 1;
     }
-    it->prev_start = it->pos;
-    it->has_prev = 1;
-    it->pos = next;
-    return 1;
 }
 
 int zh_line_is_prose(const zh_lines *it, const zh_line *line)

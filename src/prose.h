@@ -24,6 +24,8 @@ uint32_t zh_cp_before(const char *t, size_t i, size_t *start);
  * when i >= len. */
 uint32_t zh_cp_at(const char *t, size_t len, size_t i, size_t *n);
 
+struct zh_scan;
+
 /* Line walker over a block. Walking is cheap (a memchr per line and the
  * fence state); whether a line is prose is asked only of lines that have
  * something to repair. */
@@ -31,20 +33,24 @@ typedef struct zh_lines {
     const char *text;
     size_t len;
     size_t pos;
-    size_t prev_start;
-    int has_prev;
     int in_fence; /* inside a ``` or ~~~ fence */
+    /* Walking the hot lines of a scan (zh_lines_init_hot), or NULL. */
+    struct zh_scan *scan;
+    uint32_t triggers;
+    size_t cursor;
 } zh_lines;
 
 typedef struct zh_line {
     size_t start, end; /* the line, without its '\n' or "\r\n" */
     size_t next;       /* start of the next line */
-    size_t prev_start; /* start of the previous line, when has_prev */
-    int has_prev;
-    int in_fence; /* a fence line or inside a fence */
+    int in_fence;      /* a fence line or inside a fence */
 } zh_line;
 
+/* Walk every line of text. */
 void zh_lines_init(zh_lines *it, const char *text, size_t len);
+/* Walk only the lines of scan->text that hold one of `triggers`
+ * (triggers.h); fence lines are read on the way, so in_fence is right. */
+void zh_lines_init_hot(zh_lines *it, struct zh_scan *scan, uint32_t triggers);
 /* Next line; 0 at the end of the block. */
 int zh_lines_next(zh_lines *it, zh_line *line);
 /* 1 when the line may be Chinese prose: not in a Markdown fence, not

@@ -31,7 +31,7 @@ static zhfix_status scan_fullwidth(zh_scan *scan)
         return ZHFIX_OK;
     zh_lines it;
     zh_line ln;
-    zh_lines_init(&it, t, scan->len);
+    zh_lines_init_hot(&it, scan, ZH_TRIG_FULLWIDTH);
     while (zh_lines_next(&it, &ln)) {
         int checked = 0, prose = 0;
         for (size_t i = ln.start; i + 3 <= ln.end;

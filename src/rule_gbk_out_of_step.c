@@ -99,7 +99,11 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
-    for (size_t i = 0; i + 1 < len; i++) {
+    zh_hot_walk walk = {0, 0};
+    for (size_t i = 0;
+         zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
+         i + 1 < len;
+         i++) {
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;

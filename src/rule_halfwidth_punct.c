@@ -281,7 +281,7 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
     zh_lines it;
     zh_line ln;
     int fixable = -1;
-    zh_lines_init(&it, scan->text, scan->len);
+    zh_lines_init_hot(&it, scan, ZH_TRIG_HALFWIDTH);
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end) ||
             !zh_line_is_prose(&it, &ln))

@@ -58,8 +58,10 @@ static zhfix_status scan_invisible(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
-    /* All four characters start with lead bytes C2 or E2/EF: skip to them. */
-    for (size_t i = 0; i < len; i++) {
+    /* All four characters start with lead bytes C2 or E2/EF: skip to them,
+     * on the lines that hold one. */
+    zh_hot_walk walk = {0, 0};
+    for (size_t i = 0; zh_hot_pos(scan, ZH_TRIG_INVISIBLE, &walk, &i); i++) {
         unsigned char b = (unsigned char)t[i];
         if (b != 0xC2 && b != 0xE2 && b != 0xEF)
             continue;

@@ -200,14 +200,12 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
 
 static zhfix_status scan_lossy(zh_scan *scan)
 {
-    size_t pos = 0;
-    while (pos < scan->len) {
-        const char *nl = memchr(scan->text + pos, '\n', scan->len - pos);
-        size_t end = nl ? (size_t)(nl - scan->text) : scan->len;
-        zhfix_status st = scan_line(scan, pos, end);
+    size_t cursor = 0, start, end;
+    while (zh_hot_next(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD | ZH_TRIG_GARBAGE,
+                       &cursor, &start, &end)) {
+        zhfix_status st = scan_line(scan, start, end);
         if (st != ZHFIX_OK)
             return st;
-        pos = end + 1;
     }
     return ZHFIX_OK;
 }

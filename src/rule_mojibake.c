@@ -1440,19 +1440,17 @@ static int line_suspicious(const unsigned char *s, size_t len)
 static zhfix_status scan_mojibake(zh_scan *scan)
 {
     const char *t = scan->text;
-    size_t len = scan->len, pos = 0;
     work w;
     memset(&w, 0, sizeof w);
     size_t *off = NULL, capo = 0;
     cands cs = {0};
     zhfix_status st = ZHFIX_OK;
-    while (pos < len && st == ZHFIX_OK) {
-        const char *nl = memchr(t + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - t) : len;
+    size_t cursor = 0, pos, end;
+    while (st == ZHFIX_OK &&
+           zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
         if (line_suspicious((const unsigned char *)t + pos, end - pos))
             st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
                            &cs);
-        pos = end + 1;
     }
     cands_clear(&cs);
     free(cs.c);

@@ -27,7 +27,11 @@ static zhfix_status scan_straddle(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
-    for (size_t i = 1; i + 2 < len; i++) {
+    zh_hot_walk walk = {0, 0};
+    for (size_t i = 1;
+         zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
+         i + 2 < len;
+         i++) {
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;

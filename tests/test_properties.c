@@ -9,11 +9,15 @@
  *   - a document fixed in pieces (split at every line boundary, or streamed
  *     as the CLI does: decoded in arbitrary pieces, cut by
  *     zhfix_block_length) gives the same output as the document whole;
- *   - convert gives exactly what libopencc gives on the same text.
+ *   - convert gives exactly what libopencc gives on the same text;
+ *   - the line prefilter (src/triggers.h) only saves work: with it and
+ *     without it, fix gives the same output and the same findings on
+ *     prose, the same prose corrupted, every fixture, random text.
  * These are generic checks, not expected outputs: colleagues' rules must
  * pass them too.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -665,6 +669,164 @@ START_TEST(convert_random_like_opencc)
 }
 END_TEST
 
+/* ---- the prefilter changes nothing ------------------------------------ */
+
+/* Internal (src/handle.h): the library's only switch for it. */
+void zh_set_prefilter(zhfix *h, int on);
+
+static void assert_prefilter_agrees(const char *what, const char *s,
+                                    size_t len, zhfix_syntax syn)
+{
+    zhfix *on = make("all", NULL, NULL), *off = make("all", NULL, NULL);
+    zh_set_prefilter(off, 0);
+    text a = fix_doc(on, syn, s, len), b = fix_doc(off, syn, s, len);
+    assert_same(what, a, b);
+    size_t n = zhfix_finding_count(on);
+    ck_assert_msg(n == zhfix_finding_count(off),
+                  "%s: %zu findings with the prefilter, %zu without", what, n,
+                  zhfix_finding_count(off));
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_finding *x = zhfix_finding_get(on, i),
+                            *y = zhfix_finding_get(off, i);
+        ck_assert_msg(x->offset == y->offset && x->length == y->length &&
+                          !strcmp(x->rule, y->rule) &&
+                          x->applied == y->applied,
+                      "%s: finding %zu: %s at %zu with the prefilter, %s at "
+                      "%zu without",
+                      what, i, x->rule, (size_t)x->offset, y->rule,
+                      (size_t)y->offset);
+    }
+    zhfix_free(a.s);
+    zhfix_free(b.s);
+    zhfix_destroy(on);
+    zhfix_destroy(off);
+}
+
+/* Prose as the rules' mechanisms corrupt it, line by line in turn: UTF-8
+ * read as Latin-1, marks folded to ASCII with stray commas, '?' for lost
+ * characters, U+FFFD and invisible characters put in; every fifth line
+ * stays clean. */
+static text corrupt_lines(text t, size_t max)
+{
+    text out = {NULL, 0};
+    append(&out, "", 0);
+    size_t line = 0;
+    for (size_t pos = 0; pos < t.len && out.len < max; line++) {
+        const char *nl = memchr(t.s + pos, '\n', t.len - pos);
+        size_t n = nl ? (size_t)(nl - (t.s + pos)) : t.len - pos;
+        const unsigned char *u = (const unsigned char *)t.s + pos;
+        for (size_t i = 0; i < n;) {
+            size_t k = u[i] < 0x80 ? 1 : u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
+            int mark = k == 3 && u[i] == 0xEF && u[i + 1] == 0xBC;
+            switch (line % 5) {
+            case 0: /* UTF-8 read as Latin-1 */
+                for (size_t j = 0; j < k; j++)
+                    append_cp(&out, u[i + j]);
+                break;
+            case 1: /* fullwidth marks folded, a stray comma before each */
+                if (mark && (u[i + 2] == 0x8C || u[i + 2] == 0x9F))
+                    append_str(&out, u[i + 2] == 0x8C ? ",," : ",?");
+                else
+                    append(&out, (const char *)u + i, k);
+                break;
+            case 2: /* characters lost to '?' and U+FFFD */
+                if (k == 3 && rnd(7) == 0)
+                    append_str(&out, rnd(2) ? "??" : "\xef\xbf\xbd");
+                else
+                    append(&out, (const char *)u + i, k);
+                break;
+            case 3: /* invisible characters, HTML references */
+                append(&out, (const char *)u + i, k);
+                if (rnd(11) == 0)
+                    append_str(&out, rnd(2) ? "\xe2\x80\x8b" : "&nbsp;");
+                break;
+            default:
+                append(&out, (const char *)u + i, k);
+                break;
+            }
+            i += k;
+        }
+        append(&out, "\n", 1);
+        pos += n + 1;
+    }
+    return out;
+}
+
+START_TEST(prefilter_agrees_on_prose)
+{
+    const char *kind = kinds[_i % 3];
+    text t = prose(kind);
+    size_t len = cut_at_line(t, (size_t)256 << 10);
+    text part = {t.s, len};
+    zhfix_syntax syn = (zhfix_syntax)(_i / 3 % 3);
+    rng = 777 + (uint64_t)_i;
+    if (_i < 3) {
+        assert_prefilter_agrees(kind, part.s, part.len, syn);
+    } else {
+        text bad = corrupt_lines(part, (size_t)256 << 10);
+        assert_prefilter_agrees(kind, bad.s, bad.len, syn);
+        free(bad.s);
+    }
+}
+END_TEST
+
+START_TEST(prefilter_agrees_on_random_text)
+{
+    rng = 4242 + (uint64_t)_i;
+    for (int round = 0; round < 40; round++) {
+        text in = random_text(1 + rnd(400), 0);
+        assert_prefilter_agrees("random text", in.s, in.len,
+                                (zhfix_syntax)rnd(3));
+        free(in.s);
+    }
+}
+END_TEST
+
+/* Every fixture that is UTF-8, as plain text and as Markdown. */
+static void prefilter_on_dir(const char *dir, size_t *count)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        DIR *sub = opendir(path);
+        if (sub) {
+            closedir(sub);
+            prefilter_on_dir(path, count);
+            continue;
+        }
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        text t = {NULL, 0};
+        char buf[1 << 16];
+        size_t n;
+        append(&t, "", 0);
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            append(&t, buf, n);
+        fclose(f);
+        if (zhfix_utf8_validate(t.s, t.len) == t.len) {
+            assert_prefilter_agrees(path, t.s, t.len, ZHFIX_SYNTAX_PLAIN);
+            assert_prefilter_agrees(path, t.s, t.len, ZHFIX_SYNTAX_MARKDOWN);
+            ++*count;
+        }
+        free(t.s);
+    }
+    closedir(d);
+}
+
+START_TEST(prefilter_agrees_on_fixtures)
+{
+    size_t count = 0;
+    prefilter_on_dir(ZHFIX_FIXTURES_DIR, &count);
+    ck_assert_uint_gt(count, 20);
+}
+END_TEST
+
 static Suite *properties_suite(void)
 {
     Suite *s = suite_create("properties");
@@ -683,6 +845,12 @@ static Suite *properties_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, split_at_blocks, 0, 6);
     tcase_add_loop_test(tc, stream_equals_whole, 0, 3);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("prefilter");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, prefilter_agrees_on_prose, 0, 9);
+    tcase_add_loop_test(tc, prefilter_agrees_on_random_text, 0, 4);
+    tcase_add_test(tc, prefilter_agrees_on_fixtures);
     suite_add_tcase(s, tc);
     tc = tcase_create("opencc");
     tcase_set_timeout(tc, 600);

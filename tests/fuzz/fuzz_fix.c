@@ -14,13 +14,18 @@
  *   - the caller-sized call agrees with the allocating one (and reports
  *     ZHFIX_BUFFER_TOO_SMALL one byte short);
  *   - the document fed line by line gives the same output as whole;
- *   - fix is idempotent (no target: OpenCC's configs need not be).
+ *   - fix is idempotent (no target: OpenCC's configs need not be);
+ *   - the line prefilter (src/triggers.h) changes nothing: without it the
+ *     output and the number of findings are the same.
  */
 #include <string.h>
 
 #include "fuzz.h"
 
-static zhfix *handles[16];
+static zhfix *handles[16], *unfiltered[16];
+
+/* Internal (src/handle.h). */
+void zh_set_prefilter(zhfix *h, int on);
 
 /* Fix src in document mode, one line at a time; the concatenated output
  * goes to a malloc'd buffer. */
@@ -56,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(out != NULL);
     FUZZ_ASSERT(fuzz_utf8_valid(out, outlen));
     int applied = 0;
+    size_t nfound = zhfix_finding_count(h);
     for (size_t i = 0; i < zhfix_finding_count(h); i++) {
         const zhfix_finding *f = zhfix_finding_get(h, i);
         FUZZ_ASSERT(f && f->offset <= len && f->length <= len - f->offset);
@@ -86,6 +92,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             zhfix_document_end(h);
     }
     free(buf);
+
+    /* The same without the prefilter. */
+    zhfix *u = fuzz_handle(&unfiltered[sel + 8 * (unsigned)target],
+                           fuzz_selections[sel].select,
+                           fuzz_selections[sel].ignore,
+                           target ? "traditional" : NULL);
+    zh_set_prefilter(u, 0);
+    if (in_doc)
+        zhfix_document_begin(u, syn);
+    char *plain = NULL;
+    size_t plainlen = 0;
+    st = zhfix_fix_alloc(u, src, len, &plain, &plainlen);
+    FUZZ_ASSERT(st == ZHFIX_OK);
+    FUZZ_ASSERT(plainlen == outlen && memcmp(plain, out, outlen) == 0);
+    FUZZ_ASSERT(zhfix_finding_count(u) == nfound);
+    if (in_doc)
+        zhfix_document_end(u);
+    zhfix_free(plain);
 
     /* Pieces of a document: the library guarantees equality for the
      * blocks zhfix_block_length cuts (tests/test_properties.c checks that

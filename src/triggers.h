@@ -1,0 +1,56 @@
+/*
+ * triggers.h - which lines of a block can give a rule anything to do.
+ *
+ * Most lines of real text hold nothing to repair, and a rule that decodes
+ * every character of every line to find that out makes the whole pipeline
+ * as slow as its slowest rule. So the pipeline reads each block once and
+ * records, per line, the triggers it holds: the characters (or pairs of
+ * characters) without which a rule cannot act on that line. A rule then
+ * walks only the lines holding its triggers (zh_hot_next).
+ *
+ * The contract: a rule that walks hot lines must emit nothing, and change
+ * no state it keeps across lines, for a line without one of its triggers.
+ * The property tests run every input with and without the prefilter and
+ * require the same findings and output.
+ */
+#ifndef ZHFIX_TRIGGERS_H
+#define ZHFIX_TRIGGERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum zh_trigger {
+    /* A Markdown fence line (``` or ~~~ after at most three spaces): the
+     * line walker of prose.h keeps its fence state from these, so every
+     * walk visits them. */
+    ZH_TRIG_FENCE = 1u << 0,
+    ZH_TRIG_QUESTION = 1u << 1,  /* '?' */
+    ZH_TRIG_FFFD = 1u << 2,      /* U+FFFD */
+    ZH_TRIG_GARBAGE = 1u << 3,   /* 锟 錕 (锟斤拷), 烫 屯 (debug fill) */
+    ZH_TRIG_INVISIBLE = 1u << 4, /* U+200B U+2060 U+FEFF U+00AD */
+    /* A character that can start mojibake (codec_tables.h: ZH_MF_UTF8_GBK,
+     * _BIG5, _SB, GBK_SB), a private-use character or a C1 control. */
+    ZH_TRIG_MOJIBAKE = 1u << 5,
+    /* One of , : ; ? ! ( next to a non-ASCII byte, or one of 。、，；：
+     * directly followed by another CJK mark (a possible double). */
+    ZH_TRIG_HALFWIDTH = 1u << 6,
+    ZH_TRIG_FULLWIDTH = 1u << 7 /* fullwidth Latin letter or digit */
+};
+
+typedef struct zh_hot_line {
+    uint32_t start; /* first byte of the line */
+    uint32_t next;  /* first byte after its '\n' (or the block's end) */
+    uint32_t mask;  /* ZH_TRIG_* bits */
+} zh_hot_line;
+
+typedef struct zh_hot_lines {
+    zh_hot_line *lines;
+    size_t n, cap;
+} zh_hot_lines;
+
+/* Record the lines of text[0, len) (valid UTF-8, len < 4 GiB) that hold
+ * any trigger. Returns 0 on allocation failure. */
+int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len);
+void zh_hot_lines_free(zh_hot_lines *hl);
+
+#endif /* ZHFIX_TRIGGERS_H */
