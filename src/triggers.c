@@ -90,6 +90,20 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
         size_t start = i;
         uint32_t mask = fence_at(s + i, len - i) ? ZH_TRIG_FENCE : 0;
         for (;;) {
+            /* Three-byte characters (all of Chinese) first, in a tight
+             * loop: the text is valid UTF-8 (the pipeline validated it). */
+            while (i + 3 <= len && (s[i] & 0xF0) == 0xE0) {
+                uint32_t cp = (uint32_t)(s[i] & 0x0F) << 12 |
+                              (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
+                uint8_t c = classes[cp];
+                i += 3;
+                if (c) {
+                    mask |= c & (uint32_t)~CLASS_MARK;
+                    if ((c & CLASS_MARK) && i < len &&
+                        (s[i] == 0xE3 || s[i] == 0xEF))
+                        mask |= ZH_TRIG_HALFWIDTH;
+                }
+            }
             while (i < len && stops[s[i]] == PLAIN)
                 i++;
             if (i >= len)
@@ -108,30 +122,20 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                     (i + 1 < len && s[i + 1] >= 0x80))
                     mask |= ZH_TRIG_HALFWIDTH;
                 i++;
-                continue;
-            }
-            /* The text is valid UTF-8 (the pipeline validated it). */
-            uint32_t cp;
-            size_t n;
-            if (b < 0xE0) {
-                cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
-                n = 2;
-            } else if (b < 0xF0) {
-                cp = (uint32_t)(b & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |
-                     (s[i + 2] & 0x3Fu);
-                n = 3;
+            } else if (b < 0xE0) {
+                uint32_t cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
+                mask |= classes[cp] & (uint32_t)~CLASS_MARK;
+                i += 2;
+            } else if (b < 0xF0 && i + 3 <= len) {
+                continue; /* the three-byte loop above takes it */
             } else {
-                i += 4; /* no trigger beyond the BMP */
-                continue;
+                /* No trigger beyond the BMP. (A character cut by the end
+                 * cannot occur in valid UTF-8; the clamp keeps the walk
+                 * finite even so.) */
+                i += b >= 0xF0 ? 4 : 3;
+                if (i > len)
+                    i = len;
             }
-            uint8_t c = classes[cp];
-            if (c) {
-                mask |= c & (uint32_t)~CLASS_MARK;
-                if ((c & CLASS_MARK) && i + n < len &&
-                    (s[i + n] == 0xE3 || s[i + n] == 0xEF))
-                    mask |= ZH_TRIG_HALFWIDTH;
-            }
-            i += n;
         }
         if (mask && !append(hl, start, i, mask))
             return 0;
