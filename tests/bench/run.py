@@ -28,6 +28,8 @@ sources, repeated and cut at a line end once the size is reached.
   simplified, traditional, all   as prose.py gives them
   mojibake   `all`, every second line as UTF-8 read as GBK
              (line.encode('utf-8').decode('gbk', errors='replace'))
+  clean      `all` without the lines on which `zhfix check` reports
+             anything: text with nothing to repair or report
   scraped    `all` with scraping leftovers: ASCII commas for ，, stray `,,`
              and `,。`, zero-width spaces, `&nbsp;` (seeded, deterministic)
 
@@ -57,7 +59,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 PROSE = os.path.join(REPO, 'tests', 'corpus', 'prose.py')
 
 NPM_PACKAGES = ['opencc-js@1.4.2', 'autocorrect-node@2.14.0']
-CORPUS_VERSION = 'v1'          # bump when the corpus recipe changes
+CORPUS_VERSION = 'v2'          # bump when the corpus recipe changes
 STRIDE = 16
 MB = 1000 * 1000
 
@@ -126,10 +128,21 @@ def scraped(lines):
     return out
 
 
+def clean(lines, zhfix):
+    """The lines on which zhfix check (default rules) reports nothing."""
+    text = ''.join(ln + '\n' for ln in lines).encode('utf-8')
+    out = subprocess.run([zhfix, 'check', '--format', 'json', '-'],
+                         input=text, stdout=subprocess.PIPE).stdout
+    flagged = {json.loads(r)['line'] for r in out.decode('utf-8').splitlines()
+               if r.strip()}
+    return [ln for i, ln in enumerate(lines, 1) if i not in flagged]
+
+
 class Corpora:
     """Base lines per corpus, and files of a given size built from them."""
 
-    def __init__(self, work):
+    def __init__(self, work, zhfix=None):
+        self.zhfix = zhfix
         self.dir = os.path.join(work, 'corpus')
         os.makedirs(self.dir, exist_ok=True)
         self._lines = {}
@@ -140,12 +153,19 @@ class Corpora:
                 self._lines[name] = mojibake(self.lines('all'))
             elif name == 'scraped':
                 self._lines[name] = scraped(self.lines('all'))
+            elif name == 'clean':
+                self._lines[name] = clean(self.lines('all'), self.zhfix)
             else:
                 self._lines[name] = prose_lines(name)
         return self._lines[name]
 
     def file(self, name, size):
-        path = os.path.join(self.dir, '%s-%s-%d.txt' % (name, CORPUS_VERSION, size))
+        tag = CORPUS_VERSION
+        if name == 'clean':
+            # It depends on the zhfix that judged it: one file per build.
+            with open(self.zhfix, 'rb') as f:
+                tag += '-' + hashlib.sha256(f.read()).hexdigest()[:12]
+        path = os.path.join(self.dir, '%s-%s-%d.txt' % (name, tag, size))
         if os.path.exists(path):
             return path
         log('corpus: writing %s (%s)' % (os.path.basename(path), size_label(size)))
@@ -341,6 +361,10 @@ def build_jobs(zhfix, opencc, node, ftfy_src, ftfy_python, tools_dir):
             ('zhfix', z('fix'), {0}),
             ('ftfy', ft(), {0}),
             ('autocorrect', ac('format'), {0})]),
+        ('fix', 'clean', 'fix', [
+            ('zhfix', z('fix'), {0}),
+            ('ftfy', ft(), {0}),
+            ('autocorrect', ac('format'), {0})]),
         ('fix', 'mojibake', 'fix', [
             ('zhfix', z('fix'), {0}),
             ('ftfy', ft(), {0})]),
@@ -349,6 +373,9 @@ def build_jobs(zhfix, opencc, node, ftfy_src, ftfy_python, tools_dir):
             ('ftfy', ft(), {0}),
             ('autocorrect', ac('format'), {0})]),
         ('check', 'all', 'check', [
+            ('zhfix', z('check'), {0, 1}),
+            ('autocorrect', ac('lint'), {0, 1})]),
+        ('check', 'clean', 'check', [
             ('zhfix', z('check'), {0, 1}),
             ('autocorrect', ac('lint'), {0, 1})]),
         ('check', 'scraped', 'check', [
@@ -586,7 +613,7 @@ def main():
     job_filter = [j.strip() for j in args.jobs.split(',') if j.strip()]
     if job_filter:
         jobs = [j for j in jobs if any(f in j[0] + ' ' + j[1] for f in job_filter)]
-    corpora = Corpora(args.work_dir)
+    corpora = Corpora(args.work_dir, zhfix)
     runner = Runner(args, jobs, tools, env_for)
     load_before = os.getloadavg()
     started = datetime.datetime.now(datetime.timezone.utc)
