@@ -247,27 +247,29 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
     /* Inline code: backticks pair up from the start of the line; a span
      * whose content has Chinese in it is quoting (`-list' in a manual),
      * not code. */
-    if (memchr(t + start, '`', end - start)) {
-        size_t open = (size_t)-1;
-        for (size_t i = start; i < end; i++) {
-            if (t[i] != '`')
-                continue;
-            if (open == (size_t)-1) {
-                open = i;
-                continue;
-            }
-            if (open < pos && pos < i) {
-                int chinese = 0;
-                for (size_t k = open + 1; k < i && !chinese;) {
-                    size_t n;
-                    chinese = zh_is_chinese(zh_cp_at(t, i, k, &n));
-                    k += n;
-                }
-                if (!chinese)
-                    return 1;
-            }
-            open = (size_t)-1;
+    size_t open = (size_t)-1;
+    for (const char *p = t + start;
+         (p = memchr(p, '`', (size_t)(t + end - p))) != NULL; p++) {
+        size_t i = (size_t)(p - t);
+        if (open == (size_t)-1) {
+            if (i > pos)
+                break; /* spans from here on lie after pos */
+            open = i;
+            continue;
         }
+        if (open < pos && pos < i) {
+            int chinese = 0;
+            for (size_t k = open + 1; k < i && !chinese;) {
+                size_t n;
+                chinese = zh_is_chinese(zh_cp_at(t, i, k, &n));
+                k += n;
+            }
+            if (!chinese)
+                return 1;
+        }
+        if (i > pos)
+            break;
+        open = (size_t)-1;
     }
     /* URL or e-mail: look back over the ASCII token (up to a space, a
      * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
