@@ -57,8 +57,11 @@ size_t zh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t zh_utf8_encode(uint32_t cp, char *out);
 /* Length of the UTF-8 sequence that starts with byte b (1 for a stray
- * continuation byte). */
-size_t zh_utf8_seqlen(unsigned char b);
+ * continuation byte). Inline: loops that step over whole blocks use it. */
+static inline size_t zh_utf8_seqlen(unsigned char b)
+{
+    return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
 /* Offset of the first invalid byte, or len when s is valid UTF-8. */
 size_t zh_utf8_validate(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */

@@ -112,12 +112,14 @@ static int is_pause(uint32_t cp)
     return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A;
 }
 
+static int evidence(zh_scan *scan, int *fixable);
+
 static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
-                            int fixable, const char *msg)
+                            int *fixable, const char *msg)
 {
     char buf[4];
     size_t n = zh_utf8_encode(cp, buf);
-    return zh_emit(scan, s, e, buf, n, fixable, msg, NULL);
+    return zh_emit(scan, s, e, buf, n, evidence(scan, fixable), msg, NULL);
 }
 
 /* The document's evidence that its marks were folded: fullwidth ，；：？！（
@@ -128,48 +130,55 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
  * style: its ASCII marks are reported, not changed. */
 static int marks_folded(const char *t, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)t;
     size_t full = 0, ascii = 0, kept = 0, dots = 0;
-    for (size_t i = 1; i < len; i++) {
-        unsigned char b = (unsigned char)t[i];
-        if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
-            switch ((unsigned char)t[i + 2]) {
-            case 0x8C: case 0x9B: case 0x9A: case 0x9F: case 0x81: case 0x88:
-                full++;
-                break;
-            default:
-                break;
+    /* One step per character (this reads the whole block): only the lead
+     * bytes E2, E3, EF and the ASCII marks count. */
+    for (size_t i = len ? zh_utf8_seqlen(u[0]) : 0; i < len;) {
+        unsigned char b = u[i];
+        if (b >= 0x80) {
+            if ((b == 0xEF || b == 0xE3 || b == 0xE2) && i + 2 < len) {
+                unsigned char c = u[i + 1], d = u[i + 2];
+                if (b == 0xEF && c == 0xBC)
+                    full += d == 0x8C || d == 0x9B || d == 0x9A ||
+                            d == 0x9F || d == 0x81 || d == 0x88;
+                else if (b == 0xE3 && c == 0x80)
+                    kept += d == 0x81 || d == 0x82 || d == 0x8A ||
+                            d == 0x8B; /* 、 。 《 》 */
+                else if (b == 0xE2 && c == 0x80)
+                    kept += d == 0x9C || d == 0x9D || d == 0xA6; /* “ ” … */
             }
-        } else if (b == 0xE3 && i + 2 < len &&
-                   (unsigned char)t[i + 1] == 0x80 &&
-                   ((unsigned char)t[i + 2] == 0x81 ||
-                    (unsigned char)t[i + 2] == 0x82 ||
-                    (unsigned char)t[i + 2] == 0x8A ||
-                    (unsigned char)t[i + 2] == 0x8B)) {
-            kept++; /* 、 。 《 》 */
-        } else if (b == 0xE2 && i + 2 < len &&
-                   (unsigned char)t[i + 1] == 0x80 &&
-                   ((unsigned char)t[i + 2] == 0x9C ||
-                    (unsigned char)t[i + 2] == 0x9D ||
-                    (unsigned char)t[i + 2] == 0xA6)) {
-            kept++; /* “ ” … */
-        } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
-                    b == '!' || b == '(') &&
-                   ((unsigned char)t[i - 1] & 0x80)) {
+            i += zh_utf8_seqlen(b);
+            continue;
+        }
+        if ((b == ',' || b == ';' || b == ':' || b == '?' || b == '!' ||
+             b == '(') &&
+            (u[i - 1] & 0x80)) {
             ascii += zh_is_han(zh_cp_before(t, i, NULL));
-        } else if (b == '.' && ((unsigned char)t[i - 1] & 0x80) &&
-                   (i + 1 == len || (unsigned char)t[i + 1] >= 0x80 ||
-                    t[i + 1] == ' ' || t[i + 1] == '\n')) {
+        } else if (b == '.' && (u[i - 1] & 0x80) &&
+                   (i + 1 == len || u[i + 1] >= 0x80 || t[i + 1] == ' ' ||
+                    t[i + 1] == '\n')) {
             dots += zh_is_han(zh_cp_before(t, i, NULL));
         }
+        i++;
     }
     return ascii >= 3 && full * 10 <= ascii && kept * 8 >= ascii &&
            dots * 3 <= ascii;
 }
 
+/* marks_folded for the block, read when the first finding needs it (most
+ * blocks have none, and the whole block is read for it). */
+static int evidence(zh_scan *scan, int *fixable)
+{
+    if (*fixable < 0)
+        *fixable = marks_folded(scan->text, scan->len);
+    return *fixable;
+}
+
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
 static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
                                  uint32_t cp, size_t n, uint32_t cp2,
-                                 size_t n2, size_t *skip_to, int fixable)
+                                 size_t n2, size_t *skip_to, int *fixable)
 {
     const char *t = scan->text;
     if (!((cp == cp2 && (is_pause(cp) || cp == 0x3002)) ||
@@ -182,9 +191,10 @@ static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
         return ZHFIX_OK;
     *skip_to = i + n + n2;
     if (cp == cp2)
-        return zh_emit(scan, i + n, i + n + n2, "", 0, fixable,
+        return zh_emit(scan, i + n, i + n + n2, "", 0,
+                       evidence(scan, fixable),
                        "doubled mark", NULL);
-    return zh_emit(scan, i, i + n, "", 0, fixable,
+    return zh_emit(scan, i, i + n, "", 0, evidence(scan, fixable),
                    "pause mark before a full stop", NULL);
 }
 
@@ -226,7 +236,7 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     }
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
 {
     const char *t = scan->text;
     size_t close = 0; /* a ')' already widened with its '(' */
@@ -286,9 +296,7 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
         if (!line_has_candidate(scan->text, ln.start, ln.end) ||
             !zh_line_is_prose(&it, &ln))
             continue;
-        if (fixable < 0)
-            fixable = marks_folded(scan->text, scan->len);
-        zhfix_status st = scan_line(scan, &ln, fixable);
+        zhfix_status st = scan_line(scan, &ln, &fixable);
         if (st != ZHFIX_OK)
             return st;
     }

@@ -49,7 +49,12 @@ static int is_blank(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0;
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
+static int pattern_shown(const char *t, size_t len);
+
+/* *fixable is pattern_shown's answer for the block, asked for when the
+ * first finding needs it (-2 until then); at -1 the line is left and the
+ * caller stops. */
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
 {
     const char *t = scan->text;
     size_t i = ln->start;
@@ -72,7 +77,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
             prev = 0;
         size_t nlen;
         uint32_t next = zh_cp_at(t, ln->end, at + k, &nlen);
-        zhfix_status st = ZHFIX_OK;
+        const char *msg;
         if (k == 2) {
             /* `,,`: the stray comma and a folded Chinese comma. Between
              * Chinese text; after Latin text or a space only when Chinese
@@ -82,19 +87,23 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
                      (!is_alnum(next) && !is_blank(next) && !is_blank(prev));
             if (!ok)
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, fixable,
-                         "stray comma before a folded Chinese comma", NULL);
+            msg = "stray comma before a folded Chinese comma";
         } else if (is_target_mark(next)) {
             if (at == ln->start)
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, fixable,
-                         "stray comma before a Chinese mark", NULL);
+            msg = "stray comma before a Chinese mark";
         } else if (is_folded_mark(next)) {
             if (!zh_is_chinese(prev))
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, fixable,
-                         "stray comma before a folded Chinese mark", NULL);
+            msg = "stray comma before a folded Chinese mark";
+        } else {
+            continue;
         }
+        if (*fixable == -2)
+            *fixable = pattern_shown(t, scan->len);
+        if (*fixable < 0)
+            return ZHFIX_OK;
+        zhfix_status st = zh_emit(scan, at, at + 1, "", 0, *fixable, msg, NULL);
         if (st != ZHFIX_OK)
             return st;
     }
@@ -109,29 +118,25 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
  * `,,` in long clean prose is a typo, not this mechanism. */
 static int pattern_shown(const char *t, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)t;
     size_t stray = 0, marks = 0;
-    for (size_t i = 0; i + 1 < len; i++) {
-        unsigned char b = (unsigned char)t[i];
+    /* One step per character: this reads the whole block. */
+    for (size_t i = 0; i + 1 < len;) {
+        unsigned char b = u[i];
         if (b == ',') {
-            unsigned char c = (unsigned char)t[i + 1];
+            unsigned char c = u[i + 1];
             stray += c == ',' || c == ';' || c == '?' ||
-                     (c == 0xE3 && i + 3 < len &&
-                      (unsigned char)t[i + 2] == 0x80 &&
-                      ((unsigned char)t[i + 3] == 0x81 ||
-                       (unsigned char)t[i + 3] == 0x82));
-            marks += i > 0 && ((unsigned char)t[i - 1] & 0x80);
-        } else if (b == 0xE3 && i + 2 < len &&
-                   (unsigned char)t[i + 1] == 0x80 &&
-                   ((unsigned char)t[i + 2] == 0x81 ||
-                    (unsigned char)t[i + 2] == 0x82)) {
+                     (c == 0xE3 && i + 3 < len && u[i + 2] == 0x80 &&
+                      (u[i + 3] == 0x81 || u[i + 3] == 0x82));
+            marks += i > 0 && (u[i - 1] & 0x80);
+        } else if (b == 0xE3 && i + 2 < len && u[i + 1] == 0x80 &&
+                   (u[i + 2] == 0x81 || u[i + 2] == 0x82)) {
             marks++;
-        } else if (b == 0xEF && i + 2 < len &&
-                   (unsigned char)t[i + 1] == 0xBC &&
-                   ((unsigned char)t[i + 2] == 0x8C ||
-                    (unsigned char)t[i + 2] == 0x9B ||
-                    (unsigned char)t[i + 2] == 0x9F)) {
+        } else if (b == 0xEF && i + 2 < len && u[i + 1] == 0xBC &&
+                   (u[i + 2] == 0x8C || u[i + 2] == 0x9B || u[i + 2] == 0x9F)) {
             marks++;
         }
+        i += zh_utf8_seqlen(b);
     }
     if (stray * 20 < marks)
         return -1; /* nothing to say */
@@ -150,12 +155,8 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
         if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
             !zh_line_is_prose(&it, &ln))
             continue;
-        if (fixable == -2)
-            fixable = pattern_shown(scan->text, scan->len);
-        if (fixable < 0)
-            return ZHFIX_OK;
-        zhfix_status st = scan_line(scan, &ln, fixable);
-        if (st != ZHFIX_OK)
+        zhfix_status st = scan_line(scan, &ln, &fixable);
+        if (st != ZHFIX_OK || fixable == -1)
             return st;
     }
     return ZHFIX_OK;

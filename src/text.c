@@ -116,17 +116,6 @@ void zh_arena_reset(zh_arena *a)
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
-size_t zh_utf8_seqlen(unsigned char b)
-{
-    if (b < 0xC0)
-        return 1;
-    if (b < 0xE0)
-        return 2;
-    if (b < 0xF0)
-        return 3;
-    return 4;
-}
-
 size_t zh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
     unsigned char b = s[0];
