@@ -150,7 +150,7 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
     int fixable = -2;
     zh_lines it;
     zh_line ln;
-    zh_lines_init(&it, scan->text, scan->len);
+    zh_lines_init_hot(&it, scan, ZH_TRIG_COMMA);
     while (zh_lines_next(&it, &ln)) {
         if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
             !zh_line_is_prose(&it, &ln))

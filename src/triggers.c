@@ -118,6 +118,10 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                  * folded Chinese mark. */
                 if (b == '?')
                     mask |= ZH_TRIG_QUESTION;
+                if (b == ',' && i + 1 < len &&
+                    (s[i + 1] >= 0x80 || s[i + 1] == ',' || s[i + 1] == ';' ||
+                     s[i + 1] == '?' || s[i + 1] == '!' || s[i + 1] == ':'))
+                    mask |= ZH_TRIG_COMMA;
                 if ((i > start && s[i - 1] >= 0x80) ||
                     (i + 1 < len && s[i + 1] >= 0x80))
                     mask |= ZH_TRIG_HALFWIDTH;

@@ -34,7 +34,10 @@ enum zh_trigger {
     /* One of , : ; ? ! ( next to a non-ASCII byte, or one of 。、，；：
      * directly followed by another CJK mark (a possible double). */
     ZH_TRIG_HALFWIDTH = 1u << 6,
-    ZH_TRIG_FULLWIDTH = 1u << 7 /* fullwidth Latin letter or digit */
+    ZH_TRIG_FULLWIDTH = 1u << 7, /* fullwidth Latin letter or digit */
+    /* ',' before one of , ; ? ! : or a non-ASCII character (a possible
+     * stray comma before a mark). */
+    ZH_TRIG_COMMA = 1u << 8
 };
 
 typedef struct zh_hot_line {
