@@ -131,12 +131,16 @@ static size_t row_commas(const char *s, size_t n)
 static int has_kana(const char *s, size_t n)
 {
     /* Kana are U+3041..U+30FF (E3 81..E3 83 in UTF-8) and U+31F0.. */
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 2 < n; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (b != 0xE3 && b != 0xEF)
+        unsigned char b = u[i], c = u[i + 1];
+        /* Kana only: not the CJK marks (E3 80) that fill Chinese prose. */
+        if (!(b == 0xE3 &&
+              (c == 0x81 || c == 0x82 || c == 0x83 || c == 0x87)) &&
+            !(b == 0xEF && (c == 0xBD || c == 0xBE)))
             continue;
         uint32_t cp;
-        zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        zh_utf8_decode(u + i, n - i, &cp);
         if (zh_is_kana(cp))
             return 1;
     }
