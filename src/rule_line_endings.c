@@ -1,8 +1,9 @@
 /*
  * rule_line_endings.c - a text whose lines end in more than one way
  * (CRLF, LF, a lone CR), as happens when scraped pieces are pasted
- * together. The minority endings are changed to the block's majority
- * (LF on a tie); a text with one kind of ending is left as it is.
+ * together. The minority endings are changed to the block's majority of
+ * LF and CRLF (LF on a tie; lone CRs always change); a text with one kind
+ * of ending is left as it is.
  */
 #include <string.h>
 
@@ -32,16 +33,17 @@ static zhfix_status scan_eol(zh_scan *scan)
     int kinds = (count[0] > 0) + (count[1] > 0) + (count[2] > 0);
     if (kinds < 2)
         return ZHFIX_OK;
-    int major = EOL_LF;
-    if (count[EOL_CRLF] > count[major])
-        major = EOL_CRLF;
-    if (count[EOL_CR] > count[major])
-        major = EOL_CR;
+    /* The majority of LF and CRLF; a lone CR is never the target, even
+     * where it is the most common: it ends no line for the tools that
+     * read the text next (zhfix's own rules, Markdown, git), so making
+     * LF lines into CR ones would join them. */
+    int major = count[EOL_CRLF] > count[EOL_LF] ? EOL_CRLF : EOL_LF;
     static const char *const text[] = {"\n", "\r\n", "\r"};
     static const char *const msg[] = {
         "line ends with LF, most lines with CRLF or CR",
         "line ends with CRLF, most lines with LF or CR",
-        "line ends with a lone CR, most lines with LF or CRLF"};
+        "line ends with a lone CR (classic Mac OS), others with LF or "
+        "CRLF"};
     for (size_t i = 0; i < len; i++) {
         int kind;
         size_t n = 1;

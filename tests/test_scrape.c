@@ -112,6 +112,10 @@ static const fix_case repairs[] = {
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
     {"mixed-line-endings", "甲\r乙\n丙\n", "甲\n乙\n丙\n"},
+    /* Lone CRs are the majority: still never the target (they would join
+     * the LF lines into one, and a second fix would read other lines). */
+    {"mixed-line-endings", "甲\r乙\r丙\n", "甲\n乙\n丙\n"},
+    {"mixed-line-endings", "甲\r乙\r丙\r\n", "甲\r\n乙\r\n丙\r\n"},
     /* fullwidth-alnum (opt-in) */
     {"fullwidth-alnum", "ＵＲＬ是２０２０年的ｗｅｂ", "URL是2020年的web"},
 };
