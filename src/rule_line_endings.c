@@ -42,8 +42,7 @@ static zhfix_status scan_eol(zh_scan *scan)
     static const char *const msg[] = {
         "line ends with LF, most lines with CRLF or CR",
         "line ends with CRLF, most lines with LF or CR",
-        "line ends with a lone CR (classic Mac OS), others with LF or "
-        "CRLF"};
+        "line ends with a lone CR (classic Mac OS), others with LF"};
     for (size_t i = 0; i < len; i++) {
         int kind;
         size_t n = 1;
