@@ -63,6 +63,7 @@ typedef struct state {
     match *m;
     size_t mcap, nm;
     buf outrec; /* the rewritten record */
+    size_t max; /* --jsonl-max-record: also the most its tokens may take */
     int rc;
 } state;
 
@@ -383,6 +384,13 @@ static int parse(state *s, const char *js, size_t len, const char **why,
     jsmn_parser p;
     jsmn_init(&p);
     int n = jsmn_parse(&p, js, len, NULL, 0);
+    if (n >= 0 && (size_t)n > s->max / sizeof(jsmntok_t)) {
+        /* Valid so far, but its tokens would take more memory than the
+         * record may ([1,1,1,...] takes ten times its size). */
+        *at = (size_t)n;
+        *why = NULL;
+        return -2;
+    }
     if (n >= 0) {
         if ((size_t)n > s->tokcap) {
             jsmntok_t *t = realloc(s->tok, (size_t)n * sizeof *t);
@@ -819,7 +827,21 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
         const char *why = NULL;
         size_t at = 0;
         n = parse(s, js, jslen, &why, &at);
-        if (n < 0) {
+        if (n == -2) {
+            /* Too many tokens: like a record over the limit. */
+            int pass = jj->o->jsonl_pass_invalid;
+            cli_error(jj->name,
+                      "line %zu: %srecord of %zu JSON tokens, which would "
+                      "take more memory than the limit of %zu bytes "
+                      "(--jsonl-max-record); %s",
+                      lineno, pass ? "warning: " : "", at, s->max,
+                      pass                      ? "passed through unchanged"
+                      : jj->o->cmd == CMD_CHECK ? "not checked"
+                                                : "kept unchanged");
+            if (!pass)
+                s->rc = -1;
+            n = 0;
+        } else if (n < 0) {
             if (jj->o->jsonl_pass_invalid) {
                 cli_error(jj->name,
                           "line %zu: warning: malformed JSON (%s at column "
@@ -964,6 +986,7 @@ int jsonl_stream(jsonl_job *jj, int fd)
     state s;
     memset(&s, 0, sizeof s);
     s.jj = jj;
+    s.max = max;
     s.npaths = o->nfields;
     s.paths = calloc(o->nfields ? o->nfields : 1, sizeof *s.paths);
     int ok = s.paths != NULL;

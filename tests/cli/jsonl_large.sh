@@ -73,7 +73,21 @@ rss=$(peak_mb "$TMP/rss")
 echo "within the limit: ${fit} MiB record fixed, peak RSS ${rss} MB"
 expect_true "within the limit: memory under 1.5 times the record (${rss} MB)" [ "$rss" -lt $(( fit * 3 / 2 + 30 )) ]
 
-# 5. --diff cannot show an over-long record as context: the file stops
+# 5. A record of tiny values: its tokens (20 bytes each) may take no more
+# than the limit, or it is kept unchanged like a longer record.
+python3 -c "
+import sys
+n = int(sys.argv[1]) << 20
+sys.stdout.write('{\"text\":\"中\u200b文\",\"v\":[' + ','.join(['1'] * (n // 2)) + ']}\n{\"text\":\"末\u200b行\"}\n')" $([ "$QUICK" = 1 ] && echo 1 || echo 8) > "$TMP/tok.jsonl"
+expect_status 2 "tiny values: exit 2" -- /usr/bin/time -f %M -o "$TMP/rss" "$ZHFIX" fix --jsonl --field text $LIMIT "$TMP/tok.jsonl"
+expect_grep "tiny values: message" "line 1: record of [0-9]* JSON tokens, which would take more memory than the limit of $shown bytes (--jsonl-max-record); kept unchanged" "$TMP/err"
+expect_true "tiny values: record 1 kept, record 2 fixed" cmp -s "$TMP/out" <(sed '2s/\xe2\x80\x8b//' "$TMP/tok.jsonl")
+rss=$(peak_mb "$TMP/rss")
+expect_true "tiny values: memory near the record's size (${rss} MB)" [ "$rss" -lt 60 ]
+expect_status 0 "tiny values under a higher limit: fixed" -- "$ZHFIX" fix --jsonl --field text --jsonl-max-record 1073741824 "$TMP/tok.jsonl"
+expect_true "tiny values under a higher limit: both records fixed" cmp -s "$TMP/out" <(sed 's/\xe2\x80\x8b//' "$TMP/tok.jsonl")
+
+# 6. --diff cannot show an over-long record as context: the file stops
 # there, with exit 2 and a message.
 printf '{"text":"%s"}\n{"text":"末\xe2\x80\x8b行"}\n' "$(head -c 3000 /dev/zero | tr '\0' a)" > "$TMP/d.jsonl"
 expect_status 2 "--diff and an over-long record" -- "$ZHFIX" fix --diff --jsonl --field text --jsonl-max-record 1000 "$TMP/d.jsonl"
