@@ -76,8 +76,9 @@ static int quoted(const char *t, size_t s, size_t e, size_t i, size_t j)
  * iconv's //TRANSLIT fallback, a Windows "ANSI" code page) writes one '?'
  * in its place, so a lost Chinese character is a '?' standing where a
  * question mark cannot: before a comma or full stop, after an opening
- * bracket or a comma, between digits of a section number and a word, or in
- * the middle of a clause that asks nothing. Each run of '?' gets a verdict:
+ * bracket or a comma, before 的 or 们 (no clause starts with them), between
+ * digits of a section number and a word, or in the middle of a clause that
+ * asks nothing. Each run of '?' gets a verdict:
  *   strong: a question mark does not stand there; flagged on its own;
  *   weak:   as likely a question mark or a mention of '?' (Han?Han before
  *           命令/匹配/字符, ?帮助 at the start of a line in a text about
@@ -133,10 +134,11 @@ static int after_never_question(uint32_t cp)
 }
 
 /* Nor does one follow these (a clause starts after them):
- * ，。、；：！？（《“「『【〔 */
+ * ，,。、；：！？（《“「『【〔 */
 static int before_never_question(uint32_t cp)
 {
     switch (cp) {
+    case ',':
     case 0xFF0C:
     case 0x3002:
     case 0x3001:
@@ -184,6 +186,33 @@ static int closing_bracket(uint32_t cp)
     case 0x300B:
     case '>':
     case ']': return 1;
+    default: return 0;
+    }
+}
+
+/* Characters that never start a clause, so never follow a question mark:
+ * 们 們 吗 嗎 呢 吧 么 麼, and 的 but for 的确 的確. (了 之 过 着 do:
+ * 了解, 之后, 过来, 着急.) */
+static int never_starts_clause(const char *t, size_t e, size_t j)
+{
+    size_t n;
+    uint32_t cp = cp_at(t, e, j, &n);
+    switch (cp) {
+    case 0x4EEC:
+    case 0x5011:
+    case 0x5417:
+    case 0x55CE:
+    case 0x5462:
+    case 0x5427:
+    case 0x4E48:
+    case 0x9EBC: return 1;
+    case 0x7684: /* 的 */
+        if (j + n < e) {
+            size_t m;
+            uint32_t next = cp_at(t, e, j + n, &m);
+            return next != 0x786E && next != 0x78BA;
+        }
+        return 1;
     default: return 0;
     }
 }
@@ -306,7 +335,10 @@ static int asks(const char *t, size_t s, size_t i)
         uint32_t cp;
         size_t n;
         cp = cp_at(t, k, j, &n);
-        if (sentence_end(cp))
+        /* A question word asks in its own clause: 怎消除，须?酒 and
+         * 何梦桂《摸鱼儿?记 do not ask before the '?'. */
+        if (sentence_end(cp) || cp == 0xFF0C || cp == ',' || cp == 0xFF1A ||
+            cp == ':' || opening_bracket(cp) || cp == 0x300E)
             break;
         if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
             /* An ASCII word: read it whole. */
@@ -358,7 +390,7 @@ static int mention_after(const char *t, size_t e, size_t j)
 }
 
 /* Words of a text about symbols (bigrams): 字符 字元 匹配 通配 命令 正则
- * 正規 正规 表达 示式 符号 符號 模式. */
+ * 正規 正规 表达 示式 符号 符號. */
 static int symbol_bigram(uint32_t a, uint32_t b)
 {
     switch (a) {
@@ -371,7 +403,6 @@ static int symbol_bigram(uint32_t a, uint32_t b)
     case 0x8868: return b == 0x8FBE;                      /* 表达 */
     case 0x793A: return b == 0x5F0F;                      /* 示式 */
     case 0x7B26: return b == 0x53F7 || b == 0x865F;       /* 符号 符號 */
-    case 0x6A21: return b == 0x5F0F;                      /* 模式 */
     default: return 0;
     }
 }
@@ -497,6 +528,8 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
     int q = !ql->fullwidth_q && asks(t, s, i);
     if (hb && a == '.' && !q)
         return Q_STRONG; /* 目?. */
+    if (ha && never_starts_clause(t, e, j) && !mention_after(t, e, j))
+        return Q_STRONG; /* 互?的方式, 我?了: no clause starts with 的 */
     if (q)
         return Q_NONE;
     /* 时间??- or 签??）: a run inside the text. Before a space or the end
@@ -518,8 +551,7 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
     if (ascii_alnum(b) && ha)
         return option_word(t, s, i) ? Q_STRONG : Q_WEAK;
     if ((hb && (ascii_alnum(a) || closing_bracket(a))) ||
-        ((b == '.' || b == ')' || b == 0xFF09 || b == '>') && ha) ||
-        (L >= 2 && ascii_alnum(b) && ha))
+        ((b == '.' || b == ')' || b == 0xFF09 || b == '>') && ha))
         return Q_WEAK;
     if (b == ' ' || b == 0 || a == ' ' || a == 0 || L >= 2) {
         uint32_t l = around(t, s, e, i, -1), rr = around(t, s, e, j, 1);

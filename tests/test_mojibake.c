@@ -192,6 +192,11 @@ static const struct {
     /* full-width question marks: the ASCII one is not one */
     {"如何建立一?模?？", "lossy-mark", "?", "如何建立一?模?？"},
     {"whoami - ?示有效使用者名?", "lossy-mark", "?", "whoami - ?示有效使用者名?"},
+    /* no clause starts with 的; a question word asks in its own clause */
+    {"如何以互?的方式使用 Perl?", "lossy-mark", "?", "如何以互?的方式使用 Perl?"},
+    {"何梦桂《摸鱼儿?记年时人人何处》", "lossy-mark", "?",
+     "何梦桂《摸鱼儿?记年时人人何处》"},
+    {"春风不解禁杨花,?乱扑行人面。", "lossy-mark", "?", "春风不解禁杨花,?乱扑行人面。"},
     {"有人说正规表示式很贪婪，那是什么意思?该如何避免它所带来的问题?", NULL, NULL, "有人说正规表示式很贪婪，那是什么意思?该如何避免它所带来的问题?"},
     {"?匹配任何单一字符。", NULL, NULL, "?匹配任何单一字符。"},
     {"help [command]同以上的?命令相同。", NULL, NULL, "help [command]同以上的?命令相同。"},
@@ -207,6 +212,8 @@ static const struct {
     {"动态和静态作用域有什么区别？local() 和 my() 呢?", NULL, NULL, "动态和静态作用域有什么区别？local() 和 my() 呢?"},
     {"最近一次搜索 `?string?' 匹配的行。", NULL, NULL, "最近一次搜索 `?string?' 匹配的行。"},
     {"你要几个?三个就够了", NULL, NULL, "你要几个?三个就够了"},
+    {"为什么?的确如此", NULL, NULL, "为什么?的确如此"},
+    {"怎么了?你没事吧", NULL, NULL, "怎么了?你没事吧"},
     /* a translator's doubt, and chat(8) quoting the ?????? it writes */
     {"缺省模式为 stream 模式. ??显示远端机器上文件的最后修改时间.", NULL,
      NULL, "缺省模式为 stream 模式. ??显示远端机器上文件的最后修改时间."},
