@@ -501,6 +501,13 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         a = ' ';
     if (r->tcl || is_question_particle(b) || (ascii_alnum(b) && ascii_alnum(a)))
         return Q_NONE;
+    /* Placeholders for digits: ??:??, ????-??-??, ??/??. */
+    if ((a == ':' || a == '-' || a == '/' || a == '.') && j + 1 < e &&
+        t[j + 1] == '?')
+        return Q_NONE;
+    if ((b == ':' || b == '-' || b == '/' || b == '.') && i - s >= 2 &&
+        t[i - 2] == '?')
+        return Q_NONE;
     int hb = zh_is_han(b), ha = zh_is_han(a);
     if (L >= 2 && chinese(b) && chinese(a))
         return Q_STRONG; /* 中??文 */

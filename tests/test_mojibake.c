@@ -213,6 +213,8 @@ static const struct {
     {"最近一次搜索 `?string?' 匹配的行。", NULL, NULL, "最近一次搜索 `?string?' 匹配的行。"},
     {"你要几个?三个就够了", NULL, NULL, "你要几个?三个就够了"},
     {"为什么?的确如此", NULL, NULL, "为什么?的确如此"},
+    /* placeholders for digits in a message catalogue */
+    {"已启动 ???? 天 ??:??，", NULL, NULL, "已启动 ???? 天 ??:??，"},
     {"怎么了?你没事吧", NULL, NULL, "怎么了?你没事吧"},
     /* a translator's doubt, and chat(8) quoting the ?????? it writes */
     {"缺省模式为 stream 模式. ??显示远端机器上文件的最后修改时间.", NULL,
