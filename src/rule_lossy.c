@@ -134,11 +134,11 @@ static int after_never_question(uint32_t cp)
 }
 
 /* Nor does one follow these (a clause starts after them):
- * ，,。、；：！？（《“「『【〔 */
+ * ，。、；：！？（《“「『【〔 (not ',': a scraped ",?" is a question mark
+ * after a stray comma, see rule_stray_comma.c) */
 static int before_never_question(uint32_t cp)
 {
     switch (cp) {
-    case ',':
     case 0xFF0C:
     case 0x3002:
     case 0x3001:

@@ -196,7 +196,6 @@ static const struct {
     {"如何以互?的方式使用 Perl?", "lossy-mark", "?", "如何以互?的方式使用 Perl?"},
     {"何梦桂《摸鱼儿?记年时人人何处》", "lossy-mark", "?",
      "何梦桂《摸鱼儿?记年时人人何处》"},
-    {"春风不解禁杨花,?乱扑行人面。", "lossy-mark", "?", "春风不解禁杨花,?乱扑行人面。"},
     {"有人说正规表示式很贪婪，那是什么意思?该如何避免它所带来的问题?", NULL, NULL, "有人说正规表示式很贪婪，那是什么意思?该如何避免它所带来的问题?"},
     {"?匹配任何单一字符。", NULL, NULL, "?匹配任何单一字符。"},
     {"help [command]同以上的?命令相同。", NULL, NULL, "help [command]同以上的?命令相同。"},
@@ -213,6 +212,9 @@ static const struct {
     {"最近一次搜索 `?string?' 匹配的行。", NULL, NULL, "最近一次搜索 `?string?' 匹配的行。"},
     {"你要几个?三个就够了", NULL, NULL, "你要几个?三个就够了"},
     {"为什么?的确如此", NULL, NULL, "为什么?的确如此"},
+    /* a question mark after a stray comma (scraped text) */
+    {"青島該如何打造世界工業互聯網之都,?成為焦點", NULL, NULL,
+     "青島該如何打造世界工業互聯網之都,?成為焦點"},
     /* placeholders for digits in a message catalogue */
     {"已启动 ???? 天 ??:??，", NULL, NULL, "已启动 ???? 天 ??:??，"},
     {"怎么了?你没事吧", NULL, NULL, "怎么了?你没事吧"},
