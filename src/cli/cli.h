@@ -144,8 +144,8 @@ int json_string_encode(const char *s, size_t len, const json_style *style,
 
 /* ---- jsonl.c: JSON Lines ------------------------------------------------ */
 
-/* Largest record (one line) --jsonl reads, by default and at most (jsmn's
- * offsets are int). */
+/* Largest --jsonl-max-record (jsmn's offsets are int); the default is
+ * JSONL_DEFAULT_RECORD in jsonl.c. */
 #define JSONL_MAX_RECORD ((size_t)1 << 30)
 
 typedef struct jsonl_job {

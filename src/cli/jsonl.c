@@ -30,6 +30,10 @@
 /* Bytes read at a time. */
 #define JSONL_READ ((size_t)1 << 20)
 
+/* The longest record processed unless --jsonl-max-record says otherwise:
+ * a longer one is copied through unchanged. Memory is about twice this. */
+#define JSONL_DEFAULT_RECORD ((size_t)64 << 20)
+
 /* One --field, split at its unescaped dots. */
 typedef struct field_path {
     const char *name; /* as given, for messages */
@@ -59,6 +63,7 @@ typedef struct state {
     match *m;
     size_t mcap, nm;
     buf outrec; /* the rewritten record */
+    size_t max; /* --jsonl-max-record: also the most its tokens may take */
     int rc;
 } state;
 
@@ -379,6 +384,13 @@ static int parse(state *s, const char *js, size_t len, const char **why,
     jsmn_parser p;
     jsmn_init(&p);
     int n = jsmn_parse(&p, js, len, NULL, 0);
+    if (n >= 0 && (size_t)n > s->max / sizeof(jsmntok_t)) {
+        /* Valid so far, but its tokens would take more memory than the
+         * record may ([1,1,1,...] takes ten times its size). */
+        *at = (size_t)n;
+        *why = NULL;
+        return -2;
+    }
     if (n >= 0) {
         if ((size_t)n > s->tokcap) {
             jsmntok_t *t = realloc(s->tok, (size_t)n * sizeof *t);
@@ -579,6 +591,222 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
     return changed;
 }
 
+/* ---- Long fields, block by block --------------------------------------- */
+
+/* A field body longer than this is fixed or converted block by block, as
+ * the CLI streams files (ZHFIX_BLOCK_SIZE, cut at line ends of the decoded
+ * value), so memory is the record and a block or two, not the record and
+ * two copies of the value. Shorter ones are handled whole. */
+#define JSONL_STREAM_FIELD (2 * ZHFIX_BLOCK_SIZE)
+
+static long hex_at(const char *s)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned char c = (unsigned char)s[k];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* One unit of a string body at b[i] (len bytes in all): a byte, an escape,
+ * or an escaped surrogate pair. Returns its length in the body and sets
+ * *dec to the bytes of UTF-8 it decodes to. jsmn checked the escapes'
+ * shape; a lone surrogate counts as one unit of 3 (decoding reports it). */
+static size_t body_unit(const char *b, size_t len, size_t i, size_t *dec)
+{
+    if (b[i] != '\\' || i + 1 >= len) {
+        *dec = 1;
+        return 1;
+    }
+    if (b[i + 1] != 'u' || i + 6 > len) {
+        *dec = 1;
+        return 2;
+    }
+    long cp = hex_at(b + i + 2);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= len && b[i + 6] == '\\' &&
+        b[i + 7] == 'u') {
+        long lo = hex_at(b + i + 8);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            *dec = 4;
+            return 12;
+        }
+    }
+    *dec = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+    return 6;
+}
+
+/* The end of the units starting at from that take at least want bytes of
+ * the body (or the body's end). */
+static size_t body_cut(const char *b, size_t len, size_t from, size_t want)
+{
+    size_t i = from, dec;
+    while (i < len && i - from < want) {
+        /* Bytes up to the next backslash are units of one byte each. */
+        size_t stop = len - i < want - (i - from) ? len : from + want;
+        const char *bs = memchr(b + i, '\\', stop - i);
+        if (!bs)
+            return stop;
+        i = (size_t)(bs - b);
+        i += body_unit(b, len, i, &dec);
+    }
+    return i;
+}
+
+/* The end of the units starting at from that decode to exactly n bytes. */
+static size_t body_advance(const char *b, size_t len, size_t from, size_t n)
+{
+    size_t i = from, got = 0, dec;
+    while (i < len && got < n) {
+        size_t stop = len - i < n - got ? len : i + (n - got);
+        const char *bs = memchr(b + i, '\\', stop - i);
+        if (!bs) {
+            got += stop - i;
+            i = stop;
+            continue;
+        }
+        got += (size_t)(bs - b) - i;
+        i = (size_t)(bs - b);
+        if (got < n) {
+            i += body_unit(b, len, i, &dec);
+            got += dec;
+        }
+    }
+    return i;
+}
+
+/* Fix or convert the long string body b (blen bytes, at column col0 of the
+ * line) block by block, writing each block as it was when it did not
+ * change, else encoded in the style of the field. The body is always
+ * written whole. Returns 1 if changed, 0 if not, -1 after an error, -2
+ * after a write error. */
+static int stream_field(state *s, const char *b, size_t blen, size_t col0,
+                        const char *field, size_t lineno,
+                        const json_style *rec_style)
+{
+    jsonl_job *jj = s->jj;
+    const cli_options *o = jj->o;
+    json_style seen = {0, 0, 0, 0};
+    char *tmp = NULL;
+    size_t tmplen, err_at;
+    /* First the whole body is checked (an unpaired surrogate leaves it
+     * as it is) and its style noted, a piece at a time. */
+    for (size_t pos = 0; pos < blen;) {
+        size_t cut = body_cut(b, blen, pos, JSONL_READ);
+        int r = json_string_decode(b + pos, cut - pos, &tmp, &tmplen, &seen,
+                                   &err_at);
+        free(tmp);
+        tmp = NULL;
+        if (r < 0) {
+            cli_error(jj->name, "line %zu: out of memory", lineno);
+            return write_out(jj, b, blen) ? -2 : -1;
+        }
+        if (r > 0) {
+            int pass = o->jsonl_pass_invalid;
+            cli_error(jj->name,
+                      pass ? "line %zu: warning: field %s: unpaired surrogate "
+                             "at column %zu; passed through unchanged"
+                           : "line %zu: field %s: unpaired surrogate at "
+                             "column %zu",
+                      lineno, field, col0 + pos + err_at + 1);
+            if (write_out(jj, b, blen))
+                return -2;
+            return pass ? 0 : -1;
+        }
+        pos = cut;
+    }
+    if (!seen.u_nonascii && !seen.raw_nonascii) {
+        seen.u_nonascii = rec_style->u_nonascii;
+        seen.raw_nonascii = rec_style->raw_nonascii;
+        seen.upper_hex |= rec_style->upper_hex;
+        seen.slash |= rec_style->slash;
+    }
+    buf pend = {NULL, 0, 0};
+    size_t dpos = 0, wpos = 0, off = 0;
+    int changed = 0, rc = 0;
+    zhfix_document_begin(jj->h, ZHFIX_SYNTAX_PLAIN);
+    for (;;) {
+        if (dpos < blen) {
+            size_t cut = body_cut(b, blen, dpos, JSONL_READ);
+            json_style ignore = {0, 0, 0, 0};
+            if (json_string_decode(b + dpos, cut - dpos, &tmp, &tmplen, &ignore,
+                                   &err_at) ||
+                buf_add(&pend, tmp, tmplen)) {
+                free(tmp);
+                cli_error(jj->name, "line %zu: out of memory", lineno);
+                rc = -1;
+                break;
+            }
+            free(tmp);
+            tmp = NULL;
+            dpos = cut;
+        }
+        int final = dpos == blen;
+        /* zhfix_block_length looks at the byte after a line it cuts short,
+         * so it is given one byte less until the end (where a NUL
+         * follows): the blocks are the same as for the whole value. */
+        if (buf_add(&pend, "", 1)) {
+            cli_error(jj->name, "line %zu: out of memory", lineno);
+            rc = -1;
+            break;
+        }
+        pend.len--;
+        size_t n;
+        while (rc == 0 && (final || pend.len - off > 1) &&
+               (n = zhfix_block_length(pend.data + off,
+                                       pend.len - off - (final ? 0 : 1),
+                                       final)) > 0) {
+            char *res = NULL, *enc = NULL;
+            size_t reslen, enclen;
+            zhfix_status st =
+                o->cmd == CMD_FIX
+                    ? zhfix_fix_alloc(jj->h, pend.data + off, n, &res, &reslen)
+                    : zhfix_convert_alloc(jj->h, pend.data + off, n, &res,
+                                          &reslen);
+            size_t wend = body_advance(b, blen, wpos, n);
+            if (st != ZHFIX_OK) {
+                const char *msg = zhfix_errmsg(jj->h);
+                cli_error(jj->name, "line %zu: field %s: %s", lineno, field,
+                          *msg ? msg : zhfix_strerror(st));
+                rc = -1;
+            } else if (reslen == n && !memcmp(res, pend.data + off, n)) {
+                if (write_out(jj, b + wpos, wend - wpos))
+                    rc = -2;
+            } else if (json_string_encode(res, reslen, &seen, &enc, &enclen)) {
+                cli_error(jj->name, "line %zu: out of memory", lineno);
+                rc = -1;
+            } else {
+                changed = 1;
+                if (write_out(jj, enc, enclen))
+                    rc = -2;
+            }
+            zhfix_free(res);
+            free(enc);
+            if (rc)
+                break;
+            wpos = wend;
+            off += n;
+        }
+        if (rc || final)
+            break;
+        memmove(pend.data, pend.data + off, pend.len - off);
+        pend.len -= off;
+        off = 0;
+    }
+    zhfix_document_end(jj->h);
+    free(pend.data);
+    /* After an error the rest of the body as it was: nothing is lost. */
+    if (rc == -1 && wpos < blen && write_out(jj, b + wpos, blen - wpos))
+        rc = -2;
+    return rc ? rc : changed;
+}
+
 /* One line: rec is the record without its '\n' (eol is "\n" or ""). */
 static int do_record(state *s, const char *line, size_t len, const char *eol,
                      size_t lineno)
@@ -599,7 +827,21 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
         const char *why = NULL;
         size_t at = 0;
         n = parse(s, js, jslen, &why, &at);
-        if (n < 0) {
+        if (n == -2) {
+            /* Too many tokens: like a record over the limit. */
+            int pass = jj->o->jsonl_pass_invalid;
+            cli_error(jj->name,
+                      "line %zu: %srecord of %zu JSON tokens, which would "
+                      "take more memory than the limit of %zu bytes "
+                      "(--jsonl-max-record); %s",
+                      lineno, pass ? "warning: " : "", at, s->max,
+                      pass                      ? "passed through unchanged"
+                      : jj->o->cmd == CMD_CHECK ? "not checked"
+                                                : "kept unchanged");
+            if (!pass)
+                s->rc = -1;
+            n = 0;
+        } else if (n < 0) {
             if (jj->o->jsonl_pass_invalid) {
                 cli_error(jj->name,
                           "line %zu: warning: malformed JSON (%s at column "
@@ -633,8 +875,35 @@ static int do_record(state *s, const char *line, size_t len, const char *eol,
     int any = 0;
     json_style rec_style = {0, 0, 0, 0};
     int rec_scanned = 0;
+    /* Long fields go block by block when the output is written as it
+     * comes (not for --diff, and not when findings are reported, whose
+     * columns count from the start of the value). */
+    const cli_options *o = jj->o;
+    int by_block = jj->out && !jj->diff &&
+                   (o->cmd == CMD_FIX || o->cmd == CMD_CONVERT) &&
+                   !(o->explain && jj->rep);
     for (size_t i = 0; i < s->nm; i++) {
         const jsmntok_t *t = &s->tok[s->m[i].tok];
+        size_t blen = (size_t)(t->end - t->start);
+        if (by_block && blen > JSONL_STREAM_FIELD) {
+            if (piece(s, line + pos, skip + (size_t)t->start - pos))
+                return -1;
+            if (!rec_scanned) {
+                json_style_scan(js, jslen, &rec_style);
+                rec_scanned = 1;
+            }
+            int c =
+                stream_field(s, js + t->start, blen, skip + (size_t)t->start,
+                             s->paths[s->m[i].field].name, lineno, &rec_style);
+            if (c == -2)
+                return -1;
+            if (c < 0)
+                s->rc = -1;
+            if (c > 0)
+                any = 1;
+            pos = skip + (size_t)t->end;
+            continue;
+        }
         char *enc = NULL;
         size_t enclen = 0;
         int c = do_field(s, js, jslen, skip, t, s->paths[s->m[i].field].name,
@@ -678,13 +947,46 @@ static ssize_t read_some(int fd, char *dst, size_t cap)
     }
 }
 
+/* A record over the limit was met (at line lineno): say so. It is then
+ * copied to the output as it is read, never kept whole, so memory stays
+ * at the limit whatever its length. With --diff it cannot be shown as
+ * context, so the file stops there. Returns -1 to stop. */
+static int over_limit(state *s, size_t lineno, size_t max)
+{
+    jsonl_job *jj = s->jj;
+    if (jj->diff) {
+        cli_error(jj->name,
+                  "line %zu: record longer than the limit of %zu bytes "
+                  "(--jsonl-max-record); with --diff the rest of the file "
+                  "is not processed",
+                  lineno, max);
+        return -1;
+    }
+    if (jj->o->jsonl_pass_invalid) {
+        cli_error(jj->name,
+                  "line %zu: warning: record longer than the limit of %zu "
+                  "bytes (--jsonl-max-record); passed through unchanged",
+                  lineno, max);
+    } else {
+        cli_error(jj->name,
+                  "line %zu: record longer than the limit of %zu bytes "
+                  "(--jsonl-max-record); %s",
+                  lineno, max,
+                  jj->o->cmd == CMD_CHECK ? "not checked" : "kept unchanged");
+        s->rc = -1;
+    }
+    return 0;
+}
+
 int jsonl_stream(jsonl_job *jj, int fd)
 {
     const cli_options *o = jj->o;
-    size_t max = o->jsonl_max_record ? o->jsonl_max_record : JSONL_MAX_RECORD;
+    size_t max =
+        o->jsonl_max_record ? o->jsonl_max_record : JSONL_DEFAULT_RECORD;
     state s;
     memset(&s, 0, sizeof s);
     s.jj = jj;
+    s.max = max;
     s.npaths = o->nfields;
     s.paths = calloc(o->nfields ? o->nfields : 1, sizeof *s.paths);
     int ok = s.paths != NULL;
@@ -693,50 +995,75 @@ int jsonl_stream(jsonl_job *jj, int fd)
     buf in = {NULL, 0, 0};
     size_t start = 0, scan = 0, lineno = 0;
     int eof = 0, rc = 0;
+    int over = 0; /* inside a record over the limit, being copied through */
     if (!ok) {
         cli_error(jj->name, "out of memory");
         rc = -1;
         eof = 1;
     }
     while (rc == 0) {
-        char *nl =
-            in.len > scan ? memchr(in.data + scan, '\n', in.len - scan) : NULL;
-        if (nl) {
-            size_t end = (size_t)(nl - in.data);
-            lineno++;
-            if (end - start > max) {
-                cli_error(jj->name,
-                          "line %zu: record of %zu bytes is longer "
-                          "than the limit of %zu (--jsonl-max-record)",
-                          lineno, end - start, max);
+        if (over) {
+            /* Copy what there is of it, up to and with its '\n'. */
+            char *nl = start < in.len
+                           ? memchr(in.data + start, '\n', in.len - start)
+                           : NULL;
+            size_t end = nl ? (size_t)(nl - in.data) + 1 : in.len;
+            if (write_out(jj, in.data + start, end - start)) {
                 rc = -1;
                 break;
             }
-            rc = do_record(&s, in.data + start, end - start, "\n", lineno);
-            start = scan = end + 1;
-            continue;
-        }
-        scan = in.len;
-        if (eof) {
-            if (in.len - start > max) {
-                cli_error(jj->name,
-                          "line %zu: record of %zu bytes is longer "
-                          "than the limit of %zu (--jsonl-max-record)",
-                          lineno + 1, in.len - start, max);
-                rc = -1;
-            } else if (start < in.len) {
-                lineno++;
-                rc = do_record(&s, in.data + start, in.len - start, "", lineno);
+            start = scan = end;
+            if (nl) {
+                over = 0;
+                continue;
             }
-            break;
-        }
-        if (in.len - start > max) {
-            cli_error(jj->name,
-                      "line %zu: record is longer than the limit of "
-                      "%zu bytes (--jsonl-max-record)",
-                      lineno + 1, max);
-            rc = -1;
-            break;
+            if (eof)
+                break;
+        } else {
+            char *nl = in.len > scan
+                           ? memchr(in.data + scan, '\n', in.len - scan)
+                           : NULL;
+            if (nl) {
+                size_t end = (size_t)(nl - in.data);
+                lineno++;
+                if (end - start > max) {
+                    /* Read whole in one go: copied through all the same. */
+                    if (over_limit(&s, lineno, max)) {
+                        rc = -1;
+                        break;
+                    }
+                    over = 1;
+                    continue;
+                }
+                rc = do_record(&s, in.data + start, end - start, "\n", lineno);
+                start = scan = end + 1;
+                continue;
+            }
+            scan = in.len;
+            if (eof) {
+                if (in.len - start > max) {
+                    lineno++;
+                    if (over_limit(&s, lineno, max))
+                        rc = -1;
+                    else
+                        over = 1;
+                    continue;
+                } else if (start < in.len) {
+                    lineno++;
+                    rc = do_record(&s, in.data + start, in.len - start, "",
+                                   lineno);
+                }
+                break;
+            }
+            if (in.len - start > max) {
+                lineno++;
+                if (over_limit(&s, lineno, max)) {
+                    rc = -1;
+                    break;
+                }
+                over = 1;
+                continue;
+            }
         }
         /* Keep the unfinished record at the front, then read more. */
         if (start) {
