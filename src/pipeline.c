@@ -112,6 +112,20 @@ void zh_set_prefilter(zhfix *h, int on)
 /* Rounds of all rules over a block at most (see run_block). */
 #define ZH_MAX_ROUNDS 4
 
+/* The last character boundary at or before limit in src, reading only
+ * src[0, limit): the start of the character that limit cuts, or limit when
+ * it cuts none. (Reading src[limit] would pass the end of input exactly
+ * limit bytes long.) */
+static size_t char_boundary_before(const char *src, size_t limit)
+{
+    size_t p = limit - 1;
+    while (p > 0 && limit - p < 4 && ((unsigned char)src[p] & 0xC0) == 0x80)
+        p--;
+    if (p > 0 && p + zh_utf8_seqlen((unsigned char)src[p]) > limit)
+        return p;
+    return limit;
+}
+
 size_t zhfix_block_length(const char *src, size_t srclen, int final)
 {
     if (srclen < ZHFIX_BLOCK_SIZE)
@@ -128,10 +142,7 @@ size_t zhfix_block_length(const char *src, size_t srclen, int final)
     for (size_t i = ZH_LINE_MAX; i > ZH_LINE_MAX - 4096; i--)
         if (src[i - 1] == ' ' || src[i - 1] == '\t')
             return i;
-    size_t i = ZH_LINE_MAX;
-    while (i > 0 && ((unsigned char)src[i] & 0xC0) == 0x80)
-        i--;
-    return i ? i : ZH_LINE_MAX;
+    return char_boundary_before(src, ZH_LINE_MAX);
 }
 
 /* ---- Passes ------------------------------------------------------------ */

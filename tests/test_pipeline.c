@@ -294,6 +294,27 @@ START_TEST(block_boundaries)
 }
 END_TEST
 
+/* A line longer than 16 MiB is cut at a character boundary, found
+ * without reading past the input even when it is exactly 16 MiB long
+ * (ASan in CI sees a read of the byte after). */
+START_TEST(overlong_line_cut_on_character)
+{
+    const size_t limit = (size_t)16 << 20;
+    for (size_t extra = 0; extra <= 2; extra++) {
+        size_t len = limit + extra;
+        char *s = malloc(len);
+        ck_assert_ptr_nonnull(s);
+        /* 中 over and over: 16 MiB = 3k + 1, so the limit cuts one. */
+        for (size_t i = 0; i < len; i++)
+            s[i] = "\xe4\xb8\xad"[i % 3];
+        size_t want = limit - limit % 3; /* before the 中 the limit cuts */
+        ck_assert_uint_eq(zhfix_block_length(s, len, 0), want);
+        ck_assert_uint_eq(zhfix_block_length(s, len, 1), want);
+        free(s);
+    }
+}
+END_TEST
+
 /* Whole input and block-by-block give the same output and findings. */
 START_TEST(blocks_equal_whole)
 {
@@ -496,6 +517,7 @@ static Suite *suite(void)
     tcase_add_test(t, nul_bytes_pass_through);
     tcase_add_test(t, convert_needs_target);
     tcase_add_test(t, block_boundaries);
+    tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, utf8_helpers);
     tcase_add_loop_test(t, protected_spans, 0,
