@@ -122,6 +122,15 @@ typedef struct work {
     size_t nb, capb;
     unit *u;
     size_t nu, capu;
+    /* Beam search over a whole stream: the values chosen for lost bytes,
+     * and a cache of the optimistic cost of a begun character. */
+    struct shist {
+        int32_t parent;
+        uint32_t pos;
+        uint8_t v;
+    } *hist;
+    size_t nhist, caphist;
+    double *h2;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -163,6 +172,8 @@ static void work_free(work *w)
     free(w->ci);
     free(w->fl);
     free(w->u);
+    free(w->hist);
+    free(w->h2);
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -626,6 +637,277 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
     return 0;
 }
 
+/* ---- Restoring a whole stream by beam search ---------------------------- */
+
+/* Big5 decoders lose about half the bytes of UTF-8 Chinese, one U+FFFD per
+ * byte they cannot lead a pair with: too many for the local repairs above.
+ * Instead the whole segment is read left to right, keeping the ZH_SBEAM
+ * most plausible readings; a lost byte takes every value that continues
+ * the UTF-8 sequence (a lead byte of the characters the chain produces, or
+ * a continuation byte) and that the misreading decoder could not have
+ * paired with the byte after it. A state is ranked by its cost plus an
+ * optimistic cost of the character it has begun, so that states holding
+ * half a character compete fairly with complete ones. */
+#define ZH_SBEAM 32
+#define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
+#define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
+#define ZH_SBEAM_GUESSED 3.0 /* a wholly guessed character that is not Han */
+#define ZH_SBEAM_NONE 0xFFFF
+
+typedef struct sstate {
+    double cost, rank;
+    uint32_t prev; /* last complete character (0 at the start) */
+    uint32_t acc;  /* bits of the character begun */
+    uint8_t lead, c1;
+    uint8_t have, need;
+    uint8_t kept;   /* bytes of the begun character that were not lost */
+    uint16_t lw;    /* value given to the previous token if it was lost */
+    uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
+    int32_t hist;   /* last chosen value (index into work.hist), -1 none */
+} sstate;
+
+/* Leads of what a double-byte decoder misreads from Chinese UTF-8: the
+ * accented letters of Latin-1 and Latin Extended-A, general punctuation,
+ * CJK punctuation and ideographs, fullwidth forms, emoji. */
+static const uint8_t sbeam_leads[] = {0xC2, 0xC3, 0xC4, 0xC5, 0xE2, 0xE3, 0xE4,
+                                      0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF};
+
+/* 1 when the character is one the chain produces (decode_stream's test). */
+static int sbeam_char_ok(uint32_t cp, int len)
+{
+    if (zh_plaus_forbidden(cp) || cp == 0xFFFD)
+        return 0;
+    if (len == 2)
+        return cp <= 0x17F;
+    if (len == 3)
+        return !(cp < 0x2000 || (cp >= 0x2C00 && cp < 0x2E80) ||
+                 (cp >= 0xA000 && cp < 0xF900) ||
+                 (cp >= 0xFB00 && cp < 0xFE30));
+    return len == 1;
+}
+
+/* Optimistic cost of completing the character begun in s. */
+static double sbeam_h(work *w, const sstate *s)
+{
+    if (!s->need)
+        return 0.0;
+    if (s->have == 1)
+        return 3.0; /* the cheapest ideographs cost about this */
+    if (s->lead < 0xE0 || s->lead > 0xEF)
+        return 3.0;
+    size_t k = (size_t)(s->lead - 0xE0) * 64 + (s->c1 & 0x3F);
+    if (!w->h2) {
+        w->h2 = malloc(16 * 64 * sizeof *w->h2);
+        if (!w->h2)
+            return 3.0;
+        for (size_t i = 0; i < 16 * 64; i++)
+            w->h2[i] = -1.0;
+    }
+    if (w->h2[k] < 0.0) {
+        double best = 30.0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = ((uint32_t)(s->lead & 0x0F) << 12) |
+                          ((uint32_t)(s->c1 & 0x3F) << 6) | t;
+            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+                continue;
+            double c = zh_plaus_step(0, cp);
+            if (c < best)
+                best = c;
+        }
+        w->h2[k] = best;
+    }
+    return w->h2[k];
+}
+
+static void sbeam_complete(sstate *s, uint32_t cp, int ok)
+{
+    if (ok) {
+        /* A character none of whose bytes survived is most likely what
+         * most of the text is: Han, not punctuation or a symbol. */
+        if (!s->kept && cp >= 0x80 && !zh_is_han(cp))
+            s->cost += ZH_SBEAM_GUESSED;
+        s->cost += zh_plaus_step(s->prev, cp);
+        s->prev = cp;
+    } else {
+        s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
+        s->prev = 0xFFFD;
+    }
+    s->have = s->need = s->kept = 0;
+    s->acc = 0;
+}
+
+/* Feed byte x to s; 0 when the state cannot take it (a lost byte that
+ * would make the reading invalid). */
+static int sbeam_feed(sstate *s, unsigned x, int lost)
+{
+    if (s->need) {
+        if ((x & 0xC0) == 0x80) {
+            s->kept += !lost;
+            if (s->have == 1)
+                s->c1 = (uint8_t)x;
+            s->acc = (s->acc << 6) | (x & 0x3F);
+            s->have++;
+            if (--s->need == 0) {
+                int len = s->have;
+                uint32_t cp = s->acc;
+                uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+                int ok = cp >= min && cp <= 0x10FFFF &&
+                         !(cp >= 0xD800 && cp <= 0xDFFF) &&
+                         (len == 4 ? cp >= 0x1F000 && cp <= 0x1FAFF
+                                   : sbeam_char_ok(cp, len));
+                if (!ok && lost)
+                    return 0;
+                sbeam_complete(s, cp, ok);
+            }
+            return 1;
+        }
+        if (lost)
+            return 0;
+        sbeam_complete(s, 0, 0); /* the begun character is abandoned */
+    }
+    s->kept = !lost;
+    if (x < 0x80) {
+        s->have = 1;
+        sbeam_complete(s, x, 1);
+        return 1;
+    }
+    int need = x >= 0xC2 && x <= 0xDF   ? 1
+               : x >= 0xE0 && x <= 0xEF ? 2
+               : x >= 0xF0 && x <= 0xF4 ? 3
+                                        : 0;
+    if (!need) {
+        if (lost)
+            return 0;
+        s->have = 1;
+        sbeam_complete(s, 0, 0);
+        return 1;
+    }
+    s->lead = (uint8_t)x;
+    s->acc = x & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+    s->have = 1;
+    s->need = (uint8_t)need;
+    return 1;
+}
+
+static void sbeam_add(sstate *beam, size_t *nbeam, const sstate *s)
+{
+    /* The same reading state reached twice: keep the cheaper. */
+    for (size_t i = 0; i < *nbeam; i++) {
+        sstate *o = &beam[i];
+        if (o->prev == s->prev && o->acc == s->acc && o->have == s->have &&
+            o->need == s->need && o->lw == s->lw) {
+            if (s->rank < o->rank)
+                *o = *s;
+            return;
+        }
+    }
+    if (*nbeam < ZH_SBEAM) {
+        beam[(*nbeam)++] = *s;
+        return;
+    }
+    size_t worst = 0;
+    for (size_t i = 1; i < *nbeam; i++)
+        if (beam[i].rank > beam[worst].rank)
+            worst = i;
+    if (s->rank < beam[worst].rank)
+        beam[worst] = *s;
+}
+
+/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
+ * allocation failure. Lost bytes the best reading cannot use stay lost. */
+static int sbeam_restore(work *w, codec d)
+{
+    size_t n = w->nb;
+    sstate beam[ZH_SBEAM], next[ZH_SBEAM];
+    size_t nbeam = 1, nnext;
+    memset(&beam[0], 0, sizeof beam[0]);
+    beam[0].lw = ZH_SBEAM_NONE;
+    beam[0].hist = -1;
+    w->nhist = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = w->b[i];
+        int lost = b == WILD;
+        unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
+        nnext = 0;
+        for (size_t k = 0; k < nbeam; k++) {
+            const sstate *s = &beam[k];
+            if (!lost) {
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, b))
+                    continue;
+                sstate t = *s;
+                t.lw = ZH_SBEAM_NONE;
+                t.pv = ZH_SBEAM_NONE;
+                sbeam_feed(&t, b, 0);
+                t.rank = t.cost + sbeam_h(w, &t);
+                sbeam_add(next, &nnext, &t);
+                continue;
+            }
+            /* The byte left lost, between characters. */
+            if (!s->need) {
+                sstate t = *s;
+                t.lw = ZH_SBEAM_NONE;
+                t.pv = ZH_SBEAM_NONE;
+                t.cost += ZH_SBEAM_MARK;
+                t.prev = 0xFFFD;
+                t.rank = t.cost;
+                sbeam_add(next, &nnext, &t);
+            }
+            const uint8_t *vals = sbeam_leads;
+            size_t nv = sizeof sbeam_leads;
+            uint8_t cont[64];
+            if (s->need) {
+                for (unsigned v = 0; v < 64; v++)
+                    cont[v] = (uint8_t)(0x80 + v);
+                vals = cont;
+                nv = 64;
+            }
+            for (size_t j = 0; j < nv; j++) {
+                unsigned v = vals[j];
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
+                    continue;
+                /* The decoder lost v: it could not pair it with the next
+                 * byte (checked here when that byte is known). */
+                if (after < WILD && !lost_pair(d, v, after))
+                    continue;
+                sstate t = *s;
+                if (!sbeam_feed(&t, v, 1))
+                    continue;
+                t.lw = (uint16_t)v;
+                t.pv = (uint16_t)v;
+                t.rank = t.cost + sbeam_h(w, &t);
+                sbeam_add(next, &nnext, &t);
+            }
+        }
+        if (!nnext)
+            return 1; /* nothing reads: leave the stream as it is */
+        for (size_t k = 0; k < nnext; k++) {
+            if (next[k].pv == ZH_SBEAM_NONE)
+                continue;
+            if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
+                      sizeof *w->hist))
+                return 0;
+            w->hist[w->nhist].parent = next[k].hist;
+            w->hist[w->nhist].pos = (uint32_t)i;
+            w->hist[w->nhist].v = (uint8_t)next[k].pv;
+            next[k].hist = (int32_t)w->nhist++;
+        }
+        memcpy(beam, next, nnext * sizeof *beam);
+        nbeam = nnext;
+    }
+    size_t best = 0;
+    for (size_t k = 0; k < nbeam; k++) {
+        double c = beam[k].cost + (beam[k].need ? ZH_SBEAM_ERR : 0.0);
+        double bc = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
+        if (c < bc)
+            best = k;
+    }
+    for (int32_t h = beam[best].hist; h >= 0; h = w->hist[h].parent) {
+        w->b[w->hist[h].pos] = w->hist[h].v;
+        w->fl[w->hist[h].pos] = ZH_FILL_GUESS;
+    }
+    return 1;
+}
+
 /* Decode the stream as E into units, restoring lost bytes on the way. */
 static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
@@ -811,8 +1093,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 w->ci[w->nb++] = (uint32_t)j;
             }
         }
-        if (!decode_stream(w, ch, 1))
+        if (ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
+            if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
+                return 0;
+        } else if (!decode_stream(w, ch, 1)) {
             return 0;
+        }
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -921,8 +1207,13 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             }
             c->gain = c->before - c->after - ch->prior - penalty;
             /* Mostly guessed bytes are no evidence (a run of U+FFFD is not
-             * made Chinese). */
-            if ((size_t)c->fills * 2 > bend - w->u[ua].bs)
+             * made Chinese). Big5 loses half the bytes of UTF-8 Chinese
+             * (every continuation byte below A1 it meets as a lead), so
+             * there a quarter of the bytes must be kept. */
+            size_t nbytes = bend - w->u[ua].bs;
+            if (ch->misread.kind == CK_BIG5
+                    ? (size_t)c->fills * 4 > nbytes * 3
+                    : (size_t)c->fills * 2 > nbytes)
                 c->gain = -HUGE_VAL;
             /* In Chinese text, a stretch of Western letters and symbols
              * that reads as Chinese is the more likely to be mojibake:
