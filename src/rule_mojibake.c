@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "codec_tables.h"
+#include "data.h"
 #include "internal.h"
 #include "plaus.h"
 
@@ -45,6 +46,10 @@
 /* What a reading needs once a stronger one by the same chain was made on
  * the same line. */
 #define ZH_MOJI_MARGIN_ESTABLISHED 0.5
+/* GBK read as Big5 or the reverse: a whole document goes through the one
+ * decoder, so once the line has shown the chain, a word on its own (或
+ * shown as 麼 between ASCII) is taken unless it reads clearly worse. */
+#define ZH_MOJI_MARGIN_SWAP (-5.0)
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -89,8 +94,16 @@ static const chain chains[] = {
     {{CK_SB, ZH_SB_CP437}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
     {{CK_SB, ZH_SB_CP1252}, {CK_GBK, 0}, 1.0, ZH_MF_GBK_SB},
     {{CK_SB, ZH_SB_CP1252}, {CK_BIG5, 0}, 2.0, ZH_MF_GBK_SB},
+    {{CK_BIG5, 0}, {CK_GBK, 0}, 1.0, ZH_MF_DBCS},
+    {{CK_GBK, 0}, {CK_BIG5, 0}, 1.0, ZH_MF_DBCS},
 };
 #define NCHAINS (sizeof chains / sizeof chains[0])
+
+/* 1 for GBK read as Big5 or Big5 read as GBK. */
+static int is_swap(const chain *ch)
+{
+    return ch->misread.kind != CK_SB && ch->real.kind != CK_UTF8;
+}
 
 static const char *codec_name(codec c)
 {
@@ -998,7 +1011,31 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
 
 /* ---- Finding repairs --------------------------------------------------- */
 
-static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak);
+/* GBK read as Big5, or Big5 read as GBK, shows rare characters close
+ * together (the one reading takes the other's frequent pairs for random
+ * ones): two within ZH_DBCS_WINDOW non-ASCII characters start its chains.
+ * Real text has rare characters too, but seldom two so close. */
+#define ZH_DBCS_RARE_LOGP (-12.0)
+#define ZH_DBCS_WINDOW 3
+
+static int dbcs_rare(uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return 0;
+    if (cp >= 0xE000 && cp <= 0xF8FF)
+        return 1;
+    return (zh_moji_flags[cp] & ZH_MF_DBCS) && zh_is_han(cp) &&
+           zh_char_logp(cp) < ZH_DBCS_RARE_LOGP;
+}
+
+typedef struct susp {
+    uint8_t pf;         /* flags of the previous character */
+    int weak;           /* weak pairs seen */
+    uint32_t k;         /* non-ASCII characters seen */
+    uint32_t last_rare; /* k of the last rare one, 0 for none */
+} susp;
+
+static int suspicious_step(uint32_t cp, susp *st);
 
 typedef struct cand {
     size_t cs, ce;  /* characters [cs, ce) of the line */
@@ -1096,9 +1133,22 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         if (ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
-        } else if (!decode_stream(w, ch, 1)) {
+        } else if (!decode_stream(w, ch,
+                                  ch->real.kind == CK_UTF8 ||
+                                      ch->misread.kind == CK_SB)) {
+            /* GBK and Big5 read as each other: only what both bytes of
+             * every pair kept is undone. */
             return 0;
         }
+        /* Text spaced out character by character (秀 出 使 用) read by
+         * the other double-byte code: the spaces join its words into one
+         * reading, as one decoder read them all. */
+        if (is_swap(ch))
+            for (size_t k = 1; k + 1 < w->nu; k++)
+                if (w->u[k].blen == 1 && w->u[k].cp == ' ' &&
+                    w->u[k - 1].ok && w->u[k - 1].blen == 2 &&
+                    w->u[k + 1].ok && w->u[k + 1].blen == 2)
+                    w->u[k].ok = 1;
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -1139,7 +1189,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 continue;
             /* GBK and Big5 misread Chinese: a reading with no character
              * beyond two bytes is not what the chain produces. */
-            if (ch->misread.kind != CK_SB) {
+            if (ch->misread.kind != CK_SB && ch->real.kind == CK_UTF8) {
                 int wide = 0;
                 for (size_t k = ua; k < uz && !wide; k++)
                     wide = w->u[k].blen >= 3;
@@ -1261,9 +1311,33 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
             chains[k].real.kind == CK_UTF8 && !other_sb &&
             (w->n > 400 || covered * 10 >= high * 9))
             continue;
+        /* GBK and Big5 read as each other: the one decoder produced every
+         * character of the line, so all of them encode back. */
+        if (is_swap(&chains[k])) {
+            int all = 1;
+            uint16_t tmp[2];
+            for (size_t i = 0; i < w->n && all; i++)
+                all = w->cp[i] < 0x80 ||
+                      encode_char(chains[k].misread, w->cp[i], tmp) > 0;
+            if (!all)
+                continue;
+        }
         size_t before = out->n;
         if (!find_chain(w, (int)k, lprev, rnext, out))
             return 0;
+        /* ...and its strong readings explain most of the line: a rare
+         * word or two of real text that reads as common characters is no
+         * such line (萋萋 in a poem is not 抵抵). */
+        if (is_swap(&chains[k])) {
+            size_t expl = 0;
+            for (size_t c = before; c < out->n; c++)
+                if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                    for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
+                        expl += w->cp[i] >= 0x80;
+            if (expl * 2 < high)
+                for (size_t c = before; c < out->n; c++)
+                    out->c[c].gain = -HUGE_VAL;
+        }
         /* How much of the line Windows-1252's readings explain. */
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb == ZH_SB_CP1252 && chains[k].real.kind == CK_UTF8)
@@ -1280,11 +1354,18 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
     int gbk_sb = 0;
+    uint32_t k = 0, last_rare = 0;
     for (size_t i = 0; i < n; i++) {
         if (cp[i] < 0x80)
             continue;
+        k++;
+        if (dbcs_rare(cp[i])) {
+            if (last_rare && k - last_rare <= ZH_DBCS_WINDOW)
+                f |= ZH_MF_DBCS;
+            last_rare = k;
+        }
         if (cp[i] <= 0xFFFF) {
-            f |= zh_moji_flags[cp[i]] & (uint8_t)~ZH_MF_GBK_SB;
+            f |= zh_moji_flags[cp[i]] & (uint8_t)~(ZH_MF_GBK_SB | ZH_MF_DBCS);
             /* GBK read as Windows-1252: a byte of B0-FF (the lead bytes of
              * common characters) followed by one of C0-FF. UTF-8 read so
              * rarely shows that: its lead bytes follow continuation bytes
@@ -1544,7 +1625,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             c->deepened = 1;
         }
         const chain *ch = &chains[c->chain_ids[0]];
-        if (c->gain < ZH_MOJI_MARGIN_ESTABLISHED)
+        if (c->gain < (is_swap(ch) ? ZH_MOJI_MARGIN_SWAP
+                                   : ZH_MOJI_MARGIN_ESTABLISHED))
             continue;
         if (ch->real.kind != CK_UTF8 && line_han == 0) {
             size_t h = 0;
@@ -1684,17 +1766,23 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 /* 1 when the line may hold mojibake. A pre-filter that must be fast on
  * clean text: it looks for the pairs of characters each chain produces
  * (codec_tables.h) and for lost bytes, and gives up on everything else. */
-static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak)
+static int suspicious_step(uint32_t cp, susp *st)
 {
     uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
-    uint8_t p = *pf;
-    *pf = f;
+    uint8_t p = st->pf;
+    st->pf = f & (uint8_t)~ZH_MF_DBCS;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
+    st->k++;
+    if ((f & ZH_MF_DBCS) && dbcs_rare(cp)) {
+        if (st->last_rare && st->k - st->last_rare <= ZH_DBCS_WINDOW)
+            return 1;
+        st->last_rare = st->k;
+    }
     if (p & ZH_MF_UTF8_GBK) {
         if ((f & ZH_MF_GBK_NEXT) || cp == '?')
             return 1;
-        if ((f & ZH_MF_GBK_NEXT_WEAK) && ++*weak >= 2)
+        if ((f & ZH_MF_GBK_NEXT_WEAK) && ++st->weak >= 2)
             return 1;
     }
     if ((p & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
@@ -1706,12 +1794,11 @@ static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak)
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    uint8_t pf = 0;
-    int weak = 0;
+    susp st = {0, 0, 0, 0};
     while (i < len) {
         /* Skip ASCII 8 bytes at a time, but look at the character right
          * after a flagged one ('Ã ', '鍔?'). */
-        while (!pf && i + 8 <= len) {
+        while (!st.pf && i + 8 <= len) {
             uint64_t v;
             memcpy(&v, s + i, 8);
             if (v & 0x8080808080808080ull)
@@ -1722,7 +1809,7 @@ static int line_suspicious(const unsigned char *s, size_t len)
             break;
         uint32_t cp;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        if (suspicious_step(cp, &pf, &weak))
+        if (suspicious_step(cp, &st))
             return 1;
     }
     return 0;

@@ -137,6 +137,24 @@ def gbk_cp1252(text):
     return text.encode('gbk').decode('cp1252', 'sloppy')
 
 
+def gbk_big5(text):
+    """GBK bytes read as Big5 (Windows' cp950), where every pair is kept:
+    text GBK holds but Big5 cannot read is a lossy case, left out."""
+    try:
+        return text.encode('gbk').decode('cp950')
+    except UnicodeError:
+        return None
+
+
+def big5_gbk(text):
+    """Big5 bytes (of Traditional text) read as GBK (gb18030: the
+    user-defined area read as private use, as Windows' CP936 does)."""
+    try:
+        return text.encode('cp950').decode('gb18030')
+    except UnicodeError:
+        return None
+
+
 def double_cp1252(text):
     return as_cp(as_cp(text, 'cp1252'), 'cp1252')
 
@@ -185,6 +203,8 @@ EXACT = [
     ('gbk-as-cp1252', lambda t, r: gbk_cp1252(t)),
     ('utf8-as-cp1252-twice', lambda t, r: double_cp1252(t)),
     ('utf8-as-gbk-pua-kept', lambda t, r: t.encode().decode('gb18030', 'strict')),
+    ('gbk-as-big5', lambda t, r: gbk_big5(t)),
+    ('big5-as-gbk', lambda t, r: big5_gbk(t)),
     ('partial-utf8-as-cp1252', partial(lambda t: as_cp(t, 'cp1252'))),
 ]
 LOSSY = [
