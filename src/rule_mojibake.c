@@ -1014,18 +1014,20 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
 /* GBK read as Big5, or Big5 read as GBK, shows rare characters close
  * together (the one reading takes the other's frequent pairs for random
  * ones): two within ZH_DBCS_WINDOW non-ASCII characters start its chains.
- * Real text has rare characters too, but seldom two so close. */
-#define ZH_DBCS_RARE_LOGP (-12.0)
+ * Real text has rare characters too, but seldom two so close. Rare: a
+ * unigram log-probability below -12 nats (ZH_MF_DBCS, codec_tables.h),
+ * or private use (Big5's most frequent row read as GBK). */
 #define ZH_DBCS_WINDOW 3
+/* ...and at least one in ZH_DBCS_SHARE of the line's non-ASCII characters
+ * is rare: about half of them are in such a line, a tenth at most in real
+ * text that has two close together. */
+#define ZH_DBCS_SHARE 5
 
 static int dbcs_rare(uint32_t cp)
 {
     if (cp > 0xFFFF)
         return 0;
-    if (cp >= 0xE000 && cp <= 0xF8FF)
-        return 1;
-    return (zh_moji_flags[cp] & ZH_MF_DBCS) && zh_is_han(cp) &&
-           zh_char_logp(cp) < ZH_DBCS_RARE_LOGP;
+    return (zh_moji_flags[cp] & ZH_MF_DBCS) || (cp >= 0xE000 && cp <= 0xF8FF);
 }
 
 typedef struct susp {
@@ -1033,7 +1035,15 @@ typedef struct susp {
     int weak;           /* weak pairs seen */
     uint32_t k;         /* non-ASCII characters seen */
     uint32_t last_rare; /* k of the last rare one, 0 for none */
+    uint32_t rare;      /* rare ones seen */
+    int close;          /* two rare ones seen close together */
 } susp;
+
+/* The DBCS chains' condition once a line has been seen. */
+static int dbcs_line(uint32_t k, uint32_t rare, int close)
+{
+    return close && rare * ZH_DBCS_SHARE >= k;
+}
 
 static int suspicious_step(uint32_t cp, susp *st);
 
@@ -1354,14 +1364,16 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
     int gbk_sb = 0;
-    uint32_t k = 0, last_rare = 0;
+    uint32_t k = 0, last_rare = 0, rare = 0;
+    int close = 0;
     for (size_t i = 0; i < n; i++) {
         if (cp[i] < 0x80)
             continue;
         k++;
         if (dbcs_rare(cp[i])) {
+            rare++;
             if (last_rare && k - last_rare <= ZH_DBCS_WINDOW)
-                f |= ZH_MF_DBCS;
+                close = 1;
             last_rare = k;
         }
         if (cp[i] <= 0xFFFF) {
@@ -1383,6 +1395,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     }
     if (gbk_sb)
         f |= ZH_MF_GBK_SB;
+    if (dbcs_line(k, rare, close))
+        f |= ZH_MF_DBCS;
     return f;
 }
 
@@ -1773,11 +1787,14 @@ static int suspicious_step(uint32_t cp, susp *st)
     st->pf = f & (uint8_t)~ZH_MF_DBCS;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
-    st->k++;
-    if ((f & ZH_MF_DBCS) && dbcs_rare(cp)) {
-        if (st->last_rare && st->k - st->last_rare <= ZH_DBCS_WINDOW)
-            return 1;
-        st->last_rare = st->k;
+    if (cp >= 0x80) {
+        st->k++;
+        if (f & ZH_MF_DBCS) {
+            st->rare++;
+            if (st->last_rare && st->k - st->last_rare <= ZH_DBCS_WINDOW)
+                st->close = 1;
+            st->last_rare = st->k;
+        }
     }
     if (p & ZH_MF_UTF8_GBK) {
         if ((f & ZH_MF_GBK_NEXT) || cp == '?')
@@ -1794,7 +1811,7 @@ static int suspicious_step(uint32_t cp, susp *st)
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    susp st = {0, 0, 0, 0};
+    susp st = {0, 0, 0, 0, 0, 0};
     while (i < len) {
         /* Skip ASCII 8 bytes at a time, but look at the character right
          * after a flagged one ('Ã ', '鍔?'). */
@@ -1812,7 +1829,7 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if (suspicious_step(cp, &st))
             return 1;
     }
-    return 0;
+    return dbcs_line(st.k, st.rare, st.close);
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
