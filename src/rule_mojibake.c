@@ -59,6 +59,10 @@
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
 
+/* Lines up to this many characters try every chain with its restorations
+ * of lost bytes; longer ones only chains whose plain reading gains. */
+#define ZH_SHORT_LINE 40
+
 #define WILD 0x100 /* a byte the misreading decoder lost */
 #define ZH_RUN_MAX 6 /* longest run of lost bytes restored */
 #define ZH_BEAM 12   /* states kept while restoring a run */
@@ -98,6 +102,10 @@ static const chain chains[] = {
     {{CK_GBK, 0}, {CK_BIG5, 0}, 1.0, ZH_MF_DBCS},
 };
 #define NCHAINS (sizeof chains / sizeof chains[0])
+/* chains[FIRST_OTHER_SB .. + N_OTHER_SB): UTF-8 read as a Western code
+ * page other than Windows-1252. */
+#define FIRST_OTHER_SB 3
+#define N_OTHER_SB 6
 
 /* 1 for GBK read as Big5 or Big5 read as GBK. */
 static int is_swap(const chain *ch)
@@ -144,6 +152,9 @@ typedef struct work {
     } *hist;
     size_t nhist, caphist;
     double *h2;
+    /* Points where decode_stream without restorations would have tried
+     * one: when none, restoring changes nothing. */
+    size_t fillable;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -418,6 +429,19 @@ static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
     return cost;
 }
 
+/* 1 when byte v may stand at a point of a UTF-8 reading of Chinese text
+ * where `need` continuation bytes are still wanted (utf8_need): a
+ * continuation byte inside a sequence, between sequences a lead byte of
+ * Latin-1 and Latin Extended-A, of punctuation, CJK and fullwidth forms,
+ * or of emoji (the characters decode_stream takes from such a reading). */
+static int utf8_fill_ok(int need, unsigned v)
+{
+    if (need > 0)
+        return v >= 0x80 && v <= 0xBF;
+    return (v >= 0xC2 && v <= 0xC5) || (v >= 0xE2 && v <= 0xE9) ||
+           v == 0xEF || v == 0xF0;
+}
+
 typedef struct beam_state {
     uint8_t v[ZH_RUN_MAX];
     double cost;
@@ -452,7 +476,15 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
+            /* Only bytes that continue the UTF-8 reading: a continuation
+             * byte inside a sequence, else a lead byte of what the chain
+             * produces. */
+            int need = e.kind == CK_UTF8 ? utf8_need(w->b, r, q + i) : 0;
+            if (need < 0)
+                continue;
             for (unsigned v = 0x80; v <= 0xF4; v++) {
+                if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
+                    continue;
                 if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
                     continue;
                 if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
@@ -505,11 +537,14 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
     for (size_t q = r; q < hi; q++) {
         unsigned old = w->b[q];
         unsigned lo_v = 0, hi_v = 0;
+        int need = -2; /* not computed */
         if (old == WILD || (old == '?' && q > r)) {
             lo_v = 0x80;
             hi_v = 0xF4;
             if (d.kind == CK_SB)
                 hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
+            else if (e.kind == CK_UTF8 && (need = utf8_need(w->b, r, q)) < 0)
+                continue;
         } else if (old == ' ' && nb >= 0 && q > r) {
             lo_v = hi_v = (unsigned)nb;
         } else {
@@ -518,6 +553,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
+                continue;
+            if (need >= 0 && !utf8_fill_ok(need, v))
                 continue;
             /* A double-byte decoder loses a byte only when it cannot pair
              * it with the next one. */
@@ -936,6 +973,16 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
             return 0;
         uint32_t cp = 0;
         size_t len = decode_at(ch->real, w->b, p, w->nb, &cp);
+        if (!len && !allow_fill && w->b[p] != '\n' &&
+            (ch->real.kind == CK_UTF8 || ch->misread.kind == CK_SB)) {
+            /* Would a restoration have been tried here? */
+            size_t k = w->nu;
+            if ((k > 0 && w->u[k - 1].ok &&
+                 (w->u[k - 1].blen >= 3 || ch->misread.kind == CK_SB)) ||
+                w->b[p] == WILD ||
+                lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0))
+                w->fillable++;
+        }
         if (!len && allow_fill && budget > 0 && misses < ZH_FILL_MISSES &&
             w->b[p] != '\n') {
             /* Resume from the last multibyte unit so that a gap inside it
@@ -1108,7 +1155,7 @@ static int discusses_encoding(const char *s, size_t len)
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
-                      cands *out)
+                      int fill, cands *out)
 {
     const chain *ch = &chains[chain_id];
     size_t n = w->n;
@@ -1140,12 +1187,15 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 w->ci[w->nb++] = (uint32_t)j;
             }
         }
-        if (ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
+        if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
+            for (size_t q = 0; q < w->nb; q++)
+                w->fillable += w->b[q] == WILD;
+        if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
         } else if (!decode_stream(w, ch,
-                                  ch->real.kind == CK_UTF8 ||
-                                      ch->misread.kind == CK_SB)) {
+                                  fill && (ch->real.kind == CK_UTF8 ||
+                                           ch->misread.kind == CK_SB))) {
             /* GBK and Big5 read as each other: only what both bytes of
              * every pair kept is undone. */
             return 0;
@@ -1296,9 +1346,10 @@ static int cand_cmp(const void *x, const void *y)
     return a->cs < b->cs ? -1 : a->cs > b->cs;
 }
 
-/* Candidates of all chains the line's flags allow, best first. */
-static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
-                    cands *out)
+/* Candidates of all chains the line's flags allow, best first; chains
+ * that misread as `skip` (when not NULL) are left out. */
+static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
+                    uint32_t rnext, cands *out)
 {
     /* The Western code pages other than Windows-1252 are tried only where
      * the line has a character Windows-1252 (with Latin-1) cannot encode,
@@ -1313,13 +1364,29 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
     size_t covered = 0, high = 0;
     for (size_t i = 0; i < w->n; i++)
         high += w->cp[i] >= 0x80;
-    for (size_t k = 0; k < NCHAINS; k++) {
+    /* The other Western code pages last, once the rest have shown how
+     * much of the line they explain. */
+    for (size_t o = 0; o < NCHAINS; o++) {
+        size_t k = o;
+        if (o < NCHAINS - N_OTHER_SB)
+            k = o < FIRST_OTHER_SB ? o : o + N_OTHER_SB;
+        else
+            k = FIRST_OTHER_SB + (o - (NCHAINS - N_OTHER_SB));
         if (!(flags & chains[k].need))
+            continue;
+        if (skip && chains[k].misread.kind == skip->kind &&
+            chains[k].misread.sb == skip->sb)
             continue;
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb != ZH_SB_CP1252 &&
             chains[k].real.kind == CK_UTF8 && !other_sb &&
             (w->n > 400 || covered * 10 >= high * 9))
+            continue;
+        /* Where Windows-1252's readings as UTF-8 explain the line, its
+         * bytes are UTF-8: their GBK or Big5 reading would be UTF-8 read
+         * as GBK or Big5, whose undoing leads back to the same text. */
+        if (chains[k].misread.kind == CK_SB && chains[k].real.kind != CK_UTF8 &&
+            high && covered * 10 >= high * 9)
             continue;
         /* GBK and Big5 read as each other: the one decoder produced every
          * character of the line, so all of them encode back. */
@@ -1333,8 +1400,26 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
                 continue;
         }
         size_t before = out->n;
-        if (!find_chain(w, (int)k, lprev, rnext, out))
+        /* Restoring lost bytes is the costly part: a chain whose plain
+         * reading (lost bytes left lost) gains nowhere on a long line is
+         * not the line's chain, and is not tried further. (A short line
+         * may need its lost bytes for any reading at all: 涓枃 for 中文 once
+         * a private-use character was stripped.) */
+        w->fillable = 0;
+        if (!find_chain(w, (int)k, lprev, rnext, 0, out))
             return 0;
+        if (w->fillable) {
+            /* Where nothing was lost the plain reading is the reading. */
+            int gains = 0;
+            for (size_t c = before; c < out->n && !gains; c++)
+                gains = out->c[c].gain > 0.0;
+            for (size_t c = before; c < out->n; c++)
+                free(out->c[c].rep);
+            out->n = before;
+            if ((gains || w->n <= ZH_SHORT_LINE) &&
+                !find_chain(w, (int)k, lprev, rnext, 1, out))
+                return 0;
+        }
         /* ...and its strong readings explain most of the line: a rare
          * word or two of real text that reads as common characters is no
          * such line (萋萋 in a poem is not 抵抵). */
@@ -1348,9 +1433,10 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
                 for (size_t c = before; c < out->n; c++)
                     out->c[c].gain = -HUGE_VAL;
         }
-        /* How much of the line Windows-1252's readings explain. */
+        /* How much of the line Windows-1252's readings explain (of
+         * UTF-8, GBK or Big5 bytes). */
         if (chains[k].misread.kind == CK_SB &&
-            chains[k].misread.sb == ZH_SB_CP1252 && chains[k].real.kind == CK_UTF8)
+            chains[k].misread.sb == ZH_SB_CP1252)
             for (size_t c = before; c < out->n; c++)
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     covered += out->c[c].ce - out->c[c].cs;
@@ -1429,17 +1515,16 @@ static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
             return 0;
         memcpy(w.cp, c->rep, c->nrep * sizeof *w.cp);
         w.n = c->nrep;
-        int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
-        int more = 0;
         /* A layer that misreads as what the previous layer decoded with
          * only re-encodes and decodes the same bytes again: the two
-         * together are one chain, already tried on its own. */
+         * together are one chain, already tried on its own (GBK read as
+         * Windows-1252 over UTF-8 bytes, then UTF-8 read as GBK, is UTF-8
+         * read as Windows-1252). Such chains are not even tried. */
         const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        int ok = find_all(&w, line_flags(w.cp, w.n), &last->real, lprev,
+                          rnext, &sub);
+        int more = 0;
         size_t pick = 0;
-        while (pick < sub.n &&
-               chains[sub.c[pick].chain_ids[0]].misread.kind == last->real.kind &&
-               chains[sub.c[pick].chain_ids[0]].misread.sb == last->real.sb)
-            pick++;
         if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
             /* Splice the best inner repair into the reading. */
             cand *s = &sub.c[pick];
@@ -1486,6 +1571,47 @@ static int utf8_cat(char *dst, size_t cap, size_t *len, const uint32_t *cp,
     return 1;
 }
 
+/* x with one decimal, as "%.1f" writes it (half away from zero), into
+ * out (at least 24 bytes): the explanation of every repair has four such
+ * numbers, and printf's floating point is the costliest part of it. */
+static const char *tenths(double x, char *out)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    int neg = x < 0.0;
+    double a = neg ? -x : x;
+    if (!(a < 1e15)) { /* infinite, NaN or huge: let printf say it */
+        snprintf(out, 24, "%.1f", x);
+        return out;
+    }
+    unsigned long long t = (unsigned long long)(a * 10.0 + 0.5);
+    neg = neg && t;
+    tmp[n++] = (char)('0' + t % 10);
+    tmp[n++] = '.';
+    t /= 10;
+    do {
+        tmp[n++] = (char)('0' + t % 10);
+        t /= 10;
+    } while (t);
+    if (neg)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return out;
+}
+
+/* Append the string t to buf (capacity cap, length *len), as much as fits
+ * with room for a NUL. */
+static void put(char *buf, size_t cap, size_t *len, const char *t)
+{
+    size_t n = strlen(t);
+    if (n > cap - 1 - *len)
+        n = cap - 1 - *len;
+    memcpy(buf + *len, t, n);
+    *len += n;
+}
+
 static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
                               size_t base, int quoted)
 {
@@ -1495,29 +1621,45 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
         return ZHFIX_NOMEM;
     size_t len = 0;
     utf8_cat(rep, cap, &len, c->rep, c->nrep);
-    char chain_text[256];
-    size_t pos = 0;
-    chain_text[0] = '\0';
+    /* Built by hand: one finding per repair, and printf costs more than
+     * the repair's own search on mojibake-heavy text. */
+    char d[640];
+    size_t dl = 0;
+    const chain *first = &chains[c->chain_ids[0]];
+    char nb[24];
+    put(d, sizeof d, &dl, codec_name(first->real));
+    put(d, sizeof d, &dl, " read as ");
+    put(d, sizeof d, &dl, codec_name(first->misread));
+    put(d, sizeof d, &dl,
+        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "");
+    put(d, sizeof d, &dl, ": ");
     for (int l = 0; l < c->layers; l++) {
         const chain *ch = &chains[c->chain_ids[l]];
-        int k = snprintf(chain_text + pos, sizeof chain_text - pos, "%s%s → %s",
-                         l ? "; then " : "", codec_name(ch->misread),
-                         codec_name(ch->real));
-        if (k > 0 && (size_t)k < sizeof chain_text - pos)
-            pos += (size_t)k;
+        put(d, sizeof d, &dl, l ? "; then " : "");
+        put(d, sizeof d, &dl, codec_name(ch->misread));
+        put(d, sizeof d, &dl, " \xe2\x86\x92 ");
+        put(d, sizeof d, &dl, codec_name(ch->real));
     }
-    const chain *first = &chains[c->chain_ids[0]];
-    const char *detail = zh_arena_printf(
-        scan->arena,
-        "%s read as %s%s: %s; cost %.1f → %.1f nats (gain %.1f, needed %.1f)%s%s",
-        codec_name(first->real), codec_name(first->misread),
-        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "",
-        chain_text, c->before, c->after, c->gain, ZH_MOJI_MARGIN,
-        c->fills ? "; restored lost bytes" : "",
+    put(d, sizeof d, &dl, "; cost ");
+    put(d, sizeof d, &dl, tenths(c->before, nb));
+    put(d, sizeof d, &dl, " \xe2\x86\x92 ");
+    put(d, sizeof d, &dl, tenths(c->after, nb));
+    put(d, sizeof d, &dl, " nats (gain ");
+    put(d, sizeof d, &dl, tenths(c->gain, nb));
+    put(d, sizeof d, &dl, ", needed ");
+    put(d, sizeof d, &dl, tenths(ZH_MOJI_MARGIN, nb));
+    put(d, sizeof d, &dl, ")");
+    put(d, sizeof d, &dl, c->fills ? "; restored lost bytes" : "");
+    put(d, sizeof d, &dl,
         quoted ? "; not repaired: the line discusses encodings" : "");
-    const char *msg = zh_arena_printf(
-        scan->arena, "mojibake: %s text decoded as %s",
-        codec_name(first->real), codec_name(first->misread));
+    const char *detail = zh_arena_strndup(scan->arena, d, dl);
+    char m[96];
+    size_t ml = 0;
+    put(m, sizeof m, &ml, "mojibake: ");
+    put(m, sizeof m, &ml, codec_name(first->real));
+    put(m, sizeof m, &ml, " text decoded as ");
+    put(m, sizeof m, &ml, codec_name(first->misread));
+    const char *msg = zh_arena_strndup(scan->arena, m, ml);
     zhfix_status st =
         detail && msg ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
                                 rep, len, !quoted, msg, detail)
@@ -1569,7 +1711,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     if (!flags)
         return ZHFIX_OK;
     cands_clear(cs);
-    if (!find_all(w, flags, 0, 0, cs))
+    if (!find_all(w, flags, NULL, 0, 0, cs))
         return ZHFIX_NOMEM;
     /* Is the line Chinese? Its Han characters, and those of the readings
      * that are repairs on their own, say so. In Chinese text a stretch of
