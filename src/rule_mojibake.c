@@ -336,7 +336,7 @@ static int nbsp_byte(codec d)
  * when it is valid up to and including the unit that covers `past`, else
  * HUGE_VAL. */
 static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t past, uint32_t prev)
+                          size_t past, uint32_t prev, double cutoff)
 {
     double cost = 0.0;
     size_t p = r;
@@ -355,6 +355,8 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
+        if (cost >= cutoff)
+            return HUGE_VAL; /* steps cost >= 0: no better than the best */
         prev = cp;
         if (p > past)
             break; /* one character of right context is scored */
@@ -411,7 +413,7 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 /* Cost of the reading of [r, end), where the last sequence may be left
  * incomplete; HUGE_VAL when it is invalid before that. */
 static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t end, uint32_t prev)
+                          size_t end, uint32_t prev, double cutoff)
 {
     double cost = 0.0;
     size_t p = r;
@@ -423,6 +425,8 @@ static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
+        if (cost >= cutoff)
+            return HUGE_VAL;
         prev = cp;
         p += len;
     }
@@ -492,9 +496,15 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
+                /* A full beam keeps nothing worse than its worst. */
+                double cut = HUGE_VAL;
+                if (nnext == ZH_BEAM)
+                    for (size_t x = 0; x < nnext; x++)
+                        if (cut == HUGE_VAL || next[x].cost > cut)
+                            cut = next[x].cost;
                 t.cost = i + 1 == k
-                             ? window_cost(e, w->b, n, r, q + k - 1, prev)
-                             : prefix_cost(e, w->b, n, r, q + i + 1, prev);
+                             ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
+                             : prefix_cost(e, w->b, n, r, q + i + 1, prev, cut);
                 if (t.cost < HUGE_VAL)
                     beam_add(next, &nnext, &t);
             }
@@ -561,7 +571,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
                 continue;
             w->b[q] = (uint16_t)v;
-            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
+            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev, best);
             if (c < best) {
                 best = c;
                 best_q = q;
@@ -619,7 +629,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                             continue;
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
-                        double c = window_cost(e, w->b, n + 2, r, past, prev);
+                        double c =
+                            window_cost(e, w->b, n + 2, r, past, prev, best);
                         if (c < best) {
                             best = c;
                             best_q = q;
@@ -636,7 +647,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     if (zh_sb_decode[d.sb][v - 0x80] != v)
                         continue;
                     w->b[q] = (uint16_t)v;
-                    double c = window_cost(e, w->b, n + 1, r, past - 1, prev);
+                    double c =
+                        window_cost(e, w->b, n + 1, r, past - 1, prev, best);
                     if (c < best) {
                         best = c;
                         best_q = q;
@@ -1388,6 +1400,17 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         if (chains[k].misread.kind == CK_SB && chains[k].real.kind != CK_UTF8 &&
             high && covered * 10 >= high * 9)
             continue;
+        /* UTF-8 read as Big5: the decoder produced the line, so nearly
+         * all its characters encode back (the rest may be a quotation). */
+        if (chains[k].misread.kind == CK_BIG5 && chains[k].real.kind == CK_UTF8) {
+            size_t enc = 0;
+            uint16_t tmp[2];
+            for (size_t i = 0; i < w->n; i++)
+                enc += w->cp[i] >= 0x80 &&
+                       encode_char(chains[k].misread, w->cp[i], tmp) > 0;
+            if (enc * 4 < high * 3)
+                continue;
+        }
         /* GBK and Big5 read as each other: the one decoder produced every
          * character of the line, so all of them encode back. */
         if (is_swap(&chains[k])) {
@@ -1416,6 +1439,16 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
             for (size_t c = before; c < out->n; c++)
                 free(out->c[c].rep);
             out->n = before;
+            /* Big5 loses so many bytes that its plain reading is mostly
+             * lost: there the marks themselves are the sign (a quarter of
+             * the line's non-ASCII characters or more). */
+            if (!gains && chains[k].misread.kind == CK_BIG5 &&
+                chains[k].real.kind == CK_UTF8) {
+                size_t marks = 0;
+                for (size_t i = 0; i < w->n; i++)
+                    marks += w->cp[i] == 0xFFFD;
+                gains = marks * 4 >= high;
+            }
             if ((gains || w->n <= ZH_SHORT_LINE) &&
                 !find_chain(w, (int)k, lprev, rnext, 1, out))
                 return 0;
