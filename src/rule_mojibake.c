@@ -1068,6 +1068,111 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
     return 1;
 }
 
+/* ---- Brackets ---------------------------------------------------------- */
+
+/* Opening and closing marks of Chinese prose. */
+static const uint32_t bracket_pairs[][2] = {
+    {0xFF08, 0xFF09}, /* （） */
+    {0x300A, 0x300B}, /* 《》 */
+    {0x300C, 0x300D}, /* 「」 */
+    {0x300E, 0x300F}, /* 『』 */
+    {0x3010, 0x3011}, /* 【】 */
+    {0x3008, 0x3009}, /* 〈〉 */
+    {0x201C, 0x201D}, /* “” */
+    {0x2018, 0x2019}, /* ‘’ */
+};
+#define N_BRACKETS (sizeof bracket_pairs / sizeof bracket_pairs[0])
+
+static int bracket_of(uint32_t cp, int side)
+{
+    for (size_t i = 0; i < N_BRACKETS; i++)
+        if (bracket_pairs[i][side] == cp)
+            return (int)i;
+    return -1;
+}
+
+/* A lost byte that ends a punctuation mark (》 is E3 80 8B, 。 E3 80 82)
+ * leaves the mark to the character model, which knows nothing of pairs:
+ * where a bracket of the reading is still open, the guess that closes it
+ * is taken instead, if the bytes that were kept allow it. */
+/* Make unit u the mark want when only guessed bytes differ; 1 if done. */
+static int remark(work *w, codec d, unit *u, uint32_t want)
+{
+    char enc[4];
+    if (u->blen != 3 || zh_utf8_encode(want, enc) != 3)
+        return 0;
+    for (uint32_t q = 0; q < 3; q++) {
+        unsigned nb = (unsigned char)enc[q], ob = w->b[u->bs + q];
+        if (nb != ob && (w->fl[u->bs + q] != ZH_FILL_GUESS ||
+                         (u->bs + q + 1 < w->nb &&
+                          !lost_pair(d, nb, w->b[u->bs + q + 1]))))
+            return 0;
+    }
+    for (uint32_t q = 0; q < 3; q++)
+        w->b[u->bs + q] = (unsigned char)enc[q];
+    u->cp = want;
+    return 1;
+}
+
+/* 1 for a mark (not an ideograph) with a guessed byte. */
+static int guessed_mark(const work *w, const unit *u)
+{
+    if (!u->ok || u->blen != 3 || u->cp < 0x2000 || zh_is_han(u->cp))
+        return 0;
+    for (uint32_t q = 0; q < 3; q++)
+        if (w->fl[u->bs + q] == ZH_FILL_GUESS)
+            return 1;
+    return 0;
+}
+
+static void close_brackets(work *w, codec d)
+{
+    int stack[16];
+    size_t depth = 0;
+    /* Left to right: a guessed mark inside an open bracket may close it. */
+    for (size_t k = 0; k < w->nu; k++) {
+        unit *u = &w->u[k];
+        if (!u->ok)
+            continue;
+        int o = bracket_of(u->cp, 0);
+        if (o >= 0) {
+            if (depth < 16)
+                stack[depth++] = o;
+            continue;
+        }
+        int c = bracket_of(u->cp, 1);
+        if (c >= 0 && depth && stack[depth - 1] == c) {
+            depth--;
+            continue;
+        }
+        if (depth && guessed_mark(w, u) &&
+            remark(w, d, u, bracket_pairs[stack[depth - 1]][1]))
+            depth--;
+    }
+    /* Right to left: a guessed mark before an unopened closing bracket may
+     * open it. */
+    depth = 0;
+    for (size_t k = w->nu; k-- > 0;) {
+        unit *u = &w->u[k];
+        if (!u->ok)
+            continue;
+        int c = bracket_of(u->cp, 1);
+        if (c >= 0) {
+            if (depth < 16)
+                stack[depth++] = c;
+            continue;
+        }
+        int o = bracket_of(u->cp, 0);
+        if (o >= 0 && depth && stack[depth - 1] == o) {
+            depth--;
+            continue;
+        }
+        if (depth && guessed_mark(w, u) &&
+            remark(w, d, u, bracket_pairs[stack[depth - 1]][0]))
+            depth--;
+    }
+}
+
 /* ---- Finding repairs --------------------------------------------------- */
 
 /* GBK read as Big5, or Big5 read as GBK, shows rare characters close
@@ -1212,6 +1317,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
              * every pair kept is undone. */
             return 0;
         }
+        if (fill && ch->real.kind == CK_UTF8 && ch->misread.kind != CK_SB)
+            close_brackets(w, ch->misread);
         /* Text spaced out character by character (秀 出 使 用) read by
          * the other double-byte code: the spaces join its words into one
          * reading, as one decoder read them all. */
