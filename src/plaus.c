@@ -152,6 +152,8 @@ static double char_cost(uint32_t cp, enum cls k)
             return 8.0; /* fullwidth letters */
         if (cp >= 0x2010 && cp <= 0x2015 && cp != 0x2014)
             return cp == 0x2013 ? 4.0 : 6.0; /* rare dashes */
+        if (cp == 0x2016 || cp == 0x2017 || cp == 0x2024 || cp == 0x2025)
+            return 8.0; /* double bar, low line, one- and two-dot leaders */
         if (cp == 0x3000)
             return 5.0; /* ideographic space: indentation, not prose */
         if (cp == 0x3002 || cp == 0xFF0C)

@@ -1328,6 +1328,17 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     w->u[k - 1].ok && w->u[k - 1].blen == 2 &&
                     w->u[k + 1].ok && w->u[k + 1].blen == 2)
                     w->u[k].ok = 1;
+        /* Big5 loses bytes unevenly: a word may have lost all of them
+         * while the segment around it kept enough. The evidence is the
+         * segment's. */
+        size_t seg_fills = 0, seg_bytes = 0;
+        for (size_t k = 0; k < w->nu; k++) {
+            if (!w->u[k].ok || w->u[k].blen < 2)
+                continue;
+            seg_bytes += w->u[k].blen;
+            for (uint32_t q = 0; q < w->u[k].blen; q++)
+                seg_fills += w->fl[w->u[k].bs + q] != 0;
+        }
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -1438,10 +1449,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             /* Mostly guessed bytes are no evidence (a run of U+FFFD is not
              * made Chinese). Big5 loses half the bytes of UTF-8 Chinese
              * (every continuation byte below A1 it meets as a lead), so
-             * there a quarter of the bytes must be kept. */
+             * there a quarter of the segment's bytes must be kept. */
             size_t nbytes = bend - w->u[ua].bs;
             if (ch->misread.kind == CK_BIG5
-                    ? (size_t)c->fills * 4 > nbytes * 3
+                    ? seg_fills * 4 > seg_bytes * 3
                     : (size_t)c->fills * 2 > nbytes)
                 c->gain = -HUGE_VAL;
             /* In Chinese text, a stretch of Western letters and symbols
