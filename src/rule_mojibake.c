@@ -59,8 +59,9 @@
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
 
-/* Lines up to this many characters try every chain with its restorations
- * of lost bytes; longer ones only chains whose plain reading gains. */
+/* A line with up to this many characters (other than ASCII and U+FFFD)
+ * that a chain can have misread tries the chain with its restorations of
+ * lost bytes; other lines only when its plain reading gains. */
 #define ZH_SHORT_LINE 40
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
@@ -1542,10 +1543,11 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         }
         size_t before = out->n;
         /* Restoring lost bytes is the costly part: a chain whose plain
-         * reading (lost bytes left lost) gains nowhere on a long line is
-         * not the line's chain, and is not tried further. (A short line
-         * may need its lost bytes for any reading at all: 涓枃 for 中文 once
-         * a private-use character was stripped.) */
+         * reading (lost bytes left lost) gains nowhere on a line with much
+         * it could have misread is not the line's chain, and is not tried
+         * further. (A short stretch may need its lost bytes for any
+         * reading at all: 涓枃 for 中文 once a private-use character was
+         * stripped, é … for 項 once a no-break space became a space.) */
         w->fillable = 0;
         if (!find_chain(w, (int)k, lprev, rnext, 0, out))
             return 0;
@@ -1567,7 +1569,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                     marks += w->cp[i] == 0xFFFD;
                 gains = marks * 4 >= high;
             }
-            if ((gains || w->n <= ZH_SHORT_LINE) &&
+            /* Inside a reading (a further layer), the reading itself is
+             * the evidence: a gap left in it is restored. */
+            size_t span = 0;
+            uint16_t tmp[2];
+            for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
+                span += w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
+                        encode_char(chains[k].misread, w->cp[i], tmp) > 0;
+            if ((gains || skip || span <= ZH_SHORT_LINE) &&
                 !find_chain(w, (int)k, lprev, rnext, 1, out))
                 return 0;
         }
