@@ -59,9 +59,9 @@
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
 
-/* A line with up to this many characters (other than ASCII and U+FFFD)
- * that a chain can have misread tries the chain with its restorations of
- * lost bytes; other lines only when its plain reading gains. */
+/* A line with up to this many characters that start the chain's mojibake
+ * (codec_tables.h) tries the chain with its restorations of lost bytes;
+ * other lines only when its plain reading gains. */
 #define ZH_SHORT_LINE 40
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
@@ -1492,7 +1492,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         for (size_t i = 0; i < w->n && !other_sb; i++)
             other_sb = w->cp[i] >= 0x80 && w->cp[i] < 0x2600 &&
                        sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
-    size_t covered = 0, high = 0;
+    size_t covered = 0, high = 0, explained = 0;
     for (size_t i = 0; i < w->n; i++)
         high += w->cp[i] >= 0x80;
     /* The other Western code pages last, once the rest have shown how
@@ -1572,14 +1572,19 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
             /* Inside a reading (a further layer), the reading itself is
              * the evidence: a gap left in it is restored. */
             size_t span = 0;
-            uint16_t tmp[2];
             for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
-                span += w->cp[i] >= 0x80 && w->cp[i] != 0xFFFD &&
-                        encode_char(chains[k].misread, w->cp[i], tmp) > 0;
-            if ((gains || skip || span <= ZH_SHORT_LINE) &&
+                span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
+                        (zh_moji_flags[w->cp[i]] & chains[k].need);
+            /* ...unless the chains before have explained the line. */
+            if ((gains || skip ||
+                 (span <= ZH_SHORT_LINE && explained * 10 < high * 9)) &&
                 !find_chain(w, (int)k, lprev, rnext, 1, out))
                 return 0;
         }
+        for (size_t c = before; c < out->n; c++)
+            if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
+                    explained += w->cp[i] >= 0x80;
         /* ...and its strong readings explain most of the line: a rare
          * word or two of real text that reads as common characters is no
          * such line (萋萋 in a poem is not 抵抵). */
