@@ -1178,11 +1178,12 @@ static void close_brackets(work *w, codec d)
 
 /* GBK read as Big5, or Big5 read as GBK, shows rare characters close
  * together (the one reading takes the other's frequent pairs for random
- * ones): two within ZH_DBCS_WINDOW non-ASCII characters start its chains.
- * Real text has rare characters too, but seldom two so close. Rare: a
- * unigram log-probability below -12 nats (ZH_MF_DBCS, codec_tables.h),
- * or private use (Big5's most frequent row read as GBK). */
-#define ZH_DBCS_WINDOW 3
+ * ones): two that start within ZH_DBCS_REACH bytes (three characters of
+ * three bytes) start its chains. Real text has rare characters too, but
+ * seldom two so close. Rare: a unigram log-probability below -12 nats
+ * (ZH_MF_DBCS, codec_tables.h), or private use (Big5's most frequent row
+ * read as GBK). */
+#define ZH_DBCS_REACH 9
 /* ...and at least one in ZH_DBCS_SHARE of the line's non-ASCII characters
  * is rare: about half of them are in such a line, a tenth at most in real
  * text that has two close together. */
@@ -1198,8 +1199,7 @@ static int dbcs_rare(uint32_t cp)
 typedef struct susp {
     uint8_t pf;         /* flags of the previous character */
     int weak;           /* weak pairs seen */
-    uint32_t k;         /* non-ASCII characters seen */
-    uint32_t last_rare; /* k of the last rare one, 0 for none */
+    size_t last_rare;   /* byte offset + 1 of the last rare one, 0 none */
     uint32_t rare;      /* rare ones seen */
     int close;          /* two rare ones seen close together */
 } susp;
@@ -1210,7 +1210,7 @@ static int dbcs_line(uint32_t k, uint32_t rare, int close)
     return close && rare * ZH_DBCS_SHARE >= k;
 }
 
-static int suspicious_step(uint32_t cp, susp *st);
+static int suspicious_step(uint32_t cp, size_t at, susp *st);
 
 typedef struct cand {
     size_t cs, ce;  /* characters [cs, ce) of the line */
@@ -1615,17 +1615,20 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
     int gbk_sb = 0;
-    uint32_t k = 0, last_rare = 0, rare = 0;
+    uint32_t k = 0, rare = 0;
+    size_t at = 0, last_rare = 0;
     int close = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t here = at;
+        at += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 ? 3 : 4;
         if (cp[i] < 0x80)
             continue;
         k++;
         if (dbcs_rare(cp[i])) {
             rare++;
-            if (last_rare && k - last_rare <= ZH_DBCS_WINDOW)
+            if (last_rare && here + 1 - last_rare <= ZH_DBCS_REACH)
                 close = 1;
-            last_rare = k;
+            last_rare = here + 1;
         }
         if (cp[i] <= 0xFFFF) {
             f |= zh_moji_flags[cp[i]] & (uint8_t)~(ZH_MF_GBK_SB | ZH_MF_DBCS);
@@ -2087,21 +2090,18 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 /* 1 when the line may hold mojibake. A pre-filter that must be fast on
  * clean text: it looks for the pairs of characters each chain produces
  * (codec_tables.h) and for lost bytes, and gives up on everything else. */
-static int suspicious_step(uint32_t cp, susp *st)
+static int suspicious_step(uint32_t cp, size_t at, susp *st)
 {
     uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
     uint8_t p = st->pf;
     st->pf = f & (uint8_t)~ZH_MF_DBCS;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
-    if (cp >= 0x80) {
-        st->k++;
-        if (f & ZH_MF_DBCS) {
-            st->rare++;
-            if (st->last_rare && st->k - st->last_rare <= ZH_DBCS_WINDOW)
-                st->close = 1;
-            st->last_rare = st->k;
-        }
+    if (f & ZH_MF_DBCS) {
+        st->rare++;
+        if (st->last_rare && at + 1 - st->last_rare <= ZH_DBCS_REACH)
+            st->close = 1;
+        st->last_rare = at + 1;
     }
     if (p & ZH_MF_UTF8_GBK) {
         if ((f & ZH_MF_GBK_NEXT) || cp == '?')
@@ -2118,7 +2118,7 @@ static int suspicious_step(uint32_t cp, susp *st)
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    susp st = {0, 0, 0, 0, 0, 0};
+    susp st = {0, 0, 0, 0, 0};
     while (i < len) {
         /* Skip ASCII 8 bytes at a time, but look at the character right
          * after a flagged one ('Ã ', '鍔?'). */
@@ -2132,11 +2132,18 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if (i >= len)
             break;
         uint32_t cp;
+        size_t at = i;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        if (suspicious_step(cp, &st))
+        if (suspicious_step(cp, at, &st))
             return 1;
     }
-    return dbcs_line(st.k, st.rare, st.close);
+    if (!st.close)
+        return 0;
+    /* The line's non-ASCII characters, counted only now: rarely needed. */
+    uint32_t k = 0;
+    for (size_t j = 0; j < len; j++)
+        k += s[j] >= 0xC0;
+    return dbcs_line(k, st.rare, st.close);
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
