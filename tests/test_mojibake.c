@@ -69,6 +69,11 @@ static const struct {
     {"③參恅璃悵湔善袤醱﹝", "请把文件保存到桌面。"}, /* gbk-big5 */
     {"硂厨弧戈ㄓ方", "這份報告說明了資料的來源。"}, /* big5-gbk */
     {"ㄏノ嘿┪盞絏岿粇", "使用者名稱或密碼錯誤"}, /* big5-gbk */
+    /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
+    {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
+    {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* A guessed byte ending a mark closes the open bracket (》, not 。). */
+    {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
@@ -196,6 +201,10 @@ static const struct {
     {"是吗?好的", NULL, NULL, "是吗?好的"},
     {"x = a ?? b", NULL, NULL, "x = a ?? b"},
     {"烫伤", NULL, NULL, "烫伤"},
+    /* A lost character in Traditional text: a lossy mark, not UTF-8 read
+     * as Big5 to restore. */
+    {"這是一個測試\xef\xbf\xbd我們明天見。", "lossy-mark", "\xef\xbf\xbd",
+     "這是一個測試\xef\xbf\xbd我們明天見。"},
 };
 
 START_TEST(lossy_rows)

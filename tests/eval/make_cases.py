@@ -37,6 +37,7 @@ CHAINS = {
     'utf8-cp1251': lambda t: t.encode().decode('cp1251'),
     'utf8-cp437': lambda t: t.encode().decode('cp437'),
     'gbk-big5': lambda t: t.encode('gbk').decode('cp950'),
+    'utf8-cp950-replace': lambda t: t.encode().decode('cp950', 'replace'),
     'big5-gbk': lambda t: t.encode('cp950').decode('gb18030'),
 }
 
@@ -63,6 +64,9 @@ ROWS = [
     ('请把文件保存到桌面。', 'gbk-big5'),
     ('這份報告說明了資料的來源。', 'big5-gbk'),
     ('使用者名稱或密碼錯誤', 'big5-gbk'),
+    ('文件已保存', 'utf8-cp950-replace'),
+    ('系统设置', 'utf8-cp950-replace'),
+    ('多出机心。 --《菜根谭》', 'utf8-gb18030-lost-question'),
 ]
 
 FIXTURES = {
