@@ -47,7 +47,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir -p "$tmp/dicts" "$tmp/src"
 
 # Generators that print their one output on stdout, as NAME:OUTPUT.
-stdout_gens="gen_encoding_freq.py:src/encoding_freq.inc"
+stdout_gens="gen_encoding_freq.py:src/encoding_freq.inc gen_codec_tables.py:src/codec_tables.c"
 
 # Sorted by the C locale so the order does not depend on the environment.
 gens=$(LC_ALL=C ls dicts/gen_*.py)

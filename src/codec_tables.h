@@ -44,7 +44,9 @@ enum {
     ZH_MF_GBK_SB = 8,
     ZH_MF_GBK_NEXT = 16,      /* follows ZH_MF_UTF8_GBK in mojibake */
     ZH_MF_GBK_NEXT_WEAK = 32, /* the same, common in clean text too */
-    ZH_MF_BIG5_NEXT = 64      /* follows ZH_MF_UTF8_BIG5 in mojibake */
+    ZH_MF_BIG5_NEXT = 64,     /* follows ZH_MF_UTF8_BIG5 in mojibake */
+    ZH_MF_DBCS = 128          /* a rare Han character GBK read as Big5, or
+                                 the reverse, shows */
 };
 extern const uint8_t zh_moji_flags[65536];
 

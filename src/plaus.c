@@ -152,12 +152,19 @@ static double char_cost(uint32_t cp, enum cls k)
             return 8.0; /* fullwidth letters */
         if (cp >= 0x2010 && cp <= 0x2015 && cp != 0x2014)
             return cp == 0x2013 ? 4.0 : 6.0; /* rare dashes */
+        if (cp == 0x2016 || cp == 0x2017 || cp == 0x2024 || cp == 0x2025)
+            return 8.0; /* double bar, low line, one- and two-dot leaders */
         if (cp == 0x3000)
             return 5.0; /* ideographic space: indentation, not prose */
         if (cp == 0x3002 || cp == 0xFF0C)
             return 2.2; /* 。， */
         if (cp == 0x3001)
             return 3.0; /* 、 */
+        /* The rest of the CJK symbols block: Hangzhou numerals, postal
+         * marks, tone marks and brackets prose hardly uses. */
+        if (cp > 0x3003 && cp <= 0x303F && cp != 0x3007 &&
+            !zh_is_cjk_punct(cp))
+            return cp >= 0x301C && cp <= 0x301F ? 6.0 : 9.0;
         return cp >= 0xFF01 && !zh_is_cjk_punct(cp) ? 6.0 : 3.5;
     case K_SYMBOL:
         if (cp == 0xA9 || cp == 0xAE || cp == 0xB0 || cp == 0xB1 ||

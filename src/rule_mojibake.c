@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "codec_tables.h"
+#include "data.h"
 #include "internal.h"
 #include "plaus.h"
 
@@ -45,6 +46,10 @@
 /* What a reading needs once a stronger one by the same chain was made on
  * the same line. */
 #define ZH_MOJI_MARGIN_ESTABLISHED 0.5
+/* GBK read as Big5 or the reverse: a whole document goes through the one
+ * decoder, so once the line has shown the chain, a word on its own (或
+ * shown as 麼 between ASCII) is taken unless it reads clearly worse. */
+#define ZH_MOJI_MARGIN_SWAP (-5.0)
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
 #define ZH_FILL_PENALTY 0.5
@@ -53,6 +58,11 @@
 /* Per character of a Western-looking stretch that reads as Chinese in a
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
+
+/* A line with up to this many characters that start the chain's mojibake
+ * (codec_tables.h) tries the chain with its restorations of lost bytes;
+ * other lines only when its plain reading gains. */
+#define ZH_SHORT_LINE 40
 
 #define WILD 0x100 /* a byte the misreading decoder lost */
 #define ZH_RUN_MAX 6 /* longest run of lost bytes restored */
@@ -89,8 +99,20 @@ static const chain chains[] = {
     {{CK_SB, ZH_SB_CP437}, {CK_UTF8, 0}, 2.5, ZH_MF_UTF8_SB},
     {{CK_SB, ZH_SB_CP1252}, {CK_GBK, 0}, 1.0, ZH_MF_GBK_SB},
     {{CK_SB, ZH_SB_CP1252}, {CK_BIG5, 0}, 2.0, ZH_MF_GBK_SB},
+    {{CK_BIG5, 0}, {CK_GBK, 0}, 1.0, ZH_MF_DBCS},
+    {{CK_GBK, 0}, {CK_BIG5, 0}, 1.0, ZH_MF_DBCS},
 };
 #define NCHAINS (sizeof chains / sizeof chains[0])
+/* chains[FIRST_OTHER_SB .. + N_OTHER_SB): UTF-8 read as a Western code
+ * page other than Windows-1252. */
+#define FIRST_OTHER_SB 3
+#define N_OTHER_SB 6
+
+/* 1 for GBK read as Big5 or Big5 read as GBK. */
+static int is_swap(const chain *ch)
+{
+    return ch->misread.kind != CK_SB && ch->real.kind != CK_UTF8;
+}
 
 static const char *codec_name(codec c)
 {
@@ -122,6 +144,18 @@ typedef struct work {
     size_t nb, capb;
     unit *u;
     size_t nu, capu;
+    /* Beam search over a whole stream: the values chosen for lost bytes,
+     * and a cache of the optimistic cost of a begun character. */
+    struct shist {
+        int32_t parent;
+        uint32_t pos;
+        uint8_t v;
+    } *hist;
+    size_t nhist, caphist;
+    double *h2;
+    /* Points where decode_stream without restorations would have tried
+     * one: when none, restoring changes nothing. */
+    size_t fillable;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -163,6 +197,8 @@ static void work_free(work *w)
     free(w->ci);
     free(w->fl);
     free(w->u);
+    free(w->hist);
+    free(w->h2);
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -301,7 +337,7 @@ static int nbsp_byte(codec d)
  * when it is valid up to and including the unit that covers `past`, else
  * HUGE_VAL. */
 static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t past, uint32_t prev)
+                          size_t past, uint32_t prev, double cutoff)
 {
     double cost = 0.0;
     size_t p = r;
@@ -320,6 +356,8 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
+        if (cost >= cutoff)
+            return HUGE_VAL; /* steps cost >= 0: no better than the best */
         prev = cp;
         if (p > past)
             break; /* one character of right context is scored */
@@ -376,7 +414,7 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 /* Cost of the reading of [r, end), where the last sequence may be left
  * incomplete; HUGE_VAL when it is invalid before that. */
 static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t end, uint32_t prev)
+                          size_t end, uint32_t prev, double cutoff)
 {
     double cost = 0.0;
     size_t p = r;
@@ -388,10 +426,25 @@ static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
+        if (cost >= cutoff)
+            return HUGE_VAL;
         prev = cp;
         p += len;
     }
     return cost;
+}
+
+/* 1 when byte v may stand at a point of a UTF-8 reading of Chinese text
+ * where `need` continuation bytes are still wanted (utf8_need): a
+ * continuation byte inside a sequence, between sequences a lead byte of
+ * Latin-1 and Latin Extended-A, of punctuation, CJK and fullwidth forms,
+ * or of emoji (the characters decode_stream takes from such a reading). */
+static int utf8_fill_ok(int need, unsigned v)
+{
+    if (need > 0)
+        return v >= 0x80 && v <= 0xBF;
+    return (v >= 0xC2 && v <= 0xC5) || (v >= 0xE2 && v <= 0xE9) ||
+           v == 0xEF || v == 0xF0;
 }
 
 typedef struct beam_state {
@@ -428,7 +481,15 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
+            /* Only bytes that continue the UTF-8 reading: a continuation
+             * byte inside a sequence, else a lead byte of what the chain
+             * produces. */
+            int need = e.kind == CK_UTF8 ? utf8_need(w->b, r, q + i) : 0;
+            if (need < 0)
+                continue;
             for (unsigned v = 0x80; v <= 0xF4; v++) {
+                if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
+                    continue;
                 if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
                     continue;
                 if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
@@ -436,9 +497,15 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
+                /* A full beam keeps nothing worse than its worst. */
+                double cut = HUGE_VAL;
+                if (nnext == ZH_BEAM)
+                    for (size_t x = 0; x < nnext; x++)
+                        if (cut == HUGE_VAL || next[x].cost > cut)
+                            cut = next[x].cost;
                 t.cost = i + 1 == k
-                             ? window_cost(e, w->b, n, r, q + k - 1, prev)
-                             : prefix_cost(e, w->b, n, r, q + i + 1, prev);
+                             ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
+                             : prefix_cost(e, w->b, n, r, q + i + 1, prev, cut);
                 if (t.cost < HUGE_VAL)
                     beam_add(next, &nnext, &t);
             }
@@ -481,11 +548,14 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
     for (size_t q = r; q < hi; q++) {
         unsigned old = w->b[q];
         unsigned lo_v = 0, hi_v = 0;
+        int need = -2; /* not computed */
         if (old == WILD || (old == '?' && q > r)) {
             lo_v = 0x80;
             hi_v = 0xF4;
             if (d.kind == CK_SB)
                 hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
+            else if (e.kind == CK_UTF8 && (need = utf8_need(w->b, r, q)) < 0)
+                continue;
         } else if (old == ' ' && nb >= 0 && q > r) {
             lo_v = hi_v = (unsigned)nb;
         } else {
@@ -495,12 +565,14 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
                 continue;
+            if (need >= 0 && !utf8_fill_ok(need, v))
+                continue;
             /* A double-byte decoder loses a byte only when it cannot pair
              * it with the next one. */
             if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
                 continue;
             w->b[q] = (uint16_t)v;
-            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev);
+            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev, best);
             if (c < best) {
                 best = c;
                 best_q = q;
@@ -558,7 +630,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                             continue;
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
-                        double c = window_cost(e, w->b, n + 2, r, past, prev);
+                        double c =
+                            window_cost(e, w->b, n + 2, r, past, prev, best);
                         if (c < best) {
                             best = c;
                             best_q = q;
@@ -575,7 +648,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     if (zh_sb_decode[d.sb][v - 0x80] != v)
                         continue;
                     w->b[q] = (uint16_t)v;
-                    double c = window_cost(e, w->b, n + 1, r, past - 1, prev);
+                    double c =
+                        window_cost(e, w->b, n + 1, r, past - 1, prev, best);
                     if (c < best) {
                         best = c;
                         best_q = q;
@@ -626,6 +700,277 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
     return 0;
 }
 
+/* ---- Restoring a whole stream by beam search ---------------------------- */
+
+/* Big5 decoders lose about half the bytes of UTF-8 Chinese, one U+FFFD per
+ * byte they cannot lead a pair with: too many for the local repairs above.
+ * Instead the whole segment is read left to right, keeping the ZH_SBEAM
+ * most plausible readings; a lost byte takes every value that continues
+ * the UTF-8 sequence (a lead byte of the characters the chain produces, or
+ * a continuation byte) and that the misreading decoder could not have
+ * paired with the byte after it. A state is ranked by its cost plus an
+ * optimistic cost of the character it has begun, so that states holding
+ * half a character compete fairly with complete ones. */
+#define ZH_SBEAM 32
+#define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
+#define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
+#define ZH_SBEAM_GUESSED 3.0 /* a wholly guessed character that is not Han */
+#define ZH_SBEAM_NONE 0xFFFF
+
+typedef struct sstate {
+    double cost, rank;
+    uint32_t prev; /* last complete character (0 at the start) */
+    uint32_t acc;  /* bits of the character begun */
+    uint8_t lead, c1;
+    uint8_t have, need;
+    uint8_t kept;   /* bytes of the begun character that were not lost */
+    uint16_t lw;    /* value given to the previous token if it was lost */
+    uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
+    int32_t hist;   /* last chosen value (index into work.hist), -1 none */
+} sstate;
+
+/* Leads of what a double-byte decoder misreads from Chinese UTF-8: the
+ * accented letters of Latin-1 and Latin Extended-A, general punctuation,
+ * CJK punctuation and ideographs, fullwidth forms, emoji. */
+static const uint8_t sbeam_leads[] = {0xC2, 0xC3, 0xC4, 0xC5, 0xE2, 0xE3, 0xE4,
+                                      0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF};
+
+/* 1 when the character is one the chain produces (decode_stream's test). */
+static int sbeam_char_ok(uint32_t cp, int len)
+{
+    if (zh_plaus_forbidden(cp) || cp == 0xFFFD)
+        return 0;
+    if (len == 2)
+        return cp <= 0x17F;
+    if (len == 3)
+        return !(cp < 0x2000 || (cp >= 0x2C00 && cp < 0x2E80) ||
+                 (cp >= 0xA000 && cp < 0xF900) ||
+                 (cp >= 0xFB00 && cp < 0xFE30));
+    return len == 1;
+}
+
+/* Optimistic cost of completing the character begun in s. */
+static double sbeam_h(work *w, const sstate *s)
+{
+    if (!s->need)
+        return 0.0;
+    if (s->have == 1)
+        return 3.0; /* the cheapest ideographs cost about this */
+    if (s->lead < 0xE0 || s->lead > 0xEF)
+        return 3.0;
+    size_t k = (size_t)(s->lead - 0xE0) * 64 + (s->c1 & 0x3F);
+    if (!w->h2) {
+        w->h2 = malloc(16 * 64 * sizeof *w->h2);
+        if (!w->h2)
+            return 3.0;
+        for (size_t i = 0; i < 16 * 64; i++)
+            w->h2[i] = -1.0;
+    }
+    if (w->h2[k] < 0.0) {
+        double best = 30.0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = ((uint32_t)(s->lead & 0x0F) << 12) |
+                          ((uint32_t)(s->c1 & 0x3F) << 6) | t;
+            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+                continue;
+            double c = zh_plaus_step(0, cp);
+            if (c < best)
+                best = c;
+        }
+        w->h2[k] = best;
+    }
+    return w->h2[k];
+}
+
+static void sbeam_complete(sstate *s, uint32_t cp, int ok)
+{
+    if (ok) {
+        /* A character none of whose bytes survived is most likely what
+         * most of the text is: Han, not punctuation or a symbol. */
+        if (!s->kept && cp >= 0x80 && !zh_is_han(cp))
+            s->cost += ZH_SBEAM_GUESSED;
+        s->cost += zh_plaus_step(s->prev, cp);
+        s->prev = cp;
+    } else {
+        s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
+        s->prev = 0xFFFD;
+    }
+    s->have = s->need = s->kept = 0;
+    s->acc = 0;
+}
+
+/* Feed byte x to s; 0 when the state cannot take it (a lost byte that
+ * would make the reading invalid). */
+static int sbeam_feed(sstate *s, unsigned x, int lost)
+{
+    if (s->need) {
+        if ((x & 0xC0) == 0x80) {
+            s->kept += !lost;
+            if (s->have == 1)
+                s->c1 = (uint8_t)x;
+            s->acc = (s->acc << 6) | (x & 0x3F);
+            s->have++;
+            if (--s->need == 0) {
+                int len = s->have;
+                uint32_t cp = s->acc;
+                uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+                int ok = cp >= min && cp <= 0x10FFFF &&
+                         !(cp >= 0xD800 && cp <= 0xDFFF) &&
+                         (len == 4 ? cp >= 0x1F000 && cp <= 0x1FAFF
+                                   : sbeam_char_ok(cp, len));
+                if (!ok && lost)
+                    return 0;
+                sbeam_complete(s, cp, ok);
+            }
+            return 1;
+        }
+        if (lost)
+            return 0;
+        sbeam_complete(s, 0, 0); /* the begun character is abandoned */
+    }
+    s->kept = !lost;
+    if (x < 0x80) {
+        s->have = 1;
+        sbeam_complete(s, x, 1);
+        return 1;
+    }
+    int need = x >= 0xC2 && x <= 0xDF   ? 1
+               : x >= 0xE0 && x <= 0xEF ? 2
+               : x >= 0xF0 && x <= 0xF4 ? 3
+                                        : 0;
+    if (!need) {
+        if (lost)
+            return 0;
+        s->have = 1;
+        sbeam_complete(s, 0, 0);
+        return 1;
+    }
+    s->lead = (uint8_t)x;
+    s->acc = x & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+    s->have = 1;
+    s->need = (uint8_t)need;
+    return 1;
+}
+
+static void sbeam_add(sstate *beam, size_t *nbeam, const sstate *s)
+{
+    /* The same reading state reached twice: keep the cheaper. */
+    for (size_t i = 0; i < *nbeam; i++) {
+        sstate *o = &beam[i];
+        if (o->prev == s->prev && o->acc == s->acc && o->have == s->have &&
+            o->need == s->need && o->lw == s->lw) {
+            if (s->rank < o->rank)
+                *o = *s;
+            return;
+        }
+    }
+    if (*nbeam < ZH_SBEAM) {
+        beam[(*nbeam)++] = *s;
+        return;
+    }
+    size_t worst = 0;
+    for (size_t i = 1; i < *nbeam; i++)
+        if (beam[i].rank > beam[worst].rank)
+            worst = i;
+    if (s->rank < beam[worst].rank)
+        beam[worst] = *s;
+}
+
+/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
+ * allocation failure. Lost bytes the best reading cannot use stay lost. */
+static int sbeam_restore(work *w, codec d)
+{
+    size_t n = w->nb;
+    sstate beam[ZH_SBEAM], next[ZH_SBEAM];
+    size_t nbeam = 1, nnext;
+    memset(&beam[0], 0, sizeof beam[0]);
+    beam[0].lw = ZH_SBEAM_NONE;
+    beam[0].hist = -1;
+    w->nhist = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = w->b[i];
+        int lost = b == WILD;
+        unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
+        nnext = 0;
+        for (size_t k = 0; k < nbeam; k++) {
+            const sstate *s = &beam[k];
+            if (!lost) {
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, b))
+                    continue;
+                sstate t = *s;
+                t.lw = ZH_SBEAM_NONE;
+                t.pv = ZH_SBEAM_NONE;
+                sbeam_feed(&t, b, 0);
+                t.rank = t.cost + sbeam_h(w, &t);
+                sbeam_add(next, &nnext, &t);
+                continue;
+            }
+            /* The byte left lost, between characters. */
+            if (!s->need) {
+                sstate t = *s;
+                t.lw = ZH_SBEAM_NONE;
+                t.pv = ZH_SBEAM_NONE;
+                t.cost += ZH_SBEAM_MARK;
+                t.prev = 0xFFFD;
+                t.rank = t.cost;
+                sbeam_add(next, &nnext, &t);
+            }
+            const uint8_t *vals = sbeam_leads;
+            size_t nv = sizeof sbeam_leads;
+            uint8_t cont[64];
+            if (s->need) {
+                for (unsigned v = 0; v < 64; v++)
+                    cont[v] = (uint8_t)(0x80 + v);
+                vals = cont;
+                nv = 64;
+            }
+            for (size_t j = 0; j < nv; j++) {
+                unsigned v = vals[j];
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
+                    continue;
+                /* The decoder lost v: it could not pair it with the next
+                 * byte (checked here when that byte is known). */
+                if (after < WILD && !lost_pair(d, v, after))
+                    continue;
+                sstate t = *s;
+                if (!sbeam_feed(&t, v, 1))
+                    continue;
+                t.lw = (uint16_t)v;
+                t.pv = (uint16_t)v;
+                t.rank = t.cost + sbeam_h(w, &t);
+                sbeam_add(next, &nnext, &t);
+            }
+        }
+        if (!nnext)
+            return 1; /* nothing reads: leave the stream as it is */
+        for (size_t k = 0; k < nnext; k++) {
+            if (next[k].pv == ZH_SBEAM_NONE)
+                continue;
+            if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
+                      sizeof *w->hist))
+                return 0;
+            w->hist[w->nhist].parent = next[k].hist;
+            w->hist[w->nhist].pos = (uint32_t)i;
+            w->hist[w->nhist].v = (uint8_t)next[k].pv;
+            next[k].hist = (int32_t)w->nhist++;
+        }
+        memcpy(beam, next, nnext * sizeof *beam);
+        nbeam = nnext;
+    }
+    size_t best = 0;
+    for (size_t k = 0; k < nbeam; k++) {
+        double c = beam[k].cost + (beam[k].need ? ZH_SBEAM_ERR : 0.0);
+        double bc = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
+        if (c < bc)
+            best = k;
+    }
+    for (int32_t h = beam[best].hist; h >= 0; h = w->hist[h].parent) {
+        w->b[w->hist[h].pos] = w->hist[h].v;
+        w->fl[w->hist[h].pos] = ZH_FILL_GUESS;
+    }
+    return 1;
+}
+
 /* Decode the stream as E into units, restoring lost bytes on the way. */
 static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
@@ -641,6 +986,16 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
             return 0;
         uint32_t cp = 0;
         size_t len = decode_at(ch->real, w->b, p, w->nb, &cp);
+        if (!len && !allow_fill && w->b[p] != '\n' &&
+            (ch->real.kind == CK_UTF8 || ch->misread.kind == CK_SB)) {
+            /* Would a restoration have been tried here? */
+            size_t k = w->nu;
+            if ((k > 0 && w->u[k - 1].ok &&
+                 (w->u[k - 1].blen >= 3 || ch->misread.kind == CK_SB)) ||
+                w->b[p] == WILD ||
+                lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0))
+                w->fillable++;
+        }
         if (!len && allow_fill && budget > 0 && misses < ZH_FILL_MISSES &&
             w->b[p] != '\n') {
             /* Resume from the last multibyte unit so that a gap inside it
@@ -714,9 +1069,148 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
     return 1;
 }
 
+/* ---- Brackets ---------------------------------------------------------- */
+
+/* Opening and closing marks of Chinese prose. */
+static const uint32_t bracket_pairs[][2] = {
+    {0xFF08, 0xFF09}, /* （） */
+    {0x300A, 0x300B}, /* 《》 */
+    {0x300C, 0x300D}, /* 「」 */
+    {0x300E, 0x300F}, /* 『』 */
+    {0x3010, 0x3011}, /* 【】 */
+    {0x3008, 0x3009}, /* 〈〉 */
+    {0x201C, 0x201D}, /* “” */
+    {0x2018, 0x2019}, /* ‘’ */
+};
+#define N_BRACKETS (sizeof bracket_pairs / sizeof bracket_pairs[0])
+
+static int bracket_of(uint32_t cp, int side)
+{
+    for (size_t i = 0; i < N_BRACKETS; i++)
+        if (bracket_pairs[i][side] == cp)
+            return (int)i;
+    return -1;
+}
+
+/* A lost byte that ends a punctuation mark (》 is E3 80 8B, 。 E3 80 82)
+ * leaves the mark to the character model, which knows nothing of pairs:
+ * where a bracket of the reading is still open, the guess that closes it
+ * is taken instead, if the bytes that were kept allow it. */
+/* Make unit u the mark want when only guessed bytes differ; 1 if done. */
+static int remark(work *w, codec d, unit *u, uint32_t want)
+{
+    char enc[4];
+    if (u->blen != 3 || zh_utf8_encode(want, enc) != 3)
+        return 0;
+    for (uint32_t q = 0; q < 3; q++) {
+        unsigned nb = (unsigned char)enc[q], ob = w->b[u->bs + q];
+        if (nb != ob && (w->fl[u->bs + q] != ZH_FILL_GUESS ||
+                         (u->bs + q + 1 < w->nb &&
+                          !lost_pair(d, nb, w->b[u->bs + q + 1]))))
+            return 0;
+    }
+    for (uint32_t q = 0; q < 3; q++)
+        w->b[u->bs + q] = (unsigned char)enc[q];
+    u->cp = want;
+    return 1;
+}
+
+/* 1 for a mark (not an ideograph) with a guessed byte. */
+static int guessed_mark(const work *w, const unit *u)
+{
+    if (!u->ok || u->blen != 3 || u->cp < 0x2000 || zh_is_han(u->cp))
+        return 0;
+    for (uint32_t q = 0; q < 3; q++)
+        if (w->fl[u->bs + q] == ZH_FILL_GUESS)
+            return 1;
+    return 0;
+}
+
+static void close_brackets(work *w, codec d)
+{
+    int stack[16];
+    size_t depth = 0;
+    /* Left to right: a guessed mark inside an open bracket may close it. */
+    for (size_t k = 0; k < w->nu; k++) {
+        unit *u = &w->u[k];
+        if (!u->ok)
+            continue;
+        int o = bracket_of(u->cp, 0);
+        if (o >= 0) {
+            if (depth < 16)
+                stack[depth++] = o;
+            continue;
+        }
+        int c = bracket_of(u->cp, 1);
+        if (c >= 0 && depth && stack[depth - 1] == c) {
+            depth--;
+            continue;
+        }
+        if (depth && guessed_mark(w, u) &&
+            remark(w, d, u, bracket_pairs[stack[depth - 1]][1]))
+            depth--;
+    }
+    /* Right to left: a guessed mark before an unopened closing bracket may
+     * open it. */
+    depth = 0;
+    for (size_t k = w->nu; k-- > 0;) {
+        unit *u = &w->u[k];
+        if (!u->ok)
+            continue;
+        int c = bracket_of(u->cp, 1);
+        if (c >= 0) {
+            if (depth < 16)
+                stack[depth++] = c;
+            continue;
+        }
+        int o = bracket_of(u->cp, 0);
+        if (o >= 0 && depth && stack[depth - 1] == o) {
+            depth--;
+            continue;
+        }
+        if (depth && guessed_mark(w, u) &&
+            remark(w, d, u, bracket_pairs[stack[depth - 1]][0]))
+            depth--;
+    }
+}
+
 /* ---- Finding repairs --------------------------------------------------- */
 
-static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak);
+/* GBK read as Big5, or Big5 read as GBK, shows rare characters close
+ * together (the one reading takes the other's frequent pairs for random
+ * ones): two that start within ZH_DBCS_REACH bytes (three characters of
+ * three bytes) start its chains. Real text has rare characters too, but
+ * seldom two so close. Rare: a unigram log-probability below -12 nats
+ * (ZH_MF_DBCS, codec_tables.h), or private use (Big5's most frequent row
+ * read as GBK). */
+#define ZH_DBCS_REACH 9
+/* ...and at least one in ZH_DBCS_SHARE of the line's non-ASCII characters
+ * is rare: about half of them are in such a line, a tenth at most in real
+ * text that has two close together. */
+#define ZH_DBCS_SHARE 5
+
+static int dbcs_rare(uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return 0;
+    return (zh_moji_flags[cp] & ZH_MF_DBCS) || (cp >= 0xE000 && cp <= 0xF8FF);
+}
+
+typedef struct susp {
+    uint8_t pf;         /* flags of the previous character */
+    int weak;           /* weak pairs seen */
+    size_t last_rare;   /* byte offset + 1 of the last rare one, 0 none */
+    uint32_t rare;      /* rare ones seen */
+    int close;          /* two rare ones seen close together */
+} susp;
+
+/* The DBCS chains' condition once a line has been seen. */
+static int dbcs_line(uint32_t k, uint32_t rare, int close)
+{
+    return close && rare * ZH_DBCS_SHARE >= k;
+}
+
+static int suspicious_step(uint32_t cp, size_t at, susp *st);
 
 typedef struct cand {
     size_t cs, ce;  /* characters [cs, ce) of the line */
@@ -779,7 +1273,7 @@ static int discusses_encoding(const char *s, size_t len)
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
-                      cands *out)
+                      int fill, cands *out)
 {
     const chain *ch = &chains[chain_id];
     size_t n = w->n;
@@ -811,8 +1305,41 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 w->ci[w->nb++] = (uint32_t)j;
             }
         }
-        if (!decode_stream(w, ch, 1))
+        if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
+            for (size_t q = 0; q < w->nb; q++)
+                w->fillable += w->b[q] == WILD;
+        if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
+            if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
+                return 0;
+        } else if (!decode_stream(w, ch,
+                                  fill && (ch->real.kind == CK_UTF8 ||
+                                           ch->misread.kind == CK_SB))) {
+            /* GBK and Big5 read as each other: only what both bytes of
+             * every pair kept is undone. */
             return 0;
+        }
+        if (fill && ch->real.kind == CK_UTF8 && ch->misread.kind != CK_SB)
+            close_brackets(w, ch->misread);
+        /* Text spaced out character by character (秀 出 使 用) read by
+         * the other double-byte code: the spaces join its words into one
+         * reading, as one decoder read them all. */
+        if (is_swap(ch))
+            for (size_t k = 1; k + 1 < w->nu; k++)
+                if (w->u[k].blen == 1 && w->u[k].cp == ' ' &&
+                    w->u[k - 1].ok && w->u[k - 1].blen == 2 &&
+                    w->u[k + 1].ok && w->u[k + 1].blen == 2)
+                    w->u[k].ok = 1;
+        /* Big5 loses bytes unevenly: a word may have lost all of them
+         * while the segment around it kept enough. The evidence is the
+         * segment's. */
+        size_t seg_fills = 0, seg_bytes = 0;
+        for (size_t k = 0; k < w->nu; k++) {
+            if (!w->u[k].ok || w->u[k].blen < 2)
+                continue;
+            seg_bytes += w->u[k].blen;
+            for (uint32_t q = 0; q < w->u[k].blen; q++)
+                seg_fills += w->fl[w->u[k].bs + q] != 0;
+        }
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -853,7 +1380,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 continue;
             /* GBK and Big5 misread Chinese: a reading with no character
              * beyond two bytes is not what the chain produces. */
-            if (ch->misread.kind != CK_SB) {
+            if (ch->misread.kind != CK_SB && ch->real.kind == CK_UTF8) {
                 int wide = 0;
                 for (size_t k = ua; k < uz && !wide; k++)
                     wide = w->u[k].blen >= 3;
@@ -921,8 +1448,13 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             }
             c->gain = c->before - c->after - ch->prior - penalty;
             /* Mostly guessed bytes are no evidence (a run of U+FFFD is not
-             * made Chinese). */
-            if ((size_t)c->fills * 2 > bend - w->u[ua].bs)
+             * made Chinese). Big5 loses half the bytes of UTF-8 Chinese
+             * (every continuation byte below A1 it meets as a lead), so
+             * there a quarter of the segment's bytes must be kept. */
+            size_t nbytes = bend - w->u[ua].bs;
+            if (ch->misread.kind == CK_BIG5
+                    ? seg_fills * 4 > seg_bytes * 3
+                    : (size_t)c->fills * 2 > nbytes)
                 c->gain = -HUGE_VAL;
             /* In Chinese text, a stretch of Western letters and symbols
              * that reads as Chinese is the more likely to be mojibake:
@@ -945,9 +1477,10 @@ static int cand_cmp(const void *x, const void *y)
     return a->cs < b->cs ? -1 : a->cs > b->cs;
 }
 
-/* Candidates of all chains the line's flags allow, best first. */
-static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
-                    cands *out)
+/* Candidates of all chains the line's flags allow, best first; chains
+ * that misread as `skip` (when not NULL) are left out. */
+static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
+                    uint32_t rnext, cands *out)
 {
     /* The Western code pages other than Windows-1252 are tried only where
      * the line has a character Windows-1252 (with Latin-1) cannot encode,
@@ -959,23 +1492,116 @@ static int find_all(work *w, uint8_t flags, uint32_t lprev, uint32_t rnext,
         for (size_t i = 0; i < w->n && !other_sb; i++)
             other_sb = w->cp[i] >= 0x80 && w->cp[i] < 0x2600 &&
                        sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
-    size_t covered = 0, high = 0;
+    size_t covered = 0, high = 0, explained = 0;
     for (size_t i = 0; i < w->n; i++)
         high += w->cp[i] >= 0x80;
-    for (size_t k = 0; k < NCHAINS; k++) {
+    /* The other Western code pages last, once the rest have shown how
+     * much of the line they explain. */
+    for (size_t o = 0; o < NCHAINS; o++) {
+        size_t k = o;
+        if (o < NCHAINS - N_OTHER_SB)
+            k = o < FIRST_OTHER_SB ? o : o + N_OTHER_SB;
+        else
+            k = FIRST_OTHER_SB + (o - (NCHAINS - N_OTHER_SB));
         if (!(flags & chains[k].need))
+            continue;
+        if (skip && chains[k].misread.kind == skip->kind &&
+            chains[k].misread.sb == skip->sb)
             continue;
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb != ZH_SB_CP1252 &&
             chains[k].real.kind == CK_UTF8 && !other_sb &&
             (w->n > 400 || covered * 10 >= high * 9))
             continue;
+        /* Where Windows-1252's readings as UTF-8 explain the line, its
+         * bytes are UTF-8: their GBK or Big5 reading would be UTF-8 read
+         * as GBK or Big5, whose undoing leads back to the same text. */
+        if (chains[k].misread.kind == CK_SB && chains[k].real.kind != CK_UTF8 &&
+            high && covered * 10 >= high * 9)
+            continue;
+        /* UTF-8 read as Big5: the decoder produced the line, so nearly
+         * all its characters encode back (the rest may be a quotation). */
+        if (chains[k].misread.kind == CK_BIG5 && chains[k].real.kind == CK_UTF8) {
+            size_t enc = 0;
+            uint16_t tmp[2];
+            for (size_t i = 0; i < w->n; i++)
+                enc += w->cp[i] >= 0x80 &&
+                       encode_char(chains[k].misread, w->cp[i], tmp) > 0;
+            if (enc * 4 < high * 3)
+                continue;
+        }
+        /* GBK and Big5 read as each other: the one decoder produced every
+         * character of the line, so all of them encode back. */
+        if (is_swap(&chains[k])) {
+            int all = 1;
+            uint16_t tmp[2];
+            for (size_t i = 0; i < w->n && all; i++)
+                all = w->cp[i] < 0x80 ||
+                      encode_char(chains[k].misread, w->cp[i], tmp) > 0;
+            if (!all)
+                continue;
+        }
         size_t before = out->n;
-        if (!find_chain(w, (int)k, lprev, rnext, out))
+        /* Restoring lost bytes is the costly part: a chain whose plain
+         * reading (lost bytes left lost) gains nowhere on a line with much
+         * it could have misread is not the line's chain, and is not tried
+         * further. (A short stretch may need its lost bytes for any
+         * reading at all: 涓枃 for 中文 once a private-use character was
+         * stripped, é … for 項 once a no-break space became a space.) */
+        w->fillable = 0;
+        if (!find_chain(w, (int)k, lprev, rnext, 0, out))
             return 0;
-        /* How much of the line Windows-1252's readings explain. */
+        if (w->fillable) {
+            /* Where nothing was lost the plain reading is the reading. */
+            int gains = 0;
+            for (size_t c = before; c < out->n && !gains; c++)
+                gains = out->c[c].gain > 0.0;
+            for (size_t c = before; c < out->n; c++)
+                free(out->c[c].rep);
+            out->n = before;
+            /* Big5 loses so many bytes that its plain reading is mostly
+             * lost: there the marks themselves are the sign (a quarter of
+             * the line's non-ASCII characters or more). */
+            if (!gains && chains[k].misread.kind == CK_BIG5 &&
+                chains[k].real.kind == CK_UTF8) {
+                size_t marks = 0;
+                for (size_t i = 0; i < w->n; i++)
+                    marks += w->cp[i] == 0xFFFD;
+                gains = marks * 4 >= high;
+            }
+            /* Inside a reading (a further layer), the reading itself is
+             * the evidence: a gap left in it is restored. */
+            size_t span = 0;
+            for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
+                span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
+                        (zh_moji_flags[w->cp[i]] & chains[k].need);
+            /* ...unless the chains before have explained the line. */
+            if ((gains || skip ||
+                 (span <= ZH_SHORT_LINE && explained * 10 < high * 9)) &&
+                !find_chain(w, (int)k, lprev, rnext, 1, out))
+                return 0;
+        }
+        for (size_t c = before; c < out->n; c++)
+            if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
+                    explained += w->cp[i] >= 0x80;
+        /* ...and its strong readings explain most of the line: a rare
+         * word or two of real text that reads as common characters is no
+         * such line (萋萋 in a poem is not 抵抵). */
+        if (is_swap(&chains[k])) {
+            size_t expl = 0;
+            for (size_t c = before; c < out->n; c++)
+                if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                    for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
+                        expl += w->cp[i] >= 0x80;
+            if (expl * 2 < high)
+                for (size_t c = before; c < out->n; c++)
+                    out->c[c].gain = -HUGE_VAL;
+        }
+        /* How much of the line Windows-1252's readings explain (of
+         * UTF-8, GBK or Big5 bytes). */
         if (chains[k].misread.kind == CK_SB &&
-            chains[k].misread.sb == ZH_SB_CP1252 && chains[k].real.kind == CK_UTF8)
+            chains[k].misread.sb == ZH_SB_CP1252)
             for (size_t c = before; c < out->n; c++)
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     covered += out->c[c].ce - out->c[c].cs;
@@ -989,11 +1615,23 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
     int gbk_sb = 0;
+    uint32_t k = 0, rare = 0;
+    size_t at = 0, last_rare = 0;
+    int close = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t here = at;
+        at += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 ? 3 : 4;
         if (cp[i] < 0x80)
             continue;
+        k++;
+        if (dbcs_rare(cp[i])) {
+            rare++;
+            if (last_rare && here + 1 - last_rare <= ZH_DBCS_REACH)
+                close = 1;
+            last_rare = here + 1;
+        }
         if (cp[i] <= 0xFFFF) {
-            f |= zh_moji_flags[cp[i]] & (uint8_t)~ZH_MF_GBK_SB;
+            f |= zh_moji_flags[cp[i]] & (uint8_t)~(ZH_MF_GBK_SB | ZH_MF_DBCS);
             /* GBK read as Windows-1252: a byte of B0-FF (the lead bytes of
              * common characters) followed by one of C0-FF. UTF-8 read so
              * rarely shows that: its lead bytes follow continuation bytes
@@ -1011,6 +1649,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     }
     if (gbk_sb)
         f |= ZH_MF_GBK_SB;
+    if (dbcs_line(k, rare, close))
+        f |= ZH_MF_DBCS;
     return f;
 }
 
@@ -1043,17 +1683,16 @@ static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
             return 0;
         memcpy(w.cp, c->rep, c->nrep * sizeof *w.cp);
         w.n = c->nrep;
-        int ok = find_all(&w, line_flags(w.cp, w.n), lprev, rnext, &sub);
-        int more = 0;
         /* A layer that misreads as what the previous layer decoded with
          * only re-encodes and decodes the same bytes again: the two
-         * together are one chain, already tried on its own. */
+         * together are one chain, already tried on its own (GBK read as
+         * Windows-1252 over UTF-8 bytes, then UTF-8 read as GBK, is UTF-8
+         * read as Windows-1252). Such chains are not even tried. */
         const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        int ok = find_all(&w, line_flags(w.cp, w.n), &last->real, lprev,
+                          rnext, &sub);
+        int more = 0;
         size_t pick = 0;
-        while (pick < sub.n &&
-               chains[sub.c[pick].chain_ids[0]].misread.kind == last->real.kind &&
-               chains[sub.c[pick].chain_ids[0]].misread.sb == last->real.sb)
-            pick++;
         if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
             /* Splice the best inner repair into the reading. */
             cand *s = &sub.c[pick];
@@ -1100,6 +1739,47 @@ static int utf8_cat(char *dst, size_t cap, size_t *len, const uint32_t *cp,
     return 1;
 }
 
+/* x with one decimal, as "%.1f" writes it (half away from zero), into
+ * out (at least 24 bytes): the explanation of every repair has four such
+ * numbers, and printf's floating point is the costliest part of it. */
+static const char *tenths(double x, char *out)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    int neg = x < 0.0;
+    double a = neg ? -x : x;
+    if (!(a < 1e15)) { /* infinite, NaN or huge: let printf say it */
+        snprintf(out, 24, "%.1f", x);
+        return out;
+    }
+    unsigned long long t = (unsigned long long)(a * 10.0 + 0.5);
+    neg = neg && t;
+    tmp[n++] = (char)('0' + t % 10);
+    tmp[n++] = '.';
+    t /= 10;
+    do {
+        tmp[n++] = (char)('0' + t % 10);
+        t /= 10;
+    } while (t);
+    if (neg)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = '\0';
+    return out;
+}
+
+/* Append the string t to buf (capacity cap, length *len), as much as fits
+ * with room for a NUL. */
+static void put(char *buf, size_t cap, size_t *len, const char *t)
+{
+    size_t n = strlen(t);
+    if (n > cap - 1 - *len)
+        n = cap - 1 - *len;
+    memcpy(buf + *len, t, n);
+    *len += n;
+}
+
 static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
                               size_t base, int quoted)
 {
@@ -1109,29 +1789,45 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
         return ZHFIX_NOMEM;
     size_t len = 0;
     utf8_cat(rep, cap, &len, c->rep, c->nrep);
-    char chain_text[256];
-    size_t pos = 0;
-    chain_text[0] = '\0';
+    /* Built by hand: one finding per repair, and printf costs more than
+     * the repair's own search on mojibake-heavy text. */
+    char d[640];
+    size_t dl = 0;
+    const chain *first = &chains[c->chain_ids[0]];
+    char nb[24];
+    put(d, sizeof d, &dl, codec_name(first->real));
+    put(d, sizeof d, &dl, " read as ");
+    put(d, sizeof d, &dl, codec_name(first->misread));
+    put(d, sizeof d, &dl,
+        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "");
+    put(d, sizeof d, &dl, ": ");
     for (int l = 0; l < c->layers; l++) {
         const chain *ch = &chains[c->chain_ids[l]];
-        int k = snprintf(chain_text + pos, sizeof chain_text - pos, "%s%s → %s",
-                         l ? "; then " : "", codec_name(ch->misread),
-                         codec_name(ch->real));
-        if (k > 0 && (size_t)k < sizeof chain_text - pos)
-            pos += (size_t)k;
+        put(d, sizeof d, &dl, l ? "; then " : "");
+        put(d, sizeof d, &dl, codec_name(ch->misread));
+        put(d, sizeof d, &dl, " \xe2\x86\x92 ");
+        put(d, sizeof d, &dl, codec_name(ch->real));
     }
-    const chain *first = &chains[c->chain_ids[0]];
-    const char *detail = zh_arena_printf(
-        scan->arena,
-        "%s read as %s%s: %s; cost %.1f → %.1f nats (gain %.1f, needed %.1f)%s%s",
-        codec_name(first->real), codec_name(first->misread),
-        c->layers > 1 ? (c->layers == 2 ? ", twice" : ", three times") : "",
-        chain_text, c->before, c->after, c->gain, ZH_MOJI_MARGIN,
-        c->fills ? "; restored lost bytes" : "",
+    put(d, sizeof d, &dl, "; cost ");
+    put(d, sizeof d, &dl, tenths(c->before, nb));
+    put(d, sizeof d, &dl, " \xe2\x86\x92 ");
+    put(d, sizeof d, &dl, tenths(c->after, nb));
+    put(d, sizeof d, &dl, " nats (gain ");
+    put(d, sizeof d, &dl, tenths(c->gain, nb));
+    put(d, sizeof d, &dl, ", needed ");
+    put(d, sizeof d, &dl, tenths(ZH_MOJI_MARGIN, nb));
+    put(d, sizeof d, &dl, ")");
+    put(d, sizeof d, &dl, c->fills ? "; restored lost bytes" : "");
+    put(d, sizeof d, &dl,
         quoted ? "; not repaired: the line discusses encodings" : "");
-    const char *msg = zh_arena_printf(
-        scan->arena, "mojibake: %s text decoded as %s",
-        codec_name(first->real), codec_name(first->misread));
+    const char *detail = zh_arena_strndup(scan->arena, d, dl);
+    char m[96];
+    size_t ml = 0;
+    put(m, sizeof m, &ml, "mojibake: ");
+    put(m, sizeof m, &ml, codec_name(first->real));
+    put(m, sizeof m, &ml, " text decoded as ");
+    put(m, sizeof m, &ml, codec_name(first->misread));
+    const char *msg = zh_arena_strndup(scan->arena, m, ml);
     zhfix_status st =
         detail && msg ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
                                 rep, len, !quoted, msg, detail)
@@ -1183,7 +1879,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     if (!flags)
         return ZHFIX_OK;
     cands_clear(cs);
-    if (!find_all(w, flags, 0, 0, cs))
+    if (!find_all(w, flags, NULL, 0, 0, cs))
         return ZHFIX_NOMEM;
     /* Is the line Chinese? Its Han characters, and those of the readings
      * that are repairs on their own, say so. In Chinese text a stretch of
@@ -1253,7 +1949,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             c->deepened = 1;
         }
         const chain *ch = &chains[c->chain_ids[0]];
-        if (c->gain < ZH_MOJI_MARGIN_ESTABLISHED)
+        if (c->gain < (is_swap(ch) ? ZH_MOJI_MARGIN_SWAP
+                                   : ZH_MOJI_MARGIN_ESTABLISHED))
             continue;
         if (ch->real.kind != CK_UTF8 && line_han == 0) {
             size_t h = 0;
@@ -1393,17 +2090,23 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 /* 1 when the line may hold mojibake. A pre-filter that must be fast on
  * clean text: it looks for the pairs of characters each chain produces
  * (codec_tables.h) and for lost bytes, and gives up on everything else. */
-static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak)
+static int suspicious_step(uint32_t cp, size_t at, susp *st)
 {
     uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
-    uint8_t p = *pf;
-    *pf = f;
+    uint8_t p = st->pf;
+    st->pf = f & (uint8_t)~ZH_MF_DBCS;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
+    if (f & ZH_MF_DBCS) {
+        st->rare++;
+        if (st->last_rare && at + 1 - st->last_rare <= ZH_DBCS_REACH)
+            st->close = 1;
+        st->last_rare = at + 1;
+    }
     if (p & ZH_MF_UTF8_GBK) {
         if ((f & ZH_MF_GBK_NEXT) || cp == '?')
             return 1;
-        if ((f & ZH_MF_GBK_NEXT_WEAK) && ++*weak >= 2)
+        if ((f & ZH_MF_GBK_NEXT_WEAK) && ++st->weak >= 2)
             return 1;
     }
     if ((p & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
@@ -1415,12 +2118,11 @@ static int suspicious_step(uint32_t cp, uint8_t *pf, int *weak)
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    uint8_t pf = 0;
-    int weak = 0;
+    susp st = {0, 0, 0, 0, 0};
     while (i < len) {
         /* Skip ASCII 8 bytes at a time, but look at the character right
          * after a flagged one ('Ã ', '鍔?'). */
-        while (!pf && i + 8 <= len) {
+        while (!st.pf && i + 8 <= len) {
             uint64_t v;
             memcpy(&v, s + i, 8);
             if (v & 0x8080808080808080ull)
@@ -1430,11 +2132,18 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if (i >= len)
             break;
         uint32_t cp;
+        size_t at = i;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        if (suspicious_step(cp, &pf, &weak))
+        if (suspicious_step(cp, at, &st))
             return 1;
     }
-    return 0;
+    if (!st.close)
+        return 0;
+    /* The line's non-ASCII characters, counted only now: rarely needed. */
+    uint32_t k = 0;
+    for (size_t j = 0; j < len; j++)
+        k += s[j] >= 0xC0;
+    return dbcs_line(k, st.rare, st.close);
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)

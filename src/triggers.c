@@ -20,7 +20,8 @@ static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 static void build_classes(void)
 {
     static const uint8_t mojibake_starts =
-        ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5 | ZH_MF_UTF8_SB | ZH_MF_GBK_SB;
+        ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5 | ZH_MF_UTF8_SB | ZH_MF_GBK_SB |
+        ZH_MF_DBCS;
     for (uint32_t cp = 0x80; cp < 0x10000; cp++)
         if ((zh_moji_flags[cp] & mojibake_starts) ||
             (cp >= 0xE000 && cp <= 0xF8FF) || cp < 0xA0)

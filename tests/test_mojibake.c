@@ -64,6 +64,16 @@ static const struct {
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
     {"ÐœÐ¾Ñ\xc2\x81ÐºÐ²Ð°", "Москва"}, /* utf8-cp1252 */
+    /* GBK read as Big5, Big5 read as GBK (both bytes of every pair kept). */
+    {"扂蠅隴毞奻敁嬝萸羲頗", "我们明天上午九点开会"}, /* gbk-big5 */
+    {"③參恅璃悵湔善袤醱﹝", "请把文件保存到桌面。"}, /* gbk-big5 */
+    {"硂厨弧戈ㄓ方", "這份報告說明了資料的來源。"}, /* big5-gbk */
+    {"ㄏノ嘿┪盞絏岿粇", "使用者名稱或密碼錯誤"}, /* big5-gbk */
+    /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
+    {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
+    {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* A guessed byte ending a mark closes the open bracket (》, not 。). */
+    {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
@@ -116,6 +126,17 @@ static const char *const traps[] = {
     "What?? Really???", "是吗?好的", "a ?? b : c",
     /* Classical Chinese with rare characters. */
     "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
+    /* Rare characters that GBK read as Big5 (or the reverse) would make
+     * common: Simplified poetry, real Traditional text, Japanese. */
+    "又送王孙去，萋萋满别情。", "晴川历历汉阳树，芳草萋萋鹦鹉洲。",
+    "《塞下曲・其一》作者：卢纶鹫翎金仆姑，燕尾绣蝥弧。",
+    "《春宿左省》作者：杜甫花隐掖垣暮，啾啾栖鸟过。",
+    "昔我往矣，楊柳依依。今我來思，雨雪霏霏。",
+    "鞦韆、齟齬、鸚鵡、囹圄、饕餮、魑魅魍魎",
+    "秀 出 使 用 說 明 短 訊 。",
+    "這是一個測試，我們明天見。請把檔案儲存到桌面。",
+    "東京の桜は満開です。ゴールデンウィークに旅行します。",
+    "薔薇の花が咲いた。鬱蒼とした森の奥に、檸檬の木がある。",
 };
 
 START_TEST(trap_rows)
@@ -228,6 +249,10 @@ static const struct {
     {"是吗?好的", NULL, NULL, "是吗?好的"},
     {"x = a ?? b", NULL, NULL, "x = a ?? b"},
     {"烫伤", NULL, NULL, "烫伤"},
+    /* A lost character in Traditional text: a lossy mark, not UTF-8 read
+     * as Big5 to restore. */
+    {"這是一個測試\xef\xbf\xbd我們明天見。", "lossy-mark", "\xef\xbf\xbd",
+     "這是一個測試\xef\xbf\xbd我們明天見。"},
 };
 
 START_TEST(lossy_rows)

@@ -36,6 +36,9 @@ CHAINS = {
     'utf8-macroman': lambda t: t.encode().decode('mac_roman'),
     'utf8-cp1251': lambda t: t.encode().decode('cp1251'),
     'utf8-cp437': lambda t: t.encode().decode('cp437'),
+    'gbk-big5': lambda t: t.encode('gbk').decode('cp950'),
+    'utf8-cp950-replace': lambda t: t.encode().decode('cp950', 'replace'),
+    'big5-gbk': lambda t: t.encode('cp950').decode('gb18030'),
 }
 
 ROWS = [
@@ -57,6 +60,13 @@ ROWS = [
     ('doesn’t', 'utf8-cp1252-cp1252'),
     ('Čeština', 'utf8-cp1252'),
     ('Москва', 'utf8-cp1252'),
+    ('我们明天上午九点开会', 'gbk-big5'),
+    ('请把文件保存到桌面。', 'gbk-big5'),
+    ('這份報告說明了資料的來源。', 'big5-gbk'),
+    ('使用者名稱或密碼錯誤', 'big5-gbk'),
+    ('文件已保存', 'utf8-cp950-replace'),
+    ('系统设置', 'utf8-cp950-replace'),
+    ('多出机心。 --《菜根谭》', 'utf8-gb18030-lost-question'),
 ]
 
 FIXTURES = {
@@ -68,7 +78,7 @@ FIXTURES = {
 }
 FIXTURE_CHAINS = ['utf8-gb18030-lost-question', 'utf8-gb18030-pua-stripped',
                   'utf8-gbk-replace', 'utf8-cp1252', 'gbk-cp1252',
-                  'utf8-cp1252-cp1252', 'utf8-cp437']
+                  'utf8-cp1252-cp1252', 'utf8-cp437', 'gbk-big5', 'big5-gbk']
 
 
 def c_literal(s):

@@ -137,6 +137,24 @@ def gbk_cp1252(text):
     return text.encode('gbk').decode('cp1252', 'sloppy')
 
 
+def gbk_big5(text):
+    """GBK bytes read as Big5 (Windows' cp950), where every pair is kept:
+    text GBK holds but Big5 cannot read is a lossy case, left out."""
+    try:
+        return text.encode('gbk').decode('cp950')
+    except UnicodeError:
+        return None
+
+
+def big5_gbk(text):
+    """Big5 bytes (of Traditional text) read as GBK (gb18030: the
+    user-defined area read as private use, as Windows' CP936 does)."""
+    try:
+        return text.encode('cp950').decode('gb18030')
+    except UnicodeError:
+        return None
+
+
 def double_cp1252(text):
     return as_cp(as_cp(text, 'cp1252'), 'cp1252')
 
@@ -185,6 +203,8 @@ EXACT = [
     ('gbk-as-cp1252', lambda t, r: gbk_cp1252(t)),
     ('utf8-as-cp1252-twice', lambda t, r: double_cp1252(t)),
     ('utf8-as-gbk-pua-kept', lambda t, r: t.encode().decode('gb18030', 'strict')),
+    ('gbk-as-big5', lambda t, r: gbk_big5(t)),
+    ('big5-as-gbk', lambda t, r: big5_gbk(t)),
     ('partial-utf8-as-cp1252', partial(lambda t: as_cp(t, 'cp1252'))),
 ]
 LOSSY = [
@@ -304,6 +324,9 @@ def main():
     ap.add_argument('--seed', type=int, default=4)
     ap.add_argument('--show', default='')
     ap.add_argument('--ftfy', default='')
+    ap.add_argument('--types', default='',
+                    help='comma-separated types to run (clean for the clean '
+                         'set); all when empty')
     args = ap.parse_args()
     global FTFY
     if args.ftfy:
@@ -315,24 +338,30 @@ def main():
     sample = rng.sample(paras, min(args.limit, len(paras)))
     print('clean paragraphs: %d (manpages-zh, fortunes-zh); sample %d' % (len(paras), len(sample)))
 
-    out = run_driver(args.build, 'fix', paras).split('\n')[:-1]
-    changed = sum(1 for a, b in zip(paras, out) if a != b)
+    want = set(t for t in args.types.split(',') if t)
     head = '\n%-28s %6s %8s %10s %10s' % ('type', 'n', 'exact%', 'CER before', 'CER after')
     if FTFY:
         head += ' | %11s %10s' % ('ftfy exact%', 'ftfy CER')
     print(head)
+    if want and 'clean' not in want:
+        paras = []
+    out = run_driver(args.build, 'fix', paras).split('\n')[:-1] if paras else []
+    changed = sum(1 for a, b in zip(paras, out) if a != b)
     line = '%-28s %6d %8s %10s %10s   changed: %d (%.2f%%)' % (
-        'clean', len(paras), '-', '-', '-', changed, 100.0 * changed / len(paras))
+        'clean', len(paras), '-', '-', '-', changed, 100.0 * changed / max(1, len(paras)))
     if FTFY:
         fo = run_ftfy(paras)
         fc = sum(1 for a, b in zip(paras, fo) if a != b)
         line += ' | ftfy changed: %d (%.2f%%)' % (fc, 100.0 * fc / len(paras))
-    print(line)
+    if paras:
+        print(line)
     if changed and args.show:
         for a, b in zip(paras, out):
             if a != b:
                 print('  CLEAN CHANGED\n   in:  %s\n   out: %s' % (a[:120], b[:120]))
     for name, gen in EXACT + LOSSY:
+        if want and name not in want:
+            continue
         r = measure(args.build, name, gen, sample, rng, args.show in (name, 'all'))
         if r and FTFY:
             print('%-28s %6d %8.2f %9.2f%% %9.2f%% | %11.2f %9.2f%%' % ((name,) + r))
@@ -340,6 +369,8 @@ def main():
             print('%-28s %6d %8.2f %9.2f%% %9.2f%%' % ((name,) + r))
     print('\n%-28s %6s %10s' % ('lossy mark', 'lines', 'flagged%'))
     for name, gen in MARKS:
+        if want and name not in want:
+            continue
         r = measure_marks(args.build, name, gen, sample, rng)
         if r:
             print('%-28s %6d %9.2f%%' % ((name,) + r))
