@@ -6,7 +6,10 @@
  * `;` `?` `!` right after a Chinese character become `，` `：` `；` `？`
  * `！`, and after Latin text, a number, a closing bracket or a space when
  * Han follows (`shell,參數`); a pair of parentheses that follows Chinese
- * and holds mostly Chinese becomes `（）`. The left neighbour keeps numbers
+ * and holds mostly Chinese becomes `（）` (after a Chinese character or
+ * mark, or a space after one: `見 (例如)`, never `Aoki (青木修)`); in a
+ * folded stanza, lines that look like table rows are prose (scraped.h).
+ * The left neighbour keeps numbers
  * (4.0, 10:23, 1-7月), Latin text (Smith, J. (2020)) and annotations
  * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule; `.` is never
  * widened (a decimal point, an abbreviation). A mark that is part of
@@ -20,16 +23,21 @@
  *
  * Evidence: the repairs are made when the block shows the fold — ASCII
  * marks after Han characters (three or more), hardly any fullwidth ones
- * (one in ten at most), the marks the fold leaves alone (。、“”) in use
- * (one for every four ASCII marks), and few ASCII full stops after Han
- * (one for every three ASCII marks at most). A text that mixes both by
- * hand, or uses ASCII punctuation throughout, keeps its style: its ASCII
- * marks and doubles are reported, not changed.
+ * (one in ten at most), and either the scraper's stray commas before
+ * marks (`,,` `,;` `,。`: three or more, one for every ten ASCII marks),
+ * which this rule sees because it runs before stray-comma, or the marks
+ * the fold leaves alone (。、“”) in use (one for every eight ASCII marks)
+ * and few ASCII full stops after Han (one for every three ASCII marks at
+ * most). A text that mixes both by hand, or uses ASCII punctuation
+ * throughout, keeps its style: its ASCII marks and doubles are reported,
+ * not changed. A comma right before a Chinese mark is a stray comma, left
+ * to stray-comma, which restores the mark it stands before.
  */
 #include <string.h>
 
 #include "internal.h"
 #include "prose.h"
+#include "scraped.h"
 
 static uint32_t widen(uint32_t c)
 {
@@ -47,10 +55,16 @@ static uint32_t widen(uint32_t c)
  * the closing marks of Chinese prose. After `？` and `！` only `?` and `!`
  * (the repeats `？！`). After a Latin letter, digit, space or closing
  * bracket or quote only when Han follows (`shell,參數`), and never for
- * parentheses. */
-static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
+ * parentheses. A '(' follows a Chinese character or mark (`。(在`), or a
+ * space after one (`見 (例如`), never a Latin word (`Aoki (青木修)`);
+ * before is the character before that space. */
+static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
+                   uint32_t before)
 {
-    if (zh_is_han(prev) || (mark == '(' && prev == ' ' && zh_is_han(next)))
+    if (mark == '(')
+        return zh_is_chinese(prev) ||
+               (prev == ' ' && zh_is_chinese(before) && zh_is_han(next));
+    if (zh_is_han(prev))
         return 1;
     switch (prev) {
     case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F:
@@ -64,17 +78,28 @@ static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
     int latin = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
                 (prev >= '0' && prev <= '9') || prev == ' ' || prev == ')' ||
                 prev == ']' || prev == '"' || prev == '\'';
-    return latin && mark != '(' && zh_is_han(next);
+    return latin && zh_is_han(next);
 }
 
 /* What may follow a folded mark: not ASCII punctuation that makes it part
  * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. */
-static int right_ok(uint32_t mark, uint32_t next)
+static int right_ok(uint32_t mark, uint32_t next, uint32_t next2)
 {
+    /* A comma before a mark is the scraper's stray comma: stray-comma
+     * removes it. */
+    if (mark == ',' && (next == 0x3002 || next == 0x3001 || next == 0xFF0C ||
+                        next == 0xFF1B || next == 0xFF1F || next == 0xFF01 ||
+                        next == 0xFF1A))
+        return 0;
     if (next == '?' || next == '!')
         return mark == '?' || mark == '!';
     if (next == '/')
         return mark != ':';
+    /* An option after a comma or semicolon (`組成,--list` `，-I`), not a
+     * face (`:-)`). */
+    if (next == '-' && (mark == ',' || mark == ';'))
+        return next2 == '-' || (next2 >= 'a' && next2 <= 'z') ||
+               (next2 >= 'A' && next2 <= 'Z');
     return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*\\|~`", (int)next));
 }
 
@@ -128,7 +153,7 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
  * style: its ASCII marks are reported, not changed. */
 static int marks_folded(const char *t, size_t len)
 {
-    size_t full = 0, ascii = 0, kept = 0, dots = 0;
+    size_t full = 0, ascii = 0, kept = 0, dots = 0, stray = 0;
     for (size_t i = 1; i < len; i++) {
         unsigned char b = (unsigned char)t[i];
         if (b == 0xEF && i + 2 < len && (unsigned char)t[i + 1] == 0xBC) {
@@ -152,6 +177,9 @@ static int marks_folded(const char *t, size_t len)
                     (unsigned char)t[i + 2] == 0x9D ||
                     (unsigned char)t[i + 2] == 0xA6)) {
             kept++; /* “ ” … */
+        } else if (b == ',' && zh_stray_comma_at(t, len, i)) {
+            stray++;
+            ascii += zh_is_han(zh_cp_before(t, i, NULL));
         } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
                     b == '!' || b == '(') &&
                    ((unsigned char)t[i - 1] & 0x80)) {
@@ -162,8 +190,13 @@ static int marks_folded(const char *t, size_t len)
             dots += zh_is_han(zh_cp_before(t, i, NULL));
         }
     }
-    return ascii >= 3 && full * 10 <= ascii && kept * 8 >= ascii &&
-           dots * 3 <= ascii;
+    if (ascii < 3 || full * 10 > ascii)
+        return 0;
+    /* The scraper's stray commas before marks (`,,` `,;` `,。`) prove
+     * that this text went through it, whatever its full stops. */
+    if (stray >= 3 && stray * 10 >= ascii)
+        return 1;
+    return kept * 8 >= ascii && dots * 3 <= ascii;
 }
 
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
@@ -242,9 +275,12 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
             uint32_t cp2 = zh_cp_at(t, ln->end, i + n, &n2);
             st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, fixable);
         } else if (i != close) {
-            uint32_t prev = zh_cp_before(t, i, NULL);
+            size_t ps;
+            uint32_t prev = zh_cp_before(t, i, &ps);
+            uint32_t before =
+                ps > ln->start ? zh_cp_before(t, ps, NULL) : 0;
             uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
-            if (left_ok(prev, cp, next) &&
+            if (left_ok(prev, cp, next, before) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);
@@ -256,7 +292,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
                                          "ASCII parenthesis in Chinese prose");
                         close = c;
                     }
-                } else if (right_ok(cp, next)) {
+                } else if (right_ok(cp, next,
+                                    zh_cp_at(t, ln->end, i + 2, NULL)) ||
+                           (next == ')' && i + 1 == close)) {
                     st = emit_cp(scan, i, i + 1, widen(cp), fixable,
                                  "ASCII mark in Chinese prose");
                 }
@@ -283,11 +321,12 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
     int fixable = -1;
     zh_lines_init(&it, scan->text, scan->len);
     while (zh_lines_next(&it, &ln)) {
-        if (!line_has_candidate(scan->text, ln.start, ln.end) ||
-            !zh_line_is_prose(&it, &ln))
+        if (!line_has_candidate(scan->text, ln.start, ln.end))
             continue;
         if (fixable < 0)
             fixable = marks_folded(scan->text, scan->len);
+        if (!zh_scraped_line_is_prose(&it, &ln, fixable))
+            continue;
         zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)
             return st;

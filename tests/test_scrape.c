@@ -50,15 +50,31 @@ typedef struct fix_case {
 /* Repairs, one mechanism each. */
 static const fix_case repairs[] = {
     /* stray-comma: a text that shows the pattern (three or more) */
+    /* `,,` is the stray comma and a folded ， : the comma comes back */
     {"stray-comma", "果斷出擊,,籌謀,,這座城市,,世界",
-     "果斷出擊,籌謀,這座城市,世界"},
+     "果斷出擊，籌謀，這座城市，世界"},
     {"stray-comma", "最佳機會,。面對,。有望,。對",
      "最佳機會。面對。有望。對"},
     {"stray-comma", "全球產業鏈,、價值鏈,、人才鏈,、資金鏈",
      "全球產業鏈、價值鏈、人才鏈、資金鏈"},
-    {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路;青島;如何?\n"},
+    {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路；青島；如何？\n"},
     {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
-     "默認爲76),0 爲禁用,自動,換行"},
+     "默認爲76)，0 爲禁用，自動，換行"},
+    /* between Latin words and through a closing bracket, in a line of
+     * Chinese prose of a block that shows the mechanism */
+    {"stray-comma", "設置 TERM,, 這在,,變量 CREATE,,ALTER,,和 DROP 中,。",
+     "設置 TERM， 這在，變量 CREATE，ALTER，和 DROP 中。"},
+    {"stray-comma", "返回值(如果設置了),, 否則,,嘗試,,使用\n",
+     "返回值(如果設置了)， 否則，嘗試，使用\n"},
+    {"stray-comma", "必須是 null,;這允許,,不包含,,任何\n",
+     "必須是 null；這允許，不包含，任何\n"},
+    /* folded stanzas look like table rows: prose again once the block
+     * shows the fold */
+    {"stray-comma,halfwidth-punct",
+     "夫唯不可識,故強爲之容:\n豫兮,,若冬涉川,;\n猶兮,若畏四鄰,;\n"
+     "儼兮,,其若客;\n渙兮,若冰之將釋;\n",
+     "夫唯不可識，故強爲之容：\n豫兮，若冬涉川；\n猶兮，若畏四鄰；\n"
+     "儼兮，其若客；\n渙兮，若冰之將釋；\n"},
     {"stray-comma", "選項 ,、 或,、是,。", "選項 、 或、是。"},
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
@@ -71,6 +87,22 @@ static const fix_case repairs[] = {
      "見 （例如文件）或，者：是；的。這、那。\n"},
     {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
     {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
+    /* a parenthesis after a Chinese mark; a mark before the closing one;
+     * an option after a comma */
+    {"halfwidth-punct", "的內容。(其名稱來自危險!)也是,的,了。這、那。\n",
+     "的內容。（其名稱來自危險！）也是，的，了。這、那。\n"},
+    {"halfwidth-punct", "文件組成,--list選項,-I 目錄,是,的。這、那。\n",
+     "文件組成，--list選項，-I 目錄，是，的。這、那。\n"},
+    /* parentheses after a Latin name stay (issue 5 regression) */
+    {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
+     "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
+    /* the scraper's stray commas show the fold in a manual that writes
+     * ASCII full stops */
+    {"halfwidth-punct,stray-comma",
+     "使用此文件,,代替默認的文件. 打印消息,,並退出. 如果設置了,;其效果將"
+     "與選項相同. 注意,在搜索開始前,它不會生效. 用法,、語法.\n",
+     "使用此文件，代替默認的文件. 打印消息，並退出. 如果設置了；其效果將"
+     "與選項相同. 注意，在搜索開始前，它不會生效. 用法、語法.\n"},
     /* injected-pinyin */
     {"injected-pinyin",
      "產(chǎn)業(yè)變革，產(chǎn)業(yè)互聯網，工業(yè)和信息化。\n",
@@ -175,6 +207,15 @@ static const char *const traps[] = {
     "ＵＲＬ是２０２０年\n",
     /* Chinese written with ASCII punctuation throughout: the author's style */
     "對 用戶 來講, 其它 提供的 功能 都有, 而且 很好.\n以下 是 常用 的 選項:\n",
+    /* a Chinese name in parentheses after a Latin one (issue 5: only
+     * after a Chinese character) */
+    "作者 Aoki (青木修),譯者 Smith (史密斯)。這、那,是,的。\n",
+    /* a manual written with ASCII marks and full stops, with 、 and “”:
+     * the author's style, no stray commas */
+    "設置驅動器的標誌. 設置爲“開”將鎖住,一般根據用法自動維護. 所以,使用"
+    "這個命令、重新安裝. 但在系統關閉時,如果根分區在磁盤上, 可能會有麻煩.\n",
+    /* empty fields between numbers in prose quoting a list syntax */
+    "列表`1,,3' 是兩個列表的並置，`1,' 還有3, 第一個。`1,,3' 是`(1,),(3)'\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
@@ -214,6 +255,31 @@ START_TEST(weak_evidence_reported)
         ck_assert_int_eq(f->applied, 0);
         ck_assert_ptr_nonnull(f->replacement);
         free(got);
+        zhfix_destroy(h);
+    }
+}
+END_TEST
+
+/* Regression: halfwidth-punct reported `(青木修)` after a Latin name;
+ * parentheses become fullwidth only after a Chinese character. */
+START_TEST(parens_after_latin_name_not_reported)
+{
+    static const char *const cases[] = {
+        "作者 Aoki (青木修)說,好,的,了。這、那。\n",
+        "譯者 Smith (史密斯)\n",
+        "由 Linus Torvalds (林納斯)編寫,是,的,了。這、那。\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zhfix *h = make("halfwidth-punct", NULL);
+        ck_assert_int_eq(zhfix_check(h, cases[i], strlen(cases[i])),
+                         ZHFIX_OK);
+        for (size_t k = 0; k < zhfix_finding_count(h); k++) {
+            const zhfix_finding *f = zhfix_finding_get(h, k);
+            ck_assert_msg(strcmp(f->text, "(") != 0 &&
+                              strcmp(f->text, ")") != 0,
+                          "%s: parenthesis reported at column %zu", cases[i],
+                          f->column);
+        }
         zhfix_destroy(h);
     }
 }
@@ -397,6 +463,7 @@ static Suite *scrape_suite(void)
     tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, gbk_tables);
     suite_add_tcase(s, tc);
     TCase *ts = tcase_create("sample");

@@ -1,0 +1,33 @@
+/*
+ * scraped.h - traces of the scraper that folded marks and slipped in
+ * commas (issue 5), shared by the rules that undo them (scraped.c).
+ *
+ * A folded text loses the Chinese marks that tell prose from data: a
+ * stanza of poetry whose ，；？ became ,;? has lines of short Han fields
+ * separated by commas, which prose.h takes for a table. Where the block
+ * shows the fold, a line that is prose in every other respect and carries
+ * a folded mark right after a Han character (`若冬涉川;` `能無離乎?`),
+ * which a row of data does not, is prose again.
+ */
+#ifndef ZHFIX_SCRAPED_H
+#define ZHFIX_SCRAPED_H
+
+#include <stddef.h>
+
+#include "prose.h"
+
+/* 1 when t[i] is a stray comma before a mark: ',' after a non-ASCII
+ * character and before ',' ';' '?' '!' ':' or 。、，；？！： (the
+ * mechanism's own signature). */
+int zh_stray_comma_at(const char *t, size_t len, size_t i);
+
+/* 1 when t[start, end) holds a Han character. */
+int zh_line_has_han(const char *t, size_t start, size_t end);
+
+/* zh_line_is_prose, except that when folded is set a line that is prose
+ * but for looking like a table row counts as prose when a Han character
+ * is followed right away by ; ? ! or : (a folded mark). */
+int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
+                             int folded);
+
+#endif /* ZHFIX_SCRAPED_H */
