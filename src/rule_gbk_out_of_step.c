@@ -31,8 +31,11 @@
 
 /* A repair must beat the text as it is by this many nats. */
 #define MIN_GAIN 6.0
-/* ... and read like prose: average log-probability per character. */
+/* ... and read like prose: average log-probability per character, */
 #define MIN_AVG (-11.0)
+/* ... unless the gain alone is this large (classical text with rare
+ * characters reads poorly under a model of modern prose). */
+#define STRONG_GAIN 12.0
 
 /* The lead byte of the character whose first byte was folded with A3,
  * given the ASCII mark it became; 0 for other characters. */
@@ -92,7 +95,7 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     /* The average is only telling over a few characters; one or two are
      * judged by the gain alone. */
     return !r->garbage && r->nchars > 0 && *gain >= MIN_GAIN &&
-           (r->nchars < 3 || r->avg >= MIN_AVG);
+           (r->nchars < 3 || r->avg >= MIN_AVG || *gain >= STRONG_GAIN);
 }
 
 static zhfix_status scan_out_of_step(zh_scan *scan)
@@ -143,8 +146,13 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             ns++;
         }
         /* The run follows this character; through an annotation
-         * (擔(dān)?!...) it is the annotated one. */
-        uint32_t prev = zh_pinyin_char_before(t, i);
+         * (擔(dān)?!...) it is the annotated one, and through the
+         * scraper's stray comma (苗,??{) the one before the comma. */
+        size_t at = i;
+        if (at > 0 && t[at - 1] == ',' && at > 1 &&
+            ((unsigned char)t[at - 2] & 0x80))
+            at--;
+        uint32_t prev = zh_pinyin_char_before(t, at);
         zh_realign_result r;
         double gain;
         if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||

@@ -112,18 +112,23 @@ static int is_latin_letter(uint32_t cp)
 
 /* The ')' closing a '(' at open within the line, when the content is
  * Chinese: Han characters, and Latin letters at most three for each of
- * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); no nested '('.
+ * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); parentheses nested
+ * inside are part of the content (（最新的 epoll_create(2) 的功能）).
  * Returns its offset or 0. */
 static size_t chinese_parens(const char *t, size_t open, size_t end)
 {
-    size_t han = 0, latin = 0;
+    size_t han = 0, latin = 0, depth = 0;
     for (size_t i = open + 1; i < end && i - open < 400;) {
         size_t n;
         uint32_t cp = zh_cp_at(t, end, i, &n);
-        if (cp == ')')
-            return han && latin <= han * 3 ? i : 0;
-        if (cp == '(')
-            return 0;
+        if (cp == ')') {
+            if (depth == 0)
+                return han && latin <= han * 3 ? i : 0;
+            depth--;
+        } else if (cp == '(') {
+            if (++depth > 2)
+                return 0;
+        }
         latin += (size_t)is_latin_letter(cp);
         han += (size_t)zh_is_han(cp);
         i += n;
@@ -247,6 +252,8 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     switch (b) {
     case '(':
         return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (s[i - 1] == ')' && i + 1 < end &&
+                              ((unsigned char)s[i + 1] & 0x80)) ||
                              (s[i - 1] == ' ' && i + 1 < end &&
                               ((unsigned char)s[i + 1] & 0x80)));
     case ',': case ':': case ';': case '?': case '!':
@@ -280,6 +287,10 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
             uint32_t before =
                 ps > ln->start ? zh_cp_before(t, ps, NULL) : 0;
             uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
+            /* A ')' widened with its '(' is Chinese to what follows
+             * (（默認爲66）(默認)). */
+            if (prev == ')' && ps == close)
+                prev = 0xFF09;
             if (left_ok(prev, cp, next, before) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {

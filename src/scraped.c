@@ -40,11 +40,15 @@ int zh_line_has_han(const char *t, size_t start, size_t end)
     return 0;
 }
 
-/* A Han character followed right away by a folded ; ? ! or :. */
+/* A Han character followed right away by a folded ; ? ! or :, or by a
+ * stray comma and one of them. */
 static int folded_mark_in(const char *s, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         char c = s[i];
+        /* through the scraper's stray comma (`如何創建一個類,?`) */
+        if (c == ',' && i + 1 < n)
+            c = s[i + 1];
         if ((c == ';' || c == '?' || c == '!' || c == ':') &&
             ((unsigned char)s[i - 1] & 0x80) &&
             zh_is_han(zh_cp_before(s, i, NULL)))

@@ -26,7 +26,8 @@ int zh_line_has_han(const char *t, size_t start, size_t end);
 
 /* zh_line_is_prose, except that when folded is set a line that is prose
  * but for looking like a table row counts as prose when a Han character
- * is followed right away by ; ? ! or : (a folded mark). */
+ * is followed right away by ; ? ! or : (a folded mark), or by a stray
+ * comma and one of them. */
 int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
                              int folded);
 

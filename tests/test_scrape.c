@@ -60,6 +60,10 @@ static const fix_case repairs[] = {
     {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路；青島；如何？\n"},
     {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
      "默認爲76)，0 爲禁用，自動，換行"},
+    /* a list of folded questions looks like table rows */
+    {"stray-comma,halfwidth-punct",
+     "如何創建一個模塊,?\n如何創建一個類,?\n什麼是閉包,?\n如何清屏,?\n",
+     "如何創建一個模塊？\n如何創建一個類？\n什麼是閉包？\n如何清屏？\n"},
     /* between Latin words and through a closing bracket, in a line of
      * Chinese prose of a block that shows the mechanism */
     {"stray-comma", "設置 TERM,, 這在,,變量 CREATE,,ALTER,,和 DROP 中,。",
@@ -93,6 +97,13 @@ static const fix_case repairs[] = {
      "的內容。（其名稱來自危險！）也是，的，了。這、那。\n"},
     {"halfwidth-punct", "文件組成,--list選項,-I 目錄,是,的。這、那。\n",
      "文件組成，--list選項，-I 目錄，是，的。這、那。\n"},
+    /* Latin parentheses nested in Chinese ones; a pair right after
+     * another */
+    {"halfwidth-punct",
+     "描述符。(最新的 epoll_create(2) 的功能)行數(默認爲66)(默認文本行數)。"
+     "是,的,了。這、那。\n",
+     "描述符。（最新的 epoll_create(2) 的功能）行數（默認爲66）（默認文本行數）。"
+     "是，的，了。這、那。\n"},
     /* parentheses after a Latin name stay (issue 5 regression) */
     {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
      "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
