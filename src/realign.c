@@ -57,6 +57,13 @@ static int is_stop(uint32_t cp)
            cp == 0xFF1A;
 }
 
+/* Opening marks: “ ‘ 《 「 『 （ 【 〈. */
+static int is_opening(uint32_t cp)
+{
+    return cp == 0x201C || cp == 0x2018 || cp == 0x300A || cp == 0x300C ||
+           cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008;
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
@@ -86,7 +93,7 @@ static double tail_score(uint32_t last, const char *text, size_t len,
     }
     uint32_t cp = zh_cp_at(text, len, next, NULL);
     if (!cp || cp == '\n' || cp == '\r')
-        return 0.0;
+        return is_opening(last) ? -6.0 : 0.0; /* no line ends in “ */
     return char_score(last, cp, NULL);
 }
 

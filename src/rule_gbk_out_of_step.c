@@ -28,6 +28,7 @@
 #include "pinyin.h"
 #include "prose.h"
 #include "realign.h"
+#include "scraped.h"
 
 /* A repair must beat the text as it is by this many nats. */
 #define MIN_GAIN 6.0
@@ -72,7 +73,7 @@ static zhfix_status emit_repair(zh_scan *scan, size_t start,
 /* Decide on the repair of the span [start, r->end) of t; the corrupted
  * characters are re-read from the text. */
 int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, double *gain)
+                      const zh_realign_result *r, int bare, double *gain)
 {
     uint32_t old[ZH_REALIGN_MAX_OUT * 2];
     size_t n = 0;
@@ -87,7 +88,7 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     size_t known = zh_pinyin_annotation(t, len, r->end, &syl, &syllen) > 0;
     for (size_t i = 2; i < n; i++)
         known += old[i] != '?' && old[i] != 0xFFFD;
-    if (!known)
+    if (!known && !bare)
         return 0;
     int garbage = 0;
     double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
@@ -102,6 +103,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
+    int fold_shown = -1; /* the block's evidence, computed when needed */
     for (size_t i = 0; i + 1 < len; i++) {
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
@@ -129,6 +131,18 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             if (c <= ' ' || c == 0x7F)
                 break;
         }
+        /* `?!?` at a line end: 。” with the trail of ” lost to the line
+         * end (A1 A3 A1 B1 \n). Nothing of the run is left to read, so
+         * only in a block that shows the fold elsewhere. */
+        int bare = 0;
+        if (!runlike && q < len && zh_lost_byte_mark(t, len, q)) {
+            size_t e = q + zh_lost_byte_mark(t, len, q);
+            if (e == len || t[e] == '\n' || t[e] == '\r') {
+                if (fold_shown < 0)
+                    fold_shown = zh_fold_shown(t, len);
+                bare = runlike = fold_shown;
+            }
+        }
         if (!runlike)
             continue;
         if (!zh_gbk_ready())
@@ -153,10 +167,12 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             ((unsigned char)t[at - 2] & 0x80))
             at--;
         uint32_t prev = zh_pinyin_char_before(t, at);
+        if (bare && !zh_is_chinese(prev))
+            continue; /* What?!? */
         zh_realign_result r;
         double gain;
         if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||
-            !zh_realign_accept(t, len, i, prev, &r, &gain))
+            !zh_realign_accept(t, len, i, prev, &r, bare, &gain))
             continue;
         zhfix_status st = emit_repair(scan, i, &r, gain);
         if (st != ZHFIX_OK)

@@ -103,6 +103,19 @@ static int right_ok(uint32_t mark, uint32_t next, uint32_t next2)
     return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*\\|~`", (int)next));
 }
 
+/* 1 when the ';' at i ends an HTML character reference (`&nbsp;`
+ * `&#20013;` `&#x6587;`): that is markup, never a folded mark. */
+static int ends_reference(const char *t, size_t start, size_t i)
+{
+    size_t k = i;
+    while (k > start && i - k < 12 &&
+           ((t[k - 1] >= 'a' && t[k - 1] <= 'z') ||
+            (t[k - 1] >= 'A' && t[k - 1] <= 'Z') ||
+            (t[k - 1] >= '0' && t[k - 1] <= '9') || t[k - 1] == '#'))
+        k--;
+    return k < i && k > start && t[k - 1] == '&';
+}
+
 static int is_latin_letter(uint32_t cp)
 {
     return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
@@ -292,6 +305,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
             if (prev == ')' && ps == close)
                 prev = 0xFF09;
             if (left_ok(prev, cp, next, before) &&
+                !(cp == ';' && ends_reference(t, ln->start, i)) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);

@@ -25,6 +25,23 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i)
     }
 }
 
+int zh_fold_shown(const char *t, size_t len)
+{
+    size_t ascii = 0, full = 0, stray = 0;
+    for (size_t i = 1; i + 2 < len; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b == 0xEF && (unsigned char)t[i + 1] == 0xBC &&
+            ((unsigned char)t[i + 2] == 0x8C ||
+             (unsigned char)t[i + 2] == 0x81)) {
+            full++; /* ， ！ */
+        } else if (b == ',' && ((unsigned char)t[i - 1] & 0x80)) {
+            stray += (size_t)zh_stray_comma_at(t, len, i);
+            ascii += zh_is_han(zh_cp_before(t, i, NULL));
+        }
+    }
+    return ascii >= 3 && full * 10 <= ascii && stray >= 3;
+}
+
 int zh_line_has_han(const char *t, size_t start, size_t end)
 {
     for (size_t i = start; i < end;) {

@@ -21,6 +21,12 @@
  * mechanism's own signature). */
 int zh_stray_comma_at(const char *t, size_t len, size_t i);
 
+/* 1 when the block shows the fold and the stray commas as raw text (the
+ * encoding rules run before the commas go): ASCII commas after Han
+ * characters (three or more) with hardly a fullwidth one (one in ten),
+ * and three or more stray commas before marks. */
+int zh_fold_shown(const char *t, size_t len);
+
 /* 1 when t[start, end) holds a Han character. */
 int zh_line_has_han(const char *t, size_t start, size_t end);
 

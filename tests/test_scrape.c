@@ -135,6 +135,16 @@ static const fix_case repairs[] = {
      "。前臺進程通常可以通過按下 Control"},
     {"gbk-out-of-step", "按鍵關聯的語法非?:?(jiǎn)單。需要",
      "按鍵關聯的語法非常簡(jiǎn)單。需要"},
+    /* 。” at a line end: the trail of ” lost to the line end; only in a
+     * block that shows the fold and the stray commas */
+    {"gbk-out-of-step,stray-comma,halfwidth-punct",
+     "子曰,:“弗如也,!吾與女弗如也?!?\n宰予晝寢,。子曰,:“朽木不可雕也,,"
+     "糞土之牆不可杇也,。”\n",
+     "子曰：“弗如也！吾與女弗如也。”\n宰予晝寢。子曰：“朽木不可雕也，"
+     "糞土之牆不可杇也。”\n"},
+    /* ... never after Latin text */
+    {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?\n",
+     "他說，真的，好的；對的。What?!?\n"},
     {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
      "中可能還會有換行符。可以嘗試用 --ignore"},
     /* pinyin-straddle */
@@ -151,6 +161,14 @@ static const fix_case repairs[] = {
      "\xC2\xA0\xC2\xA0每一次“深遠布局”"},
     {"html-entity", "中&#20013;&#x6587;文&amp;nbsp;好",
      "中中文文\xC2\xA0好"},
+    /* a placeholder like <file> is not markup */
+    {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
+     "用 <file> 輸入\xC2\xA0一樣的中文\n"},
+    /* the ';' of a reference in markup is not a folded mark, even in a
+     * block that shows the fold */
+    {"html-entity,stray-comma,halfwidth-punct",
+     "<br/>輸入&nbsp;一樣,, 也&nbsp;可以,, 用&#20013;這,;好\n",
+     "<br/>輸入&nbsp;一樣， 也&nbsp;可以， 用&#20013;這；好\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
@@ -208,9 +226,13 @@ static const char *const traps[] = {
     "真的？！好！！啊……——等等。。。\n",
     /* question marks and exclamations in ordinary text */
     "真的嗎?!我不信。\n什麼?!\nReally?! Yes.\n這是 a?(b) 和 x?,y。\n",
+    /* `?!?` at a line end without the fold elsewhere, or after Latin */
+    "真的?!?\n他說,真的?!?\n",
     "你好?(nǐ hǎo) 單位?(kg)\n",
     /* HTML: markup, a quoted example, no ';', no Chinese neighbour */
     "<p>中文&nbsp;段落</p>\n",
+    "<div class=\"a\">中文&#20013;段落\n",
+
     "在HTML中，“&nbsp;”表示空格。AT&T公司。a&nbsp;b\n",
     /* one kind of line ending */
     "甲\r\n乙\r\n",
