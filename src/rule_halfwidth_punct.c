@@ -271,6 +271,7 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
                               ((unsigned char)s[i + 1] & 0x80)));
     case ',': case ':': case ';': case '?': case '!':
         return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             s[i - 1] == ')' ||
                              (i + 1 < end && ((unsigned char)s[i + 1] & 0x80)));
     case 0xE3: case 0xEF:
         return double_at(s, i, end);

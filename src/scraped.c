@@ -42,6 +42,25 @@ int zh_fold_shown(const char *t, size_t len)
     return ascii >= 3 && full * 10 <= ascii && stray >= 3;
 }
 
+double zh_stray_rate(const char *t, size_t len)
+{
+    size_t with = 0, without = 0;
+    for (const char *p = t; (p = memchr(p, 0xE3, len - (size_t)(p - t)));
+         p++) {
+        size_t i = (size_t)(p - t);
+        if (i + 2 >= len || (unsigned char)t[i + 1] != 0x80 ||
+            ((unsigned char)t[i + 2] != 0x82 &&
+             (unsigned char)t[i + 2] != 0x81))
+            continue;
+        if (i > 0 && t[i - 1] == ',')
+            with++;
+        else
+            without++;
+    }
+    return with + without >= 8 ? (double)with / (double)(with + without)
+                               : 0.0;
+}
+
 int zh_line_has_han(const char *t, size_t start, size_t end)
 {
     for (size_t i = start; i < end;) {

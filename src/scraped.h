@@ -27,6 +27,10 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i);
  * and three or more stray commas before marks. */
 int zh_fold_shown(const char *t, size_t len);
 
+/* The share of the block's 。 and 、 that have a stray comma before them
+ * (`,。`), or 0 when there are fewer than eight of them. */
+double zh_stray_rate(const char *t, size_t len);
+
 /* 1 when t[start, end) holds a Han character. */
 int zh_line_has_han(const char *t, size_t start, size_t end);
 

@@ -104,6 +104,9 @@ static const fix_case repairs[] = {
      "是,的,了。這、那。\n",
      "描述符。（最新的 epoll_create(2) 的功能）行數（默認爲66）（默認文本行數）。"
      "是，的，了。這、那。\n"},
+    /* a mark after a pair widened with it */
+    {"halfwidth-punct", "小心使用這個選項(潛在風險): 所有輸出,密碼,可以,是。這、那。\n",
+     "小心使用這個選項（潛在風險）： 所有輸出，密碼，可以，是。這、那。\n"},
     /* parentheses after a Latin name stay (issue 5 regression) */
     {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
      "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
