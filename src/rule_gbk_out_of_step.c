@@ -20,7 +20,6 @@
  * marks; a '?' before an ASCII mark in ordinary text (真的?!) has no such
  * reading and stays.
  */
-#include <math.h>
 #include <string.h>
 
 #include "data.h"
@@ -105,7 +104,6 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
     const char *t = scan->text;
     size_t len = scan->len;
     int fold_shown = -1; /* the block's evidence, computed when needed */
-    double stray_rate = -1.0;
     for (size_t i = 0; i + 1 < len; i++) {
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
@@ -156,17 +154,6 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         int comma = at > 1 && t[at - 1] == ',' &&
                     ((unsigned char)t[at - 2] & 0x80);
         at -= (size_t)comma;
-        /* The lost character is a mark (。) or a Han character. The
-         * scraper's stray commas come before marks only: after one the
-         * lost character is a mark; without one it is a mark only as
-         * often as the block's marks go without their comma. */
-        if (stray_rate < 0.0)
-            stray_rate = zh_stray_rate(t, len);
-        double mark_bias = 0.0, han_bias = 0.0;
-        if (comma)
-            han_bias = -8.0;
-        else if (stray_rate > 0.0)
-            mark_bias = log(1.0 - (stray_rate < 0.9 ? stray_rate : 0.9));
         zh_realign_start starts[128];
         size_t ns = 0;
         for (unsigned x = 0x81; x <= 0xFE && ns < 128; x++) {
@@ -176,7 +163,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             starts[ns].chars[0] = d;
             starts[ns].nchars = 1;
             starts[ns].pending = lead;
-            starts[ns].bias = zh_is_han(d) ? han_bias : mark_bias;
+            starts[ns].bias = 0.0;
             ns++;
         }
         uint32_t prev = zh_pinyin_char_before(t, at);

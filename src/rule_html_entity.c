@@ -7,7 +7,8 @@
  * touches Chinese: the block has no HTML tags, the line is prose (not
  * code, prose.h), the reference is not in inline code or a URL, not quoted
  * as an example (`&nbsp;` between quotes), and a Chinese character stands
- * right before or after the run of references. Unknown names stay.
+ * right before or after the run of references or the run spells Han
+ * characters itself. Unknown names stay.
  */
 #include <string.h>
 
@@ -188,7 +189,12 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         uint32_t after = zh_cp_at(t, ln->end, run_end, NULL);
         if (i == ln->start)
             before = 0;
-        int chinese = zh_is_chinese(before) || zh_is_chinese(after);
+        /* A run that spells Han characters is Chinese itself
+         * (=&#x53c3;(cān)考). */
+        int spelled = 1;
+        for (size_t k = 0; k < count; k++)
+            spelled &= zh_is_han(cps[k]);
+        int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled;
         int quoted = is_quote(before) && is_quote(after);
         if (chinese && !quoted &&
             !zh_in_code_or_url(t, ln->start, ln->end, i)) {

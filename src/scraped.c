@@ -42,25 +42,6 @@ int zh_fold_shown(const char *t, size_t len)
     return ascii >= 3 && full * 10 <= ascii && stray >= 3;
 }
 
-double zh_stray_rate(const char *t, size_t len)
-{
-    size_t with = 0, without = 0;
-    for (const char *p = t; (p = memchr(p, 0xE3, len - (size_t)(p - t)));
-         p++) {
-        size_t i = (size_t)(p - t);
-        if (i + 2 >= len || (unsigned char)t[i + 1] != 0x80 ||
-            ((unsigned char)t[i + 2] != 0x82 &&
-             (unsigned char)t[i + 2] != 0x81))
-            continue;
-        if (i > 0 && t[i - 1] == ',')
-            with++;
-        else
-            without++;
-    }
-    return with + without >= 8 ? (double)with / (double)(with + without)
-                               : 0.0;
-}
-
 int zh_line_has_han(const char *t, size_t start, size_t end)
 {
     for (size_t i = start; i < end;) {
@@ -76,14 +57,19 @@ int zh_line_has_han(const char *t, size_t start, size_t end)
     return 0;
 }
 
-/* A Han character followed right away by a folded ; ? ! or :, or by a
- * stray comma and one of them. */
+/* A Han character followed right away by a folded ; ? ! or :, by a
+ * stray comma and one of them, or by the comma (or two) ending the
+ * line. */
 static int folded_mark_in(const char *s, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         char c = s[i];
+        /* a comma ending the line, as a stanza's lines end (`白浪滔天,`
+         * `大雨落幽燕,,`); a row of data ends in a field */
+        if (c == ',' && (i + 1 == n || (i + 2 == n && s[i + 1] == ',')))
+            c = ';';
         /* through the scraper's stray comma (`如何創建一個類,?`) */
-        if (c == ',' && i + 1 < n)
+        else if (c == ',' && i + 1 < n)
             c = s[i + 1];
         if ((c == ';' || c == '?' || c == '!' || c == ':') &&
             ((unsigned char)s[i - 1] & 0x80) &&

@@ -27,17 +27,13 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i);
  * and three or more stray commas before marks. */
 int zh_fold_shown(const char *t, size_t len);
 
-/* The share of the block's 。 and 、 that have a stray comma before them
- * (`,。`), or 0 when there are fewer than eight of them. */
-double zh_stray_rate(const char *t, size_t len);
-
 /* 1 when t[start, end) holds a Han character. */
 int zh_line_has_han(const char *t, size_t start, size_t end);
 
 /* zh_line_is_prose, except that when folded is set a line that is prose
  * but for looking like a table row counts as prose when a Han character
- * is followed right away by ; ? ! or : (a folded mark), or by a stray
- * comma and one of them. */
+ * is followed right away by ; ? ! or : (a folded mark), by a stray
+ * comma and one of them, or by a comma (or two) ending the line. */
 int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
                              int folded);
 

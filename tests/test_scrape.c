@@ -60,6 +60,12 @@ static const fix_case repairs[] = {
     {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路；青島；如何？\n"},
     {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
      "默認爲76)，0 爲禁用，自動，換行"},
+    /* a stanza whose lines end in folded commas */
+    {"stray-comma,halfwidth-punct",
+     "大雨落幽燕,,\n白浪滔天,,\n秦皇島外打魚船,\n一片汪洋都不見,,\n"
+     "知向誰邊,?\n往事越千年,\n",
+     "大雨落幽燕，\n白浪滔天，\n秦皇島外打魚船，\n一片汪洋都不見，\n"
+     "知向誰邊？\n往事越千年，\n"},
     /* a list of folded questions looks like table rows */
     {"stray-comma,halfwidth-punct",
      "如何創建一個模塊,?\n如何創建一個類,?\n什麼是閉包,?\n如何清屏,?\n",
@@ -212,6 +218,7 @@ static const char *const traps[] = {
     /* CSV, with Chinese and with empty fields */
     "城市,人口\n北京,2100\n上海,2400\n廣州,1800\n",
     "姓名,年齡,城市\n張三,,北京\n李四,30,上海\n",
+    "城市,省份\n北京,河北\n上海,江蘇\n廣州,廣東\n",
     "a,,b\n1,,2\n",
     /* code */
     "printf(\"中文,,測試:%d;\", x);\n",
