@@ -154,11 +154,18 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         int comma = at > 1 && t[at - 1] == ',' &&
                     ((unsigned char)t[at - 2] & 0x80);
         at -= (size_t)comma;
+        /* After the scraper's stray comma the lost character is a mark
+         * (。): the commas stand before marks only. */
+        if (comma) {
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            comma = fold_shown;
+        }
         zh_realign_start starts[128];
         size_t ns = 0;
         for (unsigned x = 0x81; x <= 0xFE && ns < 128; x++) {
             uint32_t d = zh_gbk_decode2(x, 0xA3);
-            if (!d)
+            if (!d || (comma && zh_is_han(d)))
                 continue;
             starts[ns].chars[0] = d;
             starts[ns].nchars = 1;
@@ -171,8 +178,13 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             continue; /* What?!? */
         zh_realign_result r;
         double gain;
-        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||
-            !zh_realign_accept(t, len, i, prev, &r, bare, &gain))
+        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r))
+            continue;
+        gain = 0.0;
+        /* With the comma, the mark and the fold all in place, any gain
+         * will do. */
+        if (!zh_realign_accept(t, len, i, prev, &r, bare, &gain) &&
+            !(comma && !r.garbage && gain > 0.0))
             continue;
         zhfix_status st = emit_repair(scan, i, &r, gain);
         if (st != ZHFIX_OK)

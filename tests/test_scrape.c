@@ -151,6 +151,10 @@ static const fix_case repairs[] = {
      "糞土之牆不可杇也,。”\n",
      "子曰：“弗如也！吾與女弗如也。”\n宰予晝寢。子曰：“朽木不可雕也，"
      "糞土之牆不可杇也。”\n"},
+    /* after the scraper's stray comma the lost character is a mark */
+    {"gbk-out-of-step,stray-comma",
+     "這是,。那是,。好的,,對的,,是的,,\n皎皎白駒,,食我場苗,??{之維之,,以永今朝。\n",
+     "這是。那是。好的，對的，是的，\n皎皎白駒，食我場苗。縶之維之，以永今朝。\n"},
     /* ... never after Latin text */
     {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?\n",
      "他說，真的，好的；對的。What?!?\n"},
