@@ -94,6 +94,10 @@ int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
      * unless it is code, Japanese or inside a fence. */
     zh_lines alone;
     zh_lines_init(&alone, s, n);
-    zh_line ln = {0, n, n, 0, 0, line->in_fence};
+    zh_line ln;
+    memset(&ln, 0, sizeof ln);
+    ln.end = n;
+    ln.next = n;
+    ln.in_fence = line->in_fence;
     return zh_line_is_prose(&alone, &ln);
 }
