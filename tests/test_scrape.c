@@ -155,6 +155,24 @@ static const fix_case repairs[] = {
     {"gbk-out-of-step,stray-comma",
      "這是,。那是,。好的,,對的,,是的,,\n皎皎白駒,,食我場苗,??{之維之,,以永今朝。\n",
      "這是。那是。好的，對的，是的，\n皎皎白駒，食我場苗。縶之維之，以永今朝。\n"},
+    /* the look-alikes inside a document that shows the fold: numbers,
+     * times, English, textbook pinyin, Latin in parentheses, URLs, a
+     * Latin name, code all stay while the scraped marks are repaired */
+    {"encoding,artifact,punctuation",
+     "時間10:23,,溫度3.5,,比分2:1,。工業4.0,9.5億元,1-7月,。\n"
+     "Smith, J. (2020). Hello, world! Really?\n"
+     "中(zhōng)文(wén)很(hěn)美(měi),。臺灣(Taiwan)、單位(kg)、"
+     "國內生產總值(GDP),。\n"
+     "見https://zh.wikipedia.org/wiki/中文?action=edit 頁面,。"
+     "作者 Aoki (青木修),,譯者,;好\n"
+     "printf(\"中文,,測試:%d;\", x);\n",
+     "時間10:23，溫度3.5，比分2:1。工業4.0,9.5億元，1-7月。\n"
+     "Smith, J. (2020). Hello, world! Really?\n"
+     "中(zhōng)文(wén)很(hěn)美(měi)。臺灣(Taiwan)、單位(kg)、"
+     "國內生產總值(GDP)。\n"
+     "見https://zh.wikipedia.org/wiki/中文?action=edit 頁面。"
+     "作者 Aoki (青木修)，譯者；好\n"
+     "printf(\"中文,,測試:%d;\", x);\n"},
     /* ... never after Latin text */
     {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?\n",
      "他說，真的，好的；對的。What?!?\n"},
