@@ -349,10 +349,14 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end))
             continue;
+        if (!zh_line_is_prose(&it, &ln)) {
+            if (fixable < 0)
+                fixable = marks_folded(scan->text, scan->len);
+            if (!fixable || !zh_folded_row_is_prose(&ln, scan->text))
+                continue;
+        }
         if (fixable < 0)
             fixable = marks_folded(scan->text, scan->len);
-        if (!zh_scraped_line_is_prose(&it, &ln, fixable))
-            continue;
         zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)
             return st;

@@ -205,12 +205,19 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
     while (zh_lines_next(&it, &ln)) {
         if (!memchr(scan->text + ln.start, ',', ln.end - ln.start))
             continue;
+        /* The block's evidence is read at the first line that needs it:
+         * a prose line, or one that looks like a table row but may be a
+         * folded stanza. */
+        int prose = zh_line_is_prose(&it, &ln);
+        if (!prose && (fixable == 0 ||
+                       !zh_folded_row_is_prose(&ln, scan->text)))
+            continue;
         if (fixable == -2) {
             fixable = pattern_shown(scan->text, scan->len);
             if (fixable < 0)
                 return ZHFIX_OK;
         }
-        if (!zh_scraped_line_is_prose(&it, &ln, fixable > 0))
+        if (!prose && fixable <= 0)
             continue;
         zhfix_status st = scan_line(scan, &ln, fixable);
         if (st != ZHFIX_OK)

@@ -79,14 +79,9 @@ static int folded_mark_in(const char *s, size_t n)
     return 0;
 }
 
-int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
-                             int folded)
+int zh_folded_row_is_prose(const zh_line *line, const char *text)
 {
-    if (zh_line_is_prose(it, line))
-        return 1;
-    if (!folded)
-        return 0;
-    const char *s = it->text + line->start;
+    const char *s = text + line->start;
     size_t n = line->end - line->start;
     if (!folded_mark_in(s, n))
         return 0;

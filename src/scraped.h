@@ -30,11 +30,11 @@ int zh_fold_shown(const char *t, size_t len);
 /* 1 when t[start, end) holds a Han character. */
 int zh_line_has_han(const char *t, size_t start, size_t end);
 
-/* zh_line_is_prose, except that when folded is set a line that is prose
- * but for looking like a table row counts as prose when a Han character
- * is followed right away by ; ? ! or : (a folded mark), by a stray
- * comma and one of them, or by a comma (or two) ending the line. */
-int zh_scraped_line_is_prose(const zh_lines *it, const zh_line *line,
-                             int folded);
+/* For a line zh_line_is_prose rejected, in a block that shows the fold:
+ * 1 when it is prose but for looking like a table row and a Han character
+ * in it is followed right away by ; ? ! or : (a folded mark), by a stray
+ * comma and one of them, or by a comma (or two) ending the line. Callers
+ * read the block's evidence only for such lines. */
+int zh_folded_row_is_prose(const zh_line *line, const char *text);
 
 #endif /* ZHFIX_SCRAPED_H */
