@@ -273,6 +273,16 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
         s->pos[s->n] = i;
         s->cps[s->n++] = c;
         i += clen;
+        /* The annotator matched these very bytes, the code of the
+         * misread character c, and pasted its reading after them (嘗 =
+         * 87 4C after 以 = D2 D4: 以嘗 read out of step shows 試 = D4 87,
+         * so "(shì)" sits between 87 and 4C): skip it, it is not text. */
+        size_t syl, syllen;
+        size_t ann = c >= 0x80 ? zh_pinyin_annotation(text, len, i, &syl,
+                                                       &syllen)
+                               : 0;
+        if (ann && zh_reading_matches(c, text + syl, syllen))
+            i += ann;
         s->pos[s->n] = i;
     }
     if (s->n == 0)

@@ -151,6 +151,11 @@ static const fix_case repairs[] = {
      "糞土之牆不可杇也,。”\n",
      "子曰：“弗如也！吾與女弗如也。”\n宰予晝寢。子曰：“朽木不可雕也，"
      "糞土之牆不可杇也。”\n"},
+    /* pinyin the annotator pasted on the misread bytes inside the run
+     * (以嘗 read out of step shows 試, whose reading went between the
+     * bytes of 嘗) */
+    {"gbk-out-of-step", "中可能還會有換行符??梢試(shì)L試用 --ignore",
+     "中可能還會有換行符。可以嘗試用 --ignore"},
     /* after the scraper's stray comma the lost character is a mark */
     {"gbk-out-of-step,stray-comma",
      "這是,。那是,。好的,,對的,,是的,,\n皎皎白駒,,食我場苗,??{之維之,,以永今朝。\n",
