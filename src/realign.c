@@ -57,6 +57,13 @@ static int is_stop(uint32_t cp)
            cp == 0xFF1A;
 }
 
+/* Opening marks: “ ‘ 《 「 『 （ 【 〈. */
+static int is_opening(uint32_t cp)
+{
+    return cp == 0x201C || cp == 0x2018 || cp == 0x300A || cp == 0x300C ||
+           cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008;
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
@@ -86,7 +93,7 @@ static double tail_score(uint32_t last, const char *text, size_t len,
     }
     uint32_t cp = zh_cp_at(text, len, next, NULL);
     if (!cp || cp == '\n' || cp == '\r')
-        return 0.0;
+        return is_opening(last) ? -6.0 : 0.0; /* no line ends in “ */
     return char_score(last, cp, NULL);
 }
 
@@ -266,6 +273,16 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
         s->pos[s->n] = i;
         s->cps[s->n++] = c;
         i += clen;
+        /* The annotator matched these very bytes, the code of the
+         * misread character c, and pasted its reading after them (嘗 =
+         * 87 4C after 以 = D2 D4: 以嘗 read out of step shows 試 = D4 87,
+         * so "(shì)" sits between 87 and 4C): skip it, it is not text. */
+        size_t syl, syllen;
+        size_t ann = c >= 0x80 ? zh_pinyin_annotation(text, len, i, &syl,
+                                                       &syllen)
+                               : 0;
+        if (ann && zh_reading_matches(c, text + syl, syllen))
+            i += ann;
         s->pos[s->n] = i;
     }
     if (s->n == 0)

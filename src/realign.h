@@ -56,9 +56,12 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
 
 /* Whether a re-decoded run r starting at t[start] (after the character
  * prev) is worth applying; *gain gets its gain in plausibility. Shared by
- * gbk-out-of-step and pinyin-straddle, which must judge alike. */
+ * gbk-out-of-step and pinyin-straddle, which must judge alike. A run made
+ * only of lost bytes (`?!?` at a line end) carries no information of its
+ * own and is refused unless bare is set: the caller has seen the fold
+ * elsewhere in the block. */
 int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, double *gain);
+                      const zh_realign_result *r, int bare, double *gain);
 
 /* Length of the mark a decoder left for a byte it could not read at t[i]:
  * 1 for '?', 3 for U+FFFD, 0 when there is none. */

@@ -28,11 +28,15 @@
 #include "pinyin.h"
 #include "prose.h"
 #include "realign.h"
+#include "scraped.h"
 
 /* A repair must beat the text as it is by this many nats. */
 #define MIN_GAIN 6.0
-/* ... and read like prose: average log-probability per character. */
+/* ... and read like prose: average log-probability per character, */
 #define MIN_AVG (-11.0)
+/* ... unless the gain alone is this large (classical text with rare
+ * characters reads poorly under a model of modern prose). */
+#define STRONG_GAIN 12.0
 
 /* The lead byte of the character whose first byte was folded with A3,
  * given the ASCII mark it became; 0 for other characters. */
@@ -69,7 +73,7 @@ static zhfix_status emit_repair(zh_scan *scan, size_t start,
 /* Decide on the repair of the span [start, r->end) of t; the corrupted
  * characters are re-read from the text. */
 int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, double *gain)
+                      const zh_realign_result *r, int bare, double *gain)
 {
     uint32_t old[ZH_REALIGN_MAX_OUT * 2];
     size_t n = 0;
@@ -84,7 +88,7 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     size_t known = zh_pinyin_annotation(t, len, r->end, &syl, &syllen) > 0;
     for (size_t i = 2; i < n; i++)
         known += old[i] != '?' && old[i] != 0xFFFD;
-    if (!known)
+    if (!known && !bare)
         return 0;
     int garbage = 0;
     double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
@@ -92,13 +96,14 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     /* The average is only telling over a few characters; one or two are
      * judged by the gain alone. */
     return !r->garbage && r->nchars > 0 && *gain >= MIN_GAIN &&
-           (r->nchars < 3 || r->avg >= MIN_AVG);
+           (r->nchars < 3 || r->avg >= MIN_AVG || *gain >= STRONG_GAIN);
 }
 
 static zhfix_status scan_out_of_step(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
+    int fold_shown = -1; /* the block's evidence, computed when needed */
     zh_hot_walk walk = {0, 0};
     for (size_t i = 0;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
@@ -130,15 +135,41 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             if (c <= ' ' || c == 0x7F)
                 break;
         }
+        /* `?!?` at a line end: 。” with the trail of ” lost to the line
+         * end (A1 A3 A1 B1 \n). Nothing of the run is left to read, so
+         * only in a block that shows the fold elsewhere. */
+        int bare = 0;
+        if (!runlike && q < len && zh_lost_byte_mark(t, len, q)) {
+            size_t e = q + zh_lost_byte_mark(t, len, q);
+            if (e == len || t[e] == '\n' || t[e] == '\r') {
+                if (fold_shown < 0)
+                    fold_shown = zh_fold_shown(t, len);
+                bare = runlike = fold_shown;
+            }
+        }
         if (!runlike)
             continue;
         if (!zh_gbk_ready())
             continue;
+        /* The run follows this character; through an annotation
+         * (擔(dān)?!...) it is the annotated one, and through the
+         * scraper's stray comma (苗,??{) the one before the comma. */
+        size_t at = i;
+        int comma = at > 1 && t[at - 1] == ',' &&
+                    ((unsigned char)t[at - 2] & 0x80);
+        at -= (size_t)comma;
+        /* After the scraper's stray comma the lost character is a mark
+         * (。): the commas stand before marks only. */
+        if (comma) {
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            comma = fold_shown;
+        }
         zh_realign_start starts[128];
         size_t ns = 0;
         for (unsigned x = 0x81; x <= 0xFE && ns < 128; x++) {
             uint32_t d = zh_gbk_decode2(x, 0xA3);
-            if (!d)
+            if (!d || (comma && zh_is_han(d)))
                 continue;
             starts[ns].chars[0] = d;
             starts[ns].nchars = 1;
@@ -146,13 +177,18 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             starts[ns].bias = 0.0;
             ns++;
         }
-        /* The run follows this character; through an annotation
-         * (擔(dān)?!...) it is the annotated one. */
-        uint32_t prev = zh_pinyin_char_before(t, i);
+        uint32_t prev = zh_pinyin_char_before(t, at);
+        if (bare && !zh_is_chinese(prev))
+            continue; /* What?!? */
         zh_realign_result r;
         double gain;
-        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r) ||
-            !zh_realign_accept(t, len, i, prev, &r, &gain))
+        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r))
+            continue;
+        gain = 0.0;
+        /* With the comma, the mark and the fold all in place, any gain
+         * will do. */
+        if (!zh_realign_accept(t, len, i, prev, &r, bare, &gain) &&
+            !(comma && !r.garbage && gain > 0.0))
             continue;
         zhfix_status st = emit_repair(scan, i, &r, gain);
         if (st != ZHFIX_OK)

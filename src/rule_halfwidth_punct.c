@@ -6,7 +6,10 @@
  * `;` `?` `!` right after a Chinese character become `，` `：` `；` `？`
  * `！`, and after Latin text, a number, a closing bracket or a space when
  * Han follows (`shell,參數`); a pair of parentheses that follows Chinese
- * and holds mostly Chinese becomes `（）`. The left neighbour keeps numbers
+ * and holds mostly Chinese becomes `（）` (after a Chinese character or
+ * mark, or a space after one: `見 (例如)`, never `Aoki (青木修)`); in a
+ * folded stanza, lines that look like table rows are prose (scraped.h).
+ * The left neighbour keeps numbers
  * (4.0, 10:23, 1-7月), Latin text (Smith, J. (2020)) and annotations
  * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule; `.` is never
  * widened (a decimal point, an abbreviation). A mark that is part of
@@ -20,16 +23,21 @@
  *
  * Evidence: the repairs are made when the block shows the fold — ASCII
  * marks after Han characters (three or more), hardly any fullwidth ones
- * (one in ten at most), the marks the fold leaves alone (。、“”) in use
- * (one for every four ASCII marks), and few ASCII full stops after Han
- * (one for every three ASCII marks at most). A text that mixes both by
- * hand, or uses ASCII punctuation throughout, keeps its style: its ASCII
- * marks and doubles are reported, not changed.
+ * (one in ten at most), and either the scraper's stray commas before
+ * marks (`,,` `,;` `,。`: three or more, one for every ten ASCII marks),
+ * which this rule sees because it runs before stray-comma, or the marks
+ * the fold leaves alone (。、“”) in use (one for every eight ASCII marks)
+ * and few ASCII full stops after Han (one for every three ASCII marks at
+ * most). A text that mixes both by hand, or uses ASCII punctuation
+ * throughout, keeps its style: its ASCII marks and doubles are reported,
+ * not changed. A comma right before a Chinese mark is a stray comma, left
+ * to stray-comma, which restores the mark it stands before.
  */
 #include <string.h>
 
 #include "internal.h"
 #include "prose.h"
+#include "scraped.h"
 
 static uint32_t widen(uint32_t c)
 {
@@ -47,10 +55,16 @@ static uint32_t widen(uint32_t c)
  * the closing marks of Chinese prose. After `？` and `！` only `?` and `!`
  * (the repeats `？！`). After a Latin letter, digit, space or closing
  * bracket or quote only when Han follows (`shell,參數`), and never for
- * parentheses. */
-static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
+ * parentheses. A '(' follows a Chinese character or mark (`。(在`), or a
+ * space after one (`見 (例如`), never a Latin word (`Aoki (青木修)`);
+ * before is the character before that space. */
+static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
+                   uint32_t before)
 {
-    if (zh_is_han(prev) || (mark == '(' && prev == ' ' && zh_is_han(next)))
+    if (mark == '(')
+        return zh_is_chinese(prev) ||
+               (prev == ' ' && zh_is_chinese(before) && zh_is_han(next));
+    if (zh_is_han(prev))
         return 1;
     switch (prev) {
     case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F:
@@ -64,18 +78,42 @@ static int left_ok(uint32_t prev, uint32_t mark, uint32_t next)
     int latin = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
                 (prev >= '0' && prev <= '9') || prev == ' ' || prev == ')' ||
                 prev == ']' || prev == '"' || prev == '\'';
-    return latin && mark != '(' && zh_is_han(next);
+    return latin && zh_is_han(next);
 }
 
 /* What may follow a folded mark: not ASCII punctuation that makes it part
  * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. */
-static int right_ok(uint32_t mark, uint32_t next)
+static int right_ok(uint32_t mark, uint32_t next, uint32_t next2)
 {
+    /* A comma before a mark is the scraper's stray comma: stray-comma
+     * removes it. */
+    if (mark == ',' && (next == 0x3002 || next == 0x3001 || next == 0xFF0C ||
+                        next == 0xFF1B || next == 0xFF1F || next == 0xFF01 ||
+                        next == 0xFF1A))
+        return 0;
     if (next == '?' || next == '!')
         return mark == '?' || mark == '!';
     if (next == '/')
         return mark != ':';
+    /* An option after a comma or semicolon (`組成,--list` `，-I`), not a
+     * face (`:-)`). */
+    if (next == '-' && (mark == ',' || mark == ';'))
+        return next2 == '-' || (next2 >= 'a' && next2 <= 'z') ||
+               (next2 >= 'A' && next2 <= 'Z');
     return !(next < 0x80 && next != 0 && strchr(")]}>.,;:-_=+*\\|~`", (int)next));
+}
+
+/* 1 when the ';' at i ends an HTML character reference (`&nbsp;`
+ * `&#20013;` `&#x6587;`): that is markup, never a folded mark. */
+static int ends_reference(const char *t, size_t start, size_t i)
+{
+    size_t k = i;
+    while (k > start && i - k < 12 &&
+           ((t[k - 1] >= 'a' && t[k - 1] <= 'z') ||
+            (t[k - 1] >= 'A' && t[k - 1] <= 'Z') ||
+            (t[k - 1] >= '0' && t[k - 1] <= '9') || t[k - 1] == '#'))
+        k--;
+    return k < i && k > start && t[k - 1] == '&';
 }
 
 static int is_latin_letter(uint32_t cp)
@@ -87,18 +125,23 @@ static int is_latin_letter(uint32_t cp)
 
 /* The ')' closing a '(' at open within the line, when the content is
  * Chinese: Han characters, and Latin letters at most three for each of
- * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); no nested '('.
+ * them (（BSD風格）, but not (Taiwan), (GDP), (zhōng)); parentheses nested
+ * inside are part of the content (（最新的 epoll_create(2) 的功能）).
  * Returns its offset or 0. */
 static size_t chinese_parens(const char *t, size_t open, size_t end)
 {
-    size_t han = 0, latin = 0;
+    size_t han = 0, latin = 0, depth = 0;
     for (size_t i = open + 1; i < end && i - open < 400;) {
         size_t n;
         uint32_t cp = zh_cp_at(t, end, i, &n);
-        if (cp == ')')
-            return han && latin <= han * 3 ? i : 0;
-        if (cp == '(')
-            return 0;
+        if (cp == ')') {
+            if (depth == 0)
+                return han && latin <= han * 3 ? i : 0;
+            depth--;
+        } else if (cp == '(') {
+            if (++depth > 2)
+                return 0;
+        }
         latin += (size_t)is_latin_letter(cp);
         han += (size_t)zh_is_han(cp);
         i += n;
@@ -131,7 +174,7 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
 static int marks_folded(const char *t, size_t len)
 {
     const unsigned char *u = (const unsigned char *)t;
-    size_t full = 0, ascii = 0, kept = 0, dots = 0;
+    size_t full = 0, ascii = 0, kept = 0, dots = 0, stray = 0;
     /* One step per character (this reads the whole block): only the lead
      * bytes E2, E3, EF and the ASCII marks count. */
     for (size_t i = len ? zh_utf8_seqlen(u[0]) : 0; i < len;) {
@@ -151,9 +194,12 @@ static int marks_folded(const char *t, size_t len)
             i += zh_utf8_seqlen(b);
             continue;
         }
-        if ((b == ',' || b == ';' || b == ':' || b == '?' || b == '!' ||
-             b == '(') &&
-            (u[i - 1] & 0x80)) {
+        if (b == ',' && zh_stray_comma_at(t, len, i)) {
+            stray++;
+            ascii += zh_is_han(zh_cp_before(t, i, NULL));
+        } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
+                    b == '!' || b == '(') &&
+                   (u[i - 1] & 0x80)) {
             ascii += zh_is_han(zh_cp_before(t, i, NULL));
         } else if (b == '.' && (u[i - 1] & 0x80) &&
                    (i + 1 == len || u[i + 1] >= 0x80 || t[i + 1] == ' ' ||
@@ -162,8 +208,13 @@ static int marks_folded(const char *t, size_t len)
         }
         i++;
     }
-    return ascii >= 3 && full * 10 <= ascii && kept * 8 >= ascii &&
-           dots * 3 <= ascii;
+    if (ascii < 3 || full * 10 > ascii)
+        return 0;
+    /* The scraper's stray commas before marks (`,,` `,;` `,。`) prove
+     * that this text went through it, whatever its full stops. */
+    if (stray >= 3 && stray * 10 >= ascii)
+        return 1;
+    return kept * 8 >= ascii && dots * 3 <= ascii;
 }
 
 /* marks_folded for the block, read when the first finding needs it (most
@@ -224,10 +275,13 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     switch (b) {
     case '(':
         return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             (s[i - 1] == ')' && i + 1 < end &&
+                              ((unsigned char)s[i + 1] & 0x80)) ||
                              (s[i - 1] == ' ' && i + 1 < end &&
                               ((unsigned char)s[i + 1] & 0x80)));
     case ',': case ':': case ';': case '?': case '!':
         return i > start && (((unsigned char)s[i - 1] & 0x80) ||
+                             s[i - 1] == ')' ||
                              (i + 1 < end && ((unsigned char)s[i + 1] & 0x80)));
     case 0xE3: case 0xEF:
         return double_at(s, i, end);
@@ -252,9 +306,17 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
             uint32_t cp2 = zh_cp_at(t, ln->end, i + n, &n2);
             st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, fixable);
         } else if (i != close) {
-            uint32_t prev = zh_cp_before(t, i, NULL);
+            size_t ps;
+            uint32_t prev = zh_cp_before(t, i, &ps);
+            uint32_t before =
+                ps > ln->start ? zh_cp_before(t, ps, NULL) : 0;
             uint32_t next = zh_cp_at(t, ln->end, i + 1, NULL);
-            if (left_ok(prev, cp, next) &&
+            /* A ')' widened with its '(' is Chinese to what follows
+             * (（默認爲66）(默認)). */
+            if (prev == ')' && ps == close)
+                prev = 0xFF09;
+            if (left_ok(prev, cp, next, before) &&
+                !(cp == ';' && ends_reference(t, ln->start, i)) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);
@@ -266,7 +328,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
                                          "ASCII parenthesis in Chinese prose");
                         close = c;
                     }
-                } else if (right_ok(cp, next)) {
+                } else if (right_ok(cp, next,
+                                    zh_cp_at(t, ln->end, i + 2, NULL)) ||
+                           (next == ')' && i + 1 == close)) {
                     st = emit_cp(scan, i, i + 1, widen(cp), fixable,
                                  "ASCII mark in Chinese prose");
                 }
@@ -293,8 +357,11 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
     int fixable = -1;
     zh_lines_init_hot(&it, scan, ZH_TRIG_HALFWIDTH);
     while (zh_lines_next(&it, &ln)) {
-        if (!line_has_candidate(scan->text, ln.start, ln.end) ||
-            !zh_line_is_prose(&it, &ln))
+        if (!line_has_candidate(scan->text, ln.start, ln.end))
+            continue;
+        if (!zh_line_is_prose(&it, &ln) &&
+            (!evidence(scan, &fixable) ||
+             !zh_folded_row_is_prose(&ln, scan->text)))
             continue;
         zhfix_status st = scan_line(scan, &ln, &fixable);
         if (st != ZHFIX_OK)

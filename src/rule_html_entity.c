@@ -7,7 +7,8 @@
  * touches Chinese: the block has no HTML tags, the line is prose (not
  * code, prose.h), the reference is not in inline code or a URL, not quoted
  * as an example (`&nbsp;` between quotes), and a Chinese character stands
- * right before or after the run of references. Unknown names stay.
+ * right before or after the run of references or the run spells Han
+ * characters itself. Unknown names stay.
  */
 #include <string.h>
 
@@ -104,22 +105,47 @@ static size_t parse_ref(const char *t, size_t i, size_t end, uint32_t *cp)
     return 0;
 }
 
-/* Markup: a tag such as <p>, <br>, </div>, <!DOCTYPE or <?xml. */
+/* Elements of HTML pages; a placeholder in a manual (<file> <Tab>
+ * <newline> <configuration name>) is not one. */
+static const char *const tags[] = {
+    "a", "abbr", "article", "b", "blockquote", "body", "br", "center",
+    "code", "dd", "div", "dl", "dt", "em", "font", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i",
+    "iframe", "img", "input", "li", "link", "meta", "nav", "ol", "p", "pre",
+    "script", "section", "small", "span", "strong", "style", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "title", "tr", "u", "ul",
+};
+
+static int is_tag_name(const char *s, size_t n)
+{
+    char low[12];
+    if (n == 0 || n >= sizeof low)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        low[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+    for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++)
+        if (strlen(tags[k]) == n && memcmp(tags[k], low, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Markup: an HTML element's tag such as <p>, <br/>, </div>, <a href=,
+ * or <!DOCTYPE, <!-- and <?xml. */
 static int looks_like_markup(const char *t, size_t len)
 {
     for (const char *p = t; (p = memchr(p, '<', len - (size_t)(p - t)));
          p++) {
         size_t left = len - (size_t)(p - t);
-        if (left > 2 && (p[1] == '/' || p[1] == '!' || p[1] == '?') &&
+        if (left > 2 && (p[1] == '!' || p[1] == '?') &&
             (is_alpha(p[2]) || p[2] == '-'))
             return 1;
-        if (left > 2 && is_alpha(p[1])) {
-            size_t k = 1;
-            while (k < left && k < 12 && is_alpha(p[k]))
-                k++;
-            if (k < left && (p[k] == '>' || p[k] == ' ' || p[k] == '/'))
-                return 1;
-        }
+        size_t k = left > 1 && p[1] == '/' ? 2 : 1;
+        size_t s = k;
+        while (k < left && k < 14 && (is_alpha(p[k]) || is_digit(p[k])))
+            k++;
+        if (k < left && (p[k] == '>' || p[k] == ' ' || p[k] == '/') &&
+            is_tag_name(p + s, k - s))
+            return 1;
     }
     return 0;
 }
@@ -163,7 +189,12 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         uint32_t after = zh_cp_at(t, ln->end, run_end, NULL);
         if (i == ln->start)
             before = 0;
-        int chinese = zh_is_chinese(before) || zh_is_chinese(after);
+        /* A run that spells Han characters is Chinese itself
+         * (=&#x53c3;(cān)考). */
+        int spelled = 1;
+        for (size_t k = 0; k < count; k++)
+            spelled &= zh_is_han(cps[k]);
+        int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled;
         int quoted = is_quote(before) && is_quote(after);
         if (chinese && !quoted &&
             !zh_in_code_or_url(t, ln->start, ln->end, i)) {

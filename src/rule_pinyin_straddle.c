@@ -66,7 +66,7 @@ static zhfix_status scan_straddle(zh_scan *scan)
         zh_realign_result r;
         double gain;
         if (!ns || !zh_realign(t, len, j + k, prev, starts, ns, &r) ||
-            !zh_realign_accept(t, len, i, prev, &r, &gain))
+            !zh_realign_accept(t, len, i, prev, &r, 0, &gain))
             continue;
         char buf[ZH_REALIGN_MAX_OUT * 4];
         size_t n = 0;

@@ -5,20 +5,25 @@
  * The mechanism: a stray ',' lands before a Chinese mark, and the mark may
  * itself have been folded to ASCII afterwards. So `,，` arrives as `,,`,
  * `,。` and `,、` keep their mark, `,；` and `,？` arrive as `,;` and `,?`.
- * Undoing it removes the stray comma: `,,` becomes `,`, `,。` `。`, `,;`
- * `;`; restoring the folded mark is the fold's own repair (the
- * halfwidth-punct rule), which needs the document's evidence.
+ * Undoing it removes the stray comma and restores the mark it stood
+ * before: `,,` becomes `，`, `,;` `；`, `,。` `。` (a stray comma stands
+ * before Chinese marks only, so that mark was fullwidth). The other folded
+ * marks are the halfwidth-punct rule's, which runs first and reads these
+ * commas as its evidence.
  * Only in Chinese prose: `,,` next to Chinese text or between marks
- * (`76),,0`), never between two words or numbers (`a,,b`, `1,,2`: empty
+ * (`76),,0`), or between Latin words in a line of Chinese prose of a block
+ * that shows the mechanism (`TERM,, 這` `CREATE,,ALTER`), never between
+ * two numbers or in a line without Chinese (`a,,b`, `1,,2`: empty
  * fields); a comma before a Chinese mark anywhere but at a line start;
- * before a folded mark only after Chinese text;
- * never in code, tables or URLs, and a run of three or more commas (a CSV
- * row with empty fields) is left be.
+ * before a folded mark after Chinese text (seen through a closing bracket,
+ * `命令),;`) or before it (`null,;這`); never in code, tables or URLs, and
+ * a run of three or more commas (a CSV row with empty fields) is left be.
  */
 #include <string.h>
 
 #include "internal.h"
 #include "prose.h"
+#include "scraped.h"
 
 /* ASCII marks that Chinese marks are folded to (the comma aside). */
 static int is_folded_mark(uint32_t c)
@@ -44,17 +49,45 @@ static int is_alnum(uint32_t cp)
            (cp >= 'A' && cp <= 'Z');
 }
 
+static int is_digit(uint32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
 static int is_blank(uint32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0;
 }
 
-static int pattern_shown(const char *t, size_t len);
+/* The fullwidth form of a folded mark the stray comma stood before. */
+static uint32_t widen(uint32_t c)
+{
+    switch (c) {
+    case ',': return 0xFF0C;
+    case ';': return 0xFF1B;
+    case '?': return 0xFF1F;
+    case '!': return 0xFF01;
+    case ':': return 0xFF1A;
+    default: return 0;
+    }
+}
 
-/* *fixable is pattern_shown's answer for the block, asked for when the
- * first finding needs it (-2 until then); at -1 the line is left and the
- * caller stops. */
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
+/* Remove the stray comma at `at`; when the mark after it was folded
+ * (next, one ASCII byte), restore it too: `,,` -> `，`, `,;` -> `；`. A
+ * stray comma stands before Chinese marks only, so the mark after it was
+ * fullwidth whatever the rest of the block writes. */
+static zhfix_status remove_stray(zh_scan *scan, size_t at, uint32_t next,
+                                 int fixable, const char *msg)
+{
+    uint32_t w = widen(next);
+    if (!w)
+        return zh_emit(scan, at, at + 1, "", 0, fixable, msg, NULL);
+    char buf[4];
+    size_t n = zh_utf8_encode(w, buf);
+    return zh_emit(scan, at, at + 2, buf, n, fixable, msg, NULL);
+}
+
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
 {
     const char *t = scan->text;
     size_t i = ln->start;
@@ -77,33 +110,47 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
             prev = 0;
         size_t nlen;
         uint32_t next = zh_cp_at(t, ln->end, at + k, &nlen);
-        const char *msg;
+        /* Chinese before the comma, seen through a closing ASCII bracket
+         * or quote (`命令),,` `"別名"),,`). */
+        uint32_t left = prev;
+        for (size_t p = at; p > ln->start &&
+                            (left == ')' || left == '"' || left == ']');) {
+            size_t s0;
+            zh_cp_before(t, p, &s0);
+            p = s0;
+            left = p > ln->start ? zh_cp_before(t, p, NULL) : 0;
+        }
+        zhfix_status st = ZHFIX_OK;
         if (k == 2) {
             /* `,,`: the stray comma and a folded Chinese comma. Between
              * Chinese text; after Latin text or a space only when Chinese
-             * follows. */
-            int ok = zh_is_chinese(prev) || (zh_is_chinese(next) && next != 0) ||
+             * follows; between Latin words in a line of Chinese prose of a
+             * block that shows the mechanism (`TERM,, 這` `CREATE,,ALTER`). */
+            int ok = zh_is_chinese(prev) || zh_is_chinese(left) ||
+                     (zh_is_chinese(next) && next != 0) ||
                      (!is_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
-                     (!is_alnum(next) && !is_blank(next) && !is_blank(prev));
+                     (!is_alnum(next) && !is_blank(next) && !is_blank(prev)) ||
+                     (fixable > 0 && prev != 0 && next != 0 &&
+                      !(is_digit(prev) && is_digit(next)) &&
+                      zh_line_has_han(t, ln->start, ln->end));
             if (!ok)
                 continue;
-            msg = "stray comma before a folded Chinese comma";
+            st = remove_stray(scan, at, ',', fixable,
+                              "stray comma before a folded Chinese comma");
         } else if (is_target_mark(next)) {
             if (at == ln->start)
                 continue;
-            msg = "stray comma before a Chinese mark";
+            st = zh_emit(scan, at, at + 1, "", 0, fixable,
+                         "stray comma before a Chinese mark", NULL);
         } else if (is_folded_mark(next)) {
-            if (!zh_is_chinese(prev))
+            /* `,;` `,?`: after Chinese text, or before it (`null,;這`). */
+            uint32_t after = zh_cp_at(t, ln->end, at + 2, NULL);
+            if (!zh_is_chinese(prev) && !zh_is_chinese(left) &&
+                !(prev != 0 && !is_blank(prev) && zh_is_chinese(after)))
                 continue;
-            msg = "stray comma before a folded Chinese mark";
-        } else {
-            continue;
+            st = remove_stray(scan, at, next, fixable,
+                              "stray comma before a folded Chinese mark");
         }
-        if (*fixable == -2)
-            *fixable = pattern_shown(t, scan->len);
-        if (*fixable < 0)
-            return ZHFIX_OK;
-        zhfix_status st = zh_emit(scan, at, at + 1, "", 0, *fixable, msg, NULL);
         if (st != ZHFIX_OK)
             return st;
     }
@@ -152,11 +199,24 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
     zh_line ln;
     zh_lines_init_hot(&it, scan, ZH_TRIG_COMMA);
     while (zh_lines_next(&it, &ln)) {
-        if (!memchr(scan->text + ln.start, ',', ln.end - ln.start) ||
-            !zh_line_is_prose(&it, &ln))
+        if (!memchr(scan->text + ln.start, ',', ln.end - ln.start))
             continue;
-        zhfix_status st = scan_line(scan, &ln, &fixable);
-        if (st != ZHFIX_OK || fixable == -1)
+        /* The block's evidence is read at the first line that needs it:
+         * a prose line, or one that looks like a table row but may be a
+         * folded stanza. */
+        int prose = zh_line_is_prose(&it, &ln);
+        if (!prose && (fixable == 0 ||
+                       !zh_folded_row_is_prose(&ln, scan->text)))
+            continue;
+        if (fixable == -2) {
+            fixable = pattern_shown(scan->text, scan->len);
+            if (fixable < 0)
+                return ZHFIX_OK;
+        }
+        if (!prose && fixable <= 0)
+            continue;
+        zhfix_status st = scan_line(scan, &ln, fixable);
+        if (st != ZHFIX_OK)
             return st;
     }
     return ZHFIX_OK;

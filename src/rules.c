@@ -28,14 +28,17 @@ const zh_rule *const zh_rules[] = {
     &zh_rule_invisible_char,
     /* Scraped articles (issue 5): the encoding repair of out-of-step GBK
      * runs first (it reads the pinyin and commas as they were scraped),
-     * then the artifacts, then punctuation and width. */
+     * then the artifacts, then punctuation and width. Folded marks are
+     * restored before the stray commas go: the commas before marks are
+     * the fold's evidence, and the marks they stand before are restored
+     * with them (`,,` -> `，`). */
     &zh_rule_pinyin_straddle,
     &zh_rule_gbk_out_of_step,
     &zh_rule_line_endings,
     &zh_rule_html_entity,
     &zh_rule_injected_pinyin,
-    &zh_rule_stray_comma,
     &zh_rule_halfwidth_punct,
+    &zh_rule_stray_comma,
     &zh_rule_fullwidth_alnum,
     &zh_rule_mixed_script,
 };

@@ -50,15 +50,41 @@ typedef struct fix_case {
 /* Repairs, one mechanism each. */
 static const fix_case repairs[] = {
     /* stray-comma: a text that shows the pattern (three or more) */
+    /* `,,` is the stray comma and a folded ， : the comma comes back */
     {"stray-comma", "果斷出擊,,籌謀,,這座城市,,世界",
-     "果斷出擊,籌謀,這座城市,世界"},
+     "果斷出擊，籌謀，這座城市，世界"},
     {"stray-comma", "最佳機會,。面對,。有望,。對",
      "最佳機會。面對。有望。對"},
     {"stray-comma", "全球產業鏈,、價值鏈,、人才鏈,、資金鏈",
      "全球產業鏈、價值鏈、人才鏈、資金鏈"},
-    {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路;青島;如何?\n"},
+    {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路；青島；如何？\n"},
     {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
-     "默認爲76),0 爲禁用,自動,換行"},
+     "默認爲76)，0 爲禁用，自動，換行"},
+    /* a stanza whose lines end in folded commas */
+    {"stray-comma,halfwidth-punct",
+     "大雨落幽燕,,\n白浪滔天,,\n秦皇島外打魚船,\n一片汪洋都不見,,\n"
+     "知向誰邊,?\n往事越千年,\n",
+     "大雨落幽燕，\n白浪滔天，\n秦皇島外打魚船，\n一片汪洋都不見，\n"
+     "知向誰邊？\n往事越千年，\n"},
+    /* a list of folded questions looks like table rows */
+    {"stray-comma,halfwidth-punct",
+     "如何創建一個模塊,?\n如何創建一個類,?\n什麼是閉包,?\n如何清屏,?\n",
+     "如何創建一個模塊？\n如何創建一個類？\n什麼是閉包？\n如何清屏？\n"},
+    /* between Latin words and through a closing bracket, in a line of
+     * Chinese prose of a block that shows the mechanism */
+    {"stray-comma", "設置 TERM,, 這在,,變量 CREATE,,ALTER,,和 DROP 中,。",
+     "設置 TERM， 這在，變量 CREATE，ALTER，和 DROP 中。"},
+    {"stray-comma", "返回值(如果設置了),, 否則,,嘗試,,使用\n",
+     "返回值(如果設置了)， 否則，嘗試，使用\n"},
+    {"stray-comma", "必須是 null,;這允許,,不包含,,任何\n",
+     "必須是 null；這允許，不包含，任何\n"},
+    /* folded stanzas look like table rows: prose again once the block
+     * shows the fold */
+    {"stray-comma,halfwidth-punct",
+     "夫唯不可識,故強爲之容:\n豫兮,,若冬涉川,;\n猶兮,若畏四鄰,;\n"
+     "儼兮,,其若客;\n渙兮,若冰之將釋;\n",
+     "夫唯不可識，故強爲之容：\n豫兮，若冬涉川；\n猶兮，若畏四鄰；\n"
+     "儼兮，其若客；\n渙兮，若冰之將釋；\n"},
     {"stray-comma", "選項 ,、 或,、是,。", "選項 、 或、是。"},
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
@@ -71,6 +97,32 @@ static const fix_case repairs[] = {
      "見 （例如文件）或，者：是；的。這、那。\n"},
     {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
     {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
+    /* a parenthesis after a Chinese mark; a mark before the closing one;
+     * an option after a comma */
+    {"halfwidth-punct", "的內容。(其名稱來自危險!)也是,的,了。這、那。\n",
+     "的內容。（其名稱來自危險！）也是，的，了。這、那。\n"},
+    {"halfwidth-punct", "文件組成,--list選項,-I 目錄,是,的。這、那。\n",
+     "文件組成，--list選項，-I 目錄，是，的。這、那。\n"},
+    /* Latin parentheses nested in Chinese ones; a pair right after
+     * another */
+    {"halfwidth-punct",
+     "描述符。(最新的 epoll_create(2) 的功能)行數(默認爲66)(默認文本行數)。"
+     "是,的,了。這、那。\n",
+     "描述符。（最新的 epoll_create(2) 的功能）行數（默認爲66）（默認文本行數）。"
+     "是，的，了。這、那。\n"},
+    /* a mark after a pair widened with it */
+    {"halfwidth-punct", "小心使用這個選項(潛在風險): 所有輸出,密碼,可以,是。這、那。\n",
+     "小心使用這個選項（潛在風險）： 所有輸出，密碼，可以，是。這、那。\n"},
+    /* parentheses after a Latin name stay (issue 5 regression) */
+    {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
+     "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
+    /* the scraper's stray commas show the fold in a manual that writes
+     * ASCII full stops */
+    {"halfwidth-punct,stray-comma",
+     "使用此文件,,代替默認的文件. 打印消息,,並退出. 如果設置了,;其效果將"
+     "與選項相同. 注意,在搜索開始前,它不會生效. 用法,、語法.\n",
+     "使用此文件，代替默認的文件. 打印消息，並退出. 如果設置了；其效果將"
+     "與選項相同. 注意，在搜索開始前，它不會生效. 用法、語法.\n"},
     /* injected-pinyin */
     {"injected-pinyin",
      "產(chǎn)業(yè)變革，產(chǎn)業(yè)互聯網，工業(yè)和信息化。\n",
@@ -92,6 +144,43 @@ static const fix_case repairs[] = {
      "。前臺進程通常可以通過按下 Control"},
     {"gbk-out-of-step", "按鍵關聯的語法非?:?(jiǎn)單。需要",
      "按鍵關聯的語法非常簡(jiǎn)單。需要"},
+    /* 。” at a line end: the trail of ” lost to the line end; only in a
+     * block that shows the fold and the stray commas */
+    {"gbk-out-of-step,stray-comma,halfwidth-punct",
+     "子曰,:“弗如也,!吾與女弗如也?!?\n宰予晝寢,。子曰,:“朽木不可雕也,,"
+     "糞土之牆不可杇也,。”\n",
+     "子曰：“弗如也！吾與女弗如也。”\n宰予晝寢。子曰：“朽木不可雕也，"
+     "糞土之牆不可杇也。”\n"},
+    /* pinyin the annotator pasted on the misread bytes inside the run
+     * (以嘗 read out of step shows 試, whose reading went between the
+     * bytes of 嘗) */
+    {"gbk-out-of-step", "中可能還會有換行符??梢試(shì)L試用 --ignore",
+     "中可能還會有換行符。可以嘗試用 --ignore"},
+    /* after the scraper's stray comma the lost character is a mark */
+    {"gbk-out-of-step,stray-comma",
+     "這是,。那是,。好的,,對的,,是的,,\n皎皎白駒,,食我場苗,??{之維之,,以永今朝。\n",
+     "這是。那是。好的，對的，是的，\n皎皎白駒，食我場苗。縶之維之，以永今朝。\n"},
+    /* the look-alikes inside a document that shows the fold: numbers,
+     * times, English, textbook pinyin, Latin in parentheses, URLs, a
+     * Latin name, code all stay while the scraped marks are repaired */
+    {"encoding,artifact,punctuation",
+     "時間10:23,,溫度3.5,,比分2:1,。工業4.0,9.5億元,1-7月,。\n"
+     "Smith, J. (2020). Hello, world! Really?\n"
+     "中(zhōng)文(wén)很(hěn)美(měi),。臺灣(Taiwan)、單位(kg)、"
+     "國內生產總值(GDP),。\n"
+     "見https://zh.wikipedia.org/wiki/中文?action=edit 頁面,。"
+     "作者 Aoki (青木修),,譯者,;好\n"
+     "printf(\"中文,,測試:%d;\", x);\n",
+     "時間10:23，溫度3.5，比分2:1。工業4.0,9.5億元，1-7月。\n"
+     "Smith, J. (2020). Hello, world! Really?\n"
+     "中(zhōng)文(wén)很(hěn)美(měi)。臺灣(Taiwan)、單位(kg)、"
+     "國內生產總值(GDP)。\n"
+     "見https://zh.wikipedia.org/wiki/中文?action=edit 頁面。"
+     "作者 Aoki (青木修)，譯者；好\n"
+     "printf(\"中文,,測試:%d;\", x);\n"},
+    /* ... never after Latin text */
+    {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?\n",
+     "他說，真的，好的；對的。What?!?\n"},
     {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
      "中可能還會有換行符。可以嘗試用 --ignore"},
     /* pinyin-straddle */
@@ -108,6 +197,14 @@ static const fix_case repairs[] = {
      "\xC2\xA0\xC2\xA0每一次“深遠布局”"},
     {"html-entity", "中&#20013;&#x6587;文&amp;nbsp;好",
      "中中文文\xC2\xA0好"},
+    /* a placeholder like <file> is not markup */
+    {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
+     "用 <file> 輸入\xC2\xA0一樣的中文\n"},
+    /* the ';' of a reference in markup is not a folded mark, even in a
+     * block that shows the fold */
+    {"html-entity,stray-comma,halfwidth-punct",
+     "<br/>輸入&nbsp;一樣,, 也&nbsp;可以,, 用&#20013;這,;好\n",
+     "<br/>輸入&nbsp;一樣， 也&nbsp;可以， 用&#20013;這；好\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
@@ -152,6 +249,7 @@ static const char *const traps[] = {
     /* CSV, with Chinese and with empty fields */
     "城市,人口\n北京,2100\n上海,2400\n廣州,1800\n",
     "姓名,年齡,城市\n張三,,北京\n李四,30,上海\n",
+    "城市,省份\n北京,河北\n上海,江蘇\n廣州,廣東\n",
     "a,,b\n1,,2\n",
     /* code */
     "printf(\"中文,,測試:%d;\", x);\n",
@@ -169,9 +267,13 @@ static const char *const traps[] = {
     "真的？！好！！啊……——等等。。。\n",
     /* question marks and exclamations in ordinary text */
     "真的嗎?!我不信。\n什麼?!\nReally?! Yes.\n這是 a?(b) 和 x?,y。\n",
+    /* `?!?` at a line end without the fold elsewhere, or after Latin */
+    "真的?!?\n他說,真的?!?\n",
     "你好?(nǐ hǎo) 單位?(kg)\n",
     /* HTML: markup, a quoted example, no ';', no Chinese neighbour */
     "<p>中文&nbsp;段落</p>\n",
+    "<div class=\"a\">中文&#20013;段落\n",
+
     "在HTML中，“&nbsp;”表示空格。AT&T公司。a&nbsp;b\n",
     /* one kind of line ending */
     "甲\r\n乙\r\n",
@@ -179,6 +281,15 @@ static const char *const traps[] = {
     "ＵＲＬ是２０２０年\n",
     /* Chinese written with ASCII punctuation throughout: the author's style */
     "對 用戶 來講, 其它 提供的 功能 都有, 而且 很好.\n以下 是 常用 的 選項:\n",
+    /* a Chinese name in parentheses after a Latin one (issue 5: only
+     * after a Chinese character) */
+    "作者 Aoki (青木修),譯者 Smith (史密斯)。這、那,是,的。\n",
+    /* a manual written with ASCII marks and full stops, with 、 and “”:
+     * the author's style, no stray commas */
+    "設置驅動器的標誌. 設置爲“開”將鎖住,一般根據用法自動維護. 所以,使用"
+    "這個命令、重新安裝. 但在系統關閉時,如果根分區在磁盤上, 可能會有麻煩.\n",
+    /* empty fields between numbers in prose quoting a list syntax */
+    "列表`1,,3' 是兩個列表的並置，`1,' 還有3, 第一個。`1,,3' 是`(1,),(3)'\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
@@ -218,6 +329,31 @@ START_TEST(weak_evidence_reported)
         ck_assert_int_eq(f->applied, 0);
         ck_assert_ptr_nonnull(f->replacement);
         free(got);
+        zhfix_destroy(h);
+    }
+}
+END_TEST
+
+/* Regression: halfwidth-punct reported `(青木修)` after a Latin name;
+ * parentheses become fullwidth only after a Chinese character. */
+START_TEST(parens_after_latin_name_not_reported)
+{
+    static const char *const cases[] = {
+        "作者 Aoki (青木修)說,好,的,了。這、那。\n",
+        "譯者 Smith (史密斯)\n",
+        "由 Linus Torvalds (林納斯)編寫,是,的,了。這、那。\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zhfix *h = make("halfwidth-punct", NULL);
+        ck_assert_int_eq(zhfix_check(h, cases[i], strlen(cases[i])),
+                         ZHFIX_OK);
+        for (size_t k = 0; k < zhfix_finding_count(h); k++) {
+            const zhfix_finding *f = zhfix_finding_get(h, k);
+            ck_assert_msg(strcmp(f->text, "(") != 0 &&
+                              strcmp(f->text, ")") != 0,
+                          "%s: parenthesis reported at column %zu", cases[i],
+                          f->column);
+        }
         zhfix_destroy(h);
     }
 }
@@ -401,6 +537,7 @@ static Suite *scrape_suite(void)
     tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, gbk_tables);
     suite_add_tcase(s, tc);
     TCase *ts = tcase_create("sample");

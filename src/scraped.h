@@ -1,0 +1,40 @@
+/*
+ * scraped.h - traces of the scraper that folded marks and slipped in
+ * commas (issue 5), shared by the rules that undo them (scraped.c).
+ *
+ * A folded text loses the Chinese marks that tell prose from data: a
+ * stanza of poetry whose ，；？ became ,;? has lines of short Han fields
+ * separated by commas, which prose.h takes for a table. Where the block
+ * shows the fold, a line that is prose in every other respect and carries
+ * a folded mark right after a Han character (`若冬涉川;` `能無離乎?`),
+ * which a row of data does not, is prose again.
+ */
+#ifndef ZHFIX_SCRAPED_H
+#define ZHFIX_SCRAPED_H
+
+#include <stddef.h>
+
+#include "prose.h"
+
+/* 1 when t[i] is a stray comma before a mark: ',' after a non-ASCII
+ * character and before ',' ';' '?' '!' ':' or 。、，；？！： (the
+ * mechanism's own signature). */
+int zh_stray_comma_at(const char *t, size_t len, size_t i);
+
+/* 1 when the block shows the fold and the stray commas as raw text (the
+ * encoding rules run before the commas go): ASCII commas after Han
+ * characters (three or more) with hardly a fullwidth one (one in ten),
+ * and three or more stray commas before marks. */
+int zh_fold_shown(const char *t, size_t len);
+
+/* 1 when t[start, end) holds a Han character. */
+int zh_line_has_han(const char *t, size_t start, size_t end);
+
+/* For a line zh_line_is_prose rejected, in a block that shows the fold:
+ * 1 when it is prose but for looking like a table row and a Han character
+ * in it is followed right away by ; ? ! or : (a folded mark), by a stray
+ * comma and one of them, or by a comma (or two) ending the line. Callers
+ * read the block's evidence only for such lines. */
+int zh_folded_row_is_prose(const zh_line *line, const char *text);
+
+#endif /* ZHFIX_SCRAPED_H */
