@@ -171,6 +171,21 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
  * the author wrote Chinese punctuation. A text that mixes both by hand,
  * or that is written with ASCII punctuation throughout (很好.), keeps its
  * style: its ASCII marks are reported, not changed. */
+/* What marks_folded steps over at once: the length of a character it does
+ * not count, 0 for a byte that may count (E2 E3 EF, the ASCII marks). */
+#define STEP16(n) n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n
+static const unsigned char marks_step[256] = {
+    STEP16(1), STEP16(1),
+    1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, /* ! ( , . */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, /* : ; ? */
+    STEP16(1), STEP16(1), STEP16(1), STEP16(1),
+    STEP16(1), STEP16(1), STEP16(1), STEP16(1), /* 80-BF */
+    STEP16(2), STEP16(2),
+    3, 3, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, /* E2 E3 EF */
+    STEP16(4),
+};
+#undef STEP16
+
 static int marks_folded(const char *t, size_t len)
 {
     const unsigned char *u = (const unsigned char *)t;
@@ -178,7 +193,14 @@ static int marks_folded(const char *t, size_t len)
     /* One step per character (this reads the whole block): only the lead
      * bytes E2, E3, EF and the ASCII marks count. */
     for (size_t i = len ? zh_utf8_seqlen(u[0]) : 0; i < len;) {
+        size_t k;
+        while ((k = marks_step[u[i]]) != 0 && i + k < len)
+            i += k; /* a character that does not count */
         unsigned char b = u[i];
+        if (k) {
+            i += k;
+            continue;
+        }
         if (b >= 0x80) {
             if ((b == 0xEF || b == 0xE3 || b == 0xE2) && i + 2 < len) {
                 unsigned char c = u[i + 1], d = u[i + 2];

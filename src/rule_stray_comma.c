@@ -87,7 +87,20 @@ static zhfix_status remove_stray(zh_scan *scan, size_t at, uint32_t next,
     return zh_emit(scan, at, at + 2, buf, n, fixable, msg, NULL);
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
+static int pattern_shown(const char *t, size_t len);
+
+/* pattern_shown for the block (*fixable, -2 until then), read the first
+ * time a line needs it: most blocks never do, and it reads all of one. */
+static int evidence(zh_scan *scan, int *fixable)
+{
+    if (*fixable == -2)
+        *fixable = pattern_shown(scan->text, scan->len);
+    return *fixable;
+}
+
+/* At -1 (the block says nothing of the mechanism) the line is left, and
+ * the caller stops. */
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
 {
     const char *t = scan->text;
     size_t i = ln->start;
@@ -130,17 +143,21 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
                      (zh_is_chinese(next) && next != 0) ||
                      (!is_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
                      (!is_alnum(next) && !is_blank(next) && !is_blank(prev)) ||
-                     (fixable > 0 && prev != 0 && next != 0 &&
+                     (prev != 0 && next != 0 && evidence(scan, fixable) > 0 &&
                       !(is_digit(prev) && is_digit(next)) &&
                       zh_line_has_han(t, ln->start, ln->end));
             if (!ok)
                 continue;
-            st = remove_stray(scan, at, ',', fixable,
+            if (evidence(scan, fixable) < 0)
+                return ZHFIX_OK;
+            st = remove_stray(scan, at, ',', *fixable,
                               "stray comma before a folded Chinese comma");
         } else if (is_target_mark(next)) {
             if (at == ln->start)
                 continue;
-            st = zh_emit(scan, at, at + 1, "", 0, fixable,
+            if (evidence(scan, fixable) < 0)
+                return ZHFIX_OK;
+            st = zh_emit(scan, at, at + 1, "", 0, *fixable,
                          "stray comma before a Chinese mark", NULL);
         } else if (is_folded_mark(next)) {
             /* `,;` `,?`: after Chinese text, or before it (`null,;這`). */
@@ -148,7 +165,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int fixable)
             if (!zh_is_chinese(prev) && !zh_is_chinese(left) &&
                 !(prev != 0 && !is_blank(prev) && zh_is_chinese(after)))
                 continue;
-            st = remove_stray(scan, at, next, fixable,
+            if (evidence(scan, fixable) < 0)
+                return ZHFIX_OK;
+            st = remove_stray(scan, at, next, *fixable,
                               "stray comma before a folded Chinese mark");
         }
         if (st != ZHFIX_OK)
@@ -167,9 +186,14 @@ static int pattern_shown(const char *t, size_t len)
 {
     const unsigned char *u = (const unsigned char *)t;
     size_t stray = 0, marks = 0;
-    /* One step per character: this reads the whole block. */
+    /* One step per character, and over those that do not count at once:
+     * this reads the whole block. */
     for (size_t i = 0; i + 1 < len;) {
         unsigned char b = u[i];
+        if (b != ',' && b != 0xE3 && b != 0xEF) {
+            i += zh_utf8_seqlen(b);
+            continue;
+        }
         if (b == ',') {
             unsigned char c = u[i + 1];
             stray += c == ',' || c == ';' || c == '?' ||
@@ -206,17 +230,14 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
          * folded stanza. */
         int prose = zh_line_is_prose(&it, &ln);
         if (!prose && (fixable == 0 ||
-                       !zh_folded_row_is_prose(&ln, scan->text)))
-            continue;
-        if (fixable == -2) {
-            fixable = pattern_shown(scan->text, scan->len);
-            if (fixable < 0)
+                       !zh_folded_row_is_prose(&ln, scan->text) ||
+                       evidence(scan, &fixable) <= 0)) {
+            if (fixable == -1)
                 return ZHFIX_OK;
-        }
-        if (!prose && fixable <= 0)
             continue;
-        zhfix_status st = scan_line(scan, &ln, fixable);
-        if (st != ZHFIX_OK)
+        }
+        zhfix_status st = scan_line(scan, &ln, &fixable);
+        if (st != ZHFIX_OK || fixable == -1)
             return st;
     }
     return ZHFIX_OK;
