@@ -2020,6 +2020,23 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         free(best);
         free(prevx);
     }
+    /* A chain no strong reading showed is shown by several weak ones
+     * apart from each other (three or more, together gaining what one
+     * strong reading must): one decoder misread the line at each place. */
+    for (size_t k = 0; k < NCHAINS; k++) {
+        if (count[k])
+            continue;
+        size_t n2 = 0;
+        double sum = 0.0;
+        for (size_t q = 0; q < cs->n; q++)
+            if (cs->c[q].state == 2 && cs->c[q].chain_ids[0] == (int)k &&
+                cs->c[q].layers == 1) {
+                n2++;
+                sum += cs->c[q].gain;
+            }
+        if (n2 >= 3 && sum >= ZH_MOJI_MARGIN_WEAK)
+            count[k] = 1;
+    }
     /* Then weaker readings by a chain the line has shown (one decoder
      * misread the whole line): the chain shown most first, best first. */
     for (;;) {

@@ -74,6 +74,7 @@ static const struct {
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
     /* A guessed byte ending a mark closes the open bracket (》, not 。). */
     {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
+    {"was 1Ì¶2Ì¶3Ì¶ now 49", "was 1̶2̶3̶ now 49"}, /* utf8-cp1252 */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
@@ -109,6 +110,9 @@ static const char *const traps[] = {
     /* European text with real accents. */
     "café, naïve, façade, Ελληνικά, Москва, “quoted”",
     "Müller Straße 5, Ørsted, São Paulo, NIÑO, ÀÉÎÕÜ",
+    /* Several letter-and-mark pairs that Windows-1252 reads as UTF-8
+     * sequences: the readings in company must gain, not merely exist. */
+    "„Fuß“ und „Spaß“ und „Gruß“ und „Maß“",
     "SELKÄ\xc2\xa0" "EDELLÄ\xc2\xa0" "MAAHAN", "Offering 5×£35 pin ups",
     "NESTLÉ® requiere", "HÅØYA ER BLÅØYD", "AHÅ™, the new sofa",
     "ESSE CARA AI QUEM É¿", "C O N C L U S Ã O", "OK??:(   `¬´    ):",

@@ -67,6 +67,7 @@ ROWS = [
     ('文件已保存', 'utf8-cp950-replace'),
     ('系统设置', 'utf8-cp950-replace'),
     ('多出机心。 --《菜根谭》', 'utf8-gb18030-lost-question'),
+    ('was 1\u03362\u03363\u0336 now 49', 'utf8-cp1252'),
 ]
 
 FIXTURES = {
