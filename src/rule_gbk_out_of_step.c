@@ -112,6 +112,13 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;
+        /* One lone byte, not a run of marks: three or more '?' in a row
+         * are characters an encoder lost (lossy-mark's), and reading
+         * them as GBK bytes leaves new runs for the next fix to read. */
+        if (t[i] == '?' &&
+            ((i > 0 && t[i - 1] == '?') ||
+             (i + 2 < len && t[i + 1] == '?' && t[i + 2] == '?')))
+            continue;
         unsigned lead = folded_lead(t[i + qlen]);
         size_t syl, syllen;
         if (!lead || (lead == 0xA8 && zh_pinyin_closed(t, len, i + qlen + 1,
