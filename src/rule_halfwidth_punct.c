@@ -315,7 +315,9 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
 {
     const char *t = scan->text;
-    size_t close = 0; /* a ')' already widened with its '(' */
+    /* A ')' already widened with its '('; none yet (not 0: a ')' can
+     * stand at the block's first byte). */
+    size_t close = (size_t)-1;
     size_t skip_to = 0;
     for (size_t i = ln->start; i < ln->end; i++) {
         if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))

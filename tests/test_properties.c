@@ -782,6 +782,20 @@ START_TEST(prefilter_agrees_on_random_text)
 }
 END_TEST
 
+/* Inputs on which the two once disagreed (found by fuzzing). */
+static const char *const prefilter_cases[] = {
+    /* a ')' at the block's first byte taken for a widened pair: reported
+     * without the prefilter only */
+    "), `t- pr?:",
+};
+
+START_TEST(prefilter_agrees_on_found_cases)
+{
+    const char *s = prefilter_cases[_i];
+    assert_prefilter_agrees(s, s, strlen(s), ZHFIX_SYNTAX_PLAIN);
+}
+END_TEST
+
 /* Every fixture that is UTF-8, as plain text and as Markdown. */
 static void prefilter_on_dir(const char *dir, size_t *count)
 {
@@ -851,6 +865,9 @@ static Suite *properties_suite(void)
     tcase_add_loop_test(tc, prefilter_agrees_on_prose, 0, 9);
     tcase_add_loop_test(tc, prefilter_agrees_on_random_text, 0, 4);
     tcase_add_test(tc, prefilter_agrees_on_fixtures);
+    tcase_add_loop_test(tc, prefilter_agrees_on_found_cases, 0,
+                        (int)(sizeof prefilter_cases /
+                              sizeof prefilter_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("opencc");
     tcase_set_timeout(tc, 600);

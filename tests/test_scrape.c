@@ -237,6 +237,8 @@ static const char *const traps[] = {
     "時間10:23,溫度3.5,比分2:1。\n",
     /* Latin text and Latin in parentheses */
     "Smith, J. (2020). Hello, world! Really?\n",
+    /* a ')' at the block's first byte is no widened pair (fuzz) */
+    "), `t- pr?: then, (a), b\n",
     "臺灣(Taiwan)、單位(kg)、國內生產總值(GDP)、說明(an)。\n",
     /* textbook pinyin: every character annotated */
     "中(zhōng)文(wén)很(hěn)美(měi)。中(zhōng)文(wén)。\n",
