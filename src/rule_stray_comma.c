@@ -25,24 +25,6 @@
 #include "prose.h"
 #include "scraped.h"
 
-/* ASCII marks that Chinese marks are folded to (the comma aside). */
-static int is_folded_mark(uint32_t c)
-{
-    return c == ';' || c == '?' || c == '!' || c == ':';
-}
-
-/* Marks before which a stray comma is found. */
-static int is_target_mark(uint32_t cp)
-{
-    switch (cp) {
-    case 0x3002: case 0x3001: case 0xFF0C: case 0xFF1B: case 0xFF1F:
-    case 0xFF01: case 0xFF1A:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static int is_alnum(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
@@ -152,14 +134,14 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
                 return ZHFIX_OK;
             st = remove_stray(scan, at, ',', *fixable,
                               "stray comma before a folded Chinese comma");
-        } else if (is_target_mark(next)) {
+        } else if (zh_stray_target_mark(next)) {
             if (at == ln->start)
                 continue;
             if (evidence(scan, fixable) < 0)
                 return ZHFIX_OK;
             st = zh_emit(scan, at, at + 1, "", 0, *fixable,
                          "stray comma before a Chinese mark", NULL);
-        } else if (is_folded_mark(next)) {
+        } else if (zh_stray_folded_mark(next)) {
             /* `,;` `,?`: after Chinese text, or before it (`null,;這`). */
             uint32_t after = zh_cp_at(t, ln->end, at + 2, NULL);
             if (!zh_is_chinese(prev) && !zh_is_chinese(left) &&

@@ -7,15 +7,13 @@
 #include "internal.h"
 #include "scraped.h"
 
-int zh_stray_comma_at(const char *t, size_t len, size_t i)
+int zh_stray_folded_mark(uint32_t cp)
 {
-    if (t[i] != ',' || i == 0 || i + 1 >= len ||
-        !((unsigned char)t[i - 1] & 0x80))
-        return 0;
-    unsigned char c = (unsigned char)t[i + 1];
-    if (c == ',' || c == ';' || c == '?' || c == '!' || c == ':')
-        return 1;
-    uint32_t cp = zh_cp_at(t, len, i + 1, NULL);
+    return cp == ';' || cp == '?' || cp == '!' || cp == ':';
+}
+
+int zh_stray_target_mark(uint32_t cp)
+{
     switch (cp) {
     case 0x3002: case 0x3001: case 0xFF0C: case 0xFF1B: case 0xFF1F:
     case 0xFF01: case 0xFF1A:
@@ -23,6 +21,17 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i)
     default:
         return 0;
     }
+}
+
+int zh_stray_comma_at(const char *t, size_t len, size_t i)
+{
+    if (t[i] != ',' || i == 0 || i + 1 >= len ||
+        !((unsigned char)t[i - 1] & 0x80))
+        return 0;
+    unsigned char c = (unsigned char)t[i + 1];
+    if (c == ',' || zh_stray_folded_mark(c))
+        return 1;
+    return zh_stray_target_mark(zh_cp_at(t, len, i + 1, NULL));
 }
 
 int zh_fold_shown(const char *t, size_t len)

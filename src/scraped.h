@@ -13,6 +13,7 @@
 #define ZHFIX_SCRAPED_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "prose.h"
 
@@ -20,6 +21,12 @@
  * character and before ',' ';' '?' '!' ':' or 。、，；？！： (the
  * mechanism's own signature). */
 int zh_stray_comma_at(const char *t, size_t len, size_t i);
+
+/* The marks a stray comma stands before: the ASCII ones Chinese marks are
+ * folded to (; ? ! :, the comma aside), and the Chinese ones
+ * 。、，；？！：. */
+int zh_stray_folded_mark(uint32_t cp);
+int zh_stray_target_mark(uint32_t cp);
 
 /* 1 when the block shows the fold and the stray commas as raw text (the
  * encoding rules run before the commas go): ASCII commas after Han
