@@ -136,36 +136,38 @@ def main():
     for dec in sb_dec:
         print('    {' + ', '.join('0x%X' % v for v in dec) + '},')
     print('};\n')
-    # Encoding: sorted (codepoint << 8 | byte), padded with 0xFFFFFFFF.
-    width = 160
-    print('const uint32_t zh_sb_encode[ZH_SB_COUNT][%d] = {' % width)
-    counts = []
+    # Encoding to the high bytes: a byte per code point in pages of 256
+    # code points, so that a lookup is two loads (the rules encode every
+    # character of a suspicious line in each code page). Page 0 is empty;
+    # a byte of 0 means none.
+    pages = [[0] * 256]
+    page_of = []
     for i, dec in enumerate(sb_dec):
-        pairs = {}
+        enc = {}
         for b in range(128):
-            pairs.setdefault(dec[b], 0x80 + b)
+            enc.setdefault(dec[b], 0x80 + b)
         if SINGLE[i][0] == 'CP1252':
             for b in range(0x80, 0x100):  # Latin-1 reading of the same bytes
-                pairs.setdefault(b, b)
-        vals = sorted(cp << 8 | b for cp, b in pairs.items())
-        counts.append(len(vals))
-        vals += [0xFFFFFFFF] * (width - len(vals))
-        print('    {' + ', '.join('0x%X' % v for v in vals) + '},')
+                enc.setdefault(b, b)
+        mine = [0] * 256
+        for hi in sorted(set(cp >> 8 for cp in enc)):
+            page = [0] * 256
+            for cp, b in enc.items():
+                if cp >> 8 == hi:
+                    page[cp & 0xFF] = b
+            if page not in pages:
+                pages.append(page)
+            mine[hi] = pages.index(page)
+        page_of.append(mine)
+    assert len(pages) < 256
+    print('const uint8_t zh_sb_encode_page[ZH_SB_COUNT][256] = {')
+    for mine in page_of:
+        print('    {' + ', '.join(str(v) for v in mine) + '},')
     print('};\n')
-    # The same for code points below U+0100, as a direct table (0: none).
-    print('const uint8_t zh_sb_encode_low[ZH_SB_COUNT][256] = {')
-    for i, dec in enumerate(sb_dec):
-        low = [0] * 256
-        for b in range(128):
-            if dec[b] < 0x100:
-                low[dec[b]] = low[dec[b]] or 0x80 + b
-        if SINGLE[i][0] == 'CP1252':
-            for b in range(0x80, 0x100):
-                low[b] = low[b] or b
-        print('    {' + ', '.join('0x%X' % v for v in low) + '},')
+    print('const uint8_t zh_sb_encode_pages[%d][256] = {' % len(pages))
+    for page in pages:
+        print('    {' + ', '.join('0x%X' % v for v in page) + '},')
     print('};\n')
-    print('const uint16_t zh_sb_encode_count[ZH_SB_COUNT] = {%s};' %
-          ', '.join(str(c) for c in counts))
     print('const char *const zh_sb_name[ZH_SB_COUNT] = {%s};\n' %
           ', '.join('"%s"' % s[2] for s in SINGLE))
 

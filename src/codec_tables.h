@@ -21,11 +21,10 @@ enum {
 
 /* Code point of byte 0x80 + i; undefined bytes give the C1 control. */
 extern const uint16_t zh_sb_decode[ZH_SB_COUNT][128];
-/* Sorted (code point << 8 | byte) for the high bytes; count entries used. */
-extern const uint32_t zh_sb_encode[ZH_SB_COUNT][160];
-extern const uint16_t zh_sb_encode_count[ZH_SB_COUNT];
-/* Byte of each code point below U+0100 (0 when none): the fast path. */
-extern const uint8_t zh_sb_encode_low[ZH_SB_COUNT][256];
+/* High byte (0x80-0xFF) of a BMP code point: zh_sb_encode_pages
+ * [zh_sb_encode_page[sb][cp >> 8]][cp & 0xFF], 0 when there is none. */
+extern const uint8_t zh_sb_encode_page[ZH_SB_COUNT][256];
+extern const uint8_t zh_sb_encode_pages[][256];
 extern const char *const zh_sb_name[ZH_SB_COUNT];
 
 /* Double-byte codes: decode index (lead - 0x81) * 191 + (trail - 0x40),

@@ -205,23 +205,10 @@ static void work_free(work *w)
 
 static int sb_encode(int sb, uint32_t cp)
 {
-    if (cp < 0x100)
-        return zh_sb_encode_low[sb][cp] ? zh_sb_encode_low[sb][cp] : -1;
-    if (cp >= 0x2600 && cp < 0xF8FF)
-        return -1; /* no single-byte code page reaches CJK */
-    const uint32_t *t = zh_sb_encode[sb];
-    size_t lo = 0, hi = zh_sb_encode_count[sb];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        uint32_t c = t[mid] >> 8;
-        if (c == cp)
-            return (int)(t[mid] & 0xFF);
-        if (c < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    if (cp > 0xFFFF)
+        return -1;
+    int b = zh_sb_encode_pages[zh_sb_encode_page[sb][cp >> 8]][cp & 0xFF];
+    return b ? b : -1;
 }
 
 /* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
