@@ -604,12 +604,34 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 static const uint8_t leads[] = {0xA1, 0xA2, 0xA3, 0xA4, 0xA5,
                                                 0xA6, 0xA7, 0xAA, 0xAB, 0xAC,
                                                 0xAD, 0xAE, 0xAF};
+                /* The reading after the inserted pair does not depend on
+                 * its lead byte: where the character it completes ends at
+                 * q + 2 (or the second byte starts one at q + 1), decode
+                 * that rest once instead of once per pair. A pair whose
+                 * rest is invalid could not score (window_cost). */
+                uint8_t tail_ok[256];
+                if (need == 2) {
+                    memset(tail_ok, window_cost(e, w->b, n + 2, q + 2, past, 0,
+                                                HUGE_VAL) < HUGE_VAL,
+                           sizeof tail_ok);
+                } else if (need == 1) {
+                    for (unsigned t = 0x40; t <= 0xFE; t++) {
+                        w->b[q + 1] = (uint16_t)t;
+                        tail_ok[t] = (t & 0xC0) != 0x80 &&
+                                     window_cost(e, w->b, n + 2, q + 1, past, 0,
+                                                 HUGE_VAL) < HUGE_VAL;
+                    }
+                } else {
+                    memset(tail_ok, 1, sizeof tail_ok);
+                }
                 for (size_t li = 0; li < sizeof leads; li++) {
                     for (unsigned t = 0x40; t <= 0xFE; t++) {
                         /* The second byte continues the sequence or starts
                          * the next character. */
                         if (need >= 2 ? (t & 0xC0) != 0x80
                                       : (t & 0xC0) == 0x80)
+                            continue;
+                        if (!tail_ok[t])
                             continue;
                         uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
                                                    (t - 0x40)];
