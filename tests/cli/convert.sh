@@ -8,8 +8,21 @@ prose traditional > "$TMP/t.txt"
 sed 's/$/\r/' "$TMP/s.txt" | head -c -2 > "$TMP/s-crlf.txt"   # CRLF, no final newline
 head -c -1 "$TMP/t.txt" > "$TMP/t-nonl.txt"                    # no final newline
 
+# OpenCC's command reads its input in chunks of about 1 MiB and converts
+# each on its own, so a phrase cut by a chunk boundary converts apart (in
+# 2026 the corpus's 操作系統 at one boundary). The reference is therefore
+# OpenCC on pieces of whole lines under that size, joined.
+opencc_by_lines() { # CONFIG INPUT OUTPUT
+  rm -rf "$TMP/pieces" && mkdir "$TMP/pieces"
+  split -C 256K -d -a 4 "$2" "$TMP/pieces/in."
+  : > "$3"
+  for piece in "$TMP/pieces"/in.*; do
+    opencc -c "$1.json" -i "$piece" -o "$piece.out" 2>/dev/null
+    cat "$piece.out" >> "$3"
+  done
+}
 check_config() { # CONFIG TARGET-OPTION INPUT
-  opencc -c "$1.json" -i "$3" -o "$TMP/want" 2>/dev/null
+  opencc_by_lines "$1" "$3" "$TMP/want"
   expect_status 0 "convert $2 $(basename "$3")" -- "$ZHFIX" convert $2 "$3"
   expect_same "convert $2 $(basename "$3") equals opencc -c $1.json" "$TMP/out" "$TMP/want"
 }
