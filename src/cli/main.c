@@ -134,6 +134,7 @@ typedef struct source {
     int fd;       /* -1 when the input is all in mem */
     char *mem;    /* input read during detection (owned) */
     size_t memlen, mempos;
+    int checked_utf8; /* all of it was read and found valid UTF-8 */
 } source;
 
 typedef struct job {
@@ -312,6 +313,7 @@ static int detect_input(job *j, source *src, zhfix_detection *det)
                                   ? 3
                                   : 0;
             det->binary = 0;
+            src->checked_utf8 = 1;
             if (src->memlen < cap)
                 src->fd = -1;
             zhfix_detector_destroy(d);
@@ -535,8 +537,18 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         size_t inlen = rawlen + (size_t)n;
         char *dst = pend + plen;
         size_t room = pend_cap - plen;
-        zhfix_status st =
-            zhfix_codec_convert(codec, &in, &inlen, &dst, &room, eof);
+        zhfix_status st = ZHFIX_OK;
+        if (src->checked_utf8 && enc == ZHFIX_ENC_UTF8) {
+            /* Validated during detection (and again by the library, should
+             * the file have changed since): copied, not decoded again. */
+            size_t k = inlen < room ? inlen : room;
+            memcpy(dst, in, k);
+            in += k;
+            inlen -= k;
+            dst += k;
+        } else {
+            st = zhfix_codec_convert(codec, &in, &inlen, &dst, &room, eof);
+        }
         if (st != ZHFIX_OK) {
             cli_error(j->name, "%s", zhfix_codec_errmsg(codec));
             rc = -1;
@@ -915,7 +927,7 @@ static int process(run *r, const char *arg)
     job j;
     memset(&j, 0, sizeof j);
     j.r = r;
-    source src = {-1, NULL, 0, 0};
+    source src = {-1, NULL, 0, 0, 0};
     int is_stdin = !strcmp(arg, "-");
     j.name = is_stdin ? "<stdin>" : arg;
     j.path = is_stdin ? NULL : arg;
