@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "codec_tables.h"
+#include "internal.h"
 #include "triggers.h"
 
 /* A CJK mark that can be typed twice (。、，；：); the pass turns it into
@@ -13,32 +14,70 @@
  * ZH_TRIG_FENCE, so its bit is free for this. */
 #define CLASS_MARK ZH_TRIG_FENCE
 
-/* Triggers of each BMP character (ASCII is handled by the pass itself). */
-static uint8_t classes[65536];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+/* What each BMP character tells of mojibake: the pairs the mojibake
+ * rule's own pre-filter looks for (a character that starts a chain's
+ * mojibake followed by one that continues it), kept coarser here so that
+ * every line that pre-filter would take is hot: a start bit at 1 << k
+ * pairs with the continuation bit at 1 << (k + 3). */
+enum {
+    MOJI_START_GBK = 1,  /* ZH_MF_UTF8_GBK */
+    MOJI_START_BIG5 = 2, /* ZH_MF_UTF8_BIG5 */
+    MOJI_START_SB = 4,   /* ZH_MF_UTF8_SB, ZH_MF_GBK_SB */
+    MOJI_NEXT_GBK = 8,   /* ZH_MF_GBK_NEXT, ZH_MF_GBK_NEXT_WEAK */
+    MOJI_NEXT_BIG5 = 16, /* ZH_MF_BIG5_NEXT */
+    MOJI_NEXT_SB = 32,   /* non-ASCII below U+3000, not Han */
+    MOJI_ALONE = 64,     /* U+FFFD, private use, C1 controls */
+    MOJI_RARE = 128      /* ZH_MF_DBCS: two close together count */
+};
+#define MOJI_STARTS (MOJI_START_GBK | MOJI_START_BIG5 | MOJI_START_SB)
+/* Bytes within which two rare characters count (rule_mojibake.c's
+ * ZH_DBCS_REACH). */
+#define MOJI_RARE_REACH 9
+/* Per BMP character: its triggers (bits 0-7; ASCII is handled by the
+ * pass itself) and MOJI_* bits << 8, so that the pass loads one entry per
+ * character. */
+static uint16_t cls[65536];
+#define MOJI_SHIFT 8
+/* What sends a character down the slow path of the pass. */
+#define SLOW (0xFFu | (unsigned)(MOJI_ALONE | MOJI_RARE) << MOJI_SHIFT)
 
 static void build_classes(void)
 {
-    static const uint8_t mojibake_starts =
-        ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5 | ZH_MF_UTF8_SB | ZH_MF_GBK_SB |
-        ZH_MF_DBCS;
-    for (uint32_t cp = 0x80; cp < 0x10000; cp++)
-        if ((zh_moji_flags[cp] & mojibake_starts) ||
-            (cp >= 0xE000 && cp <= 0xF8FF) || cp < 0xA0)
-            classes[cp] |= ZH_TRIG_MOJIBAKE;
-    classes[0xFFFD] |= ZH_TRIG_FFFD | ZH_TRIG_MOJIBAKE;
+    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
+        uint8_t f = zh_moji_flags[cp], m = 0;
+        if (f & ZH_MF_UTF8_GBK)
+            m |= MOJI_START_GBK;
+        if (f & ZH_MF_UTF8_BIG5)
+            m |= MOJI_START_BIG5;
+        if (f & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB))
+            m |= MOJI_START_SB;
+        if (f & (ZH_MF_GBK_NEXT | ZH_MF_GBK_NEXT_WEAK))
+            m |= MOJI_NEXT_GBK;
+        if (f & ZH_MF_BIG5_NEXT)
+            m |= MOJI_NEXT_BIG5;
+        if (cp < 0x3000 && !zh_is_han(cp))
+            m |= MOJI_NEXT_SB;
+        if (cp < 0xA0 || (cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD)
+            m |= MOJI_ALONE;
+        if (f & ZH_MF_DBCS)
+            m |= MOJI_RARE;
+        cls[cp] = (uint16_t)(m << MOJI_SHIFT);
+    }
+    cls[0xFFFD] |= ZH_TRIG_FFFD;
     static const uint16_t garbage[] = {0x951F, 0x9315, 0x70EB, 0x5C6F};
     for (size_t k = 0; k < sizeof garbage / sizeof garbage[0]; k++)
-        classes[garbage[k]] |= ZH_TRIG_GARBAGE;
+        cls[garbage[k]] |= ZH_TRIG_GARBAGE;
     static const uint16_t invisible[] = {0x200B, 0x2060, 0xFEFF, 0x00AD};
     for (size_t k = 0; k < sizeof invisible / sizeof invisible[0]; k++)
-        classes[invisible[k]] |= ZH_TRIG_INVISIBLE;
+        cls[invisible[k]] |= ZH_TRIG_INVISIBLE;
     static const uint16_t marks[] = {0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B};
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
-        classes[marks[k]] |= CLASS_MARK;
+        cls[marks[k]] |= CLASS_MARK;
     for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
         if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
-            classes[cp] |= ZH_TRIG_FULLWIDTH;
+            cls[cp] |= ZH_TRIG_FULLWIDTH;
 }
 
 /* What the pass stops at: a line end, the ASCII marks, non-ASCII. */
@@ -81,6 +120,28 @@ static int append(zh_hot_lines *hl, size_t start, size_t next, uint32_t mask)
     return 1;
 }
 
+/* The slow part of a character with bits c (cls), bytes [at, i): its
+ * triggers, and 1 when it alone makes the line's mojibake trigger: a
+ * lost-byte mark, a private-use character or a C1 control, or the second
+ * rare character within MOJI_RARE_REACH bytes (offsets + 1 of their
+ * starts in *last_rare, as rule_mojibake.c counts them). */
+static int slow_char(unsigned c, const unsigned char *s, size_t at, size_t i,
+                     size_t len, uint32_t *mask, size_t *last_rare)
+{
+    *mask |= c & 0xFFu & (uint32_t)~CLASS_MARK;
+    if ((c & CLASS_MARK) && i < len && (s[i] == 0xE3 || s[i] == 0xEF))
+        *mask |= ZH_TRIG_HALFWIDTH;
+    unsigned m = c >> MOJI_SHIFT;
+    if (m & MOJI_ALONE)
+        return 1;
+    if (m & MOJI_RARE) {
+        int close = *last_rare && at + 1 - *last_rare <= MOJI_RARE_REACH;
+        *last_rare = at + 1;
+        return close;
+    }
+    return 0;
+}
+
 int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
 {
     pthread_once(&classes_once, build_classes);
@@ -90,23 +151,36 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
     while (i < len) {
         size_t start = i;
         uint32_t mask = fence_at(s + i, len - i) ? ZH_TRIG_FENCE : 0;
+        /* Mojibake: the start bits of the character before (0 after
+         * ASCII), whether a pair (or a character alone) was seen, and
+         * where the last rare character began (+ 1). */
+        unsigned prev = 0, moji = 0;
+        size_t last_rare = 0;
         for (;;) {
             /* Three-byte characters (all of Chinese) first, in a tight
              * loop: the text is valid UTF-8 (the pipeline validated it). */
             while (i + 3 <= len && (s[i] & 0xF0) == 0xE0) {
                 uint32_t cp = (uint32_t)(s[i] & 0x0F) << 12 |
                               (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
-                uint8_t c = classes[cp];
+                unsigned c = cls[cp];
                 i += 3;
-                if (c) {
-                    mask |= c & (uint32_t)~CLASS_MARK;
-                    if ((c & CLASS_MARK) && i < len &&
-                        (s[i] == 0xE3 || s[i] == 0xEF))
-                        mask |= ZH_TRIG_HALFWIDTH;
-                }
+                /* A continuation bit (1 << k + 3) meets the start bit
+                 * (1 << k) of the character before. */
+                moji |= (c >> (MOJI_SHIFT + 3)) & prev;
+                prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
+                if (c & SLOW)
+                    moji |= slow_char(c, s, i - 3, i, len, &mask, &last_rare);
             }
-            while (i < len && stops[s[i]] == PLAIN)
-                i++;
+            if (i < len && stops[s[i]] == PLAIN) {
+                /* A space after a character that starts a single-byte
+                 * chain's mojibake (a no-break space turned into one). */
+                if (s[i] == ' ' && (prev & MOJI_START_SB))
+                    moji = 1;
+                prev = 0;
+                do
+                    i++;
+                while (i < len && stops[s[i]] == PLAIN);
+            }
             if (i >= len)
                 break;
             unsigned char b = s[i];
@@ -117,8 +191,12 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
             if (b < 0x80) {
                 /* An ASCII mark: next to a non-ASCII byte it may be a
                  * folded Chinese mark. */
-                if (b == '?')
+                if (b == '?') {
                     mask |= ZH_TRIG_QUESTION;
+                    /* A lost byte after a double-byte chain's start. */
+                    if (prev & (MOJI_START_GBK | MOJI_START_BIG5))
+                        moji = 1;
+                }
                 if (b == ',' && i + 1 < len &&
                     (s[i + 1] >= 0x80 || s[i + 1] == ',' || s[i + 1] == ';' ||
                      s[i + 1] == '?' || s[i + 1] == '!' || s[i + 1] == ':'))
@@ -126,14 +204,20 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 if ((i > start && s[i - 1] >= 0x80) ||
                     (i + 1 < len && s[i + 1] >= 0x80))
                     mask |= ZH_TRIG_HALFWIDTH;
+                prev = 0;
                 i++;
             } else if (b < 0xE0) {
                 uint32_t cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
-                mask |= classes[cp] & (uint32_t)~CLASS_MARK;
+                unsigned c = cls[cp];
                 i += 2;
+                moji |= (c >> (MOJI_SHIFT + 3)) & prev;
+                prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
+                if (c & SLOW)
+                    moji |= slow_char(c, s, i - 2, i, len, &mask, &last_rare);
             } else if (b < 0xF0 && i + 3 <= len) {
                 continue; /* the three-byte loop above takes it */
             } else {
+                prev = 0;
                 /* No trigger beyond the BMP. (A character cut by the end
                  * cannot occur in valid UTF-8; the clamp keeps the walk
                  * finite even so.) */
@@ -142,6 +226,8 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                     i = len;
             }
         }
+        if (moji)
+            mask |= ZH_TRIG_MOJIBAKE;
         if (mask && !append(hl, start, i, mask))
             return 0;
     }

@@ -28,8 +28,12 @@ enum zh_trigger {
     ZH_TRIG_FFFD = 1u << 2,      /* U+FFFD */
     ZH_TRIG_GARBAGE = 1u << 3,   /* 锟 錕 (锟斤拷), 烫 屯 (debug fill) */
     ZH_TRIG_INVISIBLE = 1u << 4, /* U+200B U+2060 U+FEFF U+00AD */
-    /* A character that can start mojibake (codec_tables.h: ZH_MF_UTF8_GBK,
-     * _BIG5, _SB, GBK_SB), a private-use character or a C1 control. */
+    /* A pair of characters one chain's mojibake is made of (one that
+     * starts it, codec_tables.h: ZH_MF_UTF8_GBK, _BIG5, _SB, GBK_SB, and
+     * one that continues it, or '?' or a space), two rare characters close
+     * together (ZH_MF_DBCS), U+FFFD, a private-use character or a C1
+     * control: a superset of the lines rule_mojibake.c's own pre-filter
+     * (line_suspicious) takes. */
     ZH_TRIG_MOJIBAKE = 1u << 5,
     /* One of , : ; ? ! ( next to a non-ASCII byte, or one of 。、，；：
      * directly followed by another CJK mark (a possible double). */
