@@ -112,6 +112,7 @@ static zhfix_status scan_pinyin(zh_scan *scan)
         free(a);
         return ZHFIX_NOMEM;
     }
+    size_t most = 0; /* annotations of the most annotated character */
     for (size_t i = 0; i < na; i++) {
         cstat *c = cmap_find(&m, a[i].cp, 1);
         if (c->ann++ == 0) {
@@ -121,6 +122,15 @@ static zhfix_status scan_pinyin(zh_scan *scan)
                    memcmp(t + c->syl, t + a[i].syl, c->syllen) != 0) {
             c->mixed = 1;
         }
+        if (c->ann > most)
+            most = c->ann;
+    }
+    /* The pattern below needs three annotations and one character
+     * annotated twice: without them, the block need not be counted. */
+    if (na < 3 || most < 2) {
+        free(m.slots);
+        free(a);
+        return ZHFIX_OK;
     }
     /* Occurrences of the annotated characters, and all Han characters. */
     size_t han = 0;
