@@ -383,9 +383,10 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end))
             continue;
+        /* The row test first: it reads one line, the evidence the block. */
         if (!zh_line_is_prose(&it, &ln) &&
-            (!evidence(scan, &fixable) ||
-             !zh_folded_row_is_prose(&ln, scan->text)))
+            (!zh_folded_row_is_prose(&ln, scan->text) ||
+             !evidence(scan, &fixable)))
             continue;
         zhfix_status st = scan_line(scan, &ln, &fixable);
         if (st != ZHFIX_OK)
