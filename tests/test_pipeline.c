@@ -497,6 +497,110 @@ START_TEST(utf8_helpers)
 }
 END_TEST
 
+/* The longest valid prefix by the table of well-formed byte sequences
+ * (Unicode, chapter 3, table 3-7), one character at a time: the reference
+ * the fast validator (SIMD blocks, lane DFA) must agree with. */
+static size_t reference_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len;
+        unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
+        if (c < 0x80)
+            len = 1;
+        else if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            if (c == 0xE0)
+                lo = 0xA0;
+            if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            unsigned b = s[i + k];
+            if (k == 1 ? b < lo || b > hi : b < 0x80 || b > 0xBF)
+                return i;
+        }
+        i += len;
+    }
+    return i;
+}
+
+static uint32_t lcg_state = 12345;
+static uint32_t lcg(void)
+{
+    lcg_state = lcg_state * 1103515245u + 12345u;
+    return lcg_state >> 8;
+}
+
+/* Text mostly of Chinese, some ASCII, Latin, emoji, then damaged: the
+ * shapes real input has, around every block boundary of the fast path. */
+static size_t random_text(unsigned char *buf, size_t cap)
+{
+    static const uint32_t pool[] = {0x4E2D, 0x6587, 0x3002, 0xFF0C, 'a', ' ',
+                                    0xE9, 0x1F600, 0xD7FF, 0xE000, 0xFFFD,
+                                    0x10FFFF, 0x800, 0x7FF, 0x80, 0x10000};
+    size_t n = 0;
+    while (n + 4 <= cap) {
+        char tmp[4];
+        size_t k = zh_utf8_encode(pool[lcg() % (sizeof pool / sizeof pool[0])],
+                                  tmp);
+        memcpy(buf + n, tmp, k);
+        n += k;
+        if (lcg() % 97 == 0)
+            break;
+    }
+    return n;
+}
+
+START_TEST(utf8_validate_matches_reference)
+{
+    static const unsigned char odd[] = {0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0,
+                                        0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF,
+                                        0xA0, 0x9F, 0x8F, 0x90, 0x00, 'x'};
+    unsigned char buf[600];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = random_text(buf, sizeof buf);
+        /* Damage: none, one byte replaced, or a cut. */
+        int how = (int)(lcg() % 4);
+        if (n && how == 1)
+            buf[lcg() % n] = odd[lcg() % sizeof odd];
+        if (n && how == 2)
+            buf[lcg() % n] = (unsigned char)lcg();
+        if (n && how == 3)
+            n -= lcg() % (n < 4 ? n : 4);
+        size_t want = reference_valid_prefix(buf, n);
+        size_t got = zh_utf8_validate((const char *)buf, n);
+        ck_assert_msg(got == want, "round %d length %zu: %zu, want %zu",
+                      round, n, got, want);
+    }
+    /* Every two-byte pair at every offset of a 70-byte window. */
+    memset(buf, 'a', 80);
+    for (unsigned a = 0x80; a < 0x100; a++)
+        for (unsigned b = 0; b < 0x100; b += 3)
+            for (size_t at = 60; at < 70; at++) {
+                memset(buf, 'a', 80);
+                buf[at] = (unsigned char)a;
+                buf[at + 1] = (unsigned char)b;
+                buf[at + 2] = 0xBF - (unsigned char)(b % 3);
+                size_t want = reference_valid_prefix(buf, 80);
+                ck_assert_uint_eq(zh_utf8_validate((const char *)buf, 80),
+                                  want);
+            }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pipeline");
@@ -520,6 +624,7 @@ static Suite *suite(void)
     tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, utf8_helpers);
+    tcase_add_test(t, utf8_validate_matches_reference);
     tcase_add_loop_test(t, protected_spans, 0,
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
