@@ -520,6 +520,43 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
  * a value; a no-break space restored; bytes inserted where D drops them
  * (GBK private-use pairs, undefined Windows-125x bytes). The cheapest
  * valid reading wins. Returns 1 when the stream was changed. */
+/* Kinds of a byte that starts a UTF-8 character, such that the validity
+ * of a reading from it depends on the kind only, not on the byte: the
+ * same continuation rules and the same forbidden code points
+ * (zh_plaus_forbidden: controls, private use, noncharacters). */
+static int lead_kind(unsigned t)
+{
+    if (t < 0x7F)
+        return 0;
+    if (t == 0x7F)
+        return 1;
+    if (t < 0xC2)
+        return 2; /* continuation or overlong: never valid here */
+    if (t == 0xC2)
+        return 3; /* C1 controls */
+    if (t <= 0xDF)
+        return 4;
+    if (t == 0xE0)
+        return 5;
+    if (t <= 0xEC)
+        return 6;
+    if (t == 0xED)
+        return 7;
+    if (t == 0xEE)
+        return 8; /* private use */
+    if (t == 0xEF)
+        return 9;
+    if (t == 0xF0)
+        return 10;
+    if (t <= 0xF2)
+        return 11;
+    if (t == 0xF3)
+        return 12; /* plane 15: private use */
+    if (t == 0xF4)
+        return 13;
+    return 14;
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -609,30 +646,40 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                  * q + 2 (or the second byte starts one at q + 1), decode
                  * that rest once instead of once per pair. A pair whose
                  * rest is invalid could not score (window_cost). */
-                uint8_t tail_ok[256];
-                if (need == 2) {
-                    memset(tail_ok, window_cost(e, w->b, n + 2, q + 2, past, 0,
-                                                HUGE_VAL) < HUGE_VAL,
-                           sizeof tail_ok);
-                } else if (need == 1) {
-                    for (unsigned t = 0x40; t <= 0xFE; t++) {
-                        w->b[q + 1] = (uint16_t)t;
-                        tail_ok[t] = (t & 0xC0) != 0x80 &&
-                                     window_cost(e, w->b, n + 2, q + 1, past, 0,
-                                                 HUGE_VAL) < HUGE_VAL;
+                /* The second bytes worth trying, in order: each continues
+                 * the sequence or starts the next character, and leaves a
+                 * valid rest. Where the second byte starts a character,
+                 * the rest's validity depends only on its kind of lead
+                 * byte (the ranges with the same continuation rules and
+                 * forbidden code points), so it is decoded once a kind. */
+                uint8_t seconds[191];
+                size_t nsec = 0;
+                int rest_ok = need == 2 ? window_cost(e, w->b, n + 2, q + 2,
+                                                      past, 0, HUGE_VAL) <
+                                              HUGE_VAL
+                                        : 1;
+                signed char kind_ok[16];
+                memset(kind_ok, -1, sizeof kind_ok);
+                for (unsigned t = 0x40; t <= 0xFE; t++) {
+                    if (need >= 2 ? (t & 0xC0) != 0x80 : (t & 0xC0) == 0x80)
+                        continue;
+                    int ok = rest_ok;
+                    if (need == 1) {
+                        int kind = lead_kind(t);
+                        if (kind_ok[kind] < 0) {
+                            w->b[q + 1] = (uint16_t)t;
+                            kind_ok[kind] = window_cost(e, w->b, n + 2, q + 1,
+                                                        past, 0, HUGE_VAL) <
+                                            HUGE_VAL;
+                        }
+                        ok = kind_ok[kind];
                     }
-                } else {
-                    memset(tail_ok, 1, sizeof tail_ok);
+                    if (ok)
+                        seconds[nsec++] = (uint8_t)t;
                 }
                 for (size_t li = 0; li < sizeof leads; li++) {
-                    for (unsigned t = 0x40; t <= 0xFE; t++) {
-                        /* The second byte continues the sequence or starts
-                         * the next character. */
-                        if (need >= 2 ? (t & 0xC0) != 0x80
-                                      : (t & 0xC0) == 0x80)
-                            continue;
-                        if (!tail_ok[t])
-                            continue;
+                    for (size_t si = 0; si < nsec; si++) {
+                        unsigned t = seconds[si];
                         uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
                                                    (t - 0x40)];
                         if (!is_pua(v))
