@@ -17,6 +17,7 @@
 typedef struct zh_applied {
     size_t start, end;     /* span in the pass's input */
     size_t replacement_len;
+    long long shift;       /* output length minus input length before it */
 } zh_applied;
 
 /* The edits one rule applied to one block. */

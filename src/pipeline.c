@@ -158,8 +158,28 @@ static int edit_cmp(const void *a, const void *b)
 /* Map a position in the output of pass p back into its input. */
 static size_t map_through(const zh_pass *p, size_t pos, int is_end)
 {
-    long long delta = 0;
-    for (size_t i = 0; i < p->nedits; i++) {
+    /* Edits whose replacement ends before pos only shift it: skip them by
+     * binary search (their ends in the output grow with their order), so
+     * that mapping every finding of a block with many repairs stays
+     * O(log n) each. */
+    size_t lo = 0, hi = p->nedits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const zh_applied *a = &p->edits[mid];
+        long long ne = (long long)a->start + a->shift +
+                       (long long)a->replacement_len;
+        if (ne < (long long)pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long long delta = lo < p->nedits ? p->edits[lo].shift
+                      : p->nedits    ? p->edits[lo - 1].shift +
+                                        (long long)p->edits[lo - 1].replacement_len -
+                                        (long long)(p->edits[lo - 1].end -
+                                                    p->edits[lo - 1].start)
+                                     : 0;
+    for (size_t i = lo; i < p->nedits; i++) {
         const zh_applied *a = &p->edits[i];
         long long ns = (long long)a->start + delta;
         long long ne = ns + (long long)a->replacement_len;
@@ -210,6 +230,7 @@ static zhfix_status add_finding(zhfix *h, const zh_edit *e, const char *text,
 static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
 {
     p->nedits = 0;
+    long long shift = 0;
     for (size_t i = 0; i < n; i++) {
         if (!edits[i].fixable)
             continue;
@@ -225,6 +246,8 @@ static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
         a->start = edits[i].start;
         a->end = edits[i].end;
         a->replacement_len = edits[i].replacement_len;
+        a->shift = shift;
+        shift += (long long)a->replacement_len - (long long)(a->end - a->start);
     }
     return ZHFIX_OK;
 }
