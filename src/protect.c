@@ -73,27 +73,62 @@ static int is_scheme_char(unsigned char c)
 }
 
 /* URLs (scheme://... and www....) in one line. */
+/* Where the next URL may start at or after i: a scheme's "://" (pos of
+ * the ':') or "www." (pos of the first w), whichever comes first; len
+ * when none. memchr finds the ':' and '.' that both need. */
+static size_t next_url_mark(const char *s, size_t len, size_t i, int *is_www)
+{
+    size_t best = len;
+    for (size_t k = i; k + 3 < len;) {
+        const char *c = memchr(s + k, ':', len - 3 - k);
+        if (!c)
+            break;
+        k = (size_t)(c - s);
+        if (s[k + 1] == '/' && s[k + 2] == '/') {
+            best = k;
+            *is_www = 0;
+            break;
+        }
+        k++;
+    }
+    /* "www." ending before best: its '.' is at most best + 3. */
+    for (size_t k = i + 3; k < len && k < best + 3 + 1;) {
+        const char *d = memchr(s + k, '.', len - k);
+        if (!d)
+            break;
+        k = (size_t)(d - s);
+        size_t w = k - 3;
+        if (w >= best || len - w <= 4)
+            break;
+        if ((s[w] == 'w' || s[w] == 'W') && (s[w + 1] | 0x20) == 'w' &&
+            (s[w + 2] | 0x20) == 'w' &&
+            (w == 0 || !is_scheme_char((unsigned char)s[w - 1]))) {
+            best = w;
+            *is_www = 1;
+            break;
+        }
+        k++;
+    }
+    return best;
+}
+
 static zhfix_status protect_urls(zh_spans *v, const char *s, size_t len,
                                  size_t base)
 {
-    /* Most lines of Chinese hold neither: three memchr beat a byte loop. */
-    if (!memchr(s, ':', len) && !memchr(s, 'w', len) && !memchr(s, 'W', len))
-        return ZHFIX_OK;
-    for (size_t i = 0; i + 3 < len; i++) {
-        size_t start;
-        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
-            start = i;
+    size_t i = 0;
+    for (;;) {
+        int is_www = 0;
+        i = next_url_mark(s, len, i, &is_www);
+        if (i >= len)
+            return ZHFIX_OK;
+        size_t start = i;
+        if (!is_www) {
             while (start > 0 && is_scheme_char((unsigned char)s[start - 1]))
                 start--;
-            if (start == i)
+            if (start == i) {
+                i++;
                 continue;
-        } else if ((s[i] == 'w' || s[i] == 'W') && len - i > 4 &&
-                   (i == 0 || !is_scheme_char((unsigned char)s[i - 1])) &&
-                   (s[i + 1] | 0x20) == 'w' && (s[i + 2] | 0x20) == 'w' &&
-                   s[i + 3] == '.') {
-            start = i;
-        } else {
-            continue;
+            }
         }
         size_t end = i;
         while (end < len && is_url_char((unsigned char)s[end]))
@@ -104,9 +139,8 @@ static zhfix_status protect_urls(zh_spans *v, const char *s, size_t len,
         zhfix_status st = add_span(v, base + start, base + end);
         if (st != ZHFIX_OK)
             return st;
-        i = end;
+        i = end + 1; /* the byte loop moved on past end too */
     }
-    return ZHFIX_OK;
 }
 
 static size_t leading_spaces(const char *s, size_t len)
