@@ -205,8 +205,9 @@ static void work_free(work *w)
 
 static int sb_encode(int sb, uint32_t cp)
 {
-    if (cp > 0xFFFF)
-        return -1;
+    if (cp > 0xFFFF || (cp >= 0x2600 && cp < 0xF8FF))
+        return -1; /* no single-byte code page reaches CJK (glibc's
+                    * MacRoman has U+E01E, which no text needs) */
     int b = zh_sb_encode_pages[zh_sb_encode_page[sb][cp >> 8]][cp & 0xFF];
     return b ? b : -1;
 }
