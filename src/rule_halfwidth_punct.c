@@ -291,6 +291,13 @@ static int double_at(const char *s, size_t i, size_t n)
 
 /* 1 when byte i may start something to repair: an ASCII mark next to a
  * non-ASCII character, or a double. */
+/* The bytes candidate_at can accept, so that loops skip the rest without
+ * a call. */
+static const unsigned char candidate_byte[256] = {
+    ['('] = 1, [','] = 1, [':'] = 1, [';'] = 1, ['?'] = 1, ['!'] = 1,
+    [0xE3] = 1, [0xEF] = 1,
+};
+
 static int candidate_at(const char *s, size_t start, size_t i, size_t end)
 {
     unsigned char b = (unsigned char)s[i];
@@ -320,7 +327,8 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
     size_t close = (size_t)-1;
     size_t skip_to = 0;
     for (size_t i = ln->start; i < ln->end; i++) {
-        if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
+        if (!candidate_byte[(unsigned char)t[i]] || i < skip_to ||
+            !candidate_at(t, ln->start, i, ln->end))
             continue;
         size_t n;
         uint32_t cp = zh_cp_at(t, ln->end, i, &n);
@@ -369,7 +377,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
 static int line_has_candidate(const char *s, size_t start, size_t end)
 {
     for (size_t i = start; i < end; i++)
-        if (candidate_at(s, start, i, end))
+        if (candidate_byte[(unsigned char)s[i]] && candidate_at(s, start, i, end))
             return 1;
     return 0;
 }
