@@ -164,6 +164,10 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                               (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
                 unsigned c = cls[cp];
                 i += 3;
+                if (!c) {
+                    prev = 0; /* most characters: nothing to note */
+                    continue;
+                }
                 /* A continuation bit (1 << k + 3) meets the start bit
                  * (1 << k) of the character before. */
                 moji |= (c >> (MOJI_SHIFT + 3)) & prev;
