@@ -168,6 +168,16 @@ def main():
     for page in pages:
         print('    {' + ', '.join('0x%X' % v for v in page) + '},')
     print('};\n')
+    # Per page of 256 code points: bit sb set when code page sb encodes
+    # any of them (a line's characters rule out most code pages at once).
+    any_sb = [0] * 256
+    for sb, mine in enumerate(page_of):
+        for hi in range(256):
+            if mine[hi]:
+                any_sb[hi] |= 1 << sb
+    print('const uint8_t zh_sb_encode_any[256] = {')
+    print('    ' + ', '.join('0x%X' % v for v in any_sb))
+    print('};\n')
     print('const char *const zh_sb_name[ZH_SB_COUNT] = {%s};\n' %
           ', '.join('"%s"' % s[2] for s in SINGLE))
 

@@ -25,6 +25,8 @@ extern const uint16_t zh_sb_decode[ZH_SB_COUNT][128];
  * [zh_sb_encode_page[sb][cp >> 8]][cp & 0xFF], 0 when there is none. */
 extern const uint8_t zh_sb_encode_page[ZH_SB_COUNT][256];
 extern const uint8_t zh_sb_encode_pages[][256];
+/* Bit sb of entry cp >> 8: code page sb encodes some code point there. */
+extern const uint8_t zh_sb_encode_any[256];
 extern const char *const zh_sb_name[ZH_SB_COUNT];
 
 /* Double-byte codes: decode index (lead - 0x81) * 191 + (trail - 0x40),

@@ -1552,6 +1552,27 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
     size_t covered = 0, high = 0, explained = 0;
     for (size_t i = 0; i < w->n; i++)
         high += w->cp[i] >= 0x80;
+    /* The single-byte code pages that encode a non-ASCII character of the
+     * line (U+FFFD: all, it stands for a lost byte): a chain whose code
+     * page encodes none finds nothing (a box-drawing table is cp437's
+     * alone), so it is not walked. */
+    unsigned sb_have = 0;
+    if (flags & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) {
+        const unsigned all = (1u << ZH_SB_COUNT) - 1;
+        for (size_t i = 0; i < w->n && sb_have != all; i++) {
+            uint32_t cp = w->cp[i];
+            if (cp < 0x80 || cp > 0xFFFF)
+                continue;
+            if (cp == 0xFFFD) {
+                sb_have = all;
+                break;
+            }
+            unsigned m = zh_sb_encode_any[cp >> 8] & ~sb_have;
+            for (int sb = 0; m >> sb; sb++)
+                if ((m >> sb & 1) && sb_encode(sb, cp) >= 0)
+                    sb_have |= 1u << sb;
+        }
+    }
     /* The other Western code pages last, once the rest have shown how
      * much of the line they explain. */
     for (size_t o = 0; o < NCHAINS; o++) {
@@ -1561,6 +1582,9 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         else
             k = FIRST_OTHER_SB + (o - (NCHAINS - N_OTHER_SB));
         if (!(flags & chains[k].need))
+            continue;
+        if (chains[k].misread.kind == CK_SB &&
+            !(sb_have >> chains[k].misread.sb & 1))
             continue;
         if (skip && chains[k].misread.kind == skip->kind &&
             chains[k].misread.sb == skip->sb)
