@@ -74,7 +74,20 @@ def paragraphs(lines):
 
 def clean_paragraphs():
     paras = []
+    # Pages of the documentation the character model is built from
+    # (dicts/gen_charmodel.py) are not evaluation text: debian-reference-
+    # common installs the Debian Reference's own man page.
+    skip = set()
+    for pkg in ('debian-reference-common',):
+        try:
+            skip |= set(subprocess.run(['dpkg-query', '-L', pkg],
+                                       capture_output=True, text=True,
+                                       check=True).stdout.split('\n'))
+        except (OSError, subprocess.CalledProcessError):
+            pass
     for path in sorted(glob.glob('/usr/share/man/zh_*/man*/*.gz')):
+        if path in skip:
+            continue
         try:
             src = gzip.open(path).read().decode('utf-8')
         except (UnicodeDecodeError, OSError, EOFError):
