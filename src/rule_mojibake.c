@@ -411,8 +411,33 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
     return need;
 }
 
+/* Lowest cost, after prev, of a character whose UTF-8 begins with the
+ * lead and first continuation byte at b[p], b[p + 1] (a three-byte
+ * sequence): what the best completion of a begun character can cost. */
+static double completion_cost(const uint16_t *b, size_t p, uint32_t prev)
+{
+    unsigned lead = b[p], c1 = b[p + 1];
+    if (lead < 0xE0 || lead > 0xEF)
+        return 0.0;
+    double best = HUGE_VAL;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                      ((uint32_t)(c1 & 0x3F) << 6) | t;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            zh_plaus_forbidden(cp))
+            continue;
+        double c = zh_plaus_step(prev, cp);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+
 /* Cost of the reading of [r, end), where the last sequence may be left
- * incomplete; HUGE_VAL when it is invalid before that. */
+ * incomplete; HUGE_VAL when it is invalid before that. A begun three-byte
+ * sequence whose first two bytes are known counts with its cheapest
+ * completion: without it every value of its second byte would tie, and a
+ * beam would keep whichever came first. */
 static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
                           size_t end, uint32_t prev, double cutoff)
 {
@@ -421,8 +446,13 @@ static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
     while (p < end) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
-        if (!len)
-            return end - p < 4 && utf8_need(b, p, end) >= 0 ? cost : HUGE_VAL;
+        if (!len) {
+            if (end - p >= 4 || utf8_need(b, p, end) < 0)
+                return HUGE_VAL;
+            if (e.kind == CK_UTF8 && end - p == 2)
+                cost += completion_cost(b, p, prev);
+            return cost < cutoff ? cost : HUGE_VAL;
+        }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
