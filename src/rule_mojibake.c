@@ -150,6 +150,7 @@ typedef struct work {
         int32_t parent;
         uint32_t pos;
         uint8_t v;
+        uint16_t v2; /* second byte of the mark, or ZH_SBEAM_NONE */
     } *hist;
     size_t nhist, caphist;
     double *h2;
@@ -740,7 +741,15 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
  * a continuation byte) and that the misreading decoder could not have
  * paired with the byte after it. A state is ranked by its cost plus an
  * optimistic cost of the character it has begun, so that states holding
- * half a character compete fairly with complete ones. */
+ * half a character compete fairly with complete ones.
+ *
+ * Browsers decode Big5 as the WHATWG Encoding Standard says: a lead byte
+ * and a non-ASCII byte that make no pair are one U+FFFD together, so a
+ * mark stands for one or two bytes. When the reading with one byte a mark
+ * leaves bytes that are no part of any character, the segment is read
+ * again that way: a mark is two bytes (a lead and a byte it makes no pair
+ * with), or one where the decoder could not have taken two (0x80; a lead
+ * before ASCII or at the end), and the cheaper reading is kept. */
 #define ZH_SBEAM 32
 #define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
 #define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
@@ -754,8 +763,10 @@ typedef struct sstate {
     uint8_t lead, c1;
     uint8_t have, need;
     uint8_t kept;   /* bytes of the begun character that were not lost */
+    uint8_t bad;    /* a byte so far is part of no character */
     uint16_t lw;    /* value given to the previous token if it was lost */
     uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
+    uint16_t pv2;   /* its second byte (WHATWG: a mark of two bytes) */
     int32_t hist;   /* last chosen value (index into work.hist), -1 none */
 } sstate;
 
@@ -824,6 +835,7 @@ static void sbeam_complete(sstate *s, uint32_t cp, int ok)
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
         s->prev = 0xFFFD;
+        s->bad = 1;
     }
     s->have = s->need = s->kept = 0;
     s->acc = 0;
@@ -906,9 +918,48 @@ static void sbeam_add(sstate *beam, size_t *nbeam, const sstate *s)
         beam[worst] = *s;
 }
 
-/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
- * allocation failure. Lost bytes the best reading cannot use stay lost. */
-static int sbeam_restore(work *w, codec d)
+/* Record the values chosen at token i by the states of next. */
+static int sbeam_record(work *w, sstate *next, size_t nnext, size_t i)
+{
+    for (size_t k = 0; k < nnext; k++) {
+        if (next[k].pv == ZH_SBEAM_NONE)
+            continue;
+        if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
+                  sizeof *w->hist))
+            return 0;
+        w->hist[w->nhist].parent = next[k].hist;
+        w->hist[w->nhist].pos = (uint32_t)i;
+        w->hist[w->nhist].v = (uint8_t)next[k].pv;
+        w->hist[w->nhist].v2 = next[k].pv2;
+        next[k].hist = (int32_t)w->nhist++;
+    }
+    return 1;
+}
+
+/* Values a lost byte may take after state s: a lead byte between
+ * characters, a continuation byte inside one. */
+static const uint8_t *sbeam_values(const sstate *s, uint8_t *cont, size_t *nv)
+{
+    if (!s->need) {
+        *nv = sizeof sbeam_leads;
+        return sbeam_leads;
+    }
+    for (unsigned v = 0; v < 64; v++)
+        cont[v] = (uint8_t)(0x80 + v);
+    *nv = 64;
+    return cont;
+}
+
+/* Begun states of a two-byte mark kept per state before its second byte
+ * is chosen. */
+#define ZH_SBEAM_FIRST 16
+
+/* Beam search over w->b; whatwg selects the reading of a mark. The best
+ * path's last history entry goes to *best_hist, its cost to *best_cost,
+ * and *bad is set when it holds bytes that are part of no character.
+ * Returns 0 on allocation failure; *best_hist is -2 when nothing reads. */
+static int sbeam_search(work *w, codec d, int whatwg, int32_t *best_hist,
+                        double *best_cost, int *bad)
 {
     size_t n = w->nb;
     sstate beam[ZH_SBEAM], next[ZH_SBEAM];
@@ -916,7 +967,7 @@ static int sbeam_restore(work *w, codec d)
     memset(&beam[0], 0, sizeof beam[0]);
     beam[0].lw = ZH_SBEAM_NONE;
     beam[0].hist = -1;
-    w->nhist = 0;
+    *best_hist = -2;
     for (size_t i = 0; i < n; i++) {
         unsigned b = w->b[i];
         int lost = b == WILD;
@@ -929,7 +980,7 @@ static int sbeam_restore(work *w, codec d)
                     continue;
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
-                t.pv = ZH_SBEAM_NONE;
+                t.pv = t.pv2 = ZH_SBEAM_NONE;
                 sbeam_feed(&t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
                 sbeam_add(next, &nnext, &t);
@@ -939,51 +990,74 @@ static int sbeam_restore(work *w, codec d)
             if (!s->need) {
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
-                t.pv = ZH_SBEAM_NONE;
+                t.pv = t.pv2 = ZH_SBEAM_NONE;
                 t.cost += ZH_SBEAM_MARK;
                 t.prev = 0xFFFD;
+                t.bad = 1;
                 t.rank = t.cost;
                 sbeam_add(next, &nnext, &t);
             }
-            const uint8_t *vals = sbeam_leads;
-            size_t nv = sizeof sbeam_leads;
             uint8_t cont[64];
-            if (s->need) {
-                for (unsigned v = 0; v < 64; v++)
-                    cont[v] = (uint8_t)(0x80 + v);
-                vals = cont;
-                nv = 64;
-            }
+            size_t nv;
+            const uint8_t *vals = sbeam_values(s, cont, &nv);
+            sstate first[ZH_SBEAM_FIRST];
+            size_t nfirst = 0;
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
                     continue;
-                /* The decoder lost v: it could not pair it with the next
-                 * byte (checked here when that byte is known). */
-                if (after < WILD && !lost_pair(d, v, after))
-                    continue;
+                /* One byte: the decoder lost v as it could not pair it
+                 * with the next byte (checked here when that byte is
+                 * known). WHATWG's decoder loses a lone byte only when it
+                 * is no lead (0x80), or before ASCII or the end. */
+                int one = whatwg ? v == 0x80 || after == ZH_SBEAM_NONE ||
+                                       (after < 0x80 && lost_pair(d, v, after))
+                                 : after >= WILD || lost_pair(d, v, after);
                 sstate t = *s;
                 if (!sbeam_feed(&t, v, 1))
                     continue;
-                t.lw = (uint16_t)v;
                 t.pv = (uint16_t)v;
+                t.pv2 = ZH_SBEAM_NONE;
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(next, &nnext, &t);
+                if (one) {
+                    t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
+                    sbeam_add(next, &nnext, &t);
+                }
+                /* Two bytes (WHATWG): v leads, its partner is lost with it. */
+                if (!whatwg || v < 0x81)
+                    continue;
+                if (nfirst < ZH_SBEAM_FIRST) {
+                    first[nfirst++] = t;
+                } else {
+                    size_t worst = 0;
+                    for (size_t x = 1; x < nfirst; x++)
+                        if (first[x].rank > first[worst].rank)
+                            worst = x;
+                    if (t.rank < first[worst].rank)
+                        first[worst] = t;
+                }
+            }
+            for (size_t f = 0; f < nfirst; f++) {
+                size_t nv2;
+                const uint8_t *vals2 = sbeam_values(&first[f], cont, &nv2);
+                for (size_t j = 0; j < nv2; j++) {
+                    unsigned v2 = vals2[j];
+                    if (!lost_pair(d, first[f].pv, v2))
+                        continue;
+                    sstate t = first[f];
+                    if (!sbeam_feed(&t, v2, 1))
+                        continue;
+                    t.lw = ZH_SBEAM_NONE;
+                    t.pv2 = (uint16_t)v2;
+                    t.rank = t.cost + sbeam_h(w, &t);
+                    sbeam_add(next, &nnext, &t);
+                }
             }
         }
         if (!nnext)
-            return 1; /* nothing reads: leave the stream as it is */
-        for (size_t k = 0; k < nnext; k++) {
-            if (next[k].pv == ZH_SBEAM_NONE)
-                continue;
-            if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
-                      sizeof *w->hist))
-                return 0;
-            w->hist[w->nhist].parent = next[k].hist;
-            w->hist[w->nhist].pos = (uint32_t)i;
-            w->hist[w->nhist].v = (uint8_t)next[k].pv;
-            next[k].hist = (int32_t)w->nhist++;
-        }
+            return 1; /* nothing reads */
+        if (!sbeam_record(w, next, nnext, i))
+            return 0;
         memcpy(beam, next, nnext * sizeof *beam);
         nbeam = nnext;
     }
@@ -994,9 +1068,56 @@ static int sbeam_restore(work *w, codec d)
         if (c < bc)
             best = k;
     }
-    for (int32_t h = beam[best].hist; h >= 0; h = w->hist[h].parent) {
-        w->b[w->hist[h].pos] = w->hist[h].v;
-        w->fl[w->hist[h].pos] = ZH_FILL_GUESS;
+    *best_hist = beam[best].hist;
+    *best_cost = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
+    *bad = beam[best].bad || beam[best].need;
+    return 1;
+}
+
+/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
+ * allocation failure. Lost bytes the best reading cannot use stay lost. */
+static int sbeam_restore(work *w, codec d)
+{
+    int32_t h1, h2;
+    double c1, c2;
+    int bad1, bad2;
+    w->nhist = 0;
+    if (!sbeam_search(w, d, 0, &h1, &c1, &bad1))
+        return 0;
+    int two = 0;
+    if (h1 == -2 || bad1) {
+        if (!sbeam_search(w, d, 1, &h2, &c2, &bad2))
+            return 0;
+        if (h2 != -2 && (h1 == -2 || c2 < c1)) {
+            h1 = h2;
+            two = 1;
+        }
+    }
+    if (h1 == -2)
+        return 1; /* nothing reads: leave the stream as it is */
+    if (two) {
+        size_t extra = 0;
+        for (int32_t h = h1; h >= 0; h = w->hist[h].parent)
+            extra += w->hist[h].v2 != ZH_SBEAM_NONE;
+        if (!grow_bytes(w, w->nb + extra))
+            return 0;
+    }
+    /* Positions come last to first, so an inserted byte moves only
+     * positions already written. */
+    for (int32_t h = h1; h >= 0; h = w->hist[h].parent) {
+        size_t pos = w->hist[h].pos;
+        w->b[pos] = w->hist[h].v;
+        w->fl[pos] = ZH_FILL_GUESS;
+        if (w->hist[h].v2 == ZH_SBEAM_NONE)
+            continue;
+        size_t tail = w->nb - pos - 1;
+        memmove(w->b + pos + 2, w->b + pos + 1, tail * sizeof *w->b);
+        memmove(w->ci + pos + 2, w->ci + pos + 1, tail * sizeof *w->ci);
+        memmove(w->fl + pos + 2, w->fl + pos + 1, tail * sizeof *w->fl);
+        w->b[pos + 1] = w->hist[h].v2;
+        w->ci[pos + 1] = w->ci[pos];
+        w->fl[pos + 1] = ZH_FILL_GUESS;
+        w->nb++;
     }
     return 1;
 }

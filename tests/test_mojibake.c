@@ -76,6 +76,11 @@ static const struct {
     /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
     {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* Browsers' Big5 decoder (WHATWG): a lead byte and the non-ASCII byte
+     * it makes no pair with are one U+FFFD, so a mark is two bytes here
+     * (5 marks for the 8 bytes Python's cp950 marks one by one). */
+    {"+ 瘥\xef\xbf\xbd活霈輸\xef\xbf\xbd銝\xef\xbf\xbd銝芸\xef\xbf\xbd蝚\xef\xbf\xbd",
+     "+ 每次访问一个字符"}, /* utf8-big5-whatwg */
     /* A guessed byte ending a mark closes the open bracket (》, not 。). */
     {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
     {"was 1Ì¶2Ì¶3Ì¶ now 49", "was 1̶2̶3̶ now 49"}, /* utf8-cp1252 */
