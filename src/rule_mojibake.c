@@ -157,6 +157,13 @@ typedef struct work {
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
+    /* completion_cost by (previous character, lead, first continuation
+     * byte): the same few are asked for again and again. lc 0: empty. */
+    struct ccache {
+        uint32_t prev;
+        uint16_t lc;
+        float cost;
+    } cc[1024];
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -412,14 +419,51 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
     return need;
 }
 
-/* Lowest cost, after prev, of a character whose UTF-8 begins with the
- * lead and first continuation byte at b[p], b[p + 1] (a three-byte
- * sequence): what the best completion of a begun character can cost. */
-static double completion_cost(const uint16_t *b, size_t p, uint32_t prev)
+static int sbeam_char_ok(uint32_t cp, int len);
+
+/* Lowest cost, without context, of a character the chain produces whose
+ * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
+ * cost of completing a begun character, cached in w->h2. */
+static double begun_cost(work *w, unsigned lead, unsigned c1)
 {
-    unsigned lead = b[p], c1 = b[p + 1];
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
+    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
+    if (!w->h2) {
+        w->h2 = malloc(16 * 64 * sizeof *w->h2);
+        if (!w->h2)
+            return 0.0;
+        for (size_t i = 0; i < 16 * 64; i++)
+            w->h2[i] = -1.0;
+    }
+    if (w->h2[k] < 0.0) {
+        double best = 30.0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                          ((uint32_t)(c1 & 0x3F) << 6) | t;
+            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+                continue;
+            double c = zh_plaus_step(0, cp);
+            if (c < best)
+                best = c;
+        }
+        w->h2[k] = best;
+    }
+    return w->h2[k];
+}
+
+/* Lowest cost, after prev, of a character whose UTF-8 begins with the
+ * lead and first continuation byte at w->b[p], w->b[p + 1] (a three-byte
+ * sequence): what the best completion of a begun character can cost. */
+static double completion_cost(work *w, size_t p, uint32_t prev)
+{
+    unsigned lead = w->b[p], c1 = w->b[p + 1];
+    if (lead < 0xE0 || lead > 0xEF)
+        return 0.0;
+    uint16_t lc = (uint16_t)(lead << 8 | c1);
+    struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
+    if (c->lc == lc && c->prev == prev)
+        return c->cost;
     double best = HUGE_VAL;
     for (unsigned t = 0; t < 64; t++) {
         uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
@@ -427,21 +471,26 @@ static double completion_cost(const uint16_t *b, size_t p, uint32_t prev)
         if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
             zh_plaus_forbidden(cp))
             continue;
-        double c = zh_plaus_step(prev, cp);
-        if (c < best)
-            best = c;
+        double x = zh_plaus_step(prev, cp);
+        if (x < best)
+            best = x;
     }
-    return best;
+    c->prev = prev;
+    c->lc = lc;
+    c->cost = (float)best;
+    return (float)best;
 }
 
 /* Cost of the reading of [r, end), where the last sequence may be left
  * incomplete; HUGE_VAL when it is invalid before that. A begun three-byte
  * sequence whose first two bytes are known counts with its cheapest
- * completion: without it every value of its second byte would tie, and a
- * beam would keep whichever came first. */
-static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t end, uint32_t prev, double cutoff)
+ * completion after the character before it: without it every value of its
+ * second byte would tie, and a beam would keep whichever came first. */
+static double prefix_cost(work *w, codec e, size_t r, size_t end,
+                          uint32_t prev, double cutoff)
 {
+    const uint16_t *b = w->b;
+    size_t n = w->nb;
     double cost = 0.0;
     size_t p = r;
     while (p < end) {
@@ -451,7 +500,7 @@ static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
             if (end - p >= 4 || utf8_need(b, p, end) < 0)
                 return HUGE_VAL;
             if (e.kind == CK_UTF8 && end - p == 2)
-                cost += completion_cost(b, p, prev);
+                cost += completion_cost(w, p, prev);
             return cost < cutoff ? cost : HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
@@ -536,7 +585,7 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                             cut = next[x].cost;
                 t.cost = i + 1 == k
                              ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
-                             : prefix_cost(e, w->b, n, r, q + i + 1, prev, cut);
+                             : prefix_cost(w, e, r, q + i + 1, prev, cut);
                 if (t.cost < HUGE_VAL)
                     beam_add(next, &nnext, &t);
             }
@@ -799,28 +848,7 @@ static double sbeam_h(work *w, const sstate *s)
         return 3.0; /* the cheapest ideographs cost about this */
     if (s->lead < 0xE0 || s->lead > 0xEF)
         return 3.0;
-    size_t k = (size_t)(s->lead - 0xE0) * 64 + (s->c1 & 0x3F);
-    if (!w->h2) {
-        w->h2 = malloc(16 * 64 * sizeof *w->h2);
-        if (!w->h2)
-            return 3.0;
-        for (size_t i = 0; i < 16 * 64; i++)
-            w->h2[i] = -1.0;
-    }
-    if (w->h2[k] < 0.0) {
-        double best = 30.0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = ((uint32_t)(s->lead & 0x0F) << 12) |
-                          ((uint32_t)(s->c1 & 0x3F) << 6) | t;
-            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
-                continue;
-            double c = zh_plaus_step(0, cp);
-            if (c < best)
-                best = c;
-        }
-        w->h2[k] = best;
-    }
-    return w->h2[k];
+    return begun_cost(w, s->lead, s->c1);
 }
 
 static void sbeam_complete(sstate *s, uint32_t cp, int ok)
@@ -957,9 +985,10 @@ static const uint8_t *sbeam_values(const sstate *s, uint8_t *cont, size_t *nv)
 /* Beam search over w->b; whatwg selects the reading of a mark. The best
  * path's last history entry goes to *best_hist, its cost to *best_cost,
  * and *bad is set when it holds bytes that are part of no character.
- * Returns 0 on allocation failure; *best_hist is -2 when nothing reads. */
-static int sbeam_search(work *w, codec d, int whatwg, int32_t *best_hist,
-                        double *best_cost, int *bad)
+ * Returns 0 on allocation failure; *best_hist is -2 when nothing reads or
+ * every reading has cost limit or more (costs only grow). */
+static int sbeam_search(work *w, codec d, int whatwg, double limit,
+                        int32_t *best_hist, double *best_cost, int *bad)
 {
     size_t n = w->nb;
     sstate beam[ZH_SBEAM], next[ZH_SBEAM];
@@ -1056,6 +1085,12 @@ static int sbeam_search(work *w, codec d, int whatwg, int32_t *best_hist,
         }
         if (!nnext)
             return 1; /* nothing reads */
+        double least = next[0].cost;
+        for (size_t k = 1; k < nnext; k++)
+            if (next[k].cost < least)
+                least = next[k].cost;
+        if (least >= limit)
+            return 1; /* no reading can be the cheaper */
         if (!sbeam_record(w, next, nnext, i))
             return 0;
         memcpy(beam, next, nnext * sizeof *beam);
@@ -1082,11 +1117,12 @@ static int sbeam_restore(work *w, codec d)
     double c1, c2;
     int bad1, bad2;
     w->nhist = 0;
-    if (!sbeam_search(w, d, 0, &h1, &c1, &bad1))
+    if (!sbeam_search(w, d, 0, HUGE_VAL, &h1, &c1, &bad1))
         return 0;
     int two = 0;
     if (h1 == -2 || bad1) {
-        if (!sbeam_search(w, d, 1, &h2, &c2, &bad2))
+        if (!sbeam_search(w, d, 1, h1 == -2 ? HUGE_VAL : c1, &h2, &c2,
+                          &bad2))
             return 0;
         if (h2 != -2 && (h1 == -2 || c2 < c1)) {
             h1 = h2;
