@@ -84,7 +84,9 @@ int zh_syllable_canonical(const char *syllable, size_t len,
 /* ---- Character model (dicts/charfreq.tsv, dicts/charbigram.tsv) -------- */
 
 /* The model is trained on jieba's dictionary frequencies plus their OpenCC
- * Traditional conversions, so Simplified and Traditional text score alike
+ * Traditional conversions, so Simplified and Traditional text score alike,
+ * and its bigrams also on the pairs of Debian's documentation in both
+ * scripts, so transitions between words are real estimates
  * (dicts/gen_charmodel.py documents it). Values are natural logs,
  * quantized to 1/ZH_LOGP_SCALE nat; every call is a few table reads. */
 #define ZH_LOGP_SCALE 100

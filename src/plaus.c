@@ -8,7 +8,7 @@
  * and real text does not: scripts changing inside a word, a symbol glued
  * between two letters, runs of rare letters. Han characters are scored by
  * the character model of data.h (unigram and bigram log-probabilities from
- * jieba's dictionary), so a reading made of frequent characters that
+ * jieba's dictionary and running prose), so a reading made of frequent characters that
  * follow each other in real words beats one made of rare characters.
  */
 #include "plaus.h"

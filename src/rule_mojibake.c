@@ -150,12 +150,20 @@ typedef struct work {
         int32_t parent;
         uint32_t pos;
         uint8_t v;
+        uint16_t v2; /* second byte of the mark, or ZH_SBEAM_NONE */
     } *hist;
     size_t nhist, caphist;
     double *h2;
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
+    /* completion_cost by (previous character, lead, first continuation
+     * byte): the same few are asked for again and again. lc 0: empty. */
+    struct ccache {
+        uint32_t prev;
+        uint16_t lc;
+        float cost;
+    } cc[1024];
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -399,18 +407,90 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
     return need;
 }
 
-/* Cost of the reading of [r, end), where the last sequence may be left
- * incomplete; HUGE_VAL when it is invalid before that. */
-static double prefix_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t end, uint32_t prev, double cutoff)
+static int sbeam_char_ok(uint32_t cp, int len);
+
+/* Lowest cost, without context, of a character the chain produces whose
+ * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
+ * cost of completing a begun character, cached in w->h2. */
+static double begun_cost(work *w, unsigned lead, unsigned c1)
 {
+    if (lead < 0xE0 || lead > 0xEF)
+        return 0.0;
+    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
+    if (!w->h2) {
+        w->h2 = malloc(16 * 64 * sizeof *w->h2);
+        if (!w->h2)
+            return 0.0;
+        for (size_t i = 0; i < 16 * 64; i++)
+            w->h2[i] = -1.0;
+    }
+    if (w->h2[k] < 0.0) {
+        double best = 30.0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                          ((uint32_t)(c1 & 0x3F) << 6) | t;
+            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+                continue;
+            double c = zh_plaus_step(0, cp);
+            if (c < best)
+                best = c;
+        }
+        w->h2[k] = best;
+    }
+    return w->h2[k];
+}
+
+/* Lowest cost, after prev, of a character whose UTF-8 begins with the
+ * lead and first continuation byte at w->b[p], w->b[p + 1] (a three-byte
+ * sequence): what the best completion of a begun character can cost. */
+static double completion_cost(work *w, size_t p, uint32_t prev)
+{
+    unsigned lead = w->b[p], c1 = w->b[p + 1];
+    if (lead < 0xE0 || lead > 0xEF)
+        return 0.0;
+    uint16_t lc = (uint16_t)(lead << 8 | c1);
+    struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
+    if (c->lc == lc && c->prev == prev)
+        return c->cost;
+    double best = HUGE_VAL;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                      ((uint32_t)(c1 & 0x3F) << 6) | t;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            zh_plaus_forbidden(cp))
+            continue;
+        double x = zh_plaus_step(prev, cp);
+        if (x < best)
+            best = x;
+    }
+    c->prev = prev;
+    c->lc = lc;
+    c->cost = (float)best;
+    return (float)best;
+}
+
+/* Cost of the reading of [r, end), where the last sequence may be left
+ * incomplete; HUGE_VAL when it is invalid before that. A begun three-byte
+ * sequence whose first two bytes are known counts with its cheapest
+ * completion after the character before it: without it every value of its
+ * second byte would tie, and a beam would keep whichever came first. */
+static double prefix_cost(work *w, codec e, size_t r, size_t end,
+                          uint32_t prev, double cutoff)
+{
+    const uint16_t *b = w->b;
+    size_t n = w->nb;
     double cost = 0.0;
     size_t p = r;
     while (p < end) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
-        if (!len)
-            return end - p < 4 && utf8_need(b, p, end) >= 0 ? cost : HUGE_VAL;
+        if (!len) {
+            if (end - p >= 4 || utf8_need(b, p, end) < 0)
+                return HUGE_VAL;
+            if (e.kind == CK_UTF8 && end - p == 2)
+                cost += completion_cost(w, p, prev);
+            return cost < cutoff ? cost : HUGE_VAL;
+        }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
         cost += zh_plaus_step(prev, cp);
@@ -493,7 +573,7 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                             cut = next[x].cost;
                 t.cost = i + 1 == k
                              ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
-                             : prefix_cost(e, w->b, n, r, q + i + 1, prev, cut);
+                             : prefix_cost(w, e, r, q + i + 1, prev, cut);
                 if (t.cost < HUGE_VAL)
                     beam_add(next, &nnext, &t);
             }
@@ -767,7 +847,15 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
  * a continuation byte) and that the misreading decoder could not have
  * paired with the byte after it. A state is ranked by its cost plus an
  * optimistic cost of the character it has begun, so that states holding
- * half a character compete fairly with complete ones. */
+ * half a character compete fairly with complete ones.
+ *
+ * Browsers decode Big5 as the WHATWG Encoding Standard says: a lead byte
+ * and a non-ASCII byte that make no pair are one U+FFFD together, so a
+ * mark stands for one or two bytes. When the reading with one byte a mark
+ * leaves bytes that are no part of any character, the segment is read
+ * again that way: a mark is two bytes (a lead and a byte it makes no pair
+ * with), or one where the decoder could not have taken two (0x80; a lead
+ * before ASCII or at the end), and the cheaper reading is kept. */
 #define ZH_SBEAM 32
 #define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
 #define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
@@ -781,8 +869,10 @@ typedef struct sstate {
     uint8_t lead, c1;
     uint8_t have, need;
     uint8_t kept;   /* bytes of the begun character that were not lost */
+    uint8_t bad;    /* a byte so far is part of no character */
     uint16_t lw;    /* value given to the previous token if it was lost */
     uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
+    uint16_t pv2;   /* its second byte (WHATWG: a mark of two bytes) */
     int32_t hist;   /* last chosen value (index into work.hist), -1 none */
 } sstate;
 
@@ -815,28 +905,7 @@ static double sbeam_h(work *w, const sstate *s)
         return 3.0; /* the cheapest ideographs cost about this */
     if (s->lead < 0xE0 || s->lead > 0xEF)
         return 3.0;
-    size_t k = (size_t)(s->lead - 0xE0) * 64 + (s->c1 & 0x3F);
-    if (!w->h2) {
-        w->h2 = malloc(16 * 64 * sizeof *w->h2);
-        if (!w->h2)
-            return 3.0;
-        for (size_t i = 0; i < 16 * 64; i++)
-            w->h2[i] = -1.0;
-    }
-    if (w->h2[k] < 0.0) {
-        double best = 30.0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = ((uint32_t)(s->lead & 0x0F) << 12) |
-                          ((uint32_t)(s->c1 & 0x3F) << 6) | t;
-            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
-                continue;
-            double c = zh_plaus_step(0, cp);
-            if (c < best)
-                best = c;
-        }
-        w->h2[k] = best;
-    }
-    return w->h2[k];
+    return begun_cost(w, s->lead, s->c1);
 }
 
 static void sbeam_complete(sstate *s, uint32_t cp, int ok)
@@ -851,6 +920,7 @@ static void sbeam_complete(sstate *s, uint32_t cp, int ok)
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
         s->prev = 0xFFFD;
+        s->bad = 1;
     }
     s->have = s->need = s->kept = 0;
     s->acc = 0;
@@ -933,9 +1003,49 @@ static void sbeam_add(sstate *beam, size_t *nbeam, const sstate *s)
         beam[worst] = *s;
 }
 
-/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
- * allocation failure. Lost bytes the best reading cannot use stay lost. */
-static int sbeam_restore(work *w, codec d)
+/* Record the values chosen at token i by the states of next. */
+static int sbeam_record(work *w, sstate *next, size_t nnext, size_t i)
+{
+    for (size_t k = 0; k < nnext; k++) {
+        if (next[k].pv == ZH_SBEAM_NONE)
+            continue;
+        if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
+                  sizeof *w->hist))
+            return 0;
+        w->hist[w->nhist].parent = next[k].hist;
+        w->hist[w->nhist].pos = (uint32_t)i;
+        w->hist[w->nhist].v = (uint8_t)next[k].pv;
+        w->hist[w->nhist].v2 = next[k].pv2;
+        next[k].hist = (int32_t)w->nhist++;
+    }
+    return 1;
+}
+
+/* Values a lost byte may take after state s: a lead byte between
+ * characters, a continuation byte inside one. */
+static const uint8_t *sbeam_values(const sstate *s, uint8_t *cont, size_t *nv)
+{
+    if (!s->need) {
+        *nv = sizeof sbeam_leads;
+        return sbeam_leads;
+    }
+    for (unsigned v = 0; v < 64; v++)
+        cont[v] = (uint8_t)(0x80 + v);
+    *nv = 64;
+    return cont;
+}
+
+/* Begun states of a two-byte mark kept per state before its second byte
+ * is chosen. */
+#define ZH_SBEAM_FIRST 16
+
+/* Beam search over w->b; whatwg selects the reading of a mark. The best
+ * path's last history entry goes to *best_hist, its cost to *best_cost,
+ * and *bad is set when it holds bytes that are part of no character.
+ * Returns 0 on allocation failure; *best_hist is -2 when nothing reads or
+ * every reading has cost limit or more (costs only grow). */
+static int sbeam_search(work *w, codec d, int whatwg, double limit,
+                        int32_t *best_hist, double *best_cost, int *bad)
 {
     size_t n = w->nb;
     sstate beam[ZH_SBEAM], next[ZH_SBEAM];
@@ -943,7 +1053,7 @@ static int sbeam_restore(work *w, codec d)
     memset(&beam[0], 0, sizeof beam[0]);
     beam[0].lw = ZH_SBEAM_NONE;
     beam[0].hist = -1;
-    w->nhist = 0;
+    *best_hist = -2;
     for (size_t i = 0; i < n; i++) {
         unsigned b = w->b[i];
         int lost = b == WILD;
@@ -956,7 +1066,7 @@ static int sbeam_restore(work *w, codec d)
                     continue;
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
-                t.pv = ZH_SBEAM_NONE;
+                t.pv = t.pv2 = ZH_SBEAM_NONE;
                 sbeam_feed(&t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
                 sbeam_add(next, &nnext, &t);
@@ -966,51 +1076,80 @@ static int sbeam_restore(work *w, codec d)
             if (!s->need) {
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
-                t.pv = ZH_SBEAM_NONE;
+                t.pv = t.pv2 = ZH_SBEAM_NONE;
                 t.cost += ZH_SBEAM_MARK;
                 t.prev = 0xFFFD;
+                t.bad = 1;
                 t.rank = t.cost;
                 sbeam_add(next, &nnext, &t);
             }
-            const uint8_t *vals = sbeam_leads;
-            size_t nv = sizeof sbeam_leads;
             uint8_t cont[64];
-            if (s->need) {
-                for (unsigned v = 0; v < 64; v++)
-                    cont[v] = (uint8_t)(0x80 + v);
-                vals = cont;
-                nv = 64;
-            }
+            size_t nv;
+            const uint8_t *vals = sbeam_values(s, cont, &nv);
+            sstate first[ZH_SBEAM_FIRST];
+            size_t nfirst = 0;
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
                     continue;
-                /* The decoder lost v: it could not pair it with the next
-                 * byte (checked here when that byte is known). */
-                if (after < WILD && !lost_pair(d, v, after))
-                    continue;
+                /* One byte: the decoder lost v as it could not pair it
+                 * with the next byte (checked here when that byte is
+                 * known). WHATWG's decoder loses a lone byte only when it
+                 * is no lead (0x80), or before ASCII or the end. */
+                int one = whatwg ? v == 0x80 || after == ZH_SBEAM_NONE ||
+                                       (after < 0x80 && lost_pair(d, v, after))
+                                 : after >= WILD || lost_pair(d, v, after);
                 sstate t = *s;
                 if (!sbeam_feed(&t, v, 1))
                     continue;
-                t.lw = (uint16_t)v;
                 t.pv = (uint16_t)v;
+                t.pv2 = ZH_SBEAM_NONE;
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(next, &nnext, &t);
+                if (one) {
+                    t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
+                    sbeam_add(next, &nnext, &t);
+                }
+                /* Two bytes (WHATWG): v leads, its partner is lost with it. */
+                if (!whatwg || v < 0x81)
+                    continue;
+                if (nfirst < ZH_SBEAM_FIRST) {
+                    first[nfirst++] = t;
+                } else {
+                    size_t worst = 0;
+                    for (size_t x = 1; x < nfirst; x++)
+                        if (first[x].rank > first[worst].rank)
+                            worst = x;
+                    if (t.rank < first[worst].rank)
+                        first[worst] = t;
+                }
+            }
+            for (size_t f = 0; f < nfirst; f++) {
+                size_t nv2;
+                const uint8_t *vals2 = sbeam_values(&first[f], cont, &nv2);
+                for (size_t j = 0; j < nv2; j++) {
+                    unsigned v2 = vals2[j];
+                    if (!lost_pair(d, first[f].pv, v2))
+                        continue;
+                    sstate t = first[f];
+                    if (!sbeam_feed(&t, v2, 1))
+                        continue;
+                    t.lw = ZH_SBEAM_NONE;
+                    t.pv2 = (uint16_t)v2;
+                    t.rank = t.cost + sbeam_h(w, &t);
+                    sbeam_add(next, &nnext, &t);
+                }
             }
         }
         if (!nnext)
-            return 1; /* nothing reads: leave the stream as it is */
-        for (size_t k = 0; k < nnext; k++) {
-            if (next[k].pv == ZH_SBEAM_NONE)
-                continue;
-            if (!grow((void **)&w->hist, &w->caphist, w->nhist + 1,
-                      sizeof *w->hist))
-                return 0;
-            w->hist[w->nhist].parent = next[k].hist;
-            w->hist[w->nhist].pos = (uint32_t)i;
-            w->hist[w->nhist].v = (uint8_t)next[k].pv;
-            next[k].hist = (int32_t)w->nhist++;
-        }
+            return 1; /* nothing reads */
+        double least = next[0].cost;
+        for (size_t k = 1; k < nnext; k++)
+            if (next[k].cost < least)
+                least = next[k].cost;
+        if (least >= limit)
+            return 1; /* no reading can be the cheaper */
+        if (!sbeam_record(w, next, nnext, i))
+            return 0;
         memcpy(beam, next, nnext * sizeof *beam);
         nbeam = nnext;
     }
@@ -1021,9 +1160,57 @@ static int sbeam_restore(work *w, codec d)
         if (c < bc)
             best = k;
     }
-    for (int32_t h = beam[best].hist; h >= 0; h = w->hist[h].parent) {
-        w->b[w->hist[h].pos] = w->hist[h].v;
-        w->fl[w->hist[h].pos] = ZH_FILL_GUESS;
+    *best_hist = beam[best].hist;
+    *best_cost = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
+    *bad = beam[best].bad || beam[best].need;
+    return 1;
+}
+
+/* Give every lost byte (WILD) of w->b a value by beam search; 0 on
+ * allocation failure. Lost bytes the best reading cannot use stay lost. */
+static int sbeam_restore(work *w, codec d)
+{
+    int32_t h1, h2;
+    double c1, c2;
+    int bad1, bad2;
+    w->nhist = 0;
+    if (!sbeam_search(w, d, 0, HUGE_VAL, &h1, &c1, &bad1))
+        return 0;
+    int two = 0;
+    if (h1 == -2 || bad1) {
+        if (!sbeam_search(w, d, 1, h1 == -2 ? HUGE_VAL : c1, &h2, &c2,
+                          &bad2))
+            return 0;
+        if (h2 != -2 && (h1 == -2 || c2 < c1)) {
+            h1 = h2;
+            two = 1;
+        }
+    }
+    if (h1 == -2)
+        return 1; /* nothing reads: leave the stream as it is */
+    if (two) {
+        size_t extra = 0;
+        for (int32_t h = h1; h >= 0; h = w->hist[h].parent)
+            extra += w->hist[h].v2 != ZH_SBEAM_NONE;
+        if (!grow_bytes(w, w->nb + extra))
+            return 0;
+    }
+    /* Positions come last to first, so an inserted byte moves only
+     * positions already written. */
+    for (int32_t h = h1; h >= 0; h = w->hist[h].parent) {
+        size_t pos = w->hist[h].pos;
+        w->b[pos] = w->hist[h].v;
+        w->fl[pos] = ZH_FILL_GUESS;
+        if (w->hist[h].v2 == ZH_SBEAM_NONE)
+            continue;
+        size_t tail = w->nb - pos - 1;
+        memmove(w->b + pos + 2, w->b + pos + 1, tail * sizeof *w->b);
+        memmove(w->ci + pos + 2, w->ci + pos + 1, tail * sizeof *w->ci);
+        memmove(w->fl + pos + 2, w->fl + pos + 1, tail * sizeof *w->fl);
+        w->b[pos + 1] = w->hist[h].v2;
+        w->ci[pos + 1] = w->ci[pos];
+        w->fl[pos + 1] = ZH_FILL_GUESS;
+        w->nb++;
     }
     return 1;
 }

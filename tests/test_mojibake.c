@@ -51,6 +51,10 @@ static const struct {
     {"涓枃", "中文"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
+    /* Both continuation bytes of 被 lost: the first is chosen knowing
+     * what the best second can make of it (not 耀, E8 80 80). */
+    {"鏂囦欢浼氳��娓呯┖銆�", "文件会被清空。"}, /* utf8-gbk-replace */
+    {"绯荤粺浼氳��閲嶇疆銆�", "系统会被重置。"}, /* utf8-gbk-replace */
     {"ä¸­æ–‡", "中文"}, /* utf8-cp1252 */
     {"ä¸‹è½½å®Œæˆ\xc2\x90ï¼Œè¯·æ£€æŸ¥æ–‡ä»¶ã€‚", "下载完成，请检查文件。"}, /* utf8-cp1252 */
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
@@ -72,6 +76,11 @@ static const struct {
     /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
     {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* Browsers' Big5 decoder (WHATWG): a lead byte and the non-ASCII byte
+     * it makes no pair with are one U+FFFD, so a mark is two bytes here
+     * (5 marks for the 8 bytes Python's cp950 marks one by one). */
+    {"+ 瘥\xef\xbf\xbd活霈輸\xef\xbf\xbd銝\xef\xbf\xbd銝芸\xef\xbf\xbd蝚\xef\xbf\xbd",
+     "+ 每次访问一个字符"}, /* utf8-big5-whatwg */
     /* A guessed byte ending a mark closes the open bracket (》, not 。). */
     {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
     {"was 1Ì¶2Ì¶3Ì¶ now 49", "was 1̶2̶3̶ now 49"}, /* utf8-cp1252 */

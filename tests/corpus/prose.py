@@ -9,7 +9,7 @@ roff markup stripped, one paragraph per line; fortunes-zh
 repeated until it reaches MIN_BYTES (default: once). Output is
 deterministic (files in sorted order).
 """
-import glob, gzip, os, re, sys
+import glob, gzip, os, re, subprocess, sys
 
 FONT = re.compile(r'\\f(\[[^\]]*\]|\(..|.)')
 SPECIAL = re.compile(r'\\\((..)|\\\[([^\]]*)\]')
@@ -37,9 +37,24 @@ def roff_to_text(src):
     return [p for p in paras if HAN.search(p)]
 
 
+def model_pages():
+    """Man pages of the documentation zhfix's character model is built from
+    (dicts/gen_charmodel.py; debian-reference-common installs one): not
+    manpages-zh, and they would change the corpus."""
+    try:
+        return set(subprocess.run(['dpkg-query', '-L', 'debian-reference-common'],
+                                  capture_output=True, text=True,
+                                  check=True).stdout.split('\n'))
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+
+
 def man_paragraphs(lang):
     out = []
+    skip = model_pages()
     for path in sorted(glob.glob('/usr/share/man/%s/man*/*.gz' % lang)):
+        if path in skip:
+            continue
         try:
             src = gzip.open(path).read().decode('utf-8')
         except (UnicodeDecodeError, OSError):

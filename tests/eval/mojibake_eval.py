@@ -74,7 +74,20 @@ def paragraphs(lines):
 
 def clean_paragraphs():
     paras = []
+    # Pages of the documentation the character model is built from
+    # (dicts/gen_charmodel.py) are not evaluation text: debian-reference-
+    # common installs the Debian Reference's own man page.
+    skip = set()
+    for pkg in ('debian-reference-common',):
+        try:
+            skip |= set(subprocess.run(['dpkg-query', '-L', pkg],
+                                       capture_output=True, text=True,
+                                       check=True).stdout.split('\n'))
+        except (OSError, subprocess.CalledProcessError):
+            pass
     for path in sorted(glob.glob('/usr/share/man/zh_*/man*/*.gz')):
+        if path in skip:
+            continue
         try:
             src = gzip.open(path).read().decode('utf-8')
         except (UnicodeDecodeError, OSError, EOFError):
@@ -131,6 +144,43 @@ def utf8_gbk_pua_stripped(text):
 
 def utf8_big5(text):
     return text.encode('utf-8').decode('cp950', 'replace')
+
+
+def big5_whatwg(data):
+    """Big5 decoded as the WHATWG Encoding Standard does it (browsers), with
+    Python's cp950 for the pairs: a lead byte followed by a byte that makes
+    no pair is one U+FFFD together with that byte when it is >= 0x80 (the
+    count of lost bytes is lost too), and U+FFFD plus the byte read again
+    when it is ASCII. Bytes 0x80 and 0xFF are U+FFFD."""
+    out = []
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+        elif b == 0x80 or b == 0xFF:
+            out.append('\ufffd')
+            i += 1
+        elif i + 1 == n:
+            out.append('\ufffd')
+            i += 1
+        else:
+            t = data[i + 1]
+            try:
+                c = data[i:i + 2].decode('cp950')
+            except UnicodeDecodeError:
+                c = ''
+            if len(c) == 1:
+                out.append(c)
+                i += 2
+            elif t < 0x80:
+                out.append('\ufffd')
+                i += 1
+            else:
+                out.append('\ufffd')
+                i += 2
+    return ''.join(out)
 
 
 def gbk_cp1252(text):
@@ -214,6 +264,7 @@ LOSSY = [
     ('utf8-as-gbk-replace', lambda t, r: utf8_gbk_replace(t)),
     ('utf8-as-gbk-pua-stripped', lambda t, r: utf8_gbk_pua_stripped(t)),
     ('utf8-as-big5', lambda t, r: utf8_big5(t)),
+    ('utf8-as-big5-whatwg', lambda t, r: big5_whatwg(t.encode('utf-8'))),
     ('partial-utf8-as-gbk', partial(utf8_gbk_odd_lost)),
 ]
 MARKS = [
