@@ -13,6 +13,7 @@
  * bigram log-probabilities; a "(syllable)" right after the run must be a
  * reading of the last character.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,12 +65,142 @@ static int is_opening(uint32_t cp)
            cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008;
 }
 
+/* ---- The block's own usage (realign.h) ------------------------------ */
+
+/* Weight of the block's usage beside the model: a pair the block shows
+ * after a gets this share of a's successors in the block as extra
+ * probability. */
+#define USAGE_WEIGHT 0.25
+
+struct zh_doc_usage {
+    uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
+    uint32_t *counts;
+    size_t mask;
+};
+
+static int usage_char(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+}
+
+static size_t usage_slot(const zh_doc_usage *u, uint64_t key)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 32) & u->mask;
+    while (u->keys[i] && u->keys[i] != key)
+        i = (i + 1) & u->mask;
+    return i;
+}
+
+static void usage_add(zh_doc_usage *u, uint64_t key)
+{
+    size_t i = usage_slot(u, key);
+    u->keys[i] = key;
+    u->counts[i]++;
+}
+
+static uint32_t usage_get(const zh_doc_usage *u, uint64_t key)
+{
+    size_t i = usage_slot(u, key);
+    return u->keys[i] ? u->counts[i] : 0;
+}
+
+zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
+{
+    size_t npairs = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = zh_cp_at(text, len, i, &k);
+        npairs += usage_char(prev) && usage_char(cp);
+        prev = cp;
+        i += k ? k : 1;
+    }
+    zh_doc_usage *u = calloc(1, sizeof *u);
+    if (!u)
+        return NULL;
+    size_t cap = 64;
+    while (cap < npairs * 4)
+        cap *= 2;
+    u->keys = calloc(cap, sizeof *u->keys);
+    u->counts = calloc(cap, sizeof *u->counts);
+    if (!u->keys || !u->counts) {
+        zh_doc_usage_free(u);
+        return NULL;
+    }
+    u->mask = cap - 1;
+    prev = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = zh_cp_at(text, len, i, &k);
+        if (usage_char(prev) && usage_char(cp)) {
+            usage_add(u, (uint64_t)prev << 21 | cp);
+            usage_add(u, (uint64_t)prev << 21);
+        }
+        prev = cp;
+        i += k ? k : 1;
+    }
+    return u;
+}
+
+void zh_doc_usage_free(zh_doc_usage *u)
+{
+    if (!u)
+        return;
+    free(u->keys);
+    free(u->counts);
+    free(u);
+}
+
+/* The usage in force for one search or one score, and the corrupted
+ * characters being read: their own pairs are in the block's counts and
+ * must not vouch for themselves. */
+static _Thread_local struct {
+    const zh_doc_usage *usage;
+    uint32_t prev;
+    const uint32_t *own;
+    size_t nown;
+} active;
+
+static uint32_t own_pairs(uint32_t a, uint32_t b)
+{
+    uint32_t n = 0;
+    uint32_t p = active.prev;
+    for (size_t i = 0; i < active.nown; i++) {
+        n += p == a && (b == 0 ? usage_char(active.own[i])
+                               : active.own[i] == b);
+        p = active.own[i];
+    }
+    return n;
+}
+
+/* base, the model's log-probability of cp after prev, raised by the share
+ * of prev's successors in the block that are cp. */
+static double with_usage(uint32_t prev, uint32_t cp, double base)
+{
+    const zh_doc_usage *u = active.usage;
+    if (!u || !usage_char(prev))
+        return base;
+    uint32_t pair = usage_get(u, (uint64_t)prev << 21 | cp);
+    if (!pair)
+        return base;
+    uint32_t own = own_pairs(prev, cp);
+    if (pair <= own)
+        return base;
+    uint32_t total = usage_get(u, (uint64_t)prev << 21) - own_pairs(prev, 0);
+    if (total == 0)
+        return base;
+    return log(exp(base) + USAGE_WEIGHT * (double)(pair - own) / total);
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
-        return zh_bigram_logp(prev, cp);
+        return with_usage(prev, cp, zh_bigram_logp(prev, cp));
     if (zh_is_cjk_punct(cp))
-        return punct_score(cp) + (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0);
+        return with_usage(prev, cp,
+                          punct_score(cp) +
+                              (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0));
     if (cp < 0x80)
         return SCORE_ASCII;
     if (garbage)
@@ -97,16 +228,22 @@ static double tail_score(uint32_t last, const char *text, size_t len,
     return char_score(last, cp, NULL);
 }
 
-double zh_realign_score(uint32_t prev, const uint32_t *cps, size_t n,
-                        const char *text, size_t len, size_t next,
-                        int *garbage)
+double zh_realign_score(const zh_doc_usage *u, uint32_t prev,
+                        const uint32_t *cps, size_t n, const char *text,
+                        size_t len, size_t next, int *garbage)
 {
+    active.usage = u;
+    active.prev = prev;
+    active.own = cps;
+    active.nown = n;
     double s = 0.0;
     for (size_t i = 0; i < n; i++) {
         s += char_score(prev, cps[i], garbage);
         prev = cps[i];
     }
-    return s + tail_score(prev, text, len, next);
+    s += tail_score(prev, text, len, next);
+    active.usage = NULL;
+    return s;
 }
 
 typedef struct hyp {
@@ -241,8 +378,8 @@ static int run_bytes(uint32_t c, unsigned char b[2], int *fold)
     return zh_gbk_encode(c, b) == 2;
 }
 
-int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
-               const zh_realign_start *starts, size_t nstarts,
+int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q,
+               uint32_t prev, const zh_realign_start *starts, size_t nstarts,
                zh_realign_result *res)
 {
     if (!zh_gbk_ready() || nstarts == 0)
@@ -287,6 +424,15 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
     }
     if (s->n == 0)
         s->pos[0] = q;
+    /* The corrupted characters reach at most to the first ASCII one,
+     * mostly (a trail byte below 0x40 ends the run); the text after it
+     * is in step and its pairs are evidence. */
+    active.usage = usage;
+    active.prev = 0; /* the '?' and the mark stand between */
+    active.own = s->cps;
+    active.nown = 0;
+    while (active.nown < s->n && s->cps[active.nown] >= 0x80)
+        active.nown++;
     s->suffix[s->n] = 0.0;
     for (size_t k = s->n; k-- > 0;)
         s->suffix[k] = s->suffix[k + 1] +
@@ -421,6 +567,7 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
         next = tmp;
     }
     int found = s->found;
+    active.usage = NULL;
     free(s);
     free(beam);
     free(next);
