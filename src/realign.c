@@ -281,6 +281,31 @@ static int cmp_hyp(const void *a, const void *b)
     return (x->score < y->score) - (x->score > y->score);
 }
 
+/* Keep the best BEAM of the sorted hyps[0..n) that differ in what the
+ * rest of the search sees: the last character (the model is a bigram
+ * one) and the byte waiting for its trail. Hypotheses that differ only in
+ * an earlier character (the 128 starts of the lost lead byte, 。何 常何
+ * 海何 ...) have the same future; without merging them they fill the
+ * beam and push out every other reading of the run. Returns how many. */
+static size_t keep_distinct(hyp *hyps, size_t n, uint32_t prev)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n && kept < BEAM; i++) {
+        uint32_t last = last_of(&hyps[i], prev);
+        int dup = 0;
+        for (size_t j = 0; j < kept && !dup; j++)
+            dup = hyps[j].pending == hyps[i].pending &&
+                  last_of(&hyps[j], prev) == last &&
+                  hyps[j].hidden <= hyps[i].hidden;
+        if (dup)
+            continue;
+        if (kept != i)
+            hyps[kept] = hyps[i];
+        kept++;
+    }
+    return kept;
+}
+
 /* The corrupted characters of the run (up to the end of the line or
  * MAX_STEPS), and for each index k the score of the characters after k
  * as they are: hypotheses that end at different places are compared over
@@ -451,10 +476,11 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
             h->out[h->nout++] = p = starts[k].chars[j];
         }
     }
+    /* Every start takes the first step: they differ in the lost lead
+     * byte only, merge after it (keep_distinct), and the one that reads
+     * best with what follows must not be cut before that. */
     if (nb > 1)
         qsort(beam, nb, sizeof *beam, cmp_hyp);
-    if (nb > BEAM)
-        nb = BEAM;
     for (size_t k = 0; k < s->n && nb > 0; k++) {
         uint32_t c = s->cps[k];
         size_t nn = 0;
@@ -561,7 +587,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
         }
         if (nn > 1)
             qsort(next, nn, sizeof *next, cmp_hyp);
-        nb = nn < BEAM ? nn : BEAM;
+        nb = keep_distinct(next, nn, prev);
         hyp *tmp = beam;
         beam = next;
         next = tmp;

@@ -188,6 +188,10 @@ static const fix_case repairs[] = {
      * would take the commoner 有 */
     {"gbk-out-of-step", "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。",
      "壓縮的數據。可以用 來嘗試。也可以用 gzip 解壓。"},
+    /* the lost lead byte has over a hundred candidates (。常海保 ... all
+     * end in A3); they share the rest of the run, which must not be
+     * crowded out of the search by them */
+    {"gbk-out-of-step", "夜半一聲銅?:蚊娼瓥|。", "夜半一聲銅。何面江東。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
