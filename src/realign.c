@@ -30,7 +30,10 @@
 #define SCORE_ASCII (-8.0)
 #define SCORE_OTHER (-20.0)
 #define READING_BONUS 10.0
-#define HIDDEN_COST 6.0
+/* A dropped pair costs little by itself: the bytes decide where one can
+ * be (a private-use pair, every time), so the cost only offsets the
+ * model's pick among the many pairs that fit. */
+#define HIDDEN_COST 3.0
 #define FOLD_COST 2.0
 #define HIDDEN_PER_STEP 4
 #define HIDDEN_KEEP 6
@@ -68,9 +71,9 @@ static int is_opening(uint32_t cp)
 /* ---- The block's own usage (realign.h) ------------------------------ */
 
 /* Weight of the block's usage beside the model: a pair the block shows
- * after a gets this share of a's successors in the block as extra
- * probability. */
-#define USAGE_WEIGHT 0.25
+ * after a gets a's share of successors in the block as extra
+ * probability, in full (a document repeats its words). */
+#define USAGE_WEIGHT 1.0
 
 struct zh_doc_usage {
     uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
