@@ -74,6 +74,7 @@ static int is_opening(uint32_t cp)
  * after a gets a's share of successors in the block as extra
  * probability, in full (a document repeats its words). */
 #define USAGE_WEIGHT 1.0
+#define USAGE_PRIOR 2.0
 
 struct zh_doc_usage {
     uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
@@ -193,7 +194,10 @@ static double with_usage(uint32_t prev, uint32_t cp, double base)
     uint32_t total = usage_get(u, (uint64_t)prev << 21) - own_pairs(prev, 0);
     if (total == 0)
         return base;
-    return log(exp(base) + USAGE_WEIGHT * (double)(pair - own) / total);
+    /* A character seen once or twice vouches for its successor less
+     * than one seen often: the share is taken over USAGE_PRIOR more. */
+    return log(exp(base) + USAGE_WEIGHT * (double)(pair - own) /
+                               ((double)total + USAGE_PRIOR));
 }
 
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
