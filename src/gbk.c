@@ -24,6 +24,48 @@ static unsigned char unmapped_count[NLEAD];
 static int tables_ok;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
+/* Decode the pair (l, t) with cd into *cp; 0 when cd refuses it. */
+static int decode_pair(iconv_t cd, unsigned l, unsigned t, uint32_t *cp)
+{
+    char in[2] = {(char)l, (char)t};
+    char out[8];
+    char *ip = in, *op = out;
+    size_t il = 2, ol = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+        return 0;
+    size_t n = zh_utf8_decode((const unsigned char *)out, sizeof out - ol, cp);
+    return n == sizeof out - ol && *cp <= 0xFFFF && *cp >= 0x80;
+}
+
+/* Scrapers decode GBK pages as GB18030 (browsers do: the WHATWG "gbk"
+ * label is GB18030's decoder), which gives characters to some pairs GBK
+ * leaves undefined (FE 8E is 䦷, FE 50 is ⺁): the out-of-step runs carry
+ * them (數據庫 = 94B5 93FE 8EEC read one byte late shows 祿䦷), and they
+ * must encode back to their bytes. Such a pair is not a dropped
+ * private-use pair either. Private-use results stay unmapped. */
+static void add_gb18030_pairs(void)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return;
+    for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++) {
+        for (unsigned t = TRAIL_MIN; t <= TRAIL_MAX; t++) {
+            uint32_t cp;
+            /* A character GBK encodes already keeps its GBK code (A2 E3
+             * would be a second code of €, which glibc's GBK writes as
+             * 80): every decoded pair encodes back to itself. */
+            if (t == 0x7F || decode_table[l - LEAD_MIN][t - TRAIL_MIN] ||
+                !decode_pair(cd, l, t, &cp) ||
+                (cp >= 0xE000 && cp <= 0xF8FF) || encode_table[cp])
+                continue;
+            decode_table[l - LEAD_MIN][t - TRAIL_MIN] = (uint16_t)cp;
+            encode_table[cp] = (uint16_t)(l << 8 | t);
+        }
+    }
+    iconv_close(cd);
+}
+
 static void build_tables(void)
 {
     iconv_t cd = iconv_open("UTF-8", "GBK");
@@ -45,9 +87,15 @@ static void build_tables(void)
                                       sizeof out - ol, &cp);
             if (n != sizeof out - ol || cp > 0xFFFF || cp < 0x80)
                 continue;
-            decode_table[l - LEAD_MIN][t - TRAIL_MIN] = (uint16_t)cp;
             if (!encode_table[cp])
                 encode_table[cp] = (uint16_t)(l << 8 | t);
+            /* glibc gives the user-defined areas (AAA1-AFFE, F8A1-FEFE)
+             * private-use characters: no text has them, scrapers drop
+             * them, so for decoding the pair is unmapped (a candidate
+             * for a dropped pair). */
+            if (cp >= 0xE000 && cp <= 0xF8FF)
+                continue;
+            decode_table[l - LEAD_MIN][t - TRAIL_MIN] = (uint16_t)cp;
         }
     }
     /* Byte 0x80 alone: glibc decodes it as the euro sign. */
@@ -63,6 +111,7 @@ static void build_tables(void)
             encode_table[cp] = 0x80;
     }
     iconv_close(cd);
+    add_gb18030_pairs();
     for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++)
         for (unsigned t = LEAD_MIN; t <= LEAD_MAX; t++)
             if (!decode_table[l - LEAD_MIN][t - TRAIL_MIN])

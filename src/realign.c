@@ -13,6 +13,7 @@
  * bigram log-probabilities; a "(syllable)" right after the run must be a
  * reading of the last character.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,10 @@
 #define SCORE_ASCII (-8.0)
 #define SCORE_OTHER (-20.0)
 #define READING_BONUS 10.0
-#define HIDDEN_COST 6.0
+/* A dropped pair costs little by itself: the bytes decide where one can
+ * be (a private-use pair, every time), so the cost only offsets the
+ * model's pick among the many pairs that fit. */
+#define HIDDEN_COST 3.0
 #define FOLD_COST 2.0
 #define HIDDEN_PER_STEP 4
 #define HIDDEN_KEEP 6
@@ -64,12 +68,146 @@ static int is_opening(uint32_t cp)
            cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008;
 }
 
+/* ---- The block's own usage (realign.h) ------------------------------ */
+
+/* Weight of the block's usage beside the model: a pair the block shows
+ * after a gets a's share of successors in the block as extra
+ * probability, in full (a document repeats its words). */
+#define USAGE_WEIGHT 1.0
+#define USAGE_PRIOR 2.0
+
+struct zh_doc_usage {
+    uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
+    uint32_t *counts;
+    size_t mask;
+};
+
+static int usage_char(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+}
+
+static size_t usage_slot(const zh_doc_usage *u, uint64_t key)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 32) & u->mask;
+    while (u->keys[i] && u->keys[i] != key)
+        i = (i + 1) & u->mask;
+    return i;
+}
+
+static void usage_add(zh_doc_usage *u, uint64_t key)
+{
+    size_t i = usage_slot(u, key);
+    u->keys[i] = key;
+    u->counts[i]++;
+}
+
+static uint32_t usage_get(const zh_doc_usage *u, uint64_t key)
+{
+    size_t i = usage_slot(u, key);
+    return u->keys[i] ? u->counts[i] : 0;
+}
+
+zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
+{
+    size_t npairs = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = zh_cp_at(text, len, i, &k);
+        npairs += usage_char(prev) && usage_char(cp);
+        prev = cp;
+        i += k ? k : 1;
+    }
+    zh_doc_usage *u = calloc(1, sizeof *u);
+    if (!u)
+        return NULL;
+    size_t cap = 64;
+    while (cap < npairs * 4)
+        cap *= 2;
+    u->keys = calloc(cap, sizeof *u->keys);
+    u->counts = calloc(cap, sizeof *u->counts);
+    if (!u->keys || !u->counts) {
+        zh_doc_usage_free(u);
+        return NULL;
+    }
+    u->mask = cap - 1;
+    prev = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        uint32_t cp = zh_cp_at(text, len, i, &k);
+        if (usage_char(prev) && usage_char(cp)) {
+            usage_add(u, (uint64_t)prev << 21 | cp);
+            usage_add(u, (uint64_t)prev << 21);
+        }
+        prev = cp;
+        i += k ? k : 1;
+    }
+    return u;
+}
+
+void zh_doc_usage_free(zh_doc_usage *u)
+{
+    if (!u)
+        return;
+    free(u->keys);
+    free(u->counts);
+    free(u);
+}
+
+/* The usage in force for one search or one score, and the corrupted
+ * characters being read: their own pairs are in the block's counts and
+ * must not vouch for themselves. */
+static _Thread_local struct {
+    const zh_doc_usage *usage;
+    uint32_t prev;
+    const uint32_t *own;
+    size_t nown;
+} active;
+
+static uint32_t own_pairs(uint32_t a, uint32_t b)
+{
+    uint32_t n = 0;
+    uint32_t p = active.prev;
+    for (size_t i = 0; i < active.nown; i++) {
+        n += p == a && (b == 0 ? usage_char(active.own[i])
+                               : active.own[i] == b);
+        p = active.own[i];
+    }
+    return n;
+}
+
+/* base, the model's log-probability of cp after prev, raised by the share
+ * of prev's successors in the block that are cp. */
+static double with_usage(uint32_t prev, uint32_t cp, double base)
+{
+    const zh_doc_usage *u = active.usage;
+    if (!u || !usage_char(prev))
+        return base;
+    uint32_t pair = usage_get(u, (uint64_t)prev << 21 | cp);
+    if (!pair)
+        return base;
+    uint32_t own = own_pairs(prev, cp);
+    if (pair <= own)
+        return base;
+    uint32_t total = usage_get(u, (uint64_t)prev << 21) - own_pairs(prev, 0);
+    if (total == 0)
+        return base;
+    /* A character seen once or twice vouches for its successor less
+     * than one seen often: the share is taken over USAGE_PRIOR more. */
+    return log(exp(base) + USAGE_WEIGHT * (double)(pair - own) /
+                               ((double)total + USAGE_PRIOR));
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
-        return zh_bigram_logp(prev, cp);
+        return with_usage(prev, cp, zh_bigram_logp(prev, cp));
     if (zh_is_cjk_punct(cp))
-        return punct_score(cp) + (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0);
+        return with_usage(prev, cp,
+                          punct_score(cp) +
+                              (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0));
     if (cp < 0x80)
         return SCORE_ASCII;
     if (garbage)
@@ -97,16 +235,22 @@ static double tail_score(uint32_t last, const char *text, size_t len,
     return char_score(last, cp, NULL);
 }
 
-double zh_realign_score(uint32_t prev, const uint32_t *cps, size_t n,
-                        const char *text, size_t len, size_t next,
-                        int *garbage)
+double zh_realign_score(const zh_doc_usage *u, uint32_t prev,
+                        const uint32_t *cps, size_t n, const char *text,
+                        size_t len, size_t next, int *garbage)
 {
+    active.usage = u;
+    active.prev = prev;
+    active.own = cps;
+    active.nown = n;
     double s = 0.0;
     for (size_t i = 0; i < n; i++) {
         s += char_score(prev, cps[i], garbage);
         prev = cps[i];
     }
-    return s + tail_score(prev, text, len, next);
+    s += tail_score(prev, text, len, next);
+    active.usage = NULL;
+    return s;
 }
 
 typedef struct hyp {
@@ -142,6 +286,31 @@ static int cmp_hyp(const void *a, const void *b)
 {
     const hyp *x = a, *y = b;
     return (x->score < y->score) - (x->score > y->score);
+}
+
+/* Keep the best BEAM of the sorted hyps[0..n) that differ in what the
+ * rest of the search sees: the last character (the model is a bigram
+ * one) and the byte waiting for its trail. Hypotheses that differ only in
+ * an earlier character (the 128 starts of the lost lead byte, 。何 常何
+ * 海何 ...) have the same future; without merging them they fill the
+ * beam and push out every other reading of the run. Returns how many. */
+static size_t keep_distinct(hyp *hyps, size_t n, uint32_t prev)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n && kept < BEAM; i++) {
+        uint32_t last = last_of(&hyps[i], prev);
+        int dup = 0;
+        for (size_t j = 0; j < kept && !dup; j++)
+            dup = hyps[j].pending == hyps[i].pending &&
+                  last_of(&hyps[j], prev) == last &&
+                  hyps[j].hidden <= hyps[i].hidden;
+        if (dup)
+            continue;
+        if (kept != i)
+            hyps[kept] = hyps[i];
+        kept++;
+    }
+    return kept;
 }
 
 /* The corrupted characters of the run (up to the end of the line or
@@ -241,8 +410,8 @@ static int run_bytes(uint32_t c, unsigned char b[2], int *fold)
     return zh_gbk_encode(c, b) == 2;
 }
 
-int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
-               const zh_realign_start *starts, size_t nstarts,
+int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q,
+               uint32_t prev, const zh_realign_start *starts, size_t nstarts,
                zh_realign_result *res)
 {
     if (!zh_gbk_ready() || nstarts == 0)
@@ -287,6 +456,15 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
     }
     if (s->n == 0)
         s->pos[0] = q;
+    /* The corrupted characters reach at most to the first ASCII one,
+     * mostly (a trail byte below 0x40 ends the run); the text after it
+     * is in step and its pairs are evidence. */
+    active.usage = usage;
+    active.prev = 0; /* the '?' and the mark stand between */
+    active.own = s->cps;
+    active.nown = 0;
+    while (active.nown < s->n && s->cps[active.nown] >= 0x80)
+        active.nown++;
     s->suffix[s->n] = 0.0;
     for (size_t k = s->n; k-- > 0;)
         s->suffix[k] = s->suffix[k + 1] +
@@ -305,10 +483,11 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
             h->out[h->nout++] = p = starts[k].chars[j];
         }
     }
+    /* Every start takes the first step: they differ in the lost lead
+     * byte only, merge after it (keep_distinct), and the one that reads
+     * best with what follows must not be cut before that. */
     if (nb > 1)
         qsort(beam, nb, sizeof *beam, cmp_hyp);
-    if (nb > BEAM)
-        nb = BEAM;
     for (size_t k = 0; k < s->n && nb > 0; k++) {
         uint32_t c = s->cps[k];
         size_t nn = 0;
@@ -415,12 +594,13 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
         }
         if (nn > 1)
             qsort(next, nn, sizeof *next, cmp_hyp);
-        nb = nn < BEAM ? nn : BEAM;
+        nb = keep_distinct(next, nn, prev);
         hyp *tmp = beam;
         beam = next;
         next = tmp;
     }
     int found = s->found;
+    active.usage = NULL;
     free(s);
     free(beam);
     free(next);

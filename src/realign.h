@@ -39,19 +39,30 @@ typedef struct zh_realign_result {
     int hidden;    /* dropped pairs restored */
 } zh_realign_result;
 
+/* How the block itself pairs its characters: the counts of adjacent Han
+ * characters and Chinese marks. The character a lost byte or a dropped
+ * pair stood for is most often one the document writes elsewhere in the
+ * same words (manual pages repeat 可以用, 數據庫; a story its names), so
+ * the search weighs a pair the block shows above the general model.
+ * Built only when a run is to be read; NULL means none. */
+typedef struct zh_doc_usage zh_doc_usage;
+
+zh_doc_usage *zh_doc_usage_new(const char *text, size_t len);
+void zh_doc_usage_free(zh_doc_usage *u);
+
 /* Score of the characters cps[0..n) after the character prev, followed by
  * the text at next (the annotation bonus is applied when next starts with
  * "(syllable)"). Used for the corrupted form, to compare. */
-double zh_realign_score(uint32_t prev, const uint32_t *cps, size_t n,
-                        const char *text, size_t len, size_t next,
-                        int *garbage);
+double zh_realign_score(const zh_doc_usage *u, uint32_t prev,
+                        const uint32_t *cps, size_t n, const char *text,
+                        size_t len, size_t next, int *garbage);
 
 /* Search the best in-step decoding of the run at text[q..] for the given
  * starts, prev being the character before the span. Returns 1 and fills
  * *res when some start leads to a run that falls back in step within the
  * line; 0 otherwise. */
-int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
-               const zh_realign_start *starts, size_t nstarts,
+int zh_realign(const zh_doc_usage *u, const char *text, size_t len, size_t q,
+               uint32_t prev, const zh_realign_start *starts, size_t nstarts,
                zh_realign_result *res);
 
 /* Whether a re-decoded run r starting at t[start] (after the character
@@ -60,8 +71,9 @@ int zh_realign(const char *text, size_t len, size_t q, uint32_t prev,
  * only of lost bytes (`?!?` at a line end) carries no information of its
  * own and is refused unless bare is set: the caller has seen the fold
  * elsewhere in the block. */
-int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, int bare, double *gain);
+int zh_realign_accept(const zh_doc_usage *u, const char *t, size_t len,
+                      size_t start, uint32_t prev, const zh_realign_result *r,
+                      int bare, double *gain);
 
 /* Length of the mark a decoder left for a byte it could not read at t[i]:
  * 1 for '?', 3 for U+FFFD, 0 when there is none. */

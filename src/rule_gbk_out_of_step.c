@@ -72,8 +72,9 @@ static zhfix_status emit_repair(zh_scan *scan, size_t start,
 
 /* Decide on the repair of the span [start, r->end) of t; the corrupted
  * characters are re-read from the text. */
-int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
-                      const zh_realign_result *r, int bare, double *gain)
+int zh_realign_accept(const zh_doc_usage *u, const char *t, size_t len,
+                      size_t start, uint32_t prev, const zh_realign_result *r,
+                      int bare, double *gain)
 {
     uint32_t old[ZH_REALIGN_MAX_OUT * 2];
     size_t n = 0;
@@ -91,7 +92,8 @@ int zh_realign_accept(const char *t, size_t len, size_t start, uint32_t prev,
     if (!known && !bare)
         return 0;
     int garbage = 0;
-    double before = zh_realign_score(prev, old, n, t, len, r->end, &garbage);
+    double before =
+        zh_realign_score(u, prev, old, n, t, len, r->end, &garbage);
     *gain = r->score - before;
     /* The average is only telling over a few characters; one or two are
      * judged by the gain alone. */
@@ -104,6 +106,9 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
     const char *t = scan->text;
     size_t len = scan->len;
     int fold_shown = -1; /* the block's evidence, computed when needed */
+    zh_doc_usage *usage = NULL;
+    int usage_built = 0;
+    zhfix_status st = ZHFIX_OK;
     zh_hot_walk walk = {0, 0};
     for (size_t i = 0;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
@@ -187,22 +192,27 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         uint32_t prev = zh_pinyin_char_before(t, at);
         if (bare && !zh_is_chinese(prev))
             continue; /* What?!? */
+        if (!usage_built) {
+            usage = zh_doc_usage_new(t, len);
+            usage_built = 1;
+        }
         zh_realign_result r;
         double gain;
-        if (!zh_realign(t, len, i + qlen + 1, prev, starts, ns, &r))
+        if (!zh_realign(usage, t, len, i + qlen + 1, prev, starts, ns, &r))
             continue;
         gain = 0.0;
         /* With the comma, the mark and the fold all in place, any gain
          * will do. */
-        if (!zh_realign_accept(t, len, i, prev, &r, bare, &gain) &&
+        if (!zh_realign_accept(usage, t, len, i, prev, &r, bare, &gain) &&
             !(comma && !r.garbage && gain > 0.0))
             continue;
-        zhfix_status st = emit_repair(scan, i, &r, gain);
+        st = emit_repair(scan, i, &r, gain);
         if (st != ZHFIX_OK)
-            return st;
+            break;
         i = r.end - 1;
     }
-    return ZHFIX_OK;
+    zh_doc_usage_free(usage);
+    return st;
 }
 
 const zh_rule zh_rule_gbk_out_of_step = {

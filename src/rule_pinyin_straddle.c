@@ -28,6 +28,9 @@ static zhfix_status scan_straddle(zh_scan *scan)
     const char *t = scan->text;
     size_t len = scan->len;
     zh_hot_walk walk = {0, 0};
+    zh_doc_usage *usage = NULL;
+    int usage_built = 0;
+    zhfix_status st = ZHFIX_OK;
     for (size_t i = 1;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
          i + 2 < len;
@@ -63,10 +66,16 @@ static zhfix_status scan_straddle(zh_scan *scan)
             starts[ns].bias = 0.0;
             ns++;
         }
+        if (!ns)
+            continue;
+        if (!usage_built) {
+            usage = zh_doc_usage_new(t, len);
+            usage_built = 1;
+        }
         zh_realign_result r;
         double gain;
-        if (!ns || !zh_realign(t, len, j + k, prev, starts, ns, &r) ||
-            !zh_realign_accept(t, len, i, prev, &r, 0, &gain))
+        if (!zh_realign(usage, t, len, j + k, prev, starts, ns, &r) ||
+            !zh_realign_accept(usage, t, len, i, prev, &r, 0, &gain))
             continue;
         char buf[ZH_REALIGN_MAX_OUT * 4];
         size_t n = 0;
@@ -77,14 +86,14 @@ static zhfix_status scan_straddle(zh_scan *scan)
             "the annotation split a character's bytes; re-decoded in step, "
             "model gain %.1f nats",
             gain);
-        zhfix_status st = zh_emit(scan, i, r.end, buf, n, 1,
-                                  "pinyin pasted inside a character (GBK)",
-                                  detail);
+        st = zh_emit(scan, i, r.end, buf, n, 1,
+                     "pinyin pasted inside a character (GBK)", detail);
         if (st != ZHFIX_OK)
-            return st;
+            break;
         i = r.end - 1;
     }
-    return ZHFIX_OK;
+    zh_doc_usage_free(usage);
+    return st;
 }
 
 const zh_rule zh_rule_pinyin_straddle = {

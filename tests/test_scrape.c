@@ -183,8 +183,23 @@ static const fix_case repairs[] = {
      "他說，真的，好的；對的。What?!?\n"},
     {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
      "中可能還會有換行符。可以嘗試用 --ignore"},
+    /* the lost trail byte of the run's last character (用 = D3 C3 before
+     * a space): the block's own 可以用 names it, where the model alone
+     * would take the commoner 有 */
+    {"gbk-out-of-step", "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。",
+     "壓縮的數據。可以用 來嘗試。也可以用 gzip 解壓。"},
+    /* the lost lead byte has over a hundred candidates (。常海保 ... all
+     * end in A3); they share the rest of the run, which must not be
+     * crowded out of the search by them */
+    {"gbk-out-of-step", "夜半一聲銅?:蚊娼瓥|。", "夜半一聲銅。何面江東。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
+    /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
+     * shows 䦷 = FE 8E) and a pair of the user-defined area dropped
+     * (超級 = B3AC BC89 lost AC BC); the block's 超級用戶 names it */
+    {"pinyin-straddle",
+     "需要以?(xiáng)祿䦷斐売脩舻纳矸萋摻?,,這樣才能轉儲。也需要超級用戶的權限",
+     "需要以數據庫超級用戶的身份聯接,,這樣才能轉儲。也需要超級用戶的權限"},
     {"pinyin-straddle", "且以字符或下?(wén)澗?起始. 也稱", "且以字符或下劃線起始. 也稱"},
     {"pinyin-straddle", "輸出一個適當(dāng)?(shù)腻e誤信息。",
      "輸出一個適當(dāng)的錯誤信息。"},
@@ -383,6 +398,11 @@ START_TEST(gbk_tables)
     ck_assert(zh_gbk_unmapped(0xA4, 0x98));
     ck_assert(!zh_gbk_unmapped(0xBD, 0x9B));
     ck_assert(!zh_gbk_unmapped(0x41, 0x42)); /* not a two-byte code */
+    /* glibc's GBK gives the user area private-use characters: unmapped */
+    ck_assert(zh_gbk_unmapped(0xAC, 0xBC));
+    ck_assert(zh_gbk_unmapped(0xFE, 0xFE));
+    /* GB18030 has characters where GBK has none */
+    ck_assert_uint_eq(zh_gbk_decode2(0xFE, 0x8E), 0x49B7); /* 䦷 */
     unsigned char b[2];
     ck_assert_uint_eq(zh_gbk_encode(0x6C92, b), 2); /* 沒 = 9B 5D */
     ck_assert_uint_eq(b[0], 0x9B);
