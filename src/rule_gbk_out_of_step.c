@@ -192,8 +192,14 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         uint32_t prev = zh_pinyin_char_before(t, at);
         if (bare && !zh_is_chinese(prev))
             continue; /* What?!? */
+        /* The block's own word pairs name lost bytes only in a block
+         * that shows the fold elsewhere: counting a whole block is most
+         * of the cost, and a clean one (a '?' before Chinese in a manual)
+         * would pay it for every such question mark. */
         if (!usage_built) {
-            usage = zh_doc_usage_new(t, len);
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            usage = fold_shown ? zh_doc_usage_new(t, len) : NULL;
             usage_built = 1;
         }
         zh_realign_result r;

@@ -37,16 +37,22 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i)
 int zh_fold_shown(const char *t, size_t len)
 {
     size_t ascii = 0, full = 0, stray = 0;
-    for (size_t i = 1; i + 2 < len; i++) {
-        unsigned char b = (unsigned char)t[i];
-        if (b == 0xEF && (unsigned char)t[i + 1] == 0xBC &&
-            ((unsigned char)t[i + 2] == 0x8C ||
-             (unsigned char)t[i + 2] == 0x81)) {
-            full++; /* ， ！ */
-        } else if (b == ',' && ((unsigned char)t[i - 1] & 0x80)) {
-            stray += (size_t)zh_stray_comma_at(t, len, i);
-            ascii += zh_is_han(zh_cp_before(t, i, NULL));
-        }
+    if (len < 4)
+        return 0;
+    /* Bytes 1 .. len - 3 are looked at; memchr finds the two that count
+     * (the lead of ， ！ and the ASCII comma), as the block is long. */
+    const char *end = t + len - 2;
+    for (const char *p = t + 1; (p = memchr(p, 0xEF, (size_t)(end - p)));
+         p++)
+        full += (unsigned char)p[1] == 0xBC &&
+                ((unsigned char)p[2] == 0x8C || (unsigned char)p[2] == 0x81);
+    for (const char *p = t + 1; (p = memchr(p, ',', (size_t)(end - p)));
+         p++) {
+        size_t i = (size_t)(p - t);
+        if (!((unsigned char)t[i - 1] & 0x80))
+            continue;
+        stray += (size_t)zh_stray_comma_at(t, len, i);
+        ascii += zh_is_han(zh_cp_before(t, i, NULL));
     }
     return ascii >= 3 && full * 10 <= ascii && stray >= 3;
 }
