@@ -874,6 +874,7 @@ typedef struct sstate {
     uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
     uint16_t pv2;   /* its second byte (WHATWG: a mark of two bytes) */
     int32_t hist;   /* last chosen value (index into work.hist), -1 none */
+    uint64_t key;   /* prev, acc, have, need and lw in one (sbeam_add) */
 } sstate;
 
 /* Leads of what a double-byte decoder misreads from Chinese UTF-8: the
@@ -979,28 +980,54 @@ static int sbeam_feed(sstate *s, unsigned x, int lost)
     return 1;
 }
 
-static void sbeam_add(sstate *beam, size_t *nbeam, const sstate *s)
+/* What makes two states the same reading state: prev and acc fit 21
+ * bits each (code points), have and need 3 and 2, lw 16. */
+static uint64_t sbeam_key(const sstate *s)
 {
+    return (uint64_t)s->prev << 42 | (uint64_t)(s->acc & 0x1FFFFF) << 21 |
+           (uint64_t)(s->have & 7) << 18 | (uint64_t)(s->need & 3) << 16 |
+           s->lw;
+}
+
+/* Add s to the beam; *worst caches the index of its worst state (the
+ * first of the highest rank), (size_t)-1 when not known: a full beam is
+ * offered many states worse than its worst, each of which costs one
+ * comparison then, not a scan. */
+static void sbeam_add(sstate *beam, size_t *nbeam, size_t *worst,
+                      const sstate *s)
+{
+    uint64_t key = sbeam_key(s);
     /* The same reading state reached twice: keep the cheaper. */
     for (size_t i = 0; i < *nbeam; i++) {
         sstate *o = &beam[i];
-        if (o->prev == s->prev && o->acc == s->acc && o->have == s->have &&
-            o->need == s->need && o->lw == s->lw) {
-            if (s->rank < o->rank)
+        if (o->key == key) {
+            if (s->rank < o->rank) {
                 *o = *s;
+                o->key = key;
+                if (i == *worst)
+                    *worst = (size_t)-1;
+            }
             return;
         }
     }
     if (*nbeam < ZH_SBEAM) {
-        beam[(*nbeam)++] = *s;
+        beam[*nbeam] = *s;
+        beam[(*nbeam)++].key = key;
+        *worst = (size_t)-1;
         return;
     }
-    size_t worst = 0;
-    for (size_t i = 1; i < *nbeam; i++)
-        if (beam[i].rank > beam[worst].rank)
-            worst = i;
-    if (s->rank < beam[worst].rank)
-        beam[worst] = *s;
+    if (*worst == (size_t)-1) {
+        size_t w = 0;
+        for (size_t i = 1; i < *nbeam; i++)
+            if (beam[i].rank > beam[w].rank)
+                w = i;
+        *worst = w;
+    }
+    if (s->rank < beam[*worst].rank) {
+        beam[*worst] = *s;
+        beam[*worst].key = key;
+        *worst = (size_t)-1;
+    }
 }
 
 /* Record the values chosen at token i by the states of next. */
@@ -1059,6 +1086,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         int lost = b == WILD;
         unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
         nnext = 0;
+        size_t worst = (size_t)-1; /* of next (sbeam_add) */
         for (size_t k = 0; k < nbeam; k++) {
             const sstate *s = &beam[k];
             if (!lost) {
@@ -1069,7 +1097,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
                 sbeam_feed(&t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(next, &nnext, &t);
+                sbeam_add(next, &nnext, &worst, &t);
                 continue;
             }
             /* The byte left lost, between characters. */
@@ -1081,7 +1109,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.prev = 0xFFFD;
                 t.bad = 1;
                 t.rank = t.cost;
-                sbeam_add(next, &nnext, &t);
+                sbeam_add(next, &nnext, &worst, &t);
             }
             uint8_t cont[64];
             size_t nv;
@@ -1107,7 +1135,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.rank = t.cost + sbeam_h(w, &t);
                 if (one) {
                     t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
-                    sbeam_add(next, &nnext, &t);
+                    sbeam_add(next, &nnext, &worst, &t);
                 }
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
@@ -1115,12 +1143,12 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 if (nfirst < ZH_SBEAM_FIRST) {
                     first[nfirst++] = t;
                 } else {
-                    size_t worst = 0;
+                    size_t fw = 0;
                     for (size_t x = 1; x < nfirst; x++)
-                        if (first[x].rank > first[worst].rank)
-                            worst = x;
-                    if (t.rank < first[worst].rank)
-                        first[worst] = t;
+                        if (first[x].rank > first[fw].rank)
+                            fw = x;
+                    if (t.rank < first[fw].rank)
+                        first[fw] = t;
                 }
             }
             for (size_t f = 0; f < nfirst; f++) {
@@ -1136,7 +1164,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
                     t.rank = t.cost + sbeam_h(w, &t);
-                    sbeam_add(next, &nnext, &t);
+                    sbeam_add(next, &nnext, &worst, &t);
                 }
             }
         }
