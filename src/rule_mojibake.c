@@ -34,6 +34,7 @@
 #include "data.h"
 #include "internal.h"
 #include "plaus.h"
+#include "scraped.h"
 
 /* Minimum gain in nats for a repair: calibrated so that no clean paragraph
  * of the evaluation set (tests/eval) and none of the look-alike traps
@@ -2155,9 +2156,37 @@ static void establish(const cand *c, const uint32_t *cp, unsigned *count)
 }
 
 /* Repair one line [s, s + len) of the block. */
+/* 1 when the text before byte at of line s ends in a lost byte ('?' or
+ * U+FFFD) and a folded mark (! , : ; ? ( )) followed only by what an
+ * out-of-step GBK run reads as (no space, at most twelve characters): the
+ * signature gbk-out-of-step reads, in a block that shows the fold
+ * (zh_fold_shown; UTF-8 read as GBK loses bytes to '?' before ASCII
+ * marks too). */
+static int after_lost_fold(const char *s, size_t at)
+{
+    size_t chars = 0;
+    for (size_t j = at; j > 0 && chars <= 12;) {
+        size_t k = j - 1;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--; /* the start of the character before j */
+        unsigned char c = (unsigned char)s[k];
+        if (c == ' ' || c == '\t')
+            return 0;
+        if (strchr("!,:;?()", c) && c != 0 && k > 0) {
+            if (s[k - 1] == '?')
+                return 1;
+            if (k >= 3 && !memcmp(s + k - 3, "\xEF\xBF\xBD", 3))
+                return 1;
+        }
+        chars++;
+        j = k;
+    }
+    return 0;
+}
+
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
-                              size_t base, cands *cs)
+                              size_t base, cands *cs, int *fold_shown)
 {
     w->n = 0;
     size_t i = 0;
@@ -2368,6 +2397,17 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         nkept++;
     }
     for (size_t k = 0; k < nkept; k++) {
+        /* GBK text a scraper folded a mark in, read a byte out of step
+         * after the lost byte (gbk-out-of-step's, which runs later), is
+         * no UTF-8 read as GBK: reading part of the run so first would
+         * leave the rest unreadable. */
+        if (chains[cs->c[k].chain_ids[0]].misread.kind == CK_GBK &&
+            after_lost_fold(s, (*offp)[cs->c[k].cs])) {
+            if (*fold_shown < 0)
+                *fold_shown = zh_fold_shown(scan->text, scan->len);
+            if (*fold_shown)
+                continue;
+        }
         if (quoted < 0)
             quoted = discusses_encoding(s, len);
         zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
@@ -2468,11 +2508,12 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     cands cs = {0};
     zhfix_status st = ZHFIX_OK;
     size_t cursor = 0, pos, end;
+    int fold_shown = -1; /* the block's, read when a line needs it */
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
         if (line_suspicious((const unsigned char *)t + pos, end - pos))
             st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
-                           &cs);
+                           &cs, &fold_shown);
     }
     cands_clear(&cs);
     free(cs.c);

@@ -192,6 +192,13 @@ static const fix_case repairs[] = {
      * end in A3); they share the rest of the run, which must not be
      * crowded out of the search by them */
     {"gbk-out-of-step", "夜半一聲銅?:蚊娼瓥|。", "夜半一聲銅。何面江東。"},
+    /* the same with the mojibake rule on, which runs first, in a text
+     * that shows the scraper's fold (its stray commas): mojibake must not
+     * read part of the run as UTF-8 read as GBK (娼瓥 as 潮策), which left
+     * the rest of the run unreadable (。何贸辈遼) */
+    {"mojibake,gbk-out-of-step",
+     "果斷出擊,,籌謀,,這座城市,,世界\n夜半一聲銅?:蚊娼瓥|。",
+     "果斷出擊,,籌謀,,這座城市,,世界\n夜半一聲銅。何面江東。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
