@@ -73,19 +73,8 @@ static void build_tables(void)
         return;
     for (unsigned l = LEAD_MIN; l <= LEAD_MAX; l++) {
         for (unsigned t = TRAIL_MIN; t <= TRAIL_MAX; t++) {
-            if (t == 0x7F)
-                continue;
-            char in[2] = {(char)l, (char)t};
-            char out[8];
-            char *ip = in, *op = out;
-            size_t il = 2, ol = sizeof out;
-            iconv(cd, NULL, NULL, NULL, NULL);
-            if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
-                continue;
             uint32_t cp;
-            size_t n = zh_utf8_decode((const unsigned char *)out,
-                                      sizeof out - ol, &cp);
-            if (n != sizeof out - ol || cp > 0xFFFF || cp < 0x80)
+            if (t == 0x7F || !decode_pair(cd, l, t, &cp))
                 continue;
             if (!encode_table[cp])
                 encode_table[cp] = (uint16_t)(l << 8 | t);
