@@ -51,4 +51,15 @@ enum {
 };
 extern const uint8_t zh_moji_flags[65536];
 
+/* 1 when a three-byte UTF-8 sequence with this lead byte decodes to what
+ * the chains that read UTF-8 misread as GBK or Big5 may produce: the
+ * rule takes only the punctuation, symbol and CJK blocks (U+2000-U+9FFF,
+ * U+F000 and up), never Samaritan, Hangul, Yi or private use. A
+ * character of ZH_MF_UTF8_GBK (or _BIG5) whose code has another lead can
+ * begin no repair: Traditional text is full of them (於 is EC B6). */
+static inline int zh_moji_lead_readable(unsigned lead)
+{
+    return (lead >= 0xE2 && lead <= 0xE9) || lead == 0xEF;
+}
+
 #endif /* ZHFIX_CODEC_TABLES_H */

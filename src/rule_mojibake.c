@@ -2448,6 +2448,12 @@ static int suspicious_step(uint32_t cp, size_t at, susp *st)
     uint8_t f = cp <= 0xFFFF ? zh_moji_flags[cp] : 0;
     uint8_t p = st->pf;
     st->pf = f & (uint8_t)~ZH_MF_DBCS;
+    if ((f & ZH_MF_UTF8_GBK) &&
+        !zh_moji_lead_readable(zh_gbk_encode_table[cp] >> 8))
+        st->pf &= (uint8_t)~ZH_MF_UTF8_GBK;
+    if ((f & ZH_MF_UTF8_BIG5) &&
+        !zh_moji_lead_readable(zh_big5_encode[cp] >> 8))
+        st->pf &= (uint8_t)~ZH_MF_UTF8_BIG5;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
     if (f & ZH_MF_DBCS) {

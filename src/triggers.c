@@ -47,9 +47,11 @@ static void build_classes(void)
 {
     for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
         uint8_t f = zh_moji_flags[cp], m = 0;
-        if (f & ZH_MF_UTF8_GBK)
+        if ((f & ZH_MF_UTF8_GBK) &&
+            zh_moji_lead_readable(zh_gbk_encode_table[cp] >> 8))
             m |= MOJI_START_GBK;
-        if (f & ZH_MF_UTF8_BIG5)
+        if ((f & ZH_MF_UTF8_BIG5) &&
+            zh_moji_lead_readable(zh_big5_encode[cp] >> 8))
             m |= MOJI_START_BIG5;
         if (f & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB))
             m |= MOJI_START_SB;
