@@ -35,6 +35,7 @@
 #include "internal.h"
 #include "plaus.h"
 #include "scraped.h"
+#include "triggers.h"
 
 /* Minimum gain in nats for a repair: calibrated so that no clean paragraph
  * of the evaluation set (tests/eval) and none of the look-alike traps
@@ -1475,6 +1476,7 @@ typedef struct susp {
     size_t last_rare;   /* byte offset + 1 of the last rare one, 0 none */
     uint32_t rare;      /* rare ones seen */
     int close;          /* two rare ones seen close together */
+    int sb;             /* a single-byte chain's pair may be there */
 } susp;
 
 /* The DBCS chains' condition once a line has been seen. */
@@ -2470,14 +2472,18 @@ static int suspicious_step(uint32_t cp, size_t at, susp *st)
     }
     if ((p & ZH_MF_UTF8_BIG5) && ((f & ZH_MF_BIG5_NEXT) || cp == '?'))
         return 1;
-    return (p & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
-           ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' ');
+    /* A single-byte chain's pair, seen coarsely: the page-by-page test
+     * (zh_sb_pair_in) decides at the line's end. */
+    if ((p & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB)) &&
+        ((cp >= 0x80 && !zh_is_han(cp) && cp < 0x3000) || cp == ' '))
+        st->sb = 1;
+    return 0;
 }
 
 static int line_suspicious(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-    susp st = {0, 0, 0, 0, 0};
+    susp st = {0, 0, 0, 0, 0, 0};
     while (i < len) {
         /* Skip ASCII 8 bytes at a time, but look at the character right
          * after a flagged one ('Ã ', '鍔?'). */
@@ -2496,6 +2502,8 @@ static int line_suspicious(const unsigned char *s, size_t len)
         if (suspicious_step(cp, at, &st))
             return 1;
     }
+    if (st.sb && zh_sb_pair_in((const char *)s, len))
+        return 1;
     if (!st.close)
         return 0;
     /* The line's non-ASCII characters, counted only now: rarely needed. */

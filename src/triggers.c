@@ -32,6 +32,8 @@ enum {
     MOJI_RARE = 128      /* ZH_MF_DBCS: two close together count */
 };
 #define MOJI_STARTS (MOJI_START_GBK | MOJI_START_BIG5 | MOJI_START_SB)
+/* In the pass's record of a line's pairs: mojibake without doubt. */
+#define MOJI_SURE 8
 /* Bytes within which two rare characters count (rule_mojibake.c's
  * ZH_DBCS_REACH). */
 #define MOJI_RARE_REACH 9
@@ -40,6 +42,10 @@ enum {
  * character. */
 static uint16_t cls[65536];
 #define MOJI_SHIFT 8
+/* Per BMP character, one bit per single-byte code page (1 << ZH_SB_*):
+ * the pages that decode a UTF-8 lead byte (C2-F4) to it, and those that
+ * decode a continuation byte (80-BF) to it (zh_sb_pair_in). */
+static uint8_t sb_lead[65536], sb_cont[65536];
 /* What sends a character down the slow path of the pass. */
 #define SLOW (0xFFu | (unsigned)(MOJI_ALONE | MOJI_RARE) << MOJI_SHIFT)
 
@@ -66,6 +72,16 @@ static void build_classes(void)
         if (f & ZH_MF_DBCS)
             m |= MOJI_RARE;
         cls[cp] = (uint16_t)(m << MOJI_SHIFT);
+        if (cp >= 0x2600 && cp < 0xF900)
+            continue; /* no single-byte code page reaches CJK */
+        for (int sb = 0; sb < ZH_SB_COUNT; sb++) {
+            unsigned b = zh_sb_encode_pages[zh_sb_encode_page[sb][cp >> 8]]
+                                           [cp & 0xFF];
+            if (b >= 0xC2 && b <= 0xF4)
+                sb_lead[cp] |= (uint8_t)(1u << sb);
+            else if (b >= 0x80 && b <= 0xBF)
+                sb_cont[cp] |= (uint8_t)(1u << sb);
+        }
     }
     cls[0xFFFD] |= ZH_TRIG_FFFD;
     static const uint16_t garbage[] = {0x951F, 0x9315, 0x70EB, 0x5C6F};
@@ -80,6 +96,50 @@ static void build_classes(void)
     for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
         if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
             cls[cp] |= ZH_TRIG_FULLWIDTH;
+}
+
+int zh_sb_pair_in(const char *text, size_t len)
+{
+    pthread_once(&classes_once, build_classes);
+    const unsigned char *s = (const unsigned char *)text;
+    /* Pages in which the previous character is a lead byte, and in which
+     * it may begin a sequence; whether it starts GBK read as cp1252. */
+    uint8_t lead_before = 0, starts = 0;
+    int gbk_sb = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += zh_utf8_decode(s + i, len - i, &cp);
+        if (cp == ' ') {
+            /* A no-break space turned into a plain one. */
+            if (starts || gbk_sb)
+                return 1;
+            lead_before = starts = 0;
+            gbk_sb = 0;
+            continue;
+        }
+        if (cp > 0xFFFF) {
+            lead_before = starts = 0;
+            gbk_sb = 0;
+            continue;
+        }
+        if (starts & sb_cont[cp])
+            return 1;
+        if (gbk_sb && cp >= 0x80 && cp < 0x3000 && !zh_is_han(cp))
+            return 1;
+        uint8_t f = zh_moji_flags[cp];
+        /* Two lead bytes in a row are no UTF-8, and cp437, the page of
+         * box drawing, decodes every byte: a lead after a lead begins
+         * nothing there (───┤ is a table, not Ĵ). Pages that drop the
+         * bytes they lack (Windows-1252 read with errors ignored) can put
+         * two leads together, so they keep the pair. */
+        starts = (f & ZH_MF_UTF8_SB)
+                     ? (uint8_t)(sb_lead[cp] &
+                                 ~(lead_before & (1u << ZH_SB_CP437)))
+                     : 0;
+        gbk_sb = (f & ZH_MF_GBK_SB) != 0;
+        lead_before = sb_lead[cp];
+    }
+    return 0;
 }
 
 /* What the pass stops at: a line end, the ASCII marks, non-ASCII. */
@@ -154,8 +214,10 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
         size_t start = i;
         uint32_t mask = fence_at(s + i, len - i) ? ZH_TRIG_FENCE : 0;
         /* Mojibake: the start bits of the character before (0 after
-         * ASCII), whether a pair (or a character alone) was seen, and
-         * where the last rare character began (+ 1). */
+         * ASCII), the pairs seen (MOJI_START_* bits; MOJI_SURE for a
+         * character alone or a lost byte), and where the last rare
+         * character began (+ 1). A single-byte pair seen this coarsely is
+         * checked page by page at the line's end (zh_sb_pair_in). */
         unsigned prev = 0, moji = 0;
         size_t last_rare = 0;
         for (;;) {
@@ -175,13 +237,15 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 moji |= (c >> (MOJI_SHIFT + 3)) & prev;
                 prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
                 if (c & SLOW)
-                    moji |= slow_char(c, s, i - 3, i, len, &mask, &last_rare);
+                    moji |= slow_char(c, s, i - 3, i, len, &mask, &last_rare)
+                                ? MOJI_SURE
+                                : 0;
             }
             if (i < len && stops[s[i]] == PLAIN) {
                 /* A space after a character that starts a single-byte
                  * chain's mojibake (a no-break space turned into one). */
                 if (s[i] == ' ' && (prev & MOJI_START_SB))
-                    moji = 1;
+                    moji |= MOJI_START_SB;
                 prev = 0;
                 do
                     i++;
@@ -201,7 +265,7 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                     mask |= ZH_TRIG_QUESTION;
                     /* A lost byte after a double-byte chain's start. */
                     if (prev & (MOJI_START_GBK | MOJI_START_BIG5))
-                        moji = 1;
+                        moji |= MOJI_SURE;
                 }
                 if (b == ',' && i + 1 < len &&
                     (s[i + 1] >= 0x80 || s[i + 1] == ',' || s[i + 1] == ';' ||
@@ -219,7 +283,9 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 moji |= (c >> (MOJI_SHIFT + 3)) & prev;
                 prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
                 if (c & SLOW)
-                    moji |= slow_char(c, s, i - 2, i, len, &mask, &last_rare);
+                    moji |= slow_char(c, s, i - 2, i, len, &mask, &last_rare)
+                                ? MOJI_SURE
+                                : 0;
             } else if (b < 0xF0 && i + 3 <= len) {
                 continue; /* the three-byte loop above takes it */
             } else {
@@ -232,7 +298,8 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                     i = len;
             }
         }
-        if (moji)
+        if ((moji & ~(unsigned)MOJI_START_SB) ||
+            (moji && zh_sb_pair_in(text + start, i - start)))
             mask |= ZH_TRIG_MOJIBAKE;
         if (mask && !append(hl, start, i, mask))
             return 0;

@@ -60,4 +60,13 @@ typedef struct zh_hot_lines {
 int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len);
 void zh_hot_lines_free(zh_hot_lines *hl);
 
+/* 1 when the UTF-8 line text[0, len) holds a pair of characters that a
+ * single-byte code page decodes from a UTF-8 lead byte and a continuation
+ * byte (the same page for both; ZH_MF_UTF8_SB characters only), or either
+ * kind of start (ZH_MF_UTF8_SB, ZH_MF_GBK_SB) before a space, or a
+ * ZH_MF_GBK_SB character before a non-Han character of 80-2FFF. The
+ * mojibake trigger and rule_mojibake.c's pre-filter both take a line for
+ * its single-byte pairs only through this test. */
+int zh_sb_pair_in(const char *text, size_t len);
+
 #endif /* ZHFIX_TRIGGERS_H */

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "protect.h"
+#include "triggers.h"
 #include "zhfix.h"
 
 static zhfix *make(const char *select, const char *ignore, const char *target)
@@ -601,6 +602,34 @@ START_TEST(utf8_validate_matches_reference)
 }
 END_TEST
 
+/* The single-byte pair test the mojibake trigger and pre-filter share:
+ * a UTF-8 lead byte and a continuation byte read by the same code page. */
+static const struct {
+    const char *text;
+    int pair;
+} sb_pair_cases[] = {
+    {"canci\u251c\u2502n", 1},          /* canción read as cp437 */
+    {"caf\u00c3\u00a9", 1},             /* café read as cp1252 */
+    {"\u00e4\u00b8\u00ad\u00e6\u2013\u2021", 1}, /* 中文, cp1252 */
+    {"voil\u00c3 fini", 1},              /* à, its no-break space a space */
+    {"\u00d6\u00d0\u00ce\u00c4", 1},   /* GBK 中文 read as cp1252 */
+    /* A box-drawing table: ─┤ would be cp437's Ĵ, but a lead after a
+     * lead is no UTF-8. */
+    {"\u251c\u2500\u2500\u253c\u2500\u2500\u2524", 0},
+    {"\u2514\u2500\u2500\u2518 \u2502 \u8868 \u2502", 0},
+    {"\u00b1 5 \u00b0C", 0}, /* ± 5 °C: no lead byte */
+    {"\u4e2d\u6587 text", 0},
+    {"na\u00efve r\u00e9sum\u00e9", 0},
+};
+
+START_TEST(sb_pairs)
+{
+    const char *t = sb_pair_cases[_i].text;
+    ck_assert_msg(zh_sb_pair_in(t, strlen(t)) == sb_pair_cases[_i].pair,
+                  "%s", t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pipeline");
@@ -629,6 +658,8 @@ static Suite *suite(void)
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
     tcase_add_loop_test(t, url_spans, 0, sizeof url_cases / sizeof url_cases[0]);
+    tcase_add_loop_test(t, sb_pairs, 0,
+                        sizeof sb_pair_cases / sizeof sb_pair_cases[0]);
     suite_add_tcase(s, t);
     return s;
 }
