@@ -1,6 +1,7 @@
 /*
  * prose.c - where Chinese prose is (see prose.h).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -76,8 +77,13 @@ static int is_code(const char *s, size_t n)
     for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
         token = starts_with(b, m, starts[k]);
     /* One pass for the two-byte tokens (== != && || -> => :: ); and the
-     * comment delimiters) and the braces. */
+     * comment delimiters) and the braces; most bytes begin none. */
+    static const uint8_t begins_token[256] = {
+        ['{'] = 1, ['}'] = 1, ['='] = 1, ['!'] = 1, ['&'] = 1, ['|'] = 1,
+        ['-'] = 1, ['/'] = 1, ['*'] = 1, [')'] = 1, [':'] = 1};
     for (size_t k = 0; k < m && !token; k++) {
+        if (!begins_token[(unsigned char)b[k]])
+            continue;
         char c = b[k], d = k + 1 < m ? b[k + 1] : '\0';
         switch (c) {
         case '{': case '}': token = 1; break;
@@ -113,10 +119,13 @@ static size_t row_commas(const char *s, size_t n)
 {
     size_t commas = 0, field = 0;
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-        if (zh_is_cjk_punct(cp))
-            return (size_t)-1;
+        uint32_t cp = (unsigned char)s[i];
+        size_t k = 1;
+        if (cp >= 0x80) {
+            k = zh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+            if (zh_is_cjk_punct(cp))
+                return (size_t)-1;
+        }
         if (cp == ',' || cp == '\t') {
             commas++;
             field = 0;
@@ -133,6 +142,9 @@ static int has_kana(const char *s, size_t n)
     /* Kana are U+3041..U+30FF (E3 81..E3 83 in UTF-8) and U+31F0.. */
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 2 < n; i++) {
+        /* Most bytes are no E3 or EF: one comparison rules them out. */
+        if (u[i] < 0xE3)
+            continue;
         unsigned char b = u[i], c = u[i + 1];
         /* Kana only: not the CJK marks (E3 80) that fill Chinese prose. */
         if (!(b == 0xE3 &&
