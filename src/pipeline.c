@@ -349,9 +349,15 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     scan.at_input_start = h->doc_offset + base_offset == 0;
     scan.hot = &h->hot;
     scan.hot_state = h->no_prefilter ? -1 : 0;
-    st = zh_protect_scan(&h->doc, block, len, &h->protect);
-    if (st != ZHFIX_OK)
-        return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    /* The protected spans are read when a rule first proposes an edit:
+     * clean text proposes none. */
+    zh_doc_state doc_before = h->doc;
+    int protect_ready = !zh_protect_skip(&h->doc, block, len);
+    if (protect_ready) {
+        st = zh_protect_scan(&h->doc, block, len, &h->protect);
+        if (st != ZHFIX_OK)
+            return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    }
     int data_only = h->doc.syntax == ZHFIX_SYNTAX_DATA;
     /* A repair can give a rule that ran earlier something to do (a mark
      * widened next to an invisible character): rounds run until one
@@ -377,6 +383,12 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             st = zh_rules[r]->scan(&scan);
             if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;
+            if (!protect_ready) {
+                protect_ready = 1;
+                st = zh_protect_scan(&doc_before, block, len, &h->protect);
+                if (st != ZHFIX_OK)
+                    return zh_set_error(h, st, "%s", zhfix_strerror(st));
+            }
             qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
             /* Overlapping edits are a rule bug; keep the first of each clash.
              * Edits that touch protected text (code, URLs, suppressed lines)

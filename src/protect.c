@@ -327,6 +327,24 @@ static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
     return st;
 }
 
+int zh_protect_skip(zh_doc_state *st, const char *text, size_t len)
+{
+    /* Markdown's state (fences, front matter, indented code) needs every
+     * line; so does a suppression comment. */
+    if (st->syntax == ZHFIX_SYNTAX_MARKDOWN || contains(text, len, "zhfix-"))
+        return 0;
+    if (len == 0)
+        return 1;
+    /* What zh_protect_scan leaves: past the start, and whether the last
+     * line (from after the last '\n' before the final byte) is blank. */
+    size_t last = len - 1;
+    while (last > 0 && text[last - 1] != '\n')
+        last--;
+    st->at_start = 0;
+    st->prev_blank = is_blank(text + last, len - last);
+    return 1;
+}
+
 zhfix_status zh_protect_scan(zh_doc_state *st, const char *text, size_t len,
                              zh_spans *out)
 {

@@ -36,6 +36,13 @@ void zh_doc_reset(zh_doc_state *st, zhfix_syntax syntax);
 zhfix_status zh_protect_scan(zh_doc_state *st, const char *text, size_t len,
                              zh_spans *out);
 
+/* Advance st over text[0, len) as zh_protect_scan would, without finding
+ * its spans, when the state can be had without reading every line (plain
+ * text without a suppression comment): then 1, and the spans, needed only
+ * once a rule proposes an edit, come from zh_protect_scan on a copy of the
+ * state from before. 0, and st unchanged, otherwise. */
+int zh_protect_skip(zh_doc_state *st, const char *text, size_t len);
+
 /* 1 if [start, end) touches a protected span. */
 int zh_protected(const zh_spans *v, size_t start, size_t end);
 

@@ -602,6 +602,63 @@ START_TEST(utf8_validate_matches_reference)
 }
 END_TEST
 
+/* zh_protect_skip leaves the state zh_protect_scan would, whenever it
+ * takes a piece; and a suppression carried from one piece to the next
+ * still protects the lines after it. */
+START_TEST(protect_skip_matches_scan)
+{
+    static const char *const pieces[] = {
+        "中文\n\n", "  \n", "中文", "", "a\n\t\n", "\n", "x\r\n \r\n",
+        "zhfix-disable\n中文\n", "中文 https://example.com/a\n"};
+    static const zhfix_syntax syntaxes[] = {
+        ZHFIX_SYNTAX_PLAIN, ZHFIX_SYNTAX_MARKDOWN, ZHFIX_SYNTAX_DATA};
+    size_t np = sizeof pieces / sizeof pieces[0];
+    for (size_t k = 0; k < 3; k++)
+        for (size_t a = 0; a < np; a++)
+            for (size_t b = 0; b < np; b++) {
+                zh_doc_state x, y;
+                zh_doc_reset(&x, syntaxes[k]);
+                zh_spans sp = {0};
+                ck_assert_int_eq(
+                    zh_protect_scan(&x, pieces[a], strlen(pieces[a]), &sp),
+                    ZHFIX_OK);
+                y = x;
+                int took = zh_protect_skip(&x, pieces[b], strlen(pieces[b]));
+                ck_assert_int_eq(
+                    zh_protect_scan(&y, pieces[b], strlen(pieces[b]), &sp),
+                    ZHFIX_OK);
+                free(sp.items);
+                if (!took)
+                    continue;
+                ck_assert_int_ne(syntaxes[k], ZHFIX_SYNTAX_MARKDOWN);
+                ck_assert_int_eq(x.at_start, y.at_start);
+                ck_assert_int_eq(x.disabled, y.disabled);
+                ck_assert_int_eq(x.prev_blank, y.prev_blank);
+                ck_assert_int_eq(x.in_front_matter, y.in_front_matter);
+                ck_assert_uint_eq(x.fence_len, y.fence_len);
+                ck_assert_int_eq(x.in_indented_code, y.in_indented_code);
+            }
+    /* zhfix-disable in one piece, a repair in the next: left alone. */
+    zhfix *h = make(NULL, NULL, NULL);
+    zhfix_document_begin(h, ZHFIX_SYNTAX_PLAIN);
+    const char *in[] = {"<!-- zhfix-disable -->\n", "中" Z "文\n",
+                        "<!-- zhfix-enable -->\n", "中" Z "文\n"};
+    const char *want[] = {"<!-- zhfix-disable -->\n", "中" Z "文\n",
+                          "<!-- zhfix-enable -->\n", "中文\n"};
+    for (int i = 0; i < 4; i++) {
+        char *out;
+        size_t n;
+        ck_assert_int_eq(zhfix_fix_alloc(h, in[i], strlen(in[i]), &out, &n),
+                         ZHFIX_OK);
+        ck_assert_uint_eq(n, strlen(want[i]));
+        ck_assert_mem_eq(out, want[i], n);
+        zhfix_free(out);
+    }
+    zhfix_document_end(h);
+    zhfix_destroy(h);
+}
+END_TEST
+
 /* The single-byte pair test the mojibake trigger and pre-filter share:
  * a UTF-8 lead byte and a continuation byte read by the same code page. */
 static const struct {
@@ -658,6 +715,7 @@ static Suite *suite(void)
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
     tcase_add_loop_test(t, url_spans, 0, sizeof url_cases / sizeof url_cases[0]);
+    tcase_add_test(t, protect_skip_matches_scan);
     tcase_add_loop_test(t, sb_pairs, 0,
                         sizeof sb_pair_cases / sizeof sb_pair_cases[0]);
     suite_add_tcase(s, t);
