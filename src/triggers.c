@@ -48,6 +48,12 @@ static uint16_t cls[65536];
 static uint8_t sb_lead[65536], sb_cont[65536];
 /* What sends a character down the slow path of the pass. */
 #define SLOW (0xFFu | (unsigned)(MOJI_ALONE | MOJI_RARE) << MOJI_SHIFT)
+/* The same per character in one byte, which is all the pass's inner loop
+ * reads: the MOJI_START_* and MOJI_NEXT_* bits, and SLOW8 for a character
+ * whose cls entry has SLOW bits. At 64 KiB, the ideographs' part of it
+ * stays in the first-level cache, where cls's did not. */
+static uint8_t moji8[65536];
+#define SLOW8 64u
 
 static void build_classes(void)
 {
@@ -96,6 +102,11 @@ static void build_classes(void)
     for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
         if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
             cls[cp] |= ZH_TRIG_FULLWIDTH;
+    for (uint32_t cp = 0; cp < 0x10000; cp++)
+        moji8[cp] = (uint8_t)(((cls[cp] >> MOJI_SHIFT) &
+                               (MOJI_STARTS | MOJI_NEXT_GBK | MOJI_NEXT_BIG5 |
+                                MOJI_NEXT_SB)) |
+                              (cls[cp] & SLOW ? SLOW8 : 0));
 }
 
 int zh_sb_pair_in(const char *text, size_t len)
@@ -226,18 +237,15 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
             while (i + 3 <= len && (s[i] & 0xF0) == 0xE0) {
                 uint32_t cp = (uint32_t)(s[i] & 0x0F) << 12 |
                               (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
-                unsigned c = cls[cp];
+                unsigned c = moji8[cp];
                 i += 3;
-                if (!c) {
-                    prev = 0; /* most characters: nothing to note */
-                    continue;
-                }
                 /* A continuation bit (1 << k + 3) meets the start bit
                  * (1 << k) of the character before. */
-                moji |= (c >> (MOJI_SHIFT + 3)) & prev;
-                prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
-                if (c & SLOW)
-                    moji |= slow_char(c, s, i - 3, i, len, &mask, &last_rare)
+                moji |= (c >> 3) & prev;
+                prev = c & MOJI_STARTS;
+                if (c & SLOW8)
+                    moji |= slow_char(cls[cp], s, i - 3, i, len, &mask,
+                                      &last_rare)
                                 ? MOJI_SURE
                                 : 0;
             }
