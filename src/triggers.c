@@ -78,17 +78,18 @@ static void build_classes(void)
         if (f & ZH_MF_DBCS)
             m |= MOJI_RARE;
         cls[cp] = (uint16_t)(m << MOJI_SHIFT);
-        if (cp >= 0x2600 && cp < 0xF900)
-            continue; /* no single-byte code page reaches CJK */
-        for (int sb = 0; sb < ZH_SB_COUNT; sb++) {
-            unsigned b = zh_sb_encode_pages[zh_sb_encode_page[sb][cp >> 8]]
-                                           [cp & 0xFF];
-            if (b >= 0xC2 && b <= 0xF4)
+        moji8[cp] = (uint8_t)((m & (MOJI_STARTS | MOJI_NEXT_GBK |
+                                    MOJI_NEXT_BIG5 | MOJI_NEXT_SB)) |
+                              (m & (MOJI_ALONE | MOJI_RARE) ? SLOW8 : 0));
+    }
+    for (int sb = 0; sb < ZH_SB_COUNT; sb++)
+        for (unsigned b = 0x80; b <= 0xF4; b++) {
+            uint16_t cp = zh_sb_decode[sb][b - 0x80];
+            if (b >= 0xC2)
                 sb_lead[cp] |= (uint8_t)(1u << sb);
-            else if (b >= 0x80 && b <= 0xBF)
+            else if (b <= 0xBF)
                 sb_cont[cp] |= (uint8_t)(1u << sb);
         }
-    }
     cls[0xFFFD] |= ZH_TRIG_FFFD;
     static const uint16_t garbage[] = {0x951F, 0x9315, 0x70EB, 0x5C6F};
     for (size_t k = 0; k < sizeof garbage / sizeof garbage[0]; k++)
@@ -102,11 +103,10 @@ static void build_classes(void)
     for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
         if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
             cls[cp] |= ZH_TRIG_FULLWIDTH;
-    for (uint32_t cp = 0; cp < 0x10000; cp++)
-        moji8[cp] = (uint8_t)(((cls[cp] >> MOJI_SHIFT) &
-                               (MOJI_STARTS | MOJI_NEXT_GBK | MOJI_NEXT_BIG5 |
-                                MOJI_NEXT_SB)) |
-                              (cls[cp] & SLOW ? SLOW8 : 0));
+    /* The characters given trigger bits above take the slow path. */
+    for (uint32_t cp = 0x80; cp < 0x10000; cp++)
+        if (cls[cp] & 0xFFu)
+            moji8[cp] |= SLOW8;
 }
 
 int zh_sb_pair_in(const char *text, size_t len)
