@@ -40,12 +40,8 @@ int zh_fold_shown(const char *t, size_t len)
     if (len < 4)
         return 0;
     /* Bytes 1 .. len - 3 are looked at; memchr finds the two that count
-     * (the lead of ， ！ and the ASCII comma), as the block is long. */
+     * (the ASCII comma and the lead of ， ！), as the block is long. */
     const char *end = t + len - 2;
-    for (const char *p = t + 1; (p = memchr(p, 0xEF, (size_t)(end - p)));
-         p++)
-        full += (unsigned char)p[1] == 0xBC &&
-                ((unsigned char)p[2] == 0x8C || (unsigned char)p[2] == 0x81);
     for (const char *p = t + 1; (p = memchr(p, ',', (size_t)(end - p)));
          p++) {
         size_t i = (size_t)(p - t);
@@ -54,7 +50,19 @@ int zh_fold_shown(const char *t, size_t len)
         stray += (size_t)zh_stray_comma_at(t, len, i);
         ascii += zh_is_han(zh_cp_before(t, i, NULL));
     }
-    return ascii >= 3 && full * 10 <= ascii && stray >= 3;
+    /* Clean Chinese text stops here: it has no ASCII commas after Han
+     * characters, and its fullwidth ones (a lead byte every few
+     * characters) need not be counted. */
+    if (ascii < 3 || stray < 3)
+        return 0;
+    for (const char *p = t + 1; (p = memchr(p, 0xEF, (size_t)(end - p)));
+         p++) {
+        full += (unsigned char)p[1] == 0xBC &&
+                ((unsigned char)p[2] == 0x8C || (unsigned char)p[2] == 0x81);
+        if (full * 10 > ascii)
+            return 0;
+    }
+    return 1;
 }
 
 int zh_line_has_han(const char *t, size_t start, size_t end)
