@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "newlines.h"
 #include "handle.h"
 
 zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
@@ -314,17 +315,6 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
     return ZHFIX_OK;
 }
 
-static size_t count_lines(const char *s, size_t len)
-{
-    size_t n = 0;
-    const char *end = s + len;
-    while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-        n++;
-        s++;
-    }
-    return n;
-}
-
 /* Run the selected rules over one block. The result text is appended to out
  * when out is non-NULL. */
 static zhfix_status run_block(zhfix *h, const char *block, size_t len,
@@ -500,7 +490,7 @@ static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
         zhfix_status st = run_block(h, src + pos, n, pos, line, out);
         if (st != ZHFIX_OK)
             return st;
-        line += count_lines(src + pos, n);
+        line += zh_count_newlines(src + pos, n);
         pos += n;
     }
     if (h->in_document)

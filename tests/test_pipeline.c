@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "newlines.h"
 #include "protect.h"
 #include "triggers.h"
 #include "zhfix.h"
@@ -602,6 +603,36 @@ START_TEST(utf8_validate_matches_reference)
 }
 END_TEST
 
+/* The line feed count equals a byte-by-byte count at every length and
+ * offset, and when every byte is one (the byte counter is emptied before
+ * it can wrap). */
+START_TEST(newline_count_matches_bytes)
+{
+    static char buf[3 * 255 * 16 + 40];
+    unsigned seed = 7;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (seed >> 16) % 5 == 0 ? '\n' : (char)('a' + (seed >> 20) % 26);
+    }
+    for (int all = 0; all < 2; all++) {
+        if (all)
+            memset(buf, '\n', sizeof buf);
+        for (size_t off = 0; off < 17; off++)
+            for (size_t len = 0; off + len <= sizeof buf;
+                 len += len < 40 ? 1 : 997) {
+                size_t want = 0;
+                for (size_t i = 0; i < len; i++)
+                    want += buf[off + i] == '\n';
+                ck_assert_uint_eq(zh_count_newlines(buf + off, len), want);
+            }
+        ck_assert_uint_eq(zh_count_newlines(buf, sizeof buf),
+                          all ? sizeof buf : zh_count_newlines(buf, 100) +
+                                zh_count_newlines(buf + 100,
+                                                  sizeof buf - 100));
+    }
+}
+END_TEST
+
 /* zh_protect_skip leaves the state zh_protect_scan would, whenever it
  * takes a piece; and a suppression carried from one piece to the next
  * still protects the lines after it. */
@@ -715,6 +746,7 @@ static Suite *suite(void)
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
     tcase_add_loop_test(t, url_spans, 0, sizeof url_cases / sizeof url_cases[0]);
+    tcase_add_test(t, newline_count_matches_bytes);
     tcase_add_test(t, protect_skip_matches_scan);
     tcase_add_loop_test(t, sb_pairs, 0,
                         sizeof sb_pair_cases / sizeof sb_pair_cases[0]);

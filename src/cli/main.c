@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../newlines.h"
 #include "cli.h"
 
 /* Bytes read at a time. */
@@ -416,17 +417,6 @@ static int emit(job *j, const char *s, size_t len)
 
 /* ---- One block of text ------------------------------------------------- */
 
-static size_t count_newlines(const char *s, size_t len)
-{
-    size_t n = 0;
-    const char *end = s + len;
-    while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-        n++;
-        s++;
-    }
-    return n;
-}
-
 static int lib_failed(job *j, zhfix_status st)
 {
     const char *msg = zhfix_errmsg(j->h);
@@ -498,7 +488,7 @@ static int handle_block(job *j, const char *text, size_t len)
     case CMD_RULES:
         break;
     }
-    j->line_base += count_newlines(text, len);
+    j->line_base += zh_count_newlines(text, len);
     return rc;
 }
 
