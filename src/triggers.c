@@ -59,6 +59,10 @@ static void build_classes(void)
 {
     for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
         uint8_t f = zh_moji_flags[cp], m = 0;
+        /* Most characters have no bit at all (the tables are zero): this
+         * loop runs at every start-up, for small files too. */
+        if (!f && cp >= 0x3000 && cp < 0xE000)
+            continue;
         if ((f & ZH_MF_UTF8_GBK) &&
             zh_moji_lead_readable(zh_gbk_encode_table[cp] >> 8))
             m |= MOJI_START_GBK;
