@@ -7,6 +7,8 @@
 #define ZH_DATA_TABLES
 #include "data.h"
 
+#include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #define ZH_MAX_CP 0x10FFFFu
@@ -381,4 +383,64 @@ double zh_bigram_logp(uint32_t a, uint32_t b)
             return unscale(zh_cm_pair_logp[lo]);
     }
     return unscale(zh_cm_bow[ia - 1] + lpb);
+}
+
+double zh_bigram_best(uint32_t a, uint32_t base, uint64_t mask)
+{
+    uint32_t lo = 0, hi = zh_cm_count, ia, r = 0, rend = 0;
+    uint64_t known = 0;
+    int best = INT_MIN;
+
+    if (!mask)
+        return -HUGE_VAL;
+    /* The model lists its characters by code point, so those of
+     * [base, base + 64) have consecutive indices from the first one at
+     * or above base. */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (zh_cm_cp[mid] < base)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    ia = model_index(a);
+    if (ia != 0) {
+        /* The successors of a are sorted the same way: the first one in
+         * the block, then walk both lists together. */
+        uint32_t key = lo;
+        r = zh_cm_row[ia - 1];
+        rend = zh_cm_row[ia];
+        hi = rend;
+        while (r < hi) {
+            uint32_t mid = r + (hi - r) / 2;
+            if (zh_cm_next[mid] < key)
+                r = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    for (uint32_t i = lo; i < zh_cm_count && zh_cm_cp[i] - base < 64; i++) {
+        unsigned t = zh_cm_cp[i] - base;
+        int v;
+        known |= (uint64_t)1 << t;
+        if (!(mask >> t & 1))
+            continue;
+        if (ia == 0) {
+            v = zh_cm_logp[i];
+        } else {
+            while (r < rend && zh_cm_next[r] < i)
+                r++;
+            v = r < rend && zh_cm_next[r] == i ? zh_cm_pair_logp[r]
+                                               : zh_cm_bow[ia - 1] + zh_cm_logp[i];
+        }
+        if (v > best)
+            best = v;
+    }
+    /* Han characters the model does not know: the floor (backed off). */
+    if (mask & ~known) {
+        int v = ia != 0 ? zh_cm_bow[ia - 1] + zh_cm_floor : zh_cm_floor;
+        if (v > best)
+            best = v;
+    }
+    return unscale(best);
 }

@@ -108,6 +108,12 @@ double zh_char_logp(uint32_t cp);
  * zh_char_logp(b); when b is not Han it is ZH_LOGP_NONHAN. */
 double zh_bigram_logp(uint32_t a, uint32_t b);
 
+/* The largest zh_bigram_logp(a, base + t) over the set bits t of mask:
+ * how well the likeliest of 64 consecutive characters follows a. base is
+ * a multiple of 64, and every base + t the model does not know must be
+ * Han (zh_is_han). -HUGE_VAL when mask is 0. */
+double zh_bigram_best(uint32_t a, uint32_t base, uint64_t mask);
+
 /* ---- Generated tables ------------------------------------------------- */
 
 /* Definitions in src/data_*.c, read only by data.c; the layouts are

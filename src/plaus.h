@@ -14,6 +14,24 @@
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
 
+/* The characters base + t (base a multiple of 64, t a set bit of mask)
+ * among which a caller looks for the cheapest, e.g. the completions of a
+ * UTF-8 sequence missing its last byte; prepared by zh_plaus_block_init
+ * for zh_plaus_step_min. */
+typedef struct zh_plaus_block {
+    uint32_t base;
+    uint64_t mask;
+    uint64_t han;           /* those the character model scores */
+    double other_after_han; /* lowest cost of the rest after a Han
+                             * character; HUGE_VAL when there are none */
+} zh_plaus_block;
+
+void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask);
+
+/* The lowest zh_plaus_step(prev, c) over the characters c of blk
+ * (HUGE_VAL when it has none), in a few table reads where prev is Han. */
+double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev);
+
 /* Cost of n code points following prev (0 for none). */
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n);
 

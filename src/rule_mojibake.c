@@ -165,6 +165,9 @@ typedef struct work {
         uint16_t lc;
         float cost;
     } cc[1024];
+    /* The candidates completion_cost weighs, by (lead, c1); NULL until
+     * needed, an entry with an empty mask until first used. */
+    zh_plaus_block *blk;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -208,6 +211,7 @@ static void work_free(work *w)
     free(w->u);
     free(w->hist);
     free(w->h2);
+    free(w->blk);
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -453,17 +457,26 @@ static double completion_cost(work *w, size_t p, uint32_t prev)
     struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
     if (c->lc == lc && c->prev == prev)
         return c->cost;
-    double best = HUGE_VAL;
-    for (unsigned t = 0; t < 64; t++) {
-        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
-                      ((uint32_t)(c1 & 0x3F) << 6) | t;
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            zh_plaus_forbidden(cp))
-            continue;
-        double x = zh_plaus_step(prev, cp);
-        if (x < best)
-            best = x;
+    /* The candidates of each (lead, c1) are prepared once per work. */
+    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
+    zh_plaus_block one;
+    if (!w->blk)
+        w->blk = calloc(16 * 64, sizeof *w->blk);
+    zh_plaus_block *blk = w->blk ? &w->blk[k] : &one;
+    if (!w->blk || !blk->mask) {
+        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
+                        ((uint32_t)(c1 & 0x3F) << 6);
+        uint64_t mask = 0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = base | t;
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+                zh_plaus_forbidden(cp))
+                continue;
+            mask |= (uint64_t)1 << t;
+        }
+        zh_plaus_block_init(blk, base, mask);
     }
+    double best = zh_plaus_step_min(blk, prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;

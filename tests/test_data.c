@@ -6,11 +6,13 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
+#include "plaus.h"
 
 #ifndef ZHFIX_SOURCE_DIR
 #error "ZHFIX_SOURCE_DIR must name the repository root"
@@ -213,6 +215,100 @@ START_TEST(test_logp_edges)
     ck_assert(zh_bigram_logp(0x2A6D6, 0x4E2D) == zh_char_logp(0x4E2D));
     /* Unknown successor of a known character: backoff weight + floor. */
     ck_assert(zh_bigram_logp(0x4E2D, 0x2A6D6) <= floor);
+}
+END_TEST
+
+
+#define N_PREV (sizeof prev_cases / sizeof prev_cases[0] + 24)
+
+/* A small deterministic generator for the sampled masks below. */
+static uint64_t mix64(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Characters before a block: Han the model knows (common and rare), Han
+ * it does not, and the other classes plaus.c tells apart. */
+static const uint32_t prev_cases[] = {
+    0, 0x4E00, 0x4E2D, 0x6587, 0x7684, 0x662F, 0x8BF4, 0x9F98, 0x4E28,
+    0x3400, 0x4DB5, 0x2A6D6, 0xF900, 0x9FEF, 0x9FFF, 'A', 'z', '7', ' ',
+    ',', 0xA0, 0xC2, 0xC3, 0xE9, 0xC9, 0x2014, 0x201C, 0x201D, 0x2018,
+    0x3001, 0x3002, 0x300A, 0xFF0C, 0xFF21, 0x3042, 0xAC00, 0x0416,
+    0x03B1, 0x2500, 0x00A9, 0xFFFD, 0x0301, 0xE000};
+
+/* zh_bigram_best is the largest zh_bigram_logp over its mask. */
+START_TEST(test_bigram_best_agrees)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (uint32_t base = 0x3400; base < 0xA000; base += 64) {
+        /* The characters the precondition allows: Han, or known. */
+        uint64_t allowed = 0;
+        for (unsigned t = 0; t < 64; t++)
+            if (zh_is_han(base + t) ||
+                zh_char_logp(base + t) != ZH_LOGP_NONHAN)
+                allowed |= (uint64_t)1 << t;
+        uint64_t masks[3] = {allowed, allowed & mix64(&seed),
+                             allowed & mix64(&seed) & mix64(&seed)};
+        for (size_t pi = 0; pi < N_PREV; pi++) {
+            /* The listed characters, then a Han character varying with the
+             * block so that many rows of the model are walked. */
+            uint32_t a = pi < sizeof prev_cases / sizeof prev_cases[0]
+                             ? prev_cases[pi]
+                             : 0x4E00 + (uint32_t)((base * 7 + pi * 331) % 0x51A6);
+            for (int m = 0; m < 3; m++) {
+                double want = -HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double x = zh_bigram_logp(a, base + t);
+                        if (x > want)
+                            want = x;
+                    }
+                ck_assert_msg(zh_bigram_best(a, base, masks[m]) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)a, m);
+            }
+        }
+    }
+    ck_assert(zh_bigram_best(0x4E2D, 0x4E00, 0) == -HUGE_VAL);
+}
+END_TEST
+
+/* zh_plaus_step_min is the lowest zh_plaus_step over its block, for
+ * every block of three-byte UTF-8 (BMP from U+0800). */
+START_TEST(test_plaus_step_min_agrees)
+{
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    for (uint32_t base = 0x800; base < 0x10000; base += 64) {
+        uint64_t all = 0;
+        for (unsigned t = 0; t < 64; t++)
+            if ((base + t < 0xD800 || base + t > 0xDFFF) &&
+                !zh_plaus_forbidden(base + t))
+                all |= (uint64_t)1 << t;
+        uint64_t masks[2] = {all, all & mix64(&seed)};
+        for (int m = 0; m < 2; m++) {
+            zh_plaus_block blk;
+            zh_plaus_block_init(&blk, base, masks[m]);
+            for (size_t pi = 0; pi < N_PREV; pi += 3) {
+                uint32_t prev =
+                    pi < sizeof prev_cases / sizeof prev_cases[0]
+                        ? prev_cases[pi]
+                        : 0x4E00 + (uint32_t)((base * 13 + pi * 97) % 0x51A6);
+                double want = HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double x = zh_plaus_step(prev, base + t);
+                        if (x < want)
+                            want = x;
+                    }
+                ck_assert_msg(zh_plaus_step_min(&blk, prev) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)prev, m);
+            }
+        }
+    }
 }
 END_TEST
 
@@ -538,6 +634,8 @@ static Suite *data_suite(void)
     tc = tcase_create("charmodel");
     tcase_add_loop_test(tc, test_logp_order, 0, N_ELEMS(logp_cases));
     tcase_add_test(tc, test_logp_edges);
+    tcase_add_test(tc, test_bigram_best_agrees);
+    tcase_add_test(tc, test_plaus_step_min_agrees);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
