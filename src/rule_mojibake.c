@@ -1003,44 +1003,82 @@ static uint64_t sbeam_key(const sstate *s)
            s->lw;
 }
 
-/* Add s to the beam; *worst caches the index of its worst state (the
- * first of the highest rank), (size_t)-1 when not known: a full beam is
- * offered many states worse than its worst, each of which costs one
- * comparison then, not a scan. */
-static void sbeam_add(sstate *beam, size_t *nbeam, size_t *worst,
-                      const sstate *s)
+/* The beam being built for the next token: its states, the index of its
+ * worst state, and an index of its states by key. */
+#define ZH_SBEAM_SLOTS 128 /* a power of two, well above ZH_SBEAM */
+typedef struct sbeam_next {
+    sstate *st;
+    size_t n;
+    size_t worst; /* the first of the highest rank; (size_t)-1 unknown */
+    size_t used;  /* slots filled, stale ones included */
+    uint8_t slot[ZH_SBEAM_SLOTS]; /* index into st plus one, 0 empty */
+} sbeam_next;
+
+static void sbeam_next_init(sbeam_next *nx, sstate *st)
 {
+    nx->st = st;
+    nx->n = 0;
+    nx->worst = (size_t)-1;
+    nx->used = 0;
+    memset(nx->slot, 0, sizeof nx->slot);
+}
+
+static size_t sbeam_slot_of(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15u) >> 57) & (ZH_SBEAM_SLOTS - 1);
+}
+
+/* Add s to the beam. Same reading state reached twice: the cheaper is
+ * kept; a full beam takes s in place of its worst state when s is
+ * better. The slots are never emptied, only refilled from the beam when
+ * they run full: a slot whose state was replaced since is stale, and
+ * lookups pass over it (its state has another key), so each key's chain
+ * of slots stays unbroken. */
+static void sbeam_add(sbeam_next *nx, const sstate *s)
+{
+    sstate *beam = nx->st;
+    if (nx->n == ZH_SBEAM) {
+        if (nx->worst == (size_t)-1) {
+            size_t w = 0;
+            for (size_t i = 1; i < nx->n; i++)
+                if (beam[i].rank > beam[w].rank)
+                    w = i;
+            nx->worst = w;
+        }
+        /* No better than the worst: no better than its own state either,
+         * if that is in the beam. Most offers to a full beam end here. */
+        if (!(s->rank < beam[nx->worst].rank))
+            return;
+    }
     uint64_t key = sbeam_key(s);
-    /* The same reading state reached twice: keep the cheaper. */
-    for (size_t i = 0; i < *nbeam; i++) {
-        sstate *o = &beam[i];
-        if (o->key == key) {
-            if (s->rank < o->rank) {
-                *o = *s;
-                o->key = key;
-                if (i == *worst)
-                    *worst = (size_t)-1;
+    size_t h = sbeam_slot_of(key);
+    while (nx->slot[h]) {
+        size_t i = nx->slot[h] - 1u;
+        if (beam[i].key == key) {
+            if (s->rank < beam[i].rank) {
+                beam[i] = *s;
+                beam[i].key = key;
+                if (i == nx->worst)
+                    nx->worst = (size_t)-1;
             }
             return;
         }
+        h = (h + 1) & (ZH_SBEAM_SLOTS - 1);
     }
-    if (*nbeam < ZH_SBEAM) {
-        beam[*nbeam] = *s;
-        beam[(*nbeam)++].key = key;
-        *worst = (size_t)-1;
-        return;
-    }
-    if (*worst == (size_t)-1) {
-        size_t w = 0;
-        for (size_t i = 1; i < *nbeam; i++)
-            if (beam[i].rank > beam[w].rank)
-                w = i;
-        *worst = w;
-    }
-    if (s->rank < beam[*worst].rank) {
-        beam[*worst] = *s;
-        beam[*worst].key = key;
-        *worst = (size_t)-1;
+    size_t i = nx->n < ZH_SBEAM ? nx->n++ : nx->worst;
+    beam[i] = *s;
+    beam[i].key = key;
+    nx->worst = (size_t)-1;
+    nx->slot[h] = (uint8_t)(i + 1);
+    if (++nx->used > ZH_SBEAM_SLOTS * 3 / 4) {
+        memset(nx->slot, 0, sizeof nx->slot);
+        for (size_t j = 0; j < nx->n; j++) {
+            size_t g = sbeam_slot_of(beam[j].key);
+            while (nx->slot[g])
+                g = (g + 1) & (ZH_SBEAM_SLOTS - 1);
+            nx->slot[g] = (uint8_t)(j + 1);
+        }
+        nx->used = nx->n;
     }
 }
 
@@ -1090,7 +1128,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
 {
     size_t n = w->nb;
     sstate beam[ZH_SBEAM], next[ZH_SBEAM];
-    size_t nbeam = 1, nnext;
+    size_t nbeam = 1, nnext = 0;
     memset(&beam[0], 0, sizeof beam[0]);
     beam[0].lw = ZH_SBEAM_NONE;
     beam[0].hist = -1;
@@ -1099,8 +1137,8 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         unsigned b = w->b[i];
         int lost = b == WILD;
         unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
-        nnext = 0;
-        size_t worst = (size_t)-1; /* of next (sbeam_add) */
+        sbeam_next nx;
+        sbeam_next_init(&nx, next);
         for (size_t k = 0; k < nbeam; k++) {
             const sstate *s = &beam[k];
             if (!lost) {
@@ -1111,7 +1149,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
                 sbeam_feed(&t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(next, &nnext, &worst, &t);
+                sbeam_add(&nx, &t);
                 continue;
             }
             /* The byte left lost, between characters. */
@@ -1123,7 +1161,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.prev = 0xFFFD;
                 t.bad = 1;
                 t.rank = t.cost;
-                sbeam_add(next, &nnext, &worst, &t);
+                sbeam_add(&nx, &t);
             }
             uint8_t cont[64];
             size_t nv;
@@ -1149,7 +1187,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.rank = t.cost + sbeam_h(w, &t);
                 if (one) {
                     t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
-                    sbeam_add(next, &nnext, &worst, &t);
+                    sbeam_add(&nx, &t);
                 }
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
@@ -1178,10 +1216,11 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
                     t.rank = t.cost + sbeam_h(w, &t);
-                    sbeam_add(next, &nnext, &worst, &t);
+                    sbeam_add(&nx, &t);
                 }
             }
         }
+        nnext = nx.n;
         if (!nnext)
             return 1; /* nothing reads */
         double least = next[0].cost;
