@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beamset.h"
 #include "codec_tables.h"
 #include "data.h"
 #include "internal.h"
@@ -168,6 +169,10 @@ typedef struct work {
     /* The candidates completion_cost weighs, by (lead, c1); NULL until
      * needed, an entry with an empty mask until first used. */
     zh_plaus_block *blk;
+    /* Lowest begun_cost of each three-byte lead over its second bytes,
+     * for the leads whose bit is set in lead_known. */
+    double lead_floor[16];
+    uint16_t lead_known;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -445,12 +450,12 @@ static double begun_cost(work *w, unsigned lead, unsigned c1)
     return w->h2[k];
 }
 
-/* Lowest cost, after prev, of a character whose UTF-8 begins with the
- * lead and first continuation byte at w->b[p], w->b[p + 1] (a three-byte
- * sequence): what the best completion of a begun character can cost. */
-static double completion_cost(work *w, size_t p, uint32_t prev)
+/* Lowest cost, after prev, of a character whose UTF-8 begins with lead
+ * and c1 (a three-byte sequence): what the best completion of a begun
+ * character can cost (as a float: what the cache holds). */
+static double completion_cost(work *w, unsigned lead, unsigned c1,
+                              uint32_t prev)
 {
-    unsigned lead = w->b[p], c1 = w->b[p + 1];
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
     uint16_t lc = (uint16_t)(lead << 8 | c1);
@@ -502,7 +507,7 @@ static double prefix_cost(work *w, codec e, size_t r, size_t end,
             if (end - p >= 4 || utf8_need(b, p, end) < 0)
                 return HUGE_VAL;
             if (e.kind == CK_UTF8 && end - p == 2)
-                cost += completion_cost(w, p, prev);
+                cost += completion_cost(w, b[p], b[p + 1], prev);
             return cost < cutoff ? cost : HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
@@ -870,7 +875,7 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
  * again that way: a mark is two bytes (a lead and a byte it makes no pair
  * with), or one where the decoder could not have taken two (0x80; a lead
  * before ASCII or at the end), and the cheaper reading is kept. */
-#define ZH_SBEAM 32
+#define ZH_SBEAM ZH_BEAMSET_CAP /* 32 */
 #define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
 #define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
 #define ZH_SBEAM_GUESSED 3.0 /* a wholly guessed character that is not Han */
@@ -888,7 +893,6 @@ typedef struct sstate {
     uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
     uint16_t pv2;   /* its second byte (WHATWG: a mark of two bytes) */
     int32_t hist;   /* last chosen value (index into work.hist), -1 none */
-    uint64_t key;   /* prev, acc, have, need and lw in one (sbeam_add) */
 } sstate;
 
 /* Leads of what a double-byte decoder misreads from Chinese UTF-8: the
@@ -1003,83 +1007,49 @@ static uint64_t sbeam_key(const sstate *s)
            s->lw;
 }
 
-/* The beam being built for the next token: its states, the index of its
- * worst state, and an index of its states by key. */
-#define ZH_SBEAM_SLOTS 128 /* a power of two, well above ZH_SBEAM */
-typedef struct sbeam_next {
-    sstate *st;
-    size_t n;
-    size_t worst; /* the first of the highest rank; (size_t)-1 unknown */
-    size_t used;  /* slots filled, stale ones included */
-    uint8_t slot[ZH_SBEAM_SLOTS]; /* index into st plus one, 0 empty */
-} sbeam_next;
-
-static void sbeam_next_init(sbeam_next *nx, sstate *st)
+/* A lower bound of the rank of any state s becomes by taking one more
+ * lost byte (costs only grow; this is the least optimistic part it can
+ * have then): a lead byte after a complete character gets sbeam_h's 3.0,
+ * the second byte of a three-byte sequence the lowest begun_cost of its
+ * lead. */
+static double sbeam_floor(work *w, const sstate *s)
 {
-    nx->st = st;
-    nx->n = 0;
-    nx->worst = (size_t)-1;
-    nx->used = 0;
-    memset(nx->slot, 0, sizeof nx->slot);
+    if (!s->need)
+        return s->cost + 3.0;
+    if (s->have != 1 || s->lead < 0xE0 || s->lead > 0xEF)
+        return s->cost;
+    unsigned l = s->lead - 0xE0u;
+    if (!(w->lead_known >> l & 1)) {
+        double m = HUGE_VAL;
+        for (unsigned c1 = 0x80; c1 <= 0xBF; c1++) {
+            double c = begun_cost(w, s->lead, c1);
+            if (c < m)
+                m = c;
+        }
+        w->lead_floor[l] = m;
+        w->lead_known |= (uint16_t)(1u << l);
+    }
+    return s->cost + w->lead_floor[l];
 }
 
-static size_t sbeam_slot_of(uint64_t key)
+/* 1 when s holds the lead byte of a three-byte sequence only: its next
+ * byte adds nothing to its cost, and its rank then is its cost plus
+ * begun_cost. */
+static int sbeam_begun3(const sstate *s)
 {
-    return (size_t)((key * 0x9E3779B97F4A7C15u) >> 57) & (ZH_SBEAM_SLOTS - 1);
+    return s->have == 1 && s->need == 2 && s->lead >= 0xE0 && s->lead <= 0xEF;
 }
 
-/* Add s to the beam. Same reading state reached twice: the cheaper is
- * kept; a full beam takes s in place of its worst state when s is
- * better. The slots are never emptied, only refilled from the beam when
- * they run full: a slot whose state was replaced since is stale, and
- * lookups pass over it (its state has another key), so each key's chain
- * of slots stays unbroken. */
-static void sbeam_add(sbeam_next *nx, const sstate *s)
+/* Offer s to the beam being built (set bs, states next): the same reading
+ * state reached twice keeps the cheaper, a full beam takes s in place of
+ * its worst when s is better (beamset.h). */
+static void sbeam_add(zh_beamset *bs, sstate *next, const sstate *s)
 {
-    sstate *beam = nx->st;
-    if (nx->n == ZH_SBEAM) {
-        if (nx->worst == (size_t)-1) {
-            size_t w = 0;
-            for (size_t i = 1; i < nx->n; i++)
-                if (beam[i].rank > beam[w].rank)
-                    w = i;
-            nx->worst = w;
-        }
-        /* No better than the worst: no better than its own state either,
-         * if that is in the beam. Most offers to a full beam end here. */
-        if (!(s->rank < beam[nx->worst].rank))
-            return;
-    }
-    uint64_t key = sbeam_key(s);
-    size_t h = sbeam_slot_of(key);
-    while (nx->slot[h]) {
-        size_t i = nx->slot[h] - 1u;
-        if (beam[i].key == key) {
-            if (s->rank < beam[i].rank) {
-                beam[i] = *s;
-                beam[i].key = key;
-                if (i == nx->worst)
-                    nx->worst = (size_t)-1;
-            }
-            return;
-        }
-        h = (h + 1) & (ZH_SBEAM_SLOTS - 1);
-    }
-    size_t i = nx->n < ZH_SBEAM ? nx->n++ : nx->worst;
-    beam[i] = *s;
-    beam[i].key = key;
-    nx->worst = (size_t)-1;
-    nx->slot[h] = (uint8_t)(i + 1);
-    if (++nx->used > ZH_SBEAM_SLOTS * 3 / 4) {
-        memset(nx->slot, 0, sizeof nx->slot);
-        for (size_t j = 0; j < nx->n; j++) {
-            size_t g = sbeam_slot_of(beam[j].key);
-            while (nx->slot[g])
-                g = (g + 1) & (ZH_SBEAM_SLOTS - 1);
-            nx->slot[g] = (uint8_t)(j + 1);
-        }
-        nx->used = nx->n;
-    }
+    if (!(s->rank < zh_beamset_bar(bs)))
+        return; /* most offers: the key is not even needed */
+    int at = zh_beamset_offer(bs, sbeam_key(s), s->rank);
+    if (at >= 0)
+        next[at] = *s;
 }
 
 /* Record the values chosen at token i by the states of next. */
@@ -1137,8 +1107,8 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         unsigned b = w->b[i];
         int lost = b == WILD;
         unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
-        sbeam_next nx;
-        sbeam_next_init(&nx, next);
+        zh_beamset bs;
+        zh_beamset_clear(&bs);
         for (size_t k = 0; k < nbeam; k++) {
             const sstate *s = &beam[k];
             if (!lost) {
@@ -1149,9 +1119,15 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
                 sbeam_feed(&t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(&nx, &t);
+                sbeam_add(&bs, next, &t);
                 continue;
             }
+            /* A state's successors cost no less than it does (costs only
+             * grow, the optimistic part is never negative), and the bar
+             * only rises as the beam fills and then falls as it improves:
+             * a state the bar already excludes has no successor to offer. */
+            if (!(s->cost < zh_beamset_bar(&bs)))
+                continue;
             /* The byte left lost, between characters. */
             if (!s->need) {
                 sstate t = *s;
@@ -1161,13 +1137,14 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.prev = 0xFFFD;
                 t.bad = 1;
                 t.rank = t.cost;
-                sbeam_add(&nx, &t);
+                sbeam_add(&bs, next, &t);
             }
             uint8_t cont[64];
             size_t nv;
             const uint8_t *vals = sbeam_values(s, cont, &nv);
             sstate first[ZH_SBEAM_FIRST];
             size_t nfirst = 0;
+            int begun3 = sbeam_begun3(s);
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
@@ -1179,6 +1156,9 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 int one = whatwg ? v == 0x80 || after == ZH_SBEAM_NONE ||
                                        (after < 0x80 && lost_pair(d, v, after))
                                  : after >= WILD || lost_pair(d, v, after);
+                if (!whatwg && one && begun3 &&
+                    !(s->cost + begun_cost(w, s->lead, v) < zh_beamset_bar(&bs)))
+                    continue; /* as below */
                 sstate t = *s;
                 if (!sbeam_feed(&t, v, 1))
                     continue;
@@ -1187,7 +1167,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.rank = t.cost + sbeam_h(w, &t);
                 if (one) {
                     t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
-                    sbeam_add(&nx, &t);
+                    sbeam_add(&bs, next, &t);
                 }
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
@@ -1204,11 +1184,20 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 }
             }
             for (size_t f = 0; f < nfirst; f++) {
+                if (!(sbeam_floor(w, &first[f]) < zh_beamset_bar(&bs)))
+                    continue; /* as above */
                 size_t nv2;
                 const uint8_t *vals2 = sbeam_values(&first[f], cont, &nv2);
+                int f3 = sbeam_begun3(&first[f]);
                 for (size_t j = 0; j < nv2; j++) {
                     unsigned v2 = vals2[j];
                     if (!lost_pair(d, first[f].pv, v2))
+                        continue;
+                    /* The second byte of a three-byte sequence adds no
+                     * cost: the rank is known before the state is made. */
+                    if (f3 && !(first[f].cost +
+                                        begun_cost(w, first[f].lead, v2) <
+                                    zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
                     if (!sbeam_feed(&t, v2, 1))
@@ -1216,11 +1205,11 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
                     t.rank = t.cost + sbeam_h(w, &t);
-                    sbeam_add(&nx, &t);
+                    sbeam_add(&bs, next, &t);
                 }
             }
         }
-        nnext = nx.n;
+        nnext = bs.n;
         if (!nnext)
             return 1; /* nothing reads */
         double least = next[0].cost;
