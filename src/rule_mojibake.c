@@ -341,12 +341,12 @@ static int nbsp_byte(codec d)
 
 /* Decode [r, end) after a tentative fill; returns the cost of the reading
  * when it is valid up to and including the unit that covers `past`, else
- * HUGE_VAL. */
-static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t past, uint32_t prev, double cutoff)
+ * HUGE_VAL. window_cost_from resumes such a decoding at p with the cost
+ * and the previous character of what came before (window_prefix). */
+static double window_cost_from(codec e, const uint16_t *b, size_t n, size_t p,
+                               size_t past, uint32_t prev, double cost,
+                               double cutoff)
 {
-    double cost = 0.0;
-    size_t p = r;
     while (p < n) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
@@ -370,6 +370,37 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
         p += len;
     }
     return cost;
+}
+
+static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
+                          size_t past, uint32_t prev, double cutoff)
+{
+    return window_cost_from(e, b, n, r, past, prev, 0.0, cutoff);
+}
+
+/* The characters from r that end at or before q, which every window from
+ * r decodes alike whatever byte goes to q (a surrogate's lead, whose
+ * decoding looks further, ends them): returns where they end, and their
+ * cost and last character in *cost and *prev (which enter with the
+ * character before r). A window that reaches q is then
+ * window_cost_from(that end), except that a cost at or above its cutoff
+ * already makes it HUGE_VAL: each step costs >= 0, so the cost a window
+ * checks after each of these characters is at most their total. */
+static size_t window_prefix(codec e, const uint16_t *b, size_t n, size_t r,
+                            size_t q, uint32_t *prev, double *cost)
+{
+    size_t p = r;
+    *cost = 0.0;
+    while (p < q && b[p] != 0xED) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len || p + len > q || zh_plaus_forbidden(cp))
+            break; /* left to the window, which decides as before */
+        *cost += zh_plaus_step(*prev, cp);
+        *prev = cp;
+        p += len;
+    }
+    return p;
 }
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
@@ -489,16 +520,16 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
 }
 
 /* Cost of the reading of [r, end), where the last sequence may be left
- * incomplete; HUGE_VAL when it is invalid before that. A begun three-byte
+ * incomplete, added to `cost` (that of what came before, as for
+ * window_cost_from); HUGE_VAL when it is invalid before that. A begun three-byte
  * sequence whose first two bytes are known counts with its cheapest
  * completion after the character before it: without it every value of its
  * second byte would tie, and a beam would keep whichever came first. */
 static double prefix_cost(work *w, codec e, size_t r, size_t end,
-                          uint32_t prev, double cutoff)
+                          uint32_t prev, double cost, double cutoff)
 {
     const uint16_t *b = w->b;
     size_t n = w->nb;
-    double cost = 0.0;
     size_t p = r;
     while (p < end) {
         uint32_t cp;
@@ -562,6 +593,10 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     memcpy(saved, w->b + q, k * sizeof *saved);
     beam_state beam[ZH_BEAM], next[ZH_BEAM];
     size_t nbeam = 1, nnext;
+    /* What comes before the run reads the same for every filling. */
+    uint32_t pprev = prev;
+    double pcost;
+    size_t pend = window_prefix(e, w->b, n, r, q, &pprev, &pcost);
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
@@ -590,9 +625,13 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     for (size_t x = 0; x < nnext; x++)
                         if (cut == HUGE_VAL || next[x].cost > cut)
                             cut = next[x].cost;
+                if (pend > r && pcost >= cut)
+                    continue; /* window_prefix: HUGE_VAL */
                 t.cost = i + 1 == k
-                             ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
-                             : prefix_cost(w, e, r, q + i + 1, prev, cut);
+                             ? window_cost_from(e, w->b, n, pend, q + k - 1,
+                                                pprev, pcost, cut)
+                             : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
+                                           cut);
                 if (t.cost < HUGE_VAL)
                     beam_add(next, &nnext, &t);
             }
@@ -685,6 +724,9 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         } else {
             continue;
         }
+        uint32_t pprev = prev;
+        double pcost;
+        size_t pend = window_prefix(e, w->b, n, r, q, &pprev, &pcost);
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
@@ -695,8 +737,11 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
              * it with the next one. */
             if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
                 continue;
+            if (pend > r && pcost >= best)
+                continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
-            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev, best);
+            double c = window_cost_from(e, w->b, n, pend, q > p ? q : p,
+                                        pprev, pcost, best);
             if (c < best) {
                 best = c;
                 best_q = q;
