@@ -264,9 +264,9 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
  * best after a Han character is known in advance. */
 void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
 {
+    uint64_t han = 0;
     blk->base = base;
     blk->mask = mask;
-    blk->han = 0;
     blk->other_after_han = HUGE_VAL;
     for (unsigned t = 0; t < 64; t++) {
         if (!(mask >> t & 1))
@@ -277,13 +277,14 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
          * cost of a non-Han one. */
         if (classify(cp) == K_HAN &&
             (zh_is_han(cp) || zh_char_logp(cp) != ZH_LOGP_NONHAN)) {
-            blk->han |= (uint64_t)1 << t;
+            han |= (uint64_t)1 << t;
             continue;
         }
         double c = zh_plaus_step(0x4E00 /* 一: any Han character */, cp);
         if (c < blk->other_after_han)
             blk->other_after_han = c;
     }
+    zh_bigram_block_init(&blk->han, base, han);
 }
 
 double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
@@ -291,8 +292,8 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
     double best = HUGE_VAL;
     if (prev && classify(prev) == K_HAN) {
         best = blk->other_after_han;
-        if (blk->han) {
-            double c = -zh_bigram_best(prev, blk->base, blk->han);
+        if (blk->han.mask) {
+            double c = -zh_bigram_best(prev, &blk->han);
             if (c < best)
                 best = c;
         }

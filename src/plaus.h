@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data.h"
+
 /* Cost of cp after prev (prev 0 at the start of a line): its own cost
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
@@ -21,7 +23,7 @@ double zh_plaus_step(uint32_t prev, uint32_t cp);
 typedef struct zh_plaus_block {
     uint32_t base;
     uint64_t mask;
-    uint64_t han;           /* those the character model scores */
+    zh_bigram_block han;    /* those the character model scores */
     double other_after_han; /* lowest cost of the rest after a Han
                              * character; HUGE_VAL when there are none */
 } zh_plaus_block;

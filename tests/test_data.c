@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ZH_DATA_TABLES /* the model's rows, to build masks from them */
 #include "data.h"
 #include "plaus.h"
 
@@ -252,6 +253,9 @@ START_TEST(test_bigram_best_agrees)
                 allowed |= (uint64_t)1 << t;
         uint64_t masks[3] = {allowed, allowed & mix64(&seed),
                              allowed & mix64(&seed) & mix64(&seed)};
+        zh_bigram_block bb[3];
+        for (int m = 0; m < 3; m++)
+            zh_bigram_block_init(&bb[m], base, masks[m]);
         for (size_t pi = 0; pi < N_PREV; pi++) {
             /* The listed characters, then a Han character varying with the
              * block so that many rows of the model are walked. */
@@ -266,13 +270,76 @@ START_TEST(test_bigram_best_agrees)
                         if (x > want)
                             want = x;
                     }
-                ck_assert_msg(zh_bigram_best(a, base, masks[m]) == want,
+                ck_assert_msg(zh_bigram_best(a, &bb[m]) == want,
                               "U+%04X after U+%04X, mask %d", base,
                               (unsigned)a, m);
             }
         }
     }
-    ck_assert(zh_bigram_best(0x4E2D, 0x4E00, 0) == -HUGE_VAL);
+    zh_bigram_block none;
+    zh_bigram_block_init(&none, 0x4E00, 0);
+    ck_assert(zh_bigram_best(0x4E2D, &none) == -HUGE_VAL);
+}
+END_TEST
+
+/* Blocks where the characters a pairs with are most of the mask, so
+ * that the likeliest ones zh_bigram_best looks at first are all paired
+ * and it walks the rest. (A pair is at least as likely as the backoff
+ * of the same character, so there the pairs nearly always decide; the
+ * walk keeps the answer exact where rounding would not.) */
+START_TEST(test_bigram_best_paired)
+{
+    static const uint32_t common[] = {0x7684, 0x4E00, 0x662F, 0x4E0D,
+                                      0x4E86, 0x4EBA, 0x5728, 0x6709,
+                                      0x4E2D, 0x5927, 0x5B50, 0x4E3A};
+    uint64_t seed = 0x5851F42D4C957F2Du;
+    size_t fallbacks = 0;
+    for (size_t k = 0; k < sizeof common / sizeof common[0]; k++) {
+        uint32_t a = common[k];
+        uint32_t lo = 0, hi = zh_cm_count;
+        while (lo < hi) { /* a's model index */
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (zh_cm_cp[mid] < a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        ck_assert(lo < zh_cm_count && zh_cm_cp[lo] == a);
+        for (uint32_t r = zh_cm_row[lo]; r < zh_cm_row[lo + 1];) {
+            uint32_t base = zh_cm_cp[zh_cm_next[r]] & ~63u;
+            uint64_t paired = 0;
+            for (; r < zh_cm_row[lo + 1] &&
+                   (zh_cm_cp[zh_cm_next[r]] & ~63u) == base;
+                 r++)
+                paired |= (uint64_t)1 << (zh_cm_cp[zh_cm_next[r]] - base);
+            uint64_t others = 0;
+            for (unsigned t = 0; t < 64; t++)
+                if (zh_is_han(base + t) && !(paired >> t & 1))
+                    others |= (uint64_t)1 << t;
+            /* The pairs with one, two or a few others, or alone. */
+            uint64_t x = mix64(&seed);
+            uint64_t masks[4] = {paired | (others & x & (x >> 17) & (x >> 33)),
+                                 paired | (others & mix64(&seed)),
+                                 paired, paired | others};
+            for (int m = 0; m < 4; m++) {
+                zh_bigram_block bb;
+                zh_bigram_block_init(&bb, base, masks[m]);
+                double want = -HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double v = zh_bigram_logp(a, base + t);
+                        if (v > want)
+                            want = v;
+                    }
+                ck_assert_msg(zh_bigram_best(a, &bb) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)a, m);
+                fallbacks += bb.more && __builtin_popcountll(paired) >
+                                            ZH_BIGRAM_TOP;
+            }
+        }
+    }
+    ck_assert(fallbacks > 0); /* the case this test is for did occur */
 }
 END_TEST
 
@@ -635,6 +702,7 @@ static Suite *data_suite(void)
     tcase_add_loop_test(tc, test_logp_order, 0, N_ELEMS(logp_cases));
     tcase_add_test(tc, test_logp_edges);
     tcase_add_test(tc, test_bigram_best_agrees);
+    tcase_add_test(tc, test_bigram_best_paired);
     tcase_add_test(tc, test_plaus_step_min_agrees);
     suite_add_tcase(s, tc);
 
