@@ -1958,9 +1958,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
             for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
                 span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
                         (zh_moji_flags[w->cp[i]] & chains[k].need);
-            /* ...unless the chains before have explained the line. */
-            if ((gains || skip ||
-                 (span <= ZH_SHORT_LINE && explained * 10 < high * 9)) &&
+            /* ...unless the chains before have explained the line: then
+             * a plain reading that gains somewhere is no reason either
+             * (UTF-8 read as GBK, lost bytes and all, also reads in places
+             * as Big5, whose whole-segment restoration was the costliest
+             * work on such lines and never won there). */
+            int open = explained * 10 < high * 9;
+            if (((gains && open) || skip ||
+                 (span <= ZH_SHORT_LINE && open)) &&
                 !find_chain(w, (int)k, lprev, rnext, 1, out))
                 return 0;
         }
