@@ -1602,17 +1602,26 @@ static uint32_t at(const uint32_t *cp, size_t n, size_t i)
     return i < n ? cp[i] : 0;
 }
 
-/* 1 when the line discusses encodings, so mojibake in it may be quoted. */
+/* 1 when the line discusses encodings, so mojibake in it may be quoted.
+ * One pass over the line: a word is compared only where its first byte
+ * stands (every line with a repair asks, and most are long). */
 static int discusses_encoding(const char *s, size_t len)
 {
     static const char *const words[] = {
         "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
         "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
         "\xe7\xb7\xa8\xe7\xa2\xbc"};
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-        size_t wl = strlen(words[w]);
-        for (size_t i = 0; i + wl <= len; i++) {
-            size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a0 = (unsigned char)s[i];
+        if (a0 >= 'A' && a0 <= 'Z')
+            a0 = (unsigned char)(a0 | 0x20);
+        if (a0 != 'm' && a0 != 'e' && a0 != 'g' && a0 != 0xE4 && a0 != 0xE7)
+            continue;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            size_t wl = strlen(words[w]);
+            if ((unsigned char)words[w][0] != a0 || len - i < wl)
+                continue;
+            size_t k = 1;
             while (k < wl) {
                 unsigned char a = (unsigned char)s[i + k];
                 unsigned char b = (unsigned char)words[w][k];
