@@ -565,6 +565,11 @@ static int utf8_fill_ok(int need, unsigned v)
            v == 0xEF || v == 0xF0;
 }
 
+/* The first and last bytes utf8_fill_ok(need, v) takes: the loops over
+ * candidate values need not look outside them. */
+static unsigned fill_lo(int need) { return need > 0 ? 0x80 : 0xC2; }
+static unsigned fill_hi(int need) { return need > 0 ? 0xBF : 0xF0; }
+
 typedef struct beam_state {
     uint8_t v[ZH_RUN_MAX];
     double cost;
@@ -609,7 +614,9 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
             int need = e.kind == CK_UTF8 ? utf8_need(w->b, r, q + i) : 0;
             if (need < 0)
                 continue;
-            for (unsigned v = 0x80; v <= 0xF4; v++) {
+            unsigned v0 = e.kind == CK_UTF8 ? fill_lo(need) : 0x80;
+            unsigned v1 = e.kind == CK_UTF8 ? fill_hi(need) : 0xF4;
+            for (unsigned v = v0; v <= v1; v++) {
                 if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
                     continue;
                 if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
@@ -719,6 +726,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
             else if (e.kind == CK_UTF8 && (need = utf8_need(w->b, r, q)) < 0)
                 continue;
+            if (need >= 0) {
+                lo_v = fill_lo(need);
+                hi_v = fill_hi(need);
+            }
         } else if (old == ' ' && nb >= 0 && q > r) {
             lo_v = hi_v = (unsigned)nb;
         } else {
