@@ -173,6 +173,13 @@ typedef struct work {
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
     uint16_t lead_known;
+    /* zh_plaus_step by (prev, cp), direct-mapped (wstep); NULL until
+     * needed. The windows and beams of a line score the same few
+     * transitions again and again, and text repeats its words. */
+    struct scache {
+        uint32_t prev, cp; /* cp has WSTEP_SET or'ed in; 0: empty */
+        double cost;
+    } *steps;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -217,6 +224,40 @@ static void work_free(work *w)
     free(w->hist);
     free(w->h2);
     free(w->blk);
+    free(w->steps);
+}
+
+#define WSTEP_BITS 12
+#define WSTEP_SET 0x80000000u /* above every code point */
+
+/* zh_plaus_step through the work's cache. */
+static double wstep(work *w, uint32_t prev, uint32_t cp)
+{
+    if (!w->steps) {
+        w->steps = calloc((size_t)1 << WSTEP_BITS, sizeof *w->steps);
+        if (!w->steps)
+            return zh_plaus_step(prev, cp);
+    }
+    struct scache *c = &w->steps[(uint32_t)(prev * 0x9E3779B1u ^
+                                            cp * 0x85EBCA6Bu) >>
+                                 (32 - WSTEP_BITS)];
+    if (c->cp == (cp | WSTEP_SET) && c->prev == prev)
+        return c->cost;
+    c->prev = prev;
+    c->cp = cp | WSTEP_SET;
+    c->cost = zh_plaus_step(prev, cp);
+    return c->cost;
+}
+
+/* zh_plaus_cost through the work's cache. */
+static double wcost(work *w, uint32_t prev, const uint32_t *cps, size_t n)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        c += wstep(w, prev, cps[i]);
+        prev = cps[i];
+    }
+    return c;
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -343,9 +384,9 @@ static int nbsp_byte(codec d)
  * when it is valid up to and including the unit that covers `past`, else
  * HUGE_VAL. window_cost_from resumes such a decoding at p with the cost
  * and the previous character of what came before (window_prefix). */
-static double window_cost_from(codec e, const uint16_t *b, size_t n, size_t p,
-                               size_t past, uint32_t prev, double cost,
-                               double cutoff)
+static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
+                               size_t p, size_t past, uint32_t prev,
+                               double cost, double cutoff)
 {
     while (p < n) {
         uint32_t cp;
@@ -361,7 +402,7 @@ static double window_cost_from(codec e, const uint16_t *b, size_t n, size_t p,
         }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
-        cost += zh_plaus_step(prev, cp);
+        cost += wstep(w, prev, cp);
         if (cost >= cutoff)
             return HUGE_VAL; /* steps cost >= 0: no better than the best */
         prev = cp;
@@ -372,10 +413,10 @@ static double window_cost_from(codec e, const uint16_t *b, size_t n, size_t p,
     return cost;
 }
 
-static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t past, uint32_t prev, double cutoff)
+static double window_cost(work *w, codec e, const uint16_t *b, size_t n,
+                          size_t r, size_t past, uint32_t prev, double cutoff)
 {
-    return window_cost_from(e, b, n, r, past, prev, 0.0, cutoff);
+    return window_cost_from(w, e, b, n, r, past, prev, 0.0, cutoff);
 }
 
 /* The characters from r that end at or before q, which every window from
@@ -386,8 +427,8 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
  * window_cost_from(that end), except that a cost at or above its cutoff
  * already makes it HUGE_VAL: each step costs >= 0, so the cost a window
  * checks after each of these characters is at most their total. */
-static size_t window_prefix(codec e, const uint16_t *b, size_t n, size_t r,
-                            size_t q, uint32_t *prev, double *cost)
+static size_t window_prefix(work *w, codec e, const uint16_t *b, size_t n,
+                            size_t r, size_t q, uint32_t *prev, double *cost)
 {
     size_t p = r;
     *cost = 0.0;
@@ -396,7 +437,7 @@ static size_t window_prefix(codec e, const uint16_t *b, size_t n, size_t r,
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len || p + len > q || zh_plaus_forbidden(cp))
             break; /* left to the window, which decides as before */
-        *cost += zh_plaus_step(*prev, cp);
+        *cost += wstep(w, *prev, cp);
         *prev = cp;
         p += len;
     }
@@ -543,7 +584,7 @@ static double prefix_cost(work *w, codec e, size_t r, size_t end,
         }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
-        cost += zh_plaus_step(prev, cp);
+        cost += wstep(w, prev, cp);
         if (cost >= cutoff)
             return HUGE_VAL;
         prev = cp;
@@ -601,7 +642,7 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     /* What comes before the run reads the same for every filling. */
     uint32_t pprev = prev;
     double pcost;
-    size_t pend = window_prefix(e, w->b, n, r, q, &pprev, &pcost);
+    size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
@@ -635,7 +676,7 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
                 t.cost = i + 1 == k
-                             ? window_cost_from(e, w->b, n, pend, q + k - 1,
+                             ? window_cost_from(w, e, w->b, n, pend, q + k - 1,
                                                 pprev, pcost, cut)
                              : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
                                            cut);
@@ -737,7 +778,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         }
         uint32_t pprev = prev;
         double pcost;
-        size_t pend = window_prefix(e, w->b, n, r, q, &pprev, &pcost);
+        size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
@@ -751,7 +792,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (pend > r && pcost >= best)
                 continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
-            double c = window_cost_from(e, w->b, n, pend, q > p ? q : p,
+            double c = window_cost_from(w, e, w->b, n, pend, q > p ? q : p,
                                         pprev, pcost, best);
             if (c < best) {
                 best = c;
@@ -810,7 +851,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                  * forbidden code points), so it is decoded once a kind. */
                 uint8_t seconds[191];
                 size_t nsec = 0;
-                int rest_ok = need == 2 ? window_cost(e, w->b, n + 2, q + 2,
+                int rest_ok = need == 2 ? window_cost(w, e, w->b, n + 2, q + 2,
                                                       past, 0, HUGE_VAL) <
                                               HUGE_VAL
                                         : 1;
@@ -824,7 +865,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         int kind = lead_kind(t);
                         if (kind_ok[kind] < 0) {
                             w->b[q + 1] = (uint16_t)t;
-                            kind_ok[kind] = window_cost(e, w->b, n + 2, q + 1,
+                            kind_ok[kind] = window_cost(w, e, w->b, n + 2, q + 1,
                                                         past, 0, HUGE_VAL) <
                                             HUGE_VAL;
                         }
@@ -843,7 +884,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
                         double c =
-                            window_cost(e, w->b, n + 2, r, past, prev, best);
+                            window_cost(w, e, w->b, n + 2, r, past, prev, best);
                         if (c < best) {
                             best = c;
                             best_q = q;
@@ -861,7 +902,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         continue;
                     w->b[q] = (uint16_t)v;
                     double c =
-                        window_cost(e, w->b, n + 1, r, past - 1, prev, best);
+                        window_cost(w, e, w->b, n + 1, r, past - 1, prev, best);
                     if (c < best) {
                         best = c;
                         best_q = q;
@@ -983,14 +1024,14 @@ static double sbeam_h(work *w, const sstate *s)
     return begun_cost(w, s->lead, s->c1);
 }
 
-static void sbeam_complete(sstate *s, uint32_t cp, int ok)
+static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
 {
     if (ok) {
         /* A character none of whose bytes survived is most likely what
          * most of the text is: Han, not punctuation or a symbol. */
         if (!s->kept && cp >= 0x80 && !zh_is_han(cp))
             s->cost += ZH_SBEAM_GUESSED;
-        s->cost += zh_plaus_step(s->prev, cp);
+        s->cost += wstep(w, s->prev, cp);
         s->prev = cp;
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
@@ -1003,7 +1044,7 @@ static void sbeam_complete(sstate *s, uint32_t cp, int ok)
 
 /* Feed byte x to s; 0 when the state cannot take it (a lost byte that
  * would make the reading invalid). */
-static int sbeam_feed(sstate *s, unsigned x, int lost)
+static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
 {
     if (s->need) {
         if ((x & 0xC0) == 0x80) {
@@ -1022,18 +1063,18 @@ static int sbeam_feed(sstate *s, unsigned x, int lost)
                                    : sbeam_char_ok(cp, len));
                 if (!ok && lost)
                     return 0;
-                sbeam_complete(s, cp, ok);
+                sbeam_complete(w, s, cp, ok);
             }
             return 1;
         }
         if (lost)
             return 0;
-        sbeam_complete(s, 0, 0); /* the begun character is abandoned */
+        sbeam_complete(w, s, 0, 0); /* the begun character is abandoned */
     }
     s->kept = !lost;
     if (x < 0x80) {
         s->have = 1;
-        sbeam_complete(s, x, 1);
+        sbeam_complete(w, s, x, 1);
         return 1;
     }
     int need = x >= 0xC2 && x <= 0xDF   ? 1
@@ -1044,7 +1085,7 @@ static int sbeam_feed(sstate *s, unsigned x, int lost)
         if (lost)
             return 0;
         s->have = 1;
-        sbeam_complete(s, 0, 0);
+        sbeam_complete(w, s, 0, 0);
         return 1;
     }
     s->lead = (uint8_t)x;
@@ -1173,7 +1214,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
-                sbeam_feed(&t, b, 0);
+                sbeam_feed(w, &t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
                 sbeam_add(&bs, next, &t);
                 continue;
@@ -1216,7 +1257,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     !(s->cost + begun_cost(w, s->lead, v) < zh_beamset_bar(&bs)))
                     continue; /* as below */
                 sstate t = *s;
-                if (!sbeam_feed(&t, v, 1))
+                if (!sbeam_feed(w, &t, v, 1))
                     continue;
                 t.pv = (uint16_t)v;
                 t.pv2 = ZH_SBEAM_NONE;
@@ -1256,7 +1297,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                                     zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
-                    if (!sbeam_feed(&t, v2, 1))
+                    if (!sbeam_feed(w, &t, v2, 1))
                         continue;
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
@@ -1786,11 +1827,11 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
             uint32_t next = ce < n ? w->cp[ce] : rnext;
-            c->before = zh_plaus_cost(prev, w->cp + cs, ce - cs);
-            c->after = zh_plaus_cost(prev, c->rep, c->nrep);
+            c->before = wcost(w, prev, w->cp + cs, ce - cs);
+            c->after = wcost(w, prev, c->rep, c->nrep);
             if (next) {
-                c->before += zh_plaus_step(w->cp[ce - 1], next);
-                c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
+                c->before += wstep(w, w->cp[ce - 1], next);
+                c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
             for (size_t k = ua; k < uz; k++) {
                 /* A guessed byte in Western text: one letter cannot be
