@@ -309,6 +309,18 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
     return best;
 }
 
+double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp)
+{
+    size_t h = (uint32_t)(prev * 0x9E3779B1u ^ cp * 0x85EBCA6Bu) >>
+               (32 - ZH_PLAUS_MEMO_BITS);
+    if (m->e[h].cp == (cp | ZH_PLAUS_MEMO_SET) && m->e[h].prev == prev)
+        return m->e[h].cost;
+    m->e[h].prev = prev;
+    m->e[h].cp = cp | ZH_PLAUS_MEMO_SET;
+    m->e[h].cost = zh_plaus_step(prev, cp);
+    return m->e[h].cost;
+}
+
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)
 {
     double c = 0.0;

@@ -34,6 +34,21 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask);
  * (HUGE_VAL when it has none), in a few table reads where prev is Han. */
 double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev);
 
+/* A cache of zh_plaus_step for a caller that scores the same transitions
+ * again and again: direct-mapped, by (prev, cp). Zeroed memory is an
+ * empty cache; it is about 64 KB, so callers allocate it. */
+#define ZH_PLAUS_MEMO_BITS 12
+typedef struct zh_plaus_memo {
+    struct {
+        uint32_t prev, cp; /* cp with ZH_PLAUS_MEMO_SET or'ed in; 0 empty */
+        double cost;
+    } e[(size_t)1 << ZH_PLAUS_MEMO_BITS];
+} zh_plaus_memo;
+#define ZH_PLAUS_MEMO_SET 0x80000000u /* above every code point */
+
+/* zh_plaus_step(prev, cp), from the cache when it holds it. */
+double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp);
+
 /* Cost of n code points following prev (0 for none). */
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n);
 

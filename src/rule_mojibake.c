@@ -173,13 +173,10 @@ typedef struct work {
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
     uint16_t lead_known;
-    /* zh_plaus_step by (prev, cp), direct-mapped (wstep); NULL until
-     * needed. The windows and beams of a line score the same few
-     * transitions again and again, and text repeats its words. */
-    struct scache {
-        uint32_t prev, cp; /* cp has WSTEP_SET or'ed in; 0: empty */
-        double cost;
-    } *steps;
+    /* zh_plaus_step's cache (wstep); NULL until needed. The windows and
+     * beams of a line score the same few transitions again and again,
+     * and text repeats its words. */
+    zh_plaus_memo *steps;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -227,26 +224,15 @@ static void work_free(work *w)
     free(w->steps);
 }
 
-#define WSTEP_BITS 12
-#define WSTEP_SET 0x80000000u /* above every code point */
-
 /* zh_plaus_step through the work's cache. */
 static double wstep(work *w, uint32_t prev, uint32_t cp)
 {
     if (!w->steps) {
-        w->steps = calloc((size_t)1 << WSTEP_BITS, sizeof *w->steps);
+        w->steps = calloc(1, sizeof *w->steps);
         if (!w->steps)
             return zh_plaus_step(prev, cp);
     }
-    struct scache *c = &w->steps[(uint32_t)(prev * 0x9E3779B1u ^
-                                            cp * 0x85EBCA6Bu) >>
-                                 (32 - WSTEP_BITS)];
-    if (c->cp == (cp | WSTEP_SET) && c->prev == prev)
-        return c->cost;
-    c->prev = prev;
-    c->cp = cp | WSTEP_SET;
-    c->cost = zh_plaus_step(prev, cp);
-    return c->cost;
+    return zh_plaus_memo_step(w->steps, prev, cp);
 }
 
 /* zh_plaus_cost through the work's cache. */

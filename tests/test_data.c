@@ -343,6 +343,28 @@ START_TEST(test_bigram_best_paired)
 }
 END_TEST
 
+/* The cache answers what zh_plaus_step does, through collisions and
+ * for the zero code point an empty entry looks like. */
+START_TEST(test_plaus_memo_agrees)
+{
+    zh_plaus_memo *m = calloc(1, sizeof *m);
+    uint64_t seed = 0x853C49E6748FEA9Bu;
+    ck_assert(m != NULL);
+    ck_assert(zh_plaus_memo_step(m, 0, 0) == zh_plaus_step(0, 0));
+    for (int k = 0; k < 200000; k++) {
+        uint64_t x = mix64(&seed);
+        /* Few distinct pairs at first, so that they come back; then many. */
+        uint32_t range = k < 100000 ? 600 : 0x11000;
+        uint32_t prev = x % 7 == 0 ? 0 : 0x3000 + (uint32_t)(x >> 8) % range;
+        uint32_t cp = x % 11 == 0 ? (uint32_t)(x >> 40) % 0x80
+                                  : 0x4E00 + (uint32_t)(x >> 24) % range;
+        if (zh_plaus_memo_step(m, prev, cp) != zh_plaus_step(prev, cp))
+            ck_abort_msg("U+%04X after U+%04X", (unsigned)cp, (unsigned)prev);
+    }
+    free(m);
+}
+END_TEST
+
 /* zh_plaus_step_min is the lowest zh_plaus_step over its block, for
  * every block of three-byte UTF-8 (BMP from U+0800). */
 START_TEST(test_plaus_step_min_agrees)
@@ -704,6 +726,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_bigram_best_agrees);
     tcase_add_test(tc, test_bigram_best_paired);
     tcase_add_test(tc, test_plaus_step_min_agrees);
+    tcase_add_test(tc, test_plaus_memo_agrees);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
