@@ -1698,13 +1698,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             s--; /* a little ASCII before: trail bytes and lost bytes */
         w->nb = 0;
         size_t j = s;
+        /* Room for two bytes a character, at most, once. */
+        if (!grow_bytes(w, 2 * (n - s)))
+            return 0;
         for (; j < n; j++) {
             uint16_t bb[2];
             int k = encode_char(ch->misread, w->cp[j], bb);
             if (!k || w->cp[j] == '\n')
                 break;
-            if (!grow_bytes(w, w->nb + 2))
-                return 0;
             for (int q = 0; q < k; q++) {
                 w->fl[w->nb] = 0;
                 w->b[w->nb] = bb[q];
@@ -2348,9 +2349,10 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely
      * mojibake: the class model prices those letters for Western text. */
-    size_t han = 0;
+    size_t line_han = 0; /* the line's own */
     for (size_t k = 0; k < w->n; k++)
-        han += zh_is_han(w->cp[k]);
+        line_han += zh_is_han(w->cp[k]);
+    size_t han = line_han;
     for (size_t k = 0; k < cs->n; k++)
         if (cs->c[k].gain >= ZH_MOJI_MARGIN)
             for (size_t q = 0; q < cs->c[k].nrep; q++)
@@ -2384,9 +2386,6 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
      * readings of this kind a few between them. */
-    size_t line_han = 0;
-    for (size_t k = 0; k < w->n; k++)
-        line_han += zh_is_han(w->cp[k]);
     size_t gbk_han = 0;
     for (size_t k = 0; k < cs->n; k++)
         if (chains[cs->c[k].chain_ids[0]].real.kind != CK_UTF8 &&
