@@ -632,6 +632,8 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
+        double cut = HUGE_VAL;
+        int cut_stale = 0;
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
@@ -653,12 +655,16 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
-                /* A full beam keeps nothing worse than its worst. */
-                double cut = HUGE_VAL;
-                if (nnext == ZH_BEAM)
-                    for (size_t x = 0; x < nnext; x++)
-                        if (cut == HUGE_VAL || next[x].cost > cut)
-                            cut = next[x].cost;
+                /* A full beam keeps nothing worse than its worst (known
+                 * until the beam changes). */
+                if (cut_stale) {
+                    cut = HUGE_VAL;
+                    if (nnext == ZH_BEAM)
+                        for (size_t x = 0; x < nnext; x++)
+                            if (cut == HUGE_VAL || next[x].cost > cut)
+                                cut = next[x].cost;
+                    cut_stale = 0;
+                }
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
                 t.cost = i + 1 == k
@@ -666,8 +672,10 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                                                 pprev, pcost, cut)
                              : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
                                            cut);
-                if (t.cost < HUGE_VAL)
+                if (t.cost < HUGE_VAL) {
                     beam_add(next, &nnext, &t);
+                    cut_stale = 1;
+                }
             }
         }
         memcpy(beam, next, nnext * sizeof *beam);
