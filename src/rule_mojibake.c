@@ -2337,10 +2337,11 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 {
     w->n = 0;
     size_t i = 0;
+    /* A line has at most as many characters as bytes. */
+    if (!grow((void **)&w->cp, &w->capc, len + 1, sizeof *w->cp) ||
+        !grow((void **)offp, capo, len + 2, sizeof **offp))
+        return ZHFIX_NOMEM;
     while (i < len) {
-        if (!grow((void **)&w->cp, &w->capc, w->n + 1, sizeof *w->cp) ||
-            !grow((void **)offp, capo, w->n + 2, sizeof **offp))
-            return ZHFIX_NOMEM;
         uint32_t cp;
         (*offp)[w->n] = i;
         i += zh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
