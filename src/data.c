@@ -7,6 +7,8 @@
 #define ZH_DATA_TABLES
 #include "data.h"
 
+#include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #define ZH_MAX_CP 0x10FFFFu
@@ -381,4 +383,109 @@ double zh_bigram_logp(uint32_t a, uint32_t b)
             return unscale(zh_cm_pair_logp[lo]);
     }
     return unscale(zh_cm_bow[ia - 1] + lpb);
+}
+
+void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask)
+{
+    uint32_t lo = 0, hi = zh_cm_count;
+    uint64_t known = 0;
+
+    memset(bb, 0, sizeof *bb);
+    bb->base = base;
+    bb->mask = mask;
+    /* The model lists its characters by code point, so those of
+     * [base, base + 64) have consecutive indices from the first one at
+     * or above base. */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (zh_cm_cp[mid] < base)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    bb->lo = lo;
+    for (hi = lo; hi < zh_cm_count && zh_cm_cp[hi] - base < 64; hi++) {
+        unsigned t = zh_cm_cp[hi] - base;
+        if (!(mask >> t & 1))
+            continue;
+        known |= (uint64_t)1 << t;
+        /* Insertion into the few likeliest, by unigram. */
+        size_t k = bb->ntop < ZH_BIGRAM_TOP ? bb->ntop++ : ZH_BIGRAM_TOP;
+        if (k == ZH_BIGRAM_TOP) {
+            bb->more = 1;
+            if (zh_cm_logp[hi] <= zh_cm_logp[bb->top[k - 1]])
+                continue;
+            k--;
+        }
+        while (k > 0 && zh_cm_logp[bb->top[k - 1]] < zh_cm_logp[hi]) {
+            bb->top[k] = bb->top[k - 1];
+            k--;
+        }
+        bb->top[k] = (uint16_t)hi;
+    }
+    bb->hi = hi;
+    bb->unknown = (mask & ~known) != 0;
+}
+
+/* After a (model index ia, nonzero), the best of the characters of bb:
+ * a's pairs into the block are few (a row holds a few dozen successors
+ * among thousands of characters), and of the rest the likeliest alone
+ * can be the best, as the backoff weight is a's for all of them. */
+double zh_bigram_best(uint32_t a, const zh_bigram_block *bb)
+{
+    uint32_t ia, r, hi, rend;
+    uint64_t paired = 0;
+    int best = INT_MIN, bow;
+    size_t j;
+
+    if (!bb->mask)
+        return -HUGE_VAL;
+    ia = model_index(a);
+    if (ia == 0) {
+        /* No context: the unigrams. */
+        if (bb->ntop)
+            best = zh_cm_logp[bb->top[0]];
+        if (bb->unknown && zh_cm_floor > best)
+            best = zh_cm_floor;
+        return unscale(best);
+    }
+    bow = zh_cm_bow[ia - 1];
+    r = zh_cm_row[ia - 1];
+    rend = hi = zh_cm_row[ia];
+    while (r < hi) {
+        uint32_t mid = r + (hi - r) / 2;
+        if (zh_cm_next[mid] < bb->lo)
+            r = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; r < rend && zh_cm_next[r] < bb->hi; r++) {
+        unsigned t = zh_cm_cp[zh_cm_next[r]] - bb->base;
+        if (!(bb->mask >> t & 1))
+            continue;
+        paired |= (uint64_t)1 << t;
+        if (zh_cm_pair_logp[r] > best)
+            best = zh_cm_pair_logp[r];
+    }
+    for (j = 0; j < bb->ntop; j++) {
+        uint32_t i = bb->top[j];
+        if (!(paired >> (zh_cm_cp[i] - bb->base) & 1)) {
+            if (bow + zh_cm_logp[i] > best)
+                best = bow + zh_cm_logp[i];
+            break;
+        }
+    }
+    if (j == bb->ntop && bb->more) {
+        /* Every one of the likeliest is paired: the others, one by one. */
+        for (uint32_t i = bb->lo; i < bb->hi; i++) {
+            unsigned t = zh_cm_cp[i] - bb->base;
+            if ((bb->mask >> t & 1) && !(paired >> t & 1) &&
+                bow + zh_cm_logp[i] > best)
+                best = bow + zh_cm_logp[i];
+        }
+    }
+    /* Han characters the model does not know: the floor, backed off. */
+    if (bb->unknown && bow + zh_cm_floor > best)
+        best = bow + zh_cm_floor;
+    return unscale(best);
 }

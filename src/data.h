@@ -108,6 +108,27 @@ double zh_char_logp(uint32_t cp);
  * zh_char_logp(b); when b is not Han it is ZH_LOGP_NONHAN. */
 double zh_bigram_logp(uint32_t a, uint32_t b);
 
+/* The characters base + t, t a set bit of mask (base a multiple of 64),
+ * every one of them that the model does not know Han (zh_is_han):
+ * prepared by zh_bigram_block_init for zh_bigram_best. */
+#define ZH_BIGRAM_TOP 4
+typedef struct zh_bigram_block {
+    uint32_t base;
+    uint64_t mask;
+    uint32_t lo, hi;                /* model indices of [base, base + 64) */
+    uint16_t top[ZH_BIGRAM_TOP];    /* the known ones of mask, likeliest
+                                     * first (by unigram) */
+    uint8_t ntop, more, unknown;    /* top's length; more known ones than
+                                     * top holds; some the model does not
+                                     * know */
+} zh_bigram_block;
+
+void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask);
+
+/* The largest zh_bigram_logp(a, c) over the characters c of bb: how well
+ * the likeliest of them follows a. -HUGE_VAL when there are none. */
+double zh_bigram_best(uint32_t a, const zh_bigram_block *bb);
+
 /* ---- Generated tables ------------------------------------------------- */
 
 /* Definitions in src/data_*.c, read only by data.c; the layouts are

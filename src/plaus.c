@@ -13,6 +13,8 @@
  */
 #include "plaus.h"
 
+#include <math.h>
+
 #include "data.h"
 #include "internal.h"
 
@@ -252,6 +254,71 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
     if (a == K_HAN && b == K_HAN)
         return -zh_bigram_logp(prev, cp); /* the model's own context */
     return char_cost(cp, b) + transition(prev, a, cp, b);
+}
+
+/* After a Han character, the cost of a Han character is the model's
+ * bigram, and that of any other character depends on its class and on
+ * the previous one's class only (transition() looks at no particular Han
+ * character): so the block splits into the Han characters, whose best is
+ * one walk of the model's pairs (zh_bigram_best), and the rest, whose
+ * best after a Han character is known in advance. */
+void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
+{
+    uint64_t han = 0;
+    blk->base = base;
+    blk->mask = mask;
+    blk->other_after_han = HUGE_VAL;
+    for (unsigned t = 0; t < 64; t++) {
+        if (!(mask >> t & 1))
+            continue;
+        uint32_t cp = base + t;
+        /* zh_bigram_best wants the characters the model does not know to
+         * be Han; a K_HAN code point that is neither has the constant
+         * cost of a non-Han one. */
+        if (classify(cp) == K_HAN &&
+            (zh_is_han(cp) || zh_char_logp(cp) != ZH_LOGP_NONHAN)) {
+            han |= (uint64_t)1 << t;
+            continue;
+        }
+        double c = zh_plaus_step(0x4E00 /* 一: any Han character */, cp);
+        if (c < blk->other_after_han)
+            blk->other_after_han = c;
+    }
+    zh_bigram_block_init(&blk->han, base, han);
+}
+
+double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
+{
+    double best = HUGE_VAL;
+    if (prev && classify(prev) == K_HAN) {
+        best = blk->other_after_han;
+        if (blk->han.mask) {
+            double c = -zh_bigram_best(prev, &blk->han);
+            if (c < best)
+                best = c;
+        }
+        return best;
+    }
+    for (unsigned t = 0; t < 64; t++) {
+        if (!(blk->mask >> t & 1))
+            continue;
+        double c = zh_plaus_step(prev, blk->base + t);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+
+double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp)
+{
+    size_t h = (uint32_t)(prev * 0x9E3779B1u ^ cp * 0x85EBCA6Bu) >>
+               (32 - ZH_PLAUS_MEMO_BITS);
+    if (m->e[h].cp == (cp | ZH_PLAUS_MEMO_SET) && m->e[h].prev == prev)
+        return m->e[h].cost;
+    m->e[h].prev = prev;
+    m->e[h].cp = cp | ZH_PLAUS_MEMO_SET;
+    m->e[h].cost = zh_plaus_step(prev, cp);
+    return m->e[h].cost;
 }
 
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)

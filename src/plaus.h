@@ -10,9 +10,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data.h"
+
 /* Cost of cp after prev (prev 0 at the start of a line): its own cost
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
+
+/* The characters base + t (base a multiple of 64, t a set bit of mask)
+ * among which a caller looks for the cheapest, e.g. the completions of a
+ * UTF-8 sequence missing its last byte; prepared by zh_plaus_block_init
+ * for zh_plaus_step_min. */
+typedef struct zh_plaus_block {
+    uint32_t base;
+    uint64_t mask;
+    zh_bigram_block han;    /* those the character model scores */
+    double other_after_han; /* lowest cost of the rest after a Han
+                             * character; HUGE_VAL when there are none */
+} zh_plaus_block;
+
+void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask);
+
+/* The lowest zh_plaus_step(prev, c) over the characters c of blk
+ * (HUGE_VAL when it has none), in a few table reads where prev is Han. */
+double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev);
+
+/* A cache of zh_plaus_step for a caller that scores the same transitions
+ * again and again: direct-mapped, by (prev, cp). Zeroed memory is an
+ * empty cache; it is about 64 KB, so callers allocate it. */
+#define ZH_PLAUS_MEMO_BITS 12
+typedef struct zh_plaus_memo {
+    struct {
+        uint32_t prev, cp; /* cp with ZH_PLAUS_MEMO_SET or'ed in; 0 empty */
+        double cost;
+    } e[(size_t)1 << ZH_PLAUS_MEMO_BITS];
+} zh_plaus_memo;
+#define ZH_PLAUS_MEMO_SET 0x80000000u /* above every code point */
+
+/* zh_plaus_step(prev, cp), from the cache when it holds it. */
+double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp);
 
 /* Cost of n code points following prev (0 for none). */
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beamset.h"
 #include "codec_tables.h"
 #include "data.h"
 #include "internal.h"
@@ -166,6 +167,17 @@ typedef struct work {
         uint16_t lc;
         float cost;
     } cc[1024];
+    /* The candidates completion_cost weighs, by (lead, c1); NULL until
+     * needed, an entry with an empty mask until first used. */
+    zh_plaus_block *blk;
+    /* Lowest begun_cost of each three-byte lead over its second bytes,
+     * for the leads whose bit is set in lead_known. */
+    double lead_floor[16];
+    uint16_t lead_known;
+    /* zh_plaus_step's cache (wstep); NULL until needed. The windows and
+     * beams of a line score the same few transitions again and again,
+     * and text repeats its words. */
+    zh_plaus_memo *steps;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -209,6 +221,30 @@ static void work_free(work *w)
     free(w->u);
     free(w->hist);
     free(w->h2);
+    free(w->blk);
+    free(w->steps);
+}
+
+/* zh_plaus_step through the work's cache. */
+static double wstep(work *w, uint32_t prev, uint32_t cp)
+{
+    if (!w->steps) {
+        w->steps = calloc(1, sizeof *w->steps);
+        if (!w->steps)
+            return zh_plaus_step(prev, cp);
+    }
+    return zh_plaus_memo_step(w->steps, prev, cp);
+}
+
+/* zh_plaus_cost through the work's cache. */
+static double wcost(work *w, uint32_t prev, const uint32_t *cps, size_t n)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        c += wstep(w, prev, cps[i]);
+        prev = cps[i];
+    }
+    return c;
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -333,12 +369,12 @@ static int nbsp_byte(codec d)
 
 /* Decode [r, end) after a tentative fill; returns the cost of the reading
  * when it is valid up to and including the unit that covers `past`, else
- * HUGE_VAL. */
-static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
-                          size_t past, uint32_t prev, double cutoff)
+ * HUGE_VAL. window_cost_from resumes such a decoding at p with the cost
+ * and the previous character of what came before (window_prefix). */
+static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
+                               size_t p, size_t past, uint32_t prev,
+                               double cost, double cutoff)
 {
-    double cost = 0.0;
-    size_t p = r;
     while (p < n) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
@@ -353,7 +389,7 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
         }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
-        cost += zh_plaus_step(prev, cp);
+        cost += wstep(w, prev, cp);
         if (cost >= cutoff)
             return HUGE_VAL; /* steps cost >= 0: no better than the best */
         prev = cp;
@@ -362,6 +398,37 @@ static double window_cost(codec e, const uint16_t *b, size_t n, size_t r,
         p += len;
     }
     return cost;
+}
+
+static double window_cost(work *w, codec e, const uint16_t *b, size_t n,
+                          size_t r, size_t past, uint32_t prev, double cutoff)
+{
+    return window_cost_from(w, e, b, n, r, past, prev, 0.0, cutoff);
+}
+
+/* The characters from r that end at or before q, which every window from
+ * r decodes alike whatever byte goes to q (a surrogate's lead, whose
+ * decoding looks further, ends them): returns where they end, and their
+ * cost and last character in *cost and *prev (which enter with the
+ * character before r). A window that reaches q is then
+ * window_cost_from(that end), except that a cost at or above its cutoff
+ * already makes it HUGE_VAL: each step costs >= 0, so the cost a window
+ * checks after each of these characters is at most their total. */
+static size_t window_prefix(work *w, codec e, const uint16_t *b, size_t n,
+                            size_t r, size_t q, uint32_t *prev, double *cost)
+{
+    size_t p = r;
+    *cost = 0.0;
+    while (p < q && b[p] != 0xED) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len || p + len > q || zh_plaus_forbidden(cp))
+            break; /* left to the window, which decides as before */
+        *cost += wstep(w, *prev, cp);
+        *prev = cp;
+        p += len;
+    }
+    return p;
 }
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
@@ -442,29 +509,38 @@ static double begun_cost(work *w, unsigned lead, unsigned c1)
     return w->h2[k];
 }
 
-/* Lowest cost, after prev, of a character whose UTF-8 begins with the
- * lead and first continuation byte at w->b[p], w->b[p + 1] (a three-byte
- * sequence): what the best completion of a begun character can cost. */
-static double completion_cost(work *w, size_t p, uint32_t prev)
+/* Lowest cost, after prev, of a character whose UTF-8 begins with lead
+ * and c1 (a three-byte sequence): what the best completion of a begun
+ * character can cost (as a float: what the cache holds). */
+static double completion_cost(work *w, unsigned lead, unsigned c1,
+                              uint32_t prev)
 {
-    unsigned lead = w->b[p], c1 = w->b[p + 1];
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
     uint16_t lc = (uint16_t)(lead << 8 | c1);
     struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
     if (c->lc == lc && c->prev == prev)
         return c->cost;
-    double best = HUGE_VAL;
-    for (unsigned t = 0; t < 64; t++) {
-        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
-                      ((uint32_t)(c1 & 0x3F) << 6) | t;
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            zh_plaus_forbidden(cp))
-            continue;
-        double x = zh_plaus_step(prev, cp);
-        if (x < best)
-            best = x;
+    /* The candidates of each (lead, c1) are prepared once per work. */
+    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
+    zh_plaus_block one;
+    if (!w->blk)
+        w->blk = calloc(16 * 64, sizeof *w->blk);
+    zh_plaus_block *blk = w->blk ? &w->blk[k] : &one;
+    if (!w->blk || !blk->mask) {
+        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
+                        ((uint32_t)(c1 & 0x3F) << 6);
+        uint64_t mask = 0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = base | t;
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+                zh_plaus_forbidden(cp))
+                continue;
+            mask |= (uint64_t)1 << t;
+        }
+        zh_plaus_block_init(blk, base, mask);
     }
+    double best = zh_plaus_step_min(blk, prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;
@@ -472,16 +548,16 @@ static double completion_cost(work *w, size_t p, uint32_t prev)
 }
 
 /* Cost of the reading of [r, end), where the last sequence may be left
- * incomplete; HUGE_VAL when it is invalid before that. A begun three-byte
+ * incomplete, added to `cost` (that of what came before, as for
+ * window_cost_from); HUGE_VAL when it is invalid before that. A begun three-byte
  * sequence whose first two bytes are known counts with its cheapest
  * completion after the character before it: without it every value of its
  * second byte would tie, and a beam would keep whichever came first. */
 static double prefix_cost(work *w, codec e, size_t r, size_t end,
-                          uint32_t prev, double cutoff)
+                          uint32_t prev, double cost, double cutoff)
 {
     const uint16_t *b = w->b;
     size_t n = w->nb;
-    double cost = 0.0;
     size_t p = r;
     while (p < end) {
         uint32_t cp;
@@ -490,12 +566,12 @@ static double prefix_cost(work *w, codec e, size_t r, size_t end,
             if (end - p >= 4 || utf8_need(b, p, end) < 0)
                 return HUGE_VAL;
             if (e.kind == CK_UTF8 && end - p == 2)
-                cost += completion_cost(w, p, prev);
+                cost += completion_cost(w, b[p], b[p + 1], prev);
             return cost < cutoff ? cost : HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
             return HUGE_VAL;
-        cost += zh_plaus_step(prev, cp);
+        cost += wstep(w, prev, cp);
         if (cost >= cutoff)
             return HUGE_VAL;
         prev = cp;
@@ -516,6 +592,11 @@ static int utf8_fill_ok(int need, unsigned v)
     return (v >= 0xC2 && v <= 0xC5) || (v >= 0xE2 && v <= 0xE9) ||
            v == 0xEF || v == 0xF0;
 }
+
+/* The first and last bytes utf8_fill_ok(need, v) takes: the loops over
+ * candidate values need not look outside them. */
+static unsigned fill_lo(int need) { return need > 0 ? 0x80 : 0xC2; }
+static unsigned fill_hi(int need) { return need > 0 ? 0xBF : 0xF0; }
 
 typedef struct beam_state {
     uint8_t v[ZH_RUN_MAX];
@@ -545,9 +626,15 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     memcpy(saved, w->b + q, k * sizeof *saved);
     beam_state beam[ZH_BEAM], next[ZH_BEAM];
     size_t nbeam = 1, nnext;
+    /* What comes before the run reads the same for every filling. */
+    uint32_t pprev = prev;
+    double pcost;
+    size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
+        double cut = HUGE_VAL;
+        int cut_stale = 0;
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
@@ -557,7 +644,9 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
             int need = e.kind == CK_UTF8 ? utf8_need(w->b, r, q + i) : 0;
             if (need < 0)
                 continue;
-            for (unsigned v = 0x80; v <= 0xF4; v++) {
+            unsigned v0 = e.kind == CK_UTF8 ? fill_lo(need) : 0x80;
+            unsigned v1 = e.kind == CK_UTF8 ? fill_hi(need) : 0xF4;
+            for (unsigned v = v0; v <= v1; v++) {
                 if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
                     continue;
                 if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
@@ -567,17 +656,27 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
-                /* A full beam keeps nothing worse than its worst. */
-                double cut = HUGE_VAL;
-                if (nnext == ZH_BEAM)
-                    for (size_t x = 0; x < nnext; x++)
-                        if (cut == HUGE_VAL || next[x].cost > cut)
-                            cut = next[x].cost;
+                /* A full beam keeps nothing worse than its worst (known
+                 * until the beam changes). */
+                if (cut_stale) {
+                    cut = HUGE_VAL;
+                    if (nnext == ZH_BEAM)
+                        for (size_t x = 0; x < nnext; x++)
+                            if (cut == HUGE_VAL || next[x].cost > cut)
+                                cut = next[x].cost;
+                    cut_stale = 0;
+                }
+                if (pend > r && pcost >= cut)
+                    continue; /* window_prefix: HUGE_VAL */
                 t.cost = i + 1 == k
-                             ? window_cost(e, w->b, n, r, q + k - 1, prev, cut)
-                             : prefix_cost(w, e, r, q + i + 1, prev, cut);
-                if (t.cost < HUGE_VAL)
+                             ? window_cost_from(w, e, w->b, n, pend, q + k - 1,
+                                                pprev, pcost, cut)
+                             : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
+                                           cut);
+                if (t.cost < HUGE_VAL) {
                     beam_add(next, &nnext, &t);
+                    cut_stale = 1;
+                }
             }
         }
         memcpy(beam, next, nnext * sizeof *beam);
@@ -663,11 +762,18 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 hi_v = 0x9F; /* only undefined bytes become U+FFFD or '?' */
             else if (e.kind == CK_UTF8 && (need = utf8_need(w->b, r, q)) < 0)
                 continue;
+            if (need >= 0) {
+                lo_v = fill_lo(need);
+                hi_v = fill_hi(need);
+            }
         } else if (old == ' ' && nb >= 0 && q > r) {
             lo_v = hi_v = (unsigned)nb;
         } else {
             continue;
         }
+        uint32_t pprev = prev;
+        double pcost;
+        size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
@@ -678,8 +784,11 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
              * it with the next one. */
             if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
                 continue;
+            if (pend > r && pcost >= best)
+                continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
-            double c = window_cost(e, w->b, n, r, q > p ? q : p, prev, best);
+            double c = window_cost_from(w, e, w->b, n, pend, q > p ? q : p,
+                                        pprev, pcost, best);
             if (c < best) {
                 best = c;
                 best_q = q;
@@ -737,7 +846,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                  * forbidden code points), so it is decoded once a kind. */
                 uint8_t seconds[191];
                 size_t nsec = 0;
-                int rest_ok = need == 2 ? window_cost(e, w->b, n + 2, q + 2,
+                int rest_ok = need == 2 ? window_cost(w, e, w->b, n + 2, q + 2,
                                                       past, 0, HUGE_VAL) <
                                               HUGE_VAL
                                         : 1;
@@ -751,7 +860,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         int kind = lead_kind(t);
                         if (kind_ok[kind] < 0) {
                             w->b[q + 1] = (uint16_t)t;
-                            kind_ok[kind] = window_cost(e, w->b, n + 2, q + 1,
+                            kind_ok[kind] = window_cost(w, e, w->b, n + 2, q + 1,
                                                         past, 0, HUGE_VAL) <
                                             HUGE_VAL;
                         }
@@ -770,7 +879,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
                         double c =
-                            window_cost(e, w->b, n + 2, r, past, prev, best);
+                            window_cost(w, e, w->b, n + 2, r, past, prev, best);
                         if (c < best) {
                             best = c;
                             best_q = q;
@@ -788,7 +897,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         continue;
                     w->b[q] = (uint16_t)v;
                     double c =
-                        window_cost(e, w->b, n + 1, r, past - 1, prev, best);
+                        window_cost(w, e, w->b, n + 1, r, past - 1, prev, best);
                     if (c < best) {
                         best = c;
                         best_q = q;
@@ -858,7 +967,7 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
  * again that way: a mark is two bytes (a lead and a byte it makes no pair
  * with), or one where the decoder could not have taken two (0x80; a lead
  * before ASCII or at the end), and the cheaper reading is kept. */
-#define ZH_SBEAM 32
+#define ZH_SBEAM ZH_BEAMSET_CAP /* 32 */
 #define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
 #define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
 #define ZH_SBEAM_GUESSED 3.0 /* a wholly guessed character that is not Han */
@@ -876,7 +985,6 @@ typedef struct sstate {
     uint16_t pv;    /* value given to this token (ZH_SBEAM_NONE if known) */
     uint16_t pv2;   /* its second byte (WHATWG: a mark of two bytes) */
     int32_t hist;   /* last chosen value (index into work.hist), -1 none */
-    uint64_t key;   /* prev, acc, have, need and lw in one (sbeam_add) */
 } sstate;
 
 /* Leads of what a double-byte decoder misreads from Chinese UTF-8: the
@@ -911,14 +1019,14 @@ static double sbeam_h(work *w, const sstate *s)
     return begun_cost(w, s->lead, s->c1);
 }
 
-static void sbeam_complete(sstate *s, uint32_t cp, int ok)
+static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
 {
     if (ok) {
         /* A character none of whose bytes survived is most likely what
          * most of the text is: Han, not punctuation or a symbol. */
         if (!s->kept && cp >= 0x80 && !zh_is_han(cp))
             s->cost += ZH_SBEAM_GUESSED;
-        s->cost += zh_plaus_step(s->prev, cp);
+        s->cost += wstep(w, s->prev, cp);
         s->prev = cp;
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
@@ -931,7 +1039,7 @@ static void sbeam_complete(sstate *s, uint32_t cp, int ok)
 
 /* Feed byte x to s; 0 when the state cannot take it (a lost byte that
  * would make the reading invalid). */
-static int sbeam_feed(sstate *s, unsigned x, int lost)
+static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
 {
     if (s->need) {
         if ((x & 0xC0) == 0x80) {
@@ -950,18 +1058,18 @@ static int sbeam_feed(sstate *s, unsigned x, int lost)
                                    : sbeam_char_ok(cp, len));
                 if (!ok && lost)
                     return 0;
-                sbeam_complete(s, cp, ok);
+                sbeam_complete(w, s, cp, ok);
             }
             return 1;
         }
         if (lost)
             return 0;
-        sbeam_complete(s, 0, 0); /* the begun character is abandoned */
+        sbeam_complete(w, s, 0, 0); /* the begun character is abandoned */
     }
     s->kept = !lost;
     if (x < 0x80) {
         s->have = 1;
-        sbeam_complete(s, x, 1);
+        sbeam_complete(w, s, x, 1);
         return 1;
     }
     int need = x >= 0xC2 && x <= 0xDF   ? 1
@@ -972,7 +1080,7 @@ static int sbeam_feed(sstate *s, unsigned x, int lost)
         if (lost)
             return 0;
         s->have = 1;
-        sbeam_complete(s, 0, 0);
+        sbeam_complete(w, s, 0, 0);
         return 1;
     }
     s->lead = (uint8_t)x;
@@ -991,45 +1099,49 @@ static uint64_t sbeam_key(const sstate *s)
            s->lw;
 }
 
-/* Add s to the beam; *worst caches the index of its worst state (the
- * first of the highest rank), (size_t)-1 when not known: a full beam is
- * offered many states worse than its worst, each of which costs one
- * comparison then, not a scan. */
-static void sbeam_add(sstate *beam, size_t *nbeam, size_t *worst,
-                      const sstate *s)
+/* A lower bound of the rank of any state s becomes by taking one more
+ * lost byte (costs only grow; this is the least optimistic part it can
+ * have then): a lead byte after a complete character gets sbeam_h's 3.0,
+ * the second byte of a three-byte sequence the lowest begun_cost of its
+ * lead. */
+static double sbeam_floor(work *w, const sstate *s)
 {
-    uint64_t key = sbeam_key(s);
-    /* The same reading state reached twice: keep the cheaper. */
-    for (size_t i = 0; i < *nbeam; i++) {
-        sstate *o = &beam[i];
-        if (o->key == key) {
-            if (s->rank < o->rank) {
-                *o = *s;
-                o->key = key;
-                if (i == *worst)
-                    *worst = (size_t)-1;
-            }
-            return;
+    if (!s->need)
+        return s->cost + 3.0;
+    if (s->have != 1 || s->lead < 0xE0 || s->lead > 0xEF)
+        return s->cost;
+    unsigned l = s->lead - 0xE0u;
+    if (!(w->lead_known >> l & 1)) {
+        double m = HUGE_VAL;
+        for (unsigned c1 = 0x80; c1 <= 0xBF; c1++) {
+            double c = begun_cost(w, s->lead, c1);
+            if (c < m)
+                m = c;
         }
+        w->lead_floor[l] = m;
+        w->lead_known |= (uint16_t)(1u << l);
     }
-    if (*nbeam < ZH_SBEAM) {
-        beam[*nbeam] = *s;
-        beam[(*nbeam)++].key = key;
-        *worst = (size_t)-1;
-        return;
-    }
-    if (*worst == (size_t)-1) {
-        size_t w = 0;
-        for (size_t i = 1; i < *nbeam; i++)
-            if (beam[i].rank > beam[w].rank)
-                w = i;
-        *worst = w;
-    }
-    if (s->rank < beam[*worst].rank) {
-        beam[*worst] = *s;
-        beam[*worst].key = key;
-        *worst = (size_t)-1;
-    }
+    return s->cost + w->lead_floor[l];
+}
+
+/* 1 when s holds the lead byte of a three-byte sequence only: its next
+ * byte adds nothing to its cost, and its rank then is its cost plus
+ * begun_cost. */
+static int sbeam_begun3(const sstate *s)
+{
+    return s->have == 1 && s->need == 2 && s->lead >= 0xE0 && s->lead <= 0xEF;
+}
+
+/* Offer s to the beam being built (set bs, states next): the same reading
+ * state reached twice keeps the cheaper, a full beam takes s in place of
+ * its worst when s is better (beamset.h). */
+static void sbeam_add(zh_beamset *bs, sstate *next, const sstate *s)
+{
+    if (!(s->rank < zh_beamset_bar(bs)))
+        return; /* most offers: the key is not even needed */
+    int at = zh_beamset_offer(bs, sbeam_key(s), s->rank);
+    if (at >= 0)
+        next[at] = *s;
 }
 
 /* Record the values chosen at token i by the states of next. */
@@ -1078,7 +1190,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
 {
     size_t n = w->nb;
     sstate beam[ZH_SBEAM], next[ZH_SBEAM];
-    size_t nbeam = 1, nnext;
+    size_t nbeam = 1, nnext = 0;
     memset(&beam[0], 0, sizeof beam[0]);
     beam[0].lw = ZH_SBEAM_NONE;
     beam[0].hist = -1;
@@ -1087,8 +1199,8 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         unsigned b = w->b[i];
         int lost = b == WILD;
         unsigned after = i + 1 < n ? w->b[i + 1] : ZH_SBEAM_NONE;
-        nnext = 0;
-        size_t worst = (size_t)-1; /* of next (sbeam_add) */
+        zh_beamset bs;
+        zh_beamset_clear(&bs);
         for (size_t k = 0; k < nbeam; k++) {
             const sstate *s = &beam[k];
             if (!lost) {
@@ -1097,11 +1209,17 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
-                sbeam_feed(&t, b, 0);
+                sbeam_feed(w, &t, b, 0);
                 t.rank = t.cost + sbeam_h(w, &t);
-                sbeam_add(next, &nnext, &worst, &t);
+                sbeam_add(&bs, next, &t);
                 continue;
             }
+            /* A state's successors cost no less than it does (costs only
+             * grow, the optimistic part is never negative), and the bar
+             * only rises as the beam fills and then falls as it improves:
+             * a state the bar already excludes has no successor to offer. */
+            if (!(s->cost < zh_beamset_bar(&bs)))
+                continue;
             /* The byte left lost, between characters. */
             if (!s->need) {
                 sstate t = *s;
@@ -1111,13 +1229,14 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 t.prev = 0xFFFD;
                 t.bad = 1;
                 t.rank = t.cost;
-                sbeam_add(next, &nnext, &worst, &t);
+                sbeam_add(&bs, next, &t);
             }
             uint8_t cont[64];
             size_t nv;
             const uint8_t *vals = sbeam_values(s, cont, &nv);
             sstate first[ZH_SBEAM_FIRST];
             size_t nfirst = 0;
+            int begun3 = sbeam_begun3(s);
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
@@ -1129,15 +1248,18 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 int one = whatwg ? v == 0x80 || after == ZH_SBEAM_NONE ||
                                        (after < 0x80 && lost_pair(d, v, after))
                                  : after >= WILD || lost_pair(d, v, after);
+                if (!whatwg && one && begun3 &&
+                    !(s->cost + begun_cost(w, s->lead, v) < zh_beamset_bar(&bs)))
+                    continue; /* as below */
                 sstate t = *s;
-                if (!sbeam_feed(&t, v, 1))
+                if (!sbeam_feed(w, &t, v, 1))
                     continue;
                 t.pv = (uint16_t)v;
                 t.pv2 = ZH_SBEAM_NONE;
                 t.rank = t.cost + sbeam_h(w, &t);
                 if (one) {
                     t.lw = whatwg ? ZH_SBEAM_NONE : (uint16_t)v;
-                    sbeam_add(next, &nnext, &worst, &t);
+                    sbeam_add(&bs, next, &t);
                 }
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
@@ -1154,22 +1276,32 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 }
             }
             for (size_t f = 0; f < nfirst; f++) {
+                if (!(sbeam_floor(w, &first[f]) < zh_beamset_bar(&bs)))
+                    continue; /* as above */
                 size_t nv2;
                 const uint8_t *vals2 = sbeam_values(&first[f], cont, &nv2);
+                int f3 = sbeam_begun3(&first[f]);
                 for (size_t j = 0; j < nv2; j++) {
                     unsigned v2 = vals2[j];
                     if (!lost_pair(d, first[f].pv, v2))
                         continue;
+                    /* The second byte of a three-byte sequence adds no
+                     * cost: the rank is known before the state is made. */
+                    if (f3 && !(first[f].cost +
+                                        begun_cost(w, first[f].lead, v2) <
+                                    zh_beamset_bar(&bs)))
+                        continue;
                     sstate t = first[f];
-                    if (!sbeam_feed(&t, v2, 1))
+                    if (!sbeam_feed(w, &t, v2, 1))
                         continue;
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
                     t.rank = t.cost + sbeam_h(w, &t);
-                    sbeam_add(next, &nnext, &worst, &t);
+                    sbeam_add(&bs, next, &t);
                 }
             }
         }
+        nnext = bs.n;
         if (!nnext)
             return 1; /* nothing reads */
         double least = next[0].cost;
@@ -1518,17 +1650,26 @@ static uint32_t at(const uint32_t *cp, size_t n, size_t i)
     return i < n ? cp[i] : 0;
 }
 
-/* 1 when the line discusses encodings, so mojibake in it may be quoted. */
+/* 1 when the line discusses encodings, so mojibake in it may be quoted.
+ * One pass over the line: a word is compared only where its first byte
+ * stands (every line with a repair asks, and most are long). */
 static int discusses_encoding(const char *s, size_t len)
 {
     static const char *const words[] = {
         "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
         "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
         "\xe7\xb7\xa8\xe7\xa2\xbc"};
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-        size_t wl = strlen(words[w]);
-        for (size_t i = 0; i + wl <= len; i++) {
-            size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a0 = (unsigned char)s[i];
+        if (a0 >= 'A' && a0 <= 'Z')
+            a0 = (unsigned char)(a0 | 0x20);
+        if (a0 != 'm' && a0 != 'e' && a0 != 'g' && a0 != 0xE4 && a0 != 0xE7)
+            continue;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            size_t wl = strlen(words[w]);
+            if ((unsigned char)words[w][0] != a0 || len - i < wl)
+                continue;
+            size_t k = 1;
             while (k < wl) {
                 unsigned char a = (unsigned char)s[i + k];
                 unsigned char b = (unsigned char)words[w][k];
@@ -1567,13 +1708,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             s--; /* a little ASCII before: trail bytes and lost bytes */
         w->nb = 0;
         size_t j = s;
+        /* Room for two bytes a character, at most, once. */
+        if (!grow_bytes(w, 2 * (n - s)))
+            return 0;
         for (; j < n; j++) {
             uint16_t bb[2];
             int k = encode_char(ch->misread, w->cp[j], bb);
             if (!k || w->cp[j] == '\n')
                 break;
-            if (!grow_bytes(w, w->nb + 2))
-                return 0;
             for (int q = 0; q < k; q++) {
                 w->fl[w->nb] = 0;
                 w->b[w->nb] = bb[q];
@@ -1682,11 +1824,11 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->ce = ce;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
             uint32_t next = ce < n ? w->cp[ce] : rnext;
-            c->before = zh_plaus_cost(prev, w->cp + cs, ce - cs);
-            c->after = zh_plaus_cost(prev, c->rep, c->nrep);
+            c->before = wcost(w, prev, w->cp + cs, ce - cs);
+            c->after = wcost(w, prev, c->rep, c->nrep);
             if (next) {
-                c->before += zh_plaus_step(w->cp[ce - 1], next);
-                c->after += zh_plaus_step(c->rep[c->nrep - 1], next);
+                c->before += wstep(w, w->cp[ce - 1], next);
+                c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
             for (size_t k = ua; k < uz; k++) {
                 /* A guessed byte in Western text: one letter cannot be
@@ -1874,9 +2016,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
             for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
                 span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
                         (zh_moji_flags[w->cp[i]] & chains[k].need);
-            /* ...unless the chains before have explained the line. */
-            if ((gains || skip ||
-                 (span <= ZH_SHORT_LINE && explained * 10 < high * 9)) &&
+            /* ...unless the chains before have explained the line: then
+             * a plain reading that gains somewhere is no reason either
+             * (UTF-8 read as GBK, lost bytes and all, also reads in places
+             * as Big5, whose whole-segment restoration was the costliest
+             * work on such lines and never won there). */
+            int open = explained * 10 < high * 9;
+            if (((gains && open) || skip ||
+                 (span <= ZH_SHORT_LINE && open)) &&
                 !find_chain(w, (int)k, lprev, rnext, 1, out))
                 return 0;
         }
@@ -2192,10 +2339,11 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 {
     w->n = 0;
     size_t i = 0;
+    /* A line has at most as many characters as bytes. */
+    if (!grow((void **)&w->cp, &w->capc, len + 1, sizeof *w->cp) ||
+        !grow((void **)offp, capo, len + 2, sizeof **offp))
+        return ZHFIX_NOMEM;
     while (i < len) {
-        if (!grow((void **)&w->cp, &w->capc, w->n + 1, sizeof *w->cp) ||
-            !grow((void **)offp, capo, w->n + 2, sizeof **offp))
-            return ZHFIX_NOMEM;
         uint32_t cp;
         (*offp)[w->n] = i;
         i += zh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
@@ -2212,9 +2360,10 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely
      * mojibake: the class model prices those letters for Western text. */
-    size_t han = 0;
+    size_t line_han = 0; /* the line's own */
     for (size_t k = 0; k < w->n; k++)
-        han += zh_is_han(w->cp[k]);
+        line_han += zh_is_han(w->cp[k]);
+    size_t han = line_han;
     for (size_t k = 0; k < cs->n; k++)
         if (cs->c[k].gain >= ZH_MOJI_MARGIN)
             for (size_t q = 0; q < cs->c[k].nrep; q++)
@@ -2248,9 +2397,6 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
      * readings of this kind a few between them. */
-    size_t line_han = 0;
-    for (size_t k = 0; k < w->n; k++)
-        line_han += zh_is_han(w->cp[k]);
     size_t gbk_han = 0;
     for (size_t k = 0; k < cs->n; k++)
         if (chains[cs->c[k].chain_ids[0]].real.kind != CK_UTF8 &&

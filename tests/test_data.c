@@ -6,11 +6,14 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define ZH_DATA_TABLES /* the model's rows, to build masks from them */
 #include "data.h"
+#include "plaus.h"
 
 #ifndef ZHFIX_SOURCE_DIR
 #error "ZHFIX_SOURCE_DIR must name the repository root"
@@ -213,6 +216,188 @@ START_TEST(test_logp_edges)
     ck_assert(zh_bigram_logp(0x2A6D6, 0x4E2D) == zh_char_logp(0x4E2D));
     /* Unknown successor of a known character: backoff weight + floor. */
     ck_assert(zh_bigram_logp(0x4E2D, 0x2A6D6) <= floor);
+}
+END_TEST
+
+
+#define N_PREV (sizeof prev_cases / sizeof prev_cases[0] + 24)
+
+/* A small deterministic generator for the sampled masks below. */
+static uint64_t mix64(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Characters before a block: Han the model knows (common and rare), Han
+ * it does not, and the other classes plaus.c tells apart. */
+static const uint32_t prev_cases[] = {
+    0, 0x4E00, 0x4E2D, 0x6587, 0x7684, 0x662F, 0x8BF4, 0x9F98, 0x4E28,
+    0x3400, 0x4DB5, 0x2A6D6, 0xF900, 0x9FEF, 0x9FFF, 'A', 'z', '7', ' ',
+    ',', 0xA0, 0xC2, 0xC3, 0xE9, 0xC9, 0x2014, 0x201C, 0x201D, 0x2018,
+    0x3001, 0x3002, 0x300A, 0xFF0C, 0xFF21, 0x3042, 0xAC00, 0x0416,
+    0x03B1, 0x2500, 0x00A9, 0xFFFD, 0x0301, 0xE000};
+
+/* zh_bigram_best is the largest zh_bigram_logp over its mask. */
+START_TEST(test_bigram_best_agrees)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (uint32_t base = 0x3400; base < 0xA000; base += 64) {
+        /* The characters the precondition allows: Han, or known. */
+        uint64_t allowed = 0;
+        for (unsigned t = 0; t < 64; t++)
+            if (zh_is_han(base + t) ||
+                zh_char_logp(base + t) != ZH_LOGP_NONHAN)
+                allowed |= (uint64_t)1 << t;
+        uint64_t masks[3] = {allowed, allowed & mix64(&seed),
+                             allowed & mix64(&seed) & mix64(&seed)};
+        zh_bigram_block bb[3];
+        for (int m = 0; m < 3; m++)
+            zh_bigram_block_init(&bb[m], base, masks[m]);
+        for (size_t pi = 0; pi < N_PREV; pi++) {
+            /* The listed characters, then a Han character varying with the
+             * block so that many rows of the model are walked. */
+            uint32_t a = pi < sizeof prev_cases / sizeof prev_cases[0]
+                             ? prev_cases[pi]
+                             : 0x4E00 + (uint32_t)((base * 7 + pi * 331) % 0x51A6);
+            for (int m = 0; m < 3; m++) {
+                double want = -HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double x = zh_bigram_logp(a, base + t);
+                        if (x > want)
+                            want = x;
+                    }
+                ck_assert_msg(zh_bigram_best(a, &bb[m]) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)a, m);
+            }
+        }
+    }
+    zh_bigram_block none;
+    zh_bigram_block_init(&none, 0x4E00, 0);
+    ck_assert(zh_bigram_best(0x4E2D, &none) == -HUGE_VAL);
+}
+END_TEST
+
+/* Blocks where the characters a pairs with are most of the mask, so
+ * that the likeliest ones zh_bigram_best looks at first are all paired
+ * and it walks the rest. (A pair is at least as likely as the backoff
+ * of the same character, so there the pairs nearly always decide; the
+ * walk keeps the answer exact where rounding would not.) */
+START_TEST(test_bigram_best_paired)
+{
+    static const uint32_t common[] = {0x7684, 0x4E00, 0x662F, 0x4E0D,
+                                      0x4E86, 0x4EBA, 0x5728, 0x6709,
+                                      0x4E2D, 0x5927, 0x5B50, 0x4E3A};
+    uint64_t seed = 0x5851F42D4C957F2Du;
+    size_t fallbacks = 0;
+    for (size_t k = 0; k < sizeof common / sizeof common[0]; k++) {
+        uint32_t a = common[k];
+        uint32_t lo = 0, hi = zh_cm_count;
+        while (lo < hi) { /* a's model index */
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (zh_cm_cp[mid] < a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        ck_assert(lo < zh_cm_count && zh_cm_cp[lo] == a);
+        for (uint32_t r = zh_cm_row[lo]; r < zh_cm_row[lo + 1];) {
+            uint32_t base = zh_cm_cp[zh_cm_next[r]] & ~63u;
+            uint64_t paired = 0;
+            for (; r < zh_cm_row[lo + 1] &&
+                   (zh_cm_cp[zh_cm_next[r]] & ~63u) == base;
+                 r++)
+                paired |= (uint64_t)1 << (zh_cm_cp[zh_cm_next[r]] - base);
+            uint64_t others = 0;
+            for (unsigned t = 0; t < 64; t++)
+                if (zh_is_han(base + t) && !(paired >> t & 1))
+                    others |= (uint64_t)1 << t;
+            /* The pairs with one, two or a few others, or alone. */
+            uint64_t x = mix64(&seed);
+            uint64_t masks[4] = {paired | (others & x & (x >> 17) & (x >> 33)),
+                                 paired | (others & mix64(&seed)),
+                                 paired, paired | others};
+            for (int m = 0; m < 4; m++) {
+                zh_bigram_block bb;
+                zh_bigram_block_init(&bb, base, masks[m]);
+                double want = -HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double v = zh_bigram_logp(a, base + t);
+                        if (v > want)
+                            want = v;
+                    }
+                ck_assert_msg(zh_bigram_best(a, &bb) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)a, m);
+                fallbacks += bb.more && __builtin_popcountll(paired) >
+                                            ZH_BIGRAM_TOP;
+            }
+        }
+    }
+    ck_assert(fallbacks > 0); /* the case this test is for did occur */
+}
+END_TEST
+
+/* The cache answers what zh_plaus_step does, through collisions and
+ * for the zero code point an empty entry looks like. */
+START_TEST(test_plaus_memo_agrees)
+{
+    zh_plaus_memo *m = calloc(1, sizeof *m);
+    uint64_t seed = 0x853C49E6748FEA9Bu;
+    ck_assert(m != NULL);
+    ck_assert(zh_plaus_memo_step(m, 0, 0) == zh_plaus_step(0, 0));
+    for (int k = 0; k < 200000; k++) {
+        uint64_t x = mix64(&seed);
+        /* Few distinct pairs at first, so that they come back; then many. */
+        uint32_t range = k < 100000 ? 600 : 0x11000;
+        uint32_t prev = x % 7 == 0 ? 0 : 0x3000 + (uint32_t)(x >> 8) % range;
+        uint32_t cp = x % 11 == 0 ? (uint32_t)(x >> 40) % 0x80
+                                  : 0x4E00 + (uint32_t)(x >> 24) % range;
+        if (zh_plaus_memo_step(m, prev, cp) != zh_plaus_step(prev, cp))
+            ck_abort_msg("U+%04X after U+%04X", (unsigned)cp, (unsigned)prev);
+    }
+    free(m);
+}
+END_TEST
+
+/* zh_plaus_step_min is the lowest zh_plaus_step over its block, for
+ * every block of three-byte UTF-8 (BMP from U+0800). */
+START_TEST(test_plaus_step_min_agrees)
+{
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    for (uint32_t base = 0x800; base < 0x10000; base += 64) {
+        uint64_t all = 0;
+        for (unsigned t = 0; t < 64; t++)
+            if ((base + t < 0xD800 || base + t > 0xDFFF) &&
+                !zh_plaus_forbidden(base + t))
+                all |= (uint64_t)1 << t;
+        uint64_t masks[2] = {all, all & mix64(&seed)};
+        for (int m = 0; m < 2; m++) {
+            zh_plaus_block blk;
+            zh_plaus_block_init(&blk, base, masks[m]);
+            for (size_t pi = 0; pi < N_PREV; pi += 3) {
+                uint32_t prev =
+                    pi < sizeof prev_cases / sizeof prev_cases[0]
+                        ? prev_cases[pi]
+                        : 0x4E00 + (uint32_t)((base * 13 + pi * 97) % 0x51A6);
+                double want = HUGE_VAL;
+                for (unsigned t = 0; t < 64; t++)
+                    if (masks[m] >> t & 1) {
+                        double x = zh_plaus_step(prev, base + t);
+                        if (x < want)
+                            want = x;
+                    }
+                ck_assert_msg(zh_plaus_step_min(&blk, prev) == want,
+                              "U+%04X after U+%04X, mask %d", base,
+                              (unsigned)prev, m);
+            }
+        }
+    }
 }
 END_TEST
 
@@ -538,6 +723,10 @@ static Suite *data_suite(void)
     tc = tcase_create("charmodel");
     tcase_add_loop_test(tc, test_logp_order, 0, N_ELEMS(logp_cases));
     tcase_add_test(tc, test_logp_edges);
+    tcase_add_test(tc, test_bigram_best_agrees);
+    tcase_add_test(tc, test_bigram_best_paired);
+    tcase_add_test(tc, test_plaus_step_min_agrees);
+    tcase_add_test(tc, test_plaus_memo_agrees);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
