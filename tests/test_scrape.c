@@ -47,6 +47,14 @@ typedef struct fix_case {
     const char *out; /* NULL: must come back unchanged */
 } fix_case;
 
+/* A section written with ASCII marks and full stops: 70 commas after Han,
+ * more than the few stray commas elsewhere in a block can outweigh. */
+#define ASCII_STYLE_EIGHT "甲, 乙, 丙, 丁, 戊, 己, 庚, 辛. "
+#define ASCII_STYLE_SECTION                                                 \
+    ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT \
+        ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT              \
+            ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT
+
 /* Repairs, one mechanism each. */
 static const fix_case repairs[] = {
     /* stray-comma: a text that shows the pattern (three or more) */
@@ -116,6 +124,27 @@ static const fix_case repairs[] = {
     /* parentheses after a Latin name stay (issue 5 regression) */
     {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
      "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
+    /* after a Chinese character a mark is no part of ASCII notation: a
+     * troff escape, a quote or a signed number may follow it; a face, a
+     * Windows path and a score after a digit stay */
+    {"halfwidth-punct",
+     "語法:\\*(lqbasic\\*(rq。時區(例如:-04:00),宏:`%1'擴展,好:-) 見 C:\\dos "
+     "比分2:-1 和,時區:+05:30。這、那。\n",
+     "語法：\\*(lqbasic\\*(rq。時區（例如：-04:00），宏：`%1'擴展，好:-) 見 C:\\dos "
+     "比分2:-1 和，時區：+05:30。這、那。\n"},
+    /* a manual translated by several hands: a section written with ASCII
+     * marks and full stops keeps them, while a paragraph that shows the
+     * fold on its own (stray commas, 。 and 、, no ASCII full stop) is
+     * repaired although the block as a whole does not show it */
+    {"halfwidth-punct,stray-comma",
+     ASCII_STYLE_SECTION "\n"
+     "插入索引信息(方便搜索,,或打印列表)。如果只有一個參數,,參數作爲索引項,。"
+     "另外,長索引形式:每個參數,、選項都是。\n"
+     "給超級聯接指定名稱,;不需要結束,。\n",
+     ASCII_STYLE_SECTION "\n"
+     "插入索引信息（方便搜索，或打印列表）。如果只有一個參數，參數作爲索引項。"
+     "另外，長索引形式：每個參數、選項都是。\n"
+     "給超級聯接指定名稱；不需要結束。\n"},
     /* the scraper's stray commas show the fold in a manual that writes
      * ASCII full stops */
     {"halfwidth-punct,stray-comma",
