@@ -83,18 +83,19 @@ static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
     return latin && zh_is_han(next);
 }
 
-/* What may follow a folded mark: not ASCII punctuation that makes it part
- * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. After a
- * Chinese character (chinese_left) a mark is no part of ASCII notation:
- * a troff escape or a quote may follow it (`語法:\*(lq` `宏:`%1'`), and
- * a signed number (`例如:-04:00` `時區:+05:30`). */
-static int right_ok(uint32_t mark, uint32_t next, uint32_t next2,
-                    int chinese_left)
+/* After a Chinese character a mark is no part of ASCII notation, though
+ * a troff escape or a quote may follow it (`語法:\*(lq` `宏:`%1'`), or a
+ * signed number (`例如:-04:00` `時區:+05:30`). */
+static int notation_after_chinese(uint32_t next, uint32_t next2)
 {
-    if (chinese_left && (next == '\\' || next == '`' ||
-                         ((next == '-' || next == '+') && next2 >= '0' &&
-                          next2 <= '9')))
-        return 1;
+    return next == '\\' || next == '`' ||
+           ((next == '-' || next == '+') && next2 >= '0' && next2 <= '9');
+}
+
+/* What may follow a folded mark: not ASCII punctuation that makes it part
+ * of something else (`;)` `:-` `,.` `:/`), except `?!` pairs. */
+static int right_ok(uint32_t mark, uint32_t next, uint32_t next2)
+{
     /* A comma before a mark is the scraper's stray comma: stray-comma
      * removes it. */
     if (mark == ',' && (next == 0x3002 || next == 0x3001 || next == 0xFF0C ||
@@ -167,11 +168,23 @@ static int is_pause(uint32_t cp)
 
 /* The evidence that the marks were folded: the block's, read once, and
  * where the block's falls short, the line's (see line_marks_folded). */
+/* Marks before ASCII notation (notation_after_chinese) wait until the
+ * block's evidence is read for another finding: alone they never make the
+ * rule read the block (a clean manual has many `說明:\fB`). */
+#define DEFERRED_MAX 64
+
+typedef struct deferred_mark {
+    size_t pos, line_start, line_end;
+    uint32_t wide;
+} deferred_mark;
+
 typedef struct evidence_state {
     int block;           /* -1 until read */
     size_t block_strays; /* the block's stray commas */
     int line;            /* -1 until read, for the line being scanned */
     size_t line_start, line_end;
+    deferred_mark deferred[DEFERRED_MAX];
+    size_t ndeferred;
 } evidence_state;
 
 static int evidence(zh_scan *scan, evidence_state *ev);
@@ -309,6 +322,39 @@ static int evidence(zh_scan *scan, evidence_state *ev)
     return ev->line;
 }
 
+/* The mark at pos, widened to wide, before ASCII notation: made now if
+ * the block's evidence is known, else once it is (emit_deferred). */
+static zhfix_status emit_or_defer(zh_scan *scan, evidence_state *ev,
+                                  size_t pos, uint32_t wide)
+{
+    if (ev->block < 0 && ev->ndeferred < DEFERRED_MAX) {
+        deferred_mark *d = &ev->deferred[ev->ndeferred++];
+        d->pos = pos;
+        d->line_start = ev->line_start;
+        d->line_end = ev->line_end;
+        d->wide = wide;
+        return ZHFIX_OK;
+    }
+    return emit_cp(scan, pos, pos + 1, wide, ev,
+                   "ASCII mark in Chinese prose");
+}
+
+/* The deferred marks, where another finding has read the evidence. */
+static zhfix_status emit_deferred(zh_scan *scan, evidence_state *ev)
+{
+    zhfix_status st = ZHFIX_OK;
+    for (size_t k = 0; k < ev->ndeferred && ev->block >= 0 && st == ZHFIX_OK;
+         k++) {
+        const deferred_mark *d = &ev->deferred[k];
+        ev->line = -1;
+        ev->line_start = d->line_start;
+        ev->line_end = d->line_end;
+        st = emit_cp(scan, d->pos, d->pos + 1, d->wide, ev,
+                     "ASCII mark in Chinese prose");
+    }
+    return st;
+}
+
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
 static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
                                  uint32_t cp, size_t n, uint32_t cp2,
@@ -421,12 +467,15 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
                                          "ASCII parenthesis in Chinese prose");
                         close = c;
                     }
-                } else if (right_ok(cp, next,
-                                    zh_cp_at(t, ln->end, i + 2, NULL),
-                                    zh_is_chinese(prev)) ||
-                           (next == ')' && i + 1 == close)) {
-                    st = emit_cp(scan, i, i + 1, widen(cp), ev,
-                                 "ASCII mark in Chinese prose");
+                } else {
+                    uint32_t next2 = zh_cp_at(t, ln->end, i + 2, NULL);
+                    if (right_ok(cp, next, next2) ||
+                        (next == ')' && i + 1 == close))
+                        st = emit_cp(scan, i, i + 1, widen(cp), ev,
+                                     "ASCII mark in Chinese prose");
+                    else if (zh_is_chinese(prev) &&
+                             notation_after_chinese(next, next2))
+                        st = emit_or_defer(scan, ev, i, widen(cp));
                 }
             }
         }
@@ -448,7 +497,10 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
 {
     zh_lines it;
     zh_line ln;
-    evidence_state ev = {-1, 0, -1, 0, 0};
+    evidence_state ev;
+    ev.block = -1;
+    ev.block_strays = 0;
+    ev.ndeferred = 0;
     zh_lines_init_hot(&it, scan, ZH_TRIG_HALFWIDTH);
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end))
@@ -465,7 +517,7 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
         if (st != ZHFIX_OK)
             return st;
     }
-    return ZHFIX_OK;
+    return emit_deferred(scan, &ev);
 }
 
 const zh_rule zh_rule_halfwidth_punct = {

@@ -343,6 +343,9 @@ static const char *const traps[] = {
     "這個命令、重新安裝. 但在系統關閉時,如果根分區在磁盤上, 可能會有麻煩.\n",
     /* empty fields between numbers in prose quoting a list syntax */
     "列表`1,,3' 是兩個列表的並置，`1,' 還有3, 第一個。`1,,3' 是`(1,),(3)'\n",
+    /* ASCII marks before troff escapes, quotes and signed numbers in a
+     * text that does not show the fold */
+    "語法:\\*(lqbasic\\*(rq 宏:`%1' 時區(例如:-04:00),時區:+05:30\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
@@ -409,6 +412,21 @@ START_TEST(parens_after_latin_name_not_reported)
         }
         zhfix_destroy(h);
     }
+}
+END_TEST
+
+/* A run whose lost character begins its line: that character is no
+ * closing or pause mark (GB/T 15834), whatever the model prefers (a
+ * stanza's 。 read in place of 常 in 常恐秋風早). */
+START_TEST(run_never_begins_line_with_mark)
+{
+    zhfix *h = make("gbk-out-of-step,stray-comma", NULL);
+    char *got = fix(h, "果斷出擊,,籌謀,,這座城市,,世界\n疏窗細雨,,夜夜孤燈,。\n"
+                       "??智镲L早,飄零君不知。\n");
+    ck_assert_msg(strstr(got, "\n。") == NULL && strstr(got, "恐秋風早") != NULL,
+                  "got %s", got);
+    free(got);
+    zhfix_destroy(h);
 }
 END_TEST
 
@@ -595,6 +613,7 @@ static Suite *scrape_suite(void)
     tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, run_never_begins_line_with_mark);
     tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, gbk_tables);
     suite_add_tcase(s, tc);
