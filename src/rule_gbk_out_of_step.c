@@ -54,6 +54,39 @@ static unsigned folded_lead(char c)
     }
 }
 
+/* Marks that never begin a line of prose (GB/T 15834: closing and pause
+ * marks follow what they close or end). */
+static int never_begins_line(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A:
+    case 0xFF1F: case 0xFF01: case 0xFF09: case 0x300B: case 0x300D:
+    case 0x300F: case 0x3009: case 0x3011: case 0x201D: case 0x2019:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* 1 when t[at] begins its line, after indentation (spaces, tabs, the
+ * ideographic space of a stanza). */
+static int begins_line(const char *t, size_t at)
+{
+    size_t k = at;
+    for (;;) {
+        if (k == 0 || t[k - 1] == '\n' || t[k - 1] == '\r')
+            return 1;
+        if (t[k - 1] == ' ' || t[k - 1] == '\t')
+            k--;
+        else if (k >= 3 && (unsigned char)t[k - 3] == 0xE3 &&
+                 (unsigned char)t[k - 2] == 0x80 &&
+                 (unsigned char)t[k - 1] == 0x80)
+            k -= 3;
+        else
+            return 0;
+    }
+}
+
 static zhfix_status emit_repair(zh_scan *scan, size_t start,
                                 const zh_realign_result *r, double gain)
 {
@@ -177,11 +210,15 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
                 fold_shown = zh_fold_shown(t, len);
             comma = fold_shown;
         }
+        /* The lost character begins its line: it is no closing or pause
+         * mark (`夜夜孤燈。\n?:...` is 常恐, not 。恐). */
+        int line_start = !comma && begins_line(t, at);
         zh_realign_start starts[128];
         size_t ns = 0;
         for (unsigned x = 0x81; x <= 0xFE && ns < 128; x++) {
             uint32_t d = zh_gbk_decode2(x, 0xA3);
-            if (!d || (comma && zh_is_han(d)))
+            if (!d || (comma && zh_is_han(d)) ||
+                (line_start && never_begins_line(d)))
                 continue;
             starts[ns].chars[0] = d;
             starts[ns].nchars = 1;

@@ -28,9 +28,11 @@
  * which this rule sees because it runs before stray-comma, or the marks
  * the fold leaves alone (。、“”) in use (one for every eight ASCII marks)
  * and few ASCII full stops after Han (one for every three ASCII marks at
- * most). A text that mixes both by hand, or uses ASCII punctuation
- * throughout, keeps its style: its ASCII marks and doubles are reported,
- * not changed. A comma right before a Chinese mark is a stray comma, left
+ * most). Where the block falls short but has three stray commas, a line
+ * (a paragraph) that shows the fold on its own is repaired: a manual
+ * translated by several hands mixes sections of both styles. A text that
+ * mixes both by hand, or uses ASCII punctuation throughout, keeps its
+ * style: its ASCII marks and doubles are reported, not changed. A comma right before a Chinese mark is a stray comma, left
  * to stray-comma, which restores the mark it stands before.
  */
 #include <string.h>
@@ -79,6 +81,15 @@ static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
                 (prev >= '0' && prev <= '9') || prev == ' ' || prev == ')' ||
                 prev == ']' || prev == '"' || prev == '\'';
     return latin && zh_is_han(next);
+}
+
+/* After a Chinese character a mark is no part of ASCII notation, though
+ * a troff escape or a quote may follow it (`語法:\*(lq` `宏:`%1'`), or a
+ * signed number (`例如:-04:00` `時區:+05:30`). */
+static int notation_after_chinese(uint32_t next, uint32_t next2)
+{
+    return next == '\\' || next == '`' ||
+           ((next == '-' || next == '+') && next2 >= '0' && next2 <= '9');
 }
 
 /* What may follow a folded mark: not ASCII punctuation that makes it part
@@ -155,14 +166,35 @@ static int is_pause(uint32_t cp)
     return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A;
 }
 
-static int evidence(zh_scan *scan, int *fixable);
+/* The evidence that the marks were folded: the block's, read once, and
+ * where the block's falls short, the line's (see line_marks_folded). */
+/* Marks before ASCII notation (notation_after_chinese) wait until the
+ * block's evidence is read for another finding: alone they never make the
+ * rule read the block (a clean manual has many `說明:\fB`). */
+#define DEFERRED_MAX 64
+
+typedef struct deferred_mark {
+    size_t pos, line_start, line_end;
+    uint32_t wide;
+} deferred_mark;
+
+typedef struct evidence_state {
+    int block;           /* -1 until read */
+    size_t block_strays; /* the block's stray commas */
+    int line;            /* -1 until read, for the line being scanned */
+    size_t line_start, line_end;
+    deferred_mark deferred[DEFERRED_MAX];
+    size_t ndeferred;
+} evidence_state;
+
+static int evidence(zh_scan *scan, evidence_state *ev);
 
 static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
-                            int *fixable, const char *msg)
+                            evidence_state *ev, const char *msg)
 {
     char buf[4];
     size_t n = zh_utf8_encode(cp, buf);
-    return zh_emit(scan, s, e, buf, n, evidence(scan, fixable), msg, NULL);
+    return zh_emit(scan, s, e, buf, n, evidence(scan, ev), msg, NULL);
 }
 
 /* The document's evidence that its marks were folded: fullwidth ，；：？！（
@@ -186,7 +218,7 @@ static const unsigned char marks_step[256] = {
 };
 #undef STEP16
 
-static int marks_folded(const char *t, size_t len)
+static int marks_folded(const char *t, size_t len, size_t *strays)
 {
     const unsigned char *u = (const unsigned char *)t;
     size_t full = 0, ascii = 0, kept = 0, dots = 0, stray = 0;
@@ -230,6 +262,7 @@ static int marks_folded(const char *t, size_t len)
         }
         i++;
     }
+    *strays = stray;
     if (ascii < 3 || full * 10 > ascii)
         return 0;
     /* The scraper's stray commas before marks (`,,` `,;` `,。`) prove
@@ -239,19 +272,93 @@ static int marks_folded(const char *t, size_t len)
     return kept * 8 >= ascii && dots * 3 <= ascii;
 }
 
+/* A block whose author mixed both kinds of marks (a manual translated by
+ * several hands: some sections with ASCII marks and full stops, others
+ * in Chinese punctuation) shows the fold only section by section. Where
+ * the block has the scraper's stray commas, a line (a paragraph) is
+ * folded when it shows the same on its own: two or more stray commas
+ * (they stand only before Chinese marks), two or more of the marks the
+ * fold leaves alone (。、“”《》…), no ASCII full stop after Han and no
+ * fullwidth ，；：？！（ left. */
+static int line_marks_folded(const char *t, size_t start, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    size_t kept = 0, stray = 0;
+    for (size_t i = start; i < end; i++) {
+        unsigned char b = u[i];
+        if (b == 0xEF && i + 2 < end && u[i + 1] == 0xBC) {
+            unsigned char d = u[i + 2];
+            if (d == 0x8C || d == 0x9B || d == 0x9A || d == 0x9F ||
+                d == 0x81 || d == 0x88)
+                return 0;
+        } else if (b == 0xE3 && i + 2 < end && u[i + 1] == 0x80) {
+            unsigned char d = u[i + 2];
+            kept += d == 0x81 || d == 0x82 || d == 0x8A || d == 0x8B;
+        } else if (b == 0xE2 && i + 2 < end && u[i + 1] == 0x80) {
+            unsigned char d = u[i + 2];
+            kept += d == 0x9C || d == 0x9D || d == 0xA6;
+        } else if (b == ',' && i > start) {
+            stray += (size_t)zh_stray_comma_at(t, end, i);
+        } else if (b == '.' && i > start && (u[i - 1] & 0x80) &&
+                   (i + 1 == end || u[i + 1] >= 0x80 || t[i + 1] == ' ') &&
+                   zh_is_han(zh_cp_before(t, i, NULL))) {
+            return 0;
+        }
+    }
+    return stray >= 2 && kept >= 2;
+}
+
 /* marks_folded for the block, read when the first finding needs it (most
  * blocks have none, and the whole block is read for it). */
-static int evidence(zh_scan *scan, int *fixable)
+static int evidence(zh_scan *scan, evidence_state *ev)
 {
-    if (*fixable < 0)
-        *fixable = marks_folded(scan->text, scan->len);
-    return *fixable;
+    if (ev->block < 0)
+        ev->block = marks_folded(scan->text, scan->len, &ev->block_strays);
+    if (ev->block)
+        return 1;
+    if (ev->line < 0)
+        ev->line = ev->block_strays >= 3 &&
+                   line_marks_folded(scan->text, ev->line_start, ev->line_end);
+    return ev->line;
+}
+
+/* The mark at pos, widened to wide, before ASCII notation: made now if
+ * the block's evidence is known, else once it is (emit_deferred). */
+static zhfix_status emit_or_defer(zh_scan *scan, evidence_state *ev,
+                                  size_t pos, uint32_t wide)
+{
+    if (ev->block < 0 && ev->ndeferred < DEFERRED_MAX) {
+        deferred_mark *d = &ev->deferred[ev->ndeferred++];
+        d->pos = pos;
+        d->line_start = ev->line_start;
+        d->line_end = ev->line_end;
+        d->wide = wide;
+        return ZHFIX_OK;
+    }
+    return emit_cp(scan, pos, pos + 1, wide, ev,
+                   "ASCII mark in Chinese prose");
+}
+
+/* The deferred marks, where another finding has read the evidence. */
+static zhfix_status emit_deferred(zh_scan *scan, evidence_state *ev)
+{
+    zhfix_status st = ZHFIX_OK;
+    for (size_t k = 0; k < ev->ndeferred && ev->block >= 0 && st == ZHFIX_OK;
+         k++) {
+        const deferred_mark *d = &ev->deferred[k];
+        ev->line = -1;
+        ev->line_start = d->line_start;
+        ev->line_end = d->line_end;
+        st = emit_cp(scan, d->pos, d->pos + 1, d->wide, ev,
+                     "ASCII mark in Chinese prose");
+    }
+    return st;
 }
 
 /* A double at i (first mark cp, n bytes; second mark cp2, n2 bytes). */
 static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
                                  uint32_t cp, size_t n, uint32_t cp2,
-                                 size_t n2, size_t *skip_to, int *fixable)
+                                 size_t n2, size_t *skip_to, evidence_state *ev)
 {
     const char *t = scan->text;
     if (!((cp == cp2 && (is_pause(cp) || cp == 0x3002)) ||
@@ -265,9 +372,9 @@ static zhfix_status check_double(zh_scan *scan, const zh_line *ln, size_t i,
     *skip_to = i + n + n2;
     if (cp == cp2)
         return zh_emit(scan, i + n, i + n + n2, "", 0,
-                       evidence(scan, fixable),
+                       evidence(scan, ev),
                        "doubled mark", NULL);
-    return zh_emit(scan, i, i + n, "", 0, evidence(scan, fixable),
+    return zh_emit(scan, i, i + n, "", 0, evidence(scan, ev),
                    "pause mark before a full stop", NULL);
 }
 
@@ -319,7 +426,7 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     }
 }
 
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *ev)
 {
     const char *t = scan->text;
     /* A ')' already widened with its '('; none yet (not 0: a ')' can
@@ -336,7 +443,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
         if (cp >= 0x3000) {
             size_t n2;
             uint32_t cp2 = zh_cp_at(t, ln->end, i + n, &n2);
-            st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, fixable);
+            st = check_double(scan, ln, i, cp, n, cp2, n2, &skip_to, ev);
         } else if (i != close) {
             size_t ps;
             uint32_t prev = zh_cp_before(t, i, &ps);
@@ -353,18 +460,22 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);
                     if (c) {
-                        st = emit_cp(scan, i, i + 1, 0xFF08, fixable,
+                        st = emit_cp(scan, i, i + 1, 0xFF08, ev,
                                      "ASCII parenthesis in Chinese prose");
                         if (st == ZHFIX_OK)
-                            st = emit_cp(scan, c, c + 1, 0xFF09, fixable,
+                            st = emit_cp(scan, c, c + 1, 0xFF09, ev,
                                          "ASCII parenthesis in Chinese prose");
                         close = c;
                     }
-                } else if (right_ok(cp, next,
-                                    zh_cp_at(t, ln->end, i + 2, NULL)) ||
-                           (next == ')' && i + 1 == close)) {
-                    st = emit_cp(scan, i, i + 1, widen(cp), fixable,
-                                 "ASCII mark in Chinese prose");
+                } else {
+                    uint32_t next2 = zh_cp_at(t, ln->end, i + 2, NULL);
+                    if (right_ok(cp, next, next2) ||
+                        (next == ')' && i + 1 == close))
+                        st = emit_cp(scan, i, i + 1, widen(cp), ev,
+                                     "ASCII mark in Chinese prose");
+                    else if (zh_is_chinese(prev) &&
+                             notation_after_chinese(next, next2))
+                        st = emit_or_defer(scan, ev, i, widen(cp));
                 }
             }
         }
@@ -386,21 +497,27 @@ static zhfix_status scan_halfwidth(zh_scan *scan)
 {
     zh_lines it;
     zh_line ln;
-    int fixable = -1;
+    evidence_state ev;
+    ev.block = -1;
+    ev.block_strays = 0;
+    ev.ndeferred = 0;
     zh_lines_init_hot(&it, scan, ZH_TRIG_HALFWIDTH);
     while (zh_lines_next(&it, &ln)) {
         if (!line_has_candidate(scan->text, ln.start, ln.end))
             continue;
+        ev.line = -1;
+        ev.line_start = ln.start;
+        ev.line_end = ln.end;
         /* The row test first: it reads one line, the evidence the block. */
         if (!zh_line_is_prose(&it, &ln) &&
             (!zh_folded_row_is_prose(&ln, scan->text) ||
-             !evidence(scan, &fixable)))
+             !evidence(scan, &ev)))
             continue;
-        zhfix_status st = scan_line(scan, &ln, &fixable);
+        zhfix_status st = scan_line(scan, &ln, &ev);
         if (st != ZHFIX_OK)
             return st;
     }
-    return ZHFIX_OK;
+    return emit_deferred(scan, &ev);
 }
 
 const zh_rule zh_rule_halfwidth_punct = {

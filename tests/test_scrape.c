@@ -47,6 +47,14 @@ typedef struct fix_case {
     const char *out; /* NULL: must come back unchanged */
 } fix_case;
 
+/* A section written with ASCII marks and full stops: 70 commas after Han,
+ * more than the few stray commas elsewhere in a block can outweigh. */
+#define ASCII_STYLE_EIGHT "甲, 乙, 丙, 丁, 戊, 己, 庚, 辛. "
+#define ASCII_STYLE_SECTION                                                 \
+    ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT \
+        ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT              \
+            ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT ASCII_STYLE_EIGHT
+
 /* Repairs, one mechanism each. */
 static const fix_case repairs[] = {
     /* stray-comma: a text that shows the pattern (three or more) */
@@ -116,6 +124,27 @@ static const fix_case repairs[] = {
     /* parentheses after a Latin name stay (issue 5 regression) */
     {"halfwidth-punct", "作者 Aoki (青木修)說,好,的,了。這、那。\n",
      "作者 Aoki (青木修)說，好，的，了。這、那。\n"},
+    /* after a Chinese character a mark is no part of ASCII notation: a
+     * troff escape, a quote or a signed number may follow it; a face, a
+     * Windows path and a score after a digit stay */
+    {"halfwidth-punct",
+     "語法:\\*(lqbasic\\*(rq。時區(例如:-04:00),宏:`%1'擴展,好:-) 見 C:\\dos "
+     "比分2:-1 和,時區:+05:30。這、那。\n",
+     "語法：\\*(lqbasic\\*(rq。時區（例如：-04:00），宏：`%1'擴展，好:-) 見 C:\\dos "
+     "比分2:-1 和，時區：+05:30。這、那。\n"},
+    /* a manual translated by several hands: a section written with ASCII
+     * marks and full stops keeps them, while a paragraph that shows the
+     * fold on its own (stray commas, 。 and 、, no ASCII full stop) is
+     * repaired although the block as a whole does not show it */
+    {"halfwidth-punct,stray-comma",
+     ASCII_STYLE_SECTION "\n"
+     "插入索引信息(方便搜索,,或打印列表)。如果只有一個參數,,參數作爲索引項,。"
+     "另外,長索引形式:每個參數,、選項都是。\n"
+     "給超級聯接指定名稱,;不需要結束,。\n",
+     ASCII_STYLE_SECTION "\n"
+     "插入索引信息（方便搜索，或打印列表）。如果只有一個參數，參數作爲索引項。"
+     "另外，長索引形式：每個參數、選項都是。\n"
+     "給超級聯接指定名稱；不需要結束。\n"},
     /* the scraper's stray commas show the fold in a manual that writes
      * ASCII full stops */
     {"halfwidth-punct,stray-comma",
@@ -314,6 +343,9 @@ static const char *const traps[] = {
     "這個命令、重新安裝. 但在系統關閉時,如果根分區在磁盤上, 可能會有麻煩.\n",
     /* empty fields between numbers in prose quoting a list syntax */
     "列表`1,,3' 是兩個列表的並置，`1,' 還有3, 第一個。`1,,3' 是`(1,),(3)'\n",
+    /* ASCII marks before troff escapes, quotes and signed numbers in a
+     * text that does not show the fold */
+    "語法:\\*(lqbasic\\*(rq 宏:`%1' 時區(例如:-04:00),時區:+05:30\n",
     /* clean Chinese prose */
     "每一次科技革命和產業變革，都是城市競爭格局重塑的最佳機會。\n",
 };
@@ -380,6 +412,21 @@ START_TEST(parens_after_latin_name_not_reported)
         }
         zhfix_destroy(h);
     }
+}
+END_TEST
+
+/* A run whose lost character begins its line: that character is no
+ * closing or pause mark (GB/T 15834), whatever the model prefers (a
+ * stanza's 。 read in place of 常 in 常恐秋風早). */
+START_TEST(run_never_begins_line_with_mark)
+{
+    zhfix *h = make("gbk-out-of-step,stray-comma", NULL);
+    char *got = fix(h, "果斷出擊,,籌謀,,這座城市,,世界\n疏窗細雨,,夜夜孤燈,。\n"
+                       "??智镲L早,飄零君不知。\n");
+    ck_assert_msg(strstr(got, "\n。") == NULL && strstr(got, "恐秋風早") != NULL,
+                  "got %s", got);
+    free(got);
+    zhfix_destroy(h);
 }
 END_TEST
 
@@ -566,6 +613,7 @@ static Suite *scrape_suite(void)
     tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, run_never_begins_line_with_mark);
     tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, gbk_tables);
     suite_add_tcase(s, tc);
