@@ -379,12 +379,13 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
-            /* Beyond the fill, another lost byte ends the window: it gets
-             * its own turn. */
+            /* Beyond the fill, the character of right context is another
+             * error (a lost byte, or one the code page dropped without a
+             * trace): it ends the window and gets its own turn. Requiring
+             * it to read made a later fill pay for the next error where
+             * an earlier one stopped short of it (三种 read as 三珧). */
             if (p > past)
-                for (size_t q = p; q < n && q <= p + 3; q++)
-                    if (b[q] == WILD || b[q] == '?')
-                        return cost;
+                return cost;
             return HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))

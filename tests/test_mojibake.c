@@ -64,6 +64,10 @@ static const struct {
     {"Êó•ÂøóÊñá‰ª∂Â∑≤Áªè‰øùÂ≠ò", "日志文件已经保存"}, /* utf8-macroman */
     {"з”Ёж€·еђЌж€–еЇ†з Ѓй”™иЇЇ", "用户名或密码错误"}, /* utf8-cp1251 */
     {"ä½ å¥½ï¼Œä¸–ç•Œ", "你好，世界"}, /* utf8-cp1252-nbsp-space */
+    /* Windows-1252 read with errors ignored drops its undefined bytes (8D
+     * of 种, 81 of 态): the gap before the next one is filled as fairly as
+     * the one after it (not 三珧, which stopped short of 态's gap). */
+    {"ä¸ºä¸‰ç§çŠ¶æ€ä¹‹ä¸€", "为三种状态之一"}, /* utf8-cp1252-dropped */
     {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
