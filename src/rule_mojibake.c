@@ -371,6 +371,33 @@ static int nbsp_byte(codec d)
  * when it is valid up to and including the unit that covers `past`, else
  * HUGE_VAL. window_cost_from resumes such a decoding at p with the cost
  * and the previous character of what came before (window_prefix). */
+/* 1 when a UTF-8 lead byte at p is followed by fewer continuation bytes
+ * than it needs: the trace of a byte dropped from its sequence. */
+static int cut_short(codec e, const uint16_t *b, size_t p, size_t n)
+{
+    unsigned c = b[p];
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    if (e.kind != CK_UTF8 || !len)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if (p + k >= n || b[p + k] >= WILD || (b[p + k] & 0xC0) != 0x80)
+            return 1;
+    return 0;
+}
+
+/* 1 when a lost byte (U+FFFD or '?' in the misreading) is at p or within
+ * the three bytes after it. */
+static int lost_near(const uint16_t *b, size_t p, size_t n)
+{
+    for (size_t q = p; q < n && q <= p + 3; q++)
+        if (b[q] == WILD || b[q] == '?')
+            return 1;
+    return 0;
+}
+
 static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
                                size_t p, size_t past, uint32_t prev,
                                double cost, double cutoff)
@@ -380,11 +407,13 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
             /* Beyond the fill, the character of right context is another
-             * error (a lost byte, or one the code page dropped without a
-             * trace): it ends the window and gets its own turn. Requiring
-             * it to read made a later fill pay for the next error where
-             * an earlier one stopped short of it (三种 read as 三珧). */
-            if (p > past)
+             * error, a lost byte or a sequence cut short (a byte the code
+             * page dropped without a trace): it ends the window and gets
+             * its own turn. Requiring it to read made a later fill pay for
+             * the next gap where an earlier one stopped short of it (三种
+             * read as 三珧). */
+            if (p > past && (cut_short(e, b, p, n) ||
+                             lost_near(b, p, n)))
                 return cost;
             return HUGE_VAL;
         }
