@@ -64,6 +64,9 @@ static inline size_t zh_utf8_seqlen(unsigned char b)
 }
 /* Offset of the first invalid byte, or len when s is valid UTF-8. */
 size_t zh_utf8_validate(const char *s, size_t len);
+/* The same by one path, for the tests: 0 the scalar DFA, 1 SSSE3, 2 AVX2;
+ * (size_t)-1 when this machine lacks that path. */
+size_t zh_utf8_validate_path(const char *s, size_t len, int path);
 /* Number of code points in valid UTF-8. */
 size_t zh_utf8_count(const char *s, size_t len);
 

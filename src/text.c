@@ -428,6 +428,96 @@ utf8_validate_ssse3(const unsigned char *s, size_t n)
     return from + utf8_validate_dfa(s + from, n - from);
 }
 
+/* The same with AVX2, thirty-two bytes at a time: the tables repeat in
+ * both 128-bit lanes (vpshufb looks up within a lane), and the bytes
+ * before each lane's first come from the other lane or the block before. */
+__attribute__((target("avx2"))) static size_t
+utf8_validate_avx2(const unsigned char *s, size_t n)
+{
+#define B(x) ((char)(x))
+#define LANES(...) _mm256_setr_epi8(__VA_ARGS__, __VA_ARGS__)
+    const __m256i first_high = LANES(
+        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
+        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
+        B(U8V_TWO_CONTS), B(U8V_TWO_CONTS), B(U8V_TWO_CONTS),
+        B(U8V_TWO_CONTS), B(U8V_TOO_SHORT | U8V_OVERLONG_2),
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT | U8V_OVERLONG_3 | U8V_SURROGATE),
+        B(U8V_TOO_SHORT | U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4));
+    const int any = U8V_TOO_SHORT | U8V_TOO_LONG | U8V_TWO_CONTS;
+    const int large = U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4;
+    const __m256i first_low = LANES(
+        B(any | U8V_OVERLONG_3 | U8V_OVERLONG_2 | U8V_LARGE_OR_OVERLONG_4),
+        B(any | U8V_OVERLONG_2), B(any), B(any), B(any | U8V_TOO_LARGE),
+        B(any | large), B(any | large), B(any | large), B(any | large),
+        B(any | large), B(any | large), B(any | large), B(any | large),
+        B(any | large | U8V_SURROGATE), B(any | large), B(any | large));
+    const int cont = U8V_TOO_LONG | U8V_TWO_CONTS | U8V_OVERLONG_2;
+    const __m256i second_high = LANES(
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
+        B(cont | U8V_OVERLONG_3 | U8V_LARGE_OR_OVERLONG_4),
+        B(cont | U8V_OVERLONG_3 | U8V_TOO_LARGE),
+        B(cont | U8V_SURROGATE | U8V_TOO_LARGE),
+        B(cont | U8V_SURROGATE | U8V_TOO_LARGE), B(U8V_TOO_SHORT),
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT));
+#undef LANES
+#undef B
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i third = _mm256_set1_epi8((char)(0xE0 - 0x80));
+    const __m256i fourth = _mm256_set1_epi8((char)(0xF0 - 0x80));
+    const __m256i high_bit = _mm256_set1_epi8((char)0x80);
+    __m256i prev = _mm256_setzero_si256();
+    size_t i = 0;
+    while (n - i >= 64) {
+        __m256i err = _mm256_setzero_si256();
+        for (int b = 0; b < 2; b++) {
+            __m256i in =
+                _mm256_loadu_si256((const __m256i *)(s + i + 32 * b));
+            /* [prev's high lane, in's low lane]: what precedes each lane */
+            __m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
+            __m256i prev1 = _mm256_alignr_epi8(in, before, 15);
+            __m256i sc = _mm256_and_si256(
+                _mm256_and_si256(
+                    _mm256_shuffle_epi8(
+                        first_high,
+                        _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
+                    _mm256_shuffle_epi8(first_low,
+                                        _mm256_and_si256(prev1, nibble))),
+                _mm256_shuffle_epi8(
+                    second_high,
+                    _mm256_and_si256(_mm256_srli_epi16(in, 4), nibble)));
+            __m256i prev2 = _mm256_alignr_epi8(in, before, 14);
+            __m256i prev3 = _mm256_alignr_epi8(in, before, 13);
+            __m256i must23 = _mm256_or_si256(_mm256_subs_epu8(prev2, third),
+                                             _mm256_subs_epu8(prev3, fourth));
+            err = _mm256_or_si256(
+                err,
+                _mm256_xor_si256(_mm256_and_si256(must23, high_bit), sc));
+            prev = in;
+        }
+        if (!_mm256_testz_si256(err, err))
+            break;
+        i += 64;
+    }
+    size_t from = i >= 4 ? i - 4 : 0;
+    while (from < i && (s[from] & 0xC0) == 0x80)
+        from++;
+    return from + utf8_validate_dfa(s + from, n - from);
+}
+
+static int has_avx2(void)
+{
+    static int known = -1;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+
 static int has_ssse3(void)
 {
     static int known = -1;
@@ -442,16 +532,32 @@ static int has_ssse3(void)
 #endif
 
 /* Length of the longest prefix of str[0..n) made of complete, valid UTF-8
- * characters: with SSSE3 sixteen bytes at a time, otherwise (and for the
+ * characters: with AVX2 or SSSE3 32 or 16 bytes at a time, otherwise (and for the
  * end of the valid prefix once a block shows an error) the lane DFA. */
 size_t zh_utf8_validate(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
 #ifdef ZH_UTF8_SIMD
+    if (n >= 64 && has_avx2())
+        return utf8_validate_avx2(s, n);
     if (n >= 64 && has_ssse3())
         return utf8_validate_ssse3(s, n);
 #endif
     return utf8_validate_dfa(s, n);
+}
+
+size_t zh_utf8_validate_path(const char *str, size_t n, int path)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (path == 0)
+        return utf8_validate_dfa(s, n);
+#ifdef ZH_UTF8_SIMD
+    if (path == 1 && has_ssse3())
+        return n >= 64 ? utf8_validate_ssse3(s, n) : utf8_validate_dfa(s, n);
+    if (path == 2 && has_avx2())
+        return n >= 64 ? utf8_validate_avx2(s, n) : utf8_validate_dfa(s, n);
+#endif
+    return (size_t)-1;
 }
 
 size_t zhfix_utf8_validate(const char *src, size_t srclen)

@@ -586,20 +586,32 @@ START_TEST(utf8_validate_matches_reference)
         size_t got = zh_utf8_validate((const char *)buf, n);
         ck_assert_msg(got == want, "round %d length %zu: %zu, want %zu",
                       round, n, got, want);
+        /* Each path this machine has (the DFA, SSSE3, AVX2), not only
+         * the one zh_utf8_validate picks. */
+        for (int path = 0; path < 3; path++) {
+            size_t p = zh_utf8_validate_path((const char *)buf, n, path);
+            ck_assert_msg(p == want || p == (size_t)-1,
+                          "path %d round %d: %zu, want %zu", path, round, p,
+                          want);
+        }
     }
-    /* Every two-byte pair at every offset of a 70-byte window. */
-    memset(buf, 'a', 80);
-    for (unsigned a = 0x80; a < 0x100; a++)
-        for (unsigned b = 0; b < 0x100; b += 3)
-            for (size_t at = 60; at < 70; at++) {
-                memset(buf, 'a', 80);
-                buf[at] = (unsigned char)a;
-                buf[at + 1] = (unsigned char)b;
-                buf[at + 2] = 0xBF - (unsigned char)(b % 3);
-                size_t want = reference_valid_prefix(buf, 80);
-                ck_assert_uint_eq(zh_utf8_validate((const char *)buf, 80),
-                                  want);
-            }
+    /* Every two-byte pair around every 16-byte boundary of the first
+     * 64-byte block and the next (the SIMD paths' lanes and blocks). */
+    for (int path = 0; path < 3; path++)
+        for (unsigned a = 0x80; a < 0x100; a++)
+            for (unsigned b = 0; b < 0x100; b += 3)
+                for (size_t at = 12; at < 70; at++) {
+                    if (at % 16 > 2 && at % 16 < 13)
+                        continue;
+                    memset(buf, 'a', 80);
+                    buf[at] = (unsigned char)a;
+                    buf[at + 1] = (unsigned char)b;
+                    buf[at + 2] = 0xBF - (unsigned char)(b % 3);
+                    size_t want = reference_valid_prefix(buf, 80);
+                    size_t got =
+                        zh_utf8_validate_path((const char *)buf, 80, path);
+                    ck_assert(got == want || got == (size_t)-1);
+                }
 }
 END_TEST
 
