@@ -347,41 +347,47 @@ enum {
     U8V_TWO_CONTS = 128   /* two continuation bytes */
 };
 
+/* The three tables, one entry per nibble value; B() makes each a char. */
+#define U8V_ANY (U8V_TOO_SHORT | U8V_TOO_LONG | U8V_TWO_CONTS)
+#define U8V_LARGE (U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4)
+#define U8V_CONT (U8V_TOO_LONG | U8V_TWO_CONTS | U8V_OVERLONG_2)
+#define U8V_FIRST_HIGH                                                       \
+    /* 0-7: ASCII */                                                         \
+    B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),      \
+        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),  \
+        /* 8-B: continuation */                                              \
+        B(U8V_TWO_CONTS), B(U8V_TWO_CONTS), B(U8V_TWO_CONTS),                \
+        B(U8V_TWO_CONTS), B(U8V_TOO_SHORT | U8V_OVERLONG_2), /* C */         \
+        B(U8V_TOO_SHORT),                                    /* D */         \
+        B(U8V_TOO_SHORT | U8V_OVERLONG_3 | U8V_SURROGATE),   /* E */         \
+        B(U8V_TOO_SHORT | U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4) /* F */
+#define U8V_FIRST_LOW                                                        \
+    B(U8V_ANY | U8V_OVERLONG_3 | U8V_OVERLONG_2 | U8V_LARGE_OR_OVERLONG_4),  \
+        B(U8V_ANY | U8V_OVERLONG_2), B(U8V_ANY), B(U8V_ANY),                 \
+        B(U8V_ANY | U8V_TOO_LARGE), B(U8V_ANY | U8V_LARGE),                  \
+        B(U8V_ANY | U8V_LARGE), B(U8V_ANY | U8V_LARGE),                      \
+        B(U8V_ANY | U8V_LARGE), B(U8V_ANY | U8V_LARGE),                      \
+        B(U8V_ANY | U8V_LARGE), B(U8V_ANY | U8V_LARGE),                      \
+        B(U8V_ANY | U8V_LARGE), B(U8V_ANY | U8V_LARGE | U8V_SURROGATE),      \
+        B(U8V_ANY | U8V_LARGE), B(U8V_ANY | U8V_LARGE)
+#define U8V_SECOND_HIGH                                                      \
+    B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),  \
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),                \
+        B(U8V_TOO_SHORT),                                                    \
+        B(U8V_CONT | U8V_OVERLONG_3 | U8V_LARGE_OR_OVERLONG_4), /* 8 */      \
+        B(U8V_CONT | U8V_OVERLONG_3 | U8V_TOO_LARGE),           /* 9 */      \
+        B(U8V_CONT | U8V_SURROGATE | U8V_TOO_LARGE),            /* A */      \
+        B(U8V_CONT | U8V_SURROGATE | U8V_TOO_LARGE),            /* B */      \
+        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),                \
+        B(U8V_TOO_SHORT)
+#define B(x) ((char)(x))
+
 __attribute__((target("ssse3"))) static size_t
 utf8_validate_ssse3(const unsigned char *s, size_t n)
 {
-#define B(x) ((char)(x))
-    const __m128i first_high = _mm_setr_epi8(
-        /* 0-7: ASCII */
-        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
-        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
-        /* 8-B: continuation */
-        B(U8V_TWO_CONTS), B(U8V_TWO_CONTS), B(U8V_TWO_CONTS),
-        B(U8V_TWO_CONTS),
-        B(U8V_TOO_SHORT | U8V_OVERLONG_2), /* C */
-        B(U8V_TOO_SHORT),                  /* D */
-        B(U8V_TOO_SHORT | U8V_OVERLONG_3 | U8V_SURROGATE), /* E */
-        B(U8V_TOO_SHORT | U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4)); /* F */
-    const int any = U8V_TOO_SHORT | U8V_TOO_LONG | U8V_TWO_CONTS;
-    const int large = U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4;
-    const __m128i first_low = _mm_setr_epi8(
-        B(any | U8V_OVERLONG_3 | U8V_OVERLONG_2 | U8V_LARGE_OR_OVERLONG_4),
-        B(any | U8V_OVERLONG_2), B(any), B(any), B(any | U8V_TOO_LARGE),
-        B(any | large), B(any | large), B(any | large), B(any | large),
-        B(any | large), B(any | large), B(any | large), B(any | large),
-        B(any | large | U8V_SURROGATE), B(any | large), B(any | large));
-    const int cont = U8V_TOO_LONG | U8V_TWO_CONTS | U8V_OVERLONG_2;
-    const __m128i second_high = _mm_setr_epi8(
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(cont | U8V_OVERLONG_3 | U8V_LARGE_OR_OVERLONG_4),  /* 8 */
-        B(cont | U8V_OVERLONG_3 | U8V_TOO_LARGE),            /* 9 */
-        B(cont | U8V_SURROGATE | U8V_TOO_LARGE),             /* A */
-        B(cont | U8V_SURROGATE | U8V_TOO_LARGE),             /* B */
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT));
-#undef B
+    const __m128i first_high = _mm_setr_epi8(U8V_FIRST_HIGH);
+    const __m128i first_low = _mm_setr_epi8(U8V_FIRST_LOW);
+    const __m128i second_high = _mm_setr_epi8(U8V_SECOND_HIGH);
     const __m128i nibble = _mm_set1_epi8(0x0F);
     /* A byte >= E0 two back or >= F0 three back: saturating subtraction
      * leaves 0x80 or more exactly then. */
@@ -434,35 +440,10 @@ utf8_validate_ssse3(const unsigned char *s, size_t n)
 __attribute__((target("avx2"))) static size_t
 utf8_validate_avx2(const unsigned char *s, size_t n)
 {
-#define B(x) ((char)(x))
-#define LANES(...) _mm256_setr_epi8(__VA_ARGS__, __VA_ARGS__)
-    const __m256i first_high = LANES(
-        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
-        B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG), B(U8V_TOO_LONG),
-        B(U8V_TWO_CONTS), B(U8V_TWO_CONTS), B(U8V_TWO_CONTS),
-        B(U8V_TWO_CONTS), B(U8V_TOO_SHORT | U8V_OVERLONG_2),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT | U8V_OVERLONG_3 | U8V_SURROGATE),
-        B(U8V_TOO_SHORT | U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4));
-    const int any = U8V_TOO_SHORT | U8V_TOO_LONG | U8V_TWO_CONTS;
-    const int large = U8V_TOO_LARGE | U8V_LARGE_OR_OVERLONG_4;
-    const __m256i first_low = LANES(
-        B(any | U8V_OVERLONG_3 | U8V_OVERLONG_2 | U8V_LARGE_OR_OVERLONG_4),
-        B(any | U8V_OVERLONG_2), B(any), B(any), B(any | U8V_TOO_LARGE),
-        B(any | large), B(any | large), B(any | large), B(any | large),
-        B(any | large), B(any | large), B(any | large), B(any | large),
-        B(any | large | U8V_SURROGATE), B(any | large), B(any | large));
-    const int cont = U8V_TOO_LONG | U8V_TWO_CONTS | U8V_OVERLONG_2;
-    const __m256i second_high = LANES(
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT),
-        B(cont | U8V_OVERLONG_3 | U8V_LARGE_OR_OVERLONG_4),
-        B(cont | U8V_OVERLONG_3 | U8V_TOO_LARGE),
-        B(cont | U8V_SURROGATE | U8V_TOO_LARGE),
-        B(cont | U8V_SURROGATE | U8V_TOO_LARGE), B(U8V_TOO_SHORT),
-        B(U8V_TOO_SHORT), B(U8V_TOO_SHORT), B(U8V_TOO_SHORT));
-#undef LANES
-#undef B
+    const __m256i first_high = _mm256_setr_epi8(U8V_FIRST_HIGH, U8V_FIRST_HIGH);
+    const __m256i first_low = _mm256_setr_epi8(U8V_FIRST_LOW, U8V_FIRST_LOW);
+    const __m256i second_high =
+        _mm256_setr_epi8(U8V_SECOND_HIGH, U8V_SECOND_HIGH);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i third = _mm256_set1_epi8((char)(0xE0 - 0x80));
     const __m256i fourth = _mm256_set1_epi8((char)(0xF0 - 0x80));
@@ -506,29 +487,23 @@ utf8_validate_avx2(const unsigned char *s, size_t n)
     return from + utf8_validate_dfa(s + from, n - from);
 }
 
-static int has_avx2(void)
-{
-    static int known = -1;
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+/* Whether the CPU has a feature, asked once: __builtin_cpu_supports takes
+ * only a literal, hence one small function per feature. */
+#define ZH_CPU_HAS(name, feature)                                            \
+    static int name(void)                                                    \
+    {                                                                        \
+        static int known = -1;                                               \
+        int k = __atomic_load_n(&known, __ATOMIC_RELAXED);                   \
+        if (k < 0) {                                                         \
+            __builtin_cpu_init();                                            \
+            k = __builtin_cpu_supports(feature) ? 1 : 0;                     \
+            __atomic_store_n(&known, k, __ATOMIC_RELAXED);                   \
+        }                                                                    \
+        return k;                                                            \
     }
-    return k;
-}
-
-static int has_ssse3(void)
-{
-    static int known = -1;
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("ssse3") ? 1 : 0;
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
+ZH_CPU_HAS(has_ssse3, "ssse3")
+ZH_CPU_HAS(has_avx2, "avx2")
+#undef B
 #endif
 
 /* Length of the longest prefix of str[0..n) made of complete, valid UTF-8
