@@ -332,7 +332,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     size_t passes_used = 0, first_finding = h->nfindings;
     int which = 0;
     zh_scan scan;
-    zhfix_status st;
+    zhfix_status st = ZHFIX_OK;
     memset(&scan, 0, sizeof scan);
     scan.handle = h;
     scan.arena = &h->arena;
