@@ -32,8 +32,9 @@
  * (a paragraph) that shows the fold on its own is repaired: a manual
  * translated by several hands mixes sections of both styles. A text that
  * mixes both by hand, or uses ASCII punctuation throughout, keeps its
- * style: its ASCII marks and doubles are reported, not changed. A comma right before a Chinese mark is a stray comma, left
- * to stray-comma, which restores the mark it stands before.
+ * style: its ASCII marks and doubles are reported, not changed. A comma
+ * right before a Chinese mark is a stray comma, left to stray-comma, which
+ * restores the mark it stands before.
  */
 #include <string.h>
 
@@ -218,6 +219,38 @@ static const unsigned char marks_step[256] = {
 };
 #undef STEP16
 
+/* What a three-byte character at u + i is to the fold: a fullwidth mark
+ * it turns into ASCII (，；：？！（), one it leaves alone (、。《》“”…),
+ * or neither. */
+enum { MARK_NONE, MARK_FOLDED, MARK_KEPT };
+
+static int wide_mark(const unsigned char *u, size_t i)
+{
+    unsigned char b = u[i], c = u[i + 1], d = u[i + 2];
+    if (b == 0xEF && c == 0xBC)
+        return d == 0x8C || d == 0x9B || d == 0x9A || d == 0x9F ||
+                       d == 0x81 || d == 0x88
+                   ? MARK_FOLDED
+                   : MARK_NONE;
+    if (b == 0xE3 && c == 0x80) /* 、 。 《 》 */
+        return d == 0x81 || d == 0x82 || d == 0x8A || d == 0x8B ? MARK_KEPT
+                                                                 : MARK_NONE;
+    if (b == 0xE2 && c == 0x80) /* “ ” … */
+        return d == 0x9C || d == 0x9D || d == 0xA6 ? MARK_KEPT : MARK_NONE;
+    return MARK_NONE;
+}
+
+/* 1 when the '.' at i (i > 0) ends a Chinese sentence in ASCII: after a
+ * Han character, before a non-ASCII character, a space or the end. */
+static int dot_after_han(const char *t, size_t i, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    return (u[i - 1] & 0x80) &&
+           (i + 1 == end || u[i + 1] >= 0x80 || t[i + 1] == ' ' ||
+            t[i + 1] == '\n') &&
+           zh_is_han(zh_cp_before(t, i, NULL));
+}
+
 static int marks_folded(const char *t, size_t len, size_t *strays)
 {
     const unsigned char *u = (const unsigned char *)t;
@@ -234,16 +267,10 @@ static int marks_folded(const char *t, size_t len, size_t *strays)
             continue;
         }
         if (b >= 0x80) {
-            if ((b == 0xEF || b == 0xE3 || b == 0xE2) && i + 2 < len) {
-                unsigned char c = u[i + 1], d = u[i + 2];
-                if (b == 0xEF && c == 0xBC)
-                    full += d == 0x8C || d == 0x9B || d == 0x9A ||
-                            d == 0x9F || d == 0x81 || d == 0x88;
-                else if (b == 0xE3 && c == 0x80)
-                    kept += d == 0x81 || d == 0x82 || d == 0x8A ||
-                            d == 0x8B; /* 、 。 《 》 */
-                else if (b == 0xE2 && c == 0x80)
-                    kept += d == 0x9C || d == 0x9D || d == 0xA6; /* “ ” … */
+            if (i + 2 < len) {
+                int kind = wide_mark(u, i);
+                full += kind == MARK_FOLDED;
+                kept += kind == MARK_KEPT;
             }
             i += zh_utf8_seqlen(b);
             continue;
@@ -255,10 +282,8 @@ static int marks_folded(const char *t, size_t len, size_t *strays)
                     b == '!' || b == '(') &&
                    (u[i - 1] & 0x80)) {
             ascii += zh_is_han(zh_cp_before(t, i, NULL));
-        } else if (b == '.' && (u[i - 1] & 0x80) &&
-                   (i + 1 == len || u[i + 1] >= 0x80 || t[i + 1] == ' ' ||
-                    t[i + 1] == '\n')) {
-            dots += zh_is_han(zh_cp_before(t, i, NULL));
+        } else if (b == '.') {
+            dots += dot_after_han(t, i, len);
         }
         i++;
     }
@@ -286,22 +311,14 @@ static int line_marks_folded(const char *t, size_t start, size_t end)
     size_t kept = 0, stray = 0;
     for (size_t i = start; i < end; i++) {
         unsigned char b = u[i];
-        if (b == 0xEF && i + 2 < end && u[i + 1] == 0xBC) {
-            unsigned char d = u[i + 2];
-            if (d == 0x8C || d == 0x9B || d == 0x9A || d == 0x9F ||
-                d == 0x81 || d == 0x88)
+        if (b >= 0xE2 && i + 2 < end) {
+            int kind = wide_mark(u, i);
+            if (kind == MARK_FOLDED)
                 return 0;
-        } else if (b == 0xE3 && i + 2 < end && u[i + 1] == 0x80) {
-            unsigned char d = u[i + 2];
-            kept += d == 0x81 || d == 0x82 || d == 0x8A || d == 0x8B;
-        } else if (b == 0xE2 && i + 2 < end && u[i + 1] == 0x80) {
-            unsigned char d = u[i + 2];
-            kept += d == 0x9C || d == 0x9D || d == 0xA6;
+            kept += kind == MARK_KEPT;
         } else if (b == ',' && i > start) {
             stray += (size_t)zh_stray_comma_at(t, end, i);
-        } else if (b == '.' && i > start && (u[i - 1] & 0x80) &&
-                   (i + 1 == end || u[i + 1] >= 0x80 || t[i + 1] == ' ') &&
-                   zh_is_han(zh_cp_before(t, i, NULL))) {
+        } else if (b == '.' && i > start && dot_after_han(t, i, end)) {
             return 0;
         }
     }
