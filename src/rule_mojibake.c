@@ -376,12 +376,9 @@ static int nbsp_byte(codec d)
 static int cut_short(codec e, const uint16_t *b, size_t p, size_t n)
 {
     unsigned c = b[p];
-    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
-                 : c >= 0xE0 && c <= 0xEF ? 3
-                 : c >= 0xF0 && c <= 0xF4 ? 4
-                                          : 0;
-    if (e.kind != CK_UTF8 || !len)
+    if (e.kind != CK_UTF8 || c < 0xC2 || c > 0xF4)
         return 0;
+    size_t len = zh_utf8_seqlen((unsigned char)c);
     for (size_t k = 1; k < len; k++)
         if (p + k >= n || b[p + k] >= WILD || (b[p + k] & 0xC0) != 0x80)
             return 1;

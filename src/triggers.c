@@ -37,23 +37,28 @@ enum {
 /* Bytes within which two rare characters count (rule_mojibake.c's
  * ZH_DBCS_REACH). */
 #define MOJI_RARE_REACH 9
-/* Per BMP character: its triggers (bits 0-7; ASCII is handled by the
- * pass itself) and MOJI_* bits << 8, so that the pass loads one entry per
- * character. */
+/* Per BMP character, what the pass's loop reads: the MOJI_START_* and
+ * MOJI_NEXT_* bits, and SLOW8 for a character with triggers (cls) or
+ * that alone or in a close pair is mojibake (MOJI_ALONE, MOJI_RARE). One
+ * byte a character: at 64 KiB, the ideographs' part stays in the
+ * first-level cache. */
+static uint8_t moji8[65536];
+#define SLOW8 64u
+/* The slow path's: the character's triggers (bits 0-7; ASCII is handled
+ * by the pass itself) and its MOJI_* bits << MOJI_SHIFT. */
 static uint16_t cls[65536];
 #define MOJI_SHIFT 8
 /* Per BMP character, one bit per single-byte code page (1 << ZH_SB_*):
  * the pages that decode a UTF-8 lead byte (C2-F4) to it, and those that
  * decode a continuation byte (80-BF) to it (zh_sb_pair_in). */
 static uint8_t sb_lead[65536], sb_cont[65536];
-/* What sends a character down the slow path of the pass. */
-#define SLOW (0xFFu | (unsigned)(MOJI_ALONE | MOJI_RARE) << MOJI_SHIFT)
-/* The same per character in one byte, which is all the pass's inner loop
- * reads: the MOJI_START_* and MOJI_NEXT_* bits, and SLOW8 for a character
- * whose cls entry has SLOW bits. At 64 KiB, the ideographs' part of it
- * stays in the first-level cache, where cls's did not. */
-static uint8_t moji8[65536];
-#define SLOW8 64u
+
+/* A trigger of character cp: its characters take the pass's slow path. */
+static void set_trigger(uint32_t cp, unsigned bit)
+{
+    cls[cp] |= (uint16_t)bit;
+    moji8[cp] |= SLOW8;
+}
 
 static void build_classes(void)
 {
@@ -94,23 +99,19 @@ static void build_classes(void)
             else if (b <= 0xBF)
                 sb_cont[cp] |= (uint8_t)(1u << sb);
         }
-    cls[0xFFFD] |= ZH_TRIG_FFFD;
+    set_trigger(0xFFFD, ZH_TRIG_FFFD);
     static const uint16_t garbage[] = {0x951F, 0x9315, 0x70EB, 0x5C6F};
     for (size_t k = 0; k < sizeof garbage / sizeof garbage[0]; k++)
-        cls[garbage[k]] |= ZH_TRIG_GARBAGE;
+        set_trigger(garbage[k], ZH_TRIG_GARBAGE);
     static const uint16_t invisible[] = {0x200B, 0x2060, 0xFEFF, 0x00AD};
     for (size_t k = 0; k < sizeof invisible / sizeof invisible[0]; k++)
-        cls[invisible[k]] |= ZH_TRIG_INVISIBLE;
+        set_trigger(invisible[k], ZH_TRIG_INVISIBLE);
     static const uint16_t marks[] = {0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B};
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
-        cls[marks[k]] |= CLASS_MARK;
+        set_trigger(marks[k], CLASS_MARK);
     for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
         if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
-            cls[cp] |= ZH_TRIG_FULLWIDTH;
-    /* The characters given trigger bits above take the slow path. */
-    for (uint32_t cp = 0x80; cp < 0x10000; cp++)
-        if (cls[cp] & 0xFFu)
-            moji8[cp] |= SLOW8;
+            set_trigger(cp, ZH_TRIG_FULLWIDTH);
 }
 
 int zh_sb_pair_in(const char *text, size_t len)
@@ -124,19 +125,11 @@ int zh_sb_pair_in(const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         i += zh_utf8_decode(s + i, len - i, &cp);
-        if (cp == ' ') {
-            /* A no-break space turned into a plain one. */
-            if (starts || gbk_sb)
-                return 1;
-            lead_before = starts = 0;
-            gbk_sb = 0;
-            continue;
-        }
-        if (cp > 0xFFFF) {
-            lead_before = starts = 0;
-            gbk_sb = 0;
-            continue;
-        }
+        /* A no-break space turned into a plain one. */
+        if (cp == ' ' && (starts || gbk_sb))
+            return 1;
+        if (cp > 0xFFFF)
+            cp = 0; /* beyond the tables: a character with no bits */
         if (starts & sb_cont[cp])
             return 1;
         if (gbk_sb && cp >= 0x80 && cp < 0x3000 && !zh_is_han(cp))
@@ -290,12 +283,13 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 i++;
             } else if (b < 0xE0) {
                 uint32_t cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
-                unsigned c = cls[cp];
+                unsigned c = moji8[cp];
                 i += 2;
-                moji |= (c >> (MOJI_SHIFT + 3)) & prev;
-                prev = (c >> MOJI_SHIFT) & MOJI_STARTS;
-                if (c & SLOW)
-                    moji |= slow_char(c, s, i - 2, i, len, &mask, &last_rare)
+                moji |= (c >> 3) & prev;
+                prev = c & MOJI_STARTS;
+                if (c & SLOW8)
+                    moji |= slow_char(cls[cp], s, i - 2, i, len, &mask,
+                                      &last_rare)
                                 ? MOJI_SURE
                                 : 0;
             } else if (b < 0xF0 && i + 3 <= len) {
