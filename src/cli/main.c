@@ -514,8 +514,36 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         cli_error(j->name, "out of memory");
         rc = -1;
     }
+    /* Input already validated as UTF-8 needs no decoding: it is read
+     * straight into the block buffer, and when all of it is in memory the
+     * blocks are cut from that memory itself. Either saves a copy of every
+     * byte. */
+    int direct = src->checked_utf8 && enc == ZHFIX_ENC_UTF8;
+    if (rc == 0 && direct && src->fd < 0) {
+        size_t off = src->mempos, len = src->memlen, b;
+        jobs_count_bytes(len - off);
+        if (bom_pending && len - off >= 3 &&
+            !memcmp(src->mem + off, "\xEF\xBB\xBF", 3))
+            off += 3;
+        while (rc == 0 &&
+               (b = zhfix_block_length(src->mem + off, len - off, 1)) > 0) {
+            rc = handle_block(j, src->mem + off, b);
+            off += b;
+        }
+        src->mempos = len;
+        eof = 1;
+    }
     while (rc == 0 && !eof) {
-        ssize_t n = source_read(src, raw + rawlen, READ_CHUNK);
+        ssize_t n;
+        if (direct) {
+            /* Room for a read is always there: at most a block's worth
+             * is left over after cutting. */
+            size_t want = pend_cap - plen < READ_CHUNK ? pend_cap - plen
+                                                       : READ_CHUNK;
+            n = source_read(src, pend + plen, want);
+        } else {
+            n = source_read(src, raw + rawlen, READ_CHUNK);
+        }
         if (n < 0) {
             cli_error(j->name, "read error: %s", strerror(errno));
             rc = -1;
@@ -528,14 +556,11 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         char *dst = pend + plen;
         size_t room = pend_cap - plen;
         zhfix_status st = ZHFIX_OK;
-        if (src->checked_utf8 && enc == ZHFIX_ENC_UTF8) {
+        if (direct) {
             /* Validated during detection (and again by the library, should
-             * the file have changed since): copied, not decoded again. */
-            size_t k = inlen < room ? inlen : room;
-            memcpy(dst, in, k);
-            in += k;
-            inlen -= k;
-            dst += k;
+             * the file have changed since): not decoded again. */
+            inlen = 0;
+            dst += n;
         } else {
             st = zhfix_codec_convert(codec, &in, &inlen, &dst, &room, eof);
         }
