@@ -60,6 +60,21 @@ static int is_fence(const char *s, size_t n)
     return starts_with(s + i, n - i, "```") || starts_with(s + i, n - i, "~~~");
 }
 
+/* Length of a manual's placeholder at s[k] (`{device}`, `{file-name}`:
+ * a word in braces), which is no program text; 0 if there is none. */
+static size_t placeholder(const char *s, size_t n, size_t k)
+{
+    if (s[k] != '{')
+        return 0;
+    size_t i = k + 1;
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') ||
+                     (s[i] >= 'A' && s[i] <= 'Z') ||
+                     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+                     s[i] == '-' || s[i] == '.'))
+        i++;
+    return i > k + 1 && i < n && s[i] == '}' ? i + 1 - k : 0;
+}
+
 /* Program text: tokens that Chinese prose, even with its marks folded to
  * ASCII, does not contain, on a line that is mostly ASCII (a manual's
  * prose quotes code, and stays prose). */
@@ -85,6 +100,11 @@ static int is_code(const char *s, size_t n)
         if (!begins_token[(unsigned char)b[k]])
             continue;
         char c = b[k], d = k + 1 < m ? b[k + 1] : '\0';
+        size_t w = placeholder(b, m, k);
+        if (w) {
+            k += w - 1;
+            continue;
+        }
         switch (c) {
         case '{': case '}': token = 1; break;
         case '=': token = d == '=' || d == '>'; break;
@@ -114,10 +134,14 @@ static int is_code(const char *s, size_t n)
 }
 
 /* Separators (commas, tabs) of a line that may be a table row: no CJK
- * punctuation and no field longer than 48 bytes; (size_t)-1 otherwise. */
-static size_t row_commas(const char *s, size_t n)
+ * punctuation and no field longer than 48 bytes; (size_t)-1 otherwise.
+ * *doubled is 1 when the separators are all commas in pairs (`名稱,,說明`):
+ * rows like that are the scraper's stray comma before a folded one, not a
+ * table, unless a row nearby has a field between its commas. */
+static size_t row_commas(const char *s, size_t n, int *doubled)
 {
-    size_t commas = 0, field = 0;
+    size_t commas = 0, field = 0, run = 0;
+    int pairs = 1;
     for (size_t i = 0; i < n;) {
         uint32_t cp = (unsigned char)s[i];
         size_t k = 1;
@@ -129,11 +153,17 @@ static size_t row_commas(const char *s, size_t n)
         if (cp == ',' || cp == '\t') {
             commas++;
             field = 0;
-        } else if ((field += k) > 48) {
-            return (size_t)-1;
+            run = cp == ',' ? run + 1 : 3;
+        } else {
+            if (run && run != 2)
+                pairs = 0;
+            run = 0;
+            if ((field += k) > 48)
+                return (size_t)-1;
         }
         i += k;
     }
+    *doubled = pairs && (run == 0 || run == 2);
     return commas ? commas : (size_t)-1;
 }
 
@@ -164,6 +194,7 @@ void zh_lines_init(zh_lines *it, const char *text, size_t len)
     memset(it, 0, sizeof *it);
     it->text = text;
     it->len = len;
+    it->stray_before_wide = -1;
 }
 
 static void line_bounds(const char *t, size_t len, size_t pos, size_t *end,
@@ -216,7 +247,26 @@ int zh_lines_next(zh_lines *it, zh_line *line)
     }
 }
 
-int zh_line_is_prose(const zh_lines *it, const zh_line *line)
+/* 1 when a comma stands right before a fullwidth mark (`,。` `,，` `,、`
+ * `,；` `,：` `,？` `,！`) somewhere in t: the scraper's stray comma, which
+ * no table or program writes. */
+static int stray_before_wide(const char *t, size_t len)
+{
+    for (const char *p = t; (p = memchr(p, ',', (size_t)(t + len - p))) &&
+                            (size_t)(t + len - p) >= 4;
+         p++) {
+        const unsigned char *u = (const unsigned char *)p + 1;
+        if (u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x81 || u[2] == 0x82))
+            return 1;
+        if (u[0] == 0xEF && u[1] == 0xBC &&
+            (u[2] == 0x8C || u[2] == 0x9B || u[2] == 0x9A || u[2] == 0x9F ||
+             u[2] == 0x81))
+            return 1;
+    }
+    return 0;
+}
+
+int zh_line_is_prose(zh_lines *it, const zh_line *line)
 {
     const char *s = it->text + line->start;
     size_t n = line->end - line->start;
@@ -224,7 +274,8 @@ int zh_line_is_prose(const zh_lines *it, const zh_line *line)
         return 0;
     /* A table row: short fields, no CJK punctuation, and at least three
      * lines in a row (this one among them) with as many separators. */
-    size_t commas = row_commas(s, n);
+    int doubled, all_doubled;
+    size_t commas = row_commas(s, n, &all_doubled);
     if (commas == (size_t)-1)
         return 1;
     size_t run = 1, pos = line->start;
@@ -234,8 +285,9 @@ int zh_line_is_prose(const zh_lines *it, const zh_line *line)
             p--;
         size_t e2, n2;
         line_bounds(it->text, it->len, p, &e2, &n2);
-        if (row_commas(it->text + p, e2 - p) != commas)
+        if (row_commas(it->text + p, e2 - p, &doubled) != commas)
             break;
+        all_doubled &= doubled;
         run++;
         pos = p;
     }
@@ -243,12 +295,19 @@ int zh_line_is_prose(const zh_lines *it, const zh_line *line)
     for (int k = 0; k < 2 && pos < it->len; k++) {
         size_t e2, n2;
         line_bounds(it->text, it->len, pos, &e2, &n2);
-        if (row_commas(it->text + pos, e2 - pos) != commas)
+        if (row_commas(it->text + pos, e2 - pos, &doubled) != commas)
             break;
+        all_doubled &= doubled;
         run++;
         pos = n2;
     }
-    return run < 3;
+    if (run < 3)
+        return 1;
+    if (!all_doubled)
+        return 0;
+    if (it->stray_before_wide < 0)
+        it->stray_before_wide = stray_before_wide(it->text, it->len);
+    return it->stray_before_wide;
 }
 
 /* ---- Spans inside a line ----------------------------------------------- */

@@ -38,6 +38,9 @@ typedef struct zh_lines {
     struct zh_scan *scan;
     uint32_t triggers;
     size_t cursor;
+    /* 1 when the text has a comma right before a fullwidth mark (`,。`),
+     * the scraper's stray comma; -1 until zh_line_is_prose needs it. */
+    int stray_before_wide;
 } zh_lines;
 
 typedef struct zh_line {
@@ -56,8 +59,10 @@ int zh_lines_next(zh_lines *it, zh_line *line);
 /* 1 when the line may be Chinese prose: not in a Markdown fence, not
  * program text, not Japanese (kana), not a table row (a line without CJK
  * punctuation and short fields, in a run of three or more lines with as
- * many commas or tabs). */
-int zh_line_is_prose(const zh_lines *it, const zh_line *line);
+ * many commas or tabs; unless every row's separators are commas in
+ * pairs and the text shows the scraper's stray comma before a fullwidth
+ * mark elsewhere, when the pairs are folded marks). */
+int zh_line_is_prose(zh_lines *it, const zh_line *line);
 
 /* 1 when byte offset pos of the line [start, end) lies inside an inline
  * code span (`...`) or a URL/e-mail token (a run of non-space characters

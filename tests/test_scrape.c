@@ -68,6 +68,19 @@ static const fix_case repairs[] = {
     {"stray-comma", "荊棘的道路,;青島,;如何,?\n", "荊棘的道路；青島；如何？\n"},
     {"stray-comma", "默認爲76),,0 爲禁用,,自動,,換行",
      "默認爲76)，0 爲禁用，自動，換行"},
+    /* Rows whose only separators are `,,`, in a text that shows the stray
+     * comma before a fullwidth mark: folded marks, not a table. */
+    {"stray-comma",
+     "選項,。見下,。\n帶任何選項,,表示全部\n僅指定條件,, 顯示符合的\n"
+     "指定兩個條件,, 顯示同時滿足的\n",
+     "選項。見下。\n帶任何選項，表示全部\n僅指定條件， 顯示符合的\n"
+     "指定兩個條件， 顯示同時滿足的\n"},
+    /* A manual's placeholder in braces is no program text. */
+    {"stray-comma,halfwidth-punct",
+     "-d {device} 打開 {device} 用作終端,, 只在 Amiga 下,。 例: "
+     "\"-d con:20/30/600/150\".\n前臺運行,。對於版本,,不會分離,。\n",
+     "-d {device} 打開 {device} 用作終端， 只在 Amiga 下。 例： "
+     "\"-d con:20/30/600/150\".\n前臺運行。對於版本，不會分離。\n"},
     /* a stanza whose lines end in folded commas */
     {"stray-comma,halfwidth-punct",
      "大雨落幽燕,,\n白浪滔天,,\n秦皇島外打魚船,\n一片汪洋都不見,,\n"
@@ -304,6 +317,12 @@ static const char *const traps[] = {
     "姓名,年齡,城市\n張三,,北京\n李四,30,上海\n",
     "城市,省份\n北京,河北\n上海,江蘇\n廣州,廣東\n",
     "a,,b\n1,,2\n",
+    /* a column empty in every row, with Chinese on both sides, where
+     * nothing else shows the scraper */
+    "名字,,備註\n張三,,學生\n李四,,老師\n王五,,工人\n",
+    "這是說明，文件如下。\n名字,,備註\n張三,,學生\n李四,,老師\n",
+    /* code whose braces are not placeholders */
+    "for (i = 0; i < n; i++) {中文,測試:是;}\n",
     /* code */
     "printf(\"中文,,測試:%d;\", x);\n",
     "```\n中文,,測試:是;的?\n```\n",
