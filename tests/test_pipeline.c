@@ -389,6 +389,12 @@ static const struct {
      "[中文](/中" Z "文) <b title=\"中" Z "文\">中文</b>\n"},
     {ZHFIX_SYNTAX_MARKDOWN, "[ref]: /中" Z "文\n中" Z "文\n",
      "[ref]: /中" Z "文\n中文\n"},
+    /* character references are Markdown; a double-escaped one shows as
+     * "&nbsp;" and is repaired */
+    {ZHFIX_SYNTAX_MARKDOWN, "中&nbsp;文，&#20013;文&amp;nbsp;中\n",
+     "中&nbsp;文，&#20013;文\u00a0中\n"},
+    {ZHFIX_SYNTAX_PLAIN, "中&nbsp;文，&#20013;文&amp;nbsp;中\n",
+     "中\u00a0文，中文\u00a0中\n"},
     /* a thematic break later in the document is not front matter */
     {ZHFIX_SYNTAX_MARKDOWN, "中" Z "文\n---\n中" Z "文\n", "中文\n---\n中文\n"},
     /* CSV: only encoding rules run */
