@@ -4,11 +4,12 @@
  * and the double-escaped `&amp;nbsp;` of a page that escaped them twice.
  *
  * Decoded only where the text is plainly not markup and the reference
- * touches Chinese: the block has no HTML tags, the line is prose (not
- * code, prose.h), the reference is not in inline code or a URL, not quoted
- * as an example (`&nbsp;` between quotes), and a Chinese character stands
- * right before or after the run of references or the run spells Han
- * characters itself. Unknown names stay.
+ * touches Chinese: the block is no HTML source (no line begins with a
+ * tag), the line quotes no tag, the line is prose (not code, prose.h),
+ * the reference is not in inline code or a URL, not quoted as an example
+ * (`&nbsp;` between quotes), and a Chinese character stands right before
+ * or after the run of references or the run spells Han characters
+ * itself. Unknown names stay.
  */
 #include <string.h>
 
@@ -130,24 +131,35 @@ static int is_tag_name(const char *s, size_t n)
 }
 
 /* Markup: an HTML element's tag such as <p>, <br/>, </div>, <a href=,
- * or <!DOCTYPE, <!-- and <?xml. */
+ * or <!DOCTYPE, <!-- and <?xml. Returns 0 when t has none, 2 when one
+ * begins a line (after indentation: HTML source), 1 when all stand inside
+ * lines (prose that quotes markup: `轉換爲 HTML 後是 </A>`). */
 static int looks_like_markup(const char *t, size_t len)
 {
+    int found = 0;
     for (const char *p = t; (p = memchr(p, '<', len - (size_t)(p - t)));
          p++) {
         size_t left = len - (size_t)(p - t);
-        if (left > 2 && (p[1] == '!' || p[1] == '?') &&
-            (is_alpha(p[2]) || p[2] == '-'))
-            return 1;
         size_t k = left > 1 && p[1] == '/' ? 2 : 1;
         size_t s = k;
-        while (k < left && k < 14 && (is_alpha(p[k]) || is_digit(p[k])))
-            k++;
-        if (k < left && (p[k] == '>' || p[k] == ' ' || p[k] == '/') &&
-            is_tag_name(p + s, k - s))
-            return 1;
+        int tag = left > 2 && (p[1] == '!' || p[1] == '?') &&
+                  (is_alpha(p[2]) || p[2] == '-');
+        if (!tag) {
+            while (k < left && k < 14 && (is_alpha(p[k]) || is_digit(p[k])))
+                k++;
+            tag = k < left && (p[k] == '>' || p[k] == ' ' || p[k] == '/') &&
+                  is_tag_name(p + s, k - s);
+        }
+        if (!tag)
+            continue;
+        const char *b = p;
+        while (b > t && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b == t || b[-1] == '\n')
+            return 2;
+        found = 1;
     }
-    return 0;
+    return found;
 }
 
 static int is_quote(uint32_t cp)
@@ -215,14 +227,20 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
 
 static zhfix_status scan_entities(zh_scan *scan)
 {
-    if (!memchr(scan->text, '&', scan->len) ||
-        looks_like_markup(scan->text, scan->len))
+    if (!memchr(scan->text, '&', scan->len))
+        return ZHFIX_OK;
+    /* HTML source keeps its references; prose that quotes a tag here and
+     * there keeps them only on the lines that quote one. */
+    int markup = looks_like_markup(scan->text, scan->len);
+    if (markup == 2)
         return ZHFIX_OK;
     zh_lines it;
     zh_line ln;
     zh_lines_init(&it, scan->text, scan->len);
     while (zh_lines_next(&it, &ln)) {
         if (!memchr(scan->text + ln.start, '&', ln.end - ln.start) ||
+            (markup && looks_like_markup(scan->text + ln.start,
+                                         ln.end - ln.start)) ||
             !zh_line_is_prose(&it, &ln))
             continue;
         zhfix_status st = scan_line(scan, &ln);

@@ -268,6 +268,10 @@ static const fix_case repairs[] = {
     /* a placeholder like <file> is not markup */
     {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
      "用 <file> 輸入\xC2\xA0一樣的中文\n"},
+    /* prose that quotes a tag inside a line is no HTML source: the line
+     * that quotes it keeps its references, the others are decoded */
+    {"html-entity", "轉換爲 HTML 後是&nbsp;</A>.\n每個&nbsp;引用宏&#20013;都有\n",
+     "轉換爲 HTML 後是&nbsp;</A>.\n每個\xC2\xA0引用宏中都有\n"},
     /* the ';' of a reference in markup is not a folded mark, even in a
      * block that shows the fold */
     {"html-entity,stray-comma,halfwidth-punct",
@@ -349,6 +353,8 @@ static const char *const traps[] = {
     /* HTML: markup, a quoted example, no ';', no Chinese neighbour */
     "<p>中文&nbsp;段落</p>\n",
     "<div class=\"a\">中文&#20013;段落\n",
+    "<p>\n  中文&nbsp;段落\n</p>\n",
+    "說明\n<b>粗體</b>\n中文&nbsp;段落\n",
 
     "在HTML中，“&nbsp;”表示空格。AT&T公司。a&nbsp;b\n",
     /* one kind of line ending */
