@@ -61,10 +61,13 @@ static int is_fence(const char *s, size_t n)
 }
 
 /* Length of a manual's placeholder at s[k] (`{device}`, `{file-name}`:
- * a word in braces), which is no program text; 0 if there is none. */
+ * a word in braces), which is no program text; 0 if there is none. A
+ * variable in a string (`${HOME}` `#{name}` `%{x}`) is no placeholder. */
 static size_t placeholder(const char *s, size_t n, size_t k)
 {
-    if (s[k] != '{')
+    if (s[k] != '{' ||
+        (k > 0 && (s[k - 1] == '$' || s[k - 1] == '#' || s[k - 1] == '%' ||
+                   s[k - 1] == '@')))
         return 0;
     size_t i = k + 1;
     while (i < n && ((s[i] >= 'a' && s[i] <= 'z') ||

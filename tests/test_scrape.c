@@ -331,6 +331,8 @@ static const char *const traps[] = {
     "這是說明，文件如下。\n名字,,備註\n張三,,學生\n李四,,老師\n",
     /* code whose braces are not placeholders */
     "for (i = 0; i < n; i++) {中文,測試:是;}\n",
+    /* a shell variable in braces is program text, not a placeholder */
+    "export PATH=${HOME}/bin:${PATH} # 設置,,路徑,,變量,,啊\n",
     /* code */
     "printf(\"中文,,測試:%d;\", x);\n",
     "```\n中文,,測試:是;的?\n```\n",
