@@ -272,10 +272,20 @@ static size_t reference_body(const char *s, size_t len, size_t k)
     return digits && k < len && s[k] == ';' ? k + 1 - start : 0;
 }
 
+/* 1 when s[i..i+3) is a zero-width space or a word joiner. */
+static int zero_width_at(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    return i + 3 <= len && u[0] == 0xE2 &&
+           ((u[1] == 0x80 && u[2] == 0x8B) || (u[1] == 0x81 && u[2] == 0xA0));
+}
+
 /* Inline Markdown in one line: code spans, HTML tags, autolinks, link
- * targets, reference definitions, and character references (`&nbsp;` is
+ * targets, reference definitions, character references (`&nbsp;` is
  * Markdown the author wrote; only a double-escaped `&amp;nbsp;`, which
- * shows as "&nbsp;", is left to html-entity). */
+ * shows as "&nbsp;", is left to html-entity), and a zero-width space or
+ * word joiner against an emphasis delimiter (`**重點**\u200b後文`: put
+ * there so that the delimiter is read as closing next to Chinese). */
 static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
                                    size_t base)
 {
@@ -347,6 +357,15 @@ static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
             } else if (i < no_gt) {
                 no_gt = i;
             }
+        } else if (c == '*' || c == '_' || c == '~') {
+            size_t e = i;
+            while (e < len && s[e] == c)
+                e++;
+            if (i >= 3 && zero_width_at(s, len, i - 3))
+                st = add_span(v, base + i - 3, base + i);
+            if (st == ZHFIX_OK && zero_width_at(s, len, e))
+                st = add_span(v, base + e, base + e + 3);
+            i = e - 1;
         } else if (c == '&') {
             size_t n = reference_body(s, len, i + 1);
             size_t inner = n == 4 && !memcmp(s + i, "&amp;", 5)

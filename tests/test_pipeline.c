@@ -395,6 +395,11 @@ static const struct {
      "中&nbsp;文，&#20013;文\u00a0中\n"},
     {ZHFIX_SYNTAX_PLAIN, "中&nbsp;文，&#20013;文&amp;nbsp;中\n",
      "中\u00a0文，中文\u00a0中\n"},
+    /* a zero-width space against an emphasis delimiter is Markdown */
+    {ZHFIX_SYNTAX_MARKDOWN, "**重點**" Z "後文，中" Z "文\n",
+     "**重點**" Z "後文，中文\n"},
+    {ZHFIX_SYNTAX_PLAIN, "**重點**" Z "後文，中" Z "文\n",
+     "**重點**後文，中文\n"},
     /* a thematic break later in the document is not front matter */
     {ZHFIX_SYNTAX_MARKDOWN, "中" Z "文\n---\n中" Z "文\n", "中文\n---\n中文\n"},
     /* CSV: only encoding rules run */
