@@ -766,6 +766,30 @@ static int lead_kind(unsigned t)
     return 14;
 }
 
+/* The best insertion found at one gap: k bytes v at q, and its cost
+ * through the window that ends past its gap (try_fill). */
+typedef struct gap_best {
+    size_t q, past;
+    uint16_t v[2];
+    int k;
+    double cost;
+} gap_best;
+
+/* The cost of the window [r, end) with g's bytes inserted (the buffer has
+ * room for them). */
+static double insert_cost(work *w, codec e, size_t n, size_t r,
+                          const gap_best *g, size_t end, uint32_t prev,
+                          double cutoff)
+{
+    size_t q = g->q, k = (size_t)g->k;
+    memmove(w->b + q + k, w->b + q, (n - q) * sizeof *w->b);
+    for (size_t i = 0; i < k; i++)
+        w->b[q + i] = g->v[i];
+    double c = window_cost(w, e, w->b, n + k, r, end, prev, cutoff);
+    memmove(w->b + q, w->b + q + k, (n - q) * sizeof *w->b);
+    return c;
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -844,12 +868,22 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         if (!grow_bytes(w, n + 2))
             return 0;
         size_t lo = p >= 3 && p - 3 > r ? p - 3 : r + 1;
+        /* Each gap's best insertion is found through a window that ends
+         * one character past the gap (or the error), so a later gap's
+         * window scores more of the text after it; the gaps' winners are
+         * then compared through one window, the longest (a cheaper
+         * shorter window made 免於 lose to 偅於: E5 85 [8D] against
+         * E5 [81] 85). */
+        gap_best gaps[8];
+        size_t ngaps = 0;
         /* The gap may lie just after the byte where decoding failed: a
          * lead byte whose continuation went missing. */
         for (size_t q = lo; q <= p + 3 && q <= n; q++) {
             if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
                 continue;
             size_t past = (q > p ? q : p) + 2;
+            double qbest = HUGE_VAL;
+            gap_best gb = {q, past, {0, 0}, 0, HUGE_VAL};
             /* Continuation bytes still wanted at q: inserted bytes start
              * with one, so q must be inside a sequence. */
             int need = utf8_need(w->b, r, q);
@@ -906,13 +940,12 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
                         double c =
-                            window_cost(w, e, w->b, n + 2, r, past, prev, best);
-                        if (c < best) {
-                            best = c;
-                            best_q = q;
-                            best_v[0] = leads[li];
-                            best_v[1] = (uint16_t)t;
-                            best_kind = 2;
+                            window_cost(w, e, w->b, n + 2, r, past, prev, qbest);
+                        if (c < qbest) {
+                            qbest = c;
+                            gb.v[0] = leads[li];
+                            gb.v[1] = (uint16_t)t;
+                            gb.k = 2;
                         }
                     }
                 }
@@ -924,18 +957,40 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                         continue;
                     w->b[q] = (uint16_t)v;
                     double c =
-                        window_cost(w, e, w->b, n + 1, r, past - 1, prev, best);
-                    if (c < best) {
-                        best = c;
-                        best_q = q;
-                        best_v[0] = (uint16_t)v;
-                        best_v[1] = WILD + 1; /* marks a one-byte insert */
-                        best_kind = 2;
+                        window_cost(w, e, w->b, n + 1, r, past - 1, prev, qbest);
+                    if (c < qbest) {
+                        qbest = c;
+                        gb.v[0] = (uint16_t)v;
+                        gb.k = 1;
                     }
                 }
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
             }
             memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
+            if (qbest < HUGE_VAL && ngaps < sizeof gaps / sizeof gaps[0]) {
+                gb.cost = qbest;
+                gaps[ngaps++] = gb;
+            }
+        }
+        size_t end = 0;
+        for (size_t g = 0; g < ngaps; g++)
+            if (gaps[g].past > end)
+                end = gaps[g].past;
+        for (size_t g = 0; g < ngaps; g++) {
+            /* The window argument counts inserted bytes: past - 1 for one,
+             * past for two (as scored above). */
+            double c = ngaps == 1 ? gaps[g].cost
+                                  : insert_cost(w, e, n, r, &gaps[g],
+                                                end + gaps[g].k - 2, prev,
+                                                best);
+            if (c < best) {
+                best = c;
+                best_q = gaps[g].q;
+                best_v[0] = gaps[g].v[0];
+                best_v[1] = gaps[g].k == 1 ? WILD + 1 /* a one-byte insert */
+                                           : gaps[g].v[1];
+                best_kind = 2;
+            }
         }
     }
     if (best_kind == 0)

@@ -68,6 +68,9 @@ static const struct {
      * of 种, 81 of 态): the gap before the next one is filled as fairly as
      * the one after it (not 三珧, which stopped short of 态's gap). */
     {"ä¸ºä¸‰ç§çŠ¶æ€ä¹‹ä¸€", "为三种状态之一"}, /* utf8-cp1252-dropped */
+    /* The gap after 85 (免 = E5 85 8D) is weighed against the gap before
+     * it (偅 = E5 81 85) through the same stretch of text after it. */
+    {"å®ƒå…æ–¼è¢«è§£é‡‹ã€‚", "它免於被解釋。"}, /* utf8-cp1252-dropped */
     {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
