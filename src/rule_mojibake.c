@@ -965,6 +965,26 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     }
                 }
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
+                /* Both continuation bytes undefined (名 = E5 90 8D): a
+                 * lead byte with none of its continuations left. */
+                for (unsigned v = 0x80; need == 2 && v < 0xC0; v++) {
+                    if (zh_sb_decode[d.sb][v - 0x80] != v)
+                        continue;
+                    w->b[q] = (uint16_t)v;
+                    for (unsigned v2 = 0x80; v2 < 0xC0; v2++) {
+                        if (zh_sb_decode[d.sb][v2 - 0x80] != v2)
+                            continue;
+                        w->b[q + 1] = (uint16_t)v2;
+                        double c = window_cost(w, e, w->b, n + 2, r, past, prev,
+                                               qbest);
+                        if (c < qbest) {
+                            qbest = c;
+                            gb.v[0] = (uint16_t)v;
+                            gb.v[1] = (uint16_t)v2;
+                            gb.k = 2;
+                        }
+                    }
+                }
             }
             memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
             if (qbest < HUGE_VAL && ngaps < sizeof gaps / sizeof gaps[0]) {

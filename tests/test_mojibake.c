@@ -71,6 +71,8 @@ static const struct {
     /* The gap after 85 (免 = E5 85 8D) is weighed against the gap before
      * it (偅 = E5 81 85) through the same stretch of text after it. */
     {"å®ƒå…æ–¼è¢«è§£é‡‹ã€‚", "它免於被解釋。"}, /* utf8-cp1252-dropped */
+    /* Both continuation bytes of 反 (E5 8F 8D) undefined and dropped. */
+    {"ç”¨åæ–œæ§“é€ƒé€¸å†’è™Ÿ", "用反斜槓逃逸冒號"}, /* utf8-cp1252-dropped */
     {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
