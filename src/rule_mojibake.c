@@ -160,6 +160,12 @@ typedef struct work {
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
+    /* What find_all still needs of a plain reading (PROBE_*): once one
+     * point is fillable its candidates are dropped, so the reading stops
+     * as soon as what it was asked is known. gained: a candidate of the
+     * reading so far gains (gain > 0). */
+    int probe;
+    int gained;
     /* completion_cost by (previous character, lead, first continuation
      * byte): the same few are asked for again and again. lc 0: empty. */
     struct ccache {
@@ -245,6 +251,18 @@ static double wcost(work *w, uint32_t prev, const uint32_t *cps, size_t n)
         prev = cps[i];
     }
     return c;
+}
+
+/* What a plain reading (find_chain without restorations) must find out
+ * once a point is fillable: nothing more (its candidates are dropped), or
+ * whether one of them gains. PROBE_NONE: all its candidates are wanted. */
+enum { PROBE_NONE, PROBE_FILLABLE, PROBE_GAINS };
+
+/* 1 when the plain reading under way has answered what find_all asked. */
+static int probe_done(const work *w)
+{
+    return w->probe != PROBE_NONE && w->fillable &&
+           (w->probe == PROBE_FILLABLE || w->gained);
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -1428,6 +1446,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                 w->b[p] == WILD ||
                 lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0))
                 w->fillable++;
+            if (w->probe == PROBE_FILLABLE && w->fillable)
+                return 1; /* the units are not wanted */
         }
         if (!len && allow_fill && budget > 0 && misses < ZH_FILL_MISSES &&
             w->b[p] != '\n') {
@@ -1752,6 +1772,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
             for (size_t q = 0; q < w->nb; q++)
                 w->fillable += w->b[q] == WILD;
+        if (!fill && probe_done(w))
+            return 1;
         if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
@@ -1762,6 +1784,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
              * every pair kept is undone. */
             return 0;
         }
+        if (!fill && probe_done(w))
+            return 1;
         if (fill && ch->real.kind == CK_UTF8 && ch->misread.kind != CK_SB)
             close_brackets(w, ch->misread);
         /* Text spaced out character by character (秀 出 使 用) read by
@@ -1907,6 +1931,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->chain_ids[0] = chain_id;
             c->layers = 1;
             out->n++;
+            w->gained |= c->gain > 0.0;
+            if (!fill && probe_done(w))
+                return 1;
         }
         i = j > i ? j : i + 1;
     }
@@ -2017,7 +2044,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
          * reading at all: 涓枃 for 中文 once a private-use character was
          * stripped, é … for 項 once a no-break space became a space.) */
         w->fillable = 0;
-        if (!find_chain(w, (int)k, lprev, rnext, 0, out))
+        w->gained = 0;
+        /* Whether the plain reading gains matters below only where the
+         * line is still open and no layer is being undone. */
+        w->probe = explained * 10 < high * 9 && !skip ? PROBE_GAINS
+                                                     : PROBE_FILLABLE;
+        int plain = find_chain(w, (int)k, lprev, rnext, 0, out);
+        w->probe = PROBE_NONE;
+        if (!plain)
             return 0;
         if (w->fillable) {
             /* Where nothing was lost the plain reading is the reading. */
