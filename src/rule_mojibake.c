@@ -167,12 +167,15 @@ typedef struct work {
     int probe;
     int gained;
     /* completion_cost by (previous character, lead, first continuation
-     * byte): the same few are asked for again and again. lc 0: empty. */
+     * byte): the same few are asked for again and again. lc 0: empty.
+     * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
+     * block's) never ask, and zeroing it in place cost more than their
+     * scan. */
     struct ccache {
         uint32_t prev;
         uint16_t lc;
         float cost;
-    } cc[1024];
+    } *cc;
     /* The candidates completion_cost weighs, by (lead, c1); NULL until
      * needed, an entry with an empty mask until first used. */
     zh_plaus_block *blk;
@@ -218,8 +221,11 @@ static int grow_bytes(work *w, size_t want)
     return 1;
 }
 
+#define ZH_CC_SLOTS 1024
+
 static void work_free(work *w)
 {
+    free(w->cc);
     free(w->cp);
     free(w->b);
     free(w->ci);
@@ -563,8 +569,13 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
     uint16_t lc = (uint16_t)(lead << 8 | c1);
-    struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
-    if (c->lc == lc && c->prev == prev)
+    if (!w->cc)
+        w->cc = calloc(ZH_CC_SLOTS, sizeof *w->cc);
+    struct ccache none;
+    struct ccache *c =
+        w->cc ? &w->cc[(prev * 2654435761u ^ lc * 40503u) % ZH_CC_SLOTS]
+              : &none;
+    if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
     /* The candidates of each (lead, c1) are prepared once per work. */
     size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
