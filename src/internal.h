@@ -107,6 +107,14 @@ typedef struct zh_scan {
      * -1 the prefilter is off (zh_hot_next then walks every line). */
     zh_hot_lines *hot;
     int hot_state;
+    /* 1 in the rounds after the first: the pipeline drops the edits that
+     * are not fixable unreported, so a rule may pass over lines that yield
+     * only those. */
+    int fixable_only;
+    /* The current rule's lines of this block in which an earlier round
+     * found nothing fixable (lineset.h), for the rule to fill and read:
+     * the pipeline empties it with each new block. */
+    struct zh_lineset *settled;
 } zh_scan;
 
 /* Walk the lines of scan->text that hold one of `triggers` (triggers.h),

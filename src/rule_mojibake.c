@@ -34,6 +34,7 @@
 #include "codec_tables.h"
 #include "data.h"
 #include "internal.h"
+#include "lineset.h"
 #include "plaus.h"
 #include "scraped.h"
 #include "triggers.h"
@@ -166,6 +167,9 @@ typedef struct work {
      * reading so far gains (gain > 0). */
     int probe;
     int gained;
+    /* Readings with restorations of lost bytes made (find_chain with
+     * fill): the costly searches. */
+    size_t restored;
     /* completion_cost by (previous character, lead, first continuation
      * byte): the same few are asked for again and again. lc 0: empty.
      * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
@@ -2094,10 +2098,11 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if (((gains && open) || skip ||
-                 (span <= ZH_SHORT_LINE && open)) &&
-                !find_chain(w, (int)k, lprev, rnext, 1, out))
-                return 0;
+            if ((gains && open) || skip || (span <= ZH_SHORT_LINE && open)) {
+                w->restored++;
+                if (!find_chain(w, (int)k, lprev, rnext, 1, out))
+                    return 0;
+            }
         }
         for (size_t c = before; c < out->n; c++)
             if (out->c[c].gain >= ZH_MOJI_MARGIN)
@@ -2405,9 +2410,17 @@ static int after_lost_fold(const char *s, size_t at)
     return 0;
 }
 
+/* What scan_line tells its caller of how it read a line (*how). */
+enum {
+    LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
+    LINE_FOLD_READ = 2 /* what it yields depended on the block's fold_shown,
+                        * not on the line's bytes alone */
+};
+
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
-                              size_t base, cands *cs, int *fold_shown)
+                              size_t base, cands *cs, int *fold_shown,
+                              int *how)
 {
     w->n = 0;
     size_t i = 0;
@@ -2425,9 +2438,12 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     uint8_t flags = line_flags(w->cp, w->n);
     if (!flags)
         return ZHFIX_OK;
+    size_t restored = w->restored;
     cands_clear(cs);
     if (!find_all(w, flags, NULL, 0, 0, cs))
         return ZHFIX_NOMEM;
+    if (w->restored != restored)
+        *how |= LINE_RESTORED;
     /* Is the line Chinese? Its Han characters, and those of the readings
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely
@@ -2625,6 +2641,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             after_lost_fold(s, (*offp)[cs->c[k].cs])) {
             if (*fold_shown < 0)
                 *fold_shown = zh_fold_shown(scan->text, scan->len);
+            *how |= LINE_FOLD_READ;
             if (*fold_shown)
                 continue;
         }
@@ -2743,9 +2760,31 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     int fold_shown = -1; /* the block's, read when a line needs it */
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
-        if (line_suspicious((const unsigned char *)t + pos, end - pos))
-            st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
-                           &cs, &fold_shown);
+        const char *line = t + pos;
+        size_t len = end - pos;
+        if (!line_suspicious((const unsigned char *)line, len))
+            continue;
+        /* A line with the same bytes as one an earlier round over the
+         * block found nothing fixable in yields the same edits, and this
+         * round drops all but the fixable ones: the search (the costly
+         * part of the rule) is not made again for the lines a repair left
+         * alone. */
+        if (scan->fixable_only && scan->settled &&
+            zh_lineset_has(scan->settled, line, len))
+            continue;
+        size_t first = scan->nedits;
+        int how = 0;
+        st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
+                       &fold_shown, &how);
+        int fixable = 0;
+        for (size_t k = first; k < scan->nedits && !fixable; k++)
+            fixable = scan->edits[k].fixable;
+        /* Only a costly search is worth remembering (clean text has lines
+         * that pass line_suspicious, and one round), and none when the set
+         * cannot grow: it is only a cache. */
+        if (st == ZHFIX_OK && scan->settled && !fixable &&
+            how == LINE_RESTORED)
+            (void)zh_lineset_add(scan->settled, line, len);
     }
     cands_clear(&cs);
     free(cs.c);
