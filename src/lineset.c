@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Eight bytes a step: every line a rule searched is hashed, in clean text
- * too, where the set is never asked. The bytes only find a slot; equality
- * is decided by comparing them. */
+/* Eight bytes a step: a line is hashed whenever it is added, in clean
+ * text too, where the set is then never asked. The hash only finds a
+ * slot; equality is decided by comparing the bytes. */
 static uint64_t line_hash(const char *line, size_t len)
 {
     const uint64_t k = 0x9E3779B97F4A7C15u;
@@ -36,7 +36,7 @@ static struct zh_lineset_slot *find_slot(const zh_lineset *s, uint64_t h,
         if (!t->len)
             return t;
         if (t->hash == h && t->len == len + 1 &&
-            (!len || !memcmp(s->bytes + t->off, line, len)))
+            (!len || !memcmp(s->bytes.data + t->off, line, len)))
             return t;
     }
 }
@@ -62,7 +62,7 @@ static int grow_slots(zh_lineset *s)
     s->nslots = n;
     for (size_t i = 0; i < nold; i++)
         if (old[i].len) {
-            const char *line = s->bytes + old[i].off;
+            const char *line = s->bytes.data + old[i].off;
             *find_slot(s, old[i].hash, line, old[i].len - 1) = old[i];
         }
     free(old);
@@ -77,22 +77,12 @@ int zh_lineset_add(zh_lineset *s, const char *line, size_t len)
     struct zh_lineset_slot *t = find_slot(s, h, line, len);
     if (t->len)
         return 1;
-    if (s->nbytes + len > s->capbytes) {
-        size_t cap = s->capbytes ? s->capbytes : 4096;
-        while (cap < s->nbytes + len)
-            cap *= 2;
-        char *b = realloc(s->bytes, cap);
-        if (!b)
-            return 0;
-        s->bytes = b;
-        s->capbytes = cap;
-    }
-    if (len)
-        memcpy(s->bytes + s->nbytes, line, len);
+    size_t off = s->bytes.len;
+    if (zh_buf_append(&s->bytes, line, len) != ZHFIX_OK)
+        return 0;
     t->hash = h;
-    t->off = s->nbytes;
+    t->off = off;
     t->len = len + 1;
-    s->nbytes += len;
     s->used++;
     return 1;
 }
@@ -102,12 +92,12 @@ void zh_lineset_clear(zh_lineset *s)
     if (s->used)
         memset(s->slot, 0, s->nslots * sizeof *s->slot);
     s->used = 0;
-    s->nbytes = 0;
+    s->bytes.len = 0;
 }
 
 void zh_lineset_free(zh_lineset *s)
 {
-    free(s->bytes);
+    zh_buf_free(&s->bytes);
     free(s->slot);
     memset(s, 0, sizeof *s);
 }

@@ -14,9 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
+
 typedef struct zh_lineset {
-    char *bytes; /* the lines, end to end */
-    size_t nbytes, capbytes;
+    zh_buf bytes; /* the lines, end to end */
     struct zh_lineset_slot {
         uint64_t hash;
         size_t off, len; /* len + 1: 0 marks an empty slot */
