@@ -368,18 +368,24 @@ double zh_bigram_logp(uint32_t a, uint32_t b)
         return unscale(lpb); /* no usable context */
     if (ib != 0) {
         /* Successors of a are sorted by index: lower-bound search. Rows
-         * are short (a few dozen on average, at most about 1300). */
+         * are short (a few dozen on average, at most about 1300). The
+         * halving takes no branch on the comparison (the compiler makes it
+         * a conditional move): the mojibake rule asks for the successors
+         * of one character in every order, which no predictor learns, and
+         * the mispredictions cost more than the reads. */
         uint16_t key = (uint16_t)(ib - 1);
         lo = zh_cm_row[ia - 1];
         hi = zh_cm_row[ia];
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (zh_cm_next[mid] < key)
-                lo = mid + 1;
-            else
-                hi = mid;
+        if (lo < hi) {
+            uint32_t n = hi - lo;
+            while (n > 1) {
+                uint32_t half = n / 2;
+                lo = zh_cm_next[lo + half] < key ? lo + half : lo;
+                n -= half;
+            }
+            lo += zh_cm_next[lo] < key; /* the first at or above key */
         }
-        if (lo < zh_cm_row[ia] && zh_cm_next[lo] == key)
+        if (lo < hi && zh_cm_next[lo] == key)
             return unscale(zh_cm_pair_logp[lo]);
     }
     return unscale(zh_cm_bow[ia - 1] + lpb);

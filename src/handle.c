@@ -237,6 +237,10 @@ void zhfix_destroy(zhfix *h)
     free(h->protect.items);
     zh_hot_lines_free(&h->hot);
     free(h->passes);
+    if (h->settled)
+        for (size_t r = 0; r < zh_rule_total; r++)
+            zh_lineset_free(&h->settled[r]);
+    free(h->settled);
     free(h);
 }
 

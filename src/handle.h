@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "internal.h"
+#include "lineset.h"
 #include "protect.h"
 
 #ifndef PATH_MAX
@@ -37,6 +38,7 @@ struct zhfix {
     zh_buf scratch[2]; /* text between passes */
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
+    zh_lineset *settled; /* one per rule (zh_scan.settled), reused */
     size_t npasses;
     zh_doc_state doc;  /* state carried between pieces of a document */
     int in_document;   /* zhfix_document_begin was called */

@@ -50,10 +50,6 @@ void zh_arena_reset(zh_arena *a);
 
 /* ---- UTF-8 helpers (text.c) ------------------------------------------- */
 
-/* Decode one code point from valid UTF-8 at s (n bytes available, n >= 1).
- * Returns its length in bytes (1..4) and stores the code point. Invalid
- * input yields length 1 and U+FFFD: callers only pass validated text. */
-size_t zh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t zh_utf8_encode(uint32_t cp, char *out);
 /* Length of the UTF-8 sequence that starts with byte b (1 for a stray
@@ -61,6 +57,30 @@ size_t zh_utf8_encode(uint32_t cp, char *out);
 static inline size_t zh_utf8_seqlen(unsigned char b)
 {
     return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
+/* Decode one code point from valid UTF-8 at s (n bytes available, n >= 1).
+ * Returns its length in bytes (1..4) and stores the code point. Invalid
+ * input yields length 1 and U+FFFD: callers only pass validated text.
+ * Inline: the rules' per-character loops call it for every character. */
+static inline size_t zh_utf8_decode(const unsigned char *s, size_t n,
+                                    uint32_t *cp)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t len = zh_utf8_seqlen(b);
+    if (len == 1 || len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t v = b & (0x7F >> len);
+    for (size_t i = 1; i < len; i++)
+        v = (v << 6) | (s[i] & 0x3F);
+    *cp = v;
+    return len;
 }
 /* Offset of the first invalid byte, or len when s is valid UTF-8. */
 size_t zh_utf8_validate(const char *s, size_t len);
@@ -107,6 +127,14 @@ typedef struct zh_scan {
      * -1 the prefilter is off (zh_hot_next then walks every line). */
     zh_hot_lines *hot;
     int hot_state;
+    /* 1 in the rounds after the first: the pipeline drops the edits that
+     * are not fixable unreported, so a rule may pass over lines that yield
+     * only those. */
+    int fixable_only;
+    /* The current rule's lines of this block in which an earlier round
+     * found nothing fixable (lineset.h), for the rule to fill and read:
+     * the pipeline empties it with each new block. */
+    struct zh_lineset *settled;
 } zh_scan;
 
 /* Walk the lines of scan->text that hold one of `triggers` (triggers.h),

@@ -327,6 +327,14 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             return ZHFIX_NOMEM;
         h->npasses = zh_rule_total * ZH_MAX_ROUNDS;
     }
+    if (!h->settled) {
+        h->settled = calloc(zh_rule_total ? zh_rule_total : 1,
+                            sizeof *h->settled);
+        if (!h->settled)
+            return ZHFIX_NOMEM;
+    }
+    for (size_t r = 0; r < zh_rule_total; r++)
+        zh_lineset_clear(&h->settled[r]);
     const char *cur = block;
     size_t curlen = len;
     size_t passes_used = 0, first_finding = h->nfindings;
@@ -370,6 +378,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.len = curlen;
             scan.rule = zh_rules[r];
             scan.nedits = 0;
+            scan.fixable_only = round > 0;
+            scan.settled = &h->settled[r];
             st = zh_rules[r]->scan(&scan);
             if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;

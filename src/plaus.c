@@ -309,12 +309,9 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
     return best;
 }
 
-double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp)
+double zh_plaus_memo_fill(zh_plaus_memo *m, size_t h, uint32_t prev,
+                          uint32_t cp)
 {
-    size_t h = (uint32_t)(prev * 0x9E3779B1u ^ cp * 0x85EBCA6Bu) >>
-               (32 - ZH_PLAUS_MEMO_BITS);
-    if (m->e[h].cp == (cp | ZH_PLAUS_MEMO_SET) && m->e[h].prev == prev)
-        return m->e[h].cost;
     m->e[h].prev = prev;
     m->e[h].cp = cp | ZH_PLAUS_MEMO_SET;
     m->e[h].cost = zh_plaus_step(prev, cp);
@@ -331,12 +328,4 @@ double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n)
     return c;
 }
 
-int zh_plaus_forbidden(uint32_t cp)
-{
-    if (cp < 0x20)
-        return cp != '\t';
-    if (cp >= 0x7F && cp < 0xA0)
-        return 1;
-    return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-           (cp & 0xFFFE) == 0xFFFE || (cp >= 0xD800 && cp <= 0xDFFF);
-}
+

@@ -46,14 +46,35 @@ typedef struct zh_plaus_memo {
 } zh_plaus_memo;
 #define ZH_PLAUS_MEMO_SET 0x80000000u /* above every code point */
 
-/* zh_plaus_step(prev, cp), from the cache when it holds it. */
-double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev, uint32_t cp);
+/* zh_plaus_memo_step's miss: computes, stores in slot h, returns. */
+double zh_plaus_memo_fill(zh_plaus_memo *m, size_t h, uint32_t prev,
+                          uint32_t cp);
+/* zh_plaus_step(prev, cp), from the cache when it holds it. Inline: the
+ * restoration of lost bytes asks millions of times per megabyte, and
+ * most answers are in the cache. */
+static inline double zh_plaus_memo_step(zh_plaus_memo *m, uint32_t prev,
+                                        uint32_t cp)
+{
+    size_t h = (uint32_t)(prev * 0x9E3779B1u ^ cp * 0x85EBCA6Bu) >>
+               (32 - ZH_PLAUS_MEMO_BITS);
+    if (m->e[h].cp == (cp | ZH_PLAUS_MEMO_SET) && m->e[h].prev == prev)
+        return m->e[h].cost;
+    return zh_plaus_memo_fill(m, h, prev, cp);
+}
 
 /* Cost of n code points following prev (0 for none). */
 double zh_plaus_cost(uint32_t prev, const uint32_t *cps, size_t n);
 
 /* 1 for a code point no real text contains where mojibake is repaired:
  * C0/C1 controls other than tab, noncharacters, private use. */
-int zh_plaus_forbidden(uint32_t cp);
+static inline int zh_plaus_forbidden(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp != '\t';
+    if (cp >= 0x7F && cp < 0xA0)
+        return 1;
+    return (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+           (cp & 0xFFFE) == 0xFFFE || (cp >= 0xD800 && cp <= 0xDFFF);
+}
 
 #endif /* ZHFIX_PLAUS_H */

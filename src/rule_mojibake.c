@@ -34,6 +34,7 @@
 #include "codec_tables.h"
 #include "data.h"
 #include "internal.h"
+#include "lineset.h"
 #include "plaus.h"
 #include "scraped.h"
 #include "triggers.h"
@@ -160,13 +161,25 @@ typedef struct work {
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
+    /* What find_all still needs of a plain reading (PROBE_*): once one
+     * point is fillable its candidates are dropped, so the reading stops
+     * as soon as what it was asked is known. gained: a candidate of the
+     * reading so far gains (gain > 0). */
+    int probe;
+    int gained;
+    /* Readings with restorations of lost bytes made (find_chain with
+     * fill): the costly searches. */
+    size_t restored;
     /* completion_cost by (previous character, lead, first continuation
-     * byte): the same few are asked for again and again. lc 0: empty. */
+     * byte): the same few are asked for again and again. lc 0: empty.
+     * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
+     * block's) never ask, and zeroing it in place cost more than their
+     * scan. */
     struct ccache {
         uint32_t prev;
         uint16_t lc;
         float cost;
-    } cc[1024];
+    } *cc;
     /* The candidates completion_cost weighs, by (lead, c1); NULL until
      * needed, an entry with an empty mask until first used. */
     zh_plaus_block *blk;
@@ -212,8 +225,11 @@ static int grow_bytes(work *w, size_t want)
     return 1;
 }
 
+#define ZH_CC_SLOTS 1024
+
 static void work_free(work *w)
 {
+    free(w->cc);
     free(w->cp);
     free(w->b);
     free(w->ci);
@@ -245,6 +261,18 @@ static double wcost(work *w, uint32_t prev, const uint32_t *cps, size_t n)
         prev = cps[i];
     }
     return c;
+}
+
+/* What a plain reading (find_chain without restorations) must find out
+ * once a point is fillable: nothing more (its candidates are dropped), or
+ * whether one of them gains. PROBE_NONE: all its candidates are wanted. */
+enum { PROBE_NONE, PROBE_FILLABLE, PROBE_GAINS };
+
+/* 1 when the plain reading under way has answered what find_all asked. */
+static int probe_done(const work *w)
+{
+    return w->probe != PROBE_NONE && w->fillable &&
+           (w->probe == PROBE_FILLABLE || w->gained);
 }
 
 /* ---- Codecs ------------------------------------------------------------ */
@@ -545,8 +573,13 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
     uint16_t lc = (uint16_t)(lead << 8 | c1);
-    struct ccache *c = &w->cc[(prev * 2654435761u ^ lc * 40503u) % 1024];
-    if (c->lc == lc && c->prev == prev)
+    if (!w->cc)
+        w->cc = calloc(ZH_CC_SLOTS, sizeof *w->cc);
+    struct ccache none;
+    struct ccache *c =
+        w->cc ? &w->cc[(prev * 2654435761u ^ lc * 40503u) % ZH_CC_SLOTS]
+              : &none;
+    if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
     /* The candidates of each (lead, c1) are prepared once per work. */
     size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
@@ -1503,6 +1536,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                 w->b[p] == WILD ||
                 lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0))
                 w->fillable++;
+            if (w->probe == PROBE_FILLABLE && w->fillable)
+                return 1; /* the units are not wanted */
         }
         if (!len && allow_fill && budget > 0 && misses < ZH_FILL_MISSES &&
             w->b[p] != '\n') {
@@ -1827,6 +1862,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
             for (size_t q = 0; q < w->nb; q++)
                 w->fillable += w->b[q] == WILD;
+        if (!fill && probe_done(w))
+            return 1;
         if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
@@ -1837,6 +1874,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
              * every pair kept is undone. */
             return 0;
         }
+        if (!fill && probe_done(w))
+            return 1;
         if (fill && ch->real.kind == CK_UTF8 && ch->misread.kind != CK_SB)
             close_brackets(w, ch->misread);
         /* Text spaced out character by character (秀 出 使 用) read by
@@ -1982,6 +2021,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->chain_ids[0] = chain_id;
             c->layers = 1;
             out->n++;
+            w->gained |= c->gain > 0.0;
+            if (!fill && probe_done(w))
+                return 1;
         }
         i = j > i ? j : i + 1;
     }
@@ -2092,7 +2134,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
          * reading at all: 涓枃 for 中文 once a private-use character was
          * stripped, é … for 項 once a no-break space became a space.) */
         w->fillable = 0;
-        if (!find_chain(w, (int)k, lprev, rnext, 0, out))
+        w->gained = 0;
+        /* Whether the plain reading gains matters below only where the
+         * line is still open and no layer is being undone. */
+        w->probe = explained * 10 < high * 9 && !skip ? PROBE_GAINS
+                                                     : PROBE_FILLABLE;
+        int plain = find_chain(w, (int)k, lprev, rnext, 0, out);
+        w->probe = PROBE_NONE;
+        if (!plain)
             return 0;
         if (w->fillable) {
             /* Where nothing was lost the plain reading is the reading. */
@@ -2124,10 +2173,11 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if (((gains && open) || skip ||
-                 (span <= ZH_SHORT_LINE && open)) &&
-                !find_chain(w, (int)k, lprev, rnext, 1, out))
-                return 0;
+            if ((gains && open) || skip || (span <= ZH_SHORT_LINE && open)) {
+                w->restored++;
+                if (!find_chain(w, (int)k, lprev, rnext, 1, out))
+                    return 0;
+            }
         }
         for (size_t c = before; c < out->n; c++)
             if (out->c[c].gain >= ZH_MOJI_MARGIN)
@@ -2435,9 +2485,17 @@ static int after_lost_fold(const char *s, size_t at)
     return 0;
 }
 
+/* What scan_line tells its caller of how it read a line (*how). */
+enum {
+    LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
+    LINE_FOLD_READ = 2 /* what it yields depended on the block's fold_shown,
+                        * not on the line's bytes alone */
+};
+
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
-                              size_t base, cands *cs, int *fold_shown)
+                              size_t base, cands *cs, int *fold_shown,
+                              int *how)
 {
     w->n = 0;
     size_t i = 0;
@@ -2455,9 +2513,12 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     uint8_t flags = line_flags(w->cp, w->n);
     if (!flags)
         return ZHFIX_OK;
+    size_t restored = w->restored;
     cands_clear(cs);
     if (!find_all(w, flags, NULL, 0, 0, cs))
         return ZHFIX_NOMEM;
+    if (w->restored != restored)
+        *how |= LINE_RESTORED;
     /* Is the line Chinese? Its Han characters, and those of the readings
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely
@@ -2655,6 +2716,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             after_lost_fold(s, (*offp)[cs->c[k].cs])) {
             if (*fold_shown < 0)
                 *fold_shown = zh_fold_shown(scan->text, scan->len);
+            *how |= LINE_FOLD_READ;
             if (*fold_shown)
                 continue;
         }
@@ -2773,9 +2835,31 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     int fold_shown = -1; /* the block's, read when a line needs it */
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
-        if (line_suspicious((const unsigned char *)t + pos, end - pos))
-            st = scan_line(scan, &w, &off, &capo, t + pos, end - pos, pos,
-                           &cs, &fold_shown);
+        const char *line = t + pos;
+        size_t len = end - pos;
+        if (!line_suspicious((const unsigned char *)line, len))
+            continue;
+        /* A line with the same bytes as one an earlier round over the
+         * block found nothing fixable in yields the same edits, and this
+         * round drops all but the fixable ones: the search (the costly
+         * part of the rule) is not made again for the lines a repair left
+         * alone. */
+        if (scan->fixable_only && scan->settled &&
+            zh_lineset_has(scan->settled, line, len))
+            continue;
+        size_t first = scan->nedits;
+        int how = 0;
+        st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
+                       &fold_shown, &how);
+        int fixable = 0;
+        for (size_t k = first; k < scan->nedits && !fixable; k++)
+            fixable = scan->edits[k].fixable;
+        /* Only a costly search is worth remembering (clean text has lines
+         * that pass line_suspicious, and one round), and none when the set
+         * cannot grow: it is only a cache. */
+        if (st == ZHFIX_OK && scan->settled && !fixable &&
+            how == LINE_RESTORED)
+            (void)zh_lineset_add(scan->settled, line, len);
     }
     cands_clear(&cs);
     free(cs.c);

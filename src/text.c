@@ -116,25 +116,6 @@ void zh_arena_reset(zh_arena *a)
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
-size_t zh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len = zh_utf8_seqlen(b);
-    if (len == 1 || len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    uint32_t v = b & (0x7F >> len);
-    for (size_t i = 1; i < len; i++)
-        v = (v << 6) | (s[i] & 0x3F);
-    *cp = v;
-    return len;
-}
-
 size_t zh_utf8_encode(uint32_t cp, char *out)
 {
     unsigned char *o = (unsigned char *)out;

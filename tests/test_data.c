@@ -219,6 +219,47 @@ START_TEST(test_logp_edges)
 }
 END_TEST
 
+/* zh_bigram_logp's search of a row finds exactly what a walk of the row
+ * finds: for every character of the model, each of its successors gets the
+ * stored pair, and the characters just before and after each (and the
+ * first and last of the model) the backoff weight plus their unigram
+ * unless they are successors too. Rows of every length are there, from
+ * none to the longest. */
+START_TEST(test_bigram_lookup_rows)
+{
+    for (uint32_t ia = 0; ia < zh_cm_count; ia++) {
+        uint32_t lo = zh_cm_row[ia], hi = zh_cm_row[ia + 1];
+        uint32_t probes[3];
+        for (uint32_t k = lo; k <= hi; k++) {
+            size_t np = 0;
+            if (k < hi) {
+                probes[np++] = zh_cm_next[k];
+                if (zh_cm_next[k] > 0)
+                    probes[np++] = zh_cm_next[k] - 1u;
+                if (zh_cm_next[k] + 1u < zh_cm_count)
+                    probes[np++] = zh_cm_next[k] + 1u;
+            } else {
+                probes[np++] = 0;
+                probes[np++] = zh_cm_count - 1;
+            }
+            for (size_t j = 0; j < np; j++) {
+                uint32_t ib = probes[j];
+                int want = zh_cm_bow[ia] + zh_cm_logp[ib];
+                for (uint32_t r = lo; r < hi; r++) /* the plain walk */
+                    if (zh_cm_next[r] == ib)
+                        want = zh_cm_pair_logp[r];
+                double got = zh_bigram_logp(zh_cm_cp[ia], zh_cm_cp[ib]);
+                /* Plain comparisons: Check records every passing one. */
+                if (got != (double)want / ZH_LOGP_SCALE)
+                    ck_abort_msg("U+%04X U+%04X: %.2f, want %.2f",
+                                 (unsigned)zh_cm_cp[ia],
+                                 (unsigned)zh_cm_cp[ib], got,
+                                 (double)want / ZH_LOGP_SCALE);
+            }
+        }
+    }
+}
+END_TEST
 
 #define N_PREV (sizeof prev_cases / sizeof prev_cases[0] + 24)
 
@@ -723,6 +764,7 @@ static Suite *data_suite(void)
     tc = tcase_create("charmodel");
     tcase_add_loop_test(tc, test_logp_order, 0, N_ELEMS(logp_cases));
     tcase_add_test(tc, test_logp_edges);
+    tcase_add_test(tc, test_bigram_lookup_rows);
     tcase_add_test(tc, test_bigram_best_agrees);
     tcase_add_test(tc, test_bigram_best_paired);
     tcase_add_test(tc, test_plaus_step_min_agrees);

@@ -1,0 +1,41 @@
+/*
+ * lineset.h - a set of lines by their bytes: what a rule found nothing
+ * fixable in during one round over a block, so that it need not search
+ * them again in the next (the pipeline's rounds drop edits that are not
+ * fixable, and a line with the same bytes yields the same edits).
+ *
+ * The set keeps its own copy of each line and compares the bytes, so it
+ * answers exactly as a list of the lines would; a hash only finds the
+ * candidate. Emptying it keeps its memory for the next block.
+ */
+#ifndef ZHFIX_LINESET_H
+#define ZHFIX_LINESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+typedef struct zh_lineset {
+    zh_buf bytes; /* the lines, end to end */
+    struct zh_lineset_slot {
+        uint64_t hash;
+        size_t off, len; /* len + 1: 0 marks an empty slot */
+    } *slot;
+    size_t nslots; /* a power of two, or 0 */
+    size_t used;
+} zh_lineset;
+
+/* 1 when the set holds a line with exactly these bytes. */
+int zh_lineset_has(const zh_lineset *s, const char *line, size_t len);
+
+/* Add a line (nothing when it is there already). 0 on allocation failure,
+ * which leaves the set as it was: it is a cache, and a caller may go on. */
+int zh_lineset_add(zh_lineset *s, const char *line, size_t len);
+
+/* Empty the set, keeping its memory. */
+void zh_lineset_clear(zh_lineset *s);
+
+void zh_lineset_free(zh_lineset *s);
+
+#endif /* ZHFIX_LINESET_H */
