@@ -1513,6 +1513,23 @@ static int sbeam_restore(work *w, codec d)
 }
 
 /* Decode the stream as E into units, restoring lost bytes on the way. */
+/* 1 when the lead byte at p begins a sequence cut short (a code page that
+ * drops its undefined bytes leaves no mark) and what follows its remaining
+ * continuation bytes reads as a multibyte character: a character at the
+ * start of a run of mojibake that lost bytes (名稱 at a line start read as
+ * Windows-1252: å and 稱's three bytes). */
+static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
+                                   size_t n)
+{
+    if (ch->misread.kind != CK_SB || !cut_short(ch->real, b, p, n))
+        return 0;
+    size_t q = p + 1;
+    while (q < n && b[q] >= 0x80 && b[q] < 0xC0)
+        q++;
+    uint32_t cp;
+    return q < n && decode_at(ch->real, b, q, n, &cp) >= 2;
+}
+
 static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
     w->nu = 0;
@@ -1560,7 +1577,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
                 misses++;
             } else if (w->b[p] == WILD ||
                        lost_ahead(w->b, p, w->nb,
-                                  nbsp_byte(ch->misread) >= 0)) {
+                                  nbsp_byte(ch->misread) >= 0) ||
+                       dropped_before_mojibake(ch, w->b, p, w->nb)) {
                 budget--;
                 uint32_t prev = k > 0 ? w->u[k - 1].cp : 0;
                 if (try_fill(w, ch, p, p, prev)) {

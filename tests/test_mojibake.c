@@ -73,6 +73,10 @@ static const struct {
     {"å®ƒå…æ–¼è¢«è§£é‡‹ã€‚", "它免於被解釋。"}, /* utf8-cp1252-dropped */
     /* Both continuation bytes of 反 (E5 8F 8D) undefined and dropped. */
     {"ç”¨åæ–œæ§“é€ƒé€¸å†’è™Ÿ", "用反斜槓逃逸冒號"}, /* utf8-cp1252-dropped */
+    /* A character that lost a byte at the start of the line, with no
+     * character before it to show it is inside mojibake: what follows
+     * reads as a multibyte character (非 = E9 [9D] 9E). */
+    {"éžç¼ºçœæŒ‰é’®çš„å¤–è§‚", "非缺省按钮的外观"}, /* utf8-cp1252-dropped */
     {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
