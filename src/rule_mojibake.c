@@ -1521,7 +1521,11 @@ static int sbeam_restore(work *w, codec d)
 static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
                                    size_t n)
 {
-    if (ch->misread.kind != CK_SB || !cut_short(ch->real, b, p, n))
+    /* Chinese only: a lead byte of CJK (E3-E9) or of the fullwidth forms
+     * (EF); E2's quotes and dashes are what double encodings garble
+     * (â€“), and 'â' before them is no trace of a dropped byte. */
+    if (ch->misread.kind != CK_SB || b[p] < 0xE3 ||
+        (b[p] > 0xE9 && b[p] != 0xEF) || !cut_short(ch->real, b, p, n))
         return 0;
     size_t q = p + 1;
     while (q < n && b[q] >= 0x80 && b[q] < 0xC0)
@@ -1551,7 +1555,8 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
             if ((k > 0 && w->u[k - 1].ok &&
                  (w->u[k - 1].blen >= 3 || ch->misread.kind == CK_SB)) ||
                 w->b[p] == WILD ||
-                lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0))
+                lost_ahead(w->b, p, w->nb, nbsp_byte(ch->misread) >= 0) ||
+                dropped_before_mojibake(ch, w->b, p, w->nb))
                 w->fillable++;
             if (w->probe == PROBE_FILLABLE && w->fillable)
                 return 1; /* the units are not wanted */

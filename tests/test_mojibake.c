@@ -77,6 +77,12 @@ static const struct {
      * character before it to show it is inside mojibake: what follows
      * reads as a multibyte character (非 = E9 [9D] 9E). */
     {"éžç¼ºçœæŒ‰é’®çš„å¤–è§‚", "非缺省按钮的外观"}, /* utf8-cp1252-dropped */
+    /* ...and where both continuation bytes were dropped (名 = E5 90 8D) */
+    {"åç¨±å’Œèªªæ˜Ž", "名稱和說明"}, /* utf8-cp1252-dropped */
+    /* 'â' before a garbled dash is no Chinese character that lost a byte
+     * (ftfy's "two levels of inconsistent mojibake") */
+    {"pre-season friendly \xc3\xa2\xc2\x80\xc3\xa2\xc2\x80\xc2\x9c live!",
+     "pre-season friendly \xe2\x80\x93 live!"}, /* utf8-cp1252-twice */
     {"NicolÃ¡s", "Nicolás"}, /* utf8-cp1252 */
     {"doesnÃ¢â‚¬â„¢t", "doesn’t"}, /* utf8-cp1252-cp1252 */
     {"ÄŒeÅ¡tina", "Čeština"}, /* utf8-cp1252 */
