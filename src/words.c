@@ -30,8 +30,8 @@ static int lookup(uint64_t key, int *logp)
     uint64_t mask = ((uint64_t)1 << zh_words_bits) - 1;
     uint64_t s = (key * WORDS_HASH_MUL) >> (64 - zh_words_bits);
     uint32_t hi = (uint32_t)(key >> 32), lo = (uint32_t)key;
-    for (; zh_words_key_hi[s]; s = (s + 1) & mask) {
-        if (zh_words_key_hi[s] == hi && zh_words_key_lo[s] == lo) {
+    for (; zh_words_key[2 * s]; s = (s + 1) & mask) {
+        if (zh_words_key[2 * s] == hi && zh_words_key[2 * s + 1] == lo) {
             *logp = zh_words_logp[s];
             return 1;
         }

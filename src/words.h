@@ -56,7 +56,7 @@ double zh_words_cost(const uint32_t *cps, size_t n);
 extern const unsigned zh_words_bits;
 extern const int16_t zh_words_unknown;
 extern const int16_t zh_words_per_char;
-extern const uint32_t zh_words_key_hi[], zh_words_key_lo[];
+extern const uint32_t zh_words_key[]; /* high, low 32 bits of each */
 extern const int16_t zh_words_logp[];
 
 #endif /* ZHFIX_WORDS_H */
