@@ -34,7 +34,9 @@ in the high bits (zero-padded to MAX_LEN), slot of a key the top bits
 bits of key * HASH_MUL (mod 2^64); an empty slot has key 0. A key is
 stored as its high and low 32 bits, side by side (the high half is never
 0: it holds the first character). Values are log P(w) in hundredths of a
-nat.
+nat. Beside it, a filter of 2^PAIR_BITS bits (128 KB, so it stays in
+cache) with the bit of every pair of characters that ends a word of two
+or more set: where the bit is clear, no probe of the table is needed.
 """
 
 import math
@@ -51,6 +53,7 @@ WORD_MIN = 16
 SCALE = 100
 HASH_MUL = 0x9E3779B97F4A7C15
 MASK64 = (1 << 64) - 1
+PAIR_BITS = 20
 
 
 def quantize(x):
@@ -62,6 +65,10 @@ def pack(word):
     for ch in word:
         key = (key << 16) | ord(ch)
     return key << (16 * (MAX_LEN - len(word)))
+
+
+def pair_bit(a, b):
+    return (((a << 16 | b) * HASH_MUL) & MASK64) >> (64 - PAIR_BITS)
 
 
 def slot_of(key, bits):
@@ -147,6 +154,16 @@ def main():
         keys[s] = key
         vals[s] = logp[w]
 
+    # Which pairs end a word of two or more characters: one bit per
+    # hashed pair, so that most characters (none ends a word with the one
+    # before) need no probe of the table.
+    ends = [0] * ((1 << PAIR_BITS) // 64)
+    for w in kept:
+        if len(w) >= 2:
+            b = pair_bit(ord(w[-2]), ord(w[-1]))
+            ends[b >> 6] |= 1 << (b & 63)
+    nset = sum(bin(x).count("1") for x in ends)
+
     parts = [genlib.C_HEADER.format(gen="gen_words.py",
                                     tsv="dicts/words.tsv"),
              '#include "words.h"\n\n']
@@ -164,6 +181,16 @@ def main():
     halves = [h for k in keys for h in (k >> 32, k & 0xFFFFFFFF)]
     parts.append(genlib.c_array("uint32_t", "zh_words_key", halves, 8))
     parts.append(genlib.c_array("int16_t", "zh_words_logp", vals, 14))
+    parts.append("\n/* Bit pair_bit(a, b) set when some word of two or more "
+                 "characters ends\n * with a, b (%d of %d bits): bit "
+                 "(((a << 16 | b) * 0x%016X) mod 2^64)\n * >> %d; bit i "
+                 "is bit i %% 32 of element i / 32. */\n"
+                 % (nset, 1 << PAIR_BITS, HASH_MUL, 64 - PAIR_BITS))
+    parts.append("const unsigned zh_words_pair_bits = %d;\n" % PAIR_BITS)
+    # 64-bit words as their two 32-bit halves, low half first.
+    parts.append(genlib.c_array("uint32_t", "zh_words_pair_ends",
+                                [h for x in ends
+                                 for h in (x & 0xFFFFFFFF, x >> 32)], 8))
     genlib.write_c(genlib.output_path(root, "src/data_words.c"),
                    "".join(parts))
 

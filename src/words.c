@@ -49,6 +49,13 @@ int zh_word_logp(const uint32_t *cps, size_t n, double *logp)
     return 1;
 }
 
+int zh_words_may_end(uint32_t a, uint32_t b)
+{
+    uint64_t bit = (((uint64_t)a << 16 | b) * WORDS_HASH_MUL) >>
+                   (64 - zh_words_pair_bits);
+    return zh_words_pair_ends[bit >> 5] >> (bit & 31) & 1;
+}
+
 double zh_words_push(zh_words_ctx *ctx, uint32_t cp)
 {
     if (cp > 0xFFFF || !zh_is_han(cp)) {
@@ -67,7 +74,10 @@ double zh_words_push(zh_words_ctx *ctx, uint32_t cp)
                   (lookup(key, &lp) ? lp : zh_words_unknown) /
                       (double)ZH_LOGP_SCALE;
     uint64_t head = 0; /* the len - 1 characters before cp, as a key */
-    for (size_t len = 2; len <= ZH_WORD_MAX && ctx->last[len - 2]; len++) {
+    size_t maxlen = ctx->last[0] && zh_words_may_end(ctx->last[0], cp)
+                        ? ZH_WORD_MAX
+                        : 1;
+    for (size_t len = 2; len <= maxlen && ctx->last[len - 2]; len++) {
         head |= (uint64_t)ctx->last[len - 2] << 16 * (len - 2);
         key = (head << 16 | cp) << 16 * (ZH_WORD_MAX - len);
         if (lookup(key, &lp) &&

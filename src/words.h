@@ -24,6 +24,11 @@
  * unknown word). */
 int zh_word_logp(const uint32_t *cps, size_t n, double *logp);
 
+/* 0 when no word of two or more characters ends with a, b (Han
+ * characters of the BMP); 1 when one may: a filter that spares a probe
+ * of the lexicon for most pairs. */
+int zh_words_may_end(uint32_t a, uint32_t b);
+
 /* The cheapest segmentation into words of the text read so far, kept as
  * the text grows one code point at a time: the last ZH_WORD_MAX - 1 code
  * points of the current run of Han characters and the cost of its
@@ -58,5 +63,8 @@ extern const int16_t zh_words_unknown;
 extern const int16_t zh_words_per_char;
 extern const uint32_t zh_words_key[]; /* high, low 32 bits of each */
 extern const int16_t zh_words_logp[];
+extern const unsigned zh_words_pair_bits;
+extern const uint32_t zh_words_pair_ends[]; /* low, high half of each
+                                             * 64-bit word */
 
 #endif /* ZHFIX_WORDS_H */

@@ -79,6 +79,23 @@ START_TEST(test_lookup_order)
 }
 END_TEST
 
+/* The pair filter lets every word's last pair through (test_table_agrees)
+ * and stops most others: of the pairs of a row of frequent characters,
+ * few end a word. */
+START_TEST(test_pair_filter)
+{
+    uint32_t cps[64];
+    size_t n = cps_of("的一是在不了有和人这中大为上个国我以要他时来用们生到作"
+                      "地于出就分对成会可主发年动同工也能下过子说产种面而方后",
+                      cps, 64);
+    size_t pass = 0, pairs = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++, pairs++)
+            pass += (size_t)zh_words_may_end(cps[i], cps[j]);
+    ck_assert_msg(pass * 2 < pairs, "%zu of %zu pairs pass", pass, pairs);
+}
+END_TEST
+
 /* ---- The committed table ----------------------------------------------- */
 
 /* Every row of dicts/words.tsv: a header with Source and License, rows in
@@ -132,6 +149,8 @@ START_TEST(test_table_agrees)
         double lp;
         ck_assert_msg(zh_word_logp(w, n, &lp), "words.tsv:%ld: not compiled",
                       lineno);
+        ck_assert_msg(n < 2 || zh_words_may_end(w[n - 2], w[n - 1]),
+                      "words.tsv:%ld: filtered out", lineno);
         long want = strtol(tab2 + 1, NULL, 10);
         ck_assert_msg(lround(lp * ZH_LOGP_SCALE) == want,
                       "words.tsv:%ld: logp %f, want %ld", lineno, lp, want);
@@ -205,6 +224,7 @@ static Suite *words_suite(void)
     TCase *tc = tcase_create("lexicon");
     tcase_add_loop_test(tc, test_lookup, 0, N_ELEMS(lookup_rows));
     tcase_add_test(tc, test_lookup_order);
+    tcase_add_test(tc, test_pair_filter);
     tcase_add_test(tc, test_table_agrees);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
