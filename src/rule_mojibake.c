@@ -38,6 +38,7 @@
 #include "plaus.h"
 #include "scraped.h"
 #include "triggers.h"
+#include "words.h"
 
 /* Minimum gain in nats for a repair: calibrated so that no clean paragraph
  * of the evaluation set (tests/eval) and none of the look-alike traps
@@ -799,28 +800,137 @@ static int lead_kind(unsigned t)
     return 14;
 }
 
-/* The best insertion found at one gap: k bytes v at q, and its cost
- * through the window that ends past its gap (try_fill). */
+/* The cheapest restorations try_fill finds, cheapest first, for the word
+ * model to choose among (words.h): the character model's windows are a
+ * character wide on each side, too short to see words. */
+#define ZH_FILL_RERANK 4
+/* Only a restoration this close to the cheapest is reconsidered. */
+#define ZH_FILL_RERANK_MARGIN 6.0
+typedef struct fill_cand {
+    double cost;
+    size_t q;
+    uint16_t v[2]; /* v[1]: second inserted byte, WILD + 1 for none */
+    int kind;      /* ZH_FILL_GUESS, ZH_FILL_SURE, or 0 an insert */
+} fill_cand;
+typedef struct fill_set {
+    fill_cand c[ZH_FILL_RERANK];
+    size_t n;
+    double bar; /* what a restoration must cost less than to enter */
+} fill_set;
+
+static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
+                       unsigned v1, int kind)
+{
+    if (!(cost < fs->bar))
+        return;
+    size_t at = fs->n < ZH_FILL_RERANK ? fs->n++ : fs->n - 1;
+    /* After any of equal cost: the first found wins a tie, as before. */
+    while (at > 0 && fs->c[at - 1].cost > cost) {
+        fs->c[at] = fs->c[at - 1];
+        at--;
+    }
+    fs->c[at] = (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind};
+    fs->bar = fs->c[0].cost + ZH_FILL_RERANK_MARGIN;
+    while (fs->n > 1 && fs->c[fs->n - 1].cost >= fs->bar)
+        fs->n--;
+    if (fs->n == ZH_FILL_RERANK && fs->c[fs->n - 1].cost < fs->bar)
+        fs->bar = fs->c[fs->n - 1].cost;
+}
+
+/* Characters of context the word model reads on each side of a fill. */
+#define ZH_FILL_WORD_CTX 3
+
+/* The candidate of fs the word model prefers (words.h): each is applied
+ * to a copy of the bytes from r, read up to a few characters past the
+ * last candidate position, and ranked with the characters before r. */
+static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
+{
+    if (fs->n < 2)
+        return 0;
+    /* The words of the characters before r, once for all candidates. */
+    uint32_t left[ZH_FILL_WORD_CTX];
+    size_t nleft = 0;
+    for (size_t k = w->nu; k-- > 0 && nleft < ZH_FILL_WORD_CTX;)
+        if (w->u[k].bs < r)
+            left[nleft++] = w->u[k].cp;
+    zh_words_ctx ctx0 = {{0}, {0}};
+    while (nleft > 0)
+        zh_words_push(&ctx0, left[--nleft]);
+    size_t last_q = r;
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->c[i].q > last_q)
+            last_q = fs->c[i].q;
+    size_t best = 0, han0 = 0;
+    double best_rank = HUGE_VAL;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fill_cand *c = &fs->c[i];
+        size_t ins = c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
+        /* The same bytes for every candidate: through the last position
+         * tried and three characters of three bytes beyond. */
+        size_t end = last_q + 1 + 3 * ZH_FILL_WORD_CTX + ins;
+        uint16_t buf[64];
+        size_t nbuf = 0;
+        for (size_t j = r; nbuf < sizeof buf / sizeof *buf && nbuf < end - r;
+             j++) {
+            if (j == c->q && ins) {
+                buf[nbuf++] = c->v[0];
+                if (ins == 2)
+                    buf[nbuf++] = c->v[1];
+            }
+            if (j >= w->nb || nbuf >= sizeof buf / sizeof *buf)
+                break;
+            buf[nbuf++] = j == c->q && !ins ? c->v[0] : w->b[j];
+        }
+        /* The character model's window (c->cost) is fair to every
+         * candidate; the words are read as far as each reads. */
+        zh_words_ctx ctx = ctx0;
+        double words = 0.0;
+        size_t nhan = 0;
+        for (size_t p = 0; p < nbuf;) {
+            uint32_t cp;
+            size_t len = decode_at(e, buf, p, nbuf, &cp);
+            if (!len)
+                break; /* the next error, or the copy's end */
+            words += zh_words_push(&ctx, cp);
+            nhan += zh_is_han(cp) != 0;
+            p += len;
+        }
+        /* The word model weighs Han readings against each other: one
+         * with another number of Han characters than the cheapest (a
+         * symbol for a character) keeps the character model's verdict. */
+        if (i == 0)
+            han0 = nhan;
+        else if (nhan != han0)
+            continue;
+        double rank = c->cost + ZH_WORDS_WEIGHT * words;
+        if (rank < best_rank) {
+            best_rank = rank;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* The cheapest insertions found at one gap, k bytes at q, each through
+ * the window that ends past the gap (try_fill). */
 typedef struct gap_best {
     size_t q, past;
-    uint16_t v[2];
-    int k;
-    double cost;
+    fill_set fs;
 } gap_best;
 
-/* The cost of the window [r, end) with g's bytes inserted (the buffer has
- * room for them). */
-static double insert_cost(work *w, codec e, size_t n, size_t r,
-                          const gap_best *g, size_t end, uint32_t prev,
+/* The cost of the window [r, end) with the insertion c made at q (the
+ * buffer has room for it). */
+static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
+                          const fill_cand *c, size_t end, uint32_t prev,
                           double cutoff)
 {
-    size_t q = g->q, k = (size_t)g->k;
+    size_t k = c->v[1] == WILD + 1 ? 1 : 2;
     memmove(w->b + q + k, w->b + q, (n - q) * sizeof *w->b);
     for (size_t i = 0; i < k; i++)
-        w->b[q + i] = g->v[i];
-    double c = window_cost(w, e, w->b, n + k, r, end, prev, cutoff);
+        w->b[q + i] = c->v[i];
+    double cost = window_cost(w, e, w->b, n + k, r, end, prev, cutoff);
     memmove(w->b + q, w->b + q + k, (n - q) * sizeof *w->b);
-    return c;
+    return cost;
 }
 
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
@@ -828,10 +938,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
 {
     codec d = ch->misread, e = ch->real;
     size_t n = w->nb;
-    double best = HUGE_VAL;
-    size_t best_q = 0;
-    uint16_t best_v[2] = {0, 0};
-    int best_kind = 0; /* 1 replace, 2 insert */
+    fill_set fs = {.n = 0, .bar = HUGE_VAL};
     size_t hi = p + 3 < n ? p + 3 : n;
     int nb = nbsp_byte(d);
     /* Replacements of a lost or altered byte. */
@@ -868,24 +975,21 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
              * it with the next one. */
             if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
                 continue;
-            if (pend > r && pcost >= best)
+            if (pend > r && pcost >= fs.bar)
                 continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
             double c = window_cost_from(w, e, w->b, n, pend, q > p ? q : p,
-                                        pprev, pcost, best);
-            if (c < best) {
-                best = c;
-                best_q = q;
-                best_v[0] = (uint16_t)v;
-                best_kind = lo_v == hi_v ? 3 : 1;
-            }
+                                        pprev, pcost, fs.bar);
+            if (c < fs.bar)
+                fill_offer(&fs, c, q, v, 0,
+                           lo_v == hi_v ? ZH_FILL_SURE : ZH_FILL_GUESS);
         }
         w->b[q] = (uint16_t)old;
     }
     /* Several lost bytes in a row (Big5 loses many; GBK a byte it cannot
      * lead with, then an odd one): a beam search over their values, each
      * a byte the decoder could not pair with the next. */
-    for (size_t q = r; best_kind == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
+    for (size_t q = r; fs.n == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
         size_t k = 0;
         while (q + k < n && k < ZH_RUN_MAX &&
                (w->b[q + k] == WILD || (w->b[q + k] == '?' && q + k > r)))
@@ -896,7 +1000,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             return 1;
         break;
     }
-    if (best_kind == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
+    if (fs.n == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
         /* Insertions at character boundaries of T near the error. */
         if (!grow_bytes(w, n + 2))
             return 0;
@@ -915,8 +1019,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
                 continue;
             size_t past = (q > p ? q : p) + 2;
-            double qbest = HUGE_VAL;
-            gap_best gb = {q, past, {0, 0}, 0, HUGE_VAL};
+            gap_best gb = {q, past, {.n = 0, .bar = HUGE_VAL}};
             /* Continuation bytes still wanted at q: inserted bytes start
              * with one, so q must be inside a sequence. */
             int need = utf8_need(w->b, r, q);
@@ -972,14 +1075,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                             continue;
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
-                        double c =
-                            window_cost(w, e, w->b, n + 2, r, past, prev, qbest);
-                        if (c < qbest) {
-                            qbest = c;
-                            gb.v[0] = leads[li];
-                            gb.v[1] = (uint16_t)t;
-                            gb.k = 2;
-                        }
+                        double c = window_cost(w, e, w->b, n + 2, r, past,
+                                               prev, gb.fs.bar);
+                        if (c < gb.fs.bar)
+                            fill_offer(&gb.fs, c, q, leads[li], t, 0);
                     }
                 }
             } else {
@@ -989,13 +1088,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     if (zh_sb_decode[d.sb][v - 0x80] != v)
                         continue;
                     w->b[q] = (uint16_t)v;
-                    double c =
-                        window_cost(w, e, w->b, n + 1, r, past - 1, prev, qbest);
-                    if (c < qbest) {
-                        qbest = c;
-                        gb.v[0] = (uint16_t)v;
-                        gb.k = 1;
-                    }
+                    double c = window_cost(w, e, w->b, n + 1, r, past - 1,
+                                           prev, gb.fs.bar);
+                    if (c < gb.fs.bar)
+                        fill_offer(&gb.fs, c, q, v, WILD + 1, 0); /* one byte */
                 }
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
                 /* Both continuation bytes undefined (名 = E5 90 8D): a
@@ -1009,48 +1105,42 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                             continue;
                         w->b[q + 1] = (uint16_t)v2;
                         double c = window_cost(w, e, w->b, n + 2, r, past, prev,
-                                               qbest);
-                        if (c < qbest) {
-                            qbest = c;
-                            gb.v[0] = (uint16_t)v;
-                            gb.v[1] = (uint16_t)v2;
-                            gb.k = 2;
-                        }
+                                               gb.fs.bar);
+                        if (c < gb.fs.bar)
+                            fill_offer(&gb.fs, c, q, v, v2, 0);
                     }
                 }
             }
             memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
-            if (qbest < HUGE_VAL && ngaps < sizeof gaps / sizeof gaps[0]) {
-                gb.cost = qbest;
+            if (gb.fs.n && ngaps < sizeof gaps / sizeof gaps[0])
                 gaps[ngaps++] = gb;
-            }
         }
         size_t end = 0;
         for (size_t g = 0; g < ngaps; g++)
             if (gaps[g].past > end)
                 end = gaps[g].past;
-        for (size_t g = 0; g < ngaps; g++) {
-            /* The window argument counts inserted bytes: past - 1 for one,
-             * past for two (as scored above). */
-            double c = ngaps == 1 ? gaps[g].cost
-                                  : insert_cost(w, e, n, r, &gaps[g],
-                                                end + gaps[g].k - 2, prev,
-                                                best);
-            if (c < best) {
-                best = c;
-                best_q = gaps[g].q;
-                best_v[0] = gaps[g].v[0];
-                best_v[1] = gaps[g].k == 1 ? WILD + 1 /* a one-byte insert */
-                                           : gaps[g].v[1];
-                best_kind = 2;
+        for (size_t g = 0; g < ngaps; g++)
+            for (size_t i = 0; i < gaps[g].fs.n; i++) {
+                const fill_cand *c = &gaps[g].fs.c[i];
+                /* The window argument counts inserted bytes: past - 1 for
+                 * one, past for two (as scored above). */
+                size_t k = c->v[1] == WILD + 1 ? 1 : 2;
+                double cost = ngaps == 1 ? c->cost
+                                         : insert_cost(w, e, n, r, gaps[g].q,
+                                                       c, end + k - 2, prev,
+                                                       fs.bar);
+                if (cost < fs.bar)
+                    fill_offer(&fs, cost, gaps[g].q, c->v[0], c->v[1], 0);
             }
-        }
     }
-    if (best_kind == 0)
+    if (fs.n == 0)
         return 0;
-    if (best_kind != 2) {
+    const fill_cand *chosen = &fs.c[fill_rerank(w, e, &fs, r)];
+    size_t best_q = chosen->q;
+    const uint16_t *best_v = chosen->v;
+    if (chosen->kind) {
         w->b[best_q] = best_v[0];
-        w->fl[best_q] = best_kind == 1 ? ZH_FILL_GUESS : ZH_FILL_SURE;
+        w->fl[best_q] = (uint8_t)chosen->kind;
     } else {
         size_t k = best_v[1] == WILD + 1 ? 1 : 2;
         memmove(w->b + best_q + k, w->b + best_q, (n - best_q) * sizeof *w->b);

@@ -55,6 +55,11 @@ static const struct {
      * what the best second can make of it (not 耀, E8 80 80). */
     {"鏂囦欢浼氳��娓呯┖銆�", "文件会被清空。"}, /* utf8-gbk-replace */
     {"绯荤粺浼氳��閲嶇疆銆�", "系统会被重置。"}, /* utf8-gbk-replace */
+    /* Three lost third bytes (一, 个, 中): the character model alone takes
+     * 个 for 中, as 一个文件 fills its pairs (一个个文文件); the words of
+     * the candidates' wider context choose 中文 (words.h). */
+    {"杩欐槸涓\xef\xbf\xbd涓\xef\xbf\xbd涓\xef\xbf\xbd鏂囨枃浠剁殑娴嬭瘯",
+     "这是一个中文文件的测试"}, /* utf8-gbk-replace */
     {"ä¸­æ–‡", "中文"}, /* utf8-cp1252 */
     {"ä¸‹è½½å®Œæˆ\xc2\x90ï¼Œè¯·æ£€æŸ¥æ–‡ä»¶ã€‚", "下载完成，请检查文件。"}, /* utf8-cp1252 */
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
