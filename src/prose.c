@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "prose.h"
+#include "scraped.h"
 
 int zh_is_chinese(uint32_t cp)
 {
@@ -250,25 +251,6 @@ int zh_lines_next(zh_lines *it, zh_line *line)
     }
 }
 
-/* 1 when a comma stands right before a fullwidth mark (`,。` `,，` `,、`
- * `,；` `,：` `,？` `,！`) somewhere in t: the scraper's stray comma, which
- * no table or program writes. */
-static int stray_before_wide(const char *t, size_t len)
-{
-    for (const char *p = t; (p = memchr(p, ',', (size_t)(t + len - p))) &&
-                            (size_t)(t + len - p) >= 4;
-         p++) {
-        const unsigned char *u = (const unsigned char *)p + 1;
-        if (u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x81 || u[2] == 0x82))
-            return 1;
-        if (u[0] == 0xEF && u[1] == 0xBC &&
-            (u[2] == 0x8C || u[2] == 0x9B || u[2] == 0x9A || u[2] == 0x9F ||
-             u[2] == 0x81))
-            return 1;
-    }
-    return 0;
-}
-
 int zh_line_is_prose(zh_lines *it, const zh_line *line)
 {
     const char *s = it->text + line->start;
@@ -309,7 +291,7 @@ int zh_line_is_prose(zh_lines *it, const zh_line *line)
     if (!all_doubled)
         return 0;
     if (it->stray_before_wide < 0)
-        it->stray_before_wide = stray_before_wide(it->text, it->len);
+        it->stray_before_wide = zh_stray_before_wide(it->text, it->len);
     return it->stray_before_wide;
 }
 

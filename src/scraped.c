@@ -34,6 +34,18 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i)
     return zh_stray_target_mark(zh_cp_at(t, len, i + 1, NULL));
 }
 
+int zh_stray_before_wide(const char *t, size_t len)
+{
+    for (const char *p = t; (p = memchr(p, ',', (size_t)(t + len - p)));
+         p++) {
+        size_t i = (size_t)(p - t);
+        if (i + 1 < len && ((unsigned char)t[i + 1] & 0x80) &&
+            zh_stray_target_mark(zh_cp_at(t, len, i + 1, NULL)))
+            return 1;
+    }
+    return 0;
+}
+
 int zh_fold_shown(const char *t, size_t len)
 {
     size_t ascii = 0, full = 0, stray = 0;

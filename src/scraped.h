@@ -28,6 +28,11 @@ int zh_stray_comma_at(const char *t, size_t len, size_t i);
 int zh_stray_folded_mark(uint32_t cp);
 int zh_stray_target_mark(uint32_t cp);
 
+/* 1 when t has a comma right before one of the Chinese marks
+ * (zh_stray_target_mark): the scraper's stray comma, which no table or
+ * program writes (`,,` alone may be a CSV row's empty field). */
+int zh_stray_before_wide(const char *t, size_t len);
+
 /* 1 when the block shows the fold and the stray commas as raw text (the
  * encoding rules run before the commas go): ASCII commas after Han
  * characters (three or more) with hardly a fullwidth one (one in ten),
