@@ -167,6 +167,13 @@ struct zh_rule {
     zhfix_status (*scan)(zh_scan *scan);
 };
 
+/* The HTML character reference at t[i] == '&' (line ending at end) that
+ * rule html-entity decodes: a name of its table (&nbsp;), a number
+ * (&#20013; &#x4e2d;), or one of those escaped once or twice more
+ * (&amp;nbsp;). Stores the code point and returns the reference's length;
+ * 0 when there is none. (rule_html_entity.c) */
+size_t zh_html_reference(const char *t, size_t i, size_t end, uint32_t *cp);
+
 /* The registry (rules.c): all rules in the order fix applies them. */
 extern const zh_rule *const zh_rules[];
 extern const size_t zh_rule_total;

@@ -240,38 +240,6 @@ static int tick_count_line(ticks *k, const char *s, size_t len)
     return 1;
 }
 
-static int ascii_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
-}
-
-/* Length of what follows the '&' of a character reference, from s[k] to
- * its ';' (`nbsp;` `#20013;` `#x4e2d;`), or 0 when there is none. */
-static size_t reference_body(const char *s, size_t len, size_t k)
-{
-    size_t start = k, digits = 0;
-    if (k < len && s[k] == '#') {
-        k++;
-        int hex = k < len && (s[k] == 'x' || s[k] == 'X');
-        k += (size_t)hex;
-        while (k < len && digits < 8 &&
-               ((s[k] >= '0' && s[k] <= '9') ||
-                (hex && ((s[k] >= 'a' && s[k] <= 'f') ||
-                         (s[k] >= 'A' && s[k] <= 'F'))))) {
-            k++;
-            digits++;
-        }
-    } else if (k < len && ((s[k] >= 'a' && s[k] <= 'z') ||
-                           (s[k] >= 'A' && s[k] <= 'Z'))) {
-        while (k < len && digits < 32 && ascii_alnum(s[k])) {
-            k++;
-            digits++;
-        }
-    }
-    return digits && k < len && s[k] == ';' ? k + 1 - start : 0;
-}
-
 /* 1 when s[i..i+3) is a zero-width space or a word joiner. */
 static int zero_width_at(const char *s, size_t len, size_t i)
 {
@@ -367,16 +335,14 @@ static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
                 st = add_span(v, base + e, base + e + 3);
             i = e - 1;
         } else if (c == '&') {
-            size_t n = reference_body(s, len, i + 1);
-            size_t inner = n == 4 && !memcmp(s + i, "&amp;", 5)
-                               ? reference_body(s, len, i + 5)
-                               : 0;
-            if (inner)
-                i += 4 + inner; /* `&amp;nbsp;`: left to html-entity */
-            else if (n) {
-                st = add_span(v, base + i, base + i + 1 + n);
-                i += n;
-            }
+            uint32_t cp;
+            size_t n = zh_html_reference(s, i, len, &cp);
+            /* `&amp;nbsp;` (one reference, escaped again) is left to
+             * html-entity; `&amp;` alone is the author's. */
+            if (n && !(n > 5 && !memcmp(s + i, "&amp;", 5)))
+                st = add_span(v, base + i, base + i + n);
+            if (n)
+                i += n - 1;
         } else if (c == ']' && i + 1 < len && s[i + 1] == '(') {
             const char *close =
                 i < no_paren ? memchr(s + i, ')', len - i) : NULL;

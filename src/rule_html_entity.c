@@ -56,10 +56,7 @@ static int hexval(char c)
     return -1;
 }
 
-/* Parse one reference at t[i] == '&' (line ends at end). On success stores
- * the code point and returns its length; 0 otherwise. `&amp;` followed by
- * a reference is one double-escaped reference. */
-static size_t parse_ref(const char *t, size_t i, size_t end, uint32_t *cp)
+size_t zh_html_reference(const char *t, size_t i, size_t end, uint32_t *cp)
 {
     size_t j = i + 1;
     size_t amps = 0;
@@ -184,7 +181,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         size_t starts[64], lens[64];
         while (run_end < ln->end && t[run_end] == '&' && count < 64) {
             uint32_t cp;
-            size_t n = parse_ref(t, run_end, ln->end, &cp);
+            size_t n = zh_html_reference(t, run_end, ln->end, &cp);
             if (!n)
                 break;
             cps[count] = cp;
