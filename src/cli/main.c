@@ -515,24 +515,8 @@ static int stream(job *j, source *src, zhfix_encoding enc)
         rc = -1;
     }
     /* Input already validated as UTF-8 needs no decoding: it is read
-     * straight into the block buffer, and when all of it is in memory the
-     * blocks are cut from that memory itself. Either saves a copy of every
-     * byte. */
+     * straight into the block buffer. */
     int direct = src->checked_utf8 && enc == ZHFIX_ENC_UTF8;
-    if (rc == 0 && direct && src->fd < 0) {
-        size_t off = src->mempos, len = src->memlen, b;
-        jobs_count_bytes(len - off);
-        if (bom_pending && len - off >= 3 &&
-            !memcmp(src->mem + off, "\xEF\xBB\xBF", 3))
-            off += 3;
-        while (rc == 0 &&
-               (b = zhfix_block_length(src->mem + off, len - off, 1)) > 0) {
-            rc = handle_block(j, src->mem + off, b);
-            off += b;
-        }
-        src->mempos = len;
-        eof = 1;
-    }
     while (rc == 0 && !eof) {
         ssize_t n;
         if (direct) {
