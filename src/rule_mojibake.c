@@ -818,6 +818,12 @@ typedef struct fill_set {
     double bar; /* what a restoration must cost less than to enter */
 } fill_set;
 
+/* Bytes the restoration c inserts: 0 when it replaces one. */
+static size_t fill_inserts(const fill_cand *c)
+{
+    return c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
+}
+
 static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
                        unsigned v1, int kind)
 {
@@ -864,7 +870,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
     double best_rank = HUGE_VAL;
     for (size_t i = 0; i < fs->n; i++) {
         const fill_cand *c = &fs->c[i];
-        size_t ins = c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
+        size_t ins = fill_inserts(c);
         /* The same bytes for every candidate: through the last position
          * tried and three characters of three bytes beyond. */
         size_t end = last_q + 1 + 3 * ZH_FILL_WORD_CTX + ins;
@@ -924,7 +930,7 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
                           const fill_cand *c, size_t end, uint32_t prev,
                           double cutoff)
 {
-    size_t k = c->v[1] == WILD + 1 ? 1 : 2;
+    size_t k = fill_inserts(c);
     memmove(w->b + q + k, w->b + q, (n - q) * sizeof *w->b);
     for (size_t i = 0; i < k; i++)
         w->b[q + i] = c->v[i];
@@ -1124,7 +1130,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 const fill_cand *c = &gaps[g].fs.c[i];
                 /* The window argument counts inserted bytes: past - 1 for
                  * one, past for two (as scored above). */
-                size_t k = c->v[1] == WILD + 1 ? 1 : 2;
+                size_t k = fill_inserts(c);
                 double cost = ngaps == 1 ? c->cost
                                          : insert_cost(w, e, n, r, gaps[g].q,
                                                        c, end + k - 2, prev,
@@ -1142,7 +1148,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         w->b[best_q] = best_v[0];
         w->fl[best_q] = (uint8_t)chosen->kind;
     } else {
-        size_t k = best_v[1] == WILD + 1 ? 1 : 2;
+        size_t k = fill_inserts(chosen);
         memmove(w->b + best_q + k, w->b + best_q, (n - best_q) * sizeof *w->b);
         memmove(w->ci + best_q + k, w->ci + best_q,
                 (n - best_q) * sizeof *w->ci);
