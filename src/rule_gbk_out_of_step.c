@@ -39,6 +39,13 @@
  * scrape_eval: from 12 to 10, two more runs of verse come back on seeds 2
  * and 3, and no clean line changes on any seed. */
 #define STRONG_GAIN 10.0
+/* A short run (up to SHORT_RUN characters back in step) in a block that
+ * shows the fold elsewhere needs only this gain: the '?', the mark and a
+ * trail byte that ends the run are the mechanism's own signature, and a
+ * rare character of verse (藿。縶) scores hardly better than the junk it
+ * replaces. */
+#define WEAK_GAIN 2.0
+#define SHORT_RUN 3
 
 /* The lead byte of the character whose first byte was folded with A3,
  * given the ASCII mark it became; 0 for other characters. */
@@ -248,8 +255,14 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         gain = 0.0;
         /* With the comma, the mark and the fold all in place, any gain
          * will do. */
-        if (!zh_realign_accept(usage, t, len, i, prev, &r, bare, &gain) &&
-            !(comma && !r.garbage && gain > 0.0))
+        int accept = zh_realign_accept(usage, t, len, i, prev, &r, bare, &gain);
+        if (!accept && !r.garbage && r.nchars > 0) {
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            accept = (comma && gain > 0.0) ||
+                     (fold_shown && r.nchars <= SHORT_RUN && gain >= WEAK_GAIN);
+        }
+        if (!accept)
             continue;
         st = emit_repair(scan, i, &r, gain);
         if (st != ZHFIX_OK)
