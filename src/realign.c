@@ -395,6 +395,49 @@ static void try_end(search *s, const hyp *h, size_t k, double extra)
     }
 }
 
+/* A pair dropped before an annotated character whose trail byte met the
+ * '(' of its annotation and was lost (c is that '?'): 之後 read out of
+ * step shows 芍 (C9 D6), the pair AE E1 of the user-defined area was
+ * dropped, and E1 before "(hòu)" became '?'. The bytes alone leave the
+ * last character open; the reading names it, and with it the dropped
+ * pair's second byte. */
+static void try_hidden_named(search *s, const hyp *h, size_t k)
+{
+    size_t syl, syllen;
+    const uint32_t *named;
+    if (!zh_pinyin_annotation(s->text, s->len, s->pos[k + 1], &syl, &syllen))
+        return;
+    size_t nnamed = zh_reading_chars(s->text + syl, syllen, &named);
+    uint32_t last = last_of(h, s->prev);
+    double best = 0.0;
+    uint32_t d1best = 0, d2best = 0;
+    for (size_t m = 0; m < nnamed; m++) {
+        unsigned char b[2];
+        if (zh_gbk_encode(named[m], b) != 2 || b[1] < 0x80)
+            continue; /* a trail below 0x80 would show, not be lost */
+        for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
+            if (!zh_gbk_unmapped(p1, b[0]))
+                continue;
+            uint32_t d1 = zh_gbk_decode2(h->pending, p1);
+            if (!d1 || !(zh_is_han(d1) || zh_is_cjk_punct(d1)))
+                continue;
+            double sc = char_score(last, d1, NULL) +
+                        char_score(d1, named[m], NULL);
+            if (!d1best || sc > best) {
+                best = sc;
+                d1best = d1;
+                d2best = named[m];
+            }
+        }
+    }
+    hyp t, u;
+    if (d1best && extend(&t, h, s->prev, d1best, -HIDDEN_COST, 0) &&
+        extend(&u, &t, s->prev, d2best, 0.0, 0)) {
+        u.hidden++;
+        finish(s, &u, k + 1);
+    }
+}
+
 /* GBK bytes of a corrupted character read as part of a run: its own two
  * bytes, or for ASCII the fullwidth form it may have been folded from.
  * Returns the number of readings (0..1) and sets fold. */
@@ -518,6 +561,8 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
             /* A pair dropped before c: (h->pending, p1) and (p2, c...). */
             if (j >= HIDDEN_PER_STEP || h->hidden >= 2)
                 continue;
+            if (c == '?' || c == 0xFFFD)
+                try_hidden_named(s, h, k);
             /* Keep the best few: the model picks among many pairs, and
              * the right one may only show its worth a step later. Scores
              * first, hypotheses built only for the winners. */

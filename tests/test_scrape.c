@@ -206,6 +206,13 @@ static const fix_case repairs[] = {
     {"gbk-out-of-step,stray-comma",
      "這是,。那是,。好的,,對的,,是的,,\n皎皎白駒,,食我場苗,??{之維之,,以永今朝。\n",
      "這是。那是。好的，對的，是的，\n皎皎白駒，食我場苗。縶之維之，以永今朝。\n"},
+    /* a pair dropped just before an annotated character whose last byte
+     * met the '(' of its reading: 會 = 95 FE, 話 = D4 92; FE D4 is a
+     * user-defined pair (dropped) and 92 before "(huà)" became '?'. The
+     * reading names 話, and so the dropped pair's second byte */
+    {"gbk-out-of-step",
+     "KillUserProcesses= 接受一個布爾值,??刂圃谟脩敉顺龅卿洉?(huà)時\n",
+     "KillUserProcesses= 接受一個布爾值,。控制在用戶退出登錄會話(huà)時\n"},
     /* a short run in a block that shows the fold (its stray commas): the
      * rare 縹 of verse scores little better than "??~", a gain of 5-6
      * nats, which the signature and the block's evidence make enough;
