@@ -432,7 +432,12 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
                               ((unsigned char)s[i + 1] & 0x80)) ||
                              (s[i - 1] == ' ' && i + 1 < end &&
                               ((unsigned char)s[i + 1] & 0x80)));
-    case ',': case ':': case ';': case '?': case '!':
+    case '?': case '!':
+        /* the second of ?! after Chinese (scan_line decides) */
+        if (i > start && (s[i - 1] == '?' || s[i - 1] == '!'))
+            return 1;
+        /* fall through */
+    case ',': case ':': case ';':
         return i > start && (((unsigned char)s[i - 1] & 0x80) ||
                              s[i - 1] == ')' ||
                              (i + 1 < end && ((unsigned char)s[i + 1] & 0x80)));
@@ -449,6 +454,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
     /* A ')' already widened with its '('; none yet (not 0: a ')' can
      * stand at the block's first byte). */
     size_t close = (size_t)-1;
+    /* The last '?' or '!' widened: to a '?' or '!' right after it, it is
+     * the fullwidth mark it becomes (真的?! -> 真的？！); none yet. */
+    size_t wide = (size_t)-1;
     size_t skip_to = 0;
     for (size_t i = ln->start; i < ln->end; i++) {
         if (!candidate_byte[(unsigned char)t[i]] || i < skip_to ||
@@ -471,6 +479,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
              * (（默認爲66）(默認)). */
             if (prev == ')' && ps == close)
                 prev = 0xFF09;
+            else if (ps == wide && next != '?')
+                prev = widen(prev); /* `?!?` is a run out of step's
+                                       signature, left as it is */
             if (left_ok(prev, cp, next, before) &&
                 !(cp == ';' && ends_reference(t, ln->start, i)) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
@@ -487,9 +498,12 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
                 } else {
                     uint32_t next2 = zh_cp_at(t, ln->end, i + 2, NULL);
                     if (right_ok(cp, next, next2) ||
-                        (next == ')' && i + 1 == close))
+                        (next == ')' && i + 1 == close)) {
                         st = emit_cp(scan, i, i + 1, widen(cp), ev,
                                      "ASCII mark in Chinese prose");
+                        if (cp == '?' || cp == '!')
+                            wide = i;
+                    }
                     else if (zh_is_chinese(prev) &&
                              notation_after_chinese(next, next2))
                         st = emit_or_defer(scan, ev, i, widen(cp));

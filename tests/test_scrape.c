@@ -118,6 +118,11 @@ static const fix_case repairs[] = {
      "見 （例如文件）或，者：是；的。這、那。\n"},
     {"halfwidth-punct", "好。。嗎,對,是,的、、了\n", "好。嗎，對，是，的、了\n"},
     {"halfwidth-punct", "好、。然後、。是,的,了,嗎\n", "好。然後。是，的，了，嗎\n"},
+    /* ?! after Chinese is ？！ (both marks, also at a line end); after
+     * Latin it stays */
+    {"halfwidth-punct",
+     "他問:真的?!太好了。你呢??我也是!!\n是嗎?!\nReally?! 好的。What?!\n",
+     "他問：真的？！太好了。你呢？？我也是！！\n是嗎？！\nReally?! 好的。What?!\n"},
     /* a parenthesis after a Chinese mark; a mark before the closing one;
      * an option after a comma */
     {"halfwidth-punct", "的內容。(其名稱來自危險!)也是,的,了。這、那。\n",
