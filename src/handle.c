@@ -228,6 +228,7 @@ void zhfix_destroy(zhfix *h)
     zh_converter_close(h->converter);
     zh_arena_reset(&h->arena);
     free(h->findings);
+    free(h->sorting);
     free(h->selected);
     zh_buf_free(&h->scratch[0]);
     zh_buf_free(&h->scratch[1]);

@@ -35,6 +35,8 @@ struct zhfix {
     zh_arena arena;              /* finding strings of the last call */
     zhfix_finding *findings;
     size_t nfindings, capfindings;
+    zhfix_finding *sorting; /* merge buffer for sorting findings, reused */
+    size_t capsorting;
     zh_buf scratch[2]; /* text between passes */
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */

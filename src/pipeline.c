@@ -253,40 +253,65 @@ static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
     return ZHFIX_OK;
 }
 
-/* Fill in line and column of the findings [first, nfindings) whose offsets
- * are relative to block; lines start at *line. */
-static void stable_sort_findings(zhfix_finding *f, size_t n, zhfix_finding *tmp)
+/* End of the run of findings sorted by offset that starts at lo. */
+static size_t sorted_run_end(const zhfix_finding *f, size_t lo, size_t n)
 {
-    /* Bottom-up merge sort: O(n log n) even for many findings per block. */
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                tmp[k++] = f[j].offset < f[i].offset ? f[j++] : f[i++];
-            while (i < mid)
-                tmp[k++] = f[i++];
-            while (j < hi)
-                tmp[k++] = f[j++];
-        }
-        memcpy(f, tmp, n * sizeof *f);
-    }
+    size_t i = lo + 1;
+    while (i < n && f[i].offset >= f[i - 1].offset)
+        i++;
+    return i;
 }
 
+/* Sort the findings by offset, keeping the order of equal offsets. Each
+ * rule pass adds its findings in order, so the array is a few sorted runs:
+ * neighbouring runs are merged until one is left, from f to tmp and back,
+ * O(n log runs). Returns where the sorted findings are, f or tmp. */
+static zhfix_finding *stable_sort_findings(zhfix_finding *f, size_t n,
+                                           zhfix_finding *tmp)
+{
+    zhfix_finding *src = f, *dst = tmp;
+    while (sorted_run_end(src, 0, n) < n) {
+        for (size_t lo = 0; lo < n;) {
+            size_t mid = sorted_run_end(src, lo, n);
+            size_t hi = mid < n ? sorted_run_end(src, mid, n) : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = src[j].offset < src[i].offset ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+            lo = hi;
+        }
+        zhfix_finding *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+/* Fill in line and column of the findings [first, nfindings) whose offsets
+ * are relative to block; lines start at *line. */
 static zhfix_status locate(zhfix *h, size_t first, const char *block,
                            size_t blocklen, size_t base_offset, size_t line)
 {
     size_t n = h->nfindings - first;
     /* findings is NULL until the first finding: NULL + 0 is undefined. */
     zhfix_finding *f = n ? h->findings + first : NULL;
-    if (n > 1) {
-        zhfix_finding *tmp = malloc(n * sizeof *tmp);
-        if (!tmp)
-            return zh_set_error(h, ZHFIX_NOMEM, "%s",
-                                zhfix_strerror(ZHFIX_NOMEM));
-        stable_sort_findings(f, n, tmp);
-        free(tmp);
+    if (n > 1 && sorted_run_end(f, 0, n) < n) {
+        /* The merge buffer is kept: a block with many repairs has many
+         * findings, and a fresh buffer's pages cost more than the merge. */
+        if (h->capsorting < n) {
+            zhfix_finding *tmp = realloc(h->sorting, n * sizeof *tmp);
+            if (!tmp)
+                return zh_set_error(h, ZHFIX_NOMEM, "%s",
+                                    zhfix_strerror(ZHFIX_NOMEM));
+            h->sorting = tmp;
+            h->capsorting = n;
+        }
+        zhfix_finding *sorted = stable_sort_findings(f, n, h->sorting);
+        if (sorted != f)
+            memcpy(f, sorted, n * sizeof *f);
     }
     size_t pos = 0, line_start = 0, col_pos = 0, col = 1;
     for (size_t i = 0; i < n; i++) {
