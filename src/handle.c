@@ -229,6 +229,7 @@ void zhfix_destroy(zhfix *h)
     zh_arena_reset(&h->arena);
     free(h->findings);
     free(h->sorting);
+    free(h->edits);
     free(h->selected);
     zh_buf_free(&h->scratch[0]);
     zh_buf_free(&h->scratch[1]);

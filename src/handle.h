@@ -38,6 +38,8 @@ struct zhfix {
     zhfix_finding *sorting; /* merge buffer for sorting findings, reused */
     size_t capsorting;
     zh_buf scratch[2]; /* text between passes */
+    zh_edit *edits;    /* zh_scan.edits of every block, reused */
+    size_t capedits;
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
     zh_lineset *settled; /* one per rule (zh_scan.settled), reused */

@@ -367,6 +367,10 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     zh_scan scan;
     zhfix_status st = ZHFIX_OK;
     memset(&scan, 0, sizeof scan);
+    /* The edit list is the handle's, so that it grows once per handle
+     * rather than once per block. */
+    scan.edits = h->edits;
+    scan.capedits = h->capedits;
     scan.handle = h;
     scan.arena = &h->arena;
     scan.at_input_start = h->doc_offset + base_offset == 0;
@@ -412,7 +416,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 protect_ready = 1;
                 st = zh_protect_scan(&doc_before, block, len, &h->protect);
                 if (st != ZHFIX_OK)
-                    return zh_set_error(h, st, "%s", zhfix_strerror(st));
+                    break;
             }
             qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
             /* Overlapping edits are a rule bug; keep the first of each clash.
@@ -460,7 +464,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.hot_state = h->no_prefilter ? -1 : 0; /* a new text */
         }
     }
-    free(scan.edits);
+    h->edits = scan.edits;
+    h->capedits = scan.capedits;
     if (st != ZHFIX_OK)
         return zh_set_error(h, st, "%s", zhfix_strerror(st));
     st = locate(h, first_finding, block, len, base_offset, base_line);
