@@ -150,11 +150,11 @@ int zh_sb_pair_in(const char *text, size_t len)
     return 0;
 }
 
-/* What the pass stops at: a line end, the ASCII marks, non-ASCII. */
-enum { PLAIN, NEWLINE, MARK };
+/* What the pass stops at: a line end, the ASCII marks, '&', non-ASCII. */
+enum { PLAIN, NEWLINE, MARK, AMPERSAND };
 static const uint8_t stops[256] = {
     ['\n'] = NEWLINE, [','] = MARK, [':'] = MARK, [';'] = MARK,
-    ['?'] = MARK,     ['!'] = MARK, ['('] = MARK,
+    ['?'] = MARK,     ['!'] = MARK, ['('] = MARK, ['&'] = AMPERSAND,
 #define X4(b) [b] = MARK, [b + 1] = MARK, [b + 2] = MARK, [b + 3] = MARK
 #define X16(b) X4(b), X4(b + 4), X4(b + 8), X4(b + 12)
     X16(0x80),        X16(0x90),    X16(0xA0),    X16(0xB0),
@@ -184,6 +184,7 @@ static size_t plain_end(const unsigned char *s, size_t i, size_t len)
         hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('?')));
         hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
         hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m)
             return i + (size_t)__builtin_ctz(m);
@@ -293,7 +294,11 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 i++;
                 break;
             }
-            if (b < 0x80) {
+            if (b == '&') {
+                mask |= ZH_TRIG_AMPERSAND;
+                prev = 0;
+                i++;
+            } else if (b < 0x80) {
                 /* An ASCII mark: next to a non-ASCII byte it may be a
                  * folded Chinese mark. */
                 if (b == '?') {

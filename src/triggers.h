@@ -41,7 +41,8 @@ enum zh_trigger {
     ZH_TRIG_FULLWIDTH = 1u << 7, /* fullwidth Latin letter or digit */
     /* ',' before one of , ; ? ! : or a non-ASCII character (a possible
      * stray comma before a mark). */
-    ZH_TRIG_COMMA = 1u << 8
+    ZH_TRIG_COMMA = 1u << 8,
+    ZH_TRIG_AMPERSAND = 1u << 9 /* '&' (a character reference) */
 };
 
 typedef struct zh_hot_line {
