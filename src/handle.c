@@ -243,6 +243,7 @@ void zhfix_destroy(zhfix *h)
         for (size_t r = 0; r < zh_rule_total; r++)
             zh_lineset_free(&h->settled[r]);
     free(h->settled);
+    free(h->quiet_at);
     free(h);
 }
 

@@ -358,8 +358,18 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
         if (!h->settled)
             return ZHFIX_NOMEM;
     }
-    for (size_t r = 0; r < zh_rule_total; r++)
+    if (!h->quiet_at) {
+        h->quiet_at = calloc(zh_rule_total ? zh_rule_total : 1,
+                             sizeof *h->quiet_at);
+        if (!h->quiet_at)
+            return ZHFIX_NOMEM;
+    }
+    /* How many passes had changed the text when each rule last read it
+     * and applied nothing; SIZE_MAX for not yet. */
+    for (size_t r = 0; r < zh_rule_total; r++) {
         zh_lineset_clear(&h->settled[r]);
+        h->quiet_at[r] = SIZE_MAX;
+    }
     const char *cur = block;
     size_t curlen = len;
     size_t passes_used = 0, first_finding = h->nfindings;
@@ -403,6 +413,12 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             if (data_only &&
                 zh_rules[r]->info.category != ZHFIX_CATEGORY_ENCODING)
                 continue;
+            /* A rule that applied nothing to this very text would find
+             * the same again, and a later round keeps only what it
+             * applies: the last round reads only the text that changed
+             * since each rule's last reading. */
+            if (h->quiet_at[r] == passes_used)
+                continue;
             scan.text = cur;
             scan.len = curlen;
             scan.rule = zh_rules[r];
@@ -410,6 +426,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.fixable_only = round > 0;
             scan.settled = &h->settled[r];
             st = zh_rules[r]->scan(&scan);
+            h->quiet_at[r] = passes_used;
             if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;
             if (!protect_ready) {
@@ -458,6 +475,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 st = zh_buf_append(next, cur + pos, curlen - pos);
             if (st == ZHFIX_OK)
                 st = record_pass(&h->passes[passes_used++], scan.edits, kept);
+            h->quiet_at[r] = SIZE_MAX;
             round_fixes += (size_t)fixes;
             cur = next->data;
             curlen = next->len;
