@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data.h" /* zh_is_han */
 #include "triggers.h"
 #include "zhfix.h"
 
@@ -90,8 +91,6 @@ size_t zh_utf8_validate_path(const char *s, size_t len, int path);
 /* Number of code points in valid UTF-8. */
 size_t zh_utf8_count(const char *s, size_t len);
 
-/* Han ideograph, from Unihan (data.c). */
-int zh_is_han(uint32_t cp);
 /* CJK punctuation that belongs to Chinese prose: 、。，；：？！“”‘’（）《》
  * 【】「」『』…—·〈〉 and the fullwidth forms of ASCII marks. */
 int zh_is_cjk_punct(uint32_t cp);
