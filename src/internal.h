@@ -150,8 +150,15 @@ uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
 typedef struct zh_hot_walk {
     size_t cursor, end; /* zh_hot_next's cursor; end of the current line */
 } zh_hot_walk;
-int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
-               size_t *i);
+int zh_hot_next_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+                    size_t *i);
+/* Inline for the offsets inside the current line, which a loop over every
+ * byte of its lines meets at almost every step. */
+static inline int zh_hot_pos(zh_scan *scan, uint32_t triggers,
+                             zh_hot_walk *walk, size_t *i)
+{
+    return *i < walk->end || zh_hot_next_pos(scan, triggers, walk, i);
+}
 
 /* Emit an edit for the current rule. `replacement` (may be NULL) is copied.
  * Returns ZHFIX_OK or ZHFIX_NOMEM. */

@@ -83,8 +83,8 @@ uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
     return 0;
 }
 
-int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
-               size_t *i)
+int zh_hot_next_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+                    size_t *i)
 {
     while (*i >= walk->end) {
         size_t start, end;
