@@ -238,6 +238,7 @@ void zhfix_destroy(zhfix *h)
         free(h->passes[i].edits);
     free(h->protect.items);
     zh_hot_lines_free(&h->hot);
+    zh_hot_lines_free(&h->hot_spare);
     free(h->passes);
     if (h->settled)
         for (size_t r = 0; r < zh_rule_total; r++)

@@ -51,6 +51,7 @@ struct zhfix {
     zh_spans protect;  /* protected spans of the current block */
     int target_script; /* ZH_SCRIPT_SIMPLIFIED / _TRADITIONAL, or 0 */
     zh_hot_lines hot;  /* lines with triggers of the text being scanned */
+    zh_hot_lines hot_spare; /* scratch for updating hot */
     int no_prefilter;  /* walk every line (zh_set_prefilter, for tests) */
     char err[512];
 };

@@ -290,6 +290,83 @@ static zhfix_finding *stable_sort_findings(zhfix_finding *f, size_t n,
     return src;
 }
 
+/* Start of the line holding offset pos of t, and the start of the line
+ * after the one holding pos (after its '\n'; len for the last). */
+static size_t line_start_at(const char *t, size_t pos)
+{
+    while (pos > 0 && t[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+static size_t line_next_at(const char *t, size_t len, size_t pos)
+{
+    const char *nl = pos < len ? memchr(t + pos, '\n', len - pos) : NULL;
+    return nl ? (size_t)(nl - t) + 1 : len;
+}
+
+/* Bring hl, the hot lines of the text a pass read, up to date with the
+ * text t[0, len) it wrote: the lines its edits touched are read again and
+ * the others keep their triggers, moved by what the edits before them
+ * added or removed. A pass touches few lines of a block, and reading the
+ * whole block again after each was most of the pass's own cost on text
+ * with many small repairs. spare is scratch. Returns 0 on allocation
+ * failure. */
+static int update_hot_lines(zh_hot_lines *hl, zh_hot_lines *spare,
+                            const zh_pass *p, const char *t, size_t len)
+{
+    spare->n = 0;
+    size_t k = 0;        /* the next line of hl */
+    long long shift = 0; /* new offset minus old, after the edits so far */
+    for (size_t i = 0; i < p->nedits;) {
+        const zh_applied *a = &p->edits[i];
+        size_t start = (size_t)((long long)a->start + a->shift);
+        size_t from = line_start_at(t, start);
+        size_t to = line_next_at(t, len, start + a->replacement_len);
+        long long before = a->shift;
+        /* Edits on the lines already taken join the region. Only one
+         * that reaches the region's last '\n' moves its end: looking for
+         * the line end after every edit made a long line with many edits
+         * quadratic. */
+        size_t j = i + 1;
+        for (; j < p->nedits; j++) {
+            const zh_applied *b = &p->edits[j];
+            size_t bs = (size_t)((long long)b->start + b->shift);
+            if (bs >= to)
+                break;
+            if (bs + b->replacement_len >= to)
+                to = line_next_at(t, len, bs + b->replacement_len);
+        }
+        const zh_applied *last = &p->edits[j - 1];
+        shift = last->shift + (long long)last->replacement_len -
+                (long long)(last->end - last->start);
+        size_t old_from = (size_t)((long long)from - before);
+        size_t old_to = (size_t)((long long)to - shift);
+        for (; k < hl->n && hl->lines[k].start < old_from; k++) {
+            const zh_hot_line *l = &hl->lines[k];
+            if (!zh_hot_lines_add(spare, (size_t)((long long)l->start + before),
+                                  (size_t)((long long)l->next + before),
+                                  l->mask))
+                return 0;
+        }
+        while (k < hl->n && hl->lines[k].start < old_to)
+            k++;
+        if (!zh_hot_lines_scan_more(spare, t, from, to))
+            return 0;
+        i = j;
+    }
+    for (; k < hl->n; k++) {
+        const zh_hot_line *l = &hl->lines[k];
+        if (!zh_hot_lines_add(spare, (size_t)((long long)l->start + shift),
+                              (size_t)((long long)l->next + shift), l->mask))
+            return 0;
+    }
+    zh_hot_lines tmp = *hl;
+    *hl = *spare;
+    *spare = tmp;
+    return 1;
+}
+
 /* Fill in line and column of the findings [first, nfindings) whose offsets
  * are relative to block; lines start at *line. */
 static zhfix_status locate(zhfix *h, size_t first, const char *block,
@@ -479,7 +556,12 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             round_fixes += (size_t)fixes;
             cur = next->data;
             curlen = next->len;
-            scan.hot_state = h->no_prefilter ? -1 : 0; /* a new text */
+            /* A new text: its hot lines from the old ones where those were
+             * read, else when a rule first asks. */
+            if (st == ZHFIX_OK && scan.hot_state > 0 &&
+                !update_hot_lines(&h->hot, &h->hot_spare,
+                                  &h->passes[passes_used - 1], cur, curlen))
+                scan.hot_state = 0;
         }
     }
     h->edits = scan.edits;

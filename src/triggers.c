@@ -206,7 +206,8 @@ static int fence_at(const unsigned char *s, size_t n)
            s[i + 2] == s[i];
 }
 
-static int append(zh_hot_lines *hl, size_t start, size_t next, uint32_t mask)
+int zh_hot_lines_add(zh_hot_lines *hl, size_t start, size_t next,
+                     uint32_t mask)
 {
     if (hl->n == hl->cap) {
         size_t cap = hl->cap ? hl->cap * 2 : 256;
@@ -245,12 +246,14 @@ static int slow_char(unsigned c, const unsigned char *s, size_t at, size_t i,
     return 0;
 }
 
-int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
+/* Append the hot lines of text[from, len): from starts a line, and len is
+ * the end of the text or just after a '\n' (a line's triggers are read
+ * from its own bytes and its '\n'). */
+static int scan_lines(zh_hot_lines *hl, const char *text, size_t from,
+                      size_t len)
 {
-    pthread_once(&classes_once, build_classes);
     const unsigned char *s = (const unsigned char *)text;
-    hl->n = 0;
-    size_t i = 0;
+    size_t i = from;
     while (i < len) {
         size_t start = i;
         uint32_t mask = fence_at(s + i, len - i) ? ZH_TRIG_FENCE : 0;
@@ -342,10 +345,24 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
         if ((moji & ~(unsigned)MOJI_START_SB) ||
             (moji && zh_sb_pair_in(text + start, i - start)))
             mask |= ZH_TRIG_MOJIBAKE;
-        if (mask && !append(hl, start, i, mask))
+        if (mask && !zh_hot_lines_add(hl, start, i, mask))
             return 0;
     }
     return 1;
+}
+
+int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
+{
+    pthread_once(&classes_once, build_classes);
+    hl->n = 0;
+    return scan_lines(hl, text, 0, len);
+}
+
+int zh_hot_lines_scan_more(zh_hot_lines *hl, const char *text, size_t from,
+                           size_t to)
+{
+    pthread_once(&classes_once, build_classes);
+    return scan_lines(hl, text, from, to);
 }
 
 void zh_hot_lines_free(zh_hot_lines *hl)
