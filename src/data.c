@@ -15,27 +15,9 @@
 
 /* ---- Script ------------------------------------------------------------ */
 
-/* 2-bit class of cp from the packed two-level table: 0 not Han, 1 both,
- * 2 Simplified-only, 3 Traditional-only (see src/data_script.c). */
-static unsigned script_bits(uint32_t cp)
-{
-    unsigned block, byte;
-
-    if (cp > ZH_MAX_CP)
-        return 0;
-    block = zh_sc_stage1[cp >> 8];
-    byte = zh_sc_stage2[block * 64u + ((cp & 255u) >> 2)];
-    return (byte >> ((cp & 3u) * 2u)) & 3u;
-}
-
-int zh_is_han(uint32_t cp)
-{
-    return script_bits(cp) != 0;
-}
-
 int zh_script_class(uint32_t cp)
 {
-    switch (script_bits(cp)) {
+    switch (zh_script_bits(cp)) {
     case 2:
         return ZH_SCRIPT_SIMPLIFIED;
     case 3:

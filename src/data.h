@@ -22,9 +22,27 @@ const char *zh_data_version(void);
 
 /* ---- Han characters and their script ---------------------------------- */
 
+/* The 2-bit script class of cp from the packed two-level table of
+ * src/data_script.c: 0 not Han, 1 both scripts, 2 Simplified-only,
+ * 3 Traditional-only. Inline, as zh_is_han: the encoding rules ask for
+ * the characters they score millions of times per megabyte. */
+extern const uint16_t zh_sc_stage1[];
+extern const uint8_t zh_sc_stage2[];
+static inline unsigned zh_script_bits(uint32_t cp)
+{
+    if (cp > 0x10FFFFu)
+        return 0;
+    unsigned block = zh_sc_stage1[cp >> 8];
+    unsigned byte = zh_sc_stage2[block * 64u + ((cp & 255u) >> 2)];
+    return (byte >> ((cp & 3u) * 2u)) & 3u;
+}
+
 /* 1 if cp is a Han character: Unified_Ideograph or a CJK compatibility
  * ideograph (dicts/han.tsv). O(1). */
-int zh_is_han(uint32_t cp);
+static inline int zh_is_han(uint32_t cp)
+{
+    return zh_script_bits(cp) != 0;
+}
 
 enum zh_script {
     ZH_SCRIPT_BOTH = 0,        /* in both scripts, or not Han at all */
@@ -160,9 +178,6 @@ extern const int16_t zh_cm_bow[];
 extern const uint32_t zh_cm_row[];
 extern const uint16_t zh_cm_next[];
 extern const int16_t zh_cm_pair_logp[];
-
-extern const uint16_t zh_sc_stage1[];
-extern const uint8_t zh_sc_stage2[];
 #endif
 
 #endif /* ZHFIX_DATA_H */

@@ -228,6 +228,8 @@ void zhfix_destroy(zhfix *h)
     zh_converter_close(h->converter);
     zh_arena_reset(&h->arena);
     free(h->findings);
+    free(h->sorting);
+    free(h->edits);
     free(h->selected);
     zh_buf_free(&h->scratch[0]);
     zh_buf_free(&h->scratch[1]);
@@ -236,11 +238,13 @@ void zhfix_destroy(zhfix *h)
         free(h->passes[i].edits);
     free(h->protect.items);
     zh_hot_lines_free(&h->hot);
+    zh_hot_lines_free(&h->hot_spare);
     free(h->passes);
     if (h->settled)
         for (size_t r = 0; r < zh_rule_total; r++)
             zh_lineset_free(&h->settled[r]);
     free(h->settled);
+    free(h->quiet_at);
     free(h);
 }
 

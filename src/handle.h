@@ -35,10 +35,15 @@ struct zhfix {
     zh_arena arena;              /* finding strings of the last call */
     zhfix_finding *findings;
     size_t nfindings, capfindings;
+    zhfix_finding *sorting; /* merge buffer for sorting findings, reused */
+    size_t capsorting;
     zh_buf scratch[2]; /* text between passes */
+    zh_edit *edits;    /* zh_scan.edits of every block, reused */
+    size_t capedits;
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
     zh_lineset *settled; /* one per rule (zh_scan.settled), reused */
+    size_t *quiet_at;    /* one per rule (run_block), reused */
     size_t npasses;
     zh_doc_state doc;  /* state carried between pieces of a document */
     int in_document;   /* zhfix_document_begin was called */
@@ -46,6 +51,7 @@ struct zhfix {
     zh_spans protect;  /* protected spans of the current block */
     int target_script; /* ZH_SCRIPT_SIMPLIFIED / _TRADITIONAL, or 0 */
     zh_hot_lines hot;  /* lines with triggers of the text being scanned */
+    zh_hot_lines hot_spare; /* scratch for updating hot */
     int no_prefilter;  /* walk every line (zh_set_prefilter, for tests) */
     char err[512];
 };

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data.h" /* zh_is_han */
 #include "triggers.h"
 #include "zhfix.h"
 
@@ -90,8 +91,6 @@ size_t zh_utf8_validate_path(const char *s, size_t len, int path);
 /* Number of code points in valid UTF-8. */
 size_t zh_utf8_count(const char *s, size_t len);
 
-/* Han ideograph, from Unihan (data.c). */
-int zh_is_han(uint32_t cp);
 /* CJK punctuation that belongs to Chinese prose: 、。，；：？！“”‘’（）《》
  * 【】「」『』…—·〈〉 and the fullwidth forms of ASCII marks. */
 int zh_is_cjk_punct(uint32_t cp);
@@ -151,8 +150,15 @@ uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
 typedef struct zh_hot_walk {
     size_t cursor, end; /* zh_hot_next's cursor; end of the current line */
 } zh_hot_walk;
-int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
-               size_t *i);
+int zh_hot_next_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+                    size_t *i);
+/* Inline for the offsets inside the current line, which a loop over every
+ * byte of its lines meets at almost every step. */
+static inline int zh_hot_pos(zh_scan *scan, uint32_t triggers,
+                             zh_hot_walk *walk, size_t *i)
+{
+    return *i < walk->end || zh_hot_next_pos(scan, triggers, walk, i);
+}
 
 /* Emit an edit for the current rule. `replacement` (may be NULL) is copied.
  * Returns ZHFIX_OK or ZHFIX_NOMEM. */

@@ -83,8 +83,8 @@ uint32_t zh_hot_next(zh_scan *scan, uint32_t triggers, size_t *cursor,
     return 0;
 }
 
-int zh_hot_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
-               size_t *i)
+int zh_hot_next_pos(zh_scan *scan, uint32_t triggers, zh_hot_walk *walk,
+                    size_t *i)
 {
     while (*i >= walk->end) {
         size_t start, end;
@@ -253,40 +253,142 @@ static zhfix_status record_pass(zh_pass *p, const zh_edit *edits, size_t n)
     return ZHFIX_OK;
 }
 
-/* Fill in line and column of the findings [first, nfindings) whose offsets
- * are relative to block; lines start at *line. */
-static void stable_sort_findings(zhfix_finding *f, size_t n, zhfix_finding *tmp)
+/* End of the run of findings sorted by offset that starts at lo. */
+static size_t sorted_run_end(const zhfix_finding *f, size_t lo, size_t n)
 {
-    /* Bottom-up merge sort: O(n log n) even for many findings per block. */
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                tmp[k++] = f[j].offset < f[i].offset ? f[j++] : f[i++];
-            while (i < mid)
-                tmp[k++] = f[i++];
-            while (j < hi)
-                tmp[k++] = f[j++];
-        }
-        memcpy(f, tmp, n * sizeof *f);
-    }
+    size_t i = lo + 1;
+    while (i < n && f[i].offset >= f[i - 1].offset)
+        i++;
+    return i;
 }
 
+/* Sort the findings by offset, keeping the order of equal offsets. Each
+ * rule pass adds its findings in order, so the array is a few sorted runs:
+ * neighbouring runs are merged until one is left, from f to tmp and back,
+ * O(n log runs). Returns where the sorted findings are, f or tmp. */
+static zhfix_finding *stable_sort_findings(zhfix_finding *f, size_t n,
+                                           zhfix_finding *tmp)
+{
+    zhfix_finding *src = f, *dst = tmp;
+    while (sorted_run_end(src, 0, n) < n) {
+        for (size_t lo = 0; lo < n;) {
+            size_t mid = sorted_run_end(src, lo, n);
+            size_t hi = mid < n ? sorted_run_end(src, mid, n) : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = src[j].offset < src[i].offset ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+            lo = hi;
+        }
+        zhfix_finding *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+/* Start of the line holding offset pos of t, and the start of the line
+ * after the one holding pos (after its '\n'; len for the last). */
+static size_t line_start_at(const char *t, size_t pos)
+{
+    while (pos > 0 && t[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+static size_t line_next_at(const char *t, size_t len, size_t pos)
+{
+    const char *nl = pos < len ? memchr(t + pos, '\n', len - pos) : NULL;
+    return nl ? (size_t)(nl - t) + 1 : len;
+}
+
+/* Bring hl, the hot lines of the text a pass read, up to date with the
+ * text t[0, len) it wrote: the lines its edits touched are read again and
+ * the others keep their triggers, moved by what the edits before them
+ * added or removed. A pass touches few lines of a block, and reading the
+ * whole block again after each was most of the pass's own cost on text
+ * with many small repairs. spare is scratch. Returns 0 on allocation
+ * failure. */
+static int update_hot_lines(zh_hot_lines *hl, zh_hot_lines *spare,
+                            const zh_pass *p, const char *t, size_t len)
+{
+    spare->n = 0;
+    size_t k = 0;        /* the next line of hl */
+    long long shift = 0; /* new offset minus old, after the edits so far */
+    for (size_t i = 0; i < p->nedits;) {
+        const zh_applied *a = &p->edits[i];
+        size_t start = (size_t)((long long)a->start + a->shift);
+        size_t from = line_start_at(t, start);
+        size_t to = line_next_at(t, len, start + a->replacement_len);
+        long long before = a->shift;
+        /* Edits on the lines already taken join the region. Only one
+         * that reaches the region's last '\n' moves its end: looking for
+         * the line end after every edit made a long line with many edits
+         * quadratic. */
+        size_t j = i + 1;
+        for (; j < p->nedits; j++) {
+            const zh_applied *b = &p->edits[j];
+            size_t bs = (size_t)((long long)b->start + b->shift);
+            if (bs >= to)
+                break;
+            if (bs + b->replacement_len >= to)
+                to = line_next_at(t, len, bs + b->replacement_len);
+        }
+        const zh_applied *last = &p->edits[j - 1];
+        shift = last->shift + (long long)last->replacement_len -
+                (long long)(last->end - last->start);
+        size_t old_from = (size_t)((long long)from - before);
+        size_t old_to = (size_t)((long long)to - shift);
+        for (; k < hl->n && hl->lines[k].start < old_from; k++) {
+            const zh_hot_line *l = &hl->lines[k];
+            if (!zh_hot_lines_add(spare, (size_t)((long long)l->start + before),
+                                  (size_t)((long long)l->next + before),
+                                  l->mask))
+                return 0;
+        }
+        while (k < hl->n && hl->lines[k].start < old_to)
+            k++;
+        if (!zh_hot_lines_scan_more(spare, t, from, to))
+            return 0;
+        i = j;
+    }
+    for (; k < hl->n; k++) {
+        const zh_hot_line *l = &hl->lines[k];
+        if (!zh_hot_lines_add(spare, (size_t)((long long)l->start + shift),
+                              (size_t)((long long)l->next + shift), l->mask))
+            return 0;
+    }
+    zh_hot_lines tmp = *hl;
+    *hl = *spare;
+    *spare = tmp;
+    return 1;
+}
+
+/* Fill in line and column of the findings [first, nfindings) whose offsets
+ * are relative to block; lines start at *line. */
 static zhfix_status locate(zhfix *h, size_t first, const char *block,
                            size_t blocklen, size_t base_offset, size_t line)
 {
     size_t n = h->nfindings - first;
     /* findings is NULL until the first finding: NULL + 0 is undefined. */
     zhfix_finding *f = n ? h->findings + first : NULL;
-    if (n > 1) {
-        zhfix_finding *tmp = malloc(n * sizeof *tmp);
-        if (!tmp)
-            return zh_set_error(h, ZHFIX_NOMEM, "%s",
-                                zhfix_strerror(ZHFIX_NOMEM));
-        stable_sort_findings(f, n, tmp);
-        free(tmp);
+    if (n > 1 && sorted_run_end(f, 0, n) < n) {
+        /* The merge buffer is kept: a block with many repairs has many
+         * findings, and a fresh buffer's pages cost more than the merge. */
+        if (h->capsorting < n) {
+            zhfix_finding *tmp = realloc(h->sorting, n * sizeof *tmp);
+            if (!tmp)
+                return zh_set_error(h, ZHFIX_NOMEM, "%s",
+                                    zhfix_strerror(ZHFIX_NOMEM));
+            h->sorting = tmp;
+            h->capsorting = n;
+        }
+        zhfix_finding *sorted = stable_sort_findings(f, n, h->sorting);
+        if (sorted != f)
+            memcpy(f, sorted, n * sizeof *f);
     }
     size_t pos = 0, line_start = 0, col_pos = 0, col = 1;
     for (size_t i = 0; i < n; i++) {
@@ -333,8 +435,18 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
         if (!h->settled)
             return ZHFIX_NOMEM;
     }
-    for (size_t r = 0; r < zh_rule_total; r++)
+    if (!h->quiet_at) {
+        h->quiet_at = calloc(zh_rule_total ? zh_rule_total : 1,
+                             sizeof *h->quiet_at);
+        if (!h->quiet_at)
+            return ZHFIX_NOMEM;
+    }
+    /* How many passes had changed the text when each rule last read it
+     * and applied nothing; SIZE_MAX for not yet. */
+    for (size_t r = 0; r < zh_rule_total; r++) {
         zh_lineset_clear(&h->settled[r]);
+        h->quiet_at[r] = SIZE_MAX;
+    }
     const char *cur = block;
     size_t curlen = len;
     size_t passes_used = 0, first_finding = h->nfindings;
@@ -342,6 +454,10 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     zh_scan scan;
     zhfix_status st = ZHFIX_OK;
     memset(&scan, 0, sizeof scan);
+    /* The edit list is the handle's, so that it grows once per handle
+     * rather than once per block. */
+    scan.edits = h->edits;
+    scan.capedits = h->capedits;
     scan.handle = h;
     scan.arena = &h->arena;
     scan.at_input_start = h->doc_offset + base_offset == 0;
@@ -374,6 +490,12 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             if (data_only &&
                 zh_rules[r]->info.category != ZHFIX_CATEGORY_ENCODING)
                 continue;
+            /* A rule that applied nothing to this very text would find
+             * the same again, and a later round keeps only what it
+             * applies: the last round reads only the text that changed
+             * since each rule's last reading. */
+            if (h->quiet_at[r] == passes_used)
+                continue;
             scan.text = cur;
             scan.len = curlen;
             scan.rule = zh_rules[r];
@@ -381,13 +503,14 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.fixable_only = round > 0;
             scan.settled = &h->settled[r];
             st = zh_rules[r]->scan(&scan);
+            h->quiet_at[r] = passes_used;
             if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;
             if (!protect_ready) {
                 protect_ready = 1;
                 st = zh_protect_scan(&doc_before, block, len, &h->protect);
                 if (st != ZHFIX_OK)
-                    return zh_set_error(h, st, "%s", zhfix_strerror(st));
+                    break;
             }
             qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
             /* Overlapping edits are a rule bug; keep the first of each clash.
@@ -429,13 +552,20 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 st = zh_buf_append(next, cur + pos, curlen - pos);
             if (st == ZHFIX_OK)
                 st = record_pass(&h->passes[passes_used++], scan.edits, kept);
+            h->quiet_at[r] = SIZE_MAX;
             round_fixes += (size_t)fixes;
             cur = next->data;
             curlen = next->len;
-            scan.hot_state = h->no_prefilter ? -1 : 0; /* a new text */
+            /* A new text: its hot lines from the old ones where those were
+             * read, else when a rule first asks. */
+            if (st == ZHFIX_OK && scan.hot_state > 0 &&
+                !update_hot_lines(&h->hot, &h->hot_spare,
+                                  &h->passes[passes_used - 1], cur, curlen))
+                scan.hot_state = 0;
         }
     }
-    free(scan.edits);
+    h->edits = scan.edits;
+    h->capedits = scan.capedits;
     if (st != ZHFIX_OK)
         return zh_set_error(h, st, "%s", zhfix_strerror(st));
     st = locate(h, first_finding, block, len, base_offset, base_line);

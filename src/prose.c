@@ -79,6 +79,26 @@ static size_t placeholder(const char *s, size_t n, size_t k)
     return i > k + 1 && i < n && s[i] == '}' ? i + 1 - k : 0;
 }
 
+/* Eight bytes at s all >= 0x80: bytes of Chinese characters, which begin
+ * no program token. */
+static int high8(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return (v & 0x8080808080808080u) == 0x8080808080808080u;
+}
+
+/* Eight bytes at s, none of them E3 or EF, the lead bytes of kana. */
+static int kana_free8(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t v, a, b;
+    memcpy(&v, s, 8);
+    a = v ^ (ones * 0xE3);
+    b = v ^ (ones * 0xEF);
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & highs ? 0 : 1;
+}
+
 /* Program text: tokens that Chinese prose, even with its marks folded to
  * ASCII, does not contain, on a line that is mostly ASCII (a manual's
  * prose quotes code, and stays prose). */
@@ -101,6 +121,10 @@ static int is_code(const char *s, size_t n)
         ['{'] = 1, ['}'] = 1, ['='] = 1, ['!'] = 1, ['&'] = 1, ['|'] = 1,
         ['-'] = 1, ['/'] = 1, ['*'] = 1, [')'] = 1, [':'] = 1};
     for (size_t k = 0; k < m && !token; k++) {
+        while (m - k >= 8 && high8(b + k))
+            k += 8;
+        if (k >= m)
+            break;
         if (!begins_token[(unsigned char)b[k]])
             continue;
         char c = b[k], d = k + 1 < m ? b[k + 1] : '\0';
@@ -176,7 +200,10 @@ static int has_kana(const char *s, size_t n)
     /* Kana are U+3041..U+30FF (E3 81..E3 83 in UTF-8) and U+31F0.. */
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 2 < n; i++) {
-        /* Most bytes are no E3 or EF: one comparison rules them out. */
+        /* Most bytes are no E3 or EF: eight are ruled out at once, and one
+         * comparison rules out most of the rest. */
+        while (n - i >= 11 && kana_free8(u + i))
+            i += 8;
         if (u[i] < 0xE3)
             continue;
         unsigned char b = u[i], c = u[i + 1];

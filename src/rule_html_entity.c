@@ -233,7 +233,7 @@ static zhfix_status scan_entities(zh_scan *scan)
         return ZHFIX_OK;
     zh_lines it;
     zh_line ln;
-    zh_lines_init(&it, scan->text, scan->len);
+    zh_lines_init_hot(&it, scan, ZH_TRIG_AMPERSAND);
     while (zh_lines_next(&it, &ln)) {
         if (!memchr(scan->text + ln.start, '&', ln.end - ln.start) ||
             (markup && looks_like_markup(scan->text + ln.start,

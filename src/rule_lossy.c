@@ -681,10 +681,13 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
 
 static zhfix_status scan_lossy(zh_scan *scan)
 {
-    /* Only lines holding '?', U+FFFD, 锟/錕, 烫 or 屯 (triggers.h). */
+    /* Only lines holding '?', U+FFFD, 锟/錕, 烫 or 屯 (triggers.h); for
+     * the debug fill, whose edits are runs of 烫 or 屯, only those. */
+    uint32_t triggers = scan->rule == &zh_rule_debug_fill
+                            ? ZH_TRIG_GARBAGE
+                            : ZH_TRIG_QUESTION | ZH_TRIG_FFFD | ZH_TRIG_GARBAGE;
     size_t cursor = 0, start, end;
-    while (zh_hot_next(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD | ZH_TRIG_GARBAGE,
-                       &cursor, &start, &end)) {
+    while (zh_hot_next(scan, triggers, &cursor, &start, &end)) {
         zhfix_status st = scan_line(scan, start, end);
         if (st != ZHFIX_OK)
             return st;

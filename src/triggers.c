@@ -150,11 +150,11 @@ int zh_sb_pair_in(const char *text, size_t len)
     return 0;
 }
 
-/* What the pass stops at: a line end, the ASCII marks, non-ASCII. */
-enum { PLAIN, NEWLINE, MARK };
+/* What the pass stops at: a line end, the ASCII marks, '&', non-ASCII. */
+enum { PLAIN, NEWLINE, MARK, AMPERSAND };
 static const uint8_t stops[256] = {
     ['\n'] = NEWLINE, [','] = MARK, [':'] = MARK, [';'] = MARK,
-    ['?'] = MARK,     ['!'] = MARK, ['('] = MARK,
+    ['?'] = MARK,     ['!'] = MARK, ['('] = MARK, ['&'] = AMPERSAND,
 #define X4(b) [b] = MARK, [b + 1] = MARK, [b + 2] = MARK, [b + 3] = MARK
 #define X16(b) X4(b), X4(b + 4), X4(b + 8), X4(b + 12)
     X16(0x80),        X16(0x90),    X16(0xA0),    X16(0xB0),
@@ -162,6 +162,39 @@ static const uint8_t stops[256] = {
 #undef X16
 #undef X4
 };
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define ZH_TRIG_SSE2 1
+#endif
+
+/* The first byte at or after i that the pass stops at, or len. */
+static size_t plain_end(const unsigned char *s, size_t i, size_t len)
+{
+#ifdef ZH_TRIG_SSE2
+    /* Sixteen bytes at a time: a loop of a byte at a time mispredicts its
+     * exit at almost every run, and the runs (words, numbers, spaces
+     * between Chinese) are many. A byte >= 0x80 stops by its high bit. */
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('?')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < len && stops[s[i]] == PLAIN)
+        i++;
+    return i;
+}
 
 /* ``` or ~~~ after at most three spaces (prose.c's fence test). */
 static int fence_at(const unsigned char *s, size_t n)
@@ -173,7 +206,8 @@ static int fence_at(const unsigned char *s, size_t n)
            s[i + 2] == s[i];
 }
 
-static int append(zh_hot_lines *hl, size_t start, size_t next, uint32_t mask)
+int zh_hot_lines_add(zh_hot_lines *hl, size_t start, size_t next,
+                     uint32_t mask)
 {
     if (hl->n == hl->cap) {
         size_t cap = hl->cap ? hl->cap * 2 : 256;
@@ -212,12 +246,14 @@ static int slow_char(unsigned c, const unsigned char *s, size_t at, size_t i,
     return 0;
 }
 
-int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
+/* Append the hot lines of text[from, len): from starts a line, and len is
+ * the end of the text or just after a '\n' (a line's triggers are read
+ * from its own bytes and its '\n'). */
+static int scan_lines(zh_hot_lines *hl, const char *text, size_t from,
+                      size_t len)
 {
-    pthread_once(&classes_once, build_classes);
     const unsigned char *s = (const unsigned char *)text;
-    hl->n = 0;
-    size_t i = 0;
+    size_t i = from;
     while (i < len) {
         size_t start = i;
         uint32_t mask = fence_at(s + i, len - i) ? ZH_TRIG_FENCE : 0;
@@ -252,9 +288,7 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 if (s[i] == ' ' && (prev & MOJI_START_SB))
                     moji |= MOJI_START_SB;
                 prev = 0;
-                do
-                    i++;
-                while (i < len && stops[s[i]] == PLAIN);
+                i = plain_end(s, i + 1, len);
             }
             if (i >= len)
                 break;
@@ -263,7 +297,11 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
                 i++;
                 break;
             }
-            if (b < 0x80) {
+            if (b == '&') {
+                mask |= ZH_TRIG_AMPERSAND;
+                prev = 0;
+                i++;
+            } else if (b < 0x80) {
                 /* An ASCII mark: next to a non-ASCII byte it may be a
                  * folded Chinese mark. */
                 if (b == '?') {
@@ -307,10 +345,24 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
         if ((moji & ~(unsigned)MOJI_START_SB) ||
             (moji && zh_sb_pair_in(text + start, i - start)))
             mask |= ZH_TRIG_MOJIBAKE;
-        if (mask && !append(hl, start, i, mask))
+        if (mask && !zh_hot_lines_add(hl, start, i, mask))
             return 0;
     }
     return 1;
+}
+
+int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
+{
+    pthread_once(&classes_once, build_classes);
+    hl->n = 0;
+    return scan_lines(hl, text, 0, len);
+}
+
+int zh_hot_lines_scan_more(zh_hot_lines *hl, const char *text, size_t from,
+                           size_t to)
+{
+    pthread_once(&classes_once, build_classes);
+    return scan_lines(hl, text, from, to);
 }
 
 void zh_hot_lines_free(zh_hot_lines *hl)

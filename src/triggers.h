@@ -41,7 +41,8 @@ enum zh_trigger {
     ZH_TRIG_FULLWIDTH = 1u << 7, /* fullwidth Latin letter or digit */
     /* ',' before one of , ; ? ! : or a non-ASCII character (a possible
      * stray comma before a mark). */
-    ZH_TRIG_COMMA = 1u << 8
+    ZH_TRIG_COMMA = 1u << 8,
+    ZH_TRIG_AMPERSAND = 1u << 9 /* '&' (a character reference) */
 };
 
 typedef struct zh_hot_line {
@@ -58,6 +59,17 @@ typedef struct zh_hot_lines {
 /* Record the lines of text[0, len) (valid UTF-8, len < 4 GiB) that hold
  * any trigger. Returns 0 on allocation failure. */
 int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len);
+/* Append the line [start, next) with triggers mask. Returns 0 on
+ * allocation failure. */
+int zh_hot_lines_add(zh_hot_lines *hl, size_t start, size_t next,
+                     uint32_t mask);
+/* Append the lines of text[from, to) that hold a trigger: from starts a
+ * line and to ends one (just after its '\n', or the end of the text).
+ * A line's triggers depend on its own bytes only, so after an edit only
+ * the lines it touched need reading again. Returns 0 on allocation
+ * failure. */
+int zh_hot_lines_scan_more(zh_hot_lines *hl, const char *text, size_t from,
+                           size_t to);
 void zh_hot_lines_free(zh_hot_lines *hl);
 
 /* 1 when the UTF-8 line text[0, len) holds a pair of characters that a

@@ -155,6 +155,36 @@ START_TEST(invisible_fix)
 }
 END_TEST
 
+/* Each rule reports its findings in order; the findings of a block come
+ * out merged in order of offset, lines and columns following them. */
+START_TEST(findings_merged_in_order)
+{
+    zhfix *h = make(NULL, NULL, NULL);
+    const char *in = "中文\u200b好的,我们走吧。\n"
+                     "第二行\u200b的文字,这是中文。\n"
+                     "中\u200b文里的字,好的。\n";
+    static const struct {
+        const char *rule;
+        size_t line, column;
+    } want[] = {
+        {"invisible-char", 1, 3}, {"halfwidth-punct", 1, 6},
+        {"invisible-char", 2, 4}, {"halfwidth-punct", 2, 8},
+        {"invisible-char", 3, 2}, {"halfwidth-punct", 3, 7},
+    };
+    ck_assert_int_eq(zhfix_check(h, in, strlen(in)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const zhfix_finding *f = zhfix_finding_get(h, i);
+        ck_assert_str_eq(f->rule, want[i].rule);
+        ck_assert_uint_eq(f->line, want[i].line);
+        ck_assert_uint_eq(f->column, want[i].column);
+        if (i > 0)
+            ck_assert_uint_lt(zhfix_finding_get(h, i - 1)->offset, f->offset);
+    }
+    zhfix_destroy(h);
+}
+END_TEST
+
 START_TEST(finding_position)
 {
     zhfix *h = make(NULL, NULL, NULL);
@@ -754,6 +784,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, invisible_fix, 0,
                         sizeof invisible_cases / sizeof invisible_cases[0]);
     tcase_add_test(t, finding_position);
+    tcase_add_test(t, findings_merged_in_order);
     tcase_add_test(t, ignore_removes_rule);
     tcase_add_test(t, caller_sized_buffer);
     tcase_add_loop_test(t, invalid_utf8_rejected, 0,
