@@ -192,6 +192,10 @@ typedef struct work {
      * beams of a line score the same few transitions again and again,
      * and text repeats its words. */
     zh_plaus_memo *steps;
+    /* The script (enum zh_script) the characters that survived whole show
+     * the stream is not written in; ZH_SCRIPT_BOTH when they show none.
+     * Set by sbeam_restore for the characters it guesses. */
+    int sbeam_alien;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -1202,6 +1206,7 @@ static int lost_ahead(const uint16_t *b, size_t p, size_t n, int nbsp)
 #define ZH_SBEAM_ERR 15.0  /* a byte that is no part of any reading */
 #define ZH_SBEAM_MARK 12.0 /* a lost byte left lost */
 #define ZH_SBEAM_GUESSED 3.0 /* a wholly guessed character that is not Han */
+#define ZH_SBEAM_ALIEN 4.0 /* a character of the script the text is not in */
 #define ZH_SBEAM_NONE 0xFFFF
 
 typedef struct sstate {
@@ -1257,6 +1262,10 @@ static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
          * most of the text is: Han, not punctuation or a symbol. */
         if (!s->kept && cp >= 0x80 && !zh_is_han(cp))
             s->cost += ZH_SBEAM_GUESSED;
+        /* Text is written in one script: a guess in the other is most
+         * likely a neighbour of the right character in code. */
+        if (w->sbeam_alien && zh_script_class(cp) == w->sbeam_alien)
+            s->cost += ZH_SBEAM_ALIEN;
         s->cost += wstep(w, s->prev, cp);
         s->prev = cp;
     } else {
@@ -1559,6 +1568,29 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
     return 1;
 }
 
+/* The script the stream is not written in, by the three-byte characters
+ * all of whose bytes survived: the other one when only one shows. */
+static int sbeam_alien_script(const work *w)
+{
+    size_t simplified = 0, traditional = 0;
+    for (size_t i = 0; i + 2 < w->nb; i++) {
+        unsigned a = w->b[i], b = w->b[i + 1], c = w->b[i + 2];
+        if (a < 0xE0 || a > 0xEF || b >= WILD || (b & 0xC0) != 0x80 ||
+            c >= WILD || (c & 0xC0) != 0x80)
+            continue;
+        uint32_t cp = (uint32_t)(a & 0x0F) << 12 | (uint32_t)(b & 0x3F) << 6 |
+                      (c & 0x3F);
+        int k = zh_script_class(cp);
+        simplified += k == ZH_SCRIPT_SIMPLIFIED;
+        traditional += k == ZH_SCRIPT_TRADITIONAL;
+    }
+    if (traditional && !simplified)
+        return ZH_SCRIPT_SIMPLIFIED;
+    if (simplified && !traditional)
+        return ZH_SCRIPT_TRADITIONAL;
+    return ZH_SCRIPT_BOTH;
+}
+
 /* Give every lost byte (WILD) of w->b a value by beam search; 0 on
  * allocation failure. Lost bytes the best reading cannot use stay lost. */
 static int sbeam_restore(work *w, codec d)
@@ -1567,6 +1599,7 @@ static int sbeam_restore(work *w, codec d)
     double c1, c2;
     int bad1, bad2;
     w->nhist = 0;
+    w->sbeam_alien = sbeam_alien_script(w);
     if (!sbeam_search(w, d, 0, HUGE_VAL, &h1, &c1, &bad1))
         return 0;
     int two = 0;

@@ -100,6 +100,9 @@ static const struct {
     /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
     {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* Of the characters that survived whole (个, 项, 已), 项 is
+     * Simplified-only: the guess for 选 (E9 [80 89]) is not Traditional. */
+    {"餈�銝芷��憿孵歇蝏�摨�撘�鈭�嚗�", "这个选项已经废弃了，"}, /* utf8-cp950-replace */
     /* Browsers' Big5 decoder (WHATWG): a lead byte and the non-ASCII byte
      * it makes no pair with are one U+FFFD, so a mark is two bytes here
      * (5 marks for the 8 bytes Python's cp950 marks one by one). */
