@@ -100,6 +100,16 @@ static const struct {
     /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
     {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
+    /* Of the characters that survived whole (个, 项, 已), 项 is
+     * Simplified-only: the guess for 选 (E9 [80 89]) is not Traditional. */
+    {"餈�銝芷��憿孵歇蝏�摨�撘�鈭�嚗�", "这个选项已经废弃了，"}, /* utf8-cp950-replace */
+    /* A character begun in a lost byte is ranked by the bytes after it
+     * that survived and by the character before it (格式 was read 於初,
+     * 退 非, 换 既, 执 ‧). */
+    {"��函洵銝�蝘���澆��銝哨��", "在第一种格式中，"}, /* utf8-cp950-replace */
+    {"憿舐內撟怠�拇��摮�銝阡����箝��", "顯示幫助文字並退出。"}, /* utf8-cp950-replace */
+    {"��芣��蝚砌��銝芸�寥��鋡急�踵�Ｕ��", "只有第一个匹配被替换。"}, /* utf8-cp950-replace */
+    {"敶�雿���扯��隞颱��蝟餌��蝞∠��隞餃�⊥�塚��", "当你执行任何系统管理任务时，"}, /* utf8-cp950-replace */
     /* Browsers' Big5 decoder (WHATWG): a lead byte and the non-ASCII byte
      * it makes no pair with are one U+FFFD, so a mark is two bytes here
      * (5 marks for the 8 bytes Python's cp950 marks one by one). */
