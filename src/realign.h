@@ -79,4 +79,14 @@ int zh_realign_accept(const zh_doc_usage *u, const char *t, size_t len,
  * 1 for '?', 3 for U+FFFD, 0 when there is none. */
 size_t zh_lost_byte_mark(const char *t, size_t len, size_t i);
 
+/* The first i' >= i before end where a lost byte's mark can start: a '?'
+ * or the first byte of U+FFFD (EF); end when there is none. The rules
+ * that look for marks pass over the bytes between at once. */
+static inline size_t zh_next_lost_mark(const char *t, size_t i, size_t end)
+{
+    while (i < end && t[i] != '?' && (unsigned char)t[i] != 0xEF)
+        i++;
+    return i;
+}
+
 #endif /* ZHFIX_REALIGN_H */

@@ -156,6 +156,11 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
          i + 1 < len;
          i++) {
+        size_t m = zh_next_lost_mark(t, i, walk.end);
+        if (m != i) {
+            i = m - 1;
+            continue;
+        }
         size_t qlen = zh_lost_byte_mark(t, len, i);
         if (!qlen)
             continue;

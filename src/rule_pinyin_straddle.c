@@ -35,13 +35,9 @@ static zhfix_status scan_straddle(zh_scan *scan)
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
          i + 2 < len;
          i++) {
-        /* Only a '?' or the first byte of U+FFFD marks a lost byte: the
-         * bytes before the next one on the line are passed over at once. */
-        if (t[i] != '?' && (unsigned char)t[i] != 0xEF) {
-            size_t j = i + 1;
-            while (j < walk.end && t[j] != '?' && (unsigned char)t[j] != 0xEF)
-                j++;
-            i = j - 1;
+        size_t m = zh_next_lost_mark(t, i, walk.end);
+        if (m != i) {
+            i = m - 1;
             continue;
         }
         size_t qlen = zh_lost_byte_mark(t, len, i);
