@@ -166,6 +166,47 @@ static int is_quote(uint32_t cp)
            cp == 0x300D;
 }
 
+/* 1 when the quote reference cp at [i, e) pairs with a curly quote
+ * written out on the same line: it closes one the line opened (“-&rdquo;)
+ * or opens one the line closes (&ldquo;cat”), with no other quote of the
+ * pair between. The pair is the evidence whatever stands inside it. */
+static int pairs_with_quote(const char *t, size_t start, size_t end, size_t i,
+                            size_t e, uint32_t cp)
+{
+    uint32_t open, close;
+    if (cp == 0x201C || cp == 0x201D) {
+        open = 0x201C;
+        close = 0x201D;
+    } else if (cp == 0x2018 || cp == 0x2019) {
+        open = 0x2018;
+        close = 0x2019;
+    } else {
+        return 0;
+    }
+    if (cp == close) {
+        for (size_t k = i; k > start;) {
+            size_t s0;
+            uint32_t c = zh_cp_before(t, k, &s0);
+            if (c == open)
+                return 1;
+            if (c == close || c == '&' || s0 >= k)
+                return 0;
+            k = s0;
+        }
+        return 0;
+    }
+    for (size_t k = e; k < end;) {
+        size_t n;
+        uint32_t c = zh_cp_at(t, end, k, &n);
+        if (c == close)
+            return 1;
+        if (c == open || c == '&' || !n)
+            return 0;
+        k += n;
+    }
+    return 0;
+}
+
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
 {
     const char *t = scan->text;
@@ -203,7 +244,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         int spelled = 1;
         for (size_t k = 0; k < count; k++)
             spelled &= zh_is_han(cps[k]);
-        int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled;
+        int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled ||
+                      (count == 1 && pairs_with_quote(t, ln->start, ln->end,
+                                                      i, run_end, cps[0]));
         int quoted = is_quote(before) && is_quote(after);
         if (chinese && !quoted &&
             !zh_in_code_or_url(t, ln->start, ln->end, i)) {

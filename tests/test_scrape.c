@@ -292,6 +292,13 @@ static const fix_case repairs[] = {
      "\xC2\xA0\xC2\xA0每一次“深遠布局”"},
     {"html-entity", "中&#20013;&#x6587;文&amp;nbsp;好",
      "中中文文\xC2\xA0好"},
+    /* a quote reference with nothing Chinese beside it pairs with the
+     * curly quote the line writes out; in English without one it stays */
+    {"html-entity",
+     "指定文件爲“-&rdquo;,則從標準輸入讀取\n輸入文件是 &ldquo;-”，它會\n"
+     "He said &ldquo;hi&rdquo; ok\n",
+     "指定文件爲“-”,則從標準輸入讀取\n輸入文件是 “-”，它會\n"
+     "He said &ldquo;hi&rdquo; ok\n"},
     /* a placeholder like <file> is not markup */
     {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
      "用 <file> 輸入\xC2\xA0一樣的中文\n"},
