@@ -360,7 +360,8 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
     }
     /* URL or e-mail: look back over the ASCII token (up to a space, a
      * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
-     * scheme, "www." or an address. */
+     * scheme, "www." or an address. A URL never holds '<', '>' or '"'
+     * (RFC 3986): `<https://…/a.html>&nbsp;報告` is past the URL. */
     size_t i = pos;
     /* Han right before pos belongs to the URL only after a path or query
      * separator (…/wiki/中文?action=edit). */
@@ -378,7 +379,7 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
         size_t s0;
         uint32_t cp = zh_cp_before(t, i, &s0);
         if (s0 < start || is_space((unsigned char)cp) || cp == ',' ||
-            cp == ';' || cp >= 0x80)
+            cp == ';' || cp >= 0x80 || cp == '>' || cp == '<' || cp == '"')
             break;
         i = s0;
     }

@@ -299,6 +299,13 @@ static const fix_case repairs[] = {
      "He said &ldquo;hi&rdquo; ok\n",
      "指定文件爲“-”,則從標準輸入讀取\n輸入文件是 “-”，它會\n"
      "He said &ldquo;hi&rdquo; ok\n"},
+    /* a URL ends at its closing '>': the reference after it is text; an
+     * '&' inside the URL stays */
+    {"html-entity",
+     "請訪問 <https://github.com/man-pages-zh/zh_CN.html>&nbsp;報告錯誤。\n"
+     "見 https://a.b/c?x=1&amp;y=2 中文\n",
+     "請訪問 <https://github.com/man-pages-zh/zh_CN.html>\xC2\xA0報告錯誤。\n"
+     "見 https://a.b/c?x=1&amp;y=2 中文\n"},
     /* a placeholder like <file> is not markup */
     {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
      "用 <file> 輸入\xC2\xA0一樣的中文\n"},
