@@ -68,6 +68,84 @@ static int is_opening(uint32_t cp)
            cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008;
 }
 
+/* Quotation marks and brackets, each opener beside its closer. */
+static const uint32_t quote_pairs[][2] = {
+    {0x201C, 0x201D}, {0x2018, 0x2019}, {0x300C, 0x300D}, {0x300E, 0x300F},
+    {0x300A, 0x300B}, {0xFF08, 0xFF09}, {0x3010, 0x3011}, {0x3008, 0x3009},
+};
+#define NQUOTE_PAIRS (sizeof quote_pairs / sizeof quote_pairs[0])
+/* Openers a hypothesis keeps track of, innermost last. */
+#define QUOTE_DEPTH 6
+/* A lost mark read as the closer of the quotation open at that point
+ * (‘苟合矣。’ in a line that opened ‘), against one read as another
+ * closer (。” there): the model knows pairs of characters only, and after
+ * 。 it prefers ” everywhere. */
+#define QUOTE_MATCH 2.5
+#define QUOTE_MISMATCH 4.0
+
+/* Index of the pair cp opens (which = 0) or closes (which = 1), or -1. */
+static int quote_index(uint32_t cp, int which)
+{
+    if (cp < 0x2018)
+        return -1;
+    for (size_t k = 0; k < NQUOTE_PAIRS; k++)
+        if (quote_pairs[k][which] == cp)
+            return (int)k;
+    return -1;
+}
+
+/* The openers still open: a stack of pair indices. */
+typedef struct quotes {
+    uint8_t open[QUOTE_DEPTH];
+    uint8_t n;
+} quotes;
+
+/* Score change of writing cp with the quotations q open, and q after it:
+ * an opener is pushed; a closer is weighed against the innermost open
+ * pair, and closes it. With none open on the line nothing is said (the
+ * quotation may have opened on a line before). */
+static double quote_step(quotes *q, uint32_t cp)
+{
+    int k = quote_index(cp, 0);
+    if (k >= 0) {
+        if (q->n < QUOTE_DEPTH)
+            q->open[q->n++] = (uint8_t)k;
+        return 0.0;
+    }
+    k = quote_index(cp, 1);
+    if (k < 0 || q->n == 0)
+        return 0.0;
+    if (q->open[q->n - 1] == k) {
+        q->n--;
+        return QUOTE_MATCH;
+    }
+    return -QUOTE_MISMATCH;
+}
+
+/* The quotations open at byte q of text, counted from its line's start
+ * (counting from lines before as well, where a quotation runs over
+ * several, fixed as many runs as it broke in fortunes-zh's classics). */
+static quotes quotes_before(const char *text, size_t q)
+{
+    quotes open = {{0}, 0};
+    size_t i = q;
+    while (i > 0 && text[i - 1] != '\n')
+        i--;
+    while (i < q) {
+        size_t k;
+        uint32_t cp = zh_cp_at(text, q, i, &k);
+        if (cp >= 0x2018) {
+            int c = quote_index(cp, 1);
+            if (c >= 0 && open.n && open.open[open.n - 1] == c)
+                open.n--;
+            else if (c < 0)
+                (void)quote_step(&open, cp);
+        }
+        i += k ? k : 1;
+    }
+    return open;
+}
+
 /* ---- The block's own usage (realign.h) ------------------------------ */
 
 /* Weight of the block's usage beside the model: a pair the block shows
@@ -259,6 +337,7 @@ typedef struct hyp {
     size_t nout;
     unsigned pending;
     int hidden, garbage;
+    quotes open; /* the quotations open after out */
 } hyp;
 
 static uint32_t last_of(const hyp *h, uint32_t prev)
@@ -276,7 +355,8 @@ static int extend(hyp *dst, const hyp *h, uint32_t prev, uint32_t d,
         return 0;
     if (dst != h)
         *dst = *h;
-    dst->score += extra + char_score(last_of(h, prev), d, &dst->garbage);
+    dst->score += extra + char_score(last_of(h, prev), d, &dst->garbage) +
+                  quote_step(&dst->open, d);
     dst->out[dst->nout++] = d;
     dst->pending = pending;
     return 1;
@@ -515,14 +595,17 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
                             ? char_score(s->cps[k], s->cps[k + 1], NULL)
                             : 0.0);
     size_t nb = 0;
+    quotes open = quotes_before(text, q);
     for (size_t k = 0; k < nstarts && nb < cap; k++) {
         hyp *h = &beam[nb++];
         memset(h, 0, sizeof *h);
         h->score = starts[k].bias;
         h->pending = starts[k].pending;
+        h->open = open;
         uint32_t p = prev;
         for (size_t j = 0; j < starts[k].nchars; j++) {
-            h->score += char_score(p, starts[k].chars[j], &h->garbage);
+            h->score += char_score(p, starts[k].chars[j], &h->garbage) +
+                        quote_step(&h->open, starts[k].chars[j]);
             h->out[h->nout++] = p = starts[k].chars[j];
         }
     }

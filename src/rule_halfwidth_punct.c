@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pinyin.h"
 #include "prose.h"
 #include "scraped.h"
 
@@ -497,7 +498,18 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
                     }
                 } else {
                     uint32_t next2 = zh_cp_at(t, ln->end, i + 2, NULL);
-                    if (right_ok(cp, next, next2) ||
+                    size_t syl, syllen;
+                    /* A '?' before "(syllable)" is the mark of a byte an
+                     * annotator's pinyin split off (下?(wén)澗?): the
+                     * encoding rules read it, once the character before
+                     * it is itself again (an HTML reference, decoded in
+                     * this round). No question mark is annotated. */
+                    int lost_mark = cp == '?' && next == '(' &&
+                                    zh_pinyin_annotation(t, ln->end, i + 1,
+                                                         &syl, &syllen);
+                    if (lost_mark)
+                        st = ZHFIX_OK;
+                    else if (right_ok(cp, next, next2) ||
                         (next == ')' && i + 1 == close)) {
                         st = emit_cp(scan, i, i + 1, widen(cp), ev,
                                      "ASCII mark in Chinese prose");

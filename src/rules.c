@@ -32,10 +32,10 @@ const zh_rule *const zh_rules[] = {
      * restored before the stray commas go: the commas before marks are
      * the fold's evidence, and the marks they stand before are restored
      * with them (`,,` -> `，`). */
+    &zh_rule_html_entity,
     &zh_rule_pinyin_straddle,
     &zh_rule_gbk_out_of_step,
     &zh_rule_line_endings,
-    &zh_rule_html_entity,
     &zh_rule_injected_pinyin,
     &zh_rule_halfwidth_punct,
     &zh_rule_stray_comma,

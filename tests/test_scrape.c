@@ -110,6 +110,10 @@ static const fix_case repairs[] = {
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
      "變革，都是機會。來源：人民日報。如何走下去？\n"},
+    /* a '?' before "(syllable)" is a byte an annotation split off, not a
+     * question mark: left for the encoding rules */
+    {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?(wén)好\n",
+     "變革，都是機會。來源：人民日報。如何走下去?(wén)好\n"},
     {"halfwidth-punct", "根節點(青島)簽約,落戶;好!這是“會議”。\n",
      "根節點（青島）簽約，落戶；好！這是“會議”。\n"},
     {"halfwidth-punct", "軟件 shell,參數,選項,標誌,好。這、那。\n",
@@ -272,6 +276,17 @@ static const fix_case repairs[] = {
     {"mojibake,gbk-out-of-step",
      "果斷出擊,,籌謀,,這座城市,,世界\n夜半一聲銅?:蚊娼瓥|。",
      "果斷出擊,,籌謀,,這座城市,,世界\n夜半一聲銅。何面江東。"},
+    /* a lost mark after 。 closes the quotation the line opened (‘…。’,
+     * 「…。」), though after 。 the model prefers ” everywhere; with “
+     * open it is ” still (real clauses of fortunes-zh, folded as the
+     * scraper folds) */
+    {"gbk-out-of-step",
+     "曾子有疾,,召門弟子曰:“啓予足!啓予手!詩云‘戰戰兢兢,,如臨深淵,,"
+     "如履薄冰,?!?\n子曰:“學而時習之,不亦說乎,有朋自遠方來,不亦樂也?!?\n"
+     "老子曰:「大音希聲,大象無形?!?\n",
+     "曾子有疾,,召門弟子曰:“啓予足!啓予手!詩云‘戰戰兢兢,,如臨深淵,,"
+     "如履薄冰,。’\n子曰:“學而時習之,不亦說乎,有朋自遠方來,不亦樂也。”\n"
+     "老子曰:「大音希聲,大象無形。」\n"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
@@ -281,6 +296,12 @@ static const fix_case repairs[] = {
      "需要以?(xiáng)祿䦷斐売脩舻纳矸萋摻?,,這樣才能轉儲。也需要超級用戶的權限",
      "需要以數據庫超級用戶的身份聯接,,這樣才能轉儲。也需要超級用戶的權限"},
     {"pinyin-straddle", "且以字符或下?(wén)澗?起始. 也稱", "且以字符或下劃線起始. 也稱"},
+    /* the character before the split one written as a reference: the
+     * reference is decoded first, so the straddle rule sees 下 before
+     * the '?', and the '?' is never widened as a question mark */
+    {"html-entity,pinyin-straddle,stray-comma,halfwidth-punct",
+     "例如,,在終端中,,這時一般會以&#x4e0b;?(wén)澗?或彩色文字代替。",
+     "例如,,在終端中,,這時一般會以下劃線或彩色文字代替。"},
     {"pinyin-straddle", "輸出一個適當(dāng)?(shù)腻e誤信息。",
      "輸出一個適當(dāng)的錯誤信息。"},
     {"pinyin-straddle", "我們格式?jīng)]有問題。", "我們格式沒有問題。"},
