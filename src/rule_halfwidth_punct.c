@@ -252,42 +252,80 @@ static int dot_after_han(const char *t, size_t i, size_t end)
            zh_is_han(zh_cp_before(t, i, NULL));
 }
 
+/* The counts marks_folded keeps. */
+typedef struct mark_counts {
+    size_t full, ascii, kept, dots, stray;
+} mark_counts;
+
+/* Count the character at i (i > 0), one whose first byte marks_step
+ * gives 0. */
+static void count_mark(const char *t, size_t len, size_t i, mark_counts *c)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    unsigned char b = u[i];
+    if (b >= 0x80) {
+        if (i + 2 < len) {
+            int kind = wide_mark(u, i);
+            c->full += kind == MARK_FOLDED;
+            c->kept += kind == MARK_KEPT;
+        }
+    } else if (b == ',' && zh_stray_comma_at(t, len, i)) {
+        c->stray++;
+        c->ascii += zh_is_han(zh_cp_before(t, i, NULL));
+    } else if ((b == ',' || b == ';' || b == ':' || b == '?' || b == '!' ||
+                b == '(') &&
+               (u[i - 1] & 0x80)) {
+        c->ascii += zh_is_han(zh_cp_before(t, i, NULL));
+    } else if (b == '.') {
+        c->dots += dot_after_han(t, i, len);
+    }
+}
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define MARKS_SSE2 1
+#endif
+
 static int marks_folded(const char *t, size_t len, size_t *strays)
 {
     const unsigned char *u = (const unsigned char *)t;
-    size_t full = 0, ascii = 0, kept = 0, dots = 0, stray = 0;
-    /* One step per character (this reads the whole block): only the lead
-     * bytes E2, E3, EF and the ASCII marks count. */
-    for (size_t i = len ? zh_utf8_seqlen(u[0]) : 0; i < len;) {
-        size_t k;
-        while ((k = marks_step[u[i]]) != 0 && i + k < len)
-            i += k; /* a character that does not count */
-        unsigned char b = u[i];
-        if (k) {
-            i += k;
-            continue;
+    mark_counts c = {0, 0, 0, 0, 0};
+    /* The first character is never counted (an ASCII mark is judged by
+     * the byte before it). The bytes that count (E2 E3 EF and the ASCII
+     * marks) are always a character's first byte in valid UTF-8, so they
+     * can be found anywhere without walking the characters: sixteen
+     * bytes at a time, this reads the whole block. */
+    size_t i = len ? zh_utf8_seqlen(u[0]) : 0;
+#ifdef MARKS_SSE2
+    const __m128i e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
+                  ef = _mm_set1_epi8((char)0xEF), comma = _mm_set1_epi8(','),
+                  colon = _mm_set1_epi8(':'), semi = _mm_set1_epi8(';'),
+                  quest = _mm_set1_epi8('?'), bang = _mm_set1_epi8('!'),
+                  paren = _mm_set1_epi8('('), dot = _mm_set1_epi8('.');
+    while (i < len && len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, ef));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, comma));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, colon));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, semi));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, quest));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, bang));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, paren));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, dot));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        while (m) {
+            count_mark(t, len, i + (size_t)__builtin_ctz(m), &c);
+            m &= m - 1;
         }
-        if (b >= 0x80) {
-            if (i + 2 < len) {
-                int kind = wide_mark(u, i);
-                full += kind == MARK_FOLDED;
-                kept += kind == MARK_KEPT;
-            }
-            i += zh_utf8_seqlen(b);
-            continue;
-        }
-        if (b == ',' && zh_stray_comma_at(t, len, i)) {
-            stray++;
-            ascii += zh_is_han(zh_cp_before(t, i, NULL));
-        } else if ((b == ',' || b == ';' || b == ':' || b == '?' ||
-                    b == '!' || b == '(') &&
-                   (u[i - 1] & 0x80)) {
-            ascii += zh_is_han(zh_cp_before(t, i, NULL));
-        } else if (b == '.') {
-            dots += dot_after_han(t, i, len);
-        }
-        i++;
+        i += 16;
     }
+#endif
+    for (; i < len; i++)
+        if (marks_step[u[i]] == 0)
+            count_mark(t, len, i, &c);
+    size_t full = c.full, ascii = c.ascii, kept = c.kept, dots = c.dots,
+           stray = c.stray;
     *strays = stray;
     if (ascii < 3 || full * 10 > ascii)
         return 0;
