@@ -194,17 +194,15 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             if (c <= ' ' || c == 0x7F)
                 break;
         }
-        /* `?!?` at a line end: 。” with the trail of ” lost to the line
-         * end (A1 A3 A1 B1 \n). Nothing of the run is left to read, so
-         * only in a block that shows the fold elsewhere. */
+        /* `?!?` before a line end or ASCII: 。” with the trail of ” lost
+         * to the line end (A1 A3 A1 B1 \n), 。“ with the lead of “ lost to
+         * the '/' after it (當中?!?/usr”). Nothing of the run is left to
+         * read, so only in a block that shows the fold elsewhere. */
         int bare = 0;
         if (!runlike && q < len && zh_lost_byte_mark(t, len, q)) {
-            size_t e = q + zh_lost_byte_mark(t, len, q);
-            if (e == len || t[e] == '\n' || t[e] == '\r') {
-                if (fold_shown < 0)
-                    fold_shown = zh_fold_shown(t, len);
-                bare = runlike = fold_shown;
-            }
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            bare = runlike = fold_shown;
         }
         if (!runlike)
             continue;
@@ -212,10 +210,12 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             continue;
         /* The run follows this character; through an annotation
          * (擔(dān)?!...) it is the annotated one, and through the
-         * scraper's stray comma (苗,??{) the one before the comma. */
+         * scraper's stray comma (苗,??{ 時(shí),?!?) the one before the
+         * comma. */
         size_t at = i;
         int comma = at > 1 && t[at - 1] == ',' &&
-                    ((unsigned char)t[at - 2] & 0x80);
+                    (((unsigned char)t[at - 2] & 0x80) ||
+                     zh_pinyin_char_before(t, at - 1) >= 0x80);
         at -= (size_t)comma;
         /* After the scraper's stray comma the lost character is a mark
          * (。): the commas stand before marks only. */

@@ -258,6 +258,8 @@ static const fix_case repairs[] = {
     /* ... never after Latin text */
     {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?\n",
      "他說，真的，好的；對的。What?!?\n"},
+    {"gbk-out-of-step,stray-comma", "他說,,真的,,好的,;對的,。What?!?/bin ok\n",
+     "他說，真的，好的；對的。What?!?/bin ok\n"},
     {"gbk-out-of-step", "中可能還會有換行符??梢試L試用 --ignore",
      "中可能還會有換行符。可以嘗試用 --ignore"},
     /* the lost trail byte of the run's last character (用 = D3 C3 before
@@ -287,6 +289,16 @@ static const fix_case repairs[] = {
      "曾子有疾,,召門弟子曰:“啓予足!啓予手!詩云‘戰戰兢兢,,如臨深淵,,"
      "如履薄冰,。’\n子曰:“學而時習之,不亦說乎,有朋自遠方來,不亦樂也。”\n"
      "老子曰:「大音希聲,大象無形。」\n"},
+    /* a run of lost bytes only (`?!?`), in a block that shows the fold:
+     * after an annotation and the stray comma, before trailing blanks,
+     * and before ASCII (。“ whose lead met the '/' after it) */
+    {"gbk-out-of-step",
+     "果斷出擊,,籌謀,,這座城市,,世界,。面對,。有望\n"
+     "子曰:“道千乘之國(guó),,敬事而信,,節(jié)用而愛人,使民以時(shí),?!?\n"
+     "子曰:“由,誨女知之乎,?!?  \n息存在“/var” 當中?!?/usr” 當然就是應用\n",
+     "果斷出擊,,籌謀,,這座城市,,世界,。面對,。有望\n"
+     "子曰:“道千乘之國(guó),,敬事而信,,節(jié)用而愛人,使民以時(shí),。”\n"
+     "子曰:“由,誨女知之乎,。”  \n息存在“/var” 當中。“/usr” 當然就是應用\n"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
