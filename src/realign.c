@@ -35,8 +35,8 @@
  * model's pick among the many pairs that fit. */
 #define HIDDEN_COST 3.0
 #define FOLD_COST 2.0
-#define HIDDEN_PER_STEP 4
-#define HIDDEN_KEEP 6
+#define HIDDEN_PER_STEP 8
+#define HIDDEN_KEEP 12
 
 /* Log-weight of a Chinese mark: the model knows Han characters only, so
  * the marks get fixed weights in the order of their use in prose (the
@@ -158,7 +158,23 @@ struct zh_doc_usage {
     uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
     uint32_t *counts;
     size_t mask;
+    /* The script class (zh_script_bits: 2 Simplified-only, 3
+     * Traditional-only) of the script the block is not written in, or 0
+     * when it shows neither clearly. */
+    unsigned other_script;
 };
+
+/* A block is written in one script when its characters of that script
+ * alone outnumber those of the other SCRIPT_RATIO times (and there are
+ * SCRIPT_MIN of them). The runs' own misread characters are of either
+ * script; in fortunes-zh and manpages-zh converted to Traditional they
+ * are at most 6% of the Traditional ones. */
+#define SCRIPT_MIN 8
+#define SCRIPT_RATIO 8
+/* A character of the other script read for lost bytes: the model's
+ * counts are half Simplified, so 單位于 (位于, a Simplified word) beats
+ * 單位有 in a Traditional manual. */
+#define SCRIPT_COST 4.0
 
 static int usage_char(uint32_t cp)
 {
@@ -212,9 +228,13 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
     }
     u->mask = cap - 1;
     prev = 0;
+    size_t simplified = 0, traditional = 0;
     for (size_t i = 0; i < len;) {
         size_t k;
         uint32_t cp = zh_cp_at(text, len, i, &k);
+        unsigned sc = zh_script_bits(cp);
+        simplified += sc == 2;
+        traditional += sc == 3;
         if (usage_char(prev) && usage_char(cp)) {
             usage_add(u, (uint64_t)prev << 21 | cp);
             usage_add(u, (uint64_t)prev << 21);
@@ -222,6 +242,11 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
         prev = cp;
         i += k ? k : 1;
     }
+    if (traditional >= SCRIPT_MIN && simplified * SCRIPT_RATIO <= traditional)
+        u->other_script = 2;
+    else if (simplified >= SCRIPT_MIN &&
+             traditional * SCRIPT_RATIO <= simplified)
+        u->other_script = 3;
     return u;
 }
 
@@ -242,6 +267,7 @@ static _Thread_local struct {
     uint32_t prev;
     const uint32_t *own;
     size_t nown;
+    unsigned other_script; /* in a search only: what SCRIPT_COST hits */
 } active;
 
 static uint32_t own_pairs(uint32_t a, uint32_t b)
@@ -281,7 +307,11 @@ static double with_usage(uint32_t prev, uint32_t cp, double base)
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
-        return with_usage(prev, cp, zh_bigram_logp(prev, cp));
+        return with_usage(prev, cp, zh_bigram_logp(prev, cp)) -
+               (active.other_script &&
+                        zh_script_bits(cp) == active.other_script
+                    ? SCRIPT_COST
+                    : 0.0);
     if (zh_is_cjk_punct(cp))
         return with_usage(prev, cp,
                           punct_score(cp) +
@@ -583,6 +613,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
      * mostly (a trail byte below 0x40 ends the run); the text after it
      * is in step and its pairs are evidence. */
     active.usage = usage;
+    active.other_script = usage ? usage->other_script : 0;
     active.prev = 0; /* the '?' and the mark stand between */
     active.own = s->cps;
     active.nown = 0;
@@ -729,6 +760,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
     }
     int found = s->found;
     active.usage = NULL;
+    active.other_script = 0;
     free(s);
     free(beam);
     free(next);

@@ -299,6 +299,15 @@ static const fix_case repairs[] = {
      "果斷出擊,,籌謀,,這座城市,,世界,。面對,。有望\n"
      "子曰:“道千乘之國(guó),,敬事而信,,節(jié)用而愛人,使民以時(shí),。”\n"
      "子曰:“由,誨女知之乎,。”  \n息存在“/var” 當中。“/usr” 當然就是應用\n"},
+    /* in a Traditional block a Simplified-only character read for lost
+     * bytes costs more: 完成职發生 (职 is Simplified) is 完成之前發生 */
+    {"pinyin-straddle",
+     "status&nbsp;對(duì)於成功完成是 ok,,對(duì)於用戶重重置(user-reset)是 "
+     "reset,如果在事?(wén)胀瓿芍鞍l生了超時(shí)則是timeout,?;蛟阱e誤的情況下是 "
+     "error,。在事?(wén)?(進行)期間這個值是一個空串,。",
+     "status&nbsp;對(duì)於成功完成是 ok,,對(duì)於用戶重重置(user-reset)是 "
+     "reset,如果在事務完成之前發生了超時(shí)則是timeout,?;蛟阱e誤的情況下是 "
+     "error,。在事務(進行)期間這個值是一個空串,。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
