@@ -308,6 +308,14 @@ static const fix_case repairs[] = {
      "status&nbsp;對(duì)於成功完成是 ok,,對(duì)於用戶重重置(user-reset)是 "
      "reset,如果在事務完成之前發生了超時(shí)則是timeout,?;蛟阱e誤的情況下是 "
      "error,。在事務(進行)期間這個值是一個空串,。"},
+    /* a '?' before an annotation that ends a run out of step is the
+     * run's last lead (後 = E1 E1 met "(hòu)"), no straddle: the
+     * characters before it are the run's, not the text's */
+    {"pinyin-straddle,gbk-out-of-step",
+     "並且在每個字節(jié)中按從低到高的次序接受(每)位,?:雎栽谧钺?(hòu)的字節(jié)"
+     "中的任何額外的位,。",
+     "並且在每個字節(jié)中按從低到高的次序接受(每)位,。忽略在最後(hòu)的字節(jié)"
+     "中的任何額外的位,。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
