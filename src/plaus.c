@@ -256,6 +256,39 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
     return char_cost(cp, b) + transition(prev, a, cp, b);
 }
 
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out)
+{
+    if (!prev || classify(prev) != K_HAN) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = zh_plaus_step(prev, cps[i]);
+        return;
+    }
+    /* The Han characters through one pass over prev's successors. */
+    uint32_t han[64];
+    double lp[64];
+    size_t at[64];
+    size_t nh = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (classify(cps[i]) != K_HAN) {
+            out[i] = zh_plaus_step(prev, cps[i]);
+            continue;
+        }
+        han[nh] = cps[i];
+        at[nh++] = i;
+        if (nh == 64 || i + 1 == n) {
+            zh_bigram_logps(prev, han, nh, lp);
+            for (size_t j = 0; j < nh; j++)
+                out[at[j]] = -lp[j];
+            nh = 0;
+        }
+    }
+    if (nh) {
+        zh_bigram_logps(prev, han, nh, lp);
+        for (size_t j = 0; j < nh; j++)
+            out[at[j]] = -lp[j];
+    }
+}
+
 /* After a Han character, the cost of a Han character is the model's
  * bigram, and that of any other character depends on its class and on
  * the previous one's class only (transition() looks at no particular Han

@@ -16,6 +16,11 @@
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
 
+/* zh_plaus_step(prev, cps[i]) into out[i] for each of the n characters
+ * of cps, faster than one call each when prev is Han and cps are in
+ * increasing order (the values of a lost byte). */
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out);
+
 /* The characters base + t (base a multiple of 64, t a set bit of mask)
  * among which a caller looks for the cheapest, e.g. the completions of a
  * UTF-8 sequence missing its last byte; prepared by zh_plaus_block_init

@@ -820,12 +820,15 @@ typedef struct fill_cand {
     size_t q;
     uint16_t v[2]; /* v[1]: second inserted byte, WILD + 1 for none */
     int kind;      /* ZH_FILL_GUESS, ZH_FILL_SURE, or 0 an insert */
+    uint32_t ord;  /* place in the order candidates are enumerated */
 } fill_cand;
 typedef struct fill_set {
     fill_cand c[ZH_FILL_RERANK];
     size_t n;
     double bar; /* what a restoration must cost less than to enter */
+    uint32_t seq; /* ord of the next candidate enumerated */
 } fill_set;
+
 
 /* Bytes the restoration c inserts: 0 when it replaces one. */
 static size_t fill_inserts(const fill_cand *c)
@@ -833,23 +836,54 @@ static size_t fill_inserts(const fill_cand *c)
     return c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
 }
 
-static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
-                       unsigned v1, int kind)
+/* Offer the candidate that comes ord-th in the order of enumeration: the
+ * set keeps the cheapest, the first enumerated winning a tie, whatever
+ * order they are offered in (try_fill weighs a lost byte's values
+ * cheapest first). */
+static void fill_offer_ord(fill_set *fs, double cost, uint32_t ord, size_t q,
+                           unsigned v0, unsigned v1, int kind)
 {
-    if (!(cost < fs->bar))
+    if (!(cost < fs->bar) &&
+        !(fs->n == ZH_FILL_RERANK && cost == fs->c[fs->n - 1].cost &&
+          ord < fs->c[fs->n - 1].ord))
         return;
     size_t at = fs->n < ZH_FILL_RERANK ? fs->n++ : fs->n - 1;
-    /* After any of equal cost: the first found wins a tie, as before. */
-    while (at > 0 && fs->c[at - 1].cost > cost) {
+    /* After any of equal cost enumerated before it. */
+    while (at > 0 && (fs->c[at - 1].cost > cost ||
+                      (fs->c[at - 1].cost == cost && fs->c[at - 1].ord > ord))) {
         fs->c[at] = fs->c[at - 1];
         at--;
     }
-    fs->c[at] = (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind};
+    fs->c[at] =
+        (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind, ord};
     fs->bar = fs->c[0].cost + ZH_FILL_RERANK_MARGIN;
     while (fs->n > 1 && fs->c[fs->n - 1].cost >= fs->bar)
         fs->n--;
     if (fs->n == ZH_FILL_RERANK && fs->c[fs->n - 1].cost < fs->bar)
         fs->bar = fs->c[fs->n - 1].cost;
+}
+
+/* Offer the next candidate in the order of enumeration. */
+static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
+                       unsigned v1, int kind)
+{
+    fill_offer_ord(fs, cost, fs->seq++, q, v0, v1, kind);
+}
+
+/* What a candidate offered out of order must cost less than for
+ * fill_offer_ord to keep it: fs->bar, or just above it when a full set's
+ * last may lose a tie to it. */
+static double fill_cut(const fill_set *fs)
+{
+    if (fs->n < ZH_FILL_RERANK)
+        return fs->bar;
+    /* The next double up: the bar is a cost, finite and >= 0. */
+    uint64_t u;
+    double x = fs->bar;
+    memcpy(&u, &x, sizeof u);
+    u++;
+    memcpy(&x, &u, sizeof x);
+    return x;
 }
 
 /* Characters of context the word model reads on each side of a fill. */
@@ -948,6 +982,83 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
     return cost;
 }
 
+/* try_fill's values for a lost continuation byte at q of a UTF-8
+ * sequence that starts at pend and whose other bytes are all there: the
+ * character is then valid for every value (its lead is none whose second
+ * byte is restricted: E0, ED, F0, F4), and only the bits the byte gives
+ * change. Each value's window is the one window_cost_from reads from
+ * pend: that character after pprev, then the rest from where it ends.
+ * The characters' costs after pprev come in one pass over the model
+ * (zh_plaus_steps); the cheapest value's window is weighed first, so
+ * that fs turns away most others on their first character alone (steps
+ * cost >= 0), and fill_offer_ord keeps the restorations offering them in
+ * order would. Returns 0, doing nothing, where this does not apply. */
+static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
+                     size_t pend, size_t past, uint32_t pprev, double pcost,
+                     int need, int kind, fill_set *fs)
+{
+    const uint16_t *b = w->b;
+    if (e.kind != CK_UTF8 || d.kind == CK_SB || need <= 0 || pend >= q)
+        return 0;
+    unsigned lead = b[pend];
+    if (lead < 0xC2 || lead > 0xF3 || lead == 0xE0 || lead == 0xED ||
+        lead == 0xF0)
+        return 0;
+    size_t len = zh_utf8_seqlen((unsigned char)lead);
+    if (q >= pend + len || pend + len > n)
+        return 0;
+    uint32_t base = lead & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < len; k++) {
+        unsigned t = b[pend + k];
+        if (pend + k == q)
+            t = 0x80;
+        else if (t >= WILD || (t & 0xC0) != 0x80)
+            return 0;
+        base = base << 6 | (t & 0x3F);
+    }
+    unsigned shift = (unsigned)(6 * (pend + len - 1 - q));
+    uint32_t ord0 = fs->seq;
+    fs->seq += 0x40;
+    if (pcost >= fill_cut(fs))
+        return 1; /* every window costs at least pcost */
+    uint32_t cps[64];
+    uint8_t vs[64];
+    double steps[64];
+    size_t m = 0;
+    for (unsigned v = 0x80; v <= 0xBF; v++) {
+        /* A double-byte decoder loses a byte only when it cannot pair it
+         * with the next one. */
+        if (q + 1 < n && !lost_pair(d, v, b[q + 1]))
+            continue;
+        uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
+        if (zh_plaus_forbidden(cp))
+            continue;
+        cps[m] = cp;
+        vs[m++] = (uint8_t)v;
+    }
+    if (!m)
+        return 1;
+    zh_plaus_steps(pprev, cps, m, steps);
+    size_t seed = 0;
+    for (size_t i = 1; i < m; i++)
+        if (steps[i] < steps[seed])
+            seed = i;
+    for (size_t j = 0; j <= m; j++) {
+        size_t i = j == 0 ? seed : j - 1;
+        if (j > 0 && i == seed)
+            continue;
+        double cut = fill_cut(fs);
+        double c = pcost + steps[i];
+        if (c >= cut)
+            continue;
+        w->b[q] = vs[i];
+        c = window_cost_from(w, e, w->b, n, pend + len, past, cps[i], c, cut);
+        if (c < cut)
+            fill_offer_ord(fs, c, ord0 + (vs[i] - 0x80u), q, vs[i], 0, kind);
+    }
+    return 1;
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -980,6 +1091,13 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         uint32_t pprev = prev;
         double pcost;
         size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
+        size_t past = q > p ? q : p;
+        int kind = lo_v == hi_v ? ZH_FILL_SURE : ZH_FILL_GUESS;
+        if (fill_fast(w, d, e, n, q, pend, past, pprev, pcost, need, kind,
+                      &fs)) {
+            w->b[q] = (uint16_t)old;
+            continue;
+        }
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
@@ -993,11 +1111,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (pend > r && pcost >= fs.bar)
                 continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
-            double c = window_cost_from(w, e, w->b, n, pend, q > p ? q : p,
-                                        pprev, pcost, fs.bar);
+            double c = window_cost_from(w, e, w->b, n, pend, past, pprev,
+                                        pcost, fs.bar);
             if (c < fs.bar)
-                fill_offer(&fs, c, q, v, 0,
-                           lo_v == hi_v ? ZH_FILL_SURE : ZH_FILL_GUESS);
+                fill_offer(&fs, c, q, v, 0, kind);
         }
         w->b[q] = (uint16_t)old;
     }

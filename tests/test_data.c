@@ -444,6 +444,50 @@ START_TEST(test_plaus_step_min_agrees)
 }
 END_TEST
 
+/* zh_plaus_steps answers what zh_plaus_step does for each character: the
+ * 64 values of one byte of three-byte UTF-8 at each of its places (in
+ * increasing order, as try_fill asks), then in a shuffled order, after
+ * Han and other characters. */
+START_TEST(test_plaus_steps_agree)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (uint32_t base = 0x800; base < 0x10000; base += 64) {
+        for (int stride = 1; stride <= 64; stride += 63) {
+            uint32_t cps[64];
+            double got[64];
+            size_t n = 0;
+            uint32_t b0 = stride == 1 ? base : (base & 0xF03F);
+            for (unsigned t = 0; t < 64; t++) {
+                uint32_t cp = b0 + t * (uint32_t)stride;
+                if ((cp < 0xD800 || cp > 0xDFFF) && !zh_plaus_forbidden(cp))
+                    cps[n++] = cp;
+            }
+            for (int order = 0; order < 2; order++) {
+                if (order == 1)
+                    for (size_t i = n; i > 1; i--) {
+                        size_t j = mix64(&seed) % i;
+                        uint32_t x = cps[i - 1];
+                        cps[i - 1] = cps[j];
+                        cps[j] = x;
+                    }
+                for (size_t pi = 0; pi < N_PREV; pi += 5) {
+                    uint32_t prev =
+                        pi < sizeof prev_cases / sizeof prev_cases[0]
+                            ? prev_cases[pi]
+                            : 0x4E00 +
+                                  (uint32_t)((base * 13 + pi * 97) % 0x51A6);
+                    zh_plaus_steps(prev, cps, n, got);
+                    for (size_t i = 0; i < n; i++)
+                        ck_assert_msg(got[i] == zh_plaus_step(prev, cps[i]),
+                                      "U+%04X after U+%04X", (unsigned)cps[i],
+                                      (unsigned)prev);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 /* ---- Script ------------------------------------------------------------ */
 
 struct script_case {
@@ -771,6 +815,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_bigram_best_paired);
     tcase_add_test(tc, test_plaus_step_min_agrees);
     tcase_add_test(tc, test_plaus_memo_agrees);
+    tcase_add_test(tc, test_plaus_steps_agree);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
