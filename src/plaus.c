@@ -245,22 +245,31 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
     return c;
 }
 
-double zh_plaus_step(uint32_t prev, uint32_t cp)
+/* zh_plaus_step with the classes of prev (a, unused when prev is 0) and
+ * of cp (b) known. */
+static double step_cls(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
 {
-    enum cls b = classify(cp);
     if (!prev)
         return char_cost(cp, b);
-    enum cls a = classify(prev);
     if (a == K_HAN && b == K_HAN)
         return -zh_bigram_logp(prev, cp); /* the model's own context */
     return char_cost(cp, b) + transition(prev, a, cp, b);
 }
 
+double zh_plaus_step(uint32_t prev, uint32_t cp)
+{
+    enum cls b = classify(cp);
+    if (!prev)
+        return char_cost(cp, b);
+    return step_cls(prev, classify(prev), cp, b);
+}
+
 void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out)
 {
-    if (!prev || classify(prev) != K_HAN) {
+    enum cls a = prev ? classify(prev) : K_BAD;
+    if (a != K_HAN) {
         for (size_t i = 0; i < n; i++)
-            out[i] = zh_plaus_step(prev, cps[i]);
+            out[i] = step_cls(prev, a, cps[i], classify(cps[i]));
         return;
     }
     /* The Han characters through one pass over prev's successors. */
@@ -269,8 +278,9 @@ void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out)
     size_t at[64];
     size_t nh = 0;
     for (size_t i = 0; i < n; i++) {
-        if (classify(cps[i]) != K_HAN) {
-            out[i] = zh_plaus_step(prev, cps[i]);
+        enum cls b = classify(cps[i]);
+        if (b != K_HAN) {
+            out[i] = step_cls(prev, a, cps[i], b);
             continue;
         }
         han[nh] = cps[i];
@@ -301,10 +311,18 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
     blk->base = base;
     blk->mask = mask;
     blk->other_after_han = HUGE_VAL;
+    blk->hanc = 0;
+    blk->hanc_min = HUGE_VAL;
     for (unsigned t = 0; t < 64; t++) {
         if (!(mask >> t & 1))
             continue;
         uint32_t cp = base + t;
+        blk->cls[t] = (uint8_t)classify(cp);
+        if (blk->cls[t] == K_HAN) {
+            blk->hanc |= (uint64_t)1 << t;
+            if (char_cost(cp, K_HAN) < blk->hanc_min)
+                blk->hanc_min = char_cost(cp, K_HAN);
+        }
         /* zh_bigram_best wants the characters the model does not know to
          * be Han; a K_HAN code point that is neither has the constant
          * cost of a non-Han one. */
@@ -323,7 +341,8 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
 double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
 {
     double best = HUGE_VAL;
-    if (prev && classify(prev) == K_HAN) {
+    enum cls a = prev ? classify(prev) : K_BAD;
+    if (a == K_HAN) {
         best = blk->other_after_han;
         if (blk->han.mask) {
             double c = -zh_bigram_best(prev, &blk->han);
@@ -332,10 +351,16 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
         }
         return best;
     }
+    /* After anything else, what a Han character costs is its own cost
+     * plus a transition that does not depend on which Han character it
+     * is: the cheapest is the one of least own cost. */
+    if (blk->hanc)
+        best = prev ? blk->hanc_min + transition(prev, a, 0x4E00, K_HAN)
+                    : blk->hanc_min;
     for (unsigned t = 0; t < 64; t++) {
-        if (!(blk->mask >> t & 1))
+        if (!((blk->mask & ~blk->hanc) >> t & 1))
             continue;
-        double c = zh_plaus_step(prev, blk->base + t);
+        double c = step_cls(prev, a, blk->base + t, (enum cls)blk->cls[t]);
         if (c < best)
             best = c;
     }

@@ -31,6 +31,9 @@ typedef struct zh_plaus_block {
     zh_bigram_block han;    /* those the character model scores */
     double other_after_han; /* lowest cost of the rest after a Han
                              * character; HUGE_VAL when there are none */
+    uint8_t cls[64];        /* plaus.c's class of each character */
+    uint64_t hanc;          /* those of the Han class */
+    double hanc_min;        /* their lowest own cost */
 } zh_plaus_block;
 
 void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask);
