@@ -192,6 +192,9 @@ typedef struct work {
      * beams of a line score the same few transitions again and again,
      * and text repeats its words. */
     zh_plaus_memo *steps;
+    /* lost_pair by masks of one byte's values (lost_mask); NULL until
+     * needed. */
+    struct lost_cache *lost;
     /* The script (enum zh_script) the characters that survived whole show
      * the stream is not written in; ZH_SCRIPT_BOTH when they show none.
      * Set by sbeam_restore for the characters it guesses. */
@@ -249,6 +252,7 @@ static void work_free(work *w)
     free(w->h2);
     free(w->blk);
     free(w->steps);
+    free(w->lost);
 }
 
 /* zh_plaus_step through the work's cache. */
@@ -515,6 +519,63 @@ static int lost_pair(codec d, unsigned v, unsigned t)
     return !c || is_pua(c);
 }
 
+/* The pairs of GBK or Big5 that end with second byte t, by lead byte from
+ * 0x81 (a stride of 191); NULL when t ends none. lost_pair(d, v, t) is
+ * lost_in_col(pair_col(d, t), v): a loop over many values of the lead
+ * looks the column up once. */
+static const uint16_t *pair_col(codec d, unsigned t)
+{
+    if (t >= WILD || t < 0x40 || t > 0xFE || t == 0x7F)
+        return NULL;
+    return (d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode) + (t - 0x40);
+}
+
+static inline int lost_in_col(const uint16_t *col, unsigned v)
+{
+    if (!col || v < 0x81 || v > 0xFE)
+        return 1;
+    uint16_t c = col[(v - 0x81) * 191];
+    return !c || is_pua(c);
+}
+
+/* Values 0x80-0xFF of a byte, bit v - 0x80 of m[(v - 0x80) / 64]. */
+typedef struct vmask {
+    uint64_t m[2];
+} vmask;
+
+struct lost_cache {
+    vmask row[2][256], col[2][256]; /* by codec (GBK, Big5) and byte */
+    uint8_t row_known[2][256], col_known[2][256];
+};
+
+/* The values v of 0x80-0xFF for which lost_pair(d, a, v) holds (col 0)
+ * or lost_pair(d, v, a) does (col 1), a < 0x100; from the work's cache.
+ * All of them when the cache cannot be had. */
+static vmask lost_mask(work *w, codec d, unsigned a, int col)
+{
+    vmask all = {{~(uint64_t)0, ~(uint64_t)0}};
+    if (!w->lost && !(w->lost = calloc(1, sizeof *w->lost)))
+        col = -1;
+    if (col < 0 || a > 0xFF) {
+        vmask m = {{0, 0}};
+        for (unsigned v = 0x80; v <= 0xFF; v++)
+            if (a > 0xFF || (col ? lost_pair(d, v, a) : lost_pair(d, a, v)))
+                m.m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
+        return a > 0xFF ? all : m;
+    }
+    int k = d.kind == CK_GBK ? 0 : 1;
+    vmask *m = col ? &w->lost->col[k][a] : &w->lost->row[k][a];
+    uint8_t *known = col ? &w->lost->col_known[k][a] : &w->lost->row_known[k][a];
+    if (!*known) {
+        m->m[0] = m->m[1] = 0;
+        for (unsigned v = 0x80; v <= 0xFF; v++)
+            if (col ? lost_pair(d, v, a) : lost_pair(d, a, v))
+                m->m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
+        *known = 1;
+    }
+    return *m;
+}
+
 /* Continuation bytes a UTF-8 decoder still wants after reading [r, q);
  * -1 when [r, q) is not a valid prefix. */
 static int utf8_need(const uint16_t *b, size_t r, size_t q)
@@ -716,12 +777,34 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 continue;
             unsigned v0 = e.kind == CK_UTF8 ? fill_lo(need) : 0x80;
             unsigned v1 = e.kind == CK_UTF8 ? fill_hi(need) : 0xF4;
+            /* The values the filters of the original loop keep (v0 >=
+             * 0x80): a UTF-8 byte that continues the reading, lost before
+             * the byte after the run and after the value before it. */
+            vmask ok = {{~(uint64_t)0, ~(uint64_t)0}};
+            if (i > 0) {
+                vmask m = lost_mask(w, d, beam[s].v[i - 1], 0);
+                ok.m[0] &= m.m[0];
+                ok.m[1] &= m.m[1];
+            }
+            if (i + 1 == k && q + k < n) {
+                vmask m = lost_mask(w, d, w->b[q + k], 1);
+                ok.m[0] &= m.m[0];
+                ok.m[1] &= m.m[1];
+            }
             for (unsigned v = v0; v <= v1; v++) {
+                if (!(ok.m[(v - 0x80) >> 6] >> (v & 63) & 1)) {
+                    /* The next value kept: the lowest set bit above. */
+                    unsigned h = (v - 0x80) >> 6;
+                    uint64_t rest = ok.m[h] & (~(uint64_t)0 << (v & 63));
+                    if (!rest && h == 0)
+                        rest = ok.m[1], h = 1;
+                    if (!rest)
+                        break;
+                    v = 0x80 + h * 64 + (unsigned)__builtin_ctzll(rest);
+                    if (v > v1)
+                        break;
+                }
                 if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
-                    continue;
-                if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
-                    continue;
-                if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
                     continue;
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
@@ -1025,10 +1108,11 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     uint8_t vs[64];
     double steps[64];
     size_t m = 0;
+    const uint16_t *col = q + 1 < n ? pair_col(d, b[q + 1]) : NULL;
     for (unsigned v = 0x80; v <= 0xBF; v++) {
         /* A double-byte decoder loses a byte only when it cannot pair it
          * with the next one. */
-        if (q + 1 < n && !lost_pair(d, v, b[q + 1]))
+        if (q + 1 < n && !lost_in_col(col, v))
             continue;
         uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
         if (zh_plaus_forbidden(cp))
