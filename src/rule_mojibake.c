@@ -1494,7 +1494,9 @@ static double sbeam_h(work *w, const sstate *s, size_t p)
     return 3.0; /* the cheapest ideographs cost about this */
 }
 
-static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
+/* step: zh_plaus_step(s->prev, cp) when the caller has it, else NULL. */
+static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok,
+                           const double *step)
 {
     if (ok) {
         /* A character none of whose bytes survived is most likely what
@@ -1505,7 +1507,7 @@ static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
          * likely a neighbour of the right character in code. */
         if (w->sbeam_alien && zh_script_class(cp) == w->sbeam_alien)
             s->cost += ZH_SBEAM_ALIEN;
-        s->cost += wstep(w, s->prev, cp);
+        s->cost += step ? *step : wstep(w, s->prev, cp);
         s->prev = cp;
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
@@ -1518,7 +1520,8 @@ static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
 
 /* Feed byte x to s; 0 when the state cannot take it (a lost byte that
  * would make the reading invalid). */
-static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
+static int sbeam_feed(work *w, sstate *s, unsigned x, int lost,
+                      const double *step)
 {
     if (s->need) {
         if ((x & 0xC0) == 0x80) {
@@ -1537,18 +1540,18 @@ static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
                                    : sbeam_char_ok(cp, len));
                 if (!ok && lost)
                     return 0;
-                sbeam_complete(w, s, cp, ok);
+                sbeam_complete(w, s, cp, ok, step);
             }
             return 1;
         }
         if (lost)
             return 0;
-        sbeam_complete(w, s, 0, 0); /* the begun character is abandoned */
+        sbeam_complete(w, s, 0, 0, NULL); /* the begun character is abandoned */
     }
     s->kept = !lost;
     if (x < 0x80) {
         s->have = 1;
-        sbeam_complete(w, s, x, 1);
+        sbeam_complete(w, s, x, 1, NULL);
         return 1;
     }
     int need = x >= 0xC2 && x <= 0xDF   ? 1
@@ -1559,7 +1562,7 @@ static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
         if (lost)
             return 0;
         s->have = 1;
-        sbeam_complete(w, s, 0, 0);
+        sbeam_complete(w, s, 0, 0, NULL);
         return 1;
     }
     s->lead = (uint8_t)x;
@@ -1690,7 +1693,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
-                sbeam_feed(w, &t, b, 0);
+                sbeam_feed(w, &t, b, 0, NULL);
                 t.rank = t.cost + sbeam_h(w, &t, i + 1);
                 sbeam_add(&bs, next, &t);
                 continue;
@@ -1718,6 +1721,20 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             sstate first[ZH_SBEAM_FIRST];
             size_t nfirst = 0;
             int begun3 = sbeam_begun3(s);
+            /* A lost byte that completes the character of s: the
+             * characters' costs after s->prev in one pass (in the order of
+             * vals, increasing), so that the values whose state the beam
+             * would turn away (its rank, its cost at least, not below the
+             * bar) are not made (not in the browsers' reading, which keeps
+             * a few for a second byte whatever the bar). */
+            double steps[64];
+            int stepped = !whatwg && s->need == 1 && nv == 64;
+            if (stepped) {
+                uint32_t cps[64];
+                for (size_t j = 0; j < nv; j++)
+                    cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
+                zh_plaus_steps(s->prev, cps, nv, steps);
+            }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
@@ -1733,8 +1750,12 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     !(s->cost + sbeam_rest(w, s->prev, s->lead, v, i + 1) <
                       zh_beamset_bar(&bs)))
                     continue; /* as below */
+                if (!whatwg && !one)
+                    continue; /* nothing is offered */
+                if (stepped && !(s->cost + steps[j] < zh_beamset_bar(&bs)))
+                    continue; /* sbeam_add would refuse it */
                 sstate t = *s;
-                if (!sbeam_feed(w, &t, v, 1))
+                if (!sbeam_feed(w, &t, v, 1, stepped ? &steps[j] : NULL))
                     continue;
                 t.pv = (uint16_t)v;
                 t.pv2 = ZH_SBEAM_NONE;
@@ -1774,7 +1795,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                                     zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
-                    if (!sbeam_feed(w, &t, v2, 1))
+                    if (!sbeam_feed(w, &t, v2, 1, NULL))
                         continue;
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;
