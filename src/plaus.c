@@ -48,10 +48,14 @@ static int is_upper_latin(uint32_t cp)
     return 0;
 }
 
+static enum cls classify_high(uint32_t cp);
+
 static enum cls classify(uint32_t cp)
 {
     if (cp >= 0x4E00 && cp <= 0x9FFF)
         return K_HAN; /* the common case first */
+    if (cp >= 0x2070)
+        return classify_high(cp); /* none of the ranges below reach it */
     if (cp < 0x80) {
         if (cp == ' ' || cp == '\t')
             return K_SPACE;
@@ -90,6 +94,13 @@ static enum cls classify(uint32_t cp)
         return cp == 0x2030 || cp == 0x2039 || cp == 0x203A ? K_SYMBOL
                : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
                                                                  : K_SYMBOL;
+    return classify_high(cp);
+}
+
+/* classify for the code points from U+1100 that the ranges of the Latin,
+ * Greek and general punctuation blocks above do not take. */
+static enum cls classify_high(uint32_t cp)
+{
     if (zh_is_han(cp))
         return K_HAN;
     if (zh_is_kana(cp))
@@ -264,12 +275,14 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
     return step_cls(prev, classify(prev), cp, b);
 }
 
-void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out)
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
+                    zh_plaus_memo *m)
 {
     enum cls a = prev ? classify(prev) : K_BAD;
     if (a != K_HAN) {
         for (size_t i = 0; i < n; i++)
-            out[i] = step_cls(prev, a, cps[i], classify(cps[i]));
+            out[i] = m ? zh_plaus_memo_step(m, prev, cps[i])
+                       : step_cls(prev, a, cps[i], classify(cps[i]));
         return;
     }
     /* The Han characters through one pass over prev's successors. */
@@ -280,7 +293,10 @@ void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out)
     for (size_t i = 0; i < n; i++) {
         enum cls b = classify(cps[i]);
         if (b != K_HAN) {
-            out[i] = step_cls(prev, a, cps[i], b);
+            /* transition() reads no particular Han character before a
+             * character of another class (zh_plaus_block_init too). */
+            out[i] = m ? zh_plaus_memo_step(m, 0x4E00, cps[i])
+                       : step_cls(prev, a, cps[i], b);
             continue;
         }
         han[nh] = cps[i];

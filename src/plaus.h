@@ -18,8 +18,13 @@ double zh_plaus_step(uint32_t prev, uint32_t cp);
 
 /* zh_plaus_step(prev, cps[i]) into out[i] for each of the n characters
  * of cps, faster than one call each when prev is Han and cps are in
- * increasing order (the values of a lost byte). */
-void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out);
+ * increasing order (the values of a lost byte). The steps the model does
+ * not score go through the cache m when it is not NULL (after a Han
+ * character, such a step does not depend on which one: they share
+ * entries). */
+struct zh_plaus_memo;
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
+                    struct zh_plaus_memo *m);
 
 /* The characters base + t (base a multiple of 64, t a set bit of mask)
  * among which a caller looks for the cheapest, e.g. the completions of a

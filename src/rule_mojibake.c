@@ -255,6 +255,14 @@ static void work_free(work *w)
     free(w->lost);
 }
 
+/* The work's cache of zh_plaus_step, NULL when it cannot be had. */
+static zh_plaus_memo *work_memo(work *w)
+{
+    if (!w->steps)
+        w->steps = calloc(1, sizeof *w->steps);
+    return w->steps;
+}
+
 /* zh_plaus_step through the work's cache. */
 static double wstep(work *w, uint32_t prev, uint32_t cp)
 {
@@ -1122,7 +1130,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     }
     if (!m)
         return 1;
-    zh_plaus_steps(pprev, cps, m, steps);
+    zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
     size_t seed = 0;
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
@@ -1733,7 +1741,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 uint32_t cps[64];
                 for (size_t j = 0; j < nv; j++)
                     cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
-                zh_plaus_steps(s->prev, cps, nv, steps);
+                zh_plaus_steps(s->prev, cps, nv, steps, work_memo(w));
             }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];

@@ -451,6 +451,8 @@ END_TEST
 START_TEST(test_plaus_steps_agree)
 {
     uint64_t seed = 0x9E3779B97F4A7C15u;
+    zh_plaus_memo *m = calloc(1, sizeof *m);
+    ck_assert(m != NULL);
     for (uint32_t base = 0x800; base < 0x10000; base += 64) {
         for (int stride = 1; stride <= 64; stride += 63) {
             uint32_t cps[64];
@@ -479,15 +481,20 @@ START_TEST(test_plaus_steps_agree)
                             ? prev_cases[pi]
                             : 0x4E00 +
                                   (uint32_t)((base * 13 + pi * 97) % 0x51A6);
-                    zh_plaus_steps(prev, cps, n, got);
-                    for (size_t i = 0; i < n; i++)
-                        ck_assert_msg(got[i] == zh_plaus_step(prev, cps[i]),
-                                      "U+%04X after U+%04X", (unsigned)cps[i],
-                                      (unsigned)prev);
+                    for (int cached = 0; cached < 2; cached++) {
+                        zh_plaus_steps(prev, cps, n, got, cached ? m : NULL);
+                        for (size_t i = 0; i < n; i++)
+                            ck_assert_msg(got[i] ==
+                                              zh_plaus_step(prev, cps[i]),
+                                          "U+%04X after U+%04X%s",
+                                          (unsigned)cps[i], (unsigned)prev,
+                                          cached ? " (cached)" : "");
+                    }
                 }
             }
         }
     }
+    free(m);
 }
 END_TEST
 
