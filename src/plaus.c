@@ -196,12 +196,6 @@ static double char_cost(uint32_t cp, enum cls k)
     return 8.0;
 }
 
-static int is_letter(enum cls k)
-{
-    return k == K_ALPHA || k == K_LATIN || k == K_GREEK || k == K_CYRIL ||
-           k == K_LETTER || k == K_HAN || k == K_KANA || k == K_HANGUL;
-}
-
 /* Script of a letter class for the "script changes inside a word" test:
  * ASCII and other Latin letters are one script. */
 static int script(enum cls k)
@@ -209,51 +203,60 @@ static int script(enum cls k)
     return k == K_ALPHA ? K_LATIN : (int)k;
 }
 
+#define CLS_BIT(k) (1u << (k))
+#define CLS_LETTERS                                                        \
+    (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN) | CLS_BIT(K_GREEK) |              \
+     CLS_BIT(K_CYRIL) | CLS_BIT(K_LETTER) | CLS_BIT(K_HAN) |               \
+     CLS_BIT(K_KANA) | CLS_BIT(K_HANGUL))
+
+/* Counted in half nats: every term is a multiple of one half, so the sum
+ * is exact in any order (and a double's halving of it too). */
 static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
 {
     if (!prev)
         return 0.0;
-    double c = 0.0;
-    if (is_letter(a) && is_letter(b) && script(a) != script(b)) {
+    unsigned ba = CLS_BIT(a), bb = CLS_BIT(b);
+    int la = (ba & CLS_LETTERS) != 0, lb = (bb & CLS_LETTERS) != 0;
+    int h = 0;
+    if (la && lb && script(a) != script(b)) {
         /* Chinese mixes freely with ASCII words and with kana (Japanese). */
         int soft = ((a == K_HAN || b == K_HAN) &&
-                    (a == K_ALPHA || b == K_ALPHA || a == K_KANA ||
-                     b == K_KANA));
-        c += soft ? 1.0 : 5.0;
+                    ((ba | bb) & (CLS_BIT(K_ALPHA) | CLS_BIT(K_KANA))));
+        h += soft ? 2 : 10;
     }
     if (a == K_LATIN && b == K_LATIN)
-        c += 3.0; /* runs of accented letters */
-    if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
-        (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
-        c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
+        h += 6; /* runs of accented letters */
+    if ((ba & (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN))) &&
+        (bb & (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN))) && !is_upper_latin(prev) &&
+        is_upper_latin(cp))
+        h += b == K_LATIN ? 6 : 2; /* lower then upper case */
     /* Chinese writes its dash doubled (——): a lone em dash is unusual. */
     if ((prev == 0x2014) != (cp == 0x2014))
-        c += 1.5;
+        h += 3;
     /* Â and Ã end no word of any language; UTF-8 lead bytes C2/C3 before
      * a no-break space (turned into a space) produce exactly that. */
     if ((prev == 0xC2 || prev == 0xC3) && b == K_SPACE)
-        c += 3.0;
+        h += 6;
     /* A no-break space glued to a word on its right (French puts it
-     * before punctuation and inside numbers). */
-    if (prev == 0xA0 && is_letter(b))
-        c += 2.0;
-    /* An opening quote glued to the letter before it, a closing double
-     * quote glued to the letter after it. */
-    if (is_letter(a) && (cp == 0x2018 || cp == 0x201C))
-        c += 2.0;
-    if (prev == 0x201D && is_letter(b))
-        c += 2.0;
+     * before punctuation and inside numbers); an opening quote glued to
+     * the letter before it, a closing double quote glued to the letter
+     * after it. */
+    if (lb && (prev == 0xA0 || prev == 0x201D))
+        h += 4;
+    if (la && (cp == 0x2018 || cp == 0x201C))
+        h += 4;
     if (a == K_BOX && b == K_BOX)
-        c -= 4.0; /* a frame continues */
-    if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))
-        c += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0.0 : 2.0;
-    if ((a == K_SYMBOL || a == K_BOX || a == K_BAD) && is_letter(b))
-        c += 2.0;
+        h -= 8; /* a frame continues */
+    if (la && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
+                     CLS_BIT(K_BAD))))
+        h += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0 : 4;
+    if ((ba & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_BAD))) && lb)
+        h += 4;
     if (a == K_SYMBOL && b == K_SYMBOL)
-        c += 2.0;
-    if (a == K_HAN && (b == K_SYMBOL || b == K_LATIN))
-        c += 2.0;
-    return c;
+        h += 4;
+    if (a == K_HAN && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_LATIN))))
+        h += 4;
+    return h * 0.5;
 }
 
 /* zh_plaus_step with the classes of prev (a, unused when prev is 0) and
