@@ -756,6 +756,38 @@ static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
         beam[worst] = *s;
 }
 
+/* 1 when the UTF-8 sequence at pend holds q as one of its continuation
+ * bytes and its other bytes are all there, with a lead whose second byte
+ * is not restricted (not E0, ED, F0, F4): every continuation byte at q
+ * then makes a valid character, base | (v & 0x3F) << *shift, of *len
+ * bytes. */
+static int seq_gap(const uint16_t *b, size_t n, size_t pend, size_t q,
+                   uint32_t *base, size_t *len, unsigned *shift)
+{
+    if (pend >= q)
+        return 0;
+    unsigned lead = b[pend];
+    if (lead < 0xC2 || lead > 0xF3 || lead == 0xE0 || lead == 0xED ||
+        lead == 0xF0)
+        return 0;
+    size_t l = zh_utf8_seqlen((unsigned char)lead);
+    if (q >= pend + l || pend + l > n)
+        return 0;
+    uint32_t x = lead & (l == 2 ? 0x1F : l == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < l; k++) {
+        unsigned t = b[pend + k];
+        if (pend + k == q)
+            t = 0x80;
+        else if (t >= WILD || (t & 0xC0) != 0x80)
+            return 0;
+        x = x << 6 | (t & 0x3F);
+    }
+    *base = x;
+    *len = l;
+    *shift = (unsigned)(6 * (pend + l - 1 - q));
+    return 1;
+}
+
 /* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
 static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     uint32_t prev)
@@ -799,6 +831,8 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 ok.m[0] &= m.m[0];
                 ok.m[1] &= m.m[1];
             }
+            uint8_t vs[0xF4 - 0x80 + 1];
+            size_t nvs = 0;
             for (unsigned v = v0; v <= v1; v++) {
                 if (!(ok.m[(v - 0x80) >> 6] >> (v & 63) & 1)) {
                     /* The next value kept: the lowest set bit above. */
@@ -814,6 +848,26 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 }
                 if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
                     continue;
+                vs[nvs++] = (uint8_t)v;
+            }
+            /* The last byte of the run a continuation byte of a sequence
+             * whose other bytes are there (seq_gap): the window's first
+             * character after pprev for every value in one pass
+             * (zh_plaus_steps), a value whose first character already
+             * reaches the cut failing as its window would. */
+            uint32_t base = 0, cps[0xF4 - 0x80 + 1];
+            size_t clen = 0;
+            unsigned shift = 0;
+            double steps[0xF4 - 0x80 + 1];
+            int fast = i + 1 == k && e.kind == CK_UTF8 && need > 0 && nvs &&
+                       seq_gap(w->b, n, pend, q + i, &base, &clen, &shift);
+            if (fast) {
+                for (size_t x = 0; x < nvs; x++)
+                    cps[x] = base | (uint32_t)(vs[x] & 0x3F) << shift;
+                zh_plaus_steps(pprev, cps, nvs, steps, work_memo(w));
+            }
+            for (size_t vi = 0; vi < nvs; vi++) {
+                unsigned v = vs[vi];
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
@@ -829,11 +883,19 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 }
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
-                t.cost = i + 1 == k
-                             ? window_cost_from(w, e, w->b, n, pend, q + k - 1,
-                                                pprev, pcost, cut)
-                             : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
-                                           cut);
+                if (fast) {
+                    double c = pcost + steps[vi];
+                    t.cost = zh_plaus_forbidden(cps[vi]) || c >= cut
+                                 ? HUGE_VAL
+                                 : window_cost_from(w, e, w->b, n, pend + clen,
+                                                    q + k - 1, cps[vi], c, cut);
+                } else {
+                    t.cost = i + 1 == k
+                                 ? window_cost_from(w, e, w->b, n, pend,
+                                                    q + k - 1, pprev, pcost, cut)
+                                 : prefix_cost(w, e, pend, q + i + 1, pprev,
+                                               pcost, cut);
+                }
                 if (t.cost < HUGE_VAL) {
                     beam_add(next, &nnext, &t);
                     cut_stale = 1;
@@ -1089,25 +1151,13 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
                      int need, int kind, fill_set *fs)
 {
     const uint16_t *b = w->b;
-    if (e.kind != CK_UTF8 || d.kind == CK_SB || need <= 0 || pend >= q)
+    if (e.kind != CK_UTF8 || d.kind == CK_SB || need <= 0)
         return 0;
-    unsigned lead = b[pend];
-    if (lead < 0xC2 || lead > 0xF3 || lead == 0xE0 || lead == 0xED ||
-        lead == 0xF0)
+    uint32_t base;
+    size_t len;
+    unsigned shift;
+    if (!seq_gap(b, n, pend, q, &base, &len, &shift))
         return 0;
-    size_t len = zh_utf8_seqlen((unsigned char)lead);
-    if (q >= pend + len || pend + len > n)
-        return 0;
-    uint32_t base = lead & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-    for (size_t k = 1; k < len; k++) {
-        unsigned t = b[pend + k];
-        if (pend + k == q)
-            t = 0x80;
-        else if (t >= WILD || (t & 0xC0) != 0x80)
-            return 0;
-        base = base << 6 | (t & 0x3F);
-    }
-    unsigned shift = (unsigned)(6 * (pend + len - 1 - q));
     uint32_t ord0 = fs->seq;
     fs->seq += 0x40;
     if (pcost >= fill_cut(fs))
