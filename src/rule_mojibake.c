@@ -353,6 +353,20 @@ static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
         return 1;
     }
     if (e.kind == CK_UTF8) {
+        if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+            /* Most of Chinese: three bytes whose lead restricts neither
+             * the second byte (as E0 and ED do) nor the value, which is
+             * no surrogate (CESU-8's lead is ED) and no overlong form. */
+            if (n - p < 3)
+                return 0;
+            unsigned t1 = b[p + 1], t2 = b[p + 2];
+            if (t1 >= WILD || t2 >= WILD || (t1 & 0xC0) != 0x80 ||
+                (t2 & 0xC0) != 0x80)
+                return 0;
+            *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
+                  (t2 & 0x3F);
+            return 3;
+        }
         size_t len;
         uint32_t v, min;
         if (c >= 0xC2 && c <= 0xDF) {
