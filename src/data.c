@@ -398,14 +398,26 @@ void zh_bigram_logps(uint32_t a, const uint32_t *bs, size_t n, double *out)
             lo = row;
         last = ib;
         uint16_t key = (uint16_t)(ib - 1);
-        if (lo < hi) {
-            uint32_t m = hi - lo;
+        if (lo < hi && zh_cm_next[lo] < key) {
+            /* Gallop: the next key is usually near (a lost byte's values
+             * are close in code), then halve what is left. */
+            uint32_t top = lo + 1, step = 1;
+            while (top < hi && zh_cm_next[top] < key) {
+                lo = top;
+                step *= 2;
+                top = lo + step;
+            }
+            if (top > hi)
+                top = hi;
+            /* zh_cm_next[lo] < key, and top is hi or at or above key: the
+             * first at or above key is in (lo, top]. */
+            uint32_t m = top - lo;
             while (m > 1) {
                 uint32_t half = m / 2;
                 lo = zh_cm_next[lo + half] < key ? lo + half : lo;
                 m -= half;
             }
-            lo += zh_cm_next[lo] < key;
+            lo++;
         }
         if (lo < hi && zh_cm_next[lo] == key)
             out[i] = unscale(zh_cm_pair_logp[lo]);
