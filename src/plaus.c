@@ -283,9 +283,28 @@ void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
 {
     enum cls a = prev ? classify(prev) : K_BAD;
     if (a != K_HAN) {
-        for (size_t i = 0; i < n; i++)
+        /* A Han-class character costs its own cost plus a transition from
+         * prev that is the same for all of them (transition() reads no
+         * particular Han character). */
+        double th = 0.0;
+        int th_known = 0;
+        for (size_t i = 0; i < n; i++) {
+            enum cls b = classify(cps[i]);
+            if (b == K_HAN) {
+                if (!prev) {
+                    out[i] = char_cost(cps[i], K_HAN);
+                    continue;
+                }
+                if (!th_known) {
+                    th = transition(prev, a, cps[i], K_HAN);
+                    th_known = 1;
+                }
+                out[i] = char_cost(cps[i], K_HAN) + th;
+                continue;
+            }
             out[i] = m ? zh_plaus_memo_step(m, prev, cps[i])
-                       : step_cls(prev, a, cps[i], classify(cps[i]));
+                       : step_cls(prev, a, cps[i], b);
+        }
         return;
     }
     /* The Han characters through one pass over prev's successors. */
