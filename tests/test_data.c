@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,6 +445,29 @@ START_TEST(test_plaus_step_min_agrees)
 }
 END_TEST
 
+/* Every step of the plausibility model costs >= 0 (plaus.h): the encoding
+ * rules stop weighing a reading once what it has cost so far reaches
+ * what they would keep (window_cost_from, fill_fast, fill_run, the
+ * stream beam), which is exact only so. Holds when no log-probability of
+ * the character model, backed off or not, is above 0. */
+START_TEST(test_model_logps_at_most_zero)
+{
+    int max_logp = zh_cm_floor, max_bow = INT_MIN, max_pair = INT_MIN;
+    for (uint32_t i = 0; i < zh_cm_count; i++) {
+        if (zh_cm_logp[i] > max_logp)
+            max_logp = zh_cm_logp[i];
+        if (zh_cm_bow[i] > max_bow)
+            max_bow = zh_cm_bow[i];
+    }
+    for (uint32_t r = 0; r < zh_cm_row[zh_cm_count]; r++)
+        if (zh_cm_pair_logp[r] > max_pair)
+            max_pair = zh_cm_pair_logp[r];
+    ck_assert_int_le(max_logp, 0);
+    ck_assert_int_le(max_pair, 0);
+    ck_assert_int_le(max_bow + max_logp, 0);
+}
+END_TEST
+
 /* zh_plaus_steps answers what zh_plaus_step does for each character: the
  * 64 values of one byte of three-byte UTF-8 at each of its places (in
  * increasing order, as try_fill asks), then in a shuffled order, after
@@ -826,6 +850,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_plaus_step_min_agrees);
     tcase_add_test(tc, test_plaus_memo_agrees);
     tcase_add_test(tc, test_plaus_steps_agree);
+    tcase_add_test(tc, test_model_logps_at_most_zero);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
