@@ -373,6 +373,59 @@ double zh_bigram_logp(uint32_t a, uint32_t b)
     return unscale(zh_cm_bow[ia - 1] + lpb);
 }
 
+void zh_bigram_logps(uint32_t a, const uint32_t *bs, size_t n, double *out)
+{
+    uint32_t ia = model_index(a), row, lo, hi, last = 0;
+
+    if (ia == 0) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = zh_bigram_logp(a, bs[i]);
+        return;
+    }
+    int bow = zh_cm_bow[ia - 1];
+    row = lo = zh_cm_row[ia - 1];
+    hi = zh_cm_row[ia];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ib = model_index(bs[i]);
+        if (ib == 0) {
+            out[i] = zh_is_han(bs[i]) ? unscale(bow + zh_cm_floor)
+                                      : ZH_LOGP_NONHAN;
+            continue;
+        }
+        /* The model lists its characters by code point: a larger b is
+         * at or after where the last search ended. */
+        if (ib < last)
+            lo = row;
+        last = ib;
+        uint16_t key = (uint16_t)(ib - 1);
+        if (lo < hi && zh_cm_next[lo] < key) {
+            /* Gallop: the next key is usually near (a lost byte's values
+             * are close in code), then halve what is left. */
+            uint32_t top = lo + 1, step = 1;
+            while (top < hi && zh_cm_next[top] < key) {
+                lo = top;
+                step *= 2;
+                top = lo + step;
+            }
+            if (top > hi)
+                top = hi;
+            /* zh_cm_next[lo] < key, and top is hi or at or above key: the
+             * first at or above key is in (lo, top]. */
+            uint32_t m = top - lo;
+            while (m > 1) {
+                uint32_t half = m / 2;
+                lo = zh_cm_next[lo + half] < key ? lo + half : lo;
+                m -= half;
+            }
+            lo++;
+        }
+        if (lo < hi && zh_cm_next[lo] == key)
+            out[i] = unscale(zh_cm_pair_logp[lo]);
+        else
+            out[i] = unscale(bow + zh_cm_logp[ib - 1]);
+    }
+}
+
 void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask)
 {
     uint32_t lo = 0, hi = zh_cm_count;

@@ -126,6 +126,11 @@ double zh_char_logp(uint32_t cp);
  * zh_char_logp(b); when b is not Han it is ZH_LOGP_NONHAN. */
 double zh_bigram_logp(uint32_t a, uint32_t b);
 
+/* zh_bigram_logp(a, bs[i]) into out[i] for each of the n characters of
+ * bs: one pass over a's successors when bs is in increasing order (any
+ * order is answered, more slowly). */
+void zh_bigram_logps(uint32_t a, const uint32_t *bs, size_t n, double *out);
+
 /* The characters base + t, t a set bit of mask (base a multiple of 64),
  * every one of them that the model does not know Han (zh_is_han):
  * prepared by zh_bigram_block_init for zh_bigram_best. */

@@ -48,10 +48,14 @@ static int is_upper_latin(uint32_t cp)
     return 0;
 }
 
+static enum cls classify_high(uint32_t cp);
+
 static enum cls classify(uint32_t cp)
 {
     if (cp >= 0x4E00 && cp <= 0x9FFF)
         return K_HAN; /* the common case first */
+    if (cp >= 0x2070)
+        return classify_high(cp); /* none of the ranges below reach it */
     if (cp < 0x80) {
         if (cp == ' ' || cp == '\t')
             return K_SPACE;
@@ -90,6 +94,13 @@ static enum cls classify(uint32_t cp)
         return cp == 0x2030 || cp == 0x2039 || cp == 0x203A ? K_SYMBOL
                : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
                                                                  : K_SYMBOL;
+    return classify_high(cp);
+}
+
+/* classify for the code points from U+1100 that the ranges of the Latin,
+ * Greek and general punctuation blocks above do not take. */
+static enum cls classify_high(uint32_t cp)
+{
     if (zh_is_han(cp))
         return K_HAN;
     if (zh_is_kana(cp))
@@ -185,12 +196,6 @@ static double char_cost(uint32_t cp, enum cls k)
     return 8.0;
 }
 
-static int is_letter(enum cls k)
-{
-    return k == K_ALPHA || k == K_LATIN || k == K_GREEK || k == K_CYRIL ||
-           k == K_LETTER || k == K_HAN || k == K_KANA || k == K_HANGUL;
-}
-
 /* Script of a letter class for the "script changes inside a word" test:
  * ASCII and other Latin letters are one script. */
 static int script(enum cls k)
@@ -198,51 +203,71 @@ static int script(enum cls k)
     return k == K_ALPHA ? K_LATIN : (int)k;
 }
 
+#define CLS_BIT(k) (1u << (k))
+#define CLS_LETTERS                                                        \
+    (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN) | CLS_BIT(K_GREEK) |              \
+     CLS_BIT(K_CYRIL) | CLS_BIT(K_LETTER) | CLS_BIT(K_HAN) |               \
+     CLS_BIT(K_KANA) | CLS_BIT(K_HANGUL))
+
+/* Counted in half nats: every term is a multiple of one half, so the sum
+ * is exact in any order (and a double's halving of it too). */
 static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
 {
     if (!prev)
         return 0.0;
-    double c = 0.0;
-    if (is_letter(a) && is_letter(b) && script(a) != script(b)) {
+    unsigned ba = CLS_BIT(a), bb = CLS_BIT(b);
+    int la = (ba & CLS_LETTERS) != 0, lb = (bb & CLS_LETTERS) != 0;
+    int h = 0;
+    if (la && lb && script(a) != script(b)) {
         /* Chinese mixes freely with ASCII words and with kana (Japanese). */
         int soft = ((a == K_HAN || b == K_HAN) &&
-                    (a == K_ALPHA || b == K_ALPHA || a == K_KANA ||
-                     b == K_KANA));
-        c += soft ? 1.0 : 5.0;
+                    ((ba | bb) & (CLS_BIT(K_ALPHA) | CLS_BIT(K_KANA))));
+        h += soft ? 2 : 10;
     }
     if (a == K_LATIN && b == K_LATIN)
-        c += 3.0; /* runs of accented letters */
-    if ((a == K_ALPHA || a == K_LATIN) && !is_upper_latin(prev) &&
-        (b == K_LATIN || b == K_ALPHA) && is_upper_latin(cp))
-        c += b == K_LATIN ? 3.0 : 1.0; /* lower then upper case */
+        h += 6; /* runs of accented letters */
+    if ((ba & (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN))) &&
+        (bb & (CLS_BIT(K_ALPHA) | CLS_BIT(K_LATIN))) && !is_upper_latin(prev) &&
+        is_upper_latin(cp))
+        h += b == K_LATIN ? 6 : 2; /* lower then upper case */
     /* Chinese writes its dash doubled (——): a lone em dash is unusual. */
     if ((prev == 0x2014) != (cp == 0x2014))
-        c += 1.5;
+        h += 3;
     /* Â and Ã end no word of any language; UTF-8 lead bytes C2/C3 before
      * a no-break space (turned into a space) produce exactly that. */
     if ((prev == 0xC2 || prev == 0xC3) && b == K_SPACE)
-        c += 3.0;
+        h += 6;
     /* A no-break space glued to a word on its right (French puts it
-     * before punctuation and inside numbers). */
-    if (prev == 0xA0 && is_letter(b))
-        c += 2.0;
-    /* An opening quote glued to the letter before it, a closing double
-     * quote glued to the letter after it. */
-    if (is_letter(a) && (cp == 0x2018 || cp == 0x201C))
-        c += 2.0;
-    if (prev == 0x201D && is_letter(b))
-        c += 2.0;
+     * before punctuation and inside numbers); an opening quote glued to
+     * the letter before it, a closing double quote glued to the letter
+     * after it. */
+    if (lb && (prev == 0xA0 || prev == 0x201D))
+        h += 4;
+    if (la && (cp == 0x2018 || cp == 0x201C))
+        h += 4;
     if (a == K_BOX && b == K_BOX)
-        c -= 4.0; /* a frame continues */
-    if (is_letter(a) && (b == K_SYMBOL || b == K_BOX || b == K_MARK || b == K_BAD))
-        c += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0.0 : 2.0;
-    if ((a == K_SYMBOL || a == K_BOX || a == K_BAD) && is_letter(b))
-        c += 2.0;
+        h -= 8; /* a frame continues */
+    if (la && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
+                     CLS_BIT(K_BAD))))
+        h += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0 : 4;
+    if ((ba & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_BAD))) && lb)
+        h += 4;
     if (a == K_SYMBOL && b == K_SYMBOL)
-        c += 2.0;
-    if (a == K_HAN && (b == K_SYMBOL || b == K_LATIN))
-        c += 2.0;
-    return c;
+        h += 4;
+    if (a == K_HAN && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_LATIN))))
+        h += 4;
+    return h * 0.5;
+}
+
+/* zh_plaus_step with the classes of prev (a, unused when prev is 0) and
+ * of cp (b) known. */
+static double step_cls(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
+{
+    if (!prev)
+        return char_cost(cp, b);
+    if (a == K_HAN && b == K_HAN)
+        return -zh_bigram_logp(prev, cp); /* the model's own context */
+    return char_cost(cp, b) + transition(prev, a, cp, b);
 }
 
 double zh_plaus_step(uint32_t prev, uint32_t cp)
@@ -250,10 +275,66 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
     enum cls b = classify(cp);
     if (!prev)
         return char_cost(cp, b);
-    enum cls a = classify(prev);
-    if (a == K_HAN && b == K_HAN)
-        return -zh_bigram_logp(prev, cp); /* the model's own context */
-    return char_cost(cp, b) + transition(prev, a, cp, b);
+    return step_cls(prev, classify(prev), cp, b);
+}
+
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
+                    zh_plaus_memo *m)
+{
+    enum cls a = prev ? classify(prev) : K_BAD;
+    if (a != K_HAN) {
+        /* A Han-class character costs its own cost plus a transition from
+         * prev that is the same for all of them (transition() reads no
+         * particular Han character). */
+        double th = 0.0;
+        int th_known = 0;
+        for (size_t i = 0; i < n; i++) {
+            enum cls b = classify(cps[i]);
+            if (b == K_HAN) {
+                if (!prev) {
+                    out[i] = char_cost(cps[i], K_HAN);
+                    continue;
+                }
+                if (!th_known) {
+                    th = transition(prev, a, cps[i], K_HAN);
+                    th_known = 1;
+                }
+                out[i] = char_cost(cps[i], K_HAN) + th;
+                continue;
+            }
+            out[i] = m ? zh_plaus_memo_step(m, prev, cps[i])
+                       : step_cls(prev, a, cps[i], b);
+        }
+        return;
+    }
+    /* The Han characters through one pass over prev's successors. */
+    uint32_t han[64];
+    double lp[64];
+    size_t at[64];
+    size_t nh = 0;
+    for (size_t i = 0; i < n; i++) {
+        enum cls b = classify(cps[i]);
+        if (b != K_HAN) {
+            /* transition() reads no particular Han character before a
+             * character of another class (zh_plaus_block_init too). */
+            out[i] = m ? zh_plaus_memo_step(m, 0x4E00, cps[i])
+                       : step_cls(prev, a, cps[i], b);
+            continue;
+        }
+        han[nh] = cps[i];
+        at[nh++] = i;
+        if (nh == 64 || i + 1 == n) {
+            zh_bigram_logps(prev, han, nh, lp);
+            for (size_t j = 0; j < nh; j++)
+                out[at[j]] = -lp[j];
+            nh = 0;
+        }
+    }
+    if (nh) {
+        zh_bigram_logps(prev, han, nh, lp);
+        for (size_t j = 0; j < nh; j++)
+            out[at[j]] = -lp[j];
+    }
 }
 
 /* After a Han character, the cost of a Han character is the model's
@@ -268,10 +349,18 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
     blk->base = base;
     blk->mask = mask;
     blk->other_after_han = HUGE_VAL;
+    blk->hanc = 0;
+    blk->hanc_min = HUGE_VAL;
     for (unsigned t = 0; t < 64; t++) {
         if (!(mask >> t & 1))
             continue;
         uint32_t cp = base + t;
+        blk->cls[t] = (uint8_t)classify(cp);
+        if (blk->cls[t] == K_HAN) {
+            blk->hanc |= (uint64_t)1 << t;
+            if (char_cost(cp, K_HAN) < blk->hanc_min)
+                blk->hanc_min = char_cost(cp, K_HAN);
+        }
         /* zh_bigram_best wants the characters the model does not know to
          * be Han; a K_HAN code point that is neither has the constant
          * cost of a non-Han one. */
@@ -290,7 +379,8 @@ void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask)
 double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
 {
     double best = HUGE_VAL;
-    if (prev && classify(prev) == K_HAN) {
+    enum cls a = prev ? classify(prev) : K_BAD;
+    if (a == K_HAN) {
         best = blk->other_after_han;
         if (blk->han.mask) {
             double c = -zh_bigram_best(prev, &blk->han);
@@ -299,10 +389,16 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
         }
         return best;
     }
+    /* After anything else, what a Han character costs is its own cost
+     * plus a transition that does not depend on which Han character it
+     * is: the cheapest is the one of least own cost. */
+    if (blk->hanc)
+        best = prev ? blk->hanc_min + transition(prev, a, 0x4E00, K_HAN)
+                    : blk->hanc_min;
     for (unsigned t = 0; t < 64; t++) {
-        if (!(blk->mask >> t & 1))
+        if (!((blk->mask & ~blk->hanc) >> t & 1))
             continue;
-        double c = zh_plaus_step(prev, blk->base + t);
+        double c = step_cls(prev, a, blk->base + t, (enum cls)blk->cls[t]);
         if (c < best)
             best = c;
     }

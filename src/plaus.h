@@ -16,6 +16,16 @@
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
 
+/* zh_plaus_step(prev, cps[i]) into out[i] for each of the n characters
+ * of cps, faster than one call each when prev is Han and cps are in
+ * increasing order (the values of a lost byte). The steps the model does
+ * not score go through the cache m when it is not NULL (after a Han
+ * character, such a step does not depend on which one: they share
+ * entries). */
+struct zh_plaus_memo;
+void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
+                    struct zh_plaus_memo *m);
+
 /* The characters base + t (base a multiple of 64, t a set bit of mask)
  * among which a caller looks for the cheapest, e.g. the completions of a
  * UTF-8 sequence missing its last byte; prepared by zh_plaus_block_init
@@ -26,6 +36,9 @@ typedef struct zh_plaus_block {
     zh_bigram_block han;    /* those the character model scores */
     double other_after_han; /* lowest cost of the rest after a Han
                              * character; HUGE_VAL when there are none */
+    uint8_t cls[64];        /* plaus.c's class of each character */
+    uint64_t hanc;          /* those of the Han class */
+    double hanc_min;        /* their lowest own cost */
 } zh_plaus_block;
 
 void zh_plaus_block_init(zh_plaus_block *blk, uint32_t base, uint64_t mask);

@@ -192,6 +192,9 @@ typedef struct work {
      * beams of a line score the same few transitions again and again,
      * and text repeats its words. */
     zh_plaus_memo *steps;
+    /* lost_pair by masks of one byte's values (lost_mask); NULL until
+     * needed. */
+    struct lost_cache *lost;
     /* The script (enum zh_script) the characters that survived whole show
      * the stream is not written in; ZH_SCRIPT_BOTH when they show none.
      * Set by sbeam_restore for the characters it guesses. */
@@ -249,6 +252,15 @@ static void work_free(work *w)
     free(w->h2);
     free(w->blk);
     free(w->steps);
+    free(w->lost);
+}
+
+/* The work's cache of zh_plaus_step, NULL when it cannot be had. */
+static zh_plaus_memo *work_memo(work *w)
+{
+    if (!w->steps)
+        w->steps = calloc(1, sizeof *w->steps);
+    return w->steps;
 }
 
 /* zh_plaus_step through the work's cache. */
@@ -341,6 +353,20 @@ static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
         return 1;
     }
     if (e.kind == CK_UTF8) {
+        if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+            /* Most of Chinese: three bytes whose lead restricts neither
+             * the second byte (as E0 and ED do) nor the value, which is
+             * no surrogate (CESU-8's lead is ED) and no overlong form. */
+            if (n - p < 3)
+                return 0;
+            unsigned t1 = b[p + 1], t2 = b[p + 2];
+            if (t1 >= WILD || t2 >= WILD || (t1 & 0xC0) != 0x80 ||
+                (t2 & 0xC0) != 0x80)
+                return 0;
+            *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
+                  (t2 & 0x3F);
+            return 3;
+        }
         size_t len;
         uint32_t v, min;
         if (c >= 0xC2 && c <= 0xDF) {
@@ -515,6 +541,63 @@ static int lost_pair(codec d, unsigned v, unsigned t)
     return !c || is_pua(c);
 }
 
+/* The pairs of GBK or Big5 that end with second byte t, by lead byte from
+ * 0x81 (a stride of 191); NULL when t ends none. lost_pair(d, v, t) is
+ * lost_in_col(pair_col(d, t), v): a loop over many values of the lead
+ * looks the column up once. */
+static const uint16_t *pair_col(codec d, unsigned t)
+{
+    if (t >= WILD || t < 0x40 || t > 0xFE || t == 0x7F)
+        return NULL;
+    return (d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode) + (t - 0x40);
+}
+
+static inline int lost_in_col(const uint16_t *col, unsigned v)
+{
+    if (!col || v < 0x81 || v > 0xFE)
+        return 1;
+    uint16_t c = col[(v - 0x81) * 191];
+    return !c || is_pua(c);
+}
+
+/* Values 0x80-0xFF of a byte, bit v - 0x80 of m[(v - 0x80) / 64]. */
+typedef struct vmask {
+    uint64_t m[2];
+} vmask;
+
+struct lost_cache {
+    vmask row[2][256], col[2][256]; /* by codec (GBK, Big5) and byte */
+    uint8_t row_known[2][256], col_known[2][256];
+};
+
+/* The values v of 0x80-0xFF for which lost_pair(d, a, v) holds (col 0)
+ * or lost_pair(d, v, a) does (col 1), a < 0x100; from the work's cache.
+ * All of them when the cache cannot be had. */
+static vmask lost_mask(work *w, codec d, unsigned a, int col)
+{
+    vmask all = {{~(uint64_t)0, ~(uint64_t)0}};
+    if (!w->lost && !(w->lost = calloc(1, sizeof *w->lost)))
+        col = -1;
+    if (col < 0 || a > 0xFF) {
+        vmask m = {{0, 0}};
+        for (unsigned v = 0x80; v <= 0xFF; v++)
+            if (a > 0xFF || (col ? lost_pair(d, v, a) : lost_pair(d, a, v)))
+                m.m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
+        return a > 0xFF ? all : m;
+    }
+    int k = d.kind == CK_GBK ? 0 : 1;
+    vmask *m = col ? &w->lost->col[k][a] : &w->lost->row[k][a];
+    uint8_t *known = col ? &w->lost->col_known[k][a] : &w->lost->row_known[k][a];
+    if (!*known) {
+        m->m[0] = m->m[1] = 0;
+        for (unsigned v = 0x80; v <= 0xFF; v++)
+            if (col ? lost_pair(d, v, a) : lost_pair(d, a, v))
+                m->m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
+        *known = 1;
+    }
+    return *m;
+}
+
 /* Continuation bytes a UTF-8 decoder still wants after reading [r, q);
  * -1 when [r, q) is not a valid prefix. */
 static int utf8_need(const uint16_t *b, size_t r, size_t q)
@@ -687,6 +770,38 @@ static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
         beam[worst] = *s;
 }
 
+/* 1 when the UTF-8 sequence at pend holds q as one of its continuation
+ * bytes and its other bytes are all there, with a lead whose second byte
+ * is not restricted (not E0, ED, F0, F4): every continuation byte at q
+ * then makes a valid character, base | (v & 0x3F) << *shift, of *len
+ * bytes. */
+static int seq_gap(const uint16_t *b, size_t n, size_t pend, size_t q,
+                   uint32_t *base, size_t *len, unsigned *shift)
+{
+    if (pend >= q)
+        return 0;
+    unsigned lead = b[pend];
+    if (lead < 0xC2 || lead > 0xF3 || lead == 0xE0 || lead == 0xED ||
+        lead == 0xF0)
+        return 0;
+    size_t l = zh_utf8_seqlen((unsigned char)lead);
+    if (q >= pend + l || pend + l > n)
+        return 0;
+    uint32_t x = lead & (l == 2 ? 0x1F : l == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < l; k++) {
+        unsigned t = b[pend + k];
+        if (pend + k == q)
+            t = 0x80;
+        else if (t >= WILD || (t & 0xC0) != 0x80)
+            return 0;
+        x = x << 6 | (t & 0x3F);
+    }
+    *base = x;
+    *len = l;
+    *shift = (unsigned)(6 * (pend + l - 1 - q));
+    return 1;
+}
+
 /* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
 static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     uint32_t prev)
@@ -716,13 +831,57 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 continue;
             unsigned v0 = e.kind == CK_UTF8 ? fill_lo(need) : 0x80;
             unsigned v1 = e.kind == CK_UTF8 ? fill_hi(need) : 0xF4;
+            /* The values the filters of the original loop keep (v0 >=
+             * 0x80): a UTF-8 byte that continues the reading, lost before
+             * the byte after the run and after the value before it. */
+            vmask ok = {{~(uint64_t)0, ~(uint64_t)0}};
+            if (i > 0) {
+                vmask m = lost_mask(w, d, beam[s].v[i - 1], 0);
+                ok.m[0] &= m.m[0];
+                ok.m[1] &= m.m[1];
+            }
+            if (i + 1 == k && q + k < n) {
+                vmask m = lost_mask(w, d, w->b[q + k], 1);
+                ok.m[0] &= m.m[0];
+                ok.m[1] &= m.m[1];
+            }
+            uint8_t vs[0xF4 - 0x80 + 1];
+            size_t nvs = 0;
             for (unsigned v = v0; v <= v1; v++) {
+                if (!(ok.m[(v - 0x80) >> 6] >> (v & 63) & 1)) {
+                    /* The next value kept: the lowest set bit above. */
+                    unsigned h = (v - 0x80) >> 6;
+                    uint64_t rest = ok.m[h] & (~(uint64_t)0 << (v & 63));
+                    if (!rest && h == 0)
+                        rest = ok.m[1], h = 1;
+                    if (!rest)
+                        break;
+                    v = 0x80 + h * 64 + (unsigned)__builtin_ctzll(rest);
+                    if (v > v1)
+                        break;
+                }
                 if (e.kind == CK_UTF8 && !utf8_fill_ok(need, v))
                     continue;
-                if (i > 0 && !lost_pair(d, beam[s].v[i - 1], v))
-                    continue;
-                if (i + 1 == k && q + k < n && !lost_pair(d, v, w->b[q + k]))
-                    continue;
+                vs[nvs++] = (uint8_t)v;
+            }
+            /* The last byte of the run a continuation byte of a sequence
+             * whose other bytes are there (seq_gap): the window's first
+             * character after pprev for every value in one pass
+             * (zh_plaus_steps), a value whose first character already
+             * reaches the cut failing as its window would. */
+            uint32_t base = 0, cps[0xF4 - 0x80 + 1];
+            size_t clen = 0;
+            unsigned shift = 0;
+            double steps[0xF4 - 0x80 + 1];
+            int fast = i + 1 == k && e.kind == CK_UTF8 && need > 0 && nvs &&
+                       seq_gap(w->b, n, pend, q + i, &base, &clen, &shift);
+            if (fast) {
+                for (size_t x = 0; x < nvs; x++)
+                    cps[x] = base | (uint32_t)(vs[x] & 0x3F) << shift;
+                zh_plaus_steps(pprev, cps, nvs, steps, work_memo(w));
+            }
+            for (size_t vi = 0; vi < nvs; vi++) {
+                unsigned v = vs[vi];
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
@@ -738,11 +897,19 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 }
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
-                t.cost = i + 1 == k
-                             ? window_cost_from(w, e, w->b, n, pend, q + k - 1,
-                                                pprev, pcost, cut)
-                             : prefix_cost(w, e, pend, q + i + 1, pprev, pcost,
-                                           cut);
+                if (fast) {
+                    double c = pcost + steps[vi];
+                    t.cost = zh_plaus_forbidden(cps[vi]) || c >= cut
+                                 ? HUGE_VAL
+                                 : window_cost_from(w, e, w->b, n, pend + clen,
+                                                    q + k - 1, cps[vi], c, cut);
+                } else {
+                    t.cost = i + 1 == k
+                                 ? window_cost_from(w, e, w->b, n, pend,
+                                                    q + k - 1, pprev, pcost, cut)
+                                 : prefix_cost(w, e, pend, q + i + 1, pprev,
+                                               pcost, cut);
+                }
                 if (t.cost < HUGE_VAL) {
                     beam_add(next, &nnext, &t);
                     cut_stale = 1;
@@ -820,12 +987,15 @@ typedef struct fill_cand {
     size_t q;
     uint16_t v[2]; /* v[1]: second inserted byte, WILD + 1 for none */
     int kind;      /* ZH_FILL_GUESS, ZH_FILL_SURE, or 0 an insert */
+    uint32_t ord;  /* place in the order candidates are enumerated */
 } fill_cand;
 typedef struct fill_set {
     fill_cand c[ZH_FILL_RERANK];
     size_t n;
     double bar; /* what a restoration must cost less than to enter */
+    uint32_t seq; /* ord of the next candidate enumerated */
 } fill_set;
+
 
 /* Bytes the restoration c inserts: 0 when it replaces one. */
 static size_t fill_inserts(const fill_cand *c)
@@ -833,23 +1003,54 @@ static size_t fill_inserts(const fill_cand *c)
     return c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
 }
 
-static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
-                       unsigned v1, int kind)
+/* Offer the candidate that comes ord-th in the order of enumeration: the
+ * set keeps the cheapest, the first enumerated winning a tie, whatever
+ * order they are offered in (try_fill weighs a lost byte's values
+ * cheapest first). */
+static void fill_offer_ord(fill_set *fs, double cost, uint32_t ord, size_t q,
+                           unsigned v0, unsigned v1, int kind)
 {
-    if (!(cost < fs->bar))
+    if (!(cost < fs->bar) &&
+        !(fs->n == ZH_FILL_RERANK && cost == fs->c[fs->n - 1].cost &&
+          ord < fs->c[fs->n - 1].ord))
         return;
     size_t at = fs->n < ZH_FILL_RERANK ? fs->n++ : fs->n - 1;
-    /* After any of equal cost: the first found wins a tie, as before. */
-    while (at > 0 && fs->c[at - 1].cost > cost) {
+    /* After any of equal cost enumerated before it. */
+    while (at > 0 && (fs->c[at - 1].cost > cost ||
+                      (fs->c[at - 1].cost == cost && fs->c[at - 1].ord > ord))) {
         fs->c[at] = fs->c[at - 1];
         at--;
     }
-    fs->c[at] = (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind};
+    fs->c[at] =
+        (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind, ord};
     fs->bar = fs->c[0].cost + ZH_FILL_RERANK_MARGIN;
     while (fs->n > 1 && fs->c[fs->n - 1].cost >= fs->bar)
         fs->n--;
     if (fs->n == ZH_FILL_RERANK && fs->c[fs->n - 1].cost < fs->bar)
         fs->bar = fs->c[fs->n - 1].cost;
+}
+
+/* Offer the next candidate in the order of enumeration. */
+static void fill_offer(fill_set *fs, double cost, size_t q, unsigned v0,
+                       unsigned v1, int kind)
+{
+    fill_offer_ord(fs, cost, fs->seq++, q, v0, v1, kind);
+}
+
+/* What a candidate offered out of order must cost less than for
+ * fill_offer_ord to keep it: fs->bar, or just above it when a full set's
+ * last may lose a tie to it. */
+static double fill_cut(const fill_set *fs)
+{
+    if (fs->n < ZH_FILL_RERANK)
+        return fs->bar;
+    /* The next double up: the bar is a cost, finite and >= 0. */
+    uint64_t u;
+    double x = fs->bar;
+    memcpy(&u, &x, sizeof u);
+    u++;
+    memcpy(&x, &u, sizeof x);
+    return x;
 }
 
 /* Characters of context the word model reads on each side of a fill. */
@@ -948,6 +1149,72 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
     return cost;
 }
 
+/* try_fill's values for a lost continuation byte at q of a UTF-8
+ * sequence that starts at pend and whose other bytes are all there: the
+ * character is then valid for every value (its lead is none whose second
+ * byte is restricted: E0, ED, F0, F4), and only the bits the byte gives
+ * change. Each value's window is the one window_cost_from reads from
+ * pend: that character after pprev, then the rest from where it ends.
+ * The characters' costs after pprev come in one pass over the model
+ * (zh_plaus_steps); the cheapest value's window is weighed first, so
+ * that fs turns away most others on their first character alone (steps
+ * cost >= 0), and fill_offer_ord keeps the restorations offering them in
+ * order would. Returns 0, doing nothing, where this does not apply. */
+static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
+                     size_t pend, size_t past, uint32_t pprev, double pcost,
+                     int need, int kind, fill_set *fs)
+{
+    const uint16_t *b = w->b;
+    if (e.kind != CK_UTF8 || d.kind == CK_SB || need <= 0)
+        return 0;
+    uint32_t base;
+    size_t len;
+    unsigned shift;
+    if (!seq_gap(b, n, pend, q, &base, &len, &shift))
+        return 0;
+    uint32_t ord0 = fs->seq;
+    fs->seq += 0x40;
+    if (pcost >= fill_cut(fs))
+        return 1; /* every window costs at least pcost */
+    uint32_t cps[64];
+    uint8_t vs[64];
+    double steps[64];
+    size_t m = 0;
+    const uint16_t *col = q + 1 < n ? pair_col(d, b[q + 1]) : NULL;
+    for (unsigned v = 0x80; v <= 0xBF; v++) {
+        /* A double-byte decoder loses a byte only when it cannot pair it
+         * with the next one. */
+        if (q + 1 < n && !lost_in_col(col, v))
+            continue;
+        uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
+        if (zh_plaus_forbidden(cp))
+            continue;
+        cps[m] = cp;
+        vs[m++] = (uint8_t)v;
+    }
+    if (!m)
+        return 1;
+    zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
+    size_t seed = 0;
+    for (size_t i = 1; i < m; i++)
+        if (steps[i] < steps[seed])
+            seed = i;
+    for (size_t j = 0; j <= m; j++) {
+        size_t i = j == 0 ? seed : j - 1;
+        if (j > 0 && i == seed)
+            continue;
+        double cut = fill_cut(fs);
+        double c = pcost + steps[i];
+        if (c >= cut)
+            continue;
+        w->b[q] = vs[i];
+        c = window_cost_from(w, e, w->b, n, pend + len, past, cps[i], c, cut);
+        if (c < cut)
+            fill_offer_ord(fs, c, ord0 + (vs[i] - 0x80u), q, vs[i], 0, kind);
+    }
+    return 1;
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -980,6 +1247,13 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         uint32_t pprev = prev;
         double pcost;
         size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
+        size_t past = q > p ? q : p;
+        int kind = lo_v == hi_v ? ZH_FILL_SURE : ZH_FILL_GUESS;
+        if (fill_fast(w, d, e, n, q, pend, past, pprev, pcost, need, kind,
+                      &fs)) {
+            w->b[q] = (uint16_t)old;
+            continue;
+        }
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 zh_sb_decode[d.sb][v - 0x80] != v)
@@ -993,11 +1267,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (pend > r && pcost >= fs.bar)
                 continue; /* window_prefix: HUGE_VAL */
             w->b[q] = (uint16_t)v;
-            double c = window_cost_from(w, e, w->b, n, pend, q > p ? q : p,
-                                        pprev, pcost, fs.bar);
+            double c = window_cost_from(w, e, w->b, n, pend, past, pprev,
+                                        pcost, fs.bar);
             if (c < fs.bar)
-                fill_offer(&fs, c, q, v, 0,
-                           lo_v == hi_v ? ZH_FILL_SURE : ZH_FILL_GUESS);
+                fill_offer(&fs, c, q, v, 0, kind);
         }
         w->b[q] = (uint16_t)old;
     }
@@ -1293,7 +1566,9 @@ static double sbeam_h(work *w, const sstate *s, size_t p)
     return 3.0; /* the cheapest ideographs cost about this */
 }
 
-static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
+/* step: zh_plaus_step(s->prev, cp) when the caller has it, else NULL. */
+static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok,
+                           const double *step)
 {
     if (ok) {
         /* A character none of whose bytes survived is most likely what
@@ -1304,7 +1579,7 @@ static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
          * likely a neighbour of the right character in code. */
         if (w->sbeam_alien && zh_script_class(cp) == w->sbeam_alien)
             s->cost += ZH_SBEAM_ALIEN;
-        s->cost += wstep(w, s->prev, cp);
+        s->cost += step ? *step : wstep(w, s->prev, cp);
         s->prev = cp;
     } else {
         s->cost += ZH_SBEAM_ERR * (s->have ? s->have : 1);
@@ -1317,7 +1592,8 @@ static void sbeam_complete(work *w, sstate *s, uint32_t cp, int ok)
 
 /* Feed byte x to s; 0 when the state cannot take it (a lost byte that
  * would make the reading invalid). */
-static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
+static int sbeam_feed(work *w, sstate *s, unsigned x, int lost,
+                      const double *step)
 {
     if (s->need) {
         if ((x & 0xC0) == 0x80) {
@@ -1336,18 +1612,18 @@ static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
                                    : sbeam_char_ok(cp, len));
                 if (!ok && lost)
                     return 0;
-                sbeam_complete(w, s, cp, ok);
+                sbeam_complete(w, s, cp, ok, step);
             }
             return 1;
         }
         if (lost)
             return 0;
-        sbeam_complete(w, s, 0, 0); /* the begun character is abandoned */
+        sbeam_complete(w, s, 0, 0, NULL); /* the begun character is abandoned */
     }
     s->kept = !lost;
     if (x < 0x80) {
         s->have = 1;
-        sbeam_complete(w, s, x, 1);
+        sbeam_complete(w, s, x, 1, NULL);
         return 1;
     }
     int need = x >= 0xC2 && x <= 0xDF   ? 1
@@ -1358,7 +1634,7 @@ static int sbeam_feed(work *w, sstate *s, unsigned x, int lost)
         if (lost)
             return 0;
         s->have = 1;
-        sbeam_complete(w, s, 0, 0);
+        sbeam_complete(w, s, 0, 0, NULL);
         return 1;
     }
     s->lead = (uint8_t)x;
@@ -1489,7 +1765,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
                 t.pv = t.pv2 = ZH_SBEAM_NONE;
-                sbeam_feed(w, &t, b, 0);
+                sbeam_feed(w, &t, b, 0, NULL);
                 t.rank = t.cost + sbeam_h(w, &t, i + 1);
                 sbeam_add(&bs, next, &t);
                 continue;
@@ -1517,6 +1793,20 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             sstate first[ZH_SBEAM_FIRST];
             size_t nfirst = 0;
             int begun3 = sbeam_begun3(s);
+            /* A lost byte that completes the character of s: the
+             * characters' costs after s->prev in one pass (in the order of
+             * vals, increasing), so that the values whose state the beam
+             * would turn away (its rank, its cost at least, not below the
+             * bar) are not made (not in the browsers' reading, which keeps
+             * a few for a second byte whatever the bar). */
+            double steps[64];
+            int stepped = !whatwg && s->need == 1 && nv == 64;
+            if (stepped) {
+                uint32_t cps[64];
+                for (size_t j = 0; j < nv; j++)
+                    cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
+                zh_plaus_steps(s->prev, cps, nv, steps, work_memo(w));
+            }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
                 if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
@@ -1532,8 +1822,12 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     !(s->cost + sbeam_rest(w, s->prev, s->lead, v, i + 1) <
                       zh_beamset_bar(&bs)))
                     continue; /* as below */
+                if (!whatwg && !one)
+                    continue; /* nothing is offered */
+                if (stepped && !(s->cost + steps[j] < zh_beamset_bar(&bs)))
+                    continue; /* sbeam_add would refuse it */
                 sstate t = *s;
-                if (!sbeam_feed(w, &t, v, 1))
+                if (!sbeam_feed(w, &t, v, 1, stepped ? &steps[j] : NULL))
                     continue;
                 t.pv = (uint16_t)v;
                 t.pv2 = ZH_SBEAM_NONE;
@@ -1573,7 +1867,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                                     zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
-                    if (!sbeam_feed(w, &t, v2, 1))
+                    if (!sbeam_feed(w, &t, v2, 1, NULL))
                         continue;
                     t.lw = ZH_SBEAM_NONE;
                     t.pv2 = (uint16_t)v2;

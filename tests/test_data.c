@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,6 +445,83 @@ START_TEST(test_plaus_step_min_agrees)
 }
 END_TEST
 
+/* Every step of the plausibility model costs >= 0 (plaus.h): the encoding
+ * rules stop weighing a reading once what it has cost so far reaches
+ * what they would keep (window_cost_from, fill_fast, fill_run, the
+ * stream beam), which is exact only so. Holds when no log-probability of
+ * the character model, backed off or not, is above 0. */
+START_TEST(test_model_logps_at_most_zero)
+{
+    int max_logp = zh_cm_floor, max_bow = INT_MIN, max_pair = INT_MIN;
+    for (uint32_t i = 0; i < zh_cm_count; i++) {
+        if (zh_cm_logp[i] > max_logp)
+            max_logp = zh_cm_logp[i];
+        if (zh_cm_bow[i] > max_bow)
+            max_bow = zh_cm_bow[i];
+    }
+    for (uint32_t r = 0; r < zh_cm_row[zh_cm_count]; r++)
+        if (zh_cm_pair_logp[r] > max_pair)
+            max_pair = zh_cm_pair_logp[r];
+    ck_assert_int_le(max_logp, 0);
+    ck_assert_int_le(max_pair, 0);
+    ck_assert_int_le(max_bow + max_logp, 0);
+}
+END_TEST
+
+/* zh_plaus_steps answers what zh_plaus_step does for each character: the
+ * 64 values of one byte of three-byte UTF-8 at each of its places (in
+ * increasing order, as try_fill asks), then in a shuffled order, after
+ * Han and other characters. */
+START_TEST(test_plaus_steps_agree)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    zh_plaus_memo *m = calloc(1, sizeof *m);
+    ck_assert(m != NULL);
+    for (uint32_t base = 0x800; base < 0x10000; base += 64) {
+        for (int stride = 1; stride <= 64; stride += 63) {
+            uint32_t cps[64];
+            double got[64];
+            size_t n = 0;
+            /* Stride 64: the second byte varies, the third is the one
+             * base's second byte would be (each set once per 4096). */
+            uint32_t b0 = stride == 1 ? base
+                                      : (base & 0xF000) | ((base >> 6) & 63);
+            for (unsigned t = 0; t < 64; t++) {
+                uint32_t cp = b0 + t * (uint32_t)stride;
+                if ((cp < 0xD800 || cp > 0xDFFF) && !zh_plaus_forbidden(cp))
+                    cps[n++] = cp;
+            }
+            for (int order = 0; order < 1 + ((base >> 6) % 4 == 0); order++) {
+                if (order == 1)
+                    for (size_t i = n; i > 1; i--) {
+                        size_t j = mix64(&seed) % i;
+                        uint32_t x = cps[i - 1];
+                        cps[i - 1] = cps[j];
+                        cps[j] = x;
+                    }
+                for (size_t pi = (base >> 6) % 7; pi < N_PREV; pi += 7) {
+                    uint32_t prev =
+                        pi < sizeof prev_cases / sizeof prev_cases[0]
+                            ? prev_cases[pi]
+                            : 0x4E00 +
+                                  (uint32_t)((base * 13 + pi * 97) % 0x51A6);
+                    for (int cached = 0; cached < 2; cached++) {
+                        zh_plaus_steps(prev, cps, n, got, cached ? m : NULL);
+                        for (size_t i = 0; i < n; i++)
+                            ck_assert_msg(got[i] ==
+                                              zh_plaus_step(prev, cps[i]),
+                                          "U+%04X after U+%04X%s",
+                                          (unsigned)cps[i], (unsigned)prev,
+                                          cached ? " (cached)" : "");
+                    }
+                }
+            }
+        }
+    }
+    free(m);
+}
+END_TEST
+
 /* ---- Script ------------------------------------------------------------ */
 
 struct script_case {
@@ -771,6 +849,8 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_bigram_best_paired);
     tcase_add_test(tc, test_plaus_step_min_agrees);
     tcase_add_test(tc, test_plaus_memo_agrees);
+    tcase_add_test(tc, test_plaus_steps_agree);
+    tcase_add_test(tc, test_model_logps_at_most_zero);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
