@@ -65,11 +65,9 @@ static uint32_t widen(uint32_t c)
 static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
                    uint32_t before)
 {
-    /* A no-break space is a space a page wrote as &nbsp; (文件&nbsp;(默認)). */
     if (mark == '(')
         return zh_is_chinese(prev) ||
-               ((prev == ' ' || prev == 0xA0) && zh_is_chinese(before) &&
-                zh_is_han(next));
+               (prev == ' ' && zh_is_chinese(before) && zh_is_han(next));
     if (zh_is_han(prev))
         return 1;
     switch (prev) {

@@ -110,10 +110,6 @@ static const fix_case repairs[] = {
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
      "變革，都是機會。來源：人民日報。如何走下去？\n"},
-    /* a no-break space (a page's &nbsp;) before '(' is a space */
-    {"halfwidth-punct",
-     "變革,都是機會。來源:人民日報。如何走下去?引用的文件\xC2\xA0(默認設置)\n",
-     "變革，都是機會。來源：人民日報。如何走下去？引用的文件\xC2\xA0（默認設置）\n"},
     /* a '?' before "(syllable)" is a byte an annotation split off, not a
      * question mark: left for the encoding rules */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?(wén)好\n",
