@@ -362,6 +362,11 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
      * non-ASCII character, a comma or semicolon, at most 512 bytes) for a
      * scheme, "www." or an address. A URL never holds '<', '>' or '"'
      * (RFC 3986): `<https://…/a.html>&nbsp;報告` is past the URL. */
+    /* A comma right before a non-ASCII character ends the token, as a
+     * linkifier ends a URL before trailing punctuation: no address holds
+     * one there (netbug@linux.org,。 is the address and a stray comma). */
+    if (t[pos] == ',' && pos + 1 < end && (unsigned char)t[pos + 1] >= 0x80)
+        return 0;
     size_t i = pos;
     /* Han right before pos belongs to the URL only after a path or query
      * separator (…/wiki/中文?action=edit). */

@@ -107,6 +107,15 @@ static const fix_case repairs[] = {
      "夫唯不可識，故強爲之容：\n豫兮，若冬涉川；\n猶兮，若畏四鄰；\n"
      "儼兮，其若客；\n渙兮，若冰之將釋；\n"},
     {"stray-comma", "選項 ,、 或,、是,。", "選項 、 或、是。"},
+    /* a comma between an address and a Chinese mark is no part of it;
+     * one inside a URL's query stays */
+    {"stray-comma",
+     "果斷出擊,,籌謀,,這座城市,,世界,。面對,。有望\n"
+     "請把錯誤報告給 netbug@ftp.uk.linux.org,。 並且附上\n"
+     "見 http://a.org/?q=1,2 中文,,好\n",
+     "果斷出擊，籌謀，這座城市，世界。面對。有望\n"
+     "請把錯誤報告給 netbug@ftp.uk.linux.org。 並且附上\n"
+     "見 http://a.org/?q=1,2 中文，好\n"},
     /* halfwidth-punct: a document whose marks were folded */
     {"halfwidth-punct", "變革,都是機會。來源:人民日報。如何走下去?\n",
      "變革，都是機會。來源：人民日報。如何走下去？\n"},
