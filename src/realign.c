@@ -133,14 +133,7 @@ static quotes quotes_before(const char *text, size_t q)
         i--;
     while (i < q) {
         size_t k;
-        uint32_t cp = zh_cp_at(text, q, i, &k);
-        if (cp >= 0x2018) {
-            int c = quote_index(cp, 1);
-            if (c >= 0 && open.n && open.open[open.n - 1] == c)
-                open.n--;
-            else if (c < 0)
-                (void)quote_step(&open, cp);
-        }
+        (void)quote_step(&open, zh_cp_at(text, q, i, &k));
         i += k ? k : 1;
     }
     return open;
@@ -158,10 +151,9 @@ struct zh_doc_usage {
     uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
     uint32_t *counts;
     size_t mask;
-    /* The script class (zh_script_bits: 2 Simplified-only, 3
-     * Traditional-only) of the script the block is not written in, or 0
-     * when it shows neither clearly. */
-    unsigned other_script;
+    /* The script the block is not written in (enum zh_script), or
+     * ZH_SCRIPT_BOTH when it shows neither clearly. */
+    int other_script;
 };
 
 /* A block is written in one script when its characters of that script
@@ -232,9 +224,9 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         size_t k;
         uint32_t cp = zh_cp_at(text, len, i, &k);
-        unsigned sc = zh_script_bits(cp);
-        simplified += sc == 2;
-        traditional += sc == 3;
+        int sc = zh_script_class(cp);
+        simplified += sc == ZH_SCRIPT_SIMPLIFIED;
+        traditional += sc == ZH_SCRIPT_TRADITIONAL;
         if (usage_char(prev) && usage_char(cp)) {
             usage_add(u, (uint64_t)prev << 21 | cp);
             usage_add(u, (uint64_t)prev << 21);
@@ -243,10 +235,10 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
         i += k ? k : 1;
     }
     if (traditional >= SCRIPT_MIN && simplified * SCRIPT_RATIO <= traditional)
-        u->other_script = 2;
+        u->other_script = ZH_SCRIPT_SIMPLIFIED;
     else if (simplified >= SCRIPT_MIN &&
              traditional * SCRIPT_RATIO <= simplified)
-        u->other_script = 3;
+        u->other_script = ZH_SCRIPT_TRADITIONAL;
     return u;
 }
 
@@ -267,7 +259,7 @@ static _Thread_local struct {
     uint32_t prev;
     const uint32_t *own;
     size_t nown;
-    unsigned other_script; /* in a search only: what SCRIPT_COST hits */
+    int other_script; /* in a search only: what SCRIPT_COST hits */
 } active;
 
 static uint32_t own_pairs(uint32_t a, uint32_t b)
@@ -308,8 +300,8 @@ static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
         return with_usage(prev, cp, zh_bigram_logp(prev, cp)) -
-               (active.other_script &&
-                        zh_script_bits(cp) == active.other_script
+               (active.other_script != ZH_SCRIPT_BOTH &&
+                        zh_script_class(cp) == active.other_script
                     ? SCRIPT_COST
                     : 0.0);
     if (zh_is_cjk_punct(cp))
@@ -613,7 +605,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
      * mostly (a trail byte below 0x40 ends the run); the text after it
      * is in step and its pairs are evidence. */
     active.usage = usage;
-    active.other_script = usage ? usage->other_script : 0;
+    active.other_script = usage ? usage->other_script : ZH_SCRIPT_BOTH;
     active.prev = 0; /* the '?' and the mark stand between */
     active.own = s->cps;
     active.nown = 0;
@@ -760,7 +752,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
     }
     int found = s->found;
     active.usage = NULL;
-    active.other_script = 0;
+    active.other_script = ZH_SCRIPT_BOTH;
     free(s);
     free(beam);
     free(next);

@@ -26,9 +26,11 @@ const zh_rule *const zh_rules[] = {
     &zh_rule_lossy_mark,
     &zh_rule_debug_fill,
     &zh_rule_invisible_char,
-    /* Scraped articles (issue 5): the encoding repair of out-of-step GBK
-     * runs first (it reads the pinyin and commas as they were scraped),
-     * then the artifacts, then punctuation and width. Folded marks are
+    /* Scraped articles (issue 5): HTML references first, so that a
+     * character written as one is itself to the re-alignment rules
+     * (&#x4e0b;?(wén)澗?); then the encoding repair of out-of-step GBK
+     * runs (it reads the pinyin and commas as they were scraped), then
+     * the other artifacts, then punctuation and width. Folded marks are
      * restored before the stray commas go: the commas before marks are
      * the fold's evidence, and the marks they stand before are restored
      * with them (`,,` -> `，`). */
