@@ -205,20 +205,13 @@ static zhfix_status emit_cp(zh_scan *scan, size_t s, size_t e, uint32_t cp,
  * the author wrote Chinese punctuation. A text that mixes both by hand,
  * or that is written with ASCII punctuation throughout (很好.), keeps its
  * style: its ASCII marks are reported, not changed. */
-/* What marks_folded steps over at once: the length of a character it does
- * not count, 0 for a byte that may count (E2 E3 EF, the ASCII marks). */
-#define STEP16(n) n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n
-static const unsigned char marks_step[256] = {
-    STEP16(1), STEP16(1),
-    1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, /* ! ( , . */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, /* : ; ? */
-    STEP16(1), STEP16(1), STEP16(1), STEP16(1),
-    STEP16(1), STEP16(1), STEP16(1), STEP16(1), /* 80-BF */
-    STEP16(2), STEP16(2),
-    3, 3, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, /* E2 E3 EF */
-    STEP16(4),
+/* The bytes marks_folded counts: the first bytes of 、。《》“”…，；：？！（
+ * (E2 E3 EF) and the ASCII marks. In valid UTF-8 each is always a
+ * character's first byte. */
+static const unsigned char marks_counted[256] = {
+    ['!'] = 1, ['('] = 1, [','] = 1, ['.'] = 1, [':'] = 1, [';'] = 1,
+    ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
-#undef STEP16
 
 /* What a three-byte character at u + i is to the fold: a fullwidth mark
  * it turns into ASCII (，；：？！（), one it leaves alone (、。《》“”…),
@@ -257,8 +250,8 @@ typedef struct mark_counts {
     size_t full, ascii, kept, dots, stray;
 } mark_counts;
 
-/* Count the character at i (i > 0), one whose first byte marks_step
- * gives 0. */
+/* Count the character at i (i > 0), whose first byte marks_counted
+ * holds. */
 static void count_mark(const char *t, size_t len, size_t i, mark_counts *c)
 {
     const unsigned char *u = (const unsigned char *)t;
@@ -322,7 +315,7 @@ static int marks_folded(const char *t, size_t len, size_t *strays)
     }
 #endif
     for (; i < len; i++)
-        if (marks_step[u[i]] == 0)
+        if (marks_counted[u[i]])
             count_mark(t, len, i, &c);
     size_t full = c.full, ascii = c.ascii, kept = c.kept, dots = c.dots,
            stray = c.stray;
