@@ -595,6 +595,23 @@ void zhfix_document_begin(zhfix *h, zhfix_syntax syntax)
     h->doc_offset = 0;
 }
 
+zhfix_status zhfix_document_skip(zhfix *h, const char *src, size_t srclen)
+{
+    if (!h || (!src && srclen))
+        return ZHFIX_INVALID_ARGUMENT;
+    if (!h->in_document)
+        return ZHFIX_OK; /* outside a document every call stands alone */
+    /* Only the state that spans lines moves on: the spans themselves are
+     * for the handle that reads the piece. */
+    if (!zh_protect_skip(&h->doc, src, srclen)) {
+        zhfix_status st = zh_protect_scan(&h->doc, src, srclen, &h->protect);
+        if (st != ZHFIX_OK)
+            return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    }
+    h->doc_offset += srclen;
+    return ZHFIX_OK;
+}
+
 void zhfix_document_end(zhfix *h)
 {
     if (h)

@@ -233,6 +233,16 @@ typedef enum zhfix_syntax {
 ZHFIX_API void zhfix_document_begin(zhfix *h, zhfix_syntax syntax);
 ZHFIX_API void zhfix_document_end(zhfix *h);
 
+/* Move a document on over a piece that another handle reads: the state
+ * that spans pieces (code fence, zhfix-disable region, the input's start)
+ * becomes what it would be had this handle read the piece, and nothing
+ * else changes (the findings of the last call stay). Several handles can
+ * so share the pieces of one document, each reading some and skipping
+ * the others, with the output of one handle reading all (the CLI's -j on
+ * a single input). Outside a document it does nothing. */
+ZHFIX_API zhfix_status zhfix_document_skip(zhfix *h, const char *src,
+                                           size_t srclen);
+
 /* Large texts are processed in blocks that end at the first line break at or
  * after this many bytes; processing a text whole or block by block (as the
  * CLI streams files) gives identical output. */

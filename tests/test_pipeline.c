@@ -490,6 +490,69 @@ START_TEST(document_state_carries)
 END_TEST
 
 
+/* Two handles share the pieces of one document, each reading some and
+ * skipping the others (zhfix_document_skip): together they give what one
+ * handle reading every piece gives, with the state that spans pieces (a
+ * fence, a zhfix-disable region, the input's start) carried across the
+ * pieces the other read. Each row is read with every split of reader. */
+static const char *const shared_pieces[][5] = {
+    {"```\n", "中" Z "文\n", "```\n", "中" Z "文\n", NULL},
+    {"\ufeff中" Z "文\n", "\ufeff中文\n", "中" Z "文\n", NULL},
+    {"<!-- zhfix-disable -->\n", "中" Z "文\n", "<!-- zhfix-enable -->\n",
+     "中" Z "文\n", NULL},
+    {"~~~\n", "中" Z "文\n", "\n", "~~~\n中" Z "文\n", "中" Z "文\n"},
+};
+
+START_TEST(document_skip_shares_pieces)
+{
+    const char *const *p = shared_pieces[_i];
+    size_t np = 0;
+    while (np < 5 && p[np])
+        np++;
+    char whole[512] = "", got[512];
+    zhfix *one = make(NULL, NULL, NULL);
+    zhfix_document_begin(one, ZHFIX_SYNTAX_MARKDOWN);
+    for (size_t k = 0; k < np; k++) {
+        char *out;
+        size_t n;
+        ck_assert_int_eq(zhfix_fix_alloc(one, p[k], strlen(p[k]), &out, &n),
+                         ZHFIX_OK);
+        strncat(whole, out, n);
+        zhfix_free(out);
+    }
+    zhfix_destroy(one);
+    ck_assert_msg(strstr(whole, "中文") != NULL, "row %d repairs nothing", _i);
+    /* Bit k of split: handle b reads piece k, else handle a. */
+    for (unsigned split = 0; split < 1u << np; split++) {
+        zhfix *h[2] = {make(NULL, NULL, NULL), make(NULL, NULL, NULL)};
+        zhfix_document_begin(h[0], ZHFIX_SYNTAX_MARKDOWN);
+        zhfix_document_begin(h[1], ZHFIX_SYNTAX_MARKDOWN);
+        got[0] = '\0';
+        for (size_t k = 0; k < np; k++) {
+            int r = split >> k & 1;
+            char *out;
+            size_t n;
+            ck_assert_int_eq(
+                zhfix_fix_alloc(h[r], p[k], strlen(p[k]), &out, &n), ZHFIX_OK);
+            ck_assert_int_eq(zhfix_document_skip(h[!r], p[k], strlen(p[k])),
+                             ZHFIX_OK);
+            strncat(got, out, n);
+            zhfix_free(out);
+        }
+        ck_assert_msg(!strcmp(got, whole), "row %d split %u: '%s', want '%s'",
+                      _i, split, got, whole);
+        zhfix_destroy(h[0]);
+        zhfix_destroy(h[1]);
+    }
+    /* Outside a document there is nothing to move on. */
+    zhfix *h = make(NULL, NULL, NULL);
+    ck_assert_int_eq(zhfix_document_skip(h, "x\n", 2), ZHFIX_OK);
+    ck_assert_int_eq(zhfix_document_skip(h, NULL, 1),
+                     ZHFIX_INVALID_ARGUMENT);
+    zhfix_destroy(h);
+}
+END_TEST
+
 /* URLs are protected in any syntax, ending at space, CJK or quotes. */
 static const struct {
     const char *text, *url;
@@ -799,6 +862,8 @@ static Suite *suite(void)
     tcase_add_loop_test(t, protected_spans, 0,
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
+    tcase_add_loop_test(t, document_skip_shares_pieces, 0,
+                        (int)(sizeof shared_pieces / sizeof shared_pieces[0]));
     tcase_add_loop_test(t, url_spans, 0, sizeof url_cases / sizeof url_cases[0]);
     tcase_add_test(t, newline_count_matches_bytes);
     tcase_add_test(t, protect_skip_matches_scan);

@@ -82,8 +82,8 @@ static const char usage_text[] =
     "      --jsonl-max-record BYTES  longest record processed (default: "
     "64 MiB,\n"
     "                          most: 1 GiB); a longer one is kept as it is\n"
-    "  -j, --jobs N            files processed in parallel (default: "
-    "cores)\n"
+    "  -j, --jobs N            files, or a single input's blocks, processed\n"
+    "                          in parallel (default: cores)\n"
     "      --progress, --no-progress  progress on stderr (default: on a "
     "terminal)\n"
     "  -q, --quiet             no summary on stderr\n"
@@ -119,11 +119,24 @@ typedef struct handle_slot {
     zhfix *h;
 } handle_slot;
 
+/* Most threads that read the blocks of one input (-j on a single input). */
+#define MAX_BLOCK_WORKERS 16
+
+/* A handle that reads blocks beside another (its primary) on one input. */
+typedef struct block_helper {
+    const zhfix *primary;
+    int index; /* 1 .. MAX_BLOCK_WORKERS - 1 */
+    zhfix *h;
+} block_helper;
+
 typedef struct run {
     cli_options *o;
     zhfix *h; /* for files without a project config */
     handle_slot *slots; /* one handle per project config met */
     size_t nslots;
+    int block_workers; /* threads for the blocks of one input, 1 for none */
+    block_helper *helpers;
+    size_t nhelpers;
     report *rep;     /* check findings, or --explain on stderr */
     int status;      /* worst exit status so far */
     int json_first;  /* detect --format json */
@@ -141,6 +154,8 @@ typedef struct source {
 typedef struct job {
     run *r;
     zhfix *h; /* the handle for this file's config */
+    zhfix_options lib; /* the options h was made with */
+    int helpers; /* handles reading blocks beside h (block_helpers_begin) */
     const char *name; /* as shown in messages */
     const char *path; /* NULL for stdin */
     char *target;     /* file rewritten by -i (symlinks resolved) */
@@ -424,47 +439,59 @@ static int lib_failed(job *j, zhfix_status st)
     return -1;
 }
 
-/* Returns 0, or -1 after reporting an error. */
-static int handle_block(job *j, const char *text, size_t len)
+/* What the library made of one block, read on some thread. */
+typedef struct block_work {
+    zhfix *h;
+    const char *text;
+    size_t len;
+    zhfix_status st;
+    char *out; /* fix, convert */
+    size_t outlen;
+    command cmd;
+    /* The blocks of the batch before and after this one, which h skips. */
+    const char *batch;
+    size_t before, after;
+} block_work;
+
+/* The library's part of a block: check, fix or convert it with w->h. */
+static void block_read(block_work *w)
+{
+    command cmd = w->cmd;
+    w->out = NULL;
+    w->outlen = 0;
+    if (cmd == CMD_FIX)
+        w->st = zhfix_fix_alloc(w->h, w->text, w->len, &w->out, &w->outlen);
+    else if (cmd == CMD_CONVERT)
+        w->st = zhfix_convert_alloc(w->h, w->text, w->len, &w->out,
+                                    &w->outlen);
+    else
+        w->st = zhfix_check(w->h, w->text, w->len);
+}
+
+/* What comes of a block read by block_read with j's handle or a helper:
+ * findings, diff, text. Returns 0, or -1 after reporting an error. */
+static int block_deliver(job *j, block_work *w)
 {
     run *r = j->r;
-    zhfix *h = j->h;
-    char *out = NULL;
-    size_t outlen = 0;
-    zhfix_status st;
+    zhfix *h = w->h;
+    const char *text = w->text;
+    size_t len = w->len;
+    char *out = w->out;
+    size_t outlen = w->outlen;
+    zhfix_status st = w->st;
     int rc = 0;
+    if (st != ZHFIX_OK) {
+        zhfix_free(out);
+        const char *msg = zhfix_errmsg(h);
+        cli_error(j->name, "%s", *msg ? msg : zhfix_strerror(st));
+        return -1; /* as lib_failed, with the handle that read the block */
+    }
     switch (r->o->cmd) {
     case CMD_CHECK:
-        st = zhfix_check(h, text, len);
-        if (st != ZHFIX_OK)
-            return lib_failed(j, st);
         report_findings(r->rep, j->name, h, j->line_base, 0);
-        break;
-    case CMD_DETECT:
-        st = zhfix_check(h, text, len);
-        if (st == ZHFIX_OK) {
-            zhfix_script_counts c;
-            st = zhfix_script_count(h, text, len, &c);
-            j->script.han += c.han;
-            j->script.simplified += c.simplified;
-            j->script.traditional += c.traditional;
-        }
-        if (st != ZHFIX_OK)
-            return lib_failed(j, st);
-        for (size_t i = 0; i < zhfix_finding_count(h); i++) {
-            const char *id = zhfix_finding_get(h, i)->rule;
-            for (size_t k = 0; k < zhfix_rule_count(); k++)
-                if (!strcmp(zhfix_rule_get(k)->id, id))
-                    j->rule_counts[k]++;
-        }
         break;
     case CMD_FIX:
     case CMD_CONVERT:
-        st = r->o->cmd == CMD_FIX ? zhfix_fix_alloc(h, text, len, &out, &outlen)
-                                  : zhfix_convert_alloc(h, text, len, &out,
-                                                        &outlen);
-        if (st != ZHFIX_OK)
-            return lib_failed(j, st);
         if (r->o->explain && r->rep)
             report_findings(r->rep, j->name, h, j->line_base, 1);
         if (outlen != len || memcmp(out, text, len))
@@ -474,22 +501,200 @@ static int handle_block(job *j, const char *text, size_t len)
             rc = -1;
         }
         if (rc == 0) {
-            int w = emit(j, out, outlen);
-            if (w == -1) {
+            int wr = emit(j, out, outlen);
+            if (wr == -1) {
                 cli_error(j->tmp_path ? j->name : "<stdout>",
                           "write error: %s", strerror(errno));
                 rc = -1;
-            } else if (w < 0) {
+            } else if (wr < 0) {
                 rc = -1;
             }
         }
-        zhfix_free(out);
         break;
-    case CMD_RULES:
+    default:
         break;
     }
+    zhfix_free(out);
     j->line_base += zh_count_newlines(text, len);
     return rc;
+}
+
+/* Returns 0, or -1 after reporting an error. */
+static int handle_block(job *j, const char *text, size_t len)
+{
+    run *r = j->r;
+    zhfix *h = j->h;
+    if (r->o->cmd != CMD_DETECT) {
+        block_work w = {h, text, len, ZHFIX_OK, NULL, 0, r->o->cmd, NULL, 0, 0};
+        block_read(&w);
+        return block_deliver(j, &w);
+    }
+    zhfix_status st = zhfix_check(h, text, len);
+    if (st == ZHFIX_OK) {
+        zhfix_script_counts c;
+        st = zhfix_script_count(h, text, len, &c);
+        j->script.han += c.han;
+        j->script.simplified += c.simplified;
+        j->script.traditional += c.traditional;
+    }
+    if (st != ZHFIX_OK)
+        return lib_failed(j, st);
+    for (size_t i = 0; i < zhfix_finding_count(h); i++) {
+        const char *id = zhfix_finding_get(h, i)->rule;
+        for (size_t k = 0; k < zhfix_rule_count(); k++)
+            if (!strcmp(zhfix_rule_get(k)->id, id))
+                j->rule_counts[k]++;
+    }
+    j->line_base += zh_count_newlines(text, len);
+    return 0;
+}
+
+/* ---- The blocks of one input on several threads (-j) ------------------ */
+
+/* The handle that reads the k-th block of each batch of j's input beside
+ * j's own (k >= 1): made on first use, with the same options. */
+static zhfix *block_helper_for(job *j, int k)
+{
+    run *r = j->r;
+    for (size_t i = 0; i < r->nhelpers; i++)
+        if (r->helpers[i].primary == j->h && r->helpers[i].index == k)
+            return r->helpers[i].h;
+    block_helper *p = realloc(r->helpers, (r->nhelpers + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    r->helpers = p;
+    zhfix *h = NULL;
+    if (zhfix_create(&j->lib, &h, NULL, 0) != ZHFIX_OK)
+        return NULL;
+    p[r->nhelpers++] = (block_helper){j->h, k, h};
+    return h;
+}
+
+/* Start the document on the handles that read j's blocks beside its own,
+ * when there is more than one block to read: 0 when none will, else how
+ * many (block_workers - 1); -1 after an error. */
+static int block_helpers_begin(job *j, zhfix_syntax syntax)
+{
+    command cmd = j->r->o->cmd;
+    int n = j->r->block_workers - 1;
+    if (n <= 0 || !(cmd == CMD_FIX || cmd == CMD_CHECK || cmd == CMD_CONVERT))
+        return 0;
+    if (j->path && S_ISREG(j->st0.st_mode) &&
+        (size_t)j->st0.st_size <= ZHFIX_BLOCK_SIZE)
+        return 0;
+    for (int k = 1; k <= n; k++) {
+        zhfix *h = block_helper_for(j, k);
+        if (!h) {
+            cli_error(j->name, "out of memory");
+            return -1;
+        }
+        zhfix_document_begin(h, syntax);
+    }
+    return n;
+}
+
+/* A helper's turn: skip the blocks of the batch before its own, read its
+ * own, skip the rest, so that every handle ends the batch where the
+ * document does. */
+static void *block_thread(void *arg)
+{
+    block_work *w = arg;
+    zhfix_status st = zhfix_document_skip(w->h, w->batch, w->before);
+    if (st == ZHFIX_OK) {
+        block_read(w);
+    } else {
+        w->st = st;
+        w->out = NULL;
+        w->outlen = 0;
+    }
+    if (w->after)
+        (void)zhfix_document_skip(w->h, w->text + w->len, w->after);
+    return NULL;
+}
+
+/* Read the n blocks of batch (lengths lens) on n threads, j's handle
+ * taking the first, then deliver them in order. Returns 0 or -1. */
+static int read_batch(job *j, const char *batch, const size_t *lens, int n)
+{
+    block_work w[MAX_BLOCK_WORKERS];
+    pthread_t tid[MAX_BLOCK_WORKERS];
+    int started[MAX_BLOCK_WORKERS] = {0};
+    size_t total = 0;
+    for (int k = 0; k < n; k++)
+        total += lens[k];
+    size_t at = 0;
+    int rc = 0;
+    for (int k = 0; k < n; k++) {
+        block_work *b = &w[k];
+        memset(b, 0, sizeof *b);
+        b->h = k ? block_helper_for(j, k) : j->h;
+        b->text = batch + at;
+        b->len = lens[k];
+        b->batch = batch;
+        b->before = at;
+        b->after = total - at - lens[k];
+        b->cmd = j->r->o->cmd;
+        at += lens[k];
+        if (!b->h) {
+            cli_error(j->name, "out of memory");
+            rc = -1;
+            n = k;
+            break;
+        }
+    }
+    for (int k = 1; k < n; k++)
+        started[k] = !pthread_create(&tid[k], NULL, block_thread, &w[k]);
+    for (int k = 0; k < n; k++)
+        if (!started[k])
+            block_thread(&w[k]); /* the first, or no thread to be had */
+    for (int k = 1; k < n; k++)
+        if (started[k])
+            pthread_join(tid[k], NULL);
+    for (int k = 0; k < n; k++) {
+        if (rc == 0)
+            rc = block_deliver(j, &w[k]);
+        else
+            zhfix_free(w[k].out);
+    }
+    return rc;
+}
+
+/* The blocks at the start of pend: all of them one by one, or with -j on
+ * a single input up to block_workers at a time, as long as a whole batch
+ * is there (or the input has ended, or the buffer is full). Returns the
+ * bytes used; *rc is set to -1 after an error. */
+static size_t hand_on_blocks(job *j, const char *pend, size_t plen, int eof,
+                             int full, int *rc)
+{
+    int workers = j->helpers + 1;
+    size_t off = 0, b;
+    if (workers <= 1) {
+        while (*rc == 0 &&
+               (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
+            *rc = handle_block(j, pend + off, b);
+            off += b;
+        }
+        return off;
+    }
+    for (;;) {
+        size_t lens[MAX_BLOCK_WORKERS];
+        int n = 0;
+        size_t at = off;
+        while (n < workers &&
+               (b = zhfix_block_length(pend + at, plen - at, eof)) > 0) {
+            lens[n++] = b;
+            at += b;
+        }
+        if (n == 0 || (n < workers && !eof && !full))
+            return off; /* wait for more input */
+        if (n == 1)
+            *rc = handle_block(j, pend + off, lens[0]);
+        else
+            *rc = read_batch(j, pend + off, lens, n);
+        off = at;
+        if (*rc)
+            return off;
+    }
 }
 
 /* Decode the input to UTF-8 and hand it on block by block. */
@@ -563,12 +768,9 @@ static int stream(job *j, source *src, zhfix_encoding enc)
             }
             bom_pending = 0;
         }
-        size_t off = 0, b;
-        while (rc == 0 &&
-               (b = zhfix_block_length(pend + off, plen - off, eof)) > 0) {
-            rc = handle_block(j, pend + off, b);
-            off += b;
-        }
+        /* A batch of blocks waits until there is room for no more. */
+        int full = pend_cap - plen < READ_CHUNK + 64;
+        size_t off = hand_on_blocks(j, pend, plen, eof, full, &rc);
         memmove(pend, pend + off, plen - off);
         plen -= off;
     }
@@ -841,15 +1043,12 @@ static void print_detect(job *j, const zhfix_detection *det)
 
 /* The handle for files under config c: the command line's options, with
  * the config's settings where the command line gives none. */
-static zhfix *handle_for(run *r, const project_config *c, const char *name)
+static zhfix_options options_for(const run *r, const project_config *c)
 {
-    if (!c)
-        return r->h;
-    for (size_t i = 0; i < r->nslots; i++)
-        if (r->slots[i].config == c)
-            return r->slots[i].h;
-    cli_options *o = r->o;
+    const cli_options *o = r->o;
     zhfix_options lib = o->lib;
+    if (!c)
+        return lib;
     if (!lib.select && config_select(c))
         lib.select = config_select(c);
     if (!lib.ignore && config_ignore(c))
@@ -857,6 +1056,17 @@ static zhfix *handle_for(run *r, const project_config *c, const char *name)
     if (!lib.target && !lib.opencc_config && config_target(c) &&
         o->cmd == CMD_FIX)
         lib.target = config_target(c);
+    return lib;
+}
+
+static zhfix *handle_for(run *r, const project_config *c, const char *name)
+{
+    if (!c)
+        return r->h;
+    for (size_t i = 0; i < r->nslots; i++)
+        if (r->slots[i].config == c)
+            return r->slots[i].h;
+    zhfix_options lib = options_for(r, c);
     zhfix *h = NULL;
     char err[512] = "";
     zhfix_status st = zhfix_create(&lib, &h, err, sizeof err);
@@ -935,12 +1145,14 @@ static int process(run *r, const char *arg)
     memset(&det, 0, sizeof det);
 
     j.h = r->h;
+    j.lib = o->lib;
     if (!is_stdin && !o->no_config) {
         project_config *c = NULL;
         if (config_for(arg, &c))
             return EXIT_TROUBLE;
         if (config_excludes(c, arg))
             return EXIT_CLEAN; /* excluded by the project: not ours */
+        j.lib = options_for(r, c);
         j.h = handle_for(r, c, arg);
         if (!j.h)
             return EXIT_TROUBLE;
@@ -1103,8 +1315,14 @@ static int process(run *r, const char *arg)
     if (o->jsonl) {
         rc = run_jsonl(&j, &src);
     } else {
-        zhfix_document_begin(j.h, syntax_for(o, j.path));
-        rc = stream(&j, &src, j.in_enc);
+        zhfix_syntax syntax = syntax_for(o, j.path);
+        zhfix_document_begin(j.h, syntax);
+        /* The handles that read blocks beside j's start the document with
+         * it: each must see every block, read or skipped. */
+        j.helpers = block_helpers_begin(&j, syntax);
+        rc = j.helpers < 0 ? -1 : stream(&j, &src, j.in_enc);
+        for (int k = 1; k <= j.helpers; k++)
+            zhfix_document_end(block_helper_for(&j, k));
         zhfix_document_end(j.h);
     }
     if (j.diff && differ_close(j.diff) < 0 && rc == 0) {
@@ -1400,6 +1618,8 @@ static void *worker_start(void *ctx)
     *w = *main_run;
     w->slots = NULL;
     w->nslots = 0;
+    w->helpers = NULL;
+    w->nhelpers = 0;
     w->files = w->files_changed = 0;
     w->rep = NULL;
     if (zhfix_create(&main_run->o->lib, &w->h, NULL, 0) != ZHFIX_OK) {
@@ -1432,6 +1652,9 @@ static void worker_stop(void *ctx, void *worker)
     for (size_t i = 0; i < w->nslots; i++)
         zhfix_destroy(w->slots[i].h);
     free(w->slots);
+    for (size_t i = 0; i < w->nhelpers; i++)
+        zhfix_destroy(w->helpers[i].h);
+    free(w->helpers);
     free(w);
 }
 
@@ -1446,6 +1669,10 @@ static int run_files(run *r, char **files, size_t nfiles)
         nfiles = 1;
     }
     int jobs = o->jobs ? o->jobs : jobs_default();
+    /* A single input is cut into blocks, and -j reads them side by side. */
+    r->block_workers = nfiles > 1              ? 1
+                       : jobs > MAX_BLOCK_WORKERS ? MAX_BLOCK_WORKERS
+                                                  : jobs;
     int progress = o->progress > 0                              ? 2
                    : o->progress == 0 && isatty(STDERR_FILENO) ? 1
                                                                 : 0;
@@ -1547,6 +1774,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < r.nslots; i++)
         zhfix_destroy(r.slots[i].h);
     free(r.slots);
+    for (size_t i = 0; i < r.nhelpers; i++)
+        zhfix_destroy(r.helpers[i].h);
+    free(r.helpers);
     config_release_all();
     free(o.select_list);
     free(o.ignore_list);

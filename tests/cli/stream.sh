@@ -2,7 +2,9 @@
 # (seekable), through a pipe (spooled), rewritten in place, and in another
 # encoding, all produce the same text and the same findings. The input is
 # real prose with defects, over 8 MB (the CLI's in-memory limit) so files
-# are read twice and pipes are spooled, with Markdown state across blocks.
+# are read twice and pipes are spooled, with Markdown state and
+# zhfix-disable regions across blocks. -j reads a single input's blocks
+# side by side: any number of threads gives what one gives.
 . "$(dirname "$0")/lib.bash"
 
 prose all | python3 -c "
@@ -13,6 +15,8 @@ fence = False
 for i, line in enumerate(text.splitlines(True)):
     if i % 50 == 0:
         out.append('\`\`\`\n'); fence = not fence   # fences open across blocks
+    if i % 3001 == 0:
+        out.append('<!-- zhfix-%s -->\n' % ('disable' if i % 6002 == 0 else 'enable'))
     if i % 7 == 0:
         line = line.replace('，', '\u200b，', 1)
     out.append(line)
@@ -48,4 +52,18 @@ cat "$TMP/big-16.md" | "$ZHFIX" check --syntax markdown 2>/dev/null | sed 's#^<s
 expect_true "findings reported" test -s "$TMP/check-file"
 expect_same "findings from stdin equal the file's" "$TMP/check-stdin" "$TMP/check-file"
 expect_same "findings from a UTF-16 pipe equal the file's" "$TMP/check-pipe" "$TMP/check-file"
+# Threads: the blocks of the one input read side by side, each thread's
+# handle skipping the blocks the others read.
+for cmd in "fix" "fix --explain" "fix --diff" "check" "check --format json" "convert --to traditional"; do
+  "$ZHFIX" $cmd -j 1 "$TMP/big.md" > "$TMP/j1" 2>&1; s1=$?
+  for n in 2 3; do
+    "$ZHFIX" $cmd -j $n "$TMP/big.md" > "$TMP/jn" 2>&1; sn=$?
+    expect_true "$cmd -j $n: exit status of -j 1" test "$s1" = "$sn"
+    expect_same "$cmd -j $n: output of -j 1" "$TMP/j1" "$TMP/jn"
+  done
+done
+"$ZHFIX" fix -j 1 "$TMP/big.md" > "$TMP/j1"
+expect_same "fix -j 1 equals the default" "$TMP/j1" "$TMP/from-file"
+cat "$TMP/big-16.md" | "$ZHFIX" fix -j 4 --syntax markdown > "$TMP/jn"
+expect_same "UTF-16 pipe, -j 4, equals -j 1" "$TMP/jn" "$TMP/j1"
 finish
