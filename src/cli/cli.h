@@ -52,6 +52,11 @@ typedef struct cli_options {
 FILE *cli_stdout(void);
 FILE *cli_stderr(void);
 
+/* Make cli_stdout and cli_stderr of the calling thread out and err (NULL:
+ * the process's own): a thread that reads part of an input writes its
+ * messages where they can be released in order. */
+void cli_set_thread_streams(FILE *out, FILE *err);
+
 /* Print "zhfix: WHAT: message" to stderr (cli_stderr()). */
 void cli_error(const char *what, const char *fmt, ...)
 #ifdef __GNUC__
@@ -157,6 +162,10 @@ typedef struct jsonl_job {
     differ *diff;         /* --diff, or NULL */
     report *rep;          /* check findings, --explain, or NULL */
     int changed;          /* set when any record changed */
+    /* -j: handles with h's options that read records beside h (fix and
+     * convert written as they come), or none. */
+    zhfix *const *helpers;
+    int nhelpers;
 } jsonl_job;
 
 /* Process the records read from fd. Returns 0, or -1 after reporting an

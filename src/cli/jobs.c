@@ -90,6 +90,12 @@ FILE *cli_stderr(void)
     return cur_err ? cur_err : stderr;
 }
 
+void cli_set_thread_streams(FILE *out, FILE *err)
+{
+    cur_out = out;
+    cur_err = err;
+}
+
 void jobs_count_bytes(size_t n)
 {
     atomic_fetch_add_explicit(&bytes_read, n, memory_order_relaxed);

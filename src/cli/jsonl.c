@@ -15,7 +15,10 @@
  * member "title" of the object in the member "meta". A key that contains a
  * dot is written with a backslash: "a\.b".
  */
+#define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -978,6 +981,162 @@ static int over_limit(state *s, size_t lineno, size_t max)
     return 0;
 }
 
+/* ---- Records on several threads (-j) ----------------------------------- */
+
+/* Records read by each thread of a batch, about. */
+#define JSONL_BATCH_SHARE ((size_t)1 << 20)
+
+typedef struct record_at {
+    size_t off, len; /* in the batch's text */
+    const char *eol;
+    size_t lineno;
+} record_at;
+
+/* Whole records gathered to be read side by side, copied out of the
+ * input buffer so that its reading goes on as before. */
+typedef struct batch {
+    buf text;
+    record_at *rec;
+    size_t n, cap;
+} batch;
+
+/* One thread's share of a batch: records [from, to) read with its own
+ * state and handle, its output and messages kept in memory. */
+typedef struct batch_share {
+    jsonl_job jj;
+    state s;
+    const batch *b;
+    size_t from, to;
+    char *out, *err;
+    size_t outlen, errlen;
+    int fatal; /* a record stopped the stream (out of memory, write error) */
+} batch_share;
+
+static void *read_share(void *arg)
+{
+    batch_share *t = arg;
+    FILE *out = open_memstream(&t->out, &t->outlen);
+    FILE *err = open_memstream(&t->err, &t->errlen);
+    if (!out || !err) {
+        if (out)
+            fclose(out);
+        if (err)
+            fclose(err);
+        t->fatal = 1;
+        return NULL;
+    }
+    t->jj.out = out;
+    cli_set_thread_streams(NULL, err);
+    for (size_t i = t->from; i < t->to && !t->fatal; i++) {
+        const record_at *r = &t->b->rec[i];
+        t->fatal = do_record(&t->s, t->b->text.data + r->off, r->len, r->eol,
+                             r->lineno) != 0;
+    }
+    cli_set_thread_streams(NULL, NULL);
+    fclose(out);
+    fclose(err);
+    return NULL;
+}
+
+/* Read the records of b on 1 + jj->nhelpers threads, each a run of them of
+ * about the same size, then release their output and messages in order.
+ * s is the stream's state: its paths are shared, its rc takes the shares'.
+ * Returns 0, or -1 when a record stopped the stream, as do_record. */
+static int read_batch(jsonl_job *jj, state *s, batch *b)
+{
+    if (b->n == 0)
+        return 0;
+    int n = 1 + jj->nhelpers;
+    batch_share t[1 + 16];
+    pthread_t tid[1 + 16];
+    int started[1 + 16] = {0};
+    if (n > 1 + 16)
+        n = 1 + 16;
+    size_t per = b->text.len / (size_t)n + 1, next = 0;
+    for (int k = 0; k < n; k++) {
+        batch_share *x = &t[k];
+        memset(x, 0, sizeof *x);
+        x->jj = *jj;
+        x->jj.h = k ? jj->helpers[k - 1] : jj->h;
+        x->jj.changed = 0;
+        x->s.jj = &x->jj;
+        x->s.paths = s->paths;
+        x->s.npaths = s->npaths;
+        x->s.max = s->max;
+        x->b = b;
+        x->from = next;
+        size_t want = (size_t)(k + 1) * per;
+        while (next < b->n && (k == n - 1 || b->rec[next].off < want))
+            next++;
+        x->to = next;
+    }
+    for (int k = 1; k < n; k++)
+        if (t[k].from < t[k].to)
+            started[k] = !pthread_create(&tid[k], NULL, read_share, &t[k]);
+    for (int k = 0; k < n; k++)
+        if (!started[k] && t[k].from < t[k].to)
+            read_share(&t[k]);
+    for (int k = 1; k < n; k++)
+        if (started[k])
+            pthread_join(tid[k], NULL);
+    int rc = 0;
+    for (int k = 0; k < n; k++) {
+        batch_share *x = &t[k];
+        if (rc == 0 && x->from < x->to) {
+            if (x->errlen)
+                fwrite(x->err, 1, x->errlen, cli_stderr());
+            if (write_out(jj, x->out, x->outlen))
+                rc = -1;
+            if (x->jj.changed)
+                jj->changed = 1;
+            if (x->s.rc)
+                s->rc = x->s.rc;
+            if (x->fatal && !x->out && !x->err) {
+                cli_error(jj->name, "out of memory");
+                rc = -1;
+            } else if (x->fatal) {
+                rc = -1;
+            }
+        }
+        free(x->out);
+        free(x->err);
+        free(x->s.tok);
+        free(x->s.stack);
+        free(x->s.seen);
+        free(x->s.m);
+        free(x->s.outrec.data);
+    }
+    b->text.len = 0;
+    b->n = 0;
+    return rc;
+}
+
+/* Add a record to b, and read b once every thread has its share. Returns
+ * as read_batch. */
+static int batch_add(jsonl_job *jj, state *s, batch *b, const char *line,
+                     size_t len, const char *eol, size_t lineno)
+{
+    size_t eollen = strlen(eol);
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 1024;
+        record_at *p = realloc(b->rec, cap * sizeof *p);
+        if (!p) {
+            cli_error(jj->name, "line %zu: out of memory", lineno);
+            return -1;
+        }
+        b->rec = p;
+        b->cap = cap;
+    }
+    b->rec[b->n++] = (record_at){b->text.len, len, eol, lineno};
+    if (buf_add(&b->text, line, len + eollen)) {
+        cli_error(jj->name, "line %zu: out of memory", lineno);
+        return -1;
+    }
+    if (b->text.len >= (size_t)(1 + jj->nhelpers) * JSONL_BATCH_SHARE)
+        return read_batch(jj, s, b);
+    return 0;
+}
+
 int jsonl_stream(jsonl_job *jj, int fd)
 {
     const cli_options *o = jj->o;
@@ -996,6 +1155,11 @@ int jsonl_stream(jsonl_job *jj, int fd)
     size_t start = 0, scan = 0, lineno = 0;
     int eof = 0, rc = 0;
     int over = 0; /* inside a record over the limit, being copied through */
+    /* -j: records go to a batch, read on several threads, when they are
+     * written as they come (as in do_record's by_block case). */
+    int parallel = jj->nhelpers > 0 && jj->out && !jj->diff && !jj->rep &&
+                   (o->cmd == CMD_FIX || o->cmd == CMD_CONVERT);
+    batch pending = {{NULL, 0, 0}, NULL, 0, 0};
     if (!ok) {
         cli_error(jj->name, "out of memory");
         rc = -1;
@@ -1028,6 +1192,8 @@ int jsonl_stream(jsonl_job *jj, int fd)
                 lineno++;
                 if (end - start > max) {
                     /* Read whole in one go: copied through all the same. */
+                    if (parallel && (rc = read_batch(jj, &s, &pending)))
+                        break;
                     if (over_limit(&s, lineno, max)) {
                         rc = -1;
                         break;
@@ -1035,11 +1201,23 @@ int jsonl_stream(jsonl_job *jj, int fd)
                     over = 1;
                     continue;
                 }
-                rc = do_record(&s, in.data + start, end - start, "\n", lineno);
+                /* A long record is read alone, as it comes: memory stays
+                 * about its size (do_record writes long fields block by
+                 * block). */
+                if (parallel && end - start <= JSONL_BATCH_SHARE)
+                    rc = batch_add(jj, &s, &pending, in.data + start,
+                                   end - start, "\n", lineno);
+                else if (parallel && (rc = read_batch(jj, &s, &pending)))
+                    break;
+                else
+                    rc = do_record(&s, in.data + start, end - start, "\n",
+                                   lineno);
                 start = scan = end + 1;
                 continue;
             }
             scan = in.len;
+            if (eof && parallel && (rc = read_batch(jj, &s, &pending)))
+                break;
             if (eof) {
                 if (in.len - start > max) {
                     lineno++;
@@ -1057,6 +1235,8 @@ int jsonl_stream(jsonl_job *jj, int fd)
             }
             if (in.len - start > max) {
                 lineno++;
+                if (parallel && (rc = read_batch(jj, &s, &pending)))
+                    break;
                 if (over_limit(&s, lineno, max)) {
                     rc = -1;
                     break;
@@ -1087,6 +1267,8 @@ int jsonl_stream(jsonl_job *jj, int fd)
         }
         ssize_t n = read_some(fd, in.data + in.len, in.cap - in.len);
         if (n < 0) {
+            if (parallel)
+                (void)read_batch(jj, &s, &pending); /* what came before */
             cli_error(jj->name, "read error: %s", strerror(errno));
             rc = -1;
             break;
@@ -1095,6 +1277,10 @@ int jsonl_stream(jsonl_job *jj, int fd)
         eof = n == 0;
         in.len += (size_t)n;
     }
+    if (parallel && rc == 0)
+        rc = read_batch(jj, &s, &pending);
+    free(pending.text.data);
+    free(pending.rec);
     if (rc == 0)
         rc = s.rc;
     for (size_t i = 0; s.paths && i < s.npaths; i++)

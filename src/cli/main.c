@@ -1120,6 +1120,17 @@ static int run_jsonl(job *j, source *src)
     jj.out_name = j->tmp_path ? j->name : "<stdout>";
     jj.diff = j->diff;
     jj.rep = j->r->rep;
+    /* -j on a single input: records are read side by side. */
+    zhfix *helpers[MAX_BLOCK_WORKERS];
+    for (int k = 1; k < j->r->block_workers; k++) {
+        helpers[k - 1] = block_helper_for(j, k);
+        if (!helpers[k - 1]) {
+            cli_error(j->name, "out of memory");
+            return -1;
+        }
+        jj.helpers = helpers;
+        jj.nhelpers = k;
+    }
     int rc = jsonl_stream(&jj, src->fd);
     if (jj.changed)
         j->changed = 1;

@@ -222,4 +222,51 @@ expect_same "50 MB record repaired, the rest kept" "$TMP/out" "$TMP/big.want"
 echo "peak RSS on a 50 MB record: $rss MB"
 expect_true "50 MB record: peak RSS under 600 MB (is $rss)" test "$rss" -lt 600
 rm -f "$TMP/big.jsonl" "$TMP/big.want" "$TMP/out"
+# -j on one JSON Lines input: records read side by side in batches give
+# what one thread gives (output, messages, exit status), with a byte-order
+# mark on line 1, malformed records, records over --jsonl-max-record, long
+# fields written block by block, and no final newline.
+prose all | head -c 6000000 > "$TMP/jp.txt"
+python3 - "$TMP/jp.txt" > "$TMP/big.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding='utf-8', errors='ignore').read().split('\n')
+out = ['\ufeff']
+for i in range(0, len(lines) - 3, 3):
+    text = '\n'.join(lines[i:i + 3]).replace('的', '的\u200b', 1)
+    rec = json.dumps({'id': i, 'text': text, 'meta': {'title': lines[i][:12]}},
+                     ensure_ascii=i % 2 == 0)
+    if i % 997 == 0:
+        rec = rec[:-1]                       # malformed: cut short
+    if i % 1999 == 0:
+        rec = json.dumps({'id': i, 'text': 'x' * 300000})   # over the limit below
+    out.append(rec + '\n')
+out.append(json.dumps({'text': '长字段的\u200b一行。' * 400000}) + '\n')  # > 2 MiB field
+out.append('{"text":"末\u200b行"}')
+sys.stdout.write(''.join(out))
+PY
+expect_true "JSON Lines input of several batches" test "$(wc -c < "$TMP/big.jsonl")" -gt $((4 << 20))
+for cmd in "fix" "convert --to traditional"; do
+  for max in "" "--jsonl-max-record 200000" "--jsonl-max-record 200000 --jsonl-invalid=pass"; do
+    "$ZHFIX" $cmd --jsonl --field text --field meta.title $max -j 1 "$TMP/big.jsonl" > "$TMP/jo1" 2> "$TMP/je1"; s1=$?
+    for n in 2 3; do
+      "$ZHFIX" $cmd --jsonl --field text --field meta.title $max -j $n "$TMP/big.jsonl" > "$TMP/jon" 2> "$TMP/jen"; sn=$?
+      expect_true "$cmd $max -j $n: exit status of -j 1 ($s1)" test "$s1" = "$sn"
+      expect_same "$cmd $max -j $n: output of -j 1" "$TMP/jo1" "$TMP/jon"
+      expect_same "$cmd $max -j $n: messages of -j 1" "$TMP/je1" "$TMP/jen"
+    done
+  done
+done
+"$ZHFIX" fix --jsonl --field text -j 1 "$TMP/big.jsonl" > "$TMP/jo1" 2> "$TMP/je1"
+expect_grep "-j: malformed records named" "line 998: malformed JSON" "$TMP/je1"
+expect_true "-j: zero-width spaces removed but in the records kept" \
+  test "$(grep -c $'的\u200b' "$TMP/jo1")" -lt "$(grep -c $'的\u200b' "$TMP/big.jsonl")"
+cat "$TMP/big.jsonl" | "$ZHFIX" fix --jsonl --field text -j 4 > "$TMP/jon" 2>/dev/null
+expect_same "-j 4 through a pipe: output of -j 1" "$TMP/jo1" "$TMP/jon"
+# In place the file is rewritten only without errors: malformed and long
+# records passed through with a warning.
+pass="--jsonl-invalid=pass --jsonl-max-record 200000"
+"$ZHFIX" fix --jsonl --field text $pass -j 1 "$TMP/big.jsonl" > "$TMP/jo1" 2>/dev/null
+cp "$TMP/big.jsonl" "$TMP/inplace.jsonl"
+expect_status 0 "-j 2 in place" -- "$ZHFIX" fix --jsonl --field text $pass -j 2 -i "$TMP/inplace.jsonl"
+expect_same "-j 2 in place: output of -j 1" "$TMP/inplace.jsonl" "$TMP/jo1"
 finish

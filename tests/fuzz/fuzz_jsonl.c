@@ -26,10 +26,22 @@ void cli_error(const char *what, const char *fmt, ...)
     (void)fmt;
 }
 
-/* jobs.c's progress counter. */
+/* jobs.c's progress counter and streams (the fuzzer reads on one
+ * thread: nhelpers is 0). */
 void jobs_count_bytes(size_t n)
 {
     (void)n;
+}
+
+FILE *cli_stderr(void)
+{
+    return stderr;
+}
+
+void cli_set_thread_streams(FILE *out, FILE *err)
+{
+    (void)out;
+    (void)err;
 }
 
 static zhfix *handles[2];
