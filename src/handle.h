@@ -25,6 +25,7 @@ typedef struct zh_applied {
 typedef struct zh_pass {
     zh_applied *edits;
     size_t nedits, capedits;
+    const struct zh_rule *rule; /* the rule that applied them */
 } zh_pass;
 
 struct zhfix {

@@ -134,7 +134,13 @@ typedef struct zh_scan {
      * found nothing fixable (lineset.h), for the rule to fill and read:
      * the pipeline empties it with each new block. */
     struct zh_lineset *settled;
+    size_t passes; /* repairs applied to the block before this scan */
 } zh_scan;
+
+/* 1 when the character at pos of scan->text was written by a repair of
+ * the encoding category earlier in this block (a run re-decoded in step):
+ * what it is now, the text it came from did not show. */
+int zh_scan_restored(const zh_scan *scan, size_t pos);
 
 /* Walk the lines of scan->text that hold one of `triggers` (triggers.h),
  * in order: start with *cursor = 0. Gives the line as [*start, *end)

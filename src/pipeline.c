@@ -200,6 +200,45 @@ static size_t map_back(const zhfix *h, size_t npasses, size_t pos, int is_end)
     return pos;
 }
 
+/* 1 when the byte at pos of the output of pass p lies in one of its
+ * replacements, and then *pos becomes that edit's start in the input;
+ * else *pos becomes its place in the input. */
+static int in_replacement(const zh_pass *p, size_t *pos)
+{
+    size_t lo = 0, hi = p->nedits;
+    while (lo < hi) { /* the first edit whose replacement ends after pos */
+        size_t mid = lo + (hi - lo) / 2;
+        const zh_applied *a = &p->edits[mid];
+        if ((long long)a->start + a->shift + (long long)a->replacement_len <=
+            (long long)*pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < p->nedits &&
+        (long long)p->edits[lo].start + p->edits[lo].shift <= (long long)*pos) {
+        *pos = p->edits[lo].start;
+        return 1;
+    }
+    const zh_applied *b = lo ? &p->edits[lo - 1] : NULL;
+    long long delta = lo < p->nedits ? p->edits[lo].shift
+                      : b ? b->shift + (long long)b->replacement_len -
+                                (long long)(b->end - b->start)
+                          : 0;
+    *pos = (size_t)((long long)*pos - delta);
+    return 0;
+}
+
+int zh_scan_restored(const zh_scan *scan, size_t pos)
+{
+    const zhfix *h = scan->handle;
+    for (size_t p = scan->passes; p-- > 0;)
+        if (in_replacement(&h->passes[p], &pos))
+            return h->passes[p].rule->info.category ==
+                   ZHFIX_CATEGORY_ENCODING;
+    return 0;
+}
+
 static zhfix_status add_finding(zhfix *h, const zh_edit *e, const char *text,
                                 size_t offset, size_t length)
 {
@@ -498,6 +537,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 continue;
             scan.text = cur;
             scan.len = curlen;
+            scan.passes = passes_used;
             scan.rule = zh_rules[r];
             scan.nedits = 0;
             scan.fixable_only = round > 0;
@@ -551,7 +591,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             if (st == ZHFIX_OK)
                 st = zh_buf_append(next, cur + pos, curlen - pos);
             if (st == ZHFIX_OK)
-                st = record_pass(&h->passes[passes_used++], scan.edits, kept);
+                st = record_pass(&h->passes[passes_used], scan.edits, kept);
+            h->passes[passes_used++].rule = zh_rules[r];
             h->quiet_at[r] = SIZE_MAX;
             round_fixes += (size_t)fixes;
             cur = next->data;

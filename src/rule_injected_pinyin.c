@@ -132,7 +132,10 @@ static zhfix_status scan_pinyin(zh_scan *scan)
         free(a);
         return ZHFIX_OK;
     }
-    /* Occurrences of the annotated characters, and all Han characters. */
+    /* Occurrences of the annotated characters, and all Han characters.
+     * A character that a repair of the encoding wrote (a run re-decoded in
+     * step, a straddle undone) is no occurrence the annotator saw: its
+     * bytes were split by another annotation or read out of step. */
     size_t han = 0;
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)t[i];
@@ -141,23 +144,26 @@ static zhfix_status scan_pinyin(zh_scan *scan)
             continue;
         }
         uint32_t cp;
+        size_t at = i;
         i += zh_utf8_decode((const unsigned char *)t + i, len - i, &cp);
         if (!zh_is_han(cp))
             continue;
         han++;
         cstat *c = cmap_find(&m, cp, 0);
-        if (c)
+        if (c && !(scan->passes && zh_scan_restored(scan, at)))
             c->occ++;
     }
     /* A character is injected when annotated, with one syllable, at every
      * occurrence (one in five may have lost its annotation to other
-     * damage once it has three). */
+     * damage once it has three). Occurrences a repair wrote are not
+     * counted, but an annotation after one is (業 restored before the
+     * "(yè)" that named it): so at least every occurrence. */
     size_t repeated = 0, injected_total = 0;
     for (size_t i = 0; i < m.cap; i++) {
         cstat *c = &m.slots[i];
         if (!c->cp)
             continue;
-        int injected = !c->mixed && (c->ann == c->occ ||
+        int injected = !c->mixed && (c->ann >= c->occ ||
                                      (c->ann >= 3 && c->ann * 5 >= c->occ * 4));
         if (!injected) {
             c->ann = 0; /* marks: leave this character's annotations */

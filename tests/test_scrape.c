@@ -377,6 +377,18 @@ static const fix_case repairs[] = {
     {"html-entity,stray-comma,halfwidth-punct",
      "<br/>輸入&nbsp;一樣,, 也&nbsp;可以,, 用&#20013;這,;好\n",
      "<br/>輸入&nbsp;一樣， 也&nbsp;可以， 用&#20013;這；好\n"},
+    /* injected-pinyin: the 標 that runs re-decoded in step bring back were
+     * never seen by the annotator (the straddled "(shùn)" split their
+     * bytes): they do not make 標 "annotated at some occurrences only" */
+    {"pinyin-straddle,gbk-out-of-step,injected-pinyin",
+     "風格的磁盤(pán)標(biāo)籤可以描述 16 個分區,, 其中第十一個應該是完整"
+     "“卷?(shùn)恕狈謪^,, 而第九個應該被標(biāo)成“卷?(shùn)祟^”。 "
+     "卷?(shùn)祟^將覆蓋分區表,即,它從零塊開始並缺省時(shí)延伸 5 個柱面。 "
+     "使用 IRIX/SGI 磁盤(pán)時(shí)纔會使用這種類形的標(biāo)籤。\n",
+     "風格的磁盤標籤可以描述 16 個分區,, 其中第十一個應該是完整"
+     "“卷標”分區,, 而第九個應該被標成“卷標頭”。 "
+     "卷標頭將覆蓋分區表,即,它從零塊開始並缺省時延伸 5 個柱面。 "
+     "使用 IRIX/SGI 磁盤時纔會使用這種類形的標籤。\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
