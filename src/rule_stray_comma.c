@@ -81,8 +81,13 @@ static int evidence(zh_scan *scan, int *fixable)
 }
 
 /* At -1 (the block says nothing of the mechanism) the line is left, and
- * the caller stops. */
-static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
+ * the caller stops. In a line that is not prose (strict), only a comma
+ * between a Han character and a Chinese mark is read, in a block that
+ * shows the mechanism: `文件,。` is no code, path or table
+ * (`/usr/share/vim/vimrc 系統層面的初始化文件,。`), where `中文,,測試` may
+ * be (a string in C). */
+static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable,
+                              int strict)
 {
     const char *t = scan->text;
     size_t i = ln->start;
@@ -116,6 +121,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable)
             left = p > ln->start ? zh_cp_before(t, p, NULL) : 0;
         }
         zhfix_status st = ZHFIX_OK;
+        if (strict && !(zh_is_han(prev) &&
+                        k == 1 && zh_stray_target_mark(next)))
+            continue;
         if (k == 2) {
             /* `,,`: the stray comma and a folded Chinese comma. Between
              * Chinese text; after Latin text or a space only when Chinese
@@ -211,14 +219,22 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
          * a prose line, or one that looks like a table row but may be a
          * folded stanza. */
         int prose = zh_line_is_prose(&it, &ln);
+        int strict = 0;
         if (!prose && (fixable == 0 ||
                        !zh_folded_row_is_prose(&ln, scan->text) ||
                        evidence(scan, &fixable) <= 0)) {
             if (fixable == -1)
                 return ZHFIX_OK;
-            continue;
+            if (fixable == 0 ||
+                !zh_line_has_han(scan->text, ln.start, ln.end) ||
+                evidence(scan, &fixable) <= 0) {
+                if (fixable == -1)
+                    return ZHFIX_OK;
+                continue;
+            }
+            strict = 1;
         }
-        zhfix_status st = scan_line(scan, &ln, &fixable);
+        zhfix_status st = scan_line(scan, &ln, &fixable, strict);
         if (st != ZHFIX_OK || fixable == -1)
             return st;
     }

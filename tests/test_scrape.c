@@ -389,6 +389,16 @@ static const fix_case repairs[] = {
      "“卷標”分區,, 而第九個應該被標成“卷標頭”。 "
      "卷標頭將覆蓋分區表,即,它從零塊開始並缺省時延伸 5 個柱面。 "
      "使用 IRIX/SGI 磁盤時纔會使用這種類形的標籤。\n"},
+    /* stray-comma in lines that are no prose (a path first): only a comma
+     * between a Han character and a Chinese mark, in a block that shows
+     * the mechanism */
+    {"stray-comma",
+     "/usr/share/vim/vim80/syntax/syntax.vim 系統層面的語法初始化文件,。\n"
+     "/usr/share/vim/vim80/syntax/*.vim 各種語言的語法文件,。\n"
+     "/usr/share/vim/vimrc 系統層面的 初始化文件,。\n",
+     "/usr/share/vim/vim80/syntax/syntax.vim 系統層面的語法初始化文件。\n"
+     "/usr/share/vim/vim80/syntax/*.vim 各種語言的語法文件。\n"
+     "/usr/share/vim/vimrc 系統層面的 初始化文件。\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
@@ -416,6 +426,9 @@ END_TEST
 /* Look-alikes: legitimate text that resembles a defect. Every rule runs
  * (select "all"); each must come back byte-identical. */
 static const char *const traps[] = {
+    /* a comma between a Han character and a mark in code, in a block
+     * that does not show the scraper's stray commas */
+    "/usr/bin/foo 文件,。\nprintf(\"%s,%d\", 名字,。);\n",
     /* numbers, times, ranges, decimals */
     "2020-10-09 10:23:38 sunmedia 1666\n工業4.0,9.5億元,1-7月\n",
     "時間10:23,溫度3.5,比分2:1。\n",
