@@ -697,6 +697,15 @@ static size_t hand_on_blocks(job *j, const char *pend, size_t plen, int eof,
     }
 }
 
+/* Before an error that ends the input: the whole blocks that wait for a
+ * batch, which one thread would have read already. */
+static void flush_batch(job *j, const char *pend, size_t plen)
+{
+    int rc = 0;
+    if (j->helpers > 0)
+        (void)hand_on_blocks(j, pend, plen, 0, 1, &rc);
+}
+
 /* Decode the input to UTF-8 and hand it on block by block. */
 static int stream(job *j, source *src, zhfix_encoding enc)
 {
@@ -734,6 +743,7 @@ static int stream(job *j, source *src, zhfix_encoding enc)
             n = source_read(src, raw + rawlen, READ_CHUNK);
         }
         if (n < 0) {
+            flush_batch(j, pend, plen);
             cli_error(j->name, "read error: %s", strerror(errno));
             rc = -1;
             break;
@@ -754,6 +764,7 @@ static int stream(job *j, source *src, zhfix_encoding enc)
             st = zhfix_codec_convert(codec, &in, &inlen, &dst, &room, eof);
         }
         if (st != ZHFIX_OK) {
+            flush_batch(j, pend, plen);
             cli_error(j->name, "%s", zhfix_codec_errmsg(codec));
             rc = -1;
             break;

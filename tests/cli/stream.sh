@@ -64,6 +64,18 @@ for cmd in "fix" "fix --explain" "fix --diff" "check" "check --format json" "con
 done
 "$ZHFIX" fix -j 1 "$TMP/big.md" > "$TMP/j1"
 expect_same "fix -j 1 equals the default" "$TMP/j1" "$TMP/from-file"
+# An invalid byte after 3 MB ends the input: the blocks before it come out
+# first, whatever the number of threads.
+{ head -c 3000000 "$TMP/big.md"; printf 'abc\xff\xfe\n'; head -c 3000000 "$TMP/big.md"; } > "$TMP/bad.md"
+"$ZHFIX" fix --from-encoding utf-8 -j 1 "$TMP/bad.md" > "$TMP/b1" 2> "$TMP/be1"; s1=$?
+expect_true "invalid byte: exit 2" test "$s1" = 2
+expect_true "invalid byte: the text before it is written" test "$(wc -c < "$TMP/b1")" -gt 2000000
+for n in 2 3 4; do
+  "$ZHFIX" fix --from-encoding utf-8 -j $n "$TMP/bad.md" > "$TMP/bn" 2> "$TMP/ben"; sn=$?
+  expect_true "invalid byte -j $n: exit status of -j 1" test "$s1" = "$sn"
+  expect_same "invalid byte -j $n: output of -j 1" "$TMP/b1" "$TMP/bn"
+  expect_same "invalid byte -j $n: message of -j 1" "$TMP/be1" "$TMP/ben"
+done
 cat "$TMP/big-16.md" | "$ZHFIX" fix -j 4 --syntax markdown > "$TMP/jn"
 expect_same "UTF-16 pipe, -j 4, equals -j 1" "$TMP/jn" "$TMP/j1"
 finish
