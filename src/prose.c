@@ -149,7 +149,8 @@ static int is_code(const char *s, size_t n)
     }
     if (!token)
         return 0;
-    size_t han = 0, ascii = 0;
+    size_t han = 0, ascii = 0, stops = 0;
+    uint32_t prev = 0;
     for (size_t k = 0; k < m;) {
         uint32_t cp;
         k += zh_utf8_decode((const unsigned char *)b + k, m - k, &cp);
@@ -157,7 +158,15 @@ static int is_code(const char *s, size_t n)
             ascii++;
         else if (zh_is_han(cp))
             han++;
+        else if (cp == 0x3002 && zh_is_han(prev))
+            stops++;
+        prev = cp;
     }
+    /* Two sentences ended with a Chinese full stop: prose that names code
+     * (`注意:``main'foo''會讓 emacs 出問題。…用 ``main::foo''。`), however
+     * much Latin it holds. */
+    if (stops >= 2)
+        return 0;
     return han * 3 < ascii;
 }
 

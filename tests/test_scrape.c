@@ -399,6 +399,18 @@ static const fix_case repairs[] = {
      "/usr/share/vim/vim80/syntax/syntax.vim 系統層面的語法初始化文件。\n"
      "/usr/share/vim/vim80/syntax/*.vim 各種語言的語法文件。\n"
      "/usr/share/vim/vimrc 系統層面的 初始化文件。\n"},
+    /* a line of prose that names code (`::`) and holds an English
+     * sentence, mostly ASCII, is prose all the same: two sentences end
+     * with a Chinese full stop */
+    {"stray-comma",
+     "出問題,,並且會弄亂內縮與高亮。不過你本來就該用 ``main::foo''的寫法。 "
+     "The Curses module from CPAN provides a dynamically loadable object "
+     "module interface to a curses library.\n"
+     "你得做準備,,在子程序結束時收成,。\n",
+     "出問題，並且會弄亂內縮與高亮。不過你本來就該用 ``main::foo''的寫法。 "
+     "The Curses module from CPAN provides a dynamically loadable object "
+     "module interface to a curses library.\n"
+     "你得做準備，在子程序結束時收成。\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
@@ -429,6 +441,9 @@ static const char *const traps[] = {
     /* a comma between a Han character and a mark in code, in a block
      * that does not show the scraper's stray commas */
     "/usr/bin/foo 文件,。\nprintf(\"%s,%d\", 名字,。);\n",
+    /* program text with Chinese sentences in a comment, where nothing
+     * shows the scraper */
+    "if (x == 1) { y = f(a, b); } /* 檢查完成。返回結果。錯誤:無 */\n",
     /* numbers, times, ranges, decimals */
     "2020-10-09 10:23:38 sunmedia 1666\n工業4.0,9.5億元,1-7月\n",
     "時間10:23,溫度3.5,比分2:1。\n",
