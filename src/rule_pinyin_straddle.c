@@ -22,6 +22,7 @@
 #include "pinyin.h"
 #include "prose.h"
 #include "realign.h"
+#include "scraped.h"
 
 /* Characters looked back over for the start of a run out of step. */
 #define RUN_REACH 48
@@ -49,6 +50,14 @@ static int ends_run_out_of_step(const char *t, size_t i)
     return 0;
 }
 
+/* The fullwidth mark the fold turned into the ASCII c (its GBK code A3
+ * and c + 0x80), or 0. */
+static uint32_t fold_source(uint32_t c)
+{
+    return c && c < 0x80 && strchr(",:;!?()", (int)c) ? 0xFF00 + (c - 0x20)
+                                                       : 0;
+}
+
 static zhfix_status scan_straddle(zh_scan *scan)
 {
     const char *t = scan->text;
@@ -56,6 +65,7 @@ static zhfix_status scan_straddle(zh_scan *scan)
     zh_hot_walk walk = {0, 0};
     zh_doc_usage *usage = NULL;
     int usage_built = 0;
+    int fold_shown = -1; /* zh_fold_shown, read when first needed */
     zhfix_status st = ZHFIX_OK;
     for (size_t i = 1;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
@@ -79,8 +89,19 @@ static zhfix_status scan_straddle(zh_scan *scan)
         /* The character whose last byte the code took: the one before,
          * or the one before its own annotation (當(dāng)?(shù)...). */
         uint32_t prev = zh_pinyin_char_before(t, i);
+        /* ...or a Chinese mark, whose code may start a straddle as well
+         * (”啓 = A1 B1 | 86 99); one the fold made ASCII afterwards still
+         * gave its last byte (維基：啓動 = A3 BA | 86 99 | 84 D3: "(jiǎn)"
+         * went after BA 86, then ： became ':'). */
+        uint32_t folded = fold_source(prev);
+        if (folded) {
+            if (fold_shown < 0)
+                fold_shown = zh_fold_shown(t, len);
+            if (fold_shown)
+                prev = folded;
+        }
         unsigned char pb[2];
-        if (!zh_is_han(prev) || !zh_gbk_ready() ||
+        if (!(zh_is_han(prev) || zh_is_cjk_punct(prev)) || !zh_gbk_ready() ||
             zh_gbk_encode(prev, pb) != 2 || ends_run_out_of_step(t, i))
             continue;
         const uint32_t *chars;

@@ -411,6 +411,14 @@ static const fix_case repairs[] = {
      "The Curses module from CPAN provides a dynamically loadable object "
      "module interface to a curses library.\n"
      "你得做準備，在子程序結束時收成。\n"},
+    /* pinyin-straddle across a mark the fold made ASCII afterwards:
+     * 維基：啓動 = A3 BA | 86 99 | 84 D3; "(jiǎn)" (簡 = BA 86) went after
+     * 86, then ： became ':' and 86 before '(' became '?' */
+    {"pinyin-straddle",
+     "有關啓動流程加速的最新信息,請參見 Debian 維基:?(jiǎn)檮恿鞒碳铀僭~條\n"
+     "選項,,見下,。帶任何選項,表示全部,。僅指定條件,顯示符合的,、\n",
+     "有關啓動流程加速的最新信息,請參見 Debian 維基:啓動流程加速詞條\n"
+     "選項,,見下,。帶任何選項,表示全部,。僅指定條件,顯示符合的,、\n"},
     /* mixed-line-endings */
     {"mixed-line-endings", "甲\r\n乙\r\n丙\n", "甲\r\n乙\r\n丙\r\n"},
     {"mixed-line-endings", "甲\n乙\n丙\r\n", "甲\n乙\n丙\n"},
