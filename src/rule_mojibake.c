@@ -1976,6 +1976,45 @@ static int sbeam_restore(work *w, codec d)
     return 1;
 }
 
+/* 0 when no restoration of the lost bytes of w->b (sbeam_restore) can
+ * give UTF-8 read as Big5 a reading: find_chain takes only runs that hold
+ * a unit of three bytes or more, and decode_stream accepts such a unit
+ * only with a lead byte of E2-E9 or EF (the blocks of punctuation, CJK and
+ * fullwidth forms), F0 (emoji) or ED (CESU-8's surrogates), followed by
+ * continuation bytes. A lost byte becomes one of sbeam_leads or a
+ * continuation byte, and in the browsers' reading two bytes: it may lead
+ * such a unit or give two continuation bytes. Most segments of UTF-8
+ * read as GBK have no such place, and the beam search over them, the
+ * costliest work on their lines, cannot change what they yield. */
+static int big5_wide_possible(const work *w)
+{
+    for (size_t p = 0; p < w->nb; p++) {
+        unsigned x = w->b[p];
+        int need;
+        if (x == WILD)
+            need = 1; /* a lead and, as two bytes, its first continuation */
+        else if ((x >= 0xE2 && x <= 0xE9) || x == 0xEF || x == 0xED)
+            need = 2;
+        else if (x == 0xF0)
+            need = 3;
+        else
+            continue;
+        int have = 0;
+        for (size_t q = p + 1; q < w->nb && have < need; q++) {
+            unsigned y = w->b[q];
+            if (y == WILD)
+                have += 2;
+            else if (y >= 0x80 && y <= 0xBF)
+                have++;
+            else
+                break;
+        }
+        if (have >= need)
+            return 1;
+    }
+    return 0;
+}
+
 /* Decode the stream as E into units, restoring lost bytes on the way. */
 /* 1 when the lead byte at p begins a sequence cut short (a code page that
  * drops its undefined bytes leaves no mark) and what follows its remaining
@@ -2352,6 +2391,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         if (!fill && probe_done(w))
             return 1;
         if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
+            if (!big5_wide_possible(w)) {
+                i = j > i ? j : i + 1; /* the segment yields nothing */
+                continue;
+            }
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
         } else if (!decode_stream(w, ch,
