@@ -541,25 +541,6 @@ static int lost_pair(codec d, unsigned v, unsigned t)
     return !c || is_pua(c);
 }
 
-/* The pairs of GBK or Big5 that end with second byte t, by lead byte from
- * 0x81 (a stride of 191); NULL when t ends none. lost_pair(d, v, t) is
- * lost_in_col(pair_col(d, t), v): a loop over many values of the lead
- * looks the column up once. */
-static const uint16_t *pair_col(codec d, unsigned t)
-{
-    if (t >= WILD || t < 0x40 || t > 0xFE || t == 0x7F)
-        return NULL;
-    return (d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode) + (t - 0x40);
-}
-
-static inline int lost_in_col(const uint16_t *col, unsigned v)
-{
-    if (!col || v < 0x81 || v > 0xFE)
-        return 1;
-    uint16_t c = col[(v - 0x81) * 191];
-    return !c || is_pua(c);
-}
-
 /* Values 0x80-0xFF of a byte, bit v - 0x80 of m[(v - 0x80) / 64]. */
 typedef struct vmask {
     uint64_t m[2];
@@ -1180,12 +1161,14 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     uint8_t vs[64];
     double steps[64];
     size_t m = 0;
-    const uint16_t *col = q + 1 < n ? pair_col(d, b[q + 1]) : NULL;
-    for (unsigned v = 0x80; v <= 0xBF; v++) {
-        /* A double-byte decoder loses a byte only when it cannot pair it
-         * with the next one. */
-        if (q + 1 < n && !lost_in_col(col, v))
-            continue;
+    /* A double-byte decoder loses a byte only when it cannot pair it with
+     * the next one: the values 0x80-0xBF it could not pair with b[q + 1]
+     * (bits 0-63 of the cached mask). */
+    uint64_t lost = ~(uint64_t)0;
+    if (q + 1 < n)
+        lost = lost_mask(w, d, b[q + 1], 1).m[0];
+    for (; lost; lost &= lost - 1) {
+        unsigned v = 0x80 + (unsigned)__builtin_ctzll(lost);
         uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
         if (zh_plaus_forbidden(cp))
             continue;
@@ -2155,6 +2138,10 @@ static const uint32_t bracket_pairs[][2] = {
 
 static int bracket_of(uint32_t cp, int side)
 {
+    /* The marks lie in three short ranges; most units asked are Han,
+     * between the second and the third. */
+    if (cp < 0x2018 || cp > 0xFF09 || (cp > 0x3011 && cp < 0xFF08))
+        return -1;
     for (size_t i = 0; i < N_BRACKETS; i++)
         if (bracket_pairs[i][side] == cp)
             return (int)i;
@@ -2607,6 +2594,10 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                     sb_have |= 1u << sb;
         }
     }
+    /* By bit of a chain's ZH_MF_* flag: whether the line's characters
+     * that start such mojibake were counted, and whether they are few
+     * (ZH_SHORT_LINE). */
+    unsigned short_known = 0, short_span = 0;
     /* The other Western code pages last, once the rest have shown how
      * much of the line they explain. */
     for (size_t o = 0; o < NCHAINS; o++) {
@@ -2692,18 +2683,25 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 gains = marks * 4 >= high;
             }
             /* Inside a reading (a further layer), the reading itself is
-             * the evidence: a gap left in it is restored. */
-            size_t span = 0;
-            for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
-                span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
-                        (zh_moji_flags[w->cp[i]] & chains[k].need);
+             * the evidence: a gap left in it is restored. Counted once
+             * per flag: chains share them. */
+            int fb = __builtin_ctz(chains[k].need);
+            if (!(short_known >> fb & 1)) {
+                size_t span = 0;
+                for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
+                    span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
+                            (zh_moji_flags[w->cp[i]] & chains[k].need);
+                short_known |= 1u << fb;
+                if (span <= ZH_SHORT_LINE)
+                    short_span |= 1u << fb;
+            }
             /* ...unless the chains before have explained the line: then
              * a plain reading that gains somewhere is no reason either
              * (UTF-8 read as GBK, lost bytes and all, also reads in places
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if ((gains && open) || skip || (span <= ZH_SHORT_LINE && open)) {
+            if ((gains && open) || skip || ((short_span >> fb & 1) && open)) {
                 w->restored++;
                 if (!find_chain(w, (int)k, lprev, rnext, 1, out))
                     return 0;
