@@ -405,6 +405,33 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
     return best;
 }
 
+void zh_plaus_step_mins(const zh_plaus_block *blks, size_t n, uint32_t prev,
+                        double *out)
+{
+    if (!prev || classify(prev) != K_HAN) {
+        for (size_t k = 0; k < n; k++)
+            out[k] = zh_plaus_step_min(&blks[k], prev);
+        return;
+    }
+    /* As zh_plaus_step_min after a Han character, the model's part of
+     * every block in one walk. */
+    const zh_bigram_block *han[64];
+    double best[64];
+    for (size_t at = 0; at < n; at += 64) {
+        size_t m = n - at < 64 ? n - at : 64;
+        for (size_t k = 0; k < m; k++)
+            han[k] = &blks[at + k].han;
+        zh_bigram_best_many(prev, han, m, best);
+        for (size_t k = 0; k < m; k++) {
+            const zh_plaus_block *blk = &blks[at + k];
+            double b = blk->other_after_han;
+            if (blk->han.mask && -best[k] < b)
+                b = -best[k];
+            out[at + k] = b;
+        }
+    }
+}
+
 double zh_plaus_memo_fill(zh_plaus_memo *m, size_t h, uint32_t prev,
                           uint32_t cp)
 {

@@ -184,6 +184,9 @@ typedef struct work {
     /* The candidates completion_cost weighs, by (lead, c1); NULL until
      * needed, an entry with an empty mask until first used. */
     zh_plaus_block *blk;
+    /* completion_cost for every second byte of a lead after a character
+     * (completion_row); NULL until needed. */
+    struct crow *crow;
     /* Lowest begun_cost of each three-byte lead over its second bytes,
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
@@ -251,6 +254,7 @@ static void work_free(work *w)
     free(w->hist);
     free(w->h2);
     free(w->blk);
+    free(w->crow);
     free(w->steps);
     free(w->lost);
 }
@@ -638,6 +642,23 @@ static double begun_cost(work *w, unsigned lead, unsigned c1)
     return w->h2[k];
 }
 
+/* Prepare blk with the characters completion_cost weighs after lead and
+ * c1: the valid code points the chain may produce. */
+static void completion_block(zh_plaus_block *blk, unsigned lead, unsigned c1)
+{
+    uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
+                    ((uint32_t)(c1 & 0x3F) << 6);
+    uint64_t mask = 0;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = base | t;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            zh_plaus_forbidden(cp))
+            continue;
+        mask |= (uint64_t)1 << t;
+    }
+    zh_plaus_block_init(blk, base, mask);
+}
+
 /* Lowest cost, after prev, of a character whose UTF-8 begins with lead
  * and c1 (a three-byte sequence): what the best completion of a begun
  * character can cost (as a float: what the cache holds). */
@@ -656,29 +677,52 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
     if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
     /* The candidates of each (lead, c1) are prepared once per work. */
-    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
     zh_plaus_block one;
     if (!w->blk)
         w->blk = calloc(16 * 64, sizeof *w->blk);
-    zh_plaus_block *blk = w->blk ? &w->blk[k] : &one;
-    if (!w->blk || !blk->mask) {
-        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
-                        ((uint32_t)(c1 & 0x3F) << 6);
-        uint64_t mask = 0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = base | t;
-            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-                zh_plaus_forbidden(cp))
-                continue;
-            mask |= (uint64_t)1 << t;
-        }
-        zh_plaus_block_init(blk, base, mask);
-    }
+    zh_plaus_block *blk =
+        w->blk ? &w->blk[(size_t)(lead - 0xE0) * 64 + (c1 & 0x3F)] : &one;
+    if (!w->blk || !blk->mask)
+        completion_block(blk, lead, c1);
     double best = zh_plaus_step_min(blk, prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;
     return (float)best;
+}
+
+/* completion_cost(w, lead, 0x80 + t, prev) for t = 0..63, by t; lead one
+ * of E0-EF. fill_run asks them together (a lost byte after a lead takes
+ * every continuation value), and one walk of the character model answers
+ * the row (zh_plaus_step_mins). NULL when the cache cannot be had. */
+#define ZH_CROW_SLOTS 64
+struct crow {
+    uint32_t prev;
+    uint16_t lead; /* 0: empty */
+    float cost[64];
+};
+
+static const float *completion_row(work *w, unsigned lead, uint32_t prev)
+{
+    if (!w->crow && !(w->crow = calloc(ZH_CROW_SLOTS, sizeof *w->crow)))
+        return NULL;
+    if (!w->blk && !(w->blk = calloc(16 * 64, sizeof *w->blk)))
+        return NULL;
+    struct crow *c =
+        &w->crow[(prev * 2654435761u ^ lead * 40503u) % ZH_CROW_SLOTS];
+    if (c->lead == lead && c->prev == prev)
+        return c->cost;
+    zh_plaus_block *blk = &w->blk[(size_t)(lead - 0xE0) * 64];
+    for (unsigned t = 0; t < 64; t++)
+        if (!blk[t].mask)
+            completion_block(&blk[t], lead, 0x80 + t);
+    double best[64];
+    zh_plaus_step_mins(blk, 64, prev, best);
+    for (unsigned t = 0; t < 64; t++)
+        c->cost[t] = (float)best[t];
+    c->lead = (uint16_t)lead;
+    c->prev = prev;
+    return c->cost;
 }
 
 /* Cost of the reading of [r, end), where the last sequence may be left
@@ -699,8 +743,13 @@ static double prefix_cost(work *w, codec e, size_t r, size_t end,
         if (!len) {
             if (end - p >= 4 || utf8_need(b, p, end) < 0)
                 return HUGE_VAL;
-            if (e.kind == CK_UTF8 && end - p == 2)
-                cost += completion_cost(w, b[p], b[p + 1], prev);
+            if (e.kind == CK_UTF8 && end - p == 2) {
+                const float *row = b[p] >= 0xE0 && b[p] <= 0xEF
+                                       ? completion_row(w, b[p], prev)
+                                       : NULL;
+                cost += row ? row[b[p + 1] & 0x3F]
+                            : completion_cost(w, b[p], b[p + 1], prev);
+            }
             return cost < cutoff ? cost : HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
