@@ -2351,27 +2351,40 @@ static uint32_t at(const uint32_t *cp, size_t n, size_t i)
 
 /* 1 when the line discusses encodings, so mojibake in it may be quoted.
  * One pass over the line: a word is compared only where its first byte
- * stands (every line with a repair asks, and most are long). */
+ * stands (every line with a repair asks, and most are long), and the
+ * bytes that start none are passed over with one table read. */
 static int discusses_encoding(const char *s, size_t len)
 {
-    static const char *const words[] = {
-        "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
-        "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
-        "\xe7\xb7\xa8\xe7\xa2\xbc"};
+    static const struct {
+        const char *text;
+        size_t len;
+    } words[] = {
+        {"mojibake", 8},
+        {"encoding", 8},
+        {"garbled", 7},
+        {"\xe4\xb9\xb1\xe7\xa0\x81", 6}, /* 乱码 */
+        {"\xe4\xba\x82\xe7\xa2\xbc", 6}, /* 亂碼 */
+        {"\xe7\xbc\x96\xe7\xa0\x81", 6}, /* 编码 */
+        {"\xe7\xb7\xa8\xe7\xa2\xbc", 6}, /* 編碼 */
+    };
+    static const unsigned char starts[256] = {
+        ['m'] = 1, ['M'] = 1, ['e'] = 1, ['E'] = 1, ['g'] = 1, ['G'] = 1,
+        [0xE4] = 1, [0xE7] = 1,
+    };
     for (size_t i = 0; i < len; i++) {
         unsigned char a0 = (unsigned char)s[i];
+        if (!starts[a0])
+            continue;
         if (a0 >= 'A' && a0 <= 'Z')
             a0 = (unsigned char)(a0 | 0x20);
-        if (a0 != 'm' && a0 != 'e' && a0 != 'g' && a0 != 0xE4 && a0 != 0xE7)
-            continue;
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-            size_t wl = strlen(words[w]);
-            if ((unsigned char)words[w][0] != a0 || len - i < wl)
+            size_t wl = words[w].len;
+            if ((unsigned char)words[w].text[0] != a0 || len - i < wl)
                 continue;
             size_t k = 1;
             while (k < wl) {
                 unsigned char a = (unsigned char)s[i + k];
-                unsigned char b = (unsigned char)words[w][k];
+                unsigned char b = (unsigned char)words[w].text[k];
                 if (a >= 'A' && a <= 'Z')
                     a = (unsigned char)(a | 0x20);
                 if (a != b)
