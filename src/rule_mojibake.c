@@ -26,6 +26,7 @@
  * reported, never repaired: the mojibake is likely quoted on purpose.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,6 @@ typedef struct work {
         uint16_t v2; /* second byte of the mark, or ZH_SBEAM_NONE */
     } *hist;
     size_t nhist, caphist;
-    double *h2;
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
@@ -181,12 +181,12 @@ typedef struct work {
         uint16_t lc;
         float cost;
     } *cc;
-    /* The candidates completion_cost weighs, by (lead, c1); NULL until
-     * needed, an entry with an empty mask until first used. */
-    zh_plaus_block *blk;
     /* completion_cost for every second byte of a lead after a character
      * (completion_row); NULL until needed. */
     struct crow *crow;
+    /* The leads whose tables (begun_of, blocks_of) this work has seen
+     * built. */
+    uint16_t begun_ready, blocks_ready;
     /* Lowest begun_cost of each three-byte lead over its second bytes,
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
@@ -252,8 +252,6 @@ static void work_free(work *w)
     free(w->fl);
     free(w->u);
     free(w->hist);
-    free(w->h2);
-    free(w->blk);
     free(w->crow);
     free(w->steps);
     free(w->lost);
@@ -611,52 +609,95 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 
 static int sbeam_char_ok(uint32_t cp, int len);
 
-/* Lowest cost, without context, of a character the chain produces whose
- * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
- * cost of completing a begun character, cached in w->h2. */
-static double begun_cost(work *w, unsigned lead, unsigned c1)
+/* What begun_cost and completion_cost read for each lead byte E0-EF of a
+ * three-byte sequence, by its second byte: built for the process the
+ * first time a lead is asked (they depend on the character model alone,
+ * and each scan's work built them anew), each table of a lead once
+ * (pthread_once) by the thread that asks first. */
+static double lead_begun[16][64];
+static zh_plaus_block lead_blocks[16][64];
+#define ZH_ONCE16                                                          \
+    {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
+     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
+     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
+     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
+     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
+     PTHREAD_ONCE_INIT}
+static pthread_once_t lead_begun_once[16] = ZH_ONCE16;
+static pthread_once_t lead_blocks_once[16] = ZH_ONCE16;
+/* The lead the calling thread's pthread_once builds for: its routine
+ * takes no argument. */
+static _Thread_local unsigned lead_building;
+
+static void build_lead_begun(void)
 {
-    if (lead < 0xE0 || lead > 0xEF)
-        return 0.0;
-    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
-    if (!w->h2) {
-        w->h2 = malloc(16 * 64 * sizeof *w->h2);
-        if (!w->h2)
-            return 0.0;
-        for (size_t i = 0; i < 16 * 64; i++)
-            w->h2[i] = -1.0;
-    }
-    if (w->h2[k] < 0.0) {
+    unsigned lead = lead_building;
+    for (unsigned c1 = 0; c1 < 64; c1++) {
         double best = 30.0;
         for (unsigned t = 0; t < 64; t++) {
             uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
-                          ((uint32_t)(c1 & 0x3F) << 6) | t;
+                          ((uint32_t)c1 << 6) | t;
             if (cp < 0x800 || !sbeam_char_ok(cp, 3))
                 continue;
             double c = zh_plaus_step(0, cp);
             if (c < best)
                 best = c;
         }
-        w->h2[k] = best;
+        lead_begun[lead - 0xE0][c1] = best;
     }
-    return w->h2[k];
 }
 
-/* Prepare blk with the characters completion_cost weighs after lead and
- * c1: the valid code points the chain may produce. */
-static void completion_block(zh_plaus_block *blk, unsigned lead, unsigned c1)
+/* The completion blocks of a lead: for each second byte, the valid code
+ * points the chain may produce after it (zh_plaus_step_min's set). */
+static void build_lead_blocks(void)
 {
-    uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
-                    ((uint32_t)(c1 & 0x3F) << 6);
-    uint64_t mask = 0;
-    for (unsigned t = 0; t < 64; t++) {
-        uint32_t cp = base | t;
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            zh_plaus_forbidden(cp))
-            continue;
-        mask |= (uint64_t)1 << t;
+    unsigned lead = lead_building;
+    for (unsigned c1 = 0; c1 < 64; c1++) {
+        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) | ((uint32_t)c1 << 6);
+        uint64_t mask = 0;
+        for (unsigned t = 0; t < 64; t++) {
+            uint32_t cp = base | t;
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+                zh_plaus_forbidden(cp))
+                continue;
+            mask |= (uint64_t)1 << t;
+        }
+        zh_plaus_block_init(&lead_blocks[lead - 0xE0][c1], base, mask);
     }
-    zh_plaus_block_init(blk, base, mask);
+}
+
+/* The tables of lead (E0-EF), built if they are not yet; the work
+ * remembers which it has seen built, to skip pthread_once after. */
+static const double *begun_of(work *w, unsigned lead)
+{
+    unsigned l = lead - 0xE0;
+    if (!(w->begun_ready >> l & 1)) {
+        lead_building = lead;
+        pthread_once(&lead_begun_once[l], build_lead_begun);
+        w->begun_ready |= (uint16_t)(1u << l);
+    }
+    return lead_begun[l];
+}
+
+static const zh_plaus_block *blocks_of(work *w, unsigned lead)
+{
+    unsigned l = lead - 0xE0;
+    if (!(w->blocks_ready >> l & 1)) {
+        lead_building = lead;
+        pthread_once(&lead_blocks_once[l], build_lead_blocks);
+        w->blocks_ready |= (uint16_t)(1u << l);
+    }
+    return lead_blocks[l];
+}
+
+/* Lowest cost, without context, of a character the chain produces whose
+ * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
+ * cost of completing a begun character. */
+static double begun_cost(work *w, unsigned lead, unsigned c1)
+{
+    if (lead < 0xE0 || lead > 0xEF)
+        return 0.0;
+    return begun_of(w, lead)[c1 & 0x3F];
 }
 
 /* Lowest cost, after prev, of a character whose UTF-8 begins with lead
@@ -676,15 +717,7 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
               : &none;
     if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
-    /* The candidates of each (lead, c1) are prepared once per work. */
-    zh_plaus_block one;
-    if (!w->blk)
-        w->blk = calloc(16 * 64, sizeof *w->blk);
-    zh_plaus_block *blk =
-        w->blk ? &w->blk[(size_t)(lead - 0xE0) * 64 + (c1 & 0x3F)] : &one;
-    if (!w->blk || !blk->mask)
-        completion_block(blk, lead, c1);
-    double best = zh_plaus_step_min(blk, prev);
+    double best = zh_plaus_step_min(&blocks_of(w, lead)[c1 & 0x3F], prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;
@@ -706,18 +739,12 @@ static const float *completion_row(work *w, unsigned lead, uint32_t prev)
 {
     if (!w->crow && !(w->crow = calloc(ZH_CROW_SLOTS, sizeof *w->crow)))
         return NULL;
-    if (!w->blk && !(w->blk = calloc(16 * 64, sizeof *w->blk)))
-        return NULL;
     struct crow *c =
         &w->crow[(prev * 2654435761u ^ lead * 40503u) % ZH_CROW_SLOTS];
     if (c->lead == lead && c->prev == prev)
         return c->cost;
-    zh_plaus_block *blk = &w->blk[(size_t)(lead - 0xE0) * 64];
-    for (unsigned t = 0; t < 64; t++)
-        if (!blk[t].mask)
-            completion_block(&blk[t], lead, 0x80 + t);
     double best[64];
-    zh_plaus_step_mins(blk, 64, prev, best);
+    zh_plaus_step_mins(blocks_of(w, lead), 64, prev, best);
     for (unsigned t = 0; t < 64; t++)
         c->cost[t] = (float)best[t];
     c->lead = (uint16_t)lead;
