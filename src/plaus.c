@@ -14,6 +14,7 @@
 #include "plaus.h"
 
 #include <math.h>
+#include <stdatomic.h>
 
 #include "data.h"
 #include "internal.h"
@@ -50,7 +51,7 @@ static int is_upper_latin(uint32_t cp)
 
 static enum cls classify_high(uint32_t cp);
 
-static enum cls classify(uint32_t cp)
+static enum cls classify_slow(uint32_t cp)
 {
     if (cp >= 0x4E00 && cp <= 0x9FFF)
         return K_HAN; /* the common case first */
@@ -95,6 +96,40 @@ static enum cls classify(uint32_t cp)
                : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
                                                                  : K_SYMBOL;
     return classify_high(cp);
+}
+
+/* classify_slow of the BMP by page of 256 code points, each page filled
+ * the first time it is asked: the models classify every character they
+ * score, the restoration of lost bytes whole blocks of punctuation,
+ * fullwidth forms and box drawing, each through a dozen range tests and
+ * two calls. A page's state goes from 0 (empty) to 1 (being filled, by
+ * the thread that set it) to 2 (ready, read-only from then on); a thread
+ * that finds it being filled classifies on its own. */
+static uint8_t bmp_class[256][256];
+static atomic_uchar bmp_state[256];
+
+static enum cls classify_page(uint32_t cp)
+{
+    unsigned pg = cp >> 8;
+    unsigned char empty = 0;
+    if (atomic_compare_exchange_strong(&bmp_state[pg], &empty, 1)) {
+        for (unsigned t = 0; t < 256; t++)
+            bmp_class[pg][t] = (uint8_t)classify_slow(pg << 8 | t);
+        atomic_store_explicit(&bmp_state[pg], 2, memory_order_release);
+    }
+    return classify_slow(cp);
+}
+
+/* The class of cp: the main block of Han at once, the rest of the BMP from
+ * its page. */
+static inline enum cls classify(uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return K_HAN;
+    if (cp <= 0xFFFF &&
+        atomic_load_explicit(&bmp_state[cp >> 8], memory_order_acquire) == 2)
+        return (enum cls)bmp_class[cp >> 8][cp & 255];
+    return cp <= 0xFFFF ? classify_page(cp) : classify_slow(cp);
 }
 
 /* classify for the code points from U+1100 that the ranges of the Latin,
