@@ -2495,9 +2495,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     w->u[k].ok = 1;
         /* Big5 loses bytes unevenly: a word may have lost all of them
          * while the segment around it kept enough. The evidence is the
-         * segment's. */
+         * segment's (counted for Big5 alone, which reads it). */
         size_t seg_fills = 0, seg_bytes = 0;
-        for (size_t k = 0; k < w->nu; k++) {
+        for (size_t k = 0; ch->misread.kind == CK_BIG5 && k < w->nu; k++) {
             if (!w->u[k].ok || w->u[k].blen < 2)
                 continue;
             seg_bytes += w->u[k].blen;
@@ -2577,15 +2577,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->before += wstep(w, w->cp[ce - 1], next);
                 c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
-            for (size_t k = ua; k < uz; k++) {
+            for (size_t k = ua; k < uz && ch->misread.kind == CK_SB; k++) {
                 /* A guessed byte in Western text: one letter cannot be
                  * told from another, so the character stays lost (scored
                  * as the best guess, shown as U+FFFD). */
                 int guessed = 0;
                 for (size_t q = 0; q < w->u[k].blen; q++)
                     guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
-                if (guessed && ch->misread.kind == CK_SB &&
-                    w->u[k].cp < 0x2E80)
+                if (guessed && w->u[k].cp < 0x2E80)
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated
