@@ -310,9 +310,8 @@ static int sb_encode(int sb, uint32_t cp)
     return b ? b : -1;
 }
 
-/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
- * when cp cannot be encoded. */
-static int encode_char(codec d, uint32_t cp, uint16_t *out)
+/* encode_char's cases other than a character of the double-byte tables. */
+static int encode_char_other(codec d, uint32_t cp, uint16_t *out)
 {
     if (cp < 0x80) {
         out[0] = (uint16_t)cp;
@@ -343,9 +342,33 @@ static int encode_char(codec d, uint32_t cp, uint16_t *out)
     return 2;
 }
 
-/* Decode one character of E at p: returns its length (0 when invalid). */
-static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
-                        uint32_t *cp)
+/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
+ * when cp cannot be encoded. Inline for the common case, ASCII and the
+ * characters of GBK and Big5: every plain reading encodes the whole line
+ * character by character. */
+static inline int encode_char(codec d, uint32_t cp, uint16_t *out)
+{
+    if (cp < 0x80) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    if (d.kind == CK_SB || cp > 0xFFFF || cp == 0xFFFD)
+        return encode_char_other(d, cp, out);
+    unsigned v = d.kind == CK_GBK ? zh_gbk_encode_table[cp] : zh_big5_encode[cp];
+    if (!v)
+        return 0;
+    if (v < 0x100) {
+        out[0] = (uint16_t)v;
+        return 1;
+    }
+    out[0] = (uint16_t)(v >> 8);
+    out[1] = (uint16_t)(v & 0xFF);
+    return 2;
+}
+
+/* decode_at's cases other than ASCII and the common three-byte UTF-8. */
+static size_t decode_at_other(codec e, const uint16_t *b, size_t p, size_t n,
+                              uint32_t *cp)
 {
     unsigned c = b[p];
     if (c >= WILD)
@@ -423,6 +446,31 @@ static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
         return 0;
     *cp = v;
     return 2;
+}
+
+/* Decode one character of E at p: returns its length (0 when invalid).
+ * Inline for ASCII and the three-byte UTF-8 of most of Chinese (a lead
+ * that restricts neither its second byte nor the value): the readings
+ * decode every character of every line, and restorations every window. */
+static inline size_t decode_at(codec e, const uint16_t *b, size_t p,
+                               size_t n, uint32_t *cp)
+{
+    unsigned c = b[p];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (e.kind == CK_UTF8 && ((c >= 0xE1 && c <= 0xEC) || c == 0xEE ||
+                              c == 0xEF) && n - p >= 3) {
+        unsigned t1 = b[p + 1], t2 = b[p + 2];
+        if (t1 >= WILD || t2 >= WILD || (t1 & 0xC0) != 0x80 ||
+            (t2 & 0xC0) != 0x80)
+            return 0;
+        *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
+              (t2 & 0x3F);
+        return 3;
+    }
+    return decode_at_other(e, b, p, n, cp);
 }
 
 /* ---- Restoring lost bytes ---------------------------------------------- */
