@@ -2691,6 +2691,28 @@ static int cand_cmp(const void *x, const void *y)
     return a->cs < b->cs ? -1 : a->cs > b->cs;
 }
 
+/* Sort the candidates best first (cand_cmp), keeping the order of equal
+ * ones as the merge sort of glibc's qsort does: a line has a few, which an
+ * insertion sort puts in order for less than qsort's set-up costs. */
+static void sort_cands(cands *cs)
+{
+    if (cs->n > 16) {
+        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+        return;
+    }
+    for (size_t i = 1; i < cs->n; i++) {
+        if (cand_cmp(&cs->c[i - 1], &cs->c[i]) <= 0)
+            continue;
+        cand t = cs->c[i];
+        size_t j = i;
+        while (j > 0 && cand_cmp(&cs->c[j - 1], &t) > 0) {
+            cs->c[j] = cs->c[j - 1];
+            j--;
+        }
+        cs->c[j] = t;
+    }
+}
+
 /* Candidates of all chains the line's flags allow, best first; chains
  * that misread as `skip` (when not NULL) are left out. */
 static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
@@ -2868,8 +2890,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     covered += out->c[c].ce - out->c[c].cs;
     }
-    if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(out->c, out->n, sizeof *out->c, cand_cmp);
+    sort_cands(out);
     return 1;
 }
 
@@ -3149,6 +3170,19 @@ static int after_lost_fold(const char *s, size_t at)
     return 0;
 }
 
+/* A kept candidate's end and its place in the line's list (scan_line). */
+struct end_ix {
+    size_t ce, k;
+};
+
+static int end_ix_cmp(const void *x, const void *y)
+{
+    const struct end_ix *a = x, *b = y;
+    if (a->ce != b->ce)
+        return a->ce < b->ce ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k;
+}
+
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
     LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
@@ -3219,7 +3253,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             }
         }
         if (cs->n > 1)
-            qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+            sort_cands(cs);
     }
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
@@ -3284,8 +3318,20 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         for (size_t k = 0; k < cs->n; k++)
             if (cs->c[k].state == 1)
                 ix[m++] = k;
-        /* Insertion sort by end: lines have few candidates. */
-        for (size_t x = 1; x < m; x++)
+        /* By end, equal ends in the order of cs: an insertion sort for
+         * the few candidates of most lines, qsort by (end, place) for the
+         * many of a long one (a paragraph on one line has thousands). */
+        struct end_ix *byend = m > 16 ? malloc(m * sizeof *byend) : NULL;
+        int sorted = byend != NULL;
+        if (byend) {
+            for (size_t x = 0; x < m; x++)
+                byend[x] = (struct end_ix){cs->c[ix[x]].ce, ix[x]};
+            qsort(byend, m, sizeof *byend, end_ix_cmp);
+            for (size_t x = 0; x < m; x++)
+                ix[x] = byend[x].k;
+            free(byend);
+        }
+        for (size_t x = 1; x < m && !sorted; x++)
             for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
                 size_t t = ix[j];
                 ix[j] = ix[j - 1];
