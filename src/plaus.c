@@ -342,7 +342,18 @@ void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
         }
         return;
     }
-    /* The Han characters through one pass over prev's successors. */
+    /* The Han characters through one pass over prev's successors: when
+     * all are Han (most values of a lost byte in Chinese), straight into
+     * out. */
+    size_t all = 0;
+    while (all < n && classify(cps[all]) == K_HAN)
+        all++;
+    if (all == n) {
+        zh_bigram_logps(prev, cps, n, out);
+        for (size_t i = 0; i < n; i++)
+            out[i] = -out[i];
+        return;
+    }
     uint32_t han[64];
     double lp[64];
     size_t at[64];

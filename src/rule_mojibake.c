@@ -1291,10 +1291,15 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     uint64_t lost = ~(uint64_t)0;
     if (q + 1 < n)
         lost = lost_mask(w, d, b[q + 1], 1).m[0];
+    /* The characters span [base, base + (63 << shift)]: most such spans
+     * hold no forbidden code point, and then none is tested. */
+    uint32_t top = base | (uint32_t)0x3F << shift;
+    int may_forbid = base < 0xA0 || top > 0xFFFF || top >= 0xFDD0 ||
+                     (base <= 0xF8FF && top >= 0xD800);
     for (; lost; lost &= lost - 1) {
         unsigned v = 0x80 + (unsigned)__builtin_ctzll(lost);
         uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
-        if (zh_plaus_forbidden(cp))
+        if (may_forbid && zh_plaus_forbidden(cp))
             continue;
         cps[m] = cp;
         vs[m++] = (uint8_t)v;
@@ -1306,18 +1311,20 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
             seed = i;
+    double cut = fill_cut(fs); /* changes only with an offer */
     for (size_t j = 0; j <= m; j++) {
         size_t i = j == 0 ? seed : j - 1;
         if (j > 0 && i == seed)
             continue;
-        double cut = fill_cut(fs);
         double c = pcost + steps[i];
         if (c >= cut)
             continue;
         w->b[q] = vs[i];
         c = window_cost_from(w, e, w->b, n, pend + len, past, cps[i], c, cut);
-        if (c < cut)
+        if (c < cut) {
             fill_offer_ord(fs, c, ord0 + (vs[i] - 0x80u), q, vs[i], 0, kind);
+            cut = fill_cut(fs);
+        }
     }
     return 1;
 }
