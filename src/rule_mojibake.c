@@ -861,20 +861,6 @@ typedef struct beam_state {
     double cost;
 } beam_state;
 
-static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
-{
-    size_t worst = 0;
-    if (*nbeam < ZH_BEAM) {
-        beam[(*nbeam)++] = *s;
-        return;
-    }
-    for (size_t i = 1; i < *nbeam; i++)
-        if (beam[i].cost > beam[worst].cost)
-            worst = i;
-    if (s->cost < beam[worst].cost)
-        beam[worst] = *s;
-}
-
 /* 1 when the UTF-8 sequence at pend holds q as one of its continuation
  * bytes and its other bytes are all there, with a lead whose second byte
  * is not restricted (not E0, ED, F0, F4): every continuation byte at q
@@ -923,8 +909,10 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
+        /* A full beam keeps nothing worse than its worst (the first of the
+         * costliest, which a better state replaces): cut is that cost. */
         double cut = HUGE_VAL;
-        int cut_stale = 0;
+        size_t worst = 0;
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
@@ -990,16 +978,6 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
-                /* A full beam keeps nothing worse than its worst (known
-                 * until the beam changes). */
-                if (cut_stale) {
-                    cut = HUGE_VAL;
-                    if (nnext == ZH_BEAM)
-                        for (size_t x = 0; x < nnext; x++)
-                            if (cut == HUGE_VAL || next[x].cost > cut)
-                                cut = next[x].cost;
-                    cut_stale = 0;
-                }
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
                 if (fast) {
@@ -1016,8 +994,17 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                                                pcost, cut);
                 }
                 if (t.cost < HUGE_VAL) {
-                    beam_add(next, &nnext, &t);
-                    cut_stale = 1;
+                    if (nnext < ZH_BEAM)
+                        next[nnext++] = t;
+                    else if (t.cost < next[worst].cost)
+                        next[worst] = t;
+                    if (nnext == ZH_BEAM) {
+                        worst = 0;
+                        for (size_t x = 1; x < nnext; x++)
+                            if (next[x].cost > next[worst].cost)
+                                worst = x;
+                        cut = next[worst].cost;
+                    }
                 }
             }
         }
@@ -1191,8 +1178,18 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
         size_t end = last_q + 1 + 3 * ZH_FILL_WORD_CTX + ins;
         uint16_t buf[64];
         size_t nbuf = 0;
-        for (size_t j = r; nbuf < sizeof buf / sizeof *buf && nbuf < end - r;
-             j++) {
+        if (!ins) {
+            /* A byte replaced: the bytes as they are, that one changed. */
+            nbuf = end - r < sizeof buf / sizeof *buf ? end - r
+                                                      : sizeof buf / sizeof *buf;
+            if (nbuf > (w->nb > r ? w->nb - r : 0))
+                nbuf = w->nb > r ? w->nb - r : 0;
+            memcpy(buf, w->b + r, nbuf * sizeof *buf);
+            if (c->q >= r && c->q - r < nbuf)
+                buf[c->q - r] = c->v[0];
+        }
+        for (size_t j = r;
+             ins && nbuf < sizeof buf / sizeof *buf && nbuf < end - r; j++) {
             if (j == c->q && ins) {
                 buf[nbuf++] = c->v[0];
                 if (ins == 2)
