@@ -1902,7 +1902,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             size_t nv;
             const uint8_t *vals = sbeam_values(s, cont, &nv);
             sstate first[ZH_SBEAM_FIRST];
-            size_t nfirst = 0;
+            size_t nfirst = 0, fw = 0;
             int begun3 = sbeam_begun3(s);
             /* A lost byte that completes the character of s: the
              * characters' costs after s->prev in one pass (in the order of
@@ -1950,15 +1950,18 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
                     continue;
-                if (nfirst < ZH_SBEAM_FIRST) {
+                if (nfirst < ZH_SBEAM_FIRST)
                     first[nfirst++] = t;
-                } else {
-                    size_t fw = 0;
+                else if (t.rank < first[fw].rank)
+                    first[fw] = t;
+                else
+                    continue;
+                if (nfirst == ZH_SBEAM_FIRST) {
+                    /* The first of the worst, which a better one replaces. */
+                    fw = 0;
                     for (size_t x = 1; x < nfirst; x++)
                         if (first[x].rank > first[fw].rank)
                             fw = x;
-                    if (t.rank < first[fw].rank)
-                        first[fw] = t;
                 }
             }
             for (size_t f = 0; f < nfirst; f++) {
@@ -2923,11 +2926,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
              * common characters) followed by one of C0-FF. UTF-8 read so
              * rarely shows that: its lead bytes follow continuation bytes
              * of 80-BF, and B0-BF is only a quarter of those. */
-            if (!gbk_sb && i + 1 < n) {
-                int a = sb_encode(ZH_SB_CP1252, cp[i]);
-                int b = sb_encode(ZH_SB_CP1252, cp[i + 1]);
-                gbk_sb = a >= 0xB0 && b >= 0xC0;
-            }
+            if (!gbk_sb && i + 1 < n && sb_encode(ZH_SB_CP1252, cp[i]) >= 0xB0)
+                gbk_sb = sb_encode(ZH_SB_CP1252, cp[i + 1]) >= 0xC0;
         }
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
