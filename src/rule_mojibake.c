@@ -541,6 +541,60 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
     return cost;
 }
 
+/* The characters window_cost_from reads from p, when they do not depend
+ * on what the window began with (the bytes before p): decoded once, they
+ * are scored after each of the values of a lost byte before p in turn. */
+#define ZH_TAIL_MAX 16
+typedef struct window_tail {
+    uint32_t cp[ZH_TAIL_MAX];
+    size_t n;
+    int valid; /* 0: every window through them is HUGE_VAL */
+} window_tail;
+
+/* Read the tail from p as window_cost_from(w, e, b, n, p, past, ...) does;
+ * 0 when it is longer than a tail holds. */
+static int window_tail_read(codec e, const uint16_t *b, size_t n, size_t p,
+                            size_t past, window_tail *t)
+{
+    t->n = 0;
+    t->valid = 1;
+    while (p < n) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len) {
+            t->valid = p > past && (cut_short(e, b, p, n) || lost_near(b, p, n));
+            return 1;
+        }
+        if (zh_plaus_forbidden(cp)) {
+            t->valid = 0;
+            return 1;
+        }
+        if (t->n == ZH_TAIL_MAX)
+            return 0;
+        t->cp[t->n++] = cp;
+        if (p > past)
+            break;
+        p += len;
+    }
+    return 1;
+}
+
+/* window_cost_from through a tail read by window_tail_read: the same sums
+ * in the same order. */
+static double window_tail_cost(work *w, const window_tail *t, uint32_t prev,
+                               double cost, double cutoff)
+{
+    if (!t->valid)
+        return HUGE_VAL;
+    for (size_t k = 0; k < t->n; k++) {
+        cost += wstep(w, prev, t->cp[k]);
+        if (cost >= cutoff)
+            return HUGE_VAL;
+        prev = t->cp[k];
+    }
+    return cost;
+}
+
 static double window_cost(work *w, codec e, const uint16_t *b, size_t n,
                           size_t r, size_t past, uint32_t prev, double cutoff)
 {
@@ -913,6 +967,10 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
          * costliest, which a better state replaces): cut is that cost. */
         double cut = HUGE_VAL;
         size_t worst = 0;
+        /* The last byte's windows read the same characters after the
+         * one it completes, by that one's length (window_tail). */
+        window_tail tails[5];
+        signed char tail_ok[5] = {0, 0, 0, 0, 0};
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
@@ -982,8 +1040,17 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     continue; /* window_prefix: HUGE_VAL */
                 if (fast) {
                     double c = pcost + steps[vi];
+                    if (!tail_ok[clen])
+                        tail_ok[clen] =
+                            window_tail_read(e, w->b, n, pend + clen, q + k - 1,
+                                             &tails[clen])
+                                ? 1
+                                : -1;
                     t.cost = zh_plaus_forbidden(cps[vi]) || c >= cut
                                  ? HUGE_VAL
+                             : tail_ok[clen] > 0
+                                 ? window_tail_cost(w, &tails[clen], cps[vi], c,
+                                                    cut)
                                  : window_cost_from(w, e, w->b, n, pend + clen,
                                                     q + k - 1, cps[vi], c, cut);
                 } else {
@@ -1278,6 +1345,11 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     fs->seq += 0x40;
     if (pcost >= fill_cut(fs))
         return 1; /* every window costs at least pcost */
+    /* What every window reads after the character of the gap. */
+    window_tail tail;
+    int have_tail = window_tail_read(e, b, n, pend + len, past, &tail);
+    if (have_tail && !tail.valid)
+        return 1; /* no value reads */
     uint32_t cps[64];
     uint8_t vs[64];
     double steps[64];
@@ -1317,7 +1389,9 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
         if (c >= cut)
             continue;
         w->b[q] = vs[i];
-        c = window_cost_from(w, e, w->b, n, pend + len, past, cps[i], c, cut);
+        c = have_tail ? window_tail_cost(w, &tail, cps[i], c, cut)
+                      : window_cost_from(w, e, w->b, n, pend + len, past,
+                                         cps[i], c, cut);
         if (c < cut) {
             fill_offer_ord(fs, c, ord0 + (vs[i] - 0x80u), q, vs[i], 0, kind);
             cut = fill_cut(fs);
