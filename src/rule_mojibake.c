@@ -2579,16 +2579,28 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         /* Room for two bytes a character, at most, once. */
         if (!grow_bytes(w, 2 * (n - s)))
             return 0;
-        for (; j < n; j++) {
-            uint16_t bb[2];
-            int k = encode_char(ch->misread, w->cp[j], bb);
-            if (!k || w->cp[j] == '\n')
-                break;
-            for (int q = 0; q < k; q++) {
-                w->fl[w->nb] = 0;
-                w->b[w->nb] = bb[q];
-                w->ci[w->nb++] = (uint32_t)j;
+        {
+            /* Through locals: a store to w->fl (bytes) may alias the work's
+             * fields, which the compiler then read again each time. */
+            const codec d = ch->misread;
+            const uint32_t *cps = w->cp;
+            uint16_t *b = w->b;
+            uint32_t *ci = w->ci;
+            size_t nb = 0;
+            for (; j < n; j++) {
+                uint16_t bb[2];
+                int k = encode_char(d, cps[j], bb);
+                if (!k || cps[j] == '\n')
+                    break;
+                b[nb] = bb[0];
+                ci[nb++] = (uint32_t)j;
+                if (k == 2) {
+                    b[nb] = bb[1];
+                    ci[nb++] = (uint32_t)j;
+                }
             }
+            memset(w->fl, 0, nb * sizeof *w->fl);
+            w->nb = nb;
         }
         if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
             for (size_t q = 0; q < w->nb; q++)
