@@ -1986,6 +1986,14 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
              * a few for a second byte whatever the bar). */
             double steps[64];
             int stepped = !whatwg && s->need == 1 && nv == 64;
+            /* A three-byte character whose completions all cost too much
+             * (the cheapest of its block, zh_plaus_step_min, over the same
+             * steps) offers nothing, and this state nothing else. */
+            if (stepped && s->have == 2 && s->lead >= 0xE0 && s->lead <= 0xEF &&
+                !(s->cost + zh_plaus_step_min(&blocks_of(w, s->lead)[s->c1 & 0x3F],
+                                              s->prev) <
+                  zh_beamset_bar(&bs)))
+                continue;
             if (stepped) {
                 uint32_t cps[64];
                 for (size_t j = 0; j < nv; j++)
