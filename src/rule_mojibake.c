@@ -2814,6 +2814,26 @@ static void sort_cands(cands *cs)
     }
 }
 
+/* 1 when the line has at most ZH_SHORT_LINE characters that start the
+ * mojibake of ZH_MF_* flag `need`: such a line is restored whether or not
+ * its plain reading gains. Counted once per flag (bit fb of *known, the
+ * answer in *shorts): chains share them. */
+static int short_span(const work *w, uint8_t need, unsigned *known,
+                      unsigned *shorts)
+{
+    int fb = __builtin_ctz(need);
+    if (!(*known >> fb & 1)) {
+        size_t span = 0;
+        for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
+            span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
+                    (zh_moji_flags[w->cp[i]] & need);
+        *known |= 1u << fb;
+        if (span <= ZH_SHORT_LINE)
+            *shorts |= 1u << fb;
+    }
+    return *shorts >> fb & 1;
+}
+
 /* Candidates of all chains the line's flags allow, best first; chains
  * that misread as `skip` (when not NULL) are left out. */
 static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
@@ -2856,7 +2876,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
     /* By bit of a chain's ZH_MF_* flag: whether the line's characters
      * that start such mojibake were counted, and whether they are few
      * (ZH_SHORT_LINE). */
-    unsigned short_known = 0, short_span = 0;
+    unsigned short_known = 0, short_span_bits = 0;
     /* The other Western code pages last, once the rest have shown how
      * much of the line they explain. */
     for (size_t o = 0; o < NCHAINS; o++) {
@@ -2916,9 +2936,13 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         w->fillable = 0;
         w->gained = 0;
         /* Whether the plain reading gains matters below only where the
-         * line is still open and no layer is being undone. */
-        w->probe = explained * 10 < high * 9 && !skip ? PROBE_GAINS
-                                                     : PROBE_FILLABLE;
+         * line is still open, no layer is being undone and the line is
+         * not short (a short one is restored either way). */
+        w->probe = explained * 10 < high * 9 && !skip &&
+                           !short_span(w, chains[k].need, &short_known,
+                                       &short_span_bits)
+                       ? PROBE_GAINS
+                       : PROBE_FILLABLE;
         int plain = find_chain(w, (int)k, lprev, rnext, 0, out);
         w->probe = PROBE_NONE;
         if (!plain)
@@ -2942,25 +2966,17 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 gains = marks * 4 >= high;
             }
             /* Inside a reading (a further layer), the reading itself is
-             * the evidence: a gap left in it is restored. Counted once
-             * per flag: chains share them. */
-            int fb = __builtin_ctz(chains[k].need);
-            if (!(short_known >> fb & 1)) {
-                size_t span = 0;
-                for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
-                    span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
-                            (zh_moji_flags[w->cp[i]] & chains[k].need);
-                short_known |= 1u << fb;
-                if (span <= ZH_SHORT_LINE)
-                    short_span |= 1u << fb;
-            }
+             * the evidence: a gap left in it is restored; so is one of a
+             * short line. */
+            int is_short = short_span(w, chains[k].need, &short_known,
+                                      &short_span_bits);
             /* ...unless the chains before have explained the line: then
              * a plain reading that gains somewhere is no reason either
              * (UTF-8 read as GBK, lost bytes and all, also reads in places
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if ((gains && open) || skip || ((short_span >> fb & 1) && open)) {
+            if ((gains && open) || skip || (is_short && open)) {
                 w->restored++;
                 if (!find_chain(w, (int)k, lprev, rnext, 1, out))
                     return 0;
