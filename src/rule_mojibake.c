@@ -449,9 +449,10 @@ static size_t decode_at_other(codec e, const uint16_t *b, size_t p, size_t n,
 }
 
 /* Decode one character of E at p: returns its length (0 when invalid).
- * Inline for ASCII and the three-byte UTF-8 of most of Chinese (a lead
- * that restricts neither its second byte nor the value): the readings
- * decode every character of every line, and restorations every window. */
+ * Inline for ASCII, the three-byte UTF-8 of most of Chinese (a lead that
+ * restricts neither its second byte nor the value) and the pairs of GBK
+ * and Big5: the readings decode every character of every line, and
+ * restorations every window. */
 static inline size_t decode_at(codec e, const uint16_t *b, size_t p,
                                size_t n, uint32_t *cp)
 {
@@ -469,6 +470,20 @@ static inline size_t decode_at(codec e, const uint16_t *b, size_t p,
         *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
               (t2 & 0x3F);
         return 3;
+    }
+    if (e.kind != CK_UTF8 && c >= 0x81 && c <= 0xFE && n - p >= 2) {
+        /* A pair of GBK or Big5 (the readings of GBK and Big5 read as
+         * each other decode nothing else). */
+        unsigned t = b[p + 1];
+        if (t < 0x40 || t > 0xFE || t == 0x7F)
+            return 0;
+        uint16_t v = (e.kind == CK_GBK ? zh_gbk_decode
+                                       : zh_big5_decode)[(c - 0x81) * 191 +
+                                                         (t - 0x40)];
+        if (!v)
+            return 0;
+        *cp = v;
+        return 2;
     }
     return decode_at_other(e, b, p, n, cp);
 }
