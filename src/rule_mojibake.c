@@ -2552,7 +2552,15 @@ static int discusses_encoding(const char *s, size_t len)
     };
     for (size_t i = 0; i < len; i++) {
         unsigned char a0 = (unsigned char)s[i];
-        if (!starts[a0])
+        if (!starts[a0] || i + 1 >= len)
+            continue;
+        /* The second bytes of the words (o, n, a; B9, BA, BC, B7): most
+         * E4 and E7 of Chinese text start none. */
+        unsigned char a1 = (unsigned char)s[i + 1];
+        if (a1 >= 'A' && a1 <= 'Z')
+            a1 = (unsigned char)(a1 | 0x20);
+        if (a1 != 'o' && a1 != 'n' && a1 != 'a' && a1 != 0xB9 && a1 != 0xBA &&
+            a1 != 0xBC && a1 != 0xB7)
             continue;
         if (a0 >= 'A' && a0 <= 'Z')
             a0 = (unsigned char)(a0 | 0x20);
