@@ -1046,6 +1046,14 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     cps[x] = base | (uint32_t)(vs[x] & 0x3F) << shift;
                 zh_plaus_steps(pprev, cps, nvs, steps, work_memo(w));
             }
+            /* The second byte of a three-byte lead right before it, the
+             * third still lost: prefix_cost would decode nothing before
+             * the begun character and give pcost plus its completion
+             * after pprev, from the row of the lead (completion_row). */
+            const float *row = NULL;
+            if (!fast && i + 1 < k && e.kind == CK_UTF8 && need > 0 &&
+                pend + 1 == q + i && w->b[pend] >= 0xE0 && w->b[pend] <= 0xEF)
+                row = completion_row(w, w->b[pend], pprev);
             for (size_t vi = 0; vi < nvs; vi++) {
                 unsigned v = vs[vi];
                 w->b[q + i] = (uint16_t)v;
@@ -1068,6 +1076,9 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                                                     cut)
                                  : window_cost_from(w, e, w->b, n, pend + clen,
                                                     q + k - 1, cps[vi], c, cut);
+                } else if (row) {
+                    double c = pcost + row[v & 0x3F];
+                    t.cost = c < cut ? c : HUGE_VAL;
                 } else {
                     t.cost = i + 1 == k
                                  ? window_cost_from(w, e, w->b, n, pend,
