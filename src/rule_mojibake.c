@@ -27,6 +27,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,9 +185,9 @@ typedef struct work {
     /* completion_cost for every second byte of a lead after a character
      * (completion_row); NULL until needed. */
     struct crow *crow;
-    /* The leads whose tables (begun_of, blocks_of) this work has seen
+    /* The leads whose completion blocks (blocks_of) this work has seen
      * built. */
-    uint16_t begun_ready, blocks_ready;
+    uint16_t blocks_ready;
     /* Lowest begun_cost of each three-byte lead over its second bytes,
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
@@ -726,12 +727,11 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 
 static int sbeam_char_ok(uint32_t cp, int len);
 
-/* What begun_cost and completion_cost read for each lead byte E0-EF of a
- * three-byte sequence, by its second byte: built for the process the
- * first time a lead is asked (they depend on the character model alone,
- * and each scan's work built them anew), each table of a lead once
- * (pthread_once) by the thread that asks first. */
-static double lead_begun[16][64];
+/* What completion_cost reads for each lead byte E0-EF of a three-byte
+ * sequence, by its second byte: built for the process the first time a
+ * lead is asked (the blocks depend on the character model alone, and
+ * each scan's work built them anew), once (pthread_once) by the thread
+ * that asks first. */
 static zh_plaus_block lead_blocks[16][64];
 #define ZH_ONCE16                                                          \
     {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
@@ -740,29 +740,10 @@ static zh_plaus_block lead_blocks[16][64];
      PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
      PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
      PTHREAD_ONCE_INIT}
-static pthread_once_t lead_begun_once[16] = ZH_ONCE16;
 static pthread_once_t lead_blocks_once[16] = ZH_ONCE16;
 /* The lead the calling thread's pthread_once builds for: its routine
  * takes no argument. */
 static _Thread_local unsigned lead_building;
-
-static void build_lead_begun(void)
-{
-    unsigned lead = lead_building;
-    for (unsigned c1 = 0; c1 < 64; c1++) {
-        double best = 30.0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
-                          ((uint32_t)c1 << 6) | t;
-            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
-                continue;
-            double c = zh_plaus_step(0, cp);
-            if (c < best)
-                best = c;
-        }
-        lead_begun[lead - 0xE0][c1] = best;
-    }
-}
 
 /* The completion blocks of a lead: for each second byte, the valid code
  * points the chain may produce after it (zh_plaus_step_min's set). */
@@ -783,19 +764,8 @@ static void build_lead_blocks(void)
     }
 }
 
-/* The tables of lead (E0-EF), built if they are not yet; the work
+/* The blocks of lead (E0-EF), built if they are not yet; the work
  * remembers which it has seen built, to skip pthread_once after. */
-static const double *begun_of(work *w, unsigned lead)
-{
-    unsigned l = lead - 0xE0;
-    if (!(w->begun_ready >> l & 1)) {
-        lead_building = lead;
-        pthread_once(&lead_begun_once[l], build_lead_begun);
-        w->begun_ready |= (uint16_t)(1u << l);
-    }
-    return lead_begun[l];
-}
-
 static const zh_plaus_block *blocks_of(work *w, unsigned lead)
 {
     unsigned l = lead - 0xE0;
@@ -807,14 +777,40 @@ static const zh_plaus_block *blocks_of(work *w, unsigned lead)
     return lead_blocks[l];
 }
 
+/* begun_cost's answers for the process, by (lead - E0) * 64 + second
+ * byte, each kept the first time it is asked (a few dozen on clean text,
+ * where a whole lead's 64 cost more than the search that asked): a state
+ * 0 (empty), 1 (being written, by the thread that set it), 2 (ready); a
+ * thread that finds it being written computes on its own. */
+static double begun_known[16 * 64];
+static atomic_uchar begun_state[16 * 64];
+
 /* Lowest cost, without context, of a character the chain produces whose
  * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
  * cost of completing a begun character. */
-static double begun_cost(work *w, unsigned lead, unsigned c1)
+static double begun_cost(unsigned lead, unsigned c1)
 {
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
-    return begun_of(w, lead)[c1 & 0x3F];
+    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
+    if (atomic_load_explicit(&begun_state[k], memory_order_acquire) == 2)
+        return begun_known[k];
+    double best = 30.0;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                      ((uint32_t)(c1 & 0x3F) << 6) | t;
+        if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+            continue;
+        double c = zh_plaus_step(0, cp);
+        if (c < best)
+            best = c;
+    }
+    unsigned char empty = 0;
+    if (atomic_compare_exchange_strong(&begun_state[k], &empty, 1)) {
+        begun_known[k] = best;
+        atomic_store_explicit(&begun_state[k], 2, memory_order_release);
+    }
+    return best;
 }
 
 /* Lowest cost, after prev, of a character whose UTF-8 begins with lead
@@ -1739,7 +1735,7 @@ static double sbeam_rest(work *w, uint32_t prev, unsigned lead, unsigned c1,
                          size_t p)
 {
     if (!w->sbeam_ahead)
-        return begun_cost(w, lead, c1);
+        return begun_cost(lead, c1);
     if (p < w->nb && w->b[p] < WILD) {
         if ((w->b[p] & 0xC0) != 0x80)
             return 2 * ZH_SBEAM_ERR; /* the character will be abandoned */
@@ -1752,7 +1748,7 @@ static double sbeam_rest(work *w, uint32_t prev, unsigned lead, unsigned c1,
     /* Only a Han character gives the model a context; after anything
      * else the cheapest completion without one is as good a bound. */
     if (!zh_is_han(prev))
-        return begun_cost(w, lead, c1);
+        return begun_cost(lead, c1);
     return completion_cost(w, lead, c1, prev);
 }
 
@@ -1880,7 +1876,7 @@ static double sbeam_floor(work *w, const sstate *s)
     if (!(w->lead_known >> l & 1)) {
         double m = HUGE_VAL;
         for (unsigned c1 = 0x80; c1 <= 0xBF; c1++) {
-            double c = begun_cost(w, s->lead, c1);
+            double c = begun_cost(s->lead, c1);
             if (c < m)
                 m = c;
         }
@@ -2085,7 +2081,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     /* The second byte of a three-byte sequence adds no
                      * cost: the rank is known before the state is made. */
                     if (f3 && !(first[f].cost +
-                                        begun_cost(w, first[f].lead, v2) <
+                                        begun_cost(first[f].lead, v2) <
                                     zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
