@@ -26,7 +26,6 @@
  * reported, never repaired: the mojibake is likely quoted on purpose.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,9 +184,6 @@ typedef struct work {
     /* completion_cost for every second byte of a lead after a character
      * (completion_row); NULL until needed. */
     struct crow *crow;
-    /* The leads whose completion blocks (blocks_of) this work has seen
-     * built. */
-    uint16_t blocks_ready;
     /* Lowest begun_cost of each three-byte lead over its second bytes,
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
@@ -728,53 +724,75 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 static int sbeam_char_ok(uint32_t cp, int len);
 
 /* What completion_cost reads for each lead byte E0-EF of a three-byte
- * sequence, by its second byte: built for the process the first time a
- * lead is asked (the blocks depend on the character model alone, and
- * each scan's work built them anew), once (pthread_once) by the thread
- * that asks first. */
+ * sequence, by its second byte: the valid code points the chain may
+ * produce after them (zh_plaus_step_min's set). Kept for the process the
+ * first time each is asked (they depend on the character model alone,
+ * and each scan's work built them anew), with a state per block as
+ * begun_cost's: 0 empty, 1 being filled by the thread that set it, 2
+ * ready. */
 static zh_plaus_block lead_blocks[16][64];
-#define ZH_ONCE16                                                          \
-    {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
-     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
-     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
-     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
-     PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,             \
-     PTHREAD_ONCE_INIT}
-static pthread_once_t lead_blocks_once[16] = ZH_ONCE16;
-/* The lead the calling thread's pthread_once builds for: its routine
- * takes no argument. */
-static _Thread_local unsigned lead_building;
+static atomic_uchar lead_block_state[16][64];
 
-/* The completion blocks of a lead: for each second byte, the valid code
- * points the chain may produce after it (zh_plaus_step_min's set). */
-static void build_lead_blocks(void)
+static void completion_block_init(zh_plaus_block *blk, unsigned lead,
+                                  unsigned c1)
 {
-    unsigned lead = lead_building;
-    for (unsigned c1 = 0; c1 < 64; c1++) {
-        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) | ((uint32_t)c1 << 6);
-        uint64_t mask = 0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = base | t;
-            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-                zh_plaus_forbidden(cp))
-                continue;
-            mask |= (uint64_t)1 << t;
-        }
-        zh_plaus_block_init(&lead_blocks[lead - 0xE0][c1], base, mask);
+    uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
+                    ((uint32_t)(c1 & 0x3F) << 6);
+    uint64_t mask = 0;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = base | t;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            zh_plaus_forbidden(cp))
+            continue;
+        mask |= (uint64_t)1 << t;
     }
+    zh_plaus_block_init(blk, base, mask);
 }
 
-/* The blocks of lead (E0-EF), built if they are not yet; the work
- * remembers which it has seen built, to skip pthread_once after. */
-static const zh_plaus_block *blocks_of(work *w, unsigned lead)
+/* The block of (lead, c1), lead E0-EF: the process's, filled now if it
+ * is empty; *spare filled and returned while another thread fills it. */
+static const zh_plaus_block *block_of(unsigned lead, unsigned c1,
+                                      zh_plaus_block *spare)
+{
+    unsigned l = lead - 0xE0, t = c1 & 0x3F;
+    unsigned char st =
+        atomic_load_explicit(&lead_block_state[l][t], memory_order_acquire);
+    if (st == 2)
+        return &lead_blocks[l][t];
+    unsigned char empty = 0;
+    if (st == 0 &&
+        atomic_compare_exchange_strong(&lead_block_state[l][t], &empty, 1)) {
+        completion_block_init(&lead_blocks[l][t], lead, t);
+        atomic_store_explicit(&lead_block_state[l][t], 2,
+                              memory_order_release);
+        return &lead_blocks[l][t];
+    }
+    completion_block_init(spare, lead, t);
+    return spare;
+}
+
+/* The 64 blocks of a lead in a row: the process's when all are ready,
+ * else copies in spare (64 of them). */
+static const zh_plaus_block *blocks_row(unsigned lead, zh_plaus_block *spare)
 {
     unsigned l = lead - 0xE0;
-    if (!(w->blocks_ready >> l & 1)) {
-        lead_building = lead;
-        pthread_once(&lead_blocks_once[l], build_lead_blocks);
-        w->blocks_ready |= (uint16_t)(1u << l);
+    int ready = 1;
+    for (unsigned t = 0; t < 64 && ready; t++)
+        ready = atomic_load_explicit(&lead_block_state[l][t],
+                                     memory_order_acquire) == 2;
+    if (ready)
+        return lead_blocks[l];
+    int all = 1;
+    for (unsigned t = 0; t < 64; t++)
+        all &= block_of(lead, t, &spare[t]) != &spare[t];
+    if (all)
+        return lead_blocks[l];
+    for (unsigned t = 0; t < 64; t++) {
+        const zh_plaus_block *b = block_of(lead, t, &spare[t]);
+        if (b != &spare[t])
+            spare[t] = *b;
     }
-    return lead_blocks[l];
+    return spare;
 }
 
 /* begun_cost's answers for the process, by (lead - E0) * 64 + second
@@ -830,7 +848,8 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
               : &none;
     if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
-    double best = zh_plaus_step_min(&blocks_of(w, lead)[c1 & 0x3F], prev);
+    zh_plaus_block spare;
+    double best = zh_plaus_step_min(block_of(lead, c1, &spare), prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;
@@ -857,7 +876,8 @@ static const float *completion_row(work *w, unsigned lead, uint32_t prev)
     if (c->lead == lead && c->prev == prev)
         return c->cost;
     double best[64];
-    zh_plaus_step_mins(blocks_of(w, lead), 64, prev, best);
+    zh_plaus_block spare[64];
+    zh_plaus_step_mins(blocks_row(lead, spare), 64, prev, best);
     for (unsigned t = 0; t < 64; t++)
         c->cost[t] = (float)best[t];
     c->lead = (uint16_t)lead;
@@ -2008,12 +2028,14 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
              * a few for a second byte whatever the bar). */
             double steps[64];
             int stepped = !whatwg && s->need == 1 && nv == 64;
+            zh_plaus_block spare_block;
             /* A three-byte character whose completions all cost too much
              * (the cheapest of its block, zh_plaus_step_min, over the same
              * steps) offers nothing, and this state nothing else. */
             if (stepped && s->have == 2 && s->lead >= 0xE0 && s->lead <= 0xEF &&
-                !(s->cost + zh_plaus_step_min(&blocks_of(w, s->lead)[s->c1 & 0x3F],
-                                              s->prev) <
+                !(s->cost + zh_plaus_step_min(
+                                block_of(s->lead, s->c1, &spare_block),
+                                s->prev) <
                   zh_beamset_bar(&bs)))
                 continue;
             if (stepped) {
