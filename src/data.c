@@ -530,3 +530,74 @@ double zh_bigram_best(uint32_t a, const zh_bigram_block *bb)
         best = bow + zh_cm_floor;
     return unscale(best);
 }
+
+/* zh_bigram_best for several blocks after the same a, in one walk of a's
+ * successors instead of one search per block: the restoration of a lost
+ * second byte of a three-byte sequence asks for the 64 blocks of its lead
+ * byte together. The blocks must come by increasing base; each answer is
+ * the one zh_bigram_best gives. */
+void zh_bigram_best_many(uint32_t a, const zh_bigram_block *const *bbs,
+                         size_t n, double *out)
+{
+    uint32_t ia = model_index(a), r, rend;
+    int bow;
+
+    if (ia == 0) {
+        for (size_t k = 0; k < n; k++)
+            out[k] = zh_bigram_best(a, bbs[k]);
+        return;
+    }
+    bow = zh_cm_bow[ia - 1];
+    r = zh_cm_row[ia - 1];
+    rend = zh_cm_row[ia];
+    for (size_t k = 0; k < n; k++) {
+        const zh_bigram_block *bb = bbs[k];
+        uint64_t paired = 0;
+        int best = INT_MIN;
+        size_t j;
+
+        if (!bb->mask) {
+            out[k] = -HUGE_VAL;
+            continue;
+        }
+        /* The first successor at or above the block: where the walk over
+         * the blocks before it ended, or further on. */
+        if (r < rend && zh_cm_next[r] < bb->lo) {
+            uint32_t hi = rend;
+            while (r < hi) {
+                uint32_t mid = r + (hi - r) / 2;
+                if (zh_cm_next[mid] < bb->lo)
+                    r = mid + 1;
+                else
+                    hi = mid;
+            }
+        }
+        for (; r < rend && zh_cm_next[r] < bb->hi; r++) {
+            unsigned t = zh_cm_cp[zh_cm_next[r]] - bb->base;
+            if (!(bb->mask >> t & 1))
+                continue;
+            paired |= (uint64_t)1 << t;
+            if (zh_cm_pair_logp[r] > best)
+                best = zh_cm_pair_logp[r];
+        }
+        for (j = 0; j < bb->ntop; j++) {
+            uint32_t i = bb->top[j];
+            if (!(paired >> (zh_cm_cp[i] - bb->base) & 1)) {
+                if (bow + zh_cm_logp[i] > best)
+                    best = bow + zh_cm_logp[i];
+                break;
+            }
+        }
+        if (j == bb->ntop && bb->more) {
+            for (uint32_t i = bb->lo; i < bb->hi; i++) {
+                unsigned t = zh_cm_cp[i] - bb->base;
+                if ((bb->mask >> t & 1) && !(paired >> t & 1) &&
+                    bow + zh_cm_logp[i] > best)
+                    best = bow + zh_cm_logp[i];
+            }
+        }
+        if (bb->unknown && bow + zh_cm_floor > best)
+            best = bow + zh_cm_floor;
+        out[k] = unscale(best);
+    }
+}

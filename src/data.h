@@ -185,4 +185,11 @@ extern const uint16_t zh_cm_next[];
 extern const int16_t zh_cm_pair_logp[];
 #endif
 
+/* ---- Character model, several blocks at once ---------------------------- */
+
+/* zh_bigram_best(a, bbs[k]) into out[k] for n blocks given by increasing
+ * base, in one walk of a's successors. */
+void zh_bigram_best_many(uint32_t a, const zh_bigram_block *const *bbs,
+                         size_t n, double *out);
+
 #endif /* ZHFIX_DATA_H */

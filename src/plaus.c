@@ -14,6 +14,7 @@
 #include "plaus.h"
 
 #include <math.h>
+#include <stdatomic.h>
 
 #include "data.h"
 #include "internal.h"
@@ -50,7 +51,7 @@ static int is_upper_latin(uint32_t cp)
 
 static enum cls classify_high(uint32_t cp);
 
-static enum cls classify(uint32_t cp)
+static enum cls classify_slow(uint32_t cp)
 {
     if (cp >= 0x4E00 && cp <= 0x9FFF)
         return K_HAN; /* the common case first */
@@ -95,6 +96,40 @@ static enum cls classify(uint32_t cp)
                : cp <= 0x200F || (cp >= 0x2028 && cp <= 0x202F) ? K_BAD
                                                                  : K_SYMBOL;
     return classify_high(cp);
+}
+
+/* classify_slow of the BMP by page of 256 code points, each page filled
+ * the first time it is asked: the models classify every character they
+ * score, the restoration of lost bytes whole blocks of punctuation,
+ * fullwidth forms and box drawing, each through a dozen range tests and
+ * two calls. A page's state goes from 0 (empty) to 1 (being filled, by
+ * the thread that set it) to 2 (ready, read-only from then on); a thread
+ * that finds it being filled classifies on its own. */
+static uint8_t bmp_class[256][256];
+static atomic_uchar bmp_state[256];
+
+static enum cls classify_page(uint32_t cp)
+{
+    unsigned pg = cp >> 8;
+    unsigned char empty = 0;
+    if (atomic_compare_exchange_strong(&bmp_state[pg], &empty, 1)) {
+        for (unsigned t = 0; t < 256; t++)
+            bmp_class[pg][t] = (uint8_t)classify_slow(pg << 8 | t);
+        atomic_store_explicit(&bmp_state[pg], 2, memory_order_release);
+    }
+    return classify_slow(cp);
+}
+
+/* The class of cp: the main block of Han at once, the rest of the BMP from
+ * its page. */
+static inline enum cls classify(uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return K_HAN;
+    if (cp <= 0xFFFF &&
+        atomic_load_explicit(&bmp_state[cp >> 8], memory_order_acquire) == 2)
+        return (enum cls)bmp_class[cp >> 8][cp & 255];
+    return cp <= 0xFFFF ? classify_page(cp) : classify_slow(cp);
 }
 
 /* classify for the code points from U+1100 that the ranges of the Latin,
@@ -307,7 +342,18 @@ void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
         }
         return;
     }
-    /* The Han characters through one pass over prev's successors. */
+    /* The Han characters through one pass over prev's successors: when
+     * all are Han (most values of a lost byte in Chinese), straight into
+     * out. */
+    size_t all = 0;
+    while (all < n && classify(cps[all]) == K_HAN)
+        all++;
+    if (all == n) {
+        zh_bigram_logps(prev, cps, n, out);
+        for (size_t i = 0; i < n; i++)
+            out[i] = -out[i];
+        return;
+    }
     uint32_t han[64];
     double lp[64];
     size_t at[64];
@@ -403,6 +449,33 @@ double zh_plaus_step_min(const zh_plaus_block *blk, uint32_t prev)
             best = c;
     }
     return best;
+}
+
+void zh_plaus_step_mins(const zh_plaus_block *blks, size_t n, uint32_t prev,
+                        double *out)
+{
+    if (!prev || classify(prev) != K_HAN) {
+        for (size_t k = 0; k < n; k++)
+            out[k] = zh_plaus_step_min(&blks[k], prev);
+        return;
+    }
+    /* As zh_plaus_step_min after a Han character, the model's part of
+     * every block in one walk. */
+    const zh_bigram_block *han[64];
+    double best[64];
+    for (size_t at = 0; at < n; at += 64) {
+        size_t m = n - at < 64 ? n - at : 64;
+        for (size_t k = 0; k < m; k++)
+            han[k] = &blks[at + k].han;
+        zh_bigram_best_many(prev, han, m, best);
+        for (size_t k = 0; k < m; k++) {
+            const zh_plaus_block *blk = &blks[at + k];
+            double b = blk->other_after_han;
+            if (blk->han.mask && -best[k] < b)
+                b = -best[k];
+            out[at + k] = b;
+        }
+    }
 }
 
 double zh_plaus_memo_fill(zh_plaus_memo *m, size_t h, uint32_t prev,

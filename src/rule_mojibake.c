@@ -26,6 +26,7 @@
  * reported, never repaired: the mojibake is likely quoted on purpose.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,6 @@ typedef struct work {
         uint16_t v2; /* second byte of the mark, or ZH_SBEAM_NONE */
     } *hist;
     size_t nhist, caphist;
-    double *h2;
     /* Points where decode_stream without restorations would have tried
      * one: when none, restoring changes nothing. */
     size_t fillable;
@@ -181,9 +181,9 @@ typedef struct work {
         uint16_t lc;
         float cost;
     } *cc;
-    /* The candidates completion_cost weighs, by (lead, c1); NULL until
-     * needed, an entry with an empty mask until first used. */
-    zh_plaus_block *blk;
+    /* completion_cost for every second byte of a lead after a character
+     * (completion_row); NULL until needed. */
+    struct crow *crow;
     /* Lowest begun_cost of each three-byte lead over its second bytes,
      * for the leads whose bit is set in lead_known. */
     double lead_floor[16];
@@ -249,8 +249,7 @@ static void work_free(work *w)
     free(w->fl);
     free(w->u);
     free(w->hist);
-    free(w->h2);
-    free(w->blk);
+    free(w->crow);
     free(w->steps);
     free(w->lost);
 }
@@ -308,9 +307,8 @@ static int sb_encode(int sb, uint32_t cp)
     return b ? b : -1;
 }
 
-/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
- * when cp cannot be encoded. */
-static int encode_char(codec d, uint32_t cp, uint16_t *out)
+/* encode_char's cases other than a character of the double-byte tables. */
+static int encode_char_other(codec d, uint32_t cp, uint16_t *out)
 {
     if (cp < 0x80) {
         out[0] = (uint16_t)cp;
@@ -341,9 +339,33 @@ static int encode_char(codec d, uint32_t cp, uint16_t *out)
     return 2;
 }
 
-/* Decode one character of E at p: returns its length (0 when invalid). */
-static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
-                        uint32_t *cp)
+/* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
+ * when cp cannot be encoded. Inline for the common case, ASCII and the
+ * characters of GBK and Big5: every plain reading encodes the whole line
+ * character by character. */
+static inline int encode_char(codec d, uint32_t cp, uint16_t *out)
+{
+    if (cp < 0x80) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    if (d.kind == CK_SB || cp > 0xFFFF || cp == 0xFFFD)
+        return encode_char_other(d, cp, out);
+    unsigned v = d.kind == CK_GBK ? zh_gbk_encode_table[cp] : zh_big5_encode[cp];
+    if (!v)
+        return 0;
+    if (v < 0x100) {
+        out[0] = (uint16_t)v;
+        return 1;
+    }
+    out[0] = (uint16_t)(v >> 8);
+    out[1] = (uint16_t)(v & 0xFF);
+    return 2;
+}
+
+/* decode_at's cases other than ASCII and the common three-byte UTF-8. */
+static size_t decode_at_other(codec e, const uint16_t *b, size_t p, size_t n,
+                              uint32_t *cp)
 {
     unsigned c = b[p];
     if (c >= WILD)
@@ -423,6 +445,46 @@ static size_t decode_at(codec e, const uint16_t *b, size_t p, size_t n,
     return 2;
 }
 
+/* Decode one character of E at p: returns its length (0 when invalid).
+ * Inline for ASCII, the three-byte UTF-8 of most of Chinese (a lead that
+ * restricts neither its second byte nor the value) and the pairs of GBK
+ * and Big5: the readings decode every character of every line, and
+ * restorations every window. */
+static inline size_t decode_at(codec e, const uint16_t *b, size_t p,
+                               size_t n, uint32_t *cp)
+{
+    unsigned c = b[p];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (e.kind == CK_UTF8 && ((c >= 0xE1 && c <= 0xEC) || c == 0xEE ||
+                              c == 0xEF) && n - p >= 3) {
+        unsigned t1 = b[p + 1], t2 = b[p + 2];
+        if (t1 >= WILD || t2 >= WILD || (t1 & 0xC0) != 0x80 ||
+            (t2 & 0xC0) != 0x80)
+            return 0;
+        *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
+              (t2 & 0x3F);
+        return 3;
+    }
+    if (e.kind != CK_UTF8 && c >= 0x81 && c <= 0xFE && n - p >= 2) {
+        /* A pair of GBK or Big5 (the readings of GBK and Big5 read as
+         * each other decode nothing else). */
+        unsigned t = b[p + 1];
+        if (t < 0x40 || t > 0xFE || t == 0x7F)
+            return 0;
+        uint16_t v = (e.kind == CK_GBK ? zh_gbk_decode
+                                       : zh_big5_decode)[(c - 0x81) * 191 +
+                                                         (t - 0x40)];
+        if (!v)
+            return 0;
+        *cp = v;
+        return 2;
+    }
+    return decode_at_other(e, b, p, n, cp);
+}
+
 /* ---- Restoring lost bytes ---------------------------------------------- */
 
 /* Byte of D that decodes to U+00A0, or -1. */
@@ -491,6 +553,60 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
     return cost;
 }
 
+/* The characters window_cost_from reads from p, when they do not depend
+ * on what the window began with (the bytes before p): decoded once, they
+ * are scored after each of the values of a lost byte before p in turn. */
+#define ZH_TAIL_MAX 16
+typedef struct window_tail {
+    uint32_t cp[ZH_TAIL_MAX];
+    size_t n;
+    int valid; /* 0: every window through them is HUGE_VAL */
+} window_tail;
+
+/* Read the tail from p as window_cost_from(w, e, b, n, p, past, ...) does;
+ * 0 when it is longer than a tail holds. */
+static int window_tail_read(codec e, const uint16_t *b, size_t n, size_t p,
+                            size_t past, window_tail *t)
+{
+    t->n = 0;
+    t->valid = 1;
+    while (p < n) {
+        uint32_t cp;
+        size_t len = decode_at(e, b, p, n, &cp);
+        if (!len) {
+            t->valid = p > past && (cut_short(e, b, p, n) || lost_near(b, p, n));
+            return 1;
+        }
+        if (zh_plaus_forbidden(cp)) {
+            t->valid = 0;
+            return 1;
+        }
+        if (t->n == ZH_TAIL_MAX)
+            return 0;
+        t->cp[t->n++] = cp;
+        if (p > past)
+            break;
+        p += len;
+    }
+    return 1;
+}
+
+/* window_cost_from through a tail read by window_tail_read: the same sums
+ * in the same order. */
+static double window_tail_cost(work *w, const window_tail *t, uint32_t prev,
+                               double cost, double cutoff)
+{
+    if (!t->valid)
+        return HUGE_VAL;
+    for (size_t k = 0; k < t->n; k++) {
+        cost += wstep(w, prev, t->cp[k]);
+        if (cost >= cutoff)
+            return HUGE_VAL;
+        prev = t->cp[k];
+    }
+    return cost;
+}
+
 static double window_cost(work *w, codec e, const uint16_t *b, size_t n,
                           size_t r, size_t past, uint32_t prev, double cutoff)
 {
@@ -538,25 +654,6 @@ static int lost_pair(codec d, unsigned v, unsigned t)
         return 1;
     const uint16_t *dec = d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
     uint16_t c = dec[(v - 0x81) * 191 + (t - 0x40)];
-    return !c || is_pua(c);
-}
-
-/* The pairs of GBK or Big5 that end with second byte t, by lead byte from
- * 0x81 (a stride of 191); NULL when t ends none. lost_pair(d, v, t) is
- * lost_in_col(pair_col(d, t), v): a loop over many values of the lead
- * looks the column up once. */
-static const uint16_t *pair_col(codec d, unsigned t)
-{
-    if (t >= WILD || t < 0x40 || t > 0xFE || t == 0x7F)
-        return NULL;
-    return (d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode) + (t - 0x40);
-}
-
-static inline int lost_in_col(const uint16_t *col, unsigned v)
-{
-    if (!col || v < 0x81 || v > 0xFE)
-        return 1;
-    uint16_t c = col[(v - 0x81) * 191];
     return !c || is_pua(c);
 }
 
@@ -626,35 +723,112 @@ static int utf8_need(const uint16_t *b, size_t r, size_t q)
 
 static int sbeam_char_ok(uint32_t cp, int len);
 
+/* What completion_cost reads for each lead byte E0-EF of a three-byte
+ * sequence, by its second byte: the valid code points the chain may
+ * produce after them (zh_plaus_step_min's set). Kept for the process the
+ * first time each is asked (they depend on the character model alone,
+ * and each scan's work built them anew), with a state per block as
+ * begun_cost's: 0 empty, 1 being filled by the thread that set it, 2
+ * ready. */
+static zh_plaus_block lead_blocks[16][64];
+static atomic_uchar lead_block_state[16][64];
+
+static void completion_block_init(zh_plaus_block *blk, unsigned lead,
+                                  unsigned c1)
+{
+    uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
+                    ((uint32_t)(c1 & 0x3F) << 6);
+    uint64_t mask = 0;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = base | t;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            zh_plaus_forbidden(cp))
+            continue;
+        mask |= (uint64_t)1 << t;
+    }
+    zh_plaus_block_init(blk, base, mask);
+}
+
+/* The block of (lead, c1), lead E0-EF: the process's, filled now if it
+ * is empty; *spare filled and returned while another thread fills it. */
+static const zh_plaus_block *block_of(unsigned lead, unsigned c1,
+                                      zh_plaus_block *spare)
+{
+    unsigned l = lead - 0xE0, t = c1 & 0x3F;
+    unsigned char st =
+        atomic_load_explicit(&lead_block_state[l][t], memory_order_acquire);
+    if (st == 2)
+        return &lead_blocks[l][t];
+    unsigned char empty = 0;
+    if (st == 0 &&
+        atomic_compare_exchange_strong(&lead_block_state[l][t], &empty, 1)) {
+        completion_block_init(&lead_blocks[l][t], lead, t);
+        atomic_store_explicit(&lead_block_state[l][t], 2,
+                              memory_order_release);
+        return &lead_blocks[l][t];
+    }
+    completion_block_init(spare, lead, t);
+    return spare;
+}
+
+/* The 64 blocks of a lead in a row: the process's when all are ready,
+ * else copies in spare (64 of them). */
+static const zh_plaus_block *blocks_row(unsigned lead, zh_plaus_block *spare)
+{
+    unsigned l = lead - 0xE0;
+    int ready = 1;
+    for (unsigned t = 0; t < 64 && ready; t++)
+        ready = atomic_load_explicit(&lead_block_state[l][t],
+                                     memory_order_acquire) == 2;
+    if (ready)
+        return lead_blocks[l];
+    int all = 1;
+    for (unsigned t = 0; t < 64; t++)
+        all &= block_of(lead, t, &spare[t]) != &spare[t];
+    if (all)
+        return lead_blocks[l];
+    for (unsigned t = 0; t < 64; t++) {
+        const zh_plaus_block *b = block_of(lead, t, &spare[t]);
+        if (b != &spare[t])
+            spare[t] = *b;
+    }
+    return spare;
+}
+
+/* begun_cost's answers for the process, by (lead - E0) * 64 + second
+ * byte, each kept the first time it is asked (a few dozen on clean text,
+ * where a whole lead's 64 cost more than the search that asked): a state
+ * 0 (empty), 1 (being written, by the thread that set it), 2 (ready); a
+ * thread that finds it being written computes on its own. */
+static double begun_known[16 * 64];
+static atomic_uchar begun_state[16 * 64];
+
 /* Lowest cost, without context, of a character the chain produces whose
  * UTF-8 begins with lead and c1 (a three-byte sequence): an optimistic
- * cost of completing a begun character, cached in w->h2. */
-static double begun_cost(work *w, unsigned lead, unsigned c1)
+ * cost of completing a begun character. */
+static double begun_cost(unsigned lead, unsigned c1)
 {
     if (lead < 0xE0 || lead > 0xEF)
         return 0.0;
     size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
-    if (!w->h2) {
-        w->h2 = malloc(16 * 64 * sizeof *w->h2);
-        if (!w->h2)
-            return 0.0;
-        for (size_t i = 0; i < 16 * 64; i++)
-            w->h2[i] = -1.0;
+    if (atomic_load_explicit(&begun_state[k], memory_order_acquire) == 2)
+        return begun_known[k];
+    double best = 30.0;
+    for (unsigned t = 0; t < 64; t++) {
+        uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
+                      ((uint32_t)(c1 & 0x3F) << 6) | t;
+        if (cp < 0x800 || !sbeam_char_ok(cp, 3))
+            continue;
+        double c = zh_plaus_step(0, cp);
+        if (c < best)
+            best = c;
     }
-    if (w->h2[k] < 0.0) {
-        double best = 30.0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = ((uint32_t)(lead & 0x0F) << 12) |
-                          ((uint32_t)(c1 & 0x3F) << 6) | t;
-            if (cp < 0x800 || !sbeam_char_ok(cp, 3))
-                continue;
-            double c = zh_plaus_step(0, cp);
-            if (c < best)
-                best = c;
-        }
-        w->h2[k] = best;
+    unsigned char empty = 0;
+    if (atomic_compare_exchange_strong(&begun_state[k], &empty, 1)) {
+        begun_known[k] = best;
+        atomic_store_explicit(&begun_state[k], 2, memory_order_release);
     }
-    return w->h2[k];
+    return best;
 }
 
 /* Lowest cost, after prev, of a character whose UTF-8 begins with lead
@@ -674,30 +848,41 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
               : &none;
     if (w->cc && c->lc == lc && c->prev == prev)
         return c->cost;
-    /* The candidates of each (lead, c1) are prepared once per work. */
-    size_t k = (size_t)(lead - 0xE0) * 64 + (c1 & 0x3F);
-    zh_plaus_block one;
-    if (!w->blk)
-        w->blk = calloc(16 * 64, sizeof *w->blk);
-    zh_plaus_block *blk = w->blk ? &w->blk[k] : &one;
-    if (!w->blk || !blk->mask) {
-        uint32_t base = ((uint32_t)(lead & 0x0F) << 12) |
-                        ((uint32_t)(c1 & 0x3F) << 6);
-        uint64_t mask = 0;
-        for (unsigned t = 0; t < 64; t++) {
-            uint32_t cp = base | t;
-            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
-                zh_plaus_forbidden(cp))
-                continue;
-            mask |= (uint64_t)1 << t;
-        }
-        zh_plaus_block_init(blk, base, mask);
-    }
-    double best = zh_plaus_step_min(blk, prev);
+    zh_plaus_block spare;
+    double best = zh_plaus_step_min(block_of(lead, c1, &spare), prev);
     c->prev = prev;
     c->lc = lc;
     c->cost = (float)best;
     return (float)best;
+}
+
+/* completion_cost(w, lead, 0x80 + t, prev) for t = 0..63, by t; lead one
+ * of E0-EF. fill_run asks them together (a lost byte after a lead takes
+ * every continuation value), and one walk of the character model answers
+ * the row (zh_plaus_step_mins). NULL when the cache cannot be had. */
+#define ZH_CROW_SLOTS 64
+struct crow {
+    uint32_t prev;
+    uint16_t lead; /* 0: empty */
+    float cost[64];
+};
+
+static const float *completion_row(work *w, unsigned lead, uint32_t prev)
+{
+    if (!w->crow && !(w->crow = calloc(ZH_CROW_SLOTS, sizeof *w->crow)))
+        return NULL;
+    struct crow *c =
+        &w->crow[(prev * 2654435761u ^ lead * 40503u) % ZH_CROW_SLOTS];
+    if (c->lead == lead && c->prev == prev)
+        return c->cost;
+    double best[64];
+    zh_plaus_block spare[64];
+    zh_plaus_step_mins(blocks_row(lead, spare), 64, prev, best);
+    for (unsigned t = 0; t < 64; t++)
+        c->cost[t] = (float)best[t];
+    c->lead = (uint16_t)lead;
+    c->prev = prev;
+    return c->cost;
 }
 
 /* Cost of the reading of [r, end), where the last sequence may be left
@@ -718,8 +903,13 @@ static double prefix_cost(work *w, codec e, size_t r, size_t end,
         if (!len) {
             if (end - p >= 4 || utf8_need(b, p, end) < 0)
                 return HUGE_VAL;
-            if (e.kind == CK_UTF8 && end - p == 2)
-                cost += completion_cost(w, b[p], b[p + 1], prev);
+            if (e.kind == CK_UTF8 && end - p == 2) {
+                const float *row = b[p] >= 0xE0 && b[p] <= 0xEF
+                                       ? completion_row(w, b[p], prev)
+                                       : NULL;
+                cost += row ? row[b[p + 1] & 0x3F]
+                            : completion_cost(w, b[p], b[p + 1], prev);
+            }
             return cost < cutoff ? cost : HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
@@ -755,20 +945,6 @@ typedef struct beam_state {
     uint8_t v[ZH_RUN_MAX];
     double cost;
 } beam_state;
-
-static void beam_add(beam_state *beam, size_t *nbeam, const beam_state *s)
-{
-    size_t worst = 0;
-    if (*nbeam < ZH_BEAM) {
-        beam[(*nbeam)++] = *s;
-        return;
-    }
-    for (size_t i = 1; i < *nbeam; i++)
-        if (beam[i].cost > beam[worst].cost)
-            worst = i;
-    if (s->cost < beam[worst].cost)
-        beam[worst] = *s;
-}
 
 /* 1 when the UTF-8 sequence at pend holds q as one of its continuation
  * bytes and its other bytes are all there, with a lead whose second byte
@@ -818,8 +994,14 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
     memset(&beam[0], 0, sizeof beam[0]);
     for (size_t i = 0; i < k && nbeam; i++) {
         nnext = 0;
+        /* A full beam keeps nothing worse than its worst (the first of the
+         * costliest, which a better state replaces): cut is that cost. */
         double cut = HUGE_VAL;
-        int cut_stale = 0;
+        size_t worst = 0;
+        /* The last byte's windows read the same characters after the
+         * one it completes, by that one's length (window_tail). */
+        window_tail tails[5];
+        signed char tail_ok[5] = {0, 0, 0, 0, 0};
         for (size_t s = 0; s < nbeam; s++) {
             for (size_t j = 0; j < i; j++)
                 w->b[q + j] = beam[s].v[j];
@@ -880,29 +1062,39 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     cps[x] = base | (uint32_t)(vs[x] & 0x3F) << shift;
                 zh_plaus_steps(pprev, cps, nvs, steps, work_memo(w));
             }
+            /* The second byte of a three-byte lead right before it, the
+             * third still lost: prefix_cost would decode nothing before
+             * the begun character and give pcost plus its completion
+             * after pprev, from the row of the lead (completion_row). */
+            const float *row = NULL;
+            if (!fast && i + 1 < k && e.kind == CK_UTF8 && need > 0 &&
+                pend + 1 == q + i && w->b[pend] >= 0xE0 && w->b[pend] <= 0xEF)
+                row = completion_row(w, w->b[pend], pprev);
             for (size_t vi = 0; vi < nvs; vi++) {
                 unsigned v = vs[vi];
                 w->b[q + i] = (uint16_t)v;
                 beam_state t = beam[s];
                 t.v[i] = (uint8_t)v;
-                /* A full beam keeps nothing worse than its worst (known
-                 * until the beam changes). */
-                if (cut_stale) {
-                    cut = HUGE_VAL;
-                    if (nnext == ZH_BEAM)
-                        for (size_t x = 0; x < nnext; x++)
-                            if (cut == HUGE_VAL || next[x].cost > cut)
-                                cut = next[x].cost;
-                    cut_stale = 0;
-                }
                 if (pend > r && pcost >= cut)
                     continue; /* window_prefix: HUGE_VAL */
                 if (fast) {
                     double c = pcost + steps[vi];
+                    if (!tail_ok[clen])
+                        tail_ok[clen] =
+                            window_tail_read(e, w->b, n, pend + clen, q + k - 1,
+                                             &tails[clen])
+                                ? 1
+                                : -1;
                     t.cost = zh_plaus_forbidden(cps[vi]) || c >= cut
                                  ? HUGE_VAL
+                             : tail_ok[clen] > 0
+                                 ? window_tail_cost(w, &tails[clen], cps[vi], c,
+                                                    cut)
                                  : window_cost_from(w, e, w->b, n, pend + clen,
                                                     q + k - 1, cps[vi], c, cut);
+                } else if (row) {
+                    double c = pcost + row[v & 0x3F];
+                    t.cost = c < cut ? c : HUGE_VAL;
                 } else {
                     t.cost = i + 1 == k
                                  ? window_cost_from(w, e, w->b, n, pend,
@@ -911,8 +1103,17 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                                                pcost, cut);
                 }
                 if (t.cost < HUGE_VAL) {
-                    beam_add(next, &nnext, &t);
-                    cut_stale = 1;
+                    if (nnext < ZH_BEAM)
+                        next[nnext++] = t;
+                    else if (t.cost < next[worst].cost)
+                        next[worst] = t;
+                    if (nnext == ZH_BEAM) {
+                        worst = 0;
+                        for (size_t x = 1; x < nnext; x++)
+                            if (next[x].cost > next[worst].cost)
+                                worst = x;
+                        cut = next[worst].cost;
+                    }
                 }
             }
         }
@@ -1086,8 +1287,18 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
         size_t end = last_q + 1 + 3 * ZH_FILL_WORD_CTX + ins;
         uint16_t buf[64];
         size_t nbuf = 0;
-        for (size_t j = r; nbuf < sizeof buf / sizeof *buf && nbuf < end - r;
-             j++) {
+        if (!ins) {
+            /* A byte replaced: the bytes as they are, that one changed. */
+            nbuf = end - r < sizeof buf / sizeof *buf ? end - r
+                                                      : sizeof buf / sizeof *buf;
+            if (nbuf > (w->nb > r ? w->nb - r : 0))
+                nbuf = w->nb > r ? w->nb - r : 0;
+            memcpy(buf, w->b + r, nbuf * sizeof *buf);
+            if (c->q >= r && c->q - r < nbuf)
+                buf[c->q - r] = c->v[0];
+        }
+        for (size_t j = r;
+             ins && nbuf < sizeof buf / sizeof *buf && nbuf < end - r; j++) {
             if (j == c->q && ins) {
                 buf[nbuf++] = c->v[0];
                 if (ins == 2)
@@ -1176,18 +1387,30 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     fs->seq += 0x40;
     if (pcost >= fill_cut(fs))
         return 1; /* every window costs at least pcost */
+    /* What every window reads after the character of the gap. */
+    window_tail tail;
+    int have_tail = window_tail_read(e, b, n, pend + len, past, &tail);
+    if (have_tail && !tail.valid)
+        return 1; /* no value reads */
     uint32_t cps[64];
     uint8_t vs[64];
     double steps[64];
     size_t m = 0;
-    const uint16_t *col = q + 1 < n ? pair_col(d, b[q + 1]) : NULL;
-    for (unsigned v = 0x80; v <= 0xBF; v++) {
-        /* A double-byte decoder loses a byte only when it cannot pair it
-         * with the next one. */
-        if (q + 1 < n && !lost_in_col(col, v))
-            continue;
+    /* A double-byte decoder loses a byte only when it cannot pair it with
+     * the next one: the values 0x80-0xBF it could not pair with b[q + 1]
+     * (bits 0-63 of the cached mask). */
+    uint64_t lost = ~(uint64_t)0;
+    if (q + 1 < n)
+        lost = lost_mask(w, d, b[q + 1], 1).m[0];
+    /* The characters span [base, base + (63 << shift)]: most such spans
+     * hold no forbidden code point, and then none is tested. */
+    uint32_t top = base | (uint32_t)0x3F << shift;
+    int may_forbid = base < 0xA0 || top > 0xFFFF || top >= 0xFDD0 ||
+                     (base <= 0xF8FF && top >= 0xD800);
+    for (; lost; lost &= lost - 1) {
+        unsigned v = 0x80 + (unsigned)__builtin_ctzll(lost);
         uint32_t cp = base | (uint32_t)(v & 0x3F) << shift;
-        if (zh_plaus_forbidden(cp))
+        if (may_forbid && zh_plaus_forbidden(cp))
             continue;
         cps[m] = cp;
         vs[m++] = (uint8_t)v;
@@ -1199,18 +1422,22 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
             seed = i;
+    double cut = fill_cut(fs); /* changes only with an offer */
     for (size_t j = 0; j <= m; j++) {
         size_t i = j == 0 ? seed : j - 1;
         if (j > 0 && i == seed)
             continue;
-        double cut = fill_cut(fs);
         double c = pcost + steps[i];
         if (c >= cut)
             continue;
         w->b[q] = vs[i];
-        c = window_cost_from(w, e, w->b, n, pend + len, past, cps[i], c, cut);
-        if (c < cut)
+        c = have_tail ? window_tail_cost(w, &tail, cps[i], c, cut)
+                      : window_cost_from(w, e, w->b, n, pend + len, past,
+                                         cps[i], c, cut);
+        if (c < cut) {
             fill_offer_ord(fs, c, ord0 + (vs[i] - 0x80u), q, vs[i], 0, kind);
+            cut = fill_cut(fs);
+        }
     }
     return 1;
 }
@@ -1528,7 +1755,7 @@ static double sbeam_rest(work *w, uint32_t prev, unsigned lead, unsigned c1,
                          size_t p)
 {
     if (!w->sbeam_ahead)
-        return begun_cost(w, lead, c1);
+        return begun_cost(lead, c1);
     if (p < w->nb && w->b[p] < WILD) {
         if ((w->b[p] & 0xC0) != 0x80)
             return 2 * ZH_SBEAM_ERR; /* the character will be abandoned */
@@ -1541,7 +1768,7 @@ static double sbeam_rest(work *w, uint32_t prev, unsigned lead, unsigned c1,
     /* Only a Han character gives the model a context; after anything
      * else the cheapest completion without one is as good a bound. */
     if (!zh_is_han(prev))
-        return begun_cost(w, lead, c1);
+        return begun_cost(lead, c1);
     return completion_cost(w, lead, c1, prev);
 }
 
@@ -1669,7 +1896,7 @@ static double sbeam_floor(work *w, const sstate *s)
     if (!(w->lead_known >> l & 1)) {
         double m = HUGE_VAL;
         for (unsigned c1 = 0x80; c1 <= 0xBF; c1++) {
-            double c = begun_cost(w, s->lead, c1);
+            double c = begun_cost(s->lead, c1);
             if (c < m)
                 m = c;
         }
@@ -1791,7 +2018,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             size_t nv;
             const uint8_t *vals = sbeam_values(s, cont, &nv);
             sstate first[ZH_SBEAM_FIRST];
-            size_t nfirst = 0;
+            size_t nfirst = 0, fw = 0;
             int begun3 = sbeam_begun3(s);
             /* A lost byte that completes the character of s: the
              * characters' costs after s->prev in one pass (in the order of
@@ -1801,6 +2028,16 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
              * a few for a second byte whatever the bar). */
             double steps[64];
             int stepped = !whatwg && s->need == 1 && nv == 64;
+            zh_plaus_block spare_block;
+            /* A three-byte character whose completions all cost too much
+             * (the cheapest of its block, zh_plaus_step_min, over the same
+             * steps) offers nothing, and this state nothing else. */
+            if (stepped && s->have == 2 && s->lead >= 0xE0 && s->lead <= 0xEF &&
+                !(s->cost + zh_plaus_step_min(
+                                block_of(s->lead, s->c1, &spare_block),
+                                s->prev) <
+                  zh_beamset_bar(&bs)))
+                continue;
             if (stepped) {
                 uint32_t cps[64];
                 for (size_t j = 0; j < nv; j++)
@@ -1839,15 +2076,18 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 /* Two bytes (WHATWG): v leads, its partner is lost with it. */
                 if (!whatwg || v < 0x81)
                     continue;
-                if (nfirst < ZH_SBEAM_FIRST) {
+                if (nfirst < ZH_SBEAM_FIRST)
                     first[nfirst++] = t;
-                } else {
-                    size_t fw = 0;
+                else if (t.rank < first[fw].rank)
+                    first[fw] = t;
+                else
+                    continue;
+                if (nfirst == ZH_SBEAM_FIRST) {
+                    /* The first of the worst, which a better one replaces. */
+                    fw = 0;
                     for (size_t x = 1; x < nfirst; x++)
                         if (first[x].rank > first[fw].rank)
                             fw = x;
-                    if (t.rank < first[fw].rank)
-                        first[fw] = t;
                 }
             }
             for (size_t f = 0; f < nfirst; f++) {
@@ -1863,7 +2103,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     /* The second byte of a three-byte sequence adds no
                      * cost: the rank is known before the state is made. */
                     if (f3 && !(first[f].cost +
-                                        begun_cost(w, first[f].lead, v2) <
+                                        begun_cost(first[f].lead, v2) <
                                     zh_beamset_bar(&bs)))
                         continue;
                     sstate t = first[f];
@@ -1974,6 +2214,45 @@ static int sbeam_restore(work *w, codec d)
         w->nb++;
     }
     return 1;
+}
+
+/* 0 when no restoration of the lost bytes of w->b (sbeam_restore) can
+ * give UTF-8 read as Big5 a reading: find_chain takes only runs that hold
+ * a unit of three bytes or more, and decode_stream accepts such a unit
+ * only with a lead byte of E2-E9 or EF (the blocks of punctuation, CJK and
+ * fullwidth forms), F0 (emoji) or ED (CESU-8's surrogates), followed by
+ * continuation bytes. A lost byte becomes one of sbeam_leads or a
+ * continuation byte, and in the browsers' reading two bytes: it may lead
+ * such a unit or give two continuation bytes. Most segments of UTF-8
+ * read as GBK have no such place, and the beam search over them, the
+ * costliest work on their lines, cannot change what they yield. */
+static int big5_wide_possible(const work *w)
+{
+    for (size_t p = 0; p < w->nb; p++) {
+        unsigned x = w->b[p];
+        int need;
+        if (x == WILD)
+            need = 1; /* a lead and, as two bytes, its first continuation */
+        else if ((x >= 0xE2 && x <= 0xE9) || x == 0xEF || x == 0xED)
+            need = 2;
+        else if (x == 0xF0)
+            need = 3;
+        else
+            continue;
+        int have = 0;
+        for (size_t q = p + 1; q < w->nb && have < need; q++) {
+            unsigned y = w->b[q];
+            if (y == WILD)
+                have += 2;
+            else if (y >= 0x80 && y <= 0xBF)
+                have++;
+            else
+                break;
+        }
+        if (have >= need)
+            return 1;
+    }
+    return 0;
 }
 
 /* Decode the stream as E into units, restoring lost bytes on the way. */
@@ -2116,6 +2395,10 @@ static const uint32_t bracket_pairs[][2] = {
 
 static int bracket_of(uint32_t cp, int side)
 {
+    /* The marks lie in three short ranges; most units asked are Han,
+     * between the second and the third. */
+    if (cp < 0x2018 || cp > 0xFF09 || (cp > 0x3011 && cp < 0xFF08))
+        return -1;
     for (size_t i = 0; i < N_BRACKETS; i++)
         if (bracket_pairs[i][side] == cp)
             return (int)i;
@@ -2276,27 +2559,48 @@ static uint32_t at(const uint32_t *cp, size_t n, size_t i)
 
 /* 1 when the line discusses encodings, so mojibake in it may be quoted.
  * One pass over the line: a word is compared only where its first byte
- * stands (every line with a repair asks, and most are long). */
+ * stands (every line with a repair asks, and most are long), and the
+ * bytes that start none are passed over with one table read. */
 static int discusses_encoding(const char *s, size_t len)
 {
-    static const char *const words[] = {
-        "mojibake", "encoding", "garbled", "\xe4\xb9\xb1\xe7\xa0\x81",
-        "\xe4\xba\x82\xe7\xa2\xbc", "\xe7\xbc\x96\xe7\xa0\x81",
-        "\xe7\xb7\xa8\xe7\xa2\xbc"};
+    static const struct {
+        const char *text;
+        size_t len;
+    } words[] = {
+        {"mojibake", 8},
+        {"encoding", 8},
+        {"garbled", 7},
+        {"\xe4\xb9\xb1\xe7\xa0\x81", 6}, /* 乱码 */
+        {"\xe4\xba\x82\xe7\xa2\xbc", 6}, /* 亂碼 */
+        {"\xe7\xbc\x96\xe7\xa0\x81", 6}, /* 编码 */
+        {"\xe7\xb7\xa8\xe7\xa2\xbc", 6}, /* 編碼 */
+    };
+    static const unsigned char starts[256] = {
+        ['m'] = 1, ['M'] = 1, ['e'] = 1, ['E'] = 1, ['g'] = 1, ['G'] = 1,
+        [0xE4] = 1, [0xE7] = 1,
+    };
     for (size_t i = 0; i < len; i++) {
         unsigned char a0 = (unsigned char)s[i];
+        if (!starts[a0] || i + 1 >= len)
+            continue;
+        /* The second bytes of the words (o, n, a; B9, BA, BC, B7): most
+         * E4 and E7 of Chinese text start none. */
+        unsigned char a1 = (unsigned char)s[i + 1];
+        if (a1 >= 'A' && a1 <= 'Z')
+            a1 = (unsigned char)(a1 | 0x20);
+        if (a1 != 'o' && a1 != 'n' && a1 != 'a' && a1 != 0xB9 && a1 != 0xBA &&
+            a1 != 0xBC && a1 != 0xB7)
+            continue;
         if (a0 >= 'A' && a0 <= 'Z')
             a0 = (unsigned char)(a0 | 0x20);
-        if (a0 != 'm' && a0 != 'e' && a0 != 'g' && a0 != 0xE4 && a0 != 0xE7)
-            continue;
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-            size_t wl = strlen(words[w]);
-            if ((unsigned char)words[w][0] != a0 || len - i < wl)
+            size_t wl = words[w].len;
+            if ((unsigned char)words[w].text[0] != a0 || len - i < wl)
                 continue;
             size_t k = 1;
             while (k < wl) {
                 unsigned char a = (unsigned char)s[i + k];
-                unsigned char b = (unsigned char)words[w][k];
+                unsigned char b = (unsigned char)words[w].text[k];
                 if (a >= 'A' && a <= 'Z')
                     a = (unsigned char)(a | 0x20);
                 if (a != b)
@@ -2335,16 +2639,28 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         /* Room for two bytes a character, at most, once. */
         if (!grow_bytes(w, 2 * (n - s)))
             return 0;
-        for (; j < n; j++) {
-            uint16_t bb[2];
-            int k = encode_char(ch->misread, w->cp[j], bb);
-            if (!k || w->cp[j] == '\n')
-                break;
-            for (int q = 0; q < k; q++) {
-                w->fl[w->nb] = 0;
-                w->b[w->nb] = bb[q];
-                w->ci[w->nb++] = (uint32_t)j;
+        {
+            /* Through locals: a store to w->fl (bytes) may alias the work's
+             * fields, which the compiler then read again each time. */
+            const codec d = ch->misread;
+            const uint32_t *cps = w->cp;
+            uint16_t *b = w->b;
+            uint32_t *ci = w->ci;
+            size_t nb = 0;
+            for (; j < n; j++) {
+                uint16_t bb[2];
+                int k = encode_char(d, cps[j], bb);
+                if (!k || cps[j] == '\n')
+                    break;
+                b[nb] = bb[0];
+                ci[nb++] = (uint32_t)j;
+                if (k == 2) {
+                    b[nb] = bb[1];
+                    ci[nb++] = (uint32_t)j;
+                }
             }
+            memset(w->fl, 0, nb * sizeof *w->fl);
+            w->nb = nb;
         }
         if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
             for (size_t q = 0; q < w->nb; q++)
@@ -2352,6 +2668,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         if (!fill && probe_done(w))
             return 1;
         if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
+            if (!big5_wide_possible(w)) {
+                i = j > i ? j : i + 1; /* the segment yields nothing */
+                continue;
+            }
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
                 return 0;
         } else if (!decode_stream(w, ch,
@@ -2376,9 +2696,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     w->u[k].ok = 1;
         /* Big5 loses bytes unevenly: a word may have lost all of them
          * while the segment around it kept enough. The evidence is the
-         * segment's. */
+         * segment's (counted for Big5 alone, which reads it). */
         size_t seg_fills = 0, seg_bytes = 0;
-        for (size_t k = 0; k < w->nu; k++) {
+        for (size_t k = 0; ch->misread.kind == CK_BIG5 && k < w->nu; k++) {
             if (!w->u[k].ok || w->u[k].blen < 2)
                 continue;
             seg_bytes += w->u[k].blen;
@@ -2458,15 +2778,14 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->before += wstep(w, w->cp[ce - 1], next);
                 c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
-            for (size_t k = ua; k < uz; k++) {
+            for (size_t k = ua; k < uz && ch->misread.kind == CK_SB; k++) {
                 /* A guessed byte in Western text: one letter cannot be
                  * told from another, so the character stays lost (scored
                  * as the best guess, shown as U+FFFD). */
                 int guessed = 0;
                 for (size_t q = 0; q < w->u[k].blen; q++)
                     guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
-                if (guessed && ch->misread.kind == CK_SB &&
-                    w->u[k].cp < 0x2E80)
+                if (guessed && w->u[k].cp < 0x2E80)
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated
@@ -2525,6 +2844,48 @@ static int cand_cmp(const void *x, const void *y)
     return a->cs < b->cs ? -1 : a->cs > b->cs;
 }
 
+/* Sort the candidates best first (cand_cmp), keeping the order of equal
+ * ones as the merge sort of glibc's qsort does: a line has a few, which an
+ * insertion sort puts in order for less than qsort's set-up costs. */
+static void sort_cands(cands *cs)
+{
+    if (cs->n > 16) {
+        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+        return;
+    }
+    for (size_t i = 1; i < cs->n; i++) {
+        if (cand_cmp(&cs->c[i - 1], &cs->c[i]) <= 0)
+            continue;
+        cand t = cs->c[i];
+        size_t j = i;
+        while (j > 0 && cand_cmp(&cs->c[j - 1], &t) > 0) {
+            cs->c[j] = cs->c[j - 1];
+            j--;
+        }
+        cs->c[j] = t;
+    }
+}
+
+/* 1 when the line has at most ZH_SHORT_LINE characters that start the
+ * mojibake of ZH_MF_* flag `need`: such a line is restored whether or not
+ * its plain reading gains. Counted once per flag (bit fb of *known, the
+ * answer in *shorts): chains share them. */
+static int short_span(const work *w, uint8_t need, unsigned *known,
+                      unsigned *shorts)
+{
+    int fb = __builtin_ctz(need);
+    if (!(*known >> fb & 1)) {
+        size_t span = 0;
+        for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
+            span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
+                    (zh_moji_flags[w->cp[i]] & need);
+        *known |= 1u << fb;
+        if (span <= ZH_SHORT_LINE)
+            *shorts |= 1u << fb;
+    }
+    return *shorts >> fb & 1;
+}
+
 /* Candidates of all chains the line's flags allow, best first; chains
  * that misread as `skip` (when not NULL) are left out. */
 static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
@@ -2564,6 +2925,10 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                     sb_have |= 1u << sb;
         }
     }
+    /* By bit of a chain's ZH_MF_* flag: whether the line's characters
+     * that start such mojibake were counted, and whether they are few
+     * (ZH_SHORT_LINE). */
+    unsigned short_known = 0, short_span_bits = 0;
     /* The other Western code pages last, once the rest have shown how
      * much of the line they explain. */
     for (size_t o = 0; o < NCHAINS; o++) {
@@ -2623,9 +2988,13 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         w->fillable = 0;
         w->gained = 0;
         /* Whether the plain reading gains matters below only where the
-         * line is still open and no layer is being undone. */
-        w->probe = explained * 10 < high * 9 && !skip ? PROBE_GAINS
-                                                     : PROBE_FILLABLE;
+         * line is still open, no layer is being undone and the line is
+         * not short (a short one is restored either way). */
+        w->probe = explained * 10 < high * 9 && !skip &&
+                           !short_span(w, chains[k].need, &short_known,
+                                       &short_span_bits)
+                       ? PROBE_GAINS
+                       : PROBE_FILLABLE;
         int plain = find_chain(w, (int)k, lprev, rnext, 0, out);
         w->probe = PROBE_NONE;
         if (!plain)
@@ -2649,18 +3018,17 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 gains = marks * 4 >= high;
             }
             /* Inside a reading (a further layer), the reading itself is
-             * the evidence: a gap left in it is restored. */
-            size_t span = 0;
-            for (size_t i = 0; i < w->n && span <= ZH_SHORT_LINE; i++)
-                span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
-                        (zh_moji_flags[w->cp[i]] & chains[k].need);
+             * the evidence: a gap left in it is restored; so is one of a
+             * short line. */
+            int is_short = short_span(w, chains[k].need, &short_known,
+                                      &short_span_bits);
             /* ...unless the chains before have explained the line: then
              * a plain reading that gains somewhere is no reason either
              * (UTF-8 read as GBK, lost bytes and all, also reads in places
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if ((gains && open) || skip || (span <= ZH_SHORT_LINE && open)) {
+            if ((gains && open) || skip || (is_short && open)) {
                 w->restored++;
                 if (!find_chain(w, (int)k, lprev, rnext, 1, out))
                     return 0;
@@ -2691,8 +3059,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     covered += out->c[c].ce - out->c[c].cs;
     }
-    if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(out->c, out->n, sizeof *out->c, cand_cmp);
+    sort_cands(out);
     return 1;
 }
 
@@ -2721,11 +3088,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
              * common characters) followed by one of C0-FF. UTF-8 read so
              * rarely shows that: its lead bytes follow continuation bytes
              * of 80-BF, and B0-BF is only a quarter of those. */
-            if (!gbk_sb && i + 1 < n) {
-                int a = sb_encode(ZH_SB_CP1252, cp[i]);
-                int b = sb_encode(ZH_SB_CP1252, cp[i + 1]);
-                gbk_sb = a >= 0xB0 && b >= 0xC0;
-            }
+            if (!gbk_sb && i + 1 < n && sb_encode(ZH_SB_CP1252, cp[i]) >= 0xB0)
+                gbk_sb = sb_encode(ZH_SB_CP1252, cp[i + 1]) >= 0xC0;
         }
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;
@@ -2972,6 +3336,19 @@ static int after_lost_fold(const char *s, size_t at)
     return 0;
 }
 
+/* A kept candidate's end and its place in the line's list (scan_line). */
+struct end_ix {
+    size_t ce, k;
+};
+
+static int end_ix_cmp(const void *x, const void *y)
+{
+    const struct end_ix *a = x, *b = y;
+    if (a->ce != b->ce)
+        return a->ce < b->ce ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k;
+}
+
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
     LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
@@ -3042,7 +3419,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             }
         }
         if (cs->n > 1)
-            qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+            sort_cands(cs);
     }
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
@@ -3107,8 +3484,20 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         for (size_t k = 0; k < cs->n; k++)
             if (cs->c[k].state == 1)
                 ix[m++] = k;
-        /* Insertion sort by end: lines have few candidates. */
-        for (size_t x = 1; x < m; x++)
+        /* By end, equal ends in the order of cs: an insertion sort for
+         * the few candidates of most lines, qsort by (end, place) for the
+         * many of a long one (a paragraph on one line has thousands). */
+        struct end_ix *byend = m > 16 ? malloc(m * sizeof *byend) : NULL;
+        int sorted = byend != NULL;
+        if (byend) {
+            for (size_t x = 0; x < m; x++)
+                byend[x] = (struct end_ix){cs->c[ix[x]].ce, ix[x]};
+            qsort(byend, m, sizeof *byend, end_ix_cmp);
+            for (size_t x = 0; x < m; x++)
+                ix[x] = byend[x].k;
+            free(byend);
+        }
+        for (size_t x = 1; x < m && !sorted; x++)
             for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
                 size_t t = ix[j];
                 ix[j] = ix[j - 1];
