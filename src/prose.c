@@ -101,7 +101,8 @@ static int kana_free8(const unsigned char *s)
 
 /* Program text: tokens that Chinese prose, even with its marks folded to
  * ASCII, does not contain, on a line that is mostly ASCII (a manual's
- * prose quotes code, and stays prose). */
+ * prose quotes code, and stays prose): 1, or 2 when the line also holds
+ * two sentences ended by a Chinese full stop; 0 for none. */
 static int is_code(const char *s, size_t n)
 {
     size_t i = 0;
@@ -162,12 +163,12 @@ static int is_code(const char *s, size_t n)
             stops++;
         prev = cp;
     }
-    /* Two sentences ended with a Chinese full stop: prose that names code
-     * (`注意:``main'foo''會讓 emacs 出問題。…用 ``main::foo''。`), however
-     * much Latin it holds. */
-    if (stops >= 2)
+    if (han * 3 >= ascii)
         return 0;
-    return han * 3 < ascii;
+    /* Two sentences ended with a Chinese full stop: maybe prose that names
+     * code (`注意:``main'foo''會讓 emacs 出問題。…用 ``main::foo''。`),
+     * which the caller weighs (2), or a table whose cells are sentences. */
+    return stops >= 2 ? 2 : 1;
 }
 
 /* Separators (commas, tabs) of a line that may be a table row: no CJK
@@ -291,8 +292,20 @@ int zh_line_is_prose(zh_lines *it, const zh_line *line)
 {
     const char *s = it->text + line->start;
     size_t n = line->end - line->start;
-    if (line->in_fence || is_code(s, n) || has_kana(s, n))
+    if (line->in_fence || has_kana(s, n))
         return 0;
+    int code = is_code(s, n);
+    if (code) {
+        /* Sentences with program text are prose where the block shows
+         * the scraper's stray commas, whose repairs they need; elsewhere
+         * (a troff table: `名稱:目的：手冊頁 T{ T}:`) they stay code. */
+        if (code == 1)
+            return 0;
+        if (it->stray_before_wide < 0)
+            it->stray_before_wide = zh_stray_before_wide(it->text, it->len);
+        if (!it->stray_before_wide)
+            return 0;
+    }
     /* A table row: short fields, no CJK punctuation, and at least three
      * lines in a row (this one among them) with as many separators. */
     int doubled, all_doubled;

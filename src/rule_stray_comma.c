@@ -204,6 +204,26 @@ static int pattern_shown(const char *t, size_t len)
     return stray >= 3;
 }
 
+/* 1 when the line holds what scan_line reads in a line that is not
+ * prose: a lone comma between a Han character and a Chinese mark. Tested
+ * before the block's evidence, which reads the whole block: clean text
+ * with commas in its program lines never needs it. */
+static int strict_candidate(const char *t, const zh_line *ln)
+{
+    for (size_t i = ln->start; i < ln->end; i++) {
+        const char *c = memchr(t + i, ',', ln->end - i);
+        if (!c)
+            return 0;
+        i = (size_t)(c - t);
+        if (i > ln->start && t[i - 1] != ',' && i + 1 < ln->end &&
+            t[i + 1] != ',' &&
+            zh_stray_target_mark(zh_cp_at(t, ln->end, i + 1, NULL)) &&
+            zh_is_han(zh_cp_before(t, i, NULL)))
+            return 1;
+    }
+    return 0;
+}
+
 static zhfix_status scan_stray_comma(zh_scan *scan)
 {
     if (!memchr(scan->text, ',', scan->len))
@@ -225,8 +245,7 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
                        evidence(scan, &fixable) <= 0)) {
             if (fixable == -1)
                 return ZHFIX_OK;
-            if (fixable == 0 ||
-                !zh_line_has_han(scan->text, ln.start, ln.end) ||
+            if (fixable == 0 || !strict_candidate(scan->text, &ln) ||
                 evidence(scan, &fixable) <= 0) {
                 if (fixable == -1)
                     return ZHFIX_OK;

@@ -571,6 +571,31 @@ END_TEST
 
 /* Regression: halfwidth-punct reported `(青木修)` after a Latin name;
  * parentheses become fullwidth only after a Chinese character. */
+/* A troff table whose cells hold sentences (manpages-zh, socket(2)) is
+ * program text where nothing shows the scraper: its ':' separators are
+ * not even reported. */
+START_TEST(table_with_sentences_not_reported)
+{
+    static const char line[] =
+        "The 参数指定一个通讯域名；选择的协议将会用于通讯。协议名在 "
+        "中定义。 目前已知的格式包括： tab(:); l l "
+        "l. 名称:目的：手册页 T{ T}:T{ unix(7) T}:T{ T} T{ "
+        "T}:IPv4 网络协议:T{ T} T{ T}:IPv6 网络协议:T{ T} "
+        "T{ T}:IPX - Novell 协议 T{ T}:T{ 内核用户界面设备 "
+        "T}:T{ T} T{ T}:ITU-T X.25 / ISO-8208 协议:T{ T} T{ T}:T{ "
+        "Amateur radio AX.25 protocol T}: T{ T}:Access to raw ATM "
+        "PVCs: T{ T}:Appletalk:T{ T} T{ T}:T{ 底层包连接 T}:T{ "
+        "T}\n";
+    zhfix *h = make("all", NULL);
+    ck_assert_int_eq(zhfix_check(h, line, strlen(line)), ZHFIX_OK);
+    ck_assert_msg(zhfix_finding_count(h) == 0, "%zu findings, first at %zu",
+                  zhfix_finding_count(h),
+                  zhfix_finding_count(h) ? zhfix_finding_get(h, 0)->column
+                                         : 0);
+    zhfix_destroy(h);
+}
+END_TEST
+
 START_TEST(parens_after_latin_name_not_reported)
 {
     static const char *const cases[] = {
@@ -794,6 +819,7 @@ static Suite *scrape_suite(void)
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
     tcase_add_test(tc, run_never_begins_line_with_mark);
     tcase_add_test(tc, parens_after_latin_name_not_reported);
+    tcase_add_test(tc, table_with_sentences_not_reported);
     tcase_add_test(tc, gbk_tables);
     suite_add_tcase(s, tc);
     TCase *ts = tcase_create("sample");
