@@ -38,12 +38,12 @@ export PATH="$ZDIR:$PATH"
 expect_status 0 "one process" -- "$ZHFIX" fix --jsonl --field text "$TMP/corpus.jsonl"
 mv "$TMP/out" "$TMP/single"
 expect_true "the corpus had something to repair" sh -c "! cmp -s '$TMP/single' '$TMP/corpus.jsonl'"
-expect_status 0 "parallel --pipe --block 16M -k" -- sh -c "parallel --pipe --block 16M -k zhfix fix --jsonl --field text < '$TMP/corpus.jsonl'"
+expect_status 0 "parallel --pipe --block 16M -k" -- sh -c "parallel --pipe --block 16M -k zhfix fix -j 1 --jsonl --field text < '$TMP/corpus.jsonl'"
 expect_same "parallel (16M blocks) is byte-identical to one process" "$TMP/out" "$TMP/single"
-expect_status 0 "parallel --pipe --block 1M -k" -- sh -c "parallel --pipe --block 1M -k zhfix fix --jsonl --field text < '$TMP/corpus.jsonl'"
+expect_status 0 "parallel --pipe --block 1M -k" -- sh -c "parallel --pipe --block 1M -k zhfix fix -j 1 --jsonl --field text < '$TMP/corpus.jsonl'"
 expect_same "parallel (1M blocks) is byte-identical to one process" "$TMP/out" "$TMP/single"
 # --pipe-part reads the file itself (faster on a seekable file).
-expect_status 0 "parallel --pipe-part" -- parallel --pipe-part -a "$TMP/corpus.jsonl" --block 4M -k zhfix fix --jsonl --field text
+expect_status 0 "parallel --pipe-part" -- parallel --pipe-part -a "$TMP/corpus.jsonl" --block 4M -k zhfix fix -j 1 --jsonl --field text
 expect_same "parallel --pipe-part is byte-identical" "$TMP/out" "$TMP/single"
 
 # convert --to traditional the same way.
