@@ -468,46 +468,42 @@ void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask)
     bb->unknown = (mask & ~known) != 0;
 }
 
-/* After a (model index ia, nonzero), the best of the characters of bb:
- * a's pairs into the block are few (a row holds a few dozen successors
- * among thousands of characters), and of the rest the likeliest alone
- * can be the best, as the backoff weight is a's for all of them. */
-double zh_bigram_best(uint32_t a, const zh_bigram_block *bb)
+/* The best of the characters of bb (mask nonzero) after the character
+ * whose backoff weight is bow and whose successors are zh_cm_next[*r ..
+ * rend): a's pairs into the block are few (a row holds a few dozen
+ * successors among thousands of characters), and of the rest the
+ * likeliest alone can be the best, as the backoff weight is a's for all
+ * of them. *r moves on past the block, so that a walk over blocks by
+ * increasing base continues from there. Scaled like the tables. */
+static int block_best(const zh_bigram_block *bb, int bow, uint32_t *r,
+                      uint32_t rend)
 {
-    uint32_t ia, r, hi, rend;
     uint64_t paired = 0;
-    int best = INT_MIN, bow;
+    int best = INT_MIN;
     size_t j;
+    uint32_t p = *r;
 
-    if (!bb->mask)
-        return -HUGE_VAL;
-    ia = model_index(a);
-    if (ia == 0) {
-        /* No context: the unigrams. */
-        if (bb->ntop)
-            best = zh_cm_logp[bb->top[0]];
-        if (bb->unknown && zh_cm_floor > best)
-            best = zh_cm_floor;
-        return unscale(best);
+    /* The first successor at or above the block: where the walk over
+     * the blocks before it ended, or further on. */
+    if (p < rend && zh_cm_next[p] < bb->lo) {
+        uint32_t hi = rend;
+        while (p < hi) {
+            uint32_t mid = p + (hi - p) / 2;
+            if (zh_cm_next[mid] < bb->lo)
+                p = mid + 1;
+            else
+                hi = mid;
+        }
     }
-    bow = zh_cm_bow[ia - 1];
-    r = zh_cm_row[ia - 1];
-    rend = hi = zh_cm_row[ia];
-    while (r < hi) {
-        uint32_t mid = r + (hi - r) / 2;
-        if (zh_cm_next[mid] < bb->lo)
-            r = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; r < rend && zh_cm_next[r] < bb->hi; r++) {
-        unsigned t = zh_cm_cp[zh_cm_next[r]] - bb->base;
+    for (; p < rend && zh_cm_next[p] < bb->hi; p++) {
+        unsigned t = zh_cm_cp[zh_cm_next[p]] - bb->base;
         if (!(bb->mask >> t & 1))
             continue;
         paired |= (uint64_t)1 << t;
-        if (zh_cm_pair_logp[r] > best)
-            best = zh_cm_pair_logp[r];
+        if (zh_cm_pair_logp[p] > best)
+            best = zh_cm_pair_logp[p];
     }
+    *r = p;
     for (j = 0; j < bb->ntop; j++) {
         uint32_t i = bb->top[j];
         if (!(paired >> (zh_cm_cp[i] - bb->base) & 1)) {
@@ -528,7 +524,27 @@ double zh_bigram_best(uint32_t a, const zh_bigram_block *bb)
     /* Han characters the model does not know: the floor, backed off. */
     if (bb->unknown && bow + zh_cm_floor > best)
         best = bow + zh_cm_floor;
-    return unscale(best);
+    return best;
+}
+
+double zh_bigram_best(uint32_t a, const zh_bigram_block *bb)
+{
+    uint32_t ia, r;
+    int best = INT_MIN;
+
+    if (!bb->mask)
+        return -HUGE_VAL;
+    ia = model_index(a);
+    if (ia == 0) {
+        /* No context: the unigrams. */
+        if (bb->ntop)
+            best = zh_cm_logp[bb->top[0]];
+        if (bb->unknown && zh_cm_floor > best)
+            best = zh_cm_floor;
+        return unscale(best);
+    }
+    r = zh_cm_row[ia - 1];
+    return unscale(block_best(bb, zh_cm_bow[ia - 1], &r, zh_cm_row[ia]));
 }
 
 /* zh_bigram_best for several blocks after the same a, in one walk of a's
@@ -550,54 +566,7 @@ void zh_bigram_best_many(uint32_t a, const zh_bigram_block *const *bbs,
     bow = zh_cm_bow[ia - 1];
     r = zh_cm_row[ia - 1];
     rend = zh_cm_row[ia];
-    for (size_t k = 0; k < n; k++) {
-        const zh_bigram_block *bb = bbs[k];
-        uint64_t paired = 0;
-        int best = INT_MIN;
-        size_t j;
-
-        if (!bb->mask) {
-            out[k] = -HUGE_VAL;
-            continue;
-        }
-        /* The first successor at or above the block: where the walk over
-         * the blocks before it ended, or further on. */
-        if (r < rend && zh_cm_next[r] < bb->lo) {
-            uint32_t hi = rend;
-            while (r < hi) {
-                uint32_t mid = r + (hi - r) / 2;
-                if (zh_cm_next[mid] < bb->lo)
-                    r = mid + 1;
-                else
-                    hi = mid;
-            }
-        }
-        for (; r < rend && zh_cm_next[r] < bb->hi; r++) {
-            unsigned t = zh_cm_cp[zh_cm_next[r]] - bb->base;
-            if (!(bb->mask >> t & 1))
-                continue;
-            paired |= (uint64_t)1 << t;
-            if (zh_cm_pair_logp[r] > best)
-                best = zh_cm_pair_logp[r];
-        }
-        for (j = 0; j < bb->ntop; j++) {
-            uint32_t i = bb->top[j];
-            if (!(paired >> (zh_cm_cp[i] - bb->base) & 1)) {
-                if (bow + zh_cm_logp[i] > best)
-                    best = bow + zh_cm_logp[i];
-                break;
-            }
-        }
-        if (j == bb->ntop && bb->more) {
-            for (uint32_t i = bb->lo; i < bb->hi; i++) {
-                unsigned t = zh_cm_cp[i] - bb->base;
-                if ((bb->mask >> t & 1) && !(paired >> t & 1) &&
-                    bow + zh_cm_logp[i] > best)
-                    best = bow + zh_cm_logp[i];
-            }
-        }
-        if (bb->unknown && bow + zh_cm_floor > best)
-            best = bow + zh_cm_floor;
-        out[k] = unscale(best);
-    }
+    for (size_t k = 0; k < n; k++)
+        out[k] = bbs[k]->mask ? unscale(block_best(bbs[k], bow, &r, rend))
+                              : -HUGE_VAL;
 }
