@@ -307,36 +307,21 @@ static int sb_encode(int sb, uint32_t cp)
     return b ? b : -1;
 }
 
-/* encode_char's cases other than a character of the double-byte tables. */
+/* encode_char's cases other than ASCII and a character of the
+ * double-byte tables: U+FFFD, a single-byte code page, beyond the BMP. */
 static int encode_char_other(codec d, uint32_t cp, uint16_t *out)
 {
-    if (cp < 0x80) {
-        out[0] = (uint16_t)cp;
-        return 1;
-    }
     if (cp == 0xFFFD) {
         out[0] = WILD;
         return 1;
     }
-    if (d.kind == CK_SB) {
-        int b = sb_encode(d.sb, cp);
-        if (b < 0)
-            return 0;
-        out[0] = (uint16_t)b;
-        return 1;
-    }
-    if (cp > 0xFFFF)
+    if (d.kind != CK_SB)
+        return 0; /* beyond the BMP: no double-byte code has it */
+    int b = sb_encode(d.sb, cp);
+    if (b < 0)
         return 0;
-    unsigned v = d.kind == CK_GBK ? zh_gbk_encode_table[cp] : zh_big5_encode[cp];
-    if (!v)
-        return 0;
-    if (v < 0x100) {
-        out[0] = (uint16_t)v;
-        return 1;
-    }
-    out[0] = (uint16_t)(v >> 8);
-    out[1] = (uint16_t)(v & 0xFF);
-    return 2;
+    out[0] = (uint16_t)b;
+    return 1;
 }
 
 /* Encode cp in D: the bytes go to out (up to 2); returns their number, 0
@@ -363,32 +348,16 @@ static inline int encode_char(codec d, uint32_t cp, uint16_t *out)
     return 2;
 }
 
-/* decode_at's cases other than ASCII and the common three-byte UTF-8. */
+/* decode_at's cases other than ASCII, the common three-byte UTF-8 and
+ * the pairs of GBK and Big5: the other UTF-8 sequences, GBK's euro sign,
+ * and whatever is cut short or lost. */
 static size_t decode_at_other(codec e, const uint16_t *b, size_t p, size_t n,
                               uint32_t *cp)
 {
     unsigned c = b[p];
     if (c >= WILD)
         return 0;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
     if (e.kind == CK_UTF8) {
-        if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-            /* Most of Chinese: three bytes whose lead restricts neither
-             * the second byte (as E0 and ED do) nor the value, which is
-             * no surrogate (CESU-8's lead is ED) and no overlong form. */
-            if (n - p < 3)
-                return 0;
-            unsigned t1 = b[p + 1], t2 = b[p + 2];
-            if (t1 >= WILD || t2 >= WILD || (t1 & 0xC0) != 0x80 ||
-                (t2 & 0xC0) != 0x80)
-                return 0;
-            *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(t1 & 0x3F) << 6 |
-                  (t2 & 0x3F);
-            return 3;
-        }
         size_t len;
         uint32_t v, min;
         if (c >= 0xC2 && c <= 0xDF) {
@@ -432,17 +401,7 @@ static size_t decode_at_other(codec e, const uint16_t *b, size_t p, size_t n,
         *cp = 0x20AC;
         return 1;
     }
-    if (c < 0x81 || c > 0xFE || n - p < 2)
-        return 0;
-    unsigned t = b[p + 1];
-    if (t < 0x40 || t > 0xFE || t == 0x7F)
-        return 0;
-    const uint16_t *dec = e.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
-    uint16_t v = dec[(c - 0x81) * 191 + (t - 0x40)];
-    if (!v)
-        return 0;
-    *cp = v;
-    return 2;
+    return 0; /* a pair cut short, or no lead byte */
 }
 
 /* Decode one character of E at p: returns its length (0 when invalid).
@@ -2567,13 +2526,13 @@ static int discusses_encoding(const char *s, size_t len)
         const char *text;
         size_t len;
     } words[] = {
-        {"mojibake", 8},
-        {"encoding", 8},
-        {"garbled", 7},
-        {"\xe4\xb9\xb1\xe7\xa0\x81", 6}, /* 乱码 */
-        {"\xe4\xba\x82\xe7\xa2\xbc", 6}, /* 亂碼 */
-        {"\xe7\xbc\x96\xe7\xa0\x81", 6}, /* 编码 */
-        {"\xe7\xb7\xa8\xe7\xa2\xbc", 6}, /* 編碼 */
+#define WORD(s) {s, sizeof s - 1}
+        WORD("mojibake"), WORD("encoding"), WORD("garbled"),
+        WORD("\xe4\xb9\xb1\xe7\xa0\x81"), /* 乱码 */
+        WORD("\xe4\xba\x82\xe7\xa2\xbc"), /* 亂碼 */
+        WORD("\xe7\xbc\x96\xe7\xa0\x81"), /* 编码 */
+        WORD("\xe7\xb7\xa8\xe7\xa2\xbc"), /* 編碼 */
+#undef WORD
     };
     static const unsigned char starts[256] = {
         ['m'] = 1, ['M'] = 1, ['e'] = 1, ['E'] = 1, ['g'] = 1, ['G'] = 1,
