@@ -80,6 +80,28 @@ static int evidence(zh_scan *scan, int *fixable)
     return *fixable;
 }
 
+/* 1 when the comma at i of the line is alone between a Han character and
+ * a Chinese mark (`文件,。`): what a line that is not prose is read for. */
+static int lone_comma_after_han(const char *t, const zh_line *ln, size_t i)
+{
+    return i > ln->start && t[i - 1] != ',' && i + 1 < ln->end &&
+           t[i + 1] != ',' &&
+           zh_stray_target_mark(zh_cp_at(t, ln->end, i + 1, NULL)) &&
+           zh_is_han(zh_cp_before(t, i, NULL));
+}
+
+/* 1 when the line holds such a comma. Tested before the block's evidence,
+ * which reads the whole block: clean text with commas in its program
+ * lines never needs it. */
+static int strict_candidate(const char *t, const zh_line *ln)
+{
+    for (const char *c = t + ln->start;
+         (c = memchr(c, ',', (size_t)(t + ln->end - c))) != NULL; c++)
+        if (lone_comma_after_han(t, ln, (size_t)(c - t)))
+            return 1;
+    return 0;
+}
+
 /* At -1 (the block says nothing of the mechanism) the line is left, and
  * the caller stops. In a line that is not prose (strict), only a comma
  * between a Han character and a Chinese mark is read, in a block that
@@ -121,8 +143,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable,
             left = p > ln->start ? zh_cp_before(t, p, NULL) : 0;
         }
         zhfix_status st = ZHFIX_OK;
-        if (strict && !(zh_is_han(prev) &&
-                        k == 1 && zh_stray_target_mark(next)))
+        if (strict && !lone_comma_after_han(t, ln, at))
             continue;
         if (k == 2) {
             /* `,,`: the stray comma and a folded Chinese comma. Between
@@ -202,26 +223,6 @@ static int pattern_shown(const char *t, size_t len)
     if (stray * 20 < marks)
         return -1; /* nothing to say */
     return stray >= 3;
-}
-
-/* 1 when the line holds what scan_line reads in a line that is not
- * prose: a lone comma between a Han character and a Chinese mark. Tested
- * before the block's evidence, which reads the whole block: clean text
- * with commas in its program lines never needs it. */
-static int strict_candidate(const char *t, const zh_line *ln)
-{
-    for (size_t i = ln->start; i < ln->end; i++) {
-        const char *c = memchr(t + i, ',', ln->end - i);
-        if (!c)
-            return 0;
-        i = (size_t)(c - t);
-        if (i > ln->start && t[i - 1] != ',' && i + 1 < ln->end &&
-            t[i + 1] != ',' &&
-            zh_stray_target_mark(zh_cp_at(t, ln->end, i + 1, NULL)) &&
-            zh_is_han(zh_cp_before(t, i, NULL)))
-            return 1;
-    }
-    return 0;
 }
 
 static zhfix_status scan_stray_comma(zh_scan *scan)
