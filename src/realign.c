@@ -168,9 +168,17 @@ struct zh_doc_usage {
  * 單位有 in a Traditional manual. */
 #define SCRIPT_COST 4.0
 
+/* What a run of GBK prose decodes to: Han, Chinese marks, and the
+ * ideographic space (A1 A1), which indents paragraphs and parts the lines
+ * of verse; a run passes through it like through any character. */
+static int prose_char(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp) || cp == 0x3000;
+}
+
 static int usage_char(uint32_t cp)
 {
-    return zh_is_han(cp) || zh_is_cjk_punct(cp);
+    return prose_char(cp);
 }
 
 static size_t usage_slot(const zh_doc_usage *u, uint64_t key)
@@ -304,7 +312,7 @@ static double char_score(uint32_t prev, uint32_t cp, int *garbage)
                         zh_script_class(cp) == active.other_script
                     ? SCRIPT_COST
                     : 0.0);
-    if (zh_is_cjk_punct(cp))
+    if (zh_is_cjk_punct(cp) || cp == 0x3000)
         return with_usage(prev, cp,
                           punct_score(cp) +
                               (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0));
@@ -373,7 +381,7 @@ static int extend(hyp *dst, const hyp *h, uint32_t prev, uint32_t d,
                   double extra, unsigned pending)
 {
     if (h->nout >= ZH_REALIGN_MAX_OUT ||
-        !(zh_is_han(d) || zh_is_cjk_punct(d)))
+        !prose_char(d))
         return 0;
     if (dst != h)
         *dst = *h;
@@ -521,7 +529,7 @@ static void try_hidden_named(search *s, const hyp *h, size_t k)
             if (!zh_gbk_unmapped(p1, b[0]))
                 continue;
             uint32_t d1 = zh_gbk_decode2(h->pending, p1);
-            if (!d1 || !(zh_is_han(d1) || zh_is_cjk_punct(d1)))
+            if (!d1 || !prose_char(d1))
                 continue;
             double sc = char_score(last, d1, NULL) +
                         char_score(d1, named[m], NULL);
@@ -685,7 +693,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
             int c_trail = c >= 0x40 && c <= 0x7E;
             for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
                 uint32_t d1 = zh_gbk_decode2(h->pending, p1);
-                if (!d1 || !(zh_is_han(d1) || zh_is_cjk_punct(d1)))
+                if (!d1 || !prose_char(d1))
                     continue;
                 const unsigned char *p2s;
                 size_t np2 = zh_gbk_unmapped_after(p1, &p2s);
@@ -696,7 +704,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
                     unsigned p2 = p2s[m];
                     if (c_trail) {
                         uint32_t d2 = zh_gbk_decode2(p2, c);
-                        if (d2 && (zh_is_han(d2) || zh_is_cjk_punct(d2))) {
+                        if (d2 && prose_char(d2)) {
                             double sc = s1 + char_score(d1, d2, NULL) +
                                         tail_score(d2, s->text, s->len,
                                                    s->pos[k + 1]);
@@ -709,7 +717,7 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
                     if (!readable || b[1] < 0x80)
                         continue;
                     uint32_t d2 = zh_gbk_decode2(p2, b[0]);
-                    if (!d2 || !(zh_is_han(d2) || zh_is_cjk_punct(d2)))
+                    if (!d2 || !prose_char(d2))
                         continue;
                     double sc = s1 + char_score(d1, d2, NULL) -
                                 (fold ? FOLD_COST : 0.0);

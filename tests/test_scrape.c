@@ -204,6 +204,11 @@ static const fix_case repairs[] = {
      "。前臺進程通常可以通過按下 Control"},
     {"gbk-out-of-step", "按鍵關聯的語法非?:?(jiǎn)單。需要",
      "按鍵關聯的語法非常簡(jiǎn)單。需要"},
+    /* the run passes through ideographic spaces (　 = A1 A1, a
+     * paragraph's indent): 。”　　後 = A1A3 A1B1 A1A1 A1A1 E1E1 read from
+     * B1 on as 薄 　 ♂ ... */
+    {"gbk-out-of-step", "他笑著說:“好?!薄　♂醽硭麄冊僖矝]有見面。",
+     "他笑著說:“好。”　　後來他們再也沒有見面。"},
     /* classical verse, which the model of modern prose scores poorly: ？
      * (A3 BF) folded over 。空 (A1 A3 BF D5), a gain of 10-12 nats */
     {"gbk-out-of-step", "爐香閒嫋鳳凰兒??粘至_帯,回首恨依依。",
