@@ -168,12 +168,15 @@ struct zh_doc_usage {
  * 單位有 in a Traditional manual. */
 #define SCRIPT_COST 4.0
 
-/* What a run of GBK prose decodes to: Han, Chinese marks, and the
+/* What a run of GBK prose decodes to: Han, Chinese marks, the
  * ideographic space (A1 A1), which indents paragraphs and parts the lines
- * of verse; a run passes through it like through any character. */
+ * of verse, and the box-drawing line (A9 A4) that text from Big5, which
+ * has no em dash, writes the dash with (──); a run passes through them
+ * like through any character. */
 static int prose_char(uint32_t cp)
 {
-    return zh_is_han(cp) || zh_is_cjk_punct(cp) || cp == 0x3000;
+    return zh_is_han(cp) || zh_is_cjk_punct(cp) || cp == 0x3000 ||
+           cp == 0x2500;
 }
 
 static int usage_char(uint32_t cp)
@@ -312,7 +315,7 @@ static double char_score(uint32_t prev, uint32_t cp, int *garbage)
                         zh_script_class(cp) == active.other_script
                     ? SCRIPT_COST
                     : 0.0);
-    if (zh_is_cjk_punct(cp) || cp == 0x3000)
+    if (zh_is_cjk_punct(cp) || cp == 0x3000 || cp == 0x2500)
         return with_usage(prev, cp,
                           punct_score(cp) +
                               (is_stop(cp) && is_stop(prev) ? -6.0 : 0.0));

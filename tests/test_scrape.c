@@ -209,6 +209,9 @@ static const fix_case repairs[] = {
      * B1 on as 薄 　 ♂ ... */
     {"gbk-out-of-step", "他笑著說:“好?!薄　♂醽硭麄冊僖矝]有見面。",
      "他笑著說:“好。”　　後來他們再也沒有見面。"},
+    /* ... and through the dash of text from Big5 (── = A9A4 A9A4) */
+    {"gbk-out-of-step", "他們都走了?)ぉの乙粋?人留在家裏,看書。",
+     "他們都走了。──我一個人留在家裏,看書。"},
     /* classical verse, which the model of modern prose scores poorly: ？
      * (A3 BF) folded over 。空 (A1 A3 BF D5), a gain of 10-12 nats */
     {"gbk-out-of-step", "爐香閒嫋鳳凰兒??粘至_帯,回首恨依依。",
