@@ -629,6 +629,28 @@ struct lost_cache {
 /* The values v of 0x80-0xFF for which lost_pair(d, a, v) holds (col 0)
  * or lost_pair(d, v, a) does (col 1), a < 0x100; from the work's cache.
  * All of them when the cache cannot be had. */
+/* A character from a guessed byte that is no letter: the quotation
+ * marks, dashes and ellipsis of General Punctuation (U+2010-U+2027). The
+ * byte Windows-1252 loses from ” (E2 80 9D) leaves U+2001, U+200D, U+200F,
+ * U+2010 and U+201D to choose from, and Chinese text has the closing
+ * quote far more often than the others. (Western text keeps U+FFFD, as
+ * ftfy does: there the reading is not checked by any Chinese around it.) */
+static int reliable_guess(uint32_t cp)
+{
+    return cp >= 0x2010 && cp <= 0x2027;
+}
+
+/* The bytes 0x80-0x9F that the single-byte code page sb leaves
+ * undefined (its table maps them to the C1 control of the same value). */
+static vmask sb_undefined_mask(int sb)
+{
+    vmask m = {{0, 0}};
+    for (unsigned v = 0x80; v < 0xA0; v++)
+        if (zh_sb_decode[sb][v - 0x80] == v)
+            m.m[0] |= (uint64_t)1 << (v & 63);
+    return m;
+}
+
 static vmask lost_mask(work *w, codec d, unsigned a, int col)
 {
     vmask all = {{~(uint64_t)0, ~(uint64_t)0}};
@@ -976,12 +998,16 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
              * 0x80): a UTF-8 byte that continues the reading, lost before
              * the byte after the run and after the value before it. */
             vmask ok = {{~(uint64_t)0, ~(uint64_t)0}};
-            if (i > 0) {
+            if (d.kind == CK_SB) {
+                /* A single-byte code page loses only the bytes it leaves
+                 * undefined, each on its own. */
+                ok = sb_undefined_mask(d.sb);
+            } else if (i > 0) {
                 vmask m = lost_mask(w, d, beam[s].v[i - 1], 0);
                 ok.m[0] &= m.m[0];
                 ok.m[1] &= m.m[1];
             }
-            if (i + 1 == k && q + k < n) {
+            if (d.kind != CK_SB && i + 1 == k && q + k < n) {
                 vmask m = lost_mask(w, d, w->b[q + k], 1);
                 ok.m[0] &= m.m[0];
                 ok.m[1] &= m.m[1];
@@ -1461,9 +1487,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         w->b[q] = (uint16_t)old;
     }
     /* Several lost bytes in a row (Big5 loses many; GBK a byte it cannot
-     * lead with, then an odd one): a beam search over their values, each
-     * a byte the decoder could not pair with the next. */
-    for (size_t q = r; fs.n == 0 && d.kind != CK_SB && q + 1 < hi; q++) {
+     * lead with, then an odd one; Windows-1252 both continuation bytes of
+     * 名 = E5 90 8D): a beam search over their values, each a byte the
+     * decoder could not read. */
+    for (size_t q = r; fs.n == 0 && q + 1 < hi; q++) {
         size_t k = 0;
         while (q + k < n && k < ZH_RUN_MAX &&
                (w->b[q + k] == WILD || (w->b[q + k] == '?' && q + k > r)))
@@ -2737,6 +2764,10 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->before += wstep(w, w->cp[ce - 1], next);
                 c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
+            /* A reading with Chinese in it: its guessed marks stand. */
+            int chinese = 0;
+            for (size_t k = ua; k < uz && !chinese; k++)
+                chinese = zh_is_han(w->u[k].cp);
             for (size_t k = ua; k < uz && ch->misread.kind == CK_SB; k++) {
                 /* A guessed byte in Western text: one letter cannot be
                  * told from another, so the character stays lost (scored
@@ -2744,7 +2775,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 int guessed = 0;
                 for (size_t q = 0; q < w->u[k].blen; q++)
                     guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
-                if (guessed && w->u[k].cp < 0x2E80)
+                if (guessed && w->u[k].cp < 0x2E80 &&
+                    !(chinese && reliable_guess(w->u[k].cp)))
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated

@@ -84,6 +84,18 @@ static const struct {
     {"éžç¼ºçœæŒ‰é’®çš„å¤–è§‚", "非缺省按钮的外观"}, /* utf8-cp1252-dropped */
     /* ...and where both continuation bytes were dropped (名 = E5 90 8D) */
     {"åç¨±å’Œèªªæ˜Ž", "名稱和說明"}, /* utf8-cp1252-dropped */
+    /* Windows-1252 with U+FFFD for its undefined bytes: both of 反's
+     * continuation bytes (E5 8F 8D) became U+FFFD, one beam over the two */
+    {"ç”¨å\xef\xbf\xbd\xef\xbf\xbdæ–œæ§“é€ƒé€¸å†’è™Ÿ", "用反斜槓逃逸冒號"},
+    /* utf8-cp1252-replaced */
+    {"å\xef\xbf\xbd\xef\xbf\xbdç¨±å’Œèªªæ˜Ž", "名稱和說明"},
+    /* ” (E2 80 9D) lost its 9D: in Chinese the closing quote is read back
+     * (the candidates are U+2001, U+200D, U+200F, U+2010 and U+201D) */
+    {"ä»–èªªï¼šâ€œä½\xc2\xa0å¥½â€\xef\xbf\xbdï¼Œç„¶å¾Œèµ°äº†ã€‚",
+     "他說：“你好”，然後走了。"}, /* utf8-cp1252-replaced */
+    /* ... in English it stays lost, as ftfy has it */
+    {"upgraded to â€œbb+â€\xef\xbf\xbd from",
+     "upgraded to “bb+\xef\xbf\xbd from"}, /* utf8-cp1252-replaced */
     /* 'â' before a garbled dash is no Chinese character that lost a byte
      * (ftfy's "two levels of inconsistent mojibake") */
     {"pre-season friendly \xc3\xa2\xc2\x80\xc3\xa2\xc2\x80\xc2\x9c live!",

@@ -260,6 +260,7 @@ EXACT = [
 LOSSY = [
     ('utf8-as-cp1252-nbsp-space', lambda t, r: as_cp(t, 'cp1252').replace('\xa0', ' ')),
     ('utf8-as-cp1252-c1-dropped', lambda t, r: t.encode().decode('cp1252', 'ignore')),
+    ('utf8-as-cp1252-c1-replaced', lambda t, r: t.encode().decode('cp1252', 'replace')),
     ('utf8-as-gbk-odd-byte-?', lambda t, r: utf8_gbk_odd_lost(t)),
     ('utf8-as-gbk-replace', lambda t, r: utf8_gbk_replace(t)),
     ('utf8-as-gbk-pua-stripped', lambda t, r: utf8_gbk_pua_stripped(t)),
