@@ -245,6 +245,7 @@ void zhfix_destroy(zhfix *h)
             zh_lineset_free(&h->settled[r]);
     free(h->settled);
     free(h->quiet_at);
+    free(h->plaus_memo);
     free(h);
 }
 

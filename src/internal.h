@@ -137,6 +137,12 @@ typedef struct zh_scan {
     size_t passes; /* repairs applied to the block before this scan */
 } zh_scan;
 
+/* The handle's cache of zh_plaus_step (plaus.h), made the first time a
+ * rule asks and kept with the handle: its answers depend on the model
+ * alone, so every block and round of a handle may share it. NULL when it
+ * cannot be had. */
+struct zh_plaus_memo *zh_scan_plaus_memo(zh_scan *scan);
+
 /* 1 when the character at pos of scan->text was written by a repair of
  * the encoding category earlier in this block (a run re-decoded in step):
  * what it is now, the text it came from did not show. */

@@ -12,6 +12,7 @@
 
 #include "newlines.h"
 #include "handle.h"
+#include "plaus.h"
 
 zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
                      const char *replacement, size_t replacement_len,
@@ -45,6 +46,14 @@ zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
     e->rule = scan->rule;
     scan->nedits++;
     return ZHFIX_OK;
+}
+
+struct zh_plaus_memo *zh_scan_plaus_memo(zh_scan *scan)
+{
+    zhfix *h = scan->handle;
+    if (h && !h->plaus_memo)
+        h->plaus_memo = calloc(1, sizeof *h->plaus_memo);
+    return h ? h->plaus_memo : NULL;
 }
 
 /* ---- Lines with triggers --------------------------------------------- */

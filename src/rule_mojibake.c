@@ -190,8 +190,12 @@ typedef struct work {
     uint16_t lead_known;
     /* zh_plaus_step's cache (wstep); NULL until needed. The windows and
      * beams of a line score the same few transitions again and again,
-     * and text repeats its words. */
+     * and text repeats its words. The handle's (zh_scan_plaus_memo) when
+     * the work has a scan: its answers depend on the model alone, so the
+     * rounds and blocks after the first start with it filled. */
     zh_plaus_memo *steps;
+    zh_scan *memo_scan; /* whose handle lends the cache, or NULL */
+    int own_steps;      /* steps is the work's own, to free */
     /* lost_pair by masks of one byte's values (lost_mask); NULL until
      * needed. */
     struct lost_cache *lost;
@@ -250,27 +254,38 @@ static void work_free(work *w)
     free(w->u);
     free(w->hist);
     free(w->crow);
-    free(w->steps);
+    if (w->own_steps)
+        free(w->steps);
     free(w->lost);
 }
 
 /* The work's cache of zh_plaus_step, NULL when it cannot be had. */
 static zh_plaus_memo *work_memo(work *w)
 {
-    if (!w->steps)
+    if (!w->steps && w->memo_scan)
+        w->steps = zh_scan_plaus_memo(w->memo_scan);
+    if (!w->steps) {
         w->steps = calloc(1, sizeof *w->steps);
+        w->own_steps = w->steps != NULL;
+    }
     return w->steps;
 }
 
-/* zh_plaus_step through the work's cache. */
-static double wstep(work *w, uint32_t prev, uint32_t cp)
+/* wstep before the work has its cache. */
+static double wstep_first(work *w, uint32_t prev, uint32_t cp)
 {
-    if (!w->steps) {
-        w->steps = calloc(1, sizeof *w->steps);
-        if (!w->steps)
-            return zh_plaus_step(prev, cp);
-    }
+    if (!work_memo(w))
+        return zh_plaus_step(prev, cp);
     return zh_plaus_memo_step(w->steps, prev, cp);
+}
+
+/* zh_plaus_step through the work's cache. Inline: the windows of the
+ * restorations ask it for every character they read. */
+static inline double wstep(work *w, uint32_t prev, uint32_t cp)
+{
+    if (w->steps)
+        return zh_plaus_memo_step(w->steps, prev, cp);
+    return wstep_first(w, prev, cp);
 }
 
 /* zh_plaus_cost through the work's cache. */
@@ -3079,13 +3094,14 @@ static int suspicious_cps(const uint32_t *cp, size_t n)
     return flagged * 5 >= n && flagged > 0;
 }
 
-static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
+static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
 {
     /* Only a reading that itself looks like mojibake has another layer. */
     while (c->layers < ZH_MAX_LAYERS && suspicious_cps(c->rep, c->nrep)) {
         work w;
         memset(&w, 0, sizeof w);
         cands sub = {0};
+        w.memo_scan = scan;
         w.cp = malloc(c->nrep * sizeof *w.cp);
         if (!w.cp)
             return 0;
@@ -3403,7 +3419,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (c->gain > 0.0 && !c->deepened) {
             uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
             uint32_t rnext = at(w->cp, w->n, c->ce);
-            if (!deepen(c, lprev, rnext))
+            if (!deepen(scan, c, lprev, rnext))
                 return ZHFIX_NOMEM;
             c->deepened = 1;
         }
@@ -3663,6 +3679,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     const char *t = scan->text;
     work w;
     memset(&w, 0, sizeof w);
+    w.memo_scan = scan;
     size_t *off = NULL, capo = 0;
     cands cs = {0};
     zhfix_status st = ZHFIX_OK;
