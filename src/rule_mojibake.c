@@ -3324,6 +3324,12 @@ static int end_ix_cmp(const void *x, const void *y)
     return a->k < b->k ? -1 : a->k > b->k;
 }
 
+static int cand_start_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    return a->cs < b->cs ? -1 : a->cs > b->cs;
+}
+
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
     LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
@@ -3557,6 +3563,21 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         cs->c[nkept] = cs->c[k];
         cs->c[k] = t;
         nkept++;
+    }
+    /* Emitted in the order of the line: the pipeline sorts a scan's
+     * edits by place, which costs next to nothing when they come so (a
+     * long line keeps hundreds, in the order of their gains). They do not
+     * overlap, so no two start alike. */
+    if (nkept > 16) {
+        qsort(cs->c, nkept, sizeof *cs->c, cand_start_cmp);
+    } else {
+        for (size_t k = 1; k < nkept; k++) {
+            cand t = cs->c[k];
+            size_t j = k;
+            for (; j > 0 && cs->c[j - 1].cs > t.cs; j--)
+                cs->c[j] = cs->c[j - 1];
+            cs->c[j] = t;
+        }
     }
     for (size_t k = 0; k < nkept; k++) {
         /* GBK text a scraper folded a mark in, read a byte out of step
