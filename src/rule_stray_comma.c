@@ -21,7 +21,7 @@
  */
 #include <string.h>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #define ZH_STRAY_SIMD 1
 #include <emmintrin.h>
 #else
