@@ -134,6 +134,11 @@ typedef struct zh_scan {
      * found nothing fixable (lineset.h), for the rule to fill and read:
      * the pipeline empties it with each new block. */
     struct zh_lineset *settled;
+    /* The current rule's own map of lines to what it found in them
+     * (lineset.h), for the rule to fill and read: the handle keeps it
+     * across blocks and rounds, for a rule whose findings on a line
+     * depend on the line's bytes alone. */
+    struct zh_lineset *memo;
     size_t passes; /* repairs applied to the block before this scan */
 } zh_scan;
 

@@ -511,6 +511,11 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
         if (!h->settled)
             return ZHFIX_NOMEM;
     }
+    if (!h->memo) {
+        h->memo = calloc(zh_rule_total ? zh_rule_total : 1, sizeof *h->memo);
+        if (!h->memo)
+            return ZHFIX_NOMEM;
+    }
     if (!h->quiet_at) {
         h->quiet_at = calloc(zh_rule_total ? zh_rule_total : 1,
                              sizeof *h->quiet_at);
@@ -579,6 +584,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.nedits = 0;
             scan.fixable_only = round > 0;
             scan.settled = &h->settled[r];
+            scan.memo = &h->memo[r];
             st = zh_rules[r]->scan(&scan);
             h->quiet_at[r] = passes_used;
             if (st != ZHFIX_OK || scan.nedits == 0)

@@ -3628,6 +3628,101 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     return ZHFIX_OK;
 }
 
+/* ---- Lines seen before -------------------------------------------------- */
+
+/* What scan_line yields for a line depends on the line's bytes alone
+ * (lprev and rnext are 0 at a line's ends, the work's caches give what
+ * they would compute), except where it read the block's fold_shown
+ * (LINE_FOLD_READ). Text repeats its lines (a manual's options, a site's
+ * boilerplate), and the search of a line that lost bytes is the costliest
+ * work of the rule: the edits of such a line are kept (scan->memo, which
+ * the handle keeps across blocks) and given again, the same in the same
+ * order, when the same bytes come back. Lines of up to ZH_MEMO_LINE
+ * bytes; past ZH_MEMO_BYTES the map starts anew. */
+#define ZH_MEMO_LINE 4096
+#define ZH_MEMO_BYTES ((size_t)16 << 20)
+#define ZH_MEMO_NONE SIZE_MAX /* the length kept for a NULL string */
+
+static int memo_put(zh_buf *b, const void *p, size_t n)
+{
+    return zh_buf_append(b, (const char *)p, n) == ZHFIX_OK;
+}
+
+/* A string as kept: its length (ZH_MEMO_NONE for NULL), then its bytes. */
+static int memo_put_str(zh_buf *b, const char *t, size_t n)
+{
+    size_t k = t ? n : ZH_MEMO_NONE;
+    return memo_put(b, &k, sizeof k) && (!t || memo_put(b, t, n));
+}
+
+/* Keep the edits [first, scan->nedits) of the line at pos, and how it was
+ * read: how, the number of edits, then each one's span from the line's
+ * start, its fixable flag, replacement, message and detail. tmp is
+ * scratch. Nothing is kept when memory runs short: it is a cache. */
+static void memo_keep(zh_scan *scan, const char *line, size_t len,
+                      size_t pos, size_t first, int how, zh_buf *tmp)
+{
+    tmp->len = 0;
+    size_t count = scan->nedits - first;
+    int ok = memo_put(tmp, &how, sizeof how) &&
+             memo_put(tmp, &count, sizeof count);
+    for (size_t k = first; k < scan->nedits && ok; k++) {
+        const zh_edit *e = &scan->edits[k];
+        size_t head[3] = {e->start - pos, e->end - pos, (size_t)e->fixable};
+        ok = memo_put(tmp, head, sizeof head) &&
+             memo_put_str(tmp, e->replacement, e->replacement_len) &&
+             memo_put_str(tmp, e->message,
+                          e->message ? strlen(e->message) : 0) &&
+             memo_put_str(tmp, e->detail, e->detail ? strlen(e->detail) : 0);
+    }
+    if (!ok)
+        return;
+    if (scan->memo->bytes.len + len + tmp->len > ZH_MEMO_BYTES)
+        zh_lineset_clear(scan->memo);
+    (void)zh_lineset_put(scan->memo, line, len, tmp->data, tmp->len);
+}
+
+/* Read a string kept by memo_put_str at *at, moving *at past it. */
+static const char *memo_get_str(const char *v, size_t *at, size_t *n)
+{
+    memcpy(n, v + *at, sizeof *n);
+    *at += sizeof *n;
+    if (*n == ZH_MEMO_NONE)
+        return NULL;
+    const char *t = v + *at;
+    *at += *n;
+    return t;
+}
+
+/* Emit again the edits memo_keep kept (v), for the line now at pos, and
+ * set *how as its reading did. */
+static zhfix_status memo_emit(zh_scan *scan, const char *v, size_t pos,
+                              int *how)
+{
+    size_t at = 0, count;
+    memcpy(how, v, sizeof *how);
+    at += sizeof *how;
+    memcpy(&count, v + at, sizeof count);
+    at += sizeof count;
+    for (size_t k = 0; k < count; k++) {
+        size_t head[3], rl, ml, dl;
+        memcpy(head, v + at, sizeof head);
+        at += sizeof head;
+        const char *rep = memo_get_str(v, &at, &rl);
+        const char *m = memo_get_str(v, &at, &ml);
+        const char *d = memo_get_str(v, &at, &dl);
+        const char *msg = m ? zh_arena_strndup(scan->arena, m, ml) : NULL;
+        const char *detail = d ? zh_arena_strndup(scan->arena, d, dl) : NULL;
+        if ((m && !msg) || (d && !detail))
+            return ZHFIX_NOMEM;
+        zhfix_status st = zh_emit(scan, pos + head[0], pos + head[1], rep,
+                                  rep ? rl : 0, (int)head[2], msg, detail);
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
 /* 1 when the line may hold mojibake. A pre-filter that must be fast on
  * clean text: it looks for the pairs of characters each chain produces
  * (codec_tables.h) and for lost bytes, and gives up on everything else. */
@@ -3710,6 +3805,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     zhfix_status st = ZHFIX_OK;
     size_t cursor = 0, pos, end;
     int fold_shown = -1; /* the block's, read when a line needs it */
+    zh_buf memo_tmp = {NULL, 0, 0};
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
         const char *line = t + pos;
@@ -3726,8 +3822,21 @@ static zhfix_status scan_mojibake(zh_scan *scan)
             continue;
         size_t first = scan->nedits;
         int how = 0;
-        st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
-                       &fold_shown, &how);
+        size_t vlen;
+        const char *kept = scan->memo && len <= ZH_MEMO_LINE
+                               ? zh_lineset_get(scan->memo, line, len, &vlen)
+                               : NULL;
+        if (kept) {
+            st = memo_emit(scan, kept, pos, &how);
+        } else {
+            st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
+                           &fold_shown, &how);
+            /* Only a costly search is worth keeping, and only one that
+             * read the line alone. */
+            if (st == ZHFIX_OK && scan->memo && len <= ZH_MEMO_LINE &&
+                how == LINE_RESTORED)
+                memo_keep(scan, line, len, pos, first, how, &memo_tmp);
+        }
         int fixable = 0;
         for (size_t k = first; k < scan->nedits && !fixable; k++)
             fixable = scan->edits[k].fixable;
@@ -3742,6 +3851,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     free(cs.c);
     free(off);
     work_free(&w);
+    zh_buf_free(&memo_tmp);
     return st;
 }
 
