@@ -244,7 +244,12 @@ void zhfix_destroy(zhfix *h)
         for (size_t r = 0; r < zh_rule_total; r++)
             zh_lineset_free(&h->settled[r]);
     free(h->settled);
+    if (h->memo)
+        for (size_t r = 0; r < zh_rule_total; r++)
+            zh_lineset_free(&h->memo[r]);
+    free(h->memo);
     free(h->quiet_at);
+    free(h->plaus_memo);
     free(h);
 }
 

@@ -44,6 +44,7 @@ struct zhfix {
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
     zh_lineset *settled; /* one per rule (zh_scan.settled), reused */
+    zh_lineset *memo;    /* one per rule (zh_scan.memo), kept */
     size_t *quiet_at;    /* one per rule (run_block), reused */
     size_t npasses;
     zh_doc_state doc;  /* state carried between pieces of a document */
@@ -54,6 +55,7 @@ struct zhfix {
     zh_hot_lines hot;  /* lines with triggers of the text being scanned */
     zh_hot_lines hot_spare; /* scratch for updating hot */
     int no_prefilter;  /* walk every line (zh_set_prefilter, for tests) */
+    struct zh_plaus_memo *plaus_memo; /* zh_scan_plaus_memo's, or NULL */
     char err[512];
 };
 

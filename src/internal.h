@@ -134,8 +134,19 @@ typedef struct zh_scan {
      * found nothing fixable (lineset.h), for the rule to fill and read:
      * the pipeline empties it with each new block. */
     struct zh_lineset *settled;
+    /* The current rule's own map of lines to what it found in them
+     * (lineset.h), for the rule to fill and read: the handle keeps it
+     * across blocks and rounds, for a rule whose findings on a line
+     * depend on the line's bytes alone. */
+    struct zh_lineset *memo;
     size_t passes; /* repairs applied to the block before this scan */
 } zh_scan;
+
+/* The handle's cache of zh_plaus_step (plaus.h), made the first time a
+ * rule asks and kept with the handle: its answers depend on the model
+ * alone, so every block and round of a handle may share it. NULL when it
+ * cannot be had. */
+struct zh_plaus_memo *zh_scan_plaus_memo(zh_scan *scan);
 
 /* 1 when the character at pos of scan->text was written by a repair of
  * the encoding category earlier in this block (a run re-decoded in step):

@@ -69,7 +69,8 @@ static int grow_slots(zh_lineset *s)
     return 1;
 }
 
-int zh_lineset_add(zh_lineset *s, const char *line, size_t len)
+int zh_lineset_put(zh_lineset *s, const char *line, size_t len,
+                   const void *val, size_t vlen)
 {
     if ((s->used + 1) * 2 > s->nslots && !grow_slots(s))
         return 0;
@@ -80,11 +81,35 @@ int zh_lineset_add(zh_lineset *s, const char *line, size_t len)
     size_t off = s->bytes.len;
     if (zh_buf_append(&s->bytes, line, len) != ZHFIX_OK)
         return 0;
+    if (vlen && zh_buf_append(&s->bytes, val, vlen) != ZHFIX_OK) {
+        s->bytes.len = off;
+        return 0;
+    }
     t->hash = h;
     t->off = off;
     t->len = len + 1;
+    t->vlen = vlen;
     s->used++;
     return 1;
+}
+
+int zh_lineset_add(zh_lineset *s, const char *line, size_t len)
+{
+    return zh_lineset_put(s, line, len, NULL, 0);
+}
+
+const void *zh_lineset_get(const zh_lineset *s, const char *line, size_t len,
+                           size_t *vlen)
+{
+    if (!s->used)
+        return NULL;
+    const struct zh_lineset_slot *t =
+        find_slot(s, line_hash(line, len), line, len);
+    if (!t->len)
+        return NULL;
+    *vlen = t->vlen;
+    /* Only empty lines with empty values: no bytes were ever kept. */
+    return s->bytes.data ? s->bytes.data + t->off + len : (const void *)"";
 }
 
 void zh_lineset_clear(zh_lineset *s)

@@ -17,10 +17,11 @@
 #include "internal.h"
 
 typedef struct zh_lineset {
-    zh_buf bytes; /* the lines, end to end */
+    zh_buf bytes; /* the lines, each followed by its value, end to end */
     struct zh_lineset_slot {
         uint64_t hash;
         size_t off, len; /* len + 1: 0 marks an empty slot */
+        size_t vlen;     /* bytes of the value after the line */
     } *slot;
     size_t nslots; /* a power of two, or 0 */
     size_t used;
@@ -32,6 +33,17 @@ int zh_lineset_has(const zh_lineset *s, const char *line, size_t len);
 /* Add a line (nothing when it is there already). 0 on allocation failure,
  * which leaves the set as it was: it is a cache, and a caller may go on. */
 int zh_lineset_add(zh_lineset *s, const char *line, size_t len);
+
+/* A map of lines to values: add the line with a copy of the vlen bytes
+ * at val (nothing when the line is there already); 0 on allocation
+ * failure, as zh_lineset_add. */
+int zh_lineset_put(zh_lineset *s, const char *line, size_t len,
+                   const void *val, size_t vlen);
+
+/* The value put with the line (its bytes, *vlen of them, valid until the
+ * set changes), or NULL when the set does not hold the line. */
+const void *zh_lineset_get(const zh_lineset *s, const char *line, size_t len,
+                           size_t *vlen);
 
 /* Empty the set, keeping its memory. */
 void zh_lineset_clear(zh_lineset *s);

@@ -12,6 +12,7 @@
 
 #include "newlines.h"
 #include "handle.h"
+#include "plaus.h"
 
 zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
                      const char *replacement, size_t replacement_len,
@@ -45,6 +46,14 @@ zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
     e->rule = scan->rule;
     scan->nedits++;
     return ZHFIX_OK;
+}
+
+struct zh_plaus_memo *zh_scan_plaus_memo(zh_scan *scan)
+{
+    zhfix *h = scan->handle;
+    if (h && !h->plaus_memo)
+        h->plaus_memo = calloc(1, sizeof *h->plaus_memo);
+    return h ? h->plaus_memo : NULL;
 }
 
 /* ---- Lines with triggers --------------------------------------------- */
@@ -154,6 +163,34 @@ static int edit_cmp(const void *a, const void *b)
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Sort a scan's edits by edit_cmp, stably, as glibc's qsort (a merge
+ * sort) does. Rules emit their edits nearly in order (by line; a line's
+ * few in another order), so an insertion sort does it with a handful of
+ * moves, where qsort's indirect merge sort cost more than the rules that
+ * made them on mojibake-heavy text. A scan with many out of order hands
+ * the rest to qsort: the prefix the insertion sort left is sorted stably,
+ * so the result is the same. */
+static void sort_edits(zh_edit *e, size_t n)
+{
+    size_t budget = 8 * n + 64; /* moves before qsort takes over */
+    for (size_t i = 1; i < n; i++) {
+        if (edit_cmp(&e[i - 1], &e[i]) <= 0)
+            continue;
+        zh_edit t = e[i];
+        size_t j = i;
+        while (j > 0 && edit_cmp(&e[j - 1], &t) > 0 && budget > 0) {
+            e[j] = e[j - 1];
+            j--;
+            budget--;
+        }
+        e[j] = t;
+        if (!budget) {
+            qsort(e, n, sizeof *e, edit_cmp);
+            return;
+        }
+    }
 }
 
 /* Map a position in the output of pass p back into its input. */
@@ -474,6 +511,11 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
         if (!h->settled)
             return ZHFIX_NOMEM;
     }
+    if (!h->memo) {
+        h->memo = calloc(zh_rule_total ? zh_rule_total : 1, sizeof *h->memo);
+        if (!h->memo)
+            return ZHFIX_NOMEM;
+    }
     if (!h->quiet_at) {
         h->quiet_at = calloc(zh_rule_total ? zh_rule_total : 1,
                              sizeof *h->quiet_at);
@@ -542,6 +584,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.nedits = 0;
             scan.fixable_only = round > 0;
             scan.settled = &h->settled[r];
+            scan.memo = &h->memo[r];
             st = zh_rules[r]->scan(&scan);
             h->quiet_at[r] = passes_used;
             if (st != ZHFIX_OK || scan.nedits == 0)
@@ -552,7 +595,7 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 if (st != ZHFIX_OK)
                     break;
             }
-            qsort(scan.edits, scan.nedits, sizeof *scan.edits, edit_cmp);
+            sort_edits(scan.edits, scan.nedits);
             /* Overlapping edits are a rule bug; keep the first of each clash.
              * Edits that touch protected text (code, URLs, suppressed lines)
              * are dropped: they are neither reported nor made. */

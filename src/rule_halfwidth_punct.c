@@ -454,6 +454,39 @@ static const unsigned char candidate_byte[256] = {
     [0xE3] = 1, [0xEF] = 1,
 };
 
+/* The first i at or after `from`, before end, whose byte is a
+ * candidate_byte, or end: the lines are read byte by byte, and most bytes
+ * are none (sixteen at a time where the CPU can). */
+static size_t next_candidate_byte(const char *s, size_t from, size_t end)
+{
+    size_t i = from;
+#ifdef MARKS_SSE2
+    const __m128i comma = _mm_set1_epi8(','), colon = _mm_set1_epi8(':'),
+                  semi = _mm_set1_epi8(';'), quest = _mm_set1_epi8('?'),
+                  bang = _mm_set1_epi8('!'), paren = _mm_set1_epi8('('),
+                  e3 = _mm_set1_epi8((char)0xE3), ef = _mm_set1_epi8((char)0xEF);
+    while (end - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+                                      _mm_cmpeq_epi8(v, colon)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, semi),
+                                      _mm_cmpeq_epi8(v, quest))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bang),
+                                      _mm_cmpeq_epi8(v, paren)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, e3),
+                                      _mm_cmpeq_epi8(v, ef))));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < end && !candidate_byte[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
 static int candidate_at(const char *s, size_t start, size_t i, size_t end)
 {
     unsigned char b = (unsigned char)s[i];
@@ -490,9 +523,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
      * the fullwidth mark it becomes (真的?! -> 真的？！); none yet. */
     size_t wide = (size_t)-1;
     size_t skip_to = 0;
-    for (size_t i = ln->start; i < ln->end; i++) {
-        if (!candidate_byte[(unsigned char)t[i]] || i < skip_to ||
-            !candidate_at(t, ln->start, i, ln->end))
+    for (size_t i = next_candidate_byte(t, ln->start, ln->end); i < ln->end;
+         i = next_candidate_byte(t, i + 1, ln->end)) {
+        if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
             continue;
         size_t n;
         uint32_t cp = zh_cp_at(t, ln->end, i, &n);
@@ -561,8 +594,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
 
 static int line_has_candidate(const char *s, size_t start, size_t end)
 {
-    for (size_t i = start; i < end; i++)
-        if (candidate_byte[(unsigned char)s[i]] && candidate_at(s, start, i, end))
+    for (size_t i = next_candidate_byte(s, start, end); i < end;
+         i = next_candidate_byte(s, i + 1, end))
+        if (candidate_at(s, start, i, end))
             return 1;
     return 0;
 }

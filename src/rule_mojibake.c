@@ -190,8 +190,12 @@ typedef struct work {
     uint16_t lead_known;
     /* zh_plaus_step's cache (wstep); NULL until needed. The windows and
      * beams of a line score the same few transitions again and again,
-     * and text repeats its words. */
+     * and text repeats its words. The handle's (zh_scan_plaus_memo) when
+     * the work has a scan: its answers depend on the model alone, so the
+     * rounds and blocks after the first start with it filled. */
     zh_plaus_memo *steps;
+    zh_scan *memo_scan; /* whose handle lends the cache, or NULL */
+    int own_steps;      /* steps is the work's own, to free */
     /* lost_pair by masks of one byte's values (lost_mask); NULL until
      * needed. */
     struct lost_cache *lost;
@@ -250,27 +254,38 @@ static void work_free(work *w)
     free(w->u);
     free(w->hist);
     free(w->crow);
-    free(w->steps);
+    if (w->own_steps)
+        free(w->steps);
     free(w->lost);
 }
 
 /* The work's cache of zh_plaus_step, NULL when it cannot be had. */
 static zh_plaus_memo *work_memo(work *w)
 {
-    if (!w->steps)
+    if (!w->steps && w->memo_scan)
+        w->steps = zh_scan_plaus_memo(w->memo_scan);
+    if (!w->steps) {
         w->steps = calloc(1, sizeof *w->steps);
+        w->own_steps = w->steps != NULL;
+    }
     return w->steps;
 }
 
-/* zh_plaus_step through the work's cache. */
-static double wstep(work *w, uint32_t prev, uint32_t cp)
+/* wstep before the work has its cache. */
+static double wstep_first(work *w, uint32_t prev, uint32_t cp)
 {
-    if (!w->steps) {
-        w->steps = calloc(1, sizeof *w->steps);
-        if (!w->steps)
-            return zh_plaus_step(prev, cp);
-    }
+    if (!work_memo(w))
+        return zh_plaus_step(prev, cp);
     return zh_plaus_memo_step(w->steps, prev, cp);
+}
+
+/* zh_plaus_step through the work's cache. Inline: the windows of the
+ * restorations ask it for every character they read. */
+static inline double wstep(work *w, uint32_t prev, uint32_t cp)
+{
+    if (w->steps)
+        return zh_plaus_memo_step(w->steps, prev, cp);
+    return wstep_first(w, prev, cp);
 }
 
 /* zh_plaus_cost through the work's cache. */
@@ -840,8 +855,12 @@ static double completion_cost(work *w, unsigned lead, unsigned c1,
 /* completion_cost(w, lead, 0x80 + t, prev) for t = 0..63, by t; lead one
  * of E0-EF. fill_run asks them together (a lost byte after a lead takes
  * every continuation value), and one walk of the character model answers
- * the row (zh_plaus_step_mins). NULL when the cache cannot be had. */
-#define ZH_CROW_SLOTS 64
+ * the row (zh_plaus_step_mins). NULL when the cache cannot be had. The
+ * work keeps 1024 rows (about 270 KB, made when first asked): a block's
+ * runs of lost bytes come back to the same few hundred (lead, prev), which
+ * 64 rows evicted (on 1 MB of mojibake 868 walks of the model for the
+ * 1926 rows asked, against 1329; 4096 rows saved little more). */
+#define ZH_CROW_SLOTS 1024
 struct crow {
     uint32_t prev;
     uint16_t lead; /* 0: empty */
@@ -3111,13 +3130,14 @@ static int suspicious_cps(const uint32_t *cp, size_t n)
     return flagged * 5 >= n && flagged > 0;
 }
 
-static int deepen(cand *c, uint32_t lprev, uint32_t rnext)
+static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
 {
     /* Only a reading that itself looks like mojibake has another layer. */
     while (c->layers < ZH_MAX_LAYERS && suspicious_cps(c->rep, c->nrep)) {
         work w;
         memset(&w, 0, sizeof w);
         cands sub = {0};
+        w.memo_scan = scan;
         w.cp = malloc(c->nrep * sizeof *w.cp);
         if (!w.cp)
             return 0;
@@ -3340,6 +3360,12 @@ static int end_ix_cmp(const void *x, const void *y)
     return a->k < b->k ? -1 : a->k > b->k;
 }
 
+static int cand_start_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    return a->cs < b->cs ? -1 : a->cs > b->cs;
+}
+
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
     LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
@@ -3435,7 +3461,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (c->gain > 0.0 && !c->deepened) {
             uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
             uint32_t rnext = at(w->cp, w->n, c->ce);
-            if (!deepen(c, lprev, rnext))
+            if (!deepen(scan, c, lprev, rnext))
                 return ZHFIX_NOMEM;
             c->deepened = 1;
         }
@@ -3574,6 +3600,21 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         cs->c[k] = t;
         nkept++;
     }
+    /* Emitted in the order of the line: the pipeline sorts a scan's
+     * edits by place, which costs next to nothing when they come so (a
+     * long line keeps hundreds, in the order of their gains). They do not
+     * overlap, so no two start alike. */
+    if (nkept > 16) {
+        qsort(cs->c, nkept, sizeof *cs->c, cand_start_cmp);
+    } else {
+        for (size_t k = 1; k < nkept; k++) {
+            cand t = cs->c[k];
+            size_t j = k;
+            for (; j > 0 && cs->c[j - 1].cs > t.cs; j--)
+                cs->c[j] = cs->c[j - 1];
+            cs->c[j] = t;
+        }
+    }
     for (size_t k = 0; k < nkept; k++) {
         /* GBK text a scraper folded a mark in, read a byte out of step
          * after the lost byte (gbk-out-of-step's, which runs later), is
@@ -3613,6 +3654,101 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             scan, base + (*offp)[ci], base + (*offp)[ci + 1], rep, rl, 1,
             "C1 control: a Windows-1252 character decoded as Latin-1",
             "windows-1252 read as latin-1: latin-1 → windows-1252");
+        if (st != ZHFIX_OK)
+            return st;
+    }
+    return ZHFIX_OK;
+}
+
+/* ---- Lines seen before -------------------------------------------------- */
+
+/* What scan_line yields for a line depends on the line's bytes alone
+ * (lprev and rnext are 0 at a line's ends, the work's caches give what
+ * they would compute), except where it read the block's fold_shown
+ * (LINE_FOLD_READ). Text repeats its lines (a manual's options, a site's
+ * boilerplate), and the search of a line that lost bytes is the costliest
+ * work of the rule: the edits of such a line are kept (scan->memo, which
+ * the handle keeps across blocks) and given again, the same in the same
+ * order, when the same bytes come back. Lines of up to ZH_MEMO_LINE
+ * bytes; past ZH_MEMO_BYTES the map starts anew. */
+#define ZH_MEMO_LINE 4096
+#define ZH_MEMO_BYTES ((size_t)16 << 20)
+#define ZH_MEMO_NONE SIZE_MAX /* the length kept for a NULL string */
+
+static int memo_put(zh_buf *b, const void *p, size_t n)
+{
+    return zh_buf_append(b, (const char *)p, n) == ZHFIX_OK;
+}
+
+/* A string as kept: its length (ZH_MEMO_NONE for NULL), then its bytes. */
+static int memo_put_str(zh_buf *b, const char *t, size_t n)
+{
+    size_t k = t ? n : ZH_MEMO_NONE;
+    return memo_put(b, &k, sizeof k) && (!t || memo_put(b, t, n));
+}
+
+/* Keep the edits [first, scan->nedits) of the line at pos, and how it was
+ * read: how, the number of edits, then each one's span from the line's
+ * start, its fixable flag, replacement, message and detail. tmp is
+ * scratch. Nothing is kept when memory runs short: it is a cache. */
+static void memo_keep(zh_scan *scan, const char *line, size_t len,
+                      size_t pos, size_t first, int how, zh_buf *tmp)
+{
+    tmp->len = 0;
+    size_t count = scan->nedits - first;
+    int ok = memo_put(tmp, &how, sizeof how) &&
+             memo_put(tmp, &count, sizeof count);
+    for (size_t k = first; k < scan->nedits && ok; k++) {
+        const zh_edit *e = &scan->edits[k];
+        size_t head[3] = {e->start - pos, e->end - pos, (size_t)e->fixable};
+        ok = memo_put(tmp, head, sizeof head) &&
+             memo_put_str(tmp, e->replacement, e->replacement_len) &&
+             memo_put_str(tmp, e->message,
+                          e->message ? strlen(e->message) : 0) &&
+             memo_put_str(tmp, e->detail, e->detail ? strlen(e->detail) : 0);
+    }
+    if (!ok)
+        return;
+    if (scan->memo->bytes.len + len + tmp->len > ZH_MEMO_BYTES)
+        zh_lineset_clear(scan->memo);
+    (void)zh_lineset_put(scan->memo, line, len, tmp->data, tmp->len);
+}
+
+/* Read a string kept by memo_put_str at *at, moving *at past it. */
+static const char *memo_get_str(const char *v, size_t *at, size_t *n)
+{
+    memcpy(n, v + *at, sizeof *n);
+    *at += sizeof *n;
+    if (*n == ZH_MEMO_NONE)
+        return NULL;
+    const char *t = v + *at;
+    *at += *n;
+    return t;
+}
+
+/* Emit again the edits memo_keep kept (v), for the line now at pos, and
+ * set *how as its reading did. */
+static zhfix_status memo_emit(zh_scan *scan, const char *v, size_t pos,
+                              int *how)
+{
+    size_t at = 0, count;
+    memcpy(how, v, sizeof *how);
+    at += sizeof *how;
+    memcpy(&count, v + at, sizeof count);
+    at += sizeof count;
+    for (size_t k = 0; k < count; k++) {
+        size_t head[3], rl, ml, dl;
+        memcpy(head, v + at, sizeof head);
+        at += sizeof head;
+        const char *rep = memo_get_str(v, &at, &rl);
+        const char *m = memo_get_str(v, &at, &ml);
+        const char *d = memo_get_str(v, &at, &dl);
+        const char *msg = m ? zh_arena_strndup(scan->arena, m, ml) : NULL;
+        const char *detail = d ? zh_arena_strndup(scan->arena, d, dl) : NULL;
+        if ((m && !msg) || (d && !detail))
+            return ZHFIX_NOMEM;
+        zhfix_status st = zh_emit(scan, pos + head[0], pos + head[1], rep,
+                                  rep ? rl : 0, (int)head[2], msg, detail);
         if (st != ZHFIX_OK)
             return st;
     }
@@ -3695,11 +3831,13 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     const char *t = scan->text;
     work w;
     memset(&w, 0, sizeof w);
+    w.memo_scan = scan;
     size_t *off = NULL, capo = 0;
     cands cs = {0};
     zhfix_status st = ZHFIX_OK;
     size_t cursor = 0, pos, end;
     int fold_shown = -1; /* the block's, read when a line needs it */
+    zh_buf memo_tmp = {NULL, 0, 0};
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
         const char *line = t + pos;
@@ -3716,8 +3854,21 @@ static zhfix_status scan_mojibake(zh_scan *scan)
             continue;
         size_t first = scan->nedits;
         int how = 0;
-        st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
-                       &fold_shown, &how);
+        size_t vlen;
+        const char *kept = scan->memo && len <= ZH_MEMO_LINE
+                               ? zh_lineset_get(scan->memo, line, len, &vlen)
+                               : NULL;
+        if (kept) {
+            st = memo_emit(scan, kept, pos, &how);
+        } else {
+            st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
+                           &fold_shown, &how);
+            /* Only a costly search is worth keeping, and only one that
+             * read the line alone. */
+            if (st == ZHFIX_OK && scan->memo && len <= ZH_MEMO_LINE &&
+                how == LINE_RESTORED)
+                memo_keep(scan, line, len, pos, first, how, &memo_tmp);
+        }
         int fixable = 0;
         for (size_t k = first; k < scan->nedits && !fixable; k++)
             fixable = scan->edits[k].fixable;
@@ -3732,6 +3883,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     free(cs.c);
     free(off);
     work_free(&w);
+    zh_buf_free(&memo_tmp);
     return st;
 }
 

@@ -2,7 +2,9 @@
  * test_lineset.c - Check suite for src/lineset.c: the set of lines must
  * answer exactly as a plain list of the lines it was given (compared byte
  * for byte), through growth and emptying, for lines that are empty,
- * prefixes of each other or differ in one byte.
+ * prefixes of each other or differ in one byte; as a map of lines to
+ * values (zh_lineset_put, zh_lineset_get), it must give each line the
+ * value it was first added with.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -13,22 +15,26 @@
 #define POOL 600
 #define MAXLEN 12
 
-/* The straightforward version: the distinct lines added, in a list. */
+/* The straightforward version: the distinct lines added, in a list,
+ * each with the value it was added with (up to 7 bytes). */
 typedef struct ref_set {
     size_t n;
     size_t which[POOL]; /* pool indices */
+    unsigned char val[POOL][8];
+    size_t vlen[POOL];
 } ref_set;
 
 static char pool[POOL][MAXLEN];
 static size_t pool_len[POOL];
 
-static int ref_has(const ref_set *r, const char *line, size_t len)
+/* The place of the line in the list, r->n when it is not there. */
+static size_t ref_find(const ref_set *r, const char *line, size_t len)
 {
     for (size_t i = 0; i < r->n; i++)
         if (pool_len[r->which[i]] == len &&
             !memcmp(pool[r->which[i]], line, len))
-            return 1;
-    return 0;
+            return i;
+    return r->n;
 }
 
 static uint64_t next_rand(uint64_t *x)
@@ -69,17 +75,33 @@ START_TEST(answers_match_list)
             r.n = 0;
         }
         size_t p = next_rand(&seed) % POOL;
-        int want = ref_has(&r, pool[p], pool_len[p]);
+        size_t at = ref_find(&r, pool[p], pool_len[p]);
+        int want = at < r.n;
         int got = zh_lineset_has(&s, pool[p], pool_len[p]);
         /* Plain comparisons: Check records every passing assertion. */
         if (got != want)
             ck_abort_msg("op %u, line %zu: has %d, want %d", op, p, got,
                          want);
+        size_t vlen = 0;
+        const unsigned char *val =
+            zh_lineset_get(&s, pool[p], pool_len[p], &vlen);
+        if ((val != NULL) != want ||
+            (val && (vlen != r.vlen[at] || memcmp(val, r.val[at], vlen))))
+            ck_abort_msg("op %u, line %zu: another value", op, p);
         if (next_rand(&seed) % 2) {
-            if (!zh_lineset_add(&s, pool[p], pool_len[p]))
+            /* Half the lines added with a value, half without. */
+            unsigned char v[8];
+            size_t n = next_rand(&seed) % 2 ? next_rand(&seed) % 8 : 0;
+            for (size_t k = 0; k < n; k++)
+                v[k] = (unsigned char)next_rand(&seed);
+            if (!(n ? zh_lineset_put(&s, pool[p], pool_len[p], v, n)
+                    : zh_lineset_add(&s, pool[p], pool_len[p])))
                 ck_abort_msg("op %u: add failed", op);
-            if (!want)
+            if (!want) {
+                memcpy(r.val[r.n], v, n);
+                r.vlen[r.n] = n;
                 r.which[r.n++] = p;
+            }
         }
         if (s.used != r.n)
             ck_abort_msg("op %u: %zu lines, want %zu", op, s.used, r.n);
