@@ -62,6 +62,15 @@ def main():
         model = [line.split('\t')[0].encode() for line in f
                  if not line.startswith('#')]
     model = [c for c in model if len(c) == 3]
+    # Characters of the model by the bytes a loss pattern leaves: for each
+    # pattern (which of the three bytes are kept), a count per kept bytes.
+    agree = {}
+    for kept_mask in range(8):
+        counts = {}
+        for c in model:
+            key = tuple(c[j] if kept_mask >> j & 1 else None for j in range(3))
+            counts[key] = counts.get(key, 0) + 1
+        agree[kept_mask] = counts
 
     lost_hist = [0, 0, 0, 0]
     agreeing = []
@@ -76,9 +85,9 @@ def main():
                 lost = k.count(False)
                 lost_hist[lost] += 1
                 if lost:
-                    agreeing.append(sum(
-                        1 for c in model
-                        if all(not k[j] or c[j] == enc[j] for j in range(3))))
+                    mask = sum(1 << j for j in range(3) if k[j])
+                    key = tuple(enc[j] if k[j] else None for j in range(3))
+                    agreeing.append(agree[mask].get(key, 0))
             pos += len(enc)
     total = sum(lost_hist)
     print('paragraphs %d, Han characters %d' % (len(sample), total))
