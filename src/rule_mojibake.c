@@ -171,6 +171,9 @@ typedef struct work {
     /* Readings with restorations of lost bytes made (find_chain with
      * fill): the costly searches. */
     size_t restored;
+    /* The chain try_fill works for reads a single-byte code page, which
+     * drops its undefined bytes without a trace. */
+    int silent_drops;
     /* completion_cost by (previous character, lead, first continuation
      * byte): the same few are asked for again and again. lc 0: empty.
      * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
@@ -495,6 +498,19 @@ static int lost_near(const uint16_t *b, size_t p, size_t n)
     return 0;
 }
 
+static double completion_cost(work *w, unsigned lead, unsigned c1,
+                              uint32_t prev);
+
+/* 1 when the UTF-8 at p is a three-byte sequence with its lead and first
+ * continuation byte and nothing more: a character whose last byte a code
+ * page dropped without a trace. */
+static int begun_cut(codec e, const uint16_t *b, size_t p, size_t n)
+{
+    return e.kind == CK_UTF8 && b[p] >= 0xE0 && b[p] <= 0xEF && p + 1 < n &&
+           b[p + 1] < WILD && (b[p + 1] & 0xC0) == 0x80 &&
+           (p + 2 >= n || b[p + 2] >= WILD || (b[p + 2] & 0xC0) != 0x80);
+}
+
 static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
                                size_t p, size_t past, uint32_t prev,
                                double cost, double cutoff)
@@ -512,6 +528,15 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
             if (p > past && (cut_short(e, b, p, n) ||
                              lost_near(b, p, n)))
                 return cost;
+            /* The character of right context itself lost its last byte to
+             * a code page that drops bytes without a trace (！” with both
+             * undefined bytes dropped: EF BC [81] E2 80 [9D]): it is
+             * scored by its best completion, and its own gap gets its
+             * turn. */
+            if (w->silent_drops && p == past && begun_cut(e, b, p, n)) {
+                cost += completion_cost(w, b[p], b[p + 1], prev);
+                return cost < cutoff ? cost : HUGE_VAL;
+            }
             return HUGE_VAL;
         }
         if (zh_plaus_forbidden(cp))
@@ -535,20 +560,28 @@ typedef struct window_tail {
     uint32_t cp[ZH_TAIL_MAX];
     size_t n;
     int valid; /* 0: every window through them is HUGE_VAL */
+    uint8_t cut_lead, cut_c1; /* a begun_cut character ends it (lead != 0) */
 } window_tail;
 
 /* Read the tail from p as window_cost_from(w, e, b, n, p, past, ...) does;
  * 0 when it is longer than a tail holds. */
-static int window_tail_read(codec e, const uint16_t *b, size_t n, size_t p,
-                            size_t past, window_tail *t)
+static int window_tail_read(const work *w, codec e, const uint16_t *b,
+                            size_t n, size_t p, size_t past, window_tail *t)
 {
     t->n = 0;
     t->valid = 1;
+    t->cut_lead = t->cut_c1 = 0;
     while (p < n) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
             t->valid = p > past && (cut_short(e, b, p, n) || lost_near(b, p, n));
+            if (!t->valid && w->silent_drops && p == past &&
+                begun_cut(e, b, p, n)) {
+                t->valid = 1;
+                t->cut_lead = (uint8_t)b[p];
+                t->cut_c1 = (uint8_t)b[p + 1];
+            }
             return 1;
         }
         if (zh_plaus_forbidden(cp)) {
@@ -577,6 +610,11 @@ static double window_tail_cost(work *w, const window_tail *t, uint32_t prev,
         if (cost >= cutoff)
             return HUGE_VAL;
         prev = t->cp[k];
+    }
+    if (t->cut_lead) {
+        cost += completion_cost(w, t->cut_lead, t->cut_c1, prev);
+        if (cost >= cutoff)
+            return HUGE_VAL;
     }
     return cost;
 }
@@ -1085,7 +1123,7 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     double c = pcost + steps[vi];
                     if (!tail_ok[clen])
                         tail_ok[clen] =
-                            window_tail_read(e, w->b, n, pend + clen, q + k - 1,
+                            window_tail_read(w, e, w->b, n, pend + clen, q + k - 1,
                                              &tails[clen])
                                 ? 1
                                 : -1;
@@ -1393,7 +1431,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
         return 1; /* every window costs at least pcost */
     /* What every window reads after the character of the gap. */
     window_tail tail;
-    int have_tail = window_tail_read(e, b, n, pend + len, past, &tail);
+    int have_tail = window_tail_read(w, e, b, n, pend + len, past, &tail);
     if (have_tail && !tail.valid)
         return 1; /* no value reads */
     uint32_t cps[64];
@@ -1451,6 +1489,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
 {
     codec d = ch->misread, e = ch->real;
     size_t n = w->nb;
+    w->silent_drops = d.kind == CK_SB;
     fill_set fs = {.n = 0, .bar = HUGE_VAL};
     size_t hi = p + 3 < n ? p + 3 : n;
     int nb = nbsp_byte(d);

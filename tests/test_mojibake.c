@@ -84,6 +84,11 @@ static const struct {
     {"éžç¼ºçœæŒ‰é’®çš„å¤–è§‚", "非缺省按钮的外观"}, /* utf8-cp1252-dropped */
     /* ...and where both continuation bytes were dropped (名 = E5 90 8D) */
     {"åç¨±å’Œèªªæ˜Ž", "名稱和說明"}, /* utf8-cp1252-dropped */
+    /* ！” with both undefined bytes dropped (EF BC [81] E2 80 [9D]): the
+     * gap after ！ is scored with ” cut short as its right context; read
+     * as GBK the bytes gave 锛鈥 */
+    {"åŠªåŠ›ï¼â€è¿™æ˜¯", "努力！”这是"}, /* utf8-cp1252-dropped */
+    {"ä»–è¯´â€œå¥½ï¼â€", "他说“好！”"}, /* utf8-cp1252-dropped */
     /* Windows-1252 with U+FFFD for its undefined bytes: both of 反's
      * continuation bytes (E5 8F 8D) became U+FFFD, one beam over the two */
     {"ç”¨å\xef\xbf\xbd\xef\xbf\xbdæ–œæ§“é€ƒé€¸å†’è™Ÿ", "用反斜槓逃逸冒號"},
