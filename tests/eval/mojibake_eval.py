@@ -401,7 +401,7 @@ def main():
     changed = sum(1 for a, b in zip(paras, out) if a != b)
     line = '%-28s %6d %8s %10s %10s   changed: %d (%.2f%%)' % (
         'clean', len(paras), '-', '-', '-', changed, 100.0 * changed / max(1, len(paras)))
-    if FTFY:
+    if FTFY and paras:
         fo = run_ftfy(paras)
         fc = sum(1 for a, b in zip(paras, fo) if a != b)
         line += ' | ftfy changed: %d (%.2f%%)' % (fc, 100.0 * fc / len(paras))
