@@ -282,6 +282,8 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
         h += 4;
     if (a == K_BOX && b == K_BOX)
         h -= 8; /* a frame continues */
+    if (prev - 0xFF10u <= 9u && cp - 0xFF10u <= 9u)
+        h -= 6; /* so does a number in fullwidth digits (１０４５) */
     if (la && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
                      CLS_BIT(K_BAD))))
         h += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0 : 4;

@@ -89,6 +89,10 @@ static const struct {
      * as GBK the bytes gave 锛鈥 */
     {"åŠªåŠ›ï¼â€è¿™æ˜¯", "努力！”这是"}, /* utf8-cp1252-dropped */
     {"ä»–è¯´â€œå¥½ï¼â€", "他说“好！”"}, /* utf8-cp1252-dropped */
+    /* ０ (EF BC 90) lost its 90: inside a number in fullwidth digits the
+     * digit, not ！ (EF BC 81), the commoner mark */
+    {"æ—¶é—´ä¸ºï¼‘ï¼ï¼”ï¼•å¹´åˆ°ï¼‘ï¼‘ï¼ï¼•å¹´",
+     "时间为１０４５年到１１０５年"}, /* utf8-cp1252-dropped */
     /* Windows-1252 with U+FFFD for its undefined bytes: both of 反's
      * continuation bytes (E5 8F 8D) became U+FFFD, one beam over the two */
     {"ç”¨å\xef\xbf\xbd\xef\xbf\xbdæ–œæ§“é€ƒé€¸å†’è™Ÿ", "用反斜槓逃逸冒號"},
