@@ -415,8 +415,22 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
             return 1;
         if (t[j] == '@' && j > i && j + 1 < end &&
             ((t[j + 1] >= 'a' && t[j + 1] <= 'z') ||
-             (t[j + 1] >= 'A' && t[j + 1] <= 'Z')))
-            return 1;
+             (t[j + 1] >= 'A' && t[j + 1] <= 'Z'))) {
+            /* An address ends with its domain, which holds letters,
+             * digits, '.' and '-' only: a reference right after one is
+             * past it (hotz@isi.edu&nbsp;使用了), unless the address is
+             * bracketed by references (&lt;a@b.edu&gt;), which stay
+             * together. */
+            if (i >= start + 4 && memcmp(t + i - 4, "&lt;", 4) == 0)
+                return 1;
+            size_t k = j + 1;
+            while (k < pos && ((t[k] >= 'a' && t[k] <= 'z') ||
+                               (t[k] >= 'A' && t[k] <= 'Z') ||
+                               (t[k] >= '0' && t[k] <= '9') || t[k] == '.' ||
+                               t[k] == '-'))
+                k++;
+            return !(k == pos && t[pos] == '&');
+        }
         if (end - j >= 4 && (memcmp(t + j, "www.", 4) == 0 ||
                              memcmp(t + j, "WWW.", 4) == 0))
             return 1;

@@ -373,6 +373,14 @@ static const fix_case repairs[] = {
      "見 https://a.b/c?x=1&amp;y=2 中文\n",
      "請訪問 <https://github.com/man-pages-zh/zh_CN.html>\xC2\xA0報告錯誤。\n"
      "見 https://a.b/c?x=1&amp;y=2 中文\n"},
+    /* an e-mail address ends with its domain, which holds no '&': the
+     * reference after it is text; an address bracketed by references
+     * keeps both */
+    {"html-entity",
+     "作者 hotz@isi.edu&nbsp;使用了源自的函數\n"
+     "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n",
+     "作者 hotz@isi.edu\xC2\xA0使用了源自的函數\n"
+     "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n"},
     /* a placeholder like <file> is not markup */
     {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
      "用 <file> 輸入\xC2\xA0一樣的中文\n"},
