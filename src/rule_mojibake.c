@@ -2318,6 +2318,15 @@ static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
     while (q < n && b[q] >= 0x80 && b[q] < 0xC0)
         q++;
     uint32_t cp;
+    if (q < n && decode_at(ch->real, b, q, n, &cp) >= 2)
+        return 1;
+    /* ... or another sequence cut short, then such a character (！” with
+     * both undefined bytes dropped: EF BC | E2 80 | E8 BF 99). */
+    if (q >= n || b[q] < 0xE0 || b[q] > 0xEF || !cut_short(ch->real, b, q, n))
+        return 0;
+    q++;
+    while (q < n && b[q] >= 0x80 && b[q] < 0xC0)
+        q++;
     return q < n && decode_at(ch->real, b, q, n, &cp) >= 2;
 }
 

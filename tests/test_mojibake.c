@@ -89,6 +89,9 @@ static const struct {
      * as GBK the bytes gave 锛鈥 */
     {"åŠªåŠ›ï¼â€è¿™æ˜¯", "努力！”这是"}, /* utf8-cp1252-dropped */
     {"ä»–è¯´â€œå¥½ï¼â€", "他说“好！”"}, /* utf8-cp1252-dropped */
+    /* ... and at the start of a line, where no character before gives
+     * the first gap its turn */
+    {"ï¼â€è¿™æ˜¯", "！”这是"}, /* utf8-cp1252-dropped */
     /* ０ (EF BC 90) lost its 90: inside a number in fullwidth digits the
      * digit, not ！ (EF BC 81), the commoner mark */
     {"æ—¶é—´ä¸ºï¼‘ï¼ï¼”ï¼•å¹´åˆ°ï¼‘ï¼‘ï¼ï¼•å¹´",
