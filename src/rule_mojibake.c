@@ -1655,11 +1655,14 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
                 /* Both continuation bytes undefined (名 = E5 90 8D): a
                  * lead byte with none of its continuations left. */
-                for (unsigned v = 0x80; need == 2 && v < 0xC0; v++) {
+                /* Undefined bytes lie in 80-9F (A0-BF map to themselves
+                 * because they are Latin-1's, not because they are
+                 * undefined). */
+                for (unsigned v = 0x80; need == 2 && v < 0xA0; v++) {
                     if (zh_sb_decode[d.sb][v - 0x80] != v)
                         continue;
                     w->b[q] = (uint16_t)v;
-                    for (unsigned v2 = 0x80; v2 < 0xC0; v2++) {
+                    for (unsigned v2 = 0x80; v2 < 0xA0; v2++) {
                         if (zh_sb_decode[d.sb][v2 - 0x80] != v2)
                             continue;
                         w->b[q + 1] = (uint16_t)v2;

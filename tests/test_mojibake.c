@@ -89,6 +89,10 @@ static const struct {
      * as GBK the bytes gave 锛鈥 */
     {"åŠªåŠ›ï¼â€è¿™æ˜¯", "努力！”这是"}, /* utf8-cp1252-dropped */
     {"ä»–è¯´â€œå¥½ï¼â€", "他说“好！”"}, /* utf8-cp1252-dropped */
+    /* 名 (E5 90 8D) at a line end lost both continuation bytes: they were
+     * undefined bytes (80-9F), never A0-BF, which are Latin-1's and show
+     * (可 = E5 8F AF would have left its ¯) */
+    {"é€‰é¡¹å", "选项名"}, /* utf8-cp1252-dropped */
     /* ... and at the start of a line, where no character before gives
      * the first gap its turn */
     {"ï¼â€è¿™æ˜¯", "！”这是"}, /* utf8-cp1252-dropped */
