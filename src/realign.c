@@ -179,10 +179,6 @@ static int prose_char(uint32_t cp)
            cp == 0x2500;
 }
 
-static int usage_char(uint32_t cp)
-{
-    return prose_char(cp);
-}
 
 static size_t usage_slot(const zh_doc_usage *u, uint64_t key)
 {
@@ -213,7 +209,7 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         size_t k;
         uint32_t cp = zh_cp_at(text, len, i, &k);
-        npairs += usage_char(prev) && usage_char(cp);
+        npairs += prose_char(prev) && prose_char(cp);
         prev = cp;
         i += k ? k : 1;
     }
@@ -238,7 +234,7 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
         int sc = zh_script_class(cp);
         simplified += sc == ZH_SCRIPT_SIMPLIFIED;
         traditional += sc == ZH_SCRIPT_TRADITIONAL;
-        if (usage_char(prev) && usage_char(cp)) {
+        if (prose_char(prev) && prose_char(cp)) {
             usage_add(u, (uint64_t)prev << 21 | cp);
             usage_add(u, (uint64_t)prev << 21);
         }
@@ -278,7 +274,7 @@ static uint32_t own_pairs(uint32_t a, uint32_t b)
     uint32_t n = 0;
     uint32_t p = active.prev;
     for (size_t i = 0; i < active.nown; i++) {
-        n += p == a && (b == 0 ? usage_char(active.own[i])
+        n += p == a && (b == 0 ? prose_char(active.own[i])
                                : active.own[i] == b);
         p = active.own[i];
     }
@@ -290,7 +286,7 @@ static uint32_t own_pairs(uint32_t a, uint32_t b)
 static double with_usage(uint32_t prev, uint32_t cp, double base)
 {
     const zh_doc_usage *u = active.usage;
-    if (!u || !usage_char(prev))
+    if (!u || !prose_char(prev))
         return base;
     uint32_t pair = usage_get(u, (uint64_t)prev << 21 | cp);
     if (!pair)

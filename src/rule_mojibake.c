@@ -679,9 +679,6 @@ struct lost_cache {
     uint8_t row_known[2][256], col_known[2][256];
 };
 
-/* The values v of 0x80-0xFF for which lost_pair(d, a, v) holds (col 0)
- * or lost_pair(d, v, a) does (col 1), a < 0x100; from the work's cache.
- * All of them when the cache cannot be had. */
 /* A character from a guessed byte that is no letter: the quotation
  * marks, dashes and ellipsis of General Punctuation (U+2010-U+2027). The
  * byte Windows-1252 loses from ” (E2 80 9D) leaves U+2001, U+200D, U+200F,
@@ -693,17 +690,27 @@ static int reliable_guess(uint32_t cp)
     return cp >= 0x2010 && cp <= 0x2027;
 }
 
-/* The bytes 0x80-0x9F that the single-byte code page sb leaves
- * undefined (its table maps them to the C1 control of the same value). */
+/* 1 when the single-byte code page sb leaves byte v undefined: its
+ * table maps the byte to the C1 control of the same value. Only 80-9F
+ * can be: A0-BF map to themselves as Latin-1's, and are defined. */
+static int sb_undefined(int sb, unsigned v)
+{
+    return v >= 0x80 && v < 0xA0 && zh_sb_decode[sb][v - 0x80] == v;
+}
+
+/* The bytes that the single-byte code page sb leaves undefined. */
 static vmask sb_undefined_mask(int sb)
 {
     vmask m = {{0, 0}};
     for (unsigned v = 0x80; v < 0xA0; v++)
-        if (zh_sb_decode[sb][v - 0x80] == v)
+        if (sb_undefined(sb, v))
             m.m[0] |= (uint64_t)1 << (v & 63);
     return m;
 }
 
+/* The values v of 0x80-0xFF for which lost_pair(d, a, v) holds (col 0)
+ * or lost_pair(d, v, a) does (col 1), a < 0x100; from the work's cache.
+ * All of them when the cache cannot be had. */
 static vmask lost_mask(work *w, codec d, unsigned a, int col)
 {
     vmask all = {{~(uint64_t)0, ~(uint64_t)0}};
@@ -1526,7 +1533,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         }
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
-                zh_sb_decode[d.sb][v - 0x80] != v)
+                !sb_undefined(d.sb, v))
                 continue;
             if (need >= 0 && !utf8_fill_ok(need, v))
                 continue;
@@ -1644,7 +1651,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 /* One undefined byte of the code page, dropped. */
                 memmove(w->b + q + 1, w->b + q + 2, (n - q) * sizeof *w->b);
                 for (unsigned v = 0x80; v < 0xA0; v++) {
-                    if (zh_sb_decode[d.sb][v - 0x80] != v)
+                    if (!sb_undefined(d.sb, v))
                         continue;
                     w->b[q] = (uint16_t)v;
                     double c = window_cost(w, e, w->b, n + 1, r, past - 1,
@@ -1655,15 +1662,12 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
                 /* Both continuation bytes undefined (名 = E5 90 8D): a
                  * lead byte with none of its continuations left. */
-                /* Undefined bytes lie in 80-9F (A0-BF map to themselves
-                 * because they are Latin-1's, not because they are
-                 * undefined). */
                 for (unsigned v = 0x80; need == 2 && v < 0xA0; v++) {
-                    if (zh_sb_decode[d.sb][v - 0x80] != v)
+                    if (!sb_undefined(d.sb, v))
                         continue;
                     w->b[q] = (uint16_t)v;
                     for (unsigned v2 = 0x80; v2 < 0xA0; v2++) {
-                        if (zh_sb_decode[d.sb][v2 - 0x80] != v2)
+                        if (!sb_undefined(d.sb, v2))
                             continue;
                         w->b[q + 1] = (uint16_t)v2;
                         double c = window_cost(w, e, w->b, n + 2, r, past, prev,
