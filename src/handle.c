@@ -240,10 +240,6 @@ void zhfix_destroy(zhfix *h)
     zh_hot_lines_free(&h->hot);
     zh_hot_lines_free(&h->hot_spare);
     free(h->passes);
-    if (h->settled)
-        for (size_t r = 0; r < zh_rule_total; r++)
-            zh_lineset_free(&h->settled[r]);
-    free(h->settled);
     if (h->memo)
         for (size_t r = 0; r < zh_rule_total; r++)
             zh_lineset_free(&h->memo[r]);

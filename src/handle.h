@@ -43,7 +43,6 @@ struct zhfix {
     size_t capedits;
     zh_buf out;        /* result of the last fix/convert */
     zh_pass *passes;   /* one per rule, reused */
-    zh_lineset *settled; /* one per rule (zh_scan.settled), reused */
     zh_lineset *memo;    /* one per rule (zh_scan.memo), kept */
     size_t *quiet_at;    /* one per rule (run_block), reused */
     size_t npasses;

@@ -130,10 +130,6 @@ typedef struct zh_scan {
      * are not fixable unreported, so a rule may pass over lines that yield
      * only those. */
     int fixable_only;
-    /* The current rule's lines of this block in which an earlier round
-     * found nothing fixable (lineset.h), for the rule to fill and read:
-     * the pipeline empties it with each new block. */
-    struct zh_lineset *settled;
     /* The current rule's own map of lines to what it found in them
      * (lineset.h), for the rule to fill and read: the handle keeps it
      * across blocks and rounds, for a rule whose findings on a line

@@ -41,13 +41,6 @@ static struct zh_lineset_slot *find_slot(const zh_lineset *s, uint64_t h,
     }
 }
 
-int zh_lineset_has(const zh_lineset *s, const char *line, size_t len)
-{
-    if (!s->used)
-        return 0;
-    return find_slot(s, line_hash(line, len), line, len)->len != 0;
-}
-
 /* Double the table and put the slots back. */
 static int grow_slots(zh_lineset *s)
 {
@@ -91,11 +84,6 @@ int zh_lineset_put(zh_lineset *s, const char *line, size_t len,
     t->vlen = vlen;
     s->used++;
     return 1;
-}
-
-int zh_lineset_add(zh_lineset *s, const char *line, size_t len)
-{
-    return zh_lineset_put(s, line, len, NULL, 0);
 }
 
 const void *zh_lineset_get(const zh_lineset *s, const char *line, size_t len,

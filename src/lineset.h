@@ -1,12 +1,12 @@
 /*
- * lineset.h - a set of lines by their bytes: what a rule found nothing
- * fixable in during one round over a block, so that it need not search
- * them again in the next (the pipeline's rounds drop edits that are not
- * fixable, and a line with the same bytes yields the same edits).
+ * lineset.h - a map of lines, by their bytes, to values: what a rule
+ * found in a line whose findings depend on its bytes alone, so that it
+ * need not search the same bytes again (in the next round over a block,
+ * or when text repeats a line).
  *
- * The set keeps its own copy of each line and compares the bytes, so it
+ * The map keeps its own copy of each line and compares the bytes, so it
  * answers exactly as a list of the lines would; a hash only finds the
- * candidate. Emptying it keeps its memory for the next block.
+ * candidate. Emptying it keeps its memory.
  */
 #ifndef ZHFIX_LINESET_H
 #define ZHFIX_LINESET_H
@@ -27,16 +27,9 @@ typedef struct zh_lineset {
     size_t used;
 } zh_lineset;
 
-/* 1 when the set holds a line with exactly these bytes. */
-int zh_lineset_has(const zh_lineset *s, const char *line, size_t len);
-
-/* Add a line (nothing when it is there already). 0 on allocation failure,
- * which leaves the set as it was: it is a cache, and a caller may go on. */
-int zh_lineset_add(zh_lineset *s, const char *line, size_t len);
-
-/* A map of lines to values: add the line with a copy of the vlen bytes
- * at val (nothing when the line is there already); 0 on allocation
- * failure, as zh_lineset_add. */
+/* Add the line with a copy of the vlen bytes at val (nothing when the
+ * line is there already). 0 on allocation failure, which leaves the map
+ * as it was: it is a cache, and a caller may go on. */
 int zh_lineset_put(zh_lineset *s, const char *line, size_t len,
                    const void *val, size_t vlen);
 

@@ -505,12 +505,6 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             return ZHFIX_NOMEM;
         h->npasses = zh_rule_total * ZH_MAX_ROUNDS;
     }
-    if (!h->settled) {
-        h->settled = calloc(zh_rule_total ? zh_rule_total : 1,
-                            sizeof *h->settled);
-        if (!h->settled)
-            return ZHFIX_NOMEM;
-    }
     if (!h->memo) {
         h->memo = calloc(zh_rule_total ? zh_rule_total : 1, sizeof *h->memo);
         if (!h->memo)
@@ -524,10 +518,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     }
     /* How many passes had changed the text when each rule last read it
      * and applied nothing; SIZE_MAX for not yet. */
-    for (size_t r = 0; r < zh_rule_total; r++) {
-        zh_lineset_clear(&h->settled[r]);
+    for (size_t r = 0; r < zh_rule_total; r++)
         h->quiet_at[r] = SIZE_MAX;
-    }
     const char *cur = block;
     size_t curlen = len;
     size_t passes_used = 0, first_finding = h->nfindings;
@@ -583,7 +575,6 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.rule = zh_rules[r];
             scan.nedits = 0;
             scan.fixable_only = round > 0;
-            scan.settled = &h->settled[r];
             scan.memo = &h->memo[r];
             st = zh_rules[r]->scan(&scan);
             h->quiet_at[r] = passes_used;

@@ -3721,13 +3721,15 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
  * (lprev and rnext are 0 at a line's ends, the work's caches give what
  * they would compute), except where it read the block's fold_shown
  * (LINE_FOLD_READ). Text repeats its lines (a manual's options, a site's
- * boilerplate), and the search of a line that lost bytes is the costliest
+ * boilerplate), the rounds after the first read again the lines a repair
+ * left alone, and the search of a line that lost bytes is the costliest
  * work of the rule: the edits of such a line are kept (scan->memo, which
- * the handle keeps across blocks) and given again, the same in the same
- * order, when the same bytes come back. Lines of up to ZH_MEMO_LINE
- * bytes; past ZH_MEMO_BYTES the map starts anew. */
-#define ZH_MEMO_LINE 4096
+ * the handle keeps across blocks and rounds) and given again, the same
+ * in the same order, when the same bytes come back. Lines of up to
+ * ZH_MEMO_LINE bytes (a paragraph on a line is far shorter); past
+ * ZH_MEMO_BYTES the map starts anew. */
 #define ZH_MEMO_BYTES ((size_t)16 << 20)
+#define ZH_MEMO_LINE (ZH_MEMO_BYTES / 16)
 #define ZH_MEMO_NONE SIZE_MAX /* the length kept for a NULL string */
 
 static int memo_put(zh_buf *b, const void *p, size_t n)
@@ -3899,14 +3901,6 @@ static zhfix_status scan_mojibake(zh_scan *scan)
         size_t len = end - pos;
         if (!line_suspicious((const unsigned char *)line, len))
             continue;
-        /* A line with the same bytes as one an earlier round over the
-         * block found nothing fixable in yields the same edits, and this
-         * round drops all but the fixable ones: the search (the costly
-         * part of the rule) is not made again for the lines a repair left
-         * alone. */
-        if (scan->fixable_only && scan->settled &&
-            zh_lineset_has(scan->settled, line, len))
-            continue;
         size_t first = scan->nedits;
         int how = 0;
         size_t vlen;
@@ -3924,15 +3918,6 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                 how == LINE_RESTORED)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
-        int fixable = 0;
-        for (size_t k = first; k < scan->nedits && !fixable; k++)
-            fixable = scan->edits[k].fixable;
-        /* Only a costly search is worth remembering (clean text has lines
-         * that pass line_suspicious, and one round), and none when the set
-         * cannot grow: it is only a cache. */
-        if (st == ZHFIX_OK && scan->settled && !fixable &&
-            how == LINE_RESTORED)
-            (void)zh_lineset_add(scan->settled, line, len);
     }
     cands_clear(&cs);
     free(cs.c);
