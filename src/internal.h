@@ -97,6 +97,16 @@ int zh_is_cjk_punct(uint32_t cp);
 /* Hiragana, Katakana: their presence means the text may be Japanese. */
 int zh_is_kana(uint32_t cp);
 
+/* Sort n elements of size bytes at base by cmp, stably, as glibc's qsort
+ * (a merge sort) does, for lists that come nearly in order (a rule's
+ * edits by line, a line's candidates): an insertion sort, which hands the
+ * rest to qsort after about 8n + 64 moves (the prefix it left is sorted
+ * stably, so the result is the same) or for elements over
+ * ZH_SORT_NEARLY_MAX bytes. */
+#define ZH_SORT_NEARLY_MAX 256
+void zh_sort_nearly(void *base, size_t n, size_t size,
+                    int (*cmp)(const void *, const void *));
+
 /* ---- Edits and the rule shape ------------------------------------------ */
 
 typedef struct zh_rule zh_rule;

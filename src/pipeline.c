@@ -165,34 +165,6 @@ static int edit_cmp(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Sort a scan's edits by edit_cmp, stably, as glibc's qsort (a merge
- * sort) does. Rules emit their edits nearly in order (by line; a line's
- * few in another order), so an insertion sort does it with a handful of
- * moves, where qsort's indirect merge sort cost more than the rules that
- * made them on mojibake-heavy text. A scan with many out of order hands
- * the rest to qsort: the prefix the insertion sort left is sorted stably,
- * so the result is the same. */
-static void sort_edits(zh_edit *e, size_t n)
-{
-    size_t budget = 8 * n + 64; /* moves before qsort takes over */
-    for (size_t i = 1; i < n; i++) {
-        if (edit_cmp(&e[i - 1], &e[i]) <= 0)
-            continue;
-        zh_edit t = e[i];
-        size_t j = i;
-        while (j > 0 && edit_cmp(&e[j - 1], &t) > 0 && budget > 0) {
-            e[j] = e[j - 1];
-            j--;
-            budget--;
-        }
-        e[j] = t;
-        if (!budget) {
-            qsort(e, n, sizeof *e, edit_cmp);
-            return;
-        }
-    }
-}
-
 /* Map a position in the output of pass p back into its input. */
 static size_t map_through(const zh_pass *p, size_t pos, int is_end)
 {
@@ -586,7 +558,10 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 if (st != ZHFIX_OK)
                     break;
             }
-            sort_edits(scan.edits, scan.nedits);
+            /* Rules emit their edits nearly in order (by line; a line's
+             * few in another order). */
+            zh_sort_nearly(scan.edits, scan.nedits, sizeof *scan.edits,
+                           edit_cmp);
             /* Overlapping edits are a rule bug; keep the first of each clash.
              * Edits that touch protected text (code, URLs, suppressed lines)
              * are dropped: they are neither reported nor made. */

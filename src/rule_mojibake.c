@@ -2909,28 +2909,6 @@ static int cand_cmp(const void *x, const void *y)
     return a->cs < b->cs ? -1 : a->cs > b->cs;
 }
 
-/* Sort the candidates best first (cand_cmp), keeping the order of equal
- * ones as the merge sort of glibc's qsort does: a line has a few, which an
- * insertion sort puts in order for less than qsort's set-up costs. */
-static void sort_cands(cands *cs)
-{
-    if (cs->n > 16) {
-        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
-        return;
-    }
-    for (size_t i = 1; i < cs->n; i++) {
-        if (cand_cmp(&cs->c[i - 1], &cs->c[i]) <= 0)
-            continue;
-        cand t = cs->c[i];
-        size_t j = i;
-        while (j > 0 && cand_cmp(&cs->c[j - 1], &t) > 0) {
-            cs->c[j] = cs->c[j - 1];
-            j--;
-        }
-        cs->c[j] = t;
-    }
-}
-
 /* 1 when the line has at most ZH_SHORT_LINE characters that start the
  * mojibake of ZH_MF_* flag `need`: such a line is restored whether or not
  * its plain reading gains. Counted once per flag (bit fb of *known, the
@@ -3124,7 +3102,8 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     covered += out->c[c].ce - out->c[c].cs;
     }
-    sort_cands(out);
+    /* Best first (cand_cmp), equal ones in the order found. */
+    zh_sort_nearly(out->c, out->n, sizeof *out->c, cand_cmp);
     return 1;
 }
 
@@ -3490,8 +3469,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                         c->gain -= ZH_CONTEXT_BONUS;
             }
         }
-        if (cs->n > 1)
-            sort_cands(cs);
+        zh_sort_nearly(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
@@ -3543,7 +3521,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * cover the same text (weighted interval scheduling). */
     unsigned count[NCHAINS] = {0};
     if (nel) {
-        size_t *ix = malloc(nel * sizeof *ix);
+        struct end_ix *ix = malloc(nel * sizeof *ix);
         double *best = malloc((nel + 1) * sizeof *best);
         size_t *prevx = malloc(nel * sizeof *prevx);
         if (!ix || !best || !prevx) {
@@ -3555,39 +3533,22 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         size_t m = 0;
         for (size_t k = 0; k < cs->n; k++)
             if (cs->c[k].state == 1)
-                ix[m++] = k;
-        /* By end, equal ends in the order of cs: an insertion sort for
-         * the few candidates of most lines, qsort by (end, place) for the
-         * many of a long one (a paragraph on one line has thousands). */
-        struct end_ix *byend = m > 16 ? malloc(m * sizeof *byend) : NULL;
-        int sorted = byend != NULL;
-        if (byend) {
-            for (size_t x = 0; x < m; x++)
-                byend[x] = (struct end_ix){cs->c[ix[x]].ce, ix[x]};
-            qsort(byend, m, sizeof *byend, end_ix_cmp);
-            for (size_t x = 0; x < m; x++)
-                ix[x] = byend[x].k;
-            free(byend);
-        }
-        for (size_t x = 1; x < m && !sorted; x++)
-            for (size_t j = x; j > 0 && cs->c[ix[j - 1]].ce > cs->c[ix[j]].ce; j--) {
-                size_t t = ix[j];
-                ix[j] = ix[j - 1];
-                ix[j - 1] = t;
-            }
+                ix[m++] = (struct end_ix){cs->c[k].ce, k};
+        /* By end, equal ends in the order of cs. */
+        zh_sort_nearly(ix, m, sizeof *ix, end_ix_cmp);
         best[0] = 0.0;
         for (size_t x = 0; x < m; x++) {
             /* Candidates before x that end before it starts: 0..prevx-1. */
             size_t lo = 0, hi = x;
             while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
-                if (cs->c[ix[mid]].ce <= cs->c[ix[x]].cs)
+                if (ix[mid].ce <= cs->c[ix[x].k].cs)
                     lo = mid + 1;
                 else
                     hi = mid;
             }
             prevx[x] = lo;
-            double with = best[lo] + cs->c[ix[x]].gain;
+            double with = best[lo] + cs->c[ix[x].k].gain;
             best[x + 1] = with > best[x] ? with : best[x];
         }
         for (size_t x = m; x > 0;) {
@@ -3595,7 +3556,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 x--;
                 continue;
             }
-            cand *c = &cs->c[ix[x - 1]];
+            cand *c = &cs->c[ix[x - 1].k];
             c->kept = 1;
             establish(c, w->cp, count);
             x = prevx[x - 1];
@@ -3659,17 +3620,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * edits by place, which costs next to nothing when they come so (a
      * long line keeps hundreds, in the order of their gains). They do not
      * overlap, so no two start alike. */
-    if (nkept > 16) {
-        qsort(cs->c, nkept, sizeof *cs->c, cand_start_cmp);
-    } else {
-        for (size_t k = 1; k < nkept; k++) {
-            cand t = cs->c[k];
-            size_t j = k;
-            for (; j > 0 && cs->c[j - 1].cs > t.cs; j--)
-                cs->c[j] = cs->c[j - 1];
-            cs->c[j] = t;
-        }
-    }
+    zh_sort_nearly(cs->c, nkept, sizeof *cs->c, cand_start_cmp);
     for (size_t k = 0; k < nkept; k++) {
         /* GBK text a scraper folded a mark in, read a byte out of step
          * after the lost byte (gbk-out-of-step's, which runs later), is

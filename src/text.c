@@ -552,3 +552,33 @@ int zh_is_kana(uint32_t cp)
     return (cp >= 0x3041 && cp <= 0x30FF && cp != 0x30FB) ||
            (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF66 && cp <= 0xFF9D);
 }
+
+/* ---- Sorting --------------------------------------------------------- */
+
+void zh_sort_nearly(void *base, size_t n, size_t size,
+                    int (*cmp)(const void *, const void *))
+{
+    unsigned char *b = base, tmp[ZH_SORT_NEARLY_MAX];
+    size_t budget = 8 * n + 64; /* moves before qsort takes over */
+    if (size > sizeof tmp) {
+        if (n > 1)
+            qsort(base, n, size, cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (cmp(b + (i - 1) * size, b + i * size) <= 0)
+            continue;
+        memcpy(tmp, b + i * size, size);
+        size_t j = i;
+        while (j > 0 && budget > 0 && cmp(b + (j - 1) * size, tmp) > 0) {
+            j--;
+            budget--;
+        }
+        memmove(b + (j + 1) * size, b + j * size, (i - j) * size);
+        memcpy(b + j * size, tmp, size);
+        if (!budget) {
+            qsort(base, n, size, cmp);
+            return;
+        }
+    }
+}
