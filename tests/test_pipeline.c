@@ -670,6 +670,58 @@ static size_t random_text(unsigned char *buf, size_t cap)
     return n;
 }
 
+/* zh_sort_nearly against a stable insertion sort with no budget: lists
+ * in order but for a few (the insertion path), reversed (past the budget,
+ * to qsort), and random, with many equal keys whose first order must
+ * stay. */
+typedef struct sort_item {
+    int key;
+    int place;
+} sort_item;
+
+static int sort_item_cmp(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static const struct {
+    const char *name;
+    size_t n;
+    int shape; /* 0 nearly in order, 1 reversed, 2 random */
+} sort_shapes[] = {
+    {"empty", 0, 0},     {"one", 1, 2},        {"nearly", 200, 0},
+    {"reversed", 500, 1}, {"random", 1000, 2}, {"few random", 12, 2},
+};
+
+START_TEST(sort_nearly_is_stable_sort)
+{
+    sort_item got[1000], want[1000];
+    size_t n = sort_shapes[_i].n;
+    uint64_t seed = 0x2545F4914F6CDD1Du + (uint64_t)_i;
+    for (size_t k = 0; k < n; k++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        int r = (int)(seed >> 33);
+        int key = sort_shapes[_i].shape == 0   ? (int)k / 3 + (r % 50 == 0)
+                  : sort_shapes[_i].shape == 1 ? (int)(n - k) / 2
+                                               : r % 17;
+        got[k] = want[k] = (sort_item){key, (int)k};
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && want[j - 1].key > want[j].key; j--) {
+            sort_item t = want[j];
+            want[j] = want[j - 1];
+            want[j - 1] = t;
+        }
+    zh_sort_nearly(got, n, sizeof *got, sort_item_cmp);
+    for (size_t k = 0; k < n; k++)
+        if (got[k].key != want[k].key || got[k].place != want[k].place)
+            ck_abort_msg("%s: at %zu got (%d, %d), want (%d, %d)",
+                         sort_shapes[_i].name, k, got[k].key, got[k].place,
+                         want[k].key, want[k].place);
+}
+END_TEST
+
 START_TEST(utf8_validate_matches_reference)
 {
     static const unsigned char odd[] = {0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0,
@@ -859,6 +911,8 @@ static Suite *suite(void)
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, utf8_helpers);
     tcase_add_test(t, utf8_validate_matches_reference);
+    tcase_add_loop_test(t, sort_nearly_is_stable_sort, 0,
+                        (int)(sizeof sort_shapes / sizeof sort_shapes[0]));
     tcase_add_loop_test(t, protected_spans, 0,
                         sizeof protect_cases / sizeof protect_cases[0]);
     tcase_add_test(t, document_state_carries);
