@@ -96,6 +96,12 @@ size_t zh_utf8_count(const char *s, size_t len);
 int zh_is_cjk_punct(uint32_t cp);
 /* Hiragana, Katakana: their presence means the text may be Japanese. */
 int zh_is_kana(uint32_t cp);
+/* An ASCII letter or digit. */
+static inline int zh_is_ascii_alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
 
 /* Sort n elements of size bytes at base by cmp, stably, as glibc's qsort
  * (a merge sort) does, for lists that come nearly in order (a rule's

@@ -424,10 +424,8 @@ int zh_in_code_or_url(const char *t, size_t start, size_t end, size_t pos)
             if (i >= start + 4 && memcmp(t + i - 4, "&lt;", 4) == 0)
                 return 1;
             size_t k = j + 1;
-            while (k < pos && ((t[k] >= 'a' && t[k] <= 'z') ||
-                               (t[k] >= 'A' && t[k] <= 'Z') ||
-                               (t[k] >= '0' && t[k] <= '9') || t[k] == '.' ||
-                               t[k] == '-'))
+            while (k < pos && (zh_is_ascii_alnum((unsigned char)t[k]) ||
+                               t[k] == '.' || t[k] == '-'))
                 k++;
             return !(k == pos && t[pos] == '&');
         }

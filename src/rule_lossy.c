@@ -105,11 +105,6 @@ static int chinese(uint32_t cp)
     return zh_is_han(cp) || zh_is_cjk_punct(cp);
 }
 
-static int ascii_alnum(uint32_t c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 static int ascii_digit(uint32_t c)
 {
     return c >= '0' && c <= '9';
@@ -423,15 +418,15 @@ static int option_word(const char *t, size_t s, size_t i)
 {
     size_t k = i;
     int under = 0;
-    while (k > s && (ascii_alnum((unsigned char)t[k - 1]) || t[k - 1] == '_' ||
+    while (k > s && (zh_is_ascii_alnum((unsigned char)t[k - 1]) || t[k - 1] == '_' ||
                      t[k - 1] == '-')) {
         under |= t[k - 1] == '_';
         k--;
     }
     return under ||
            (t[k] == '-' && k + 1 < i &&
-            (t[k + 1] == '-' ? k + 2 < i && ascii_alnum((unsigned char)t[k + 2])
-                             : ascii_alnum((unsigned char)t[k + 1])));
+            (t[k + 1] == '-' ? k + 2 < i && zh_is_ascii_alnum((unsigned char)t[k + 2])
+                             : zh_is_ascii_alnum((unsigned char)t[k + 1])));
 }
 
 /* Mark Tcl-style placeholders: ?option?, ?-displayof window?, ?arg ...?
@@ -494,7 +489,7 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         b = ' ';
     if (a == '\t')
         a = ' ';
-    if (r->tcl || is_question_particle(b) || (ascii_alnum(b) && ascii_alnum(a)))
+    if (r->tcl || is_question_particle(b) || (zh_is_ascii_alnum(b) && zh_is_ascii_alnum(a)))
         return Q_NONE;
     /* Placeholders for digits: ??:??, ????-??-??, ??/??. */
     if ((a == ':' || a == '-' || a == '/' || a == '.') && j + 1 < e &&
@@ -538,7 +533,7 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
      * of the line (查询有关的位??) it is also how a reader marks a doubt. */
     if (L >= 2 && ((hb && a != ' ' && a != 0 && b != 0x554A && b != 0x5440 &&
                     b != 0x54C7 && b != 0x561B /* 啊呀哇嘛 */) ||
-                   (ha && !ascii_alnum(b) && b != ' ' && b != 0)))
+                   (ha && !zh_is_ascii_alnum(b) && b != ' ' && b != 0)))
         return Q_STRONG;
     if (hb && ha)
         return L == 1 && mention_after(t, e, j) ? Q_WEAK : Q_STRONG;
@@ -550,14 +545,14 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         return ql->spaced || !ql->symbols ? Q_STRONG : Q_WEAK; /* ?示 */
     if (hb && (a == ' ' || a == 0))
         return ql->spaced || ql->fullwidth_q ? Q_STRONG : Q_WEAK;
-    if (ascii_alnum(b) && ha)
+    if (zh_is_ascii_alnum(b) && ha)
         return option_word(t, s, i) ? Q_STRONG : Q_WEAK;
-    if ((hb && (ascii_alnum(a) || closing_bracket(a))) ||
+    if ((hb && (zh_is_ascii_alnum(a) || closing_bracket(a))) ||
         ((b == '.' || b == ')' || b == 0xFF09 || b == '>') && ha))
         return Q_WEAK;
     if (b == ' ' || b == 0 || a == ' ' || a == 0 || L >= 2) {
         uint32_t l = around(t, s, e, i, -1), rr = around(t, s, e, j, 1);
-        if (L >= 2 && !ascii_alnum(b) && !ascii_alnum(a) &&
+        if (L >= 2 && !zh_is_ascii_alnum(b) && !zh_is_ascii_alnum(a) &&
             (chinese(l) || chinese(rr)))
             /* 下列 ??: but also chat(8)'s 该 ?????? 字串, quoting the
              * ?????? it writes */

@@ -652,11 +652,6 @@ static size_t window_prefix(work *w, codec e, const uint16_t *b, size_t n,
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
 
-static int isalnum_ascii(uint32_t c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 /* 1 when GBK or Big5 would have lost the lead byte v followed by t. */
 static int lost_pair(codec d, unsigned v, unsigned t)
 {
@@ -2786,11 +2781,11 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             while (uz < w->nu && uz > ua) {
                 size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
                 if (be >= w->nb || w->ci[be] != w->ci[be - 1] ||
-                    w->u[uz].blen != 1 || !isalnum_ascii(w->u[uz].cp))
+                    w->u[uz].blen != 1 || !zh_is_ascii_alnum(w->u[uz].cp))
                     break;
                 /* ...only inside an ASCII word whose rest is still there. */
                 size_t nc = w->ci[be] + 1;
-                if (nc >= n || !isalnum_ascii(w->cp[nc]))
+                if (nc >= n || !zh_is_ascii_alnum(w->cp[nc]))
                     break;
                 w->u[uz].ok = 1;
                 uz++;
@@ -2861,8 +2856,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 const unit *last = &w->u[uz - 1];
                 int nbsp_end = w->fl[last->bs + last->blen - 1] == ZH_FILL_SURE;
                 if (nbsp_end && c->rep[c->nrep - 1] == 0xE0 /* à */ &&
-                    ce + 1 < n && isalnum_ascii(w->cp[ce]) &&
-                    (isalnum_ascii(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
+                    ce + 1 < n && zh_is_ascii_alnum(w->cp[ce]) &&
+                    (zh_is_ascii_alnum(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
                      w->cp[ce + 1] == 0x2019))
                     c->rep[c->nrep++] = ' ';
             }

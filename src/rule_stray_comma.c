@@ -32,12 +32,6 @@
 #include "prose.h"
 #include "scraped.h"
 
-static int is_alnum(uint32_t cp)
-{
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-           (cp >= 'A' && cp <= 'Z');
-}
-
 static int is_digit(uint32_t cp)
 {
     return cp >= '0' && cp <= '9';
@@ -159,8 +153,8 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable,
              * block that shows the mechanism (`TERM,, 這` `CREATE,,ALTER`). */
             int ok = zh_is_chinese(prev) || zh_is_chinese(left) ||
                      (zh_is_chinese(next) && next != 0) ||
-                     (!is_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
-                     (!is_alnum(next) && !is_blank(next) && !is_blank(prev)) ||
+                     (!zh_is_ascii_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
+                     (!zh_is_ascii_alnum(next) && !is_blank(next) && !is_blank(prev)) ||
                      (prev != 0 && next != 0 && evidence(scan, fixable) > 0 &&
                       !(is_digit(prev) && is_digit(next)) &&
                       zh_line_has_han(t, ln->start, ln->end));
