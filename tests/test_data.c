@@ -851,6 +851,9 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_plaus_memo_agrees);
     tcase_add_test(tc, test_plaus_steps_agree);
     tcase_add_test(tc, test_model_logps_at_most_zero);
+    /* test_plaus_steps_agree walks every block of the BMP: seconds on a
+     * loaded machine, past Check's default of 4. */
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("script");
