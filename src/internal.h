@@ -152,6 +152,11 @@ typedef struct zh_scan {
      * depend on the line's bytes alone. */
     struct zh_lineset *memo;
     size_t passes; /* repairs applied to the block before this scan */
+    /* Whether the block reads as Japanese (prose.h): 0 not yet known, 1
+     * yes, -1 no. Worked out on the text when a rule first asks, and kept
+     * for the block's later rules and rounds: a Japanese block gets no
+     * repair that could make it less so. */
+    int japanese;
 } zh_scan;
 
 /* The handle's cache of zh_plaus_step (plaus.h), made the first time a

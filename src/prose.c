@@ -230,6 +230,46 @@ static int has_kana(const char *s, size_t n)
     return 0;
 }
 
+int zh_reads_japanese(const char *s, size_t n)
+{
+    if (!has_kana(s, n))
+        return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t hira = 0, kata = 0, han = 0, common = 0;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = zh_utf8_decode(u + i, n - i, &cp);
+        i += k ? k : 1;
+        if (cp >= 0x3041 && cp <= 0x309F) {
+            hira++;
+            switch (cp) {
+            case 0x306E: case 0x3092: case 0x306F: case 0x304C: /* の を は が */
+            case 0x306B: case 0x3067: case 0x3066: case 0x3068: /* に で て と */
+            case 0x305F: case 0x308B: case 0x3059: case 0x3057: /* た る す し */
+            case 0x306A: case 0x304B: case 0x308C:              /* な か れ */
+                common++;
+            }
+        } else if (zh_is_kana(cp)) {
+            kata++;
+        } else if (zh_is_han(cp)) {
+            han++;
+        }
+    }
+    size_t kana = hira + kata;
+    return hira >= 3 && common * 2 >= hira && kana * 4 >= kana + han;
+}
+
+int zh_scan_japanese(zh_scan *scan)
+{
+    if (scan->japanese == 0)
+        scan->japanese = zh_reads_japanese(scan->text, scan->len) ? 1 : -1;
+    return scan->japanese > 0;
+}
+
 void zh_lines_init(zh_lines *it, const char *text, size_t len)
 {
     memset(it, 0, sizeof *it);

@@ -64,6 +64,23 @@ int zh_lines_next(zh_lines *it, zh_line *line);
  * mark elsewhere, when the pairs are folded marks). */
 int zh_line_is_prose(zh_lines *it, const zh_line *line);
 
+/* 1 when the UTF-8 text [s, s + n) reads as Japanese: it has kana (three
+ * hiragana at least), half its hiragana are the particles and endings
+ * Japanese writes most (の を は が に で て と た る す し な か れ), and
+ * kana are a quarter of its kana and Han. Chinese misread through GBK or
+ * Big5 shows kana too (GBK's rows A4 and A5), but few (at most a seventh
+ * of its kana and Han in manpages-zh and fortunes-zh read so) and others
+ * (ノ い ぃ ウ ぇ first; of its hiragana at most a third are those). In
+ * Japanese text (manpages-ja) kana are three quarters, and those particles
+ * three quarters of the hiragana. */
+int zh_reads_japanese(const char *s, size_t n);
+
+/* zh_reads_japanese of the block being scanned, worked out once per block
+ * (in scan). Rules that read Chinese by its bytes or its marks (mojibake
+ * through GBK and Big5, runs out of step, Chinese punctuation) leave a
+ * Japanese block alone: Japanese kanji forms and kana are rare Chinese. */
+int zh_scan_japanese(struct zh_scan *scan);
+
 /* 1 when byte offset pos of the line [start, end) lies inside an inline
  * code span (`...`) or a URL/e-mail token (a run of non-space characters
  * containing "://", "www." or '@' before pos). */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "prose.h"
 
 static uint32_t cp_at(const char *t, size_t len, size_t i, size_t *n)
 {
@@ -681,6 +682,9 @@ static zhfix_status scan_lossy(zh_scan *scan)
     uint32_t triggers = scan->rule == &zh_rule_debug_fill
                             ? ZH_TRIG_GARBAGE
                             : ZH_TRIG_QUESTION | ZH_TRIG_FFFD | ZH_TRIG_GARBAGE;
+    /* In Japanese (prose.h) a '?' stood for no Chinese character. */
+    if ((triggers & ZH_TRIG_QUESTION) && zh_scan_japanese(scan))
+        triggers &= ~(uint32_t)ZH_TRIG_QUESTION;
     size_t cursor = 0, start, end;
     while (zh_hot_next(scan, triggers, &cursor, &start, &end)) {
         zhfix_status st = scan_line(scan, start, end);

@@ -37,6 +37,7 @@
 #include "internal.h"
 #include "lineset.h"
 #include "plaus.h"
+#include "prose.h"
 #include "scraped.h"
 #include "triggers.h"
 #include "words.h"
@@ -199,6 +200,7 @@ typedef struct work {
     zh_plaus_memo *steps;
     zh_scan *memo_scan; /* whose handle lends the cache, or NULL */
     int own_steps;      /* steps is the work's own, to free */
+    int japanese;       /* the block reads as Japanese (prose.h) */
     /* lost_pair by masks of one byte's values (lost_mask); NULL until
      * needed. */
     struct lost_cache *lost;
@@ -3421,6 +3423,11 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     }
     (*offp)[w->n] = len;
     uint8_t flags = line_flags(w->cp, w->n);
+    /* Japanese (prose.h) has kanji forms and kana that Chinese misread
+     * through GBK or Big5 shows: only the Western code pages' misreadings,
+     * whose letters and symbols Japanese does not look like, are sought. */
+    if (w->japanese || zh_reads_japanese(s, len))
+        flags &= ZH_MF_UTF8_SB;
     if (!flags)
         return ZHFIX_OK;
     size_t restored = w->restored;
@@ -3847,12 +3854,15 @@ static zhfix_status scan_mojibake(zh_scan *scan)
         size_t len = end - pos;
         if (!line_suspicious((const unsigned char *)line, len))
             continue;
+        w.japanese = zh_scan_japanese(scan);
         size_t first = scan->nedits;
         int how = 0;
         size_t vlen;
-        const char *kept = scan->memo && len <= ZH_MEMO_LINE
-                               ? zh_lineset_get(scan->memo, line, len, &vlen)
-                               : NULL;
+        /* The map holds what a line gives in a block that is not Japanese
+         * (the line's bytes alone decide it there). */
+        int use_memo = scan->memo && len <= ZH_MEMO_LINE && !w.japanese;
+        const char *kept =
+            use_memo ? zh_lineset_get(scan->memo, line, len, &vlen) : NULL;
         if (kept) {
             st = memo_emit(scan, kept, pos, &how);
         } else {
@@ -3860,8 +3870,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                            &fold_shown, &how);
             /* Only a costly search is worth keeping, and only one that
              * read the line alone. */
-            if (st == ZHFIX_OK && scan->memo && len <= ZH_MEMO_LINE &&
-                how == LINE_RESTORED)
+            if (st == ZHFIX_OK && use_memo && how == LINE_RESTORED)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
     }

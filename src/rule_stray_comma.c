@@ -247,6 +247,9 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
 {
     if (!memchr(scan->text, ',', scan->len))
         return ZHFIX_OK;
+    /* Japanese is not Chinese prose (prose.h). */
+    if (zh_scan_japanese(scan))
+        return ZHFIX_OK;
     int fixable = -2;
     zh_lines it;
     zh_line ln;

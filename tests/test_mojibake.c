@@ -212,6 +212,13 @@ static const char *const traps[] = {
     "這是一個測試，我們明天見。請把檔案儲存到桌面。",
     "東京の桜は満開です。ゴールデンウィークに旅行します。",
     "薔薇の花が咲いた。鬱蒼とした森の奥に、檸檬の木がある。",
+    /* A Japanese manual: lines of kanji and few kana, whose GBK and Big5
+     * codes read as Chinese mojibake (読み込む as Big5 read as GBK gives
+     * 掂心煋戈), in a text that reads as Japanese. */
+    "設定ファイルを読み込む前に /etc/ppp/options を読みます。\n"
+    ".q 継続 (continuation)\nが読み込まれる)。\n"
+    "ブール値のドライバオプションの集合、 バッファーの書き込み閾値\n"
+    ".B 経験値\n",
 };
 
 START_TEST(trap_rows)

@@ -556,6 +556,31 @@ START_TEST(trap)
 }
 END_TEST
 
+/* Text in which check must find nothing at all (a pre-commit hook on it
+ * would cry wolf): Japanese, whose kanji-only lines look like Chinese. */
+static const char *const quiet[] = {
+    /* a Japanese manual: kana-free lines, ASCII marks, a comment's ?? */
+    "設定ファイルを読み込む前に /etc/ppp/options を読みます。\n"
+    "例:\n"
+    "注意!\n"
+    ".q 継続 (continuation)\n"
+    "が読み込まれる)。バッファーの書き込み閾値\n"
+    ".B 経験値\n"
+    ".\\\"X boat action ... ??なんか専門用語っポイですな。わからないので\n",
+};
+
+START_TEST(quiet_rows)
+{
+    zhfix *h = make("all", NULL);
+    const char *t = quiet[_i];
+    ck_assert_int_eq(zhfix_check(h, t, strlen(t)), ZHFIX_OK);
+    ck_assert_msg(zhfix_finding_count(h) == 0, "%s: %zu findings, first %s",
+                  t, zhfix_finding_count(h),
+                  zhfix_finding_count(h) ? zhfix_finding_get(h, 0)->rule : "");
+    zhfix_destroy(h);
+}
+END_TEST
+
 /* Repairs without enough evidence are reported, not made. */
 START_TEST(weak_evidence_reported)
 {
@@ -831,6 +856,7 @@ static Suite *scrape_suite(void)
     TCase *tc = tcase_create("rules");
     tcase_add_loop_test(tc, repair, 0, sizeof repairs / sizeof repairs[0]);
     tcase_add_loop_test(tc, trap, 0, sizeof traps / sizeof traps[0]);
+    tcase_add_loop_test(tc, quiet_rows, 0, sizeof quiet / sizeof quiet[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
     tcase_add_test(tc, run_never_begins_line_with_mark);
