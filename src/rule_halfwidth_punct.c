@@ -55,6 +55,13 @@ static uint32_t widen(uint32_t c)
     }
 }
 
+/* A mark of Chinese prose that Western text writes too: curly quotes,
+ * the ellipsis, the em dash. */
+static int shared_mark(uint32_t cp)
+{
+    return (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2026 || cp == 0x2014;
+}
+
 /* Characters after which an ASCII mark is a folded Chinese one: Han, and
  * the closing marks of Chinese prose. After `？` and `！` only `?` and `!`
  * (the repeats `？！`). After a Latin letter, digit, space or closing
@@ -63,16 +70,20 @@ static uint32_t widen(uint32_t c)
  * space after one (`見 (例如`), never a Latin word (`Aoki (青木修)`);
  * before is the character before that space. */
 static int left_ok(uint32_t prev, uint32_t mark, uint32_t next,
-                   uint32_t before)
+                   uint32_t before, int han_line)
 {
     if (mark == '(')
-        return zh_is_chinese(prev) ||
+        return (zh_is_chinese(prev) && (han_line || !shared_mark(prev))) ||
                (prev == ' ' && zh_is_chinese(before) && zh_is_han(next));
     if (zh_is_han(prev))
         return 1;
     switch (prev) {
-    case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F:
-    case 0xFF09: case 0x3011: case 0x3009: case 0x2026: case 0x2014:
+    case 0x201D: case 0x2019: case 0x2026: case 0x2014:
+        /* Marks Western text writes too (Finnish and Swedish ”quote”,
+         * English ‘quote’): Chinese only in a line with Han. */
+        return han_line;
+    case 0x300B: case 0x300D: case 0x300F:
+    case 0xFF09: case 0x3011: case 0x3009:
         return 1;
     case 0xFF1F: case 0xFF01:
         return mark == '?' || mark == '!';
@@ -523,6 +534,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
      * the fullwidth mark it becomes (真的?! -> 真的？！); none yet. */
     size_t wide = (size_t)-1;
     size_t skip_to = 0;
+    int han_line = -1; /* line_has_han, when first needed */
     for (size_t i = next_candidate_byte(t, ln->start, ln->end); i < ln->end;
          i = next_candidate_byte(t, i + 1, ln->end)) {
         if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
@@ -547,7 +559,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
             else if (ps == wide && next != '?')
                 prev = widen(prev); /* `?!?` is a run out of step's
                                        signature, left as it is */
-            if (left_ok(prev, cp, next, before) &&
+            if (han_line < 0 && (shared_mark(prev) || cp == '('))
+                han_line = zh_line_has_han(t, ln->start, ln->end);
+            if (left_ok(prev, cp, next, before, han_line > 0) &&
                 !(cp == ';' && ends_reference(t, ln->start, i)) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {

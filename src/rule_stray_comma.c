@@ -11,13 +11,14 @@
  * marks are the halfwidth-punct rule's, which runs first and reads these
  * commas as its evidence.
  * Only in Chinese prose: `,,` next to Chinese text or between marks
- * (`76),,0`), or between Latin words in a line of Chinese prose of a block
- * that shows the mechanism (`TERM,, 這` `CREATE,,ALTER`), never between
- * two numbers or in a line without Chinese (`a,,b`, `1,,2`: empty
- * fields); a comma before a Chinese mark anywhere but at a line start;
- * before a folded mark after Chinese text (seen through a closing bracket,
- * `命令),;`) or before it (`null,;這`); never in code, tables or URLs, and
- * a run of three or more commas (a CSV row with empty fields) is left be.
+ * (`76),,0`) in a line with Chinese, or between Latin words in a line of
+ * Chinese prose of a block that shows the mechanism (`TERM,, 這`
+ * `CREATE,,ALTER`), never between two numbers or in a line without
+ * Chinese (`a,,b`, `1,,2`: empty fields; troff's `\fB,,\fP`); a comma
+ * before a Chinese mark anywhere but at a line start; before a folded
+ * mark after Chinese text (seen through a closing bracket, `命令),;`) or
+ * before it (`null,;這`); never in code, tables or URLs, and a run of
+ * three or more commas (a CSV row with empty fields) is left be.
  */
 #include <string.h>
 
@@ -153,8 +154,11 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, int *fixable,
              * block that shows the mechanism (`TERM,, 這` `CREATE,,ALTER`). */
             int ok = zh_is_chinese(prev) || zh_is_chinese(left) ||
                      (zh_is_chinese(next) && next != 0) ||
-                     (!zh_is_ascii_alnum(prev) && !is_blank(prev) && !is_blank(next)) ||
-                     (!zh_is_ascii_alnum(next) && !is_blank(next) && !is_blank(prev)) ||
+                     (((!zh_is_ascii_alnum(prev) && !is_blank(prev) &&
+                        !is_blank(next)) ||
+                       (!zh_is_ascii_alnum(next) && !is_blank(next) &&
+                        !is_blank(prev))) &&
+                      zh_line_has_han(t, ln->start, ln->end)) ||
                      (prev != 0 && next != 0 && evidence(scan, fixable) > 0 &&
                       !(is_digit(prev) && is_digit(next)) &&
                       zh_line_has_han(t, ln->start, ln->end));

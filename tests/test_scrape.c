@@ -557,8 +557,16 @@ START_TEST(trap)
 END_TEST
 
 /* Text in which check must find nothing at all (a pre-commit hook on it
- * would cry wolf): Japanese, whose kanji-only lines look like Chinese. */
+ * would cry wolf): other languages' punctuation, program text, and
+ * Japanese, whose kanji-only lines look like Chinese. */
 static const char *const quiet[] = {
+    /* Finnish, Swedish and English write ” and ’ before a comma or colon */
+    "tai se on ”\\-”, luetaan vakiosyötettä.\n",
+    "”wipesync”, men observera att detta kan vara långsamt; ”:”. Som\n",
+    "He said “hello”, then left; ‘ok’: fine… yes—, no\n",
+    /* troff around bash's ,, expansion, and an option list */
+    "The \\fB^^\\fP and \\fB,,\\fP expansions convert each match.\n",
+    "\\fI\\,MODE\\/\\fP[\\fI\\,,MODE=\\/\\fP]... \\fBcomment\\-begin (,,#)\\fP\n",
     /* a Japanese manual: kana-free lines, ASCII marks, a comment's ?? */
     "設定ファイルを読み込む前に /etc/ppp/options を読みます。\n"
     "例:\n"
