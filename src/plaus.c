@@ -184,6 +184,9 @@ static double char_cost(uint32_t cp, enum cls k)
             return 9.0;
         if (cp >= 0x180 && cp <= 0x24F)
             return 7.0; /* Latin Extended-B: African, Romanian, pinyin */
+        if (cp >= 0x1E00 && cp < 0x1EA0)
+            return 9.0; /* transliteration (ṭ ṣ), Welsh ẃ: Latin Extended
+                         * Additional before its Vietnamese letters */
         return is_upper_latin(cp) ? 5.0 : 4.0;
     case K_GREEK:
         return (cp >= 0x391 && cp <= 0x3C9) ? 4.0 : 7.0;

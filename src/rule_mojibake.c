@@ -3404,6 +3404,75 @@ enum {
                         * not on the line's bytes alone */
 };
 
+/* A letter of a script that neither Chinese nor the Western code pages'
+ * text is written in, or a legacy presentation form: the block of 128
+ * code points it lies in, or 0. */
+static unsigned exotic_block(uint32_t cp)
+{
+    if ((cp >= 0x530 && cp < 0x1100) || (cp >= 0x1200 && cp < 0x1D00) ||
+        (cp >= 0xA500 && cp < 0xAC00) || (cp >= 0xFB50 && cp < 0xFE00) ||
+        (cp >= 0xFE70 && cp < 0xFF00))
+        return cp >> 7;
+    return 0;
+}
+
+/* A reading that makes one letter of such a script, alone in the line
+ * (ає» read as Windows-1251, giving Lao ົ for a Ukrainian word and its
+ * closing guillemet; à « in French, a Samaritan letter), is a chance
+ * reading of real text: the text in such a script that a misreading
+ * turns into mojibake has more of it (ภาษาไทย, Arabic words; an
+ * emoticon's two ง). Such readings are refused. */
+static void refuse_lone_scripts(const work *w, cands *cs)
+{
+    enum { SEEN = 8 };
+    unsigned block[SEEN];
+    size_t count[SEEN], nseen = 0;
+    int any = 0;
+    for (size_t k = 0; k < cs->n && !any; k++)
+        for (size_t q = 0; q < cs->c[k].nrep && !any; q++)
+            any = exotic_block(cs->c[k].rep[q]) != 0;
+    if (!any)
+        return;
+    /* The line's own letters of such scripts and the readings', by block
+     * (a few blocks at most; more means the line has plenty). */
+    for (size_t pass = 0; pass <= cs->n; pass++) {
+        const uint32_t *cp = pass ? cs->c[pass - 1].rep : w->cp;
+        size_t n = pass ? cs->c[pass - 1].nrep : w->n;
+        if (pass && cs->c[pass - 1].gain <= 0.0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            unsigned b = exotic_block(cp[i]);
+            if (!b)
+                continue;
+            size_t j = 0;
+            while (j < nseen && block[j] != b)
+                j++;
+            if (j == nseen) {
+                if (nseen == SEEN)
+                    return;
+                block[nseen] = b;
+                count[nseen++] = 0;
+            }
+            count[j]++;
+        }
+    }
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        for (size_t q = 0; q < c->nrep; q++) {
+            unsigned b = exotic_block(c->rep[q]);
+            if (!b)
+                continue;
+            size_t j = 0;
+            while (j < nseen && block[j] != b)
+                j++;
+            if (j == nseen || count[j] < 2) {
+                c->gain = -HUGE_VAL;
+                break;
+            }
+        }
+    }
+}
+
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
                               size_t base, cands *cs, int *fold_shown,
@@ -3436,6 +3505,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         return ZHFIX_NOMEM;
     if (w->restored != restored)
         *how |= LINE_RESTORED;
+    refuse_lone_scripts(w, cs);
     /* Is the line Chinese? Its Han characters, and those of the readings
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely

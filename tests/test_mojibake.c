@@ -219,6 +219,14 @@ static const char *const traps[] = {
     ".q 継続 (continuation)\nが読み込まれる)。\n"
     "ブール値のドライバオプションの集合、 バッファーの書き込み閾値\n"
     ".B 経験値\n",
+    /* Guillemets after a letter: Ukrainian «немає» (ає» is Lao ົ read as
+     * Windows-1251), French « no » after à (a Samaritan letter), a
+     * Czech word (ášť, ṻ read as ISO 8859-2). */
+    "рності послідовної лінії «немає».",
+    "диск, і що немає файлів\\-«зомбі», які",
+    "«купі» функції отримання пам'яті у",
+    "Configurez cette variable à « no » pour désactiver le mode.",
+    "jedno klíčové slovo. (Ve zvlášť",
 };
 
 START_TEST(trap_rows)
