@@ -3411,7 +3411,7 @@ static unsigned exotic_block(uint32_t cp)
 {
     if ((cp >= 0x530 && cp < 0x1100) || (cp >= 0x1200 && cp < 0x1D00) ||
         (cp >= 0xA500 && cp < 0xAC00) || (cp >= 0xFB50 && cp < 0xFE00) ||
-        (cp >= 0xFE70 && cp < 0xFF00))
+        (cp >= 0xFE70 && cp <= 0xFEFC)) /* not the byte order mark */
         return cp >> 7;
     return 0;
 }

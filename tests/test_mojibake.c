@@ -69,6 +69,9 @@ static const struct {
     {"Êó•ÂøóÊñá‰ª∂Â∑≤Áªè‰øùÂ≠ò", "日志文件已经保存"}, /* utf8-macroman */
     {"з”Ёж€·еђЌж€–еЇ†з Ѓй”™иЇЇ", "用户名或密码错误"}, /* utf8-cp1251 */
     {"ä½ å¥½ï¼Œä¸–ç•Œ", "你好，世界"}, /* utf8-cp1252-nbsp-space */
+    /* A byte order mark read as Windows-1252: one U+FEFF in the line, a
+     * presentation form's neighbour that is no letter of a script. */
+    {"ï»¿中文文件内容", "\xef\xbb\xbf中文文件内容"}, /* utf8-cp1252 */
     /* Windows-1252 read with errors ignored drops its undefined bytes (8D
      * of 种, 81 of 态): the gap before the next one is filled as fairly as
      * the one after it (not 三珧, which stopped short of 态's gap). */
