@@ -3417,11 +3417,12 @@ static unsigned exotic_block(uint32_t cp)
 }
 
 /* A reading that makes one letter of such a script, alone in the line
- * (ає» read as Windows-1251, giving Lao ົ for a Ukrainian word and its
- * closing guillemet; à « in French, a Samaritan letter), is a chance
- * reading of real text: the text in such a script that a misreading
- * turns into mojibake has more of it (ภาษาไทย, Arabic words; an
- * emoticon's two ง). Such readings are refused. */
+ * and in the readings that restored no byte (ає» read as Windows-1251,
+ * giving Lao ົ for a Ukrainian word and its closing guillemet; à « in
+ * French, a Samaritan letter), is a chance reading of real text: the text
+ * in such a script that a misreading turns into mojibake has more of it
+ * (ภาษาไทย, Arabic words; an emoticon's two ง). Such readings are
+ * refused. */
 static void refuse_lone_scripts(const work *w, cands *cs)
 {
     enum { SEEN = 8 };
@@ -3438,7 +3439,10 @@ static void refuse_lone_scripts(const work *w, cands *cs)
     for (size_t pass = 0; pass <= cs->n; pass++) {
         const uint32_t *cp = pass ? cs->c[pass - 1].rep : w->cp;
         size_t n = pass ? cs->c[pass - 1].nrep : w->n;
-        if (pass && cs->c[pass - 1].gain <= 0.0)
+        /* A reading that restored a byte is no witness (French writes
+         * "à « %s »" twice in a line: the space read as a no-break space
+         * gives the same Samaritan letter twice). */
+        if (pass && (cs->c[pass - 1].gain <= 0.0 || cs->c[pass - 1].fills))
             continue;
         for (size_t i = 0; i < n; i++) {
             unsigned b = exotic_block(cp[i]);
@@ -3465,12 +3469,70 @@ static void refuse_lone_scripts(const work *w, cands *cs)
             size_t j = 0;
             while (j < nseen && block[j] != b)
                 j++;
-            if (j == nseen || count[j] < 2) {
+            /* A reading that restored a byte counts its own letters
+             * (हिन�दी, one reading). */
+            size_t own = 0;
+            for (size_t r = 0; c->fills && r < c->nrep; r++)
+                own += exotic_block(c->rep[r]) == b;
+            if ((j == nseen ? 0 : count[j]) + own < 2) {
                 c->gain = -HUGE_VAL;
                 break;
             }
         }
     }
+}
+
+/* The alphabet of a non-ASCII letter, for written_in: 1 Latin, 2 Greek,
+ * 3 Cyrillic; 0 for anything else. */
+static int alphabet(uint32_t cp)
+{
+    if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+        (cp >= 0x1E00 && cp <= 0x1EFF))
+        return 1;
+    if (cp >= 0x370 && cp <= 0x3FF)
+        return 2;
+    if (cp >= 0x400 && cp <= 0x52F)
+        return 3;
+    return 0;
+}
+
+/* 1 when the weak readings of chain k (state 2) all make letters of one
+ * alphabet, and the line outside every reading writes that alphabet
+ * itself, twice as many letters of it as the readings make: a misreading
+ * of the line would have left none of them whole, so the readings are
+ * chance (РІ, in Ukrainian СТОРІНКА, reads as в in Windows-1251; РЈ, in
+ * Serbian БРЈ, as У). */
+static int written_in(const work *w, const cands *cs, int k)
+{
+    int abc = -1;
+    size_t made = 0;
+    for (size_t q = 0; q < cs->n; q++) {
+        const cand *c = &cs->c[q];
+        if (c->state != 2 || c->chain_ids[0] != k || c->layers != 1)
+            continue;
+        for (size_t i = 0; i < c->nrep; i++) {
+            int a = c->rep[i] < 0x80 ? -1 : alphabet(c->rep[i]);
+            if (a < 0)
+                continue;
+            if (a == 0 || (abc >= 0 && a != abc))
+                return 0;
+            abc = a;
+            made++;
+        }
+    }
+    if (abc <= 0)
+        return 0;
+    size_t own = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->cp[i] < 0x80 || alphabet(w->cp[i]) != abc)
+            continue;
+        int inside = 0;
+        for (size_t q = 0; q < cs->n && !inside; q++)
+            inside = cs->c[q].gain > 0.0 && i >= cs->c[q].cs &&
+                     i < cs->c[q].ce;
+        own += !inside;
+    }
+    return own >= 2 * made;
 }
 
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
@@ -3580,6 +3642,14 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 h += zh_is_han(c->rep[q]);
             if (gbk_han < 4 && (h < 2 || c->gain < ZH_MOJI_MARGIN_WEAK))
                 continue;
+            /* One letter over and over is a placeholder (ÅÅÅÅ-MM-DD, the
+             * year in Danish and Swedish), not GBK's two bytes of one
+             * character twice (排排). */
+            size_t same = c->cs + 1;
+            while (same < c->ce && w->cp[same] == w->cp[c->cs])
+                same++;
+            if (same == c->ce && c->ce - c->cs >= 2)
+                continue;
         }
         c->state = c->gain < ZH_MOJI_MARGIN ||
                            (c->weak && c->layers == 1 &&
@@ -3651,7 +3721,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 n2++;
                 sum += cs->c[q].gain;
             }
-        if (n2 >= 3 && sum >= ZH_MOJI_MARGIN_WEAK)
+        if (n2 >= 3 && sum >= ZH_MOJI_MARGIN_WEAK && !written_in(w, cs, (int)k))
             count[k] = 1;
     }
     /* Then weaker readings by a chain the line has shown (one decoder

@@ -230,6 +230,16 @@ static const char *const traps[] = {
     "«купі» функції отримання пам'яті у",
     "Configurez cette variable à « no » pour désactiver le mode.",
     "jedno klíčové slovo. (Ve zvlášť",
+    /* The same, twice in one line: the space read as a no-break space
+     * gives the same Samaritan letter twice. */
+    " ambiguë : « %s » correspond à « %s » comme à « %s »",
+    /* A word in capitals repeated: РІ and РЈ read as Windows-1251 are в
+     * and У, each too weak alone, and the same text again is no more
+     * evidence (Ukrainian, Serbian). */
+    "  +ПЕРША_СТОРІНКА[:ОСТАННЯ_СТОРІНКА], --pages=ПЕРША_СТОРІНКА[:ОСТАННЯ_СТОРІНКА]",
+    "-w БРЈ  --width=БРЈ           исписује на највише БРЈ (почетно 130) колона",
+    /* The year's placeholder in Danish and Swedish (ÅÅÅÅ as GBK is 排排). */
+    "Udløbsdato for konto (ÅÅÅÅ-MM-DD)",
 };
 
 START_TEST(trap_rows)
