@@ -209,6 +209,15 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         }
         if (!runlike)
             continue;
+        /* Only in a line with Chinese: a run out of step leaves Han
+         * characters, read in step or out of it, and a line of ASCII
+         * with `?!` or `?:` is a regular expression ((?!/?(HEAD|info)),
+         * (?:if(?:n?arch)?)). */
+        size_t bol = i;
+        while (bol > 0 && t[bol - 1] != '\n')
+            bol--;
+        if (!zh_line_has_han(t, bol, walk.end))
+            continue;
         if (!zh_gbk_ready())
             continue;
         /* The run follows this character; through an annotation

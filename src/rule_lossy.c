@@ -520,9 +520,11 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         if (l == '.' || sentence_end(l))
             return Q_NONE;
     }
-    if (b == '.' && i - s >= 2 && ascii_digit((unsigned char)t[i - 2]) && a &&
-        a != ' ')
-        return Q_STRONG; /* 9.2.5.?定制: a no-break space lost */
+    if (b == '.' && i - s >= 2 && ascii_digit((unsigned char)t[i - 2]) &&
+        (chinese(a) || zh_is_ascii_alnum(a)))
+        return Q_STRONG; /* 9.2.5.?定制, 1.3.8.?MC: a no-break space lost
+                            (not the [a-zA-Z0-9.?] of a regular
+                            expression) */
     int q = !ql->fullwidth_q && asks(t, s, i);
     if (hb && a == '.' && !q)
         return Q_STRONG; /* 目?. */

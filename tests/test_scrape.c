@@ -567,6 +567,12 @@ static const char *const quiet[] = {
     /* troff around bash's ,, expansion, and an option list */
     "The \\fB^^\\fP and \\fB,,\\fP expansions convert each match.\n",
     "\\fI\\,MODE\\/\\fP[\\fI\\,,MODE=\\/\\fP]... \\fBcomment\\-begin (,,#)\\fP\n",
+    /* regular expressions: (?! and (?: are no run out of step, and
+     * [0-9.?] no lost character */
+    "    RewriteRule ^/(\\&.*\\e\\&.git/(?!/?(HEAD|info|objects|refs))\\&\n",
+    "(r'(%(?:if(?:n?arch)?|else(?:if)?|end', r\"(?:\\?([^#]*))?(?:#.*)?$\")\n",
+    "(r'[@?!]?(/\\w+)+(\\[_\\])?', (?::?(\\d\\d(?:\\.\\d*)?))?\n",
+    "            (r'(<)([a-zA-Z0-9.?]+)(>)',\n",
     /* a Japanese manual: kana-free lines, ASCII marks, a comment's ?? */
     "設定ファイルを読み込む前に /etc/ppp/options を読みます。\n"
     "例:\n"
