@@ -142,6 +142,10 @@ static enum cls classify_high(uint32_t cp)
         return K_KANA;
     if (zh_is_cjk_punct(cp) || (cp >= 0x3000 && cp <= 0x303F))
         return K_CJKP;
+    /* The Hangul fillers stand for an empty part of a syllable in
+     * encoders' tables, never in text. */
+    if (cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0)
+        return K_BAD;
     if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp < 0x1200))
         return K_HANGUL;
     if ((cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD ||

@@ -3482,6 +3482,34 @@ static void refuse_lone_scripts(const work *w, cands *cs)
     }
 }
 
+/* A Latin letter beyond ASCII. */
+static int accented_letter(uint32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* 1 when the text c reads is letters of a run of six or more accented
+ * letters of the line: a list of them (ÀÁÂÃÄÅ..., alphabet="ñáéíóú",
+ * wordchars in code, an alphabet's capitals), not mojibake, for the
+ * misreadings as Windows-1252. That code page shows UTF-8's continuation
+ * bytes as symbols (Ã©, ä¸­), and GBK's lead or trail byte as a symbol in
+ * three characters of five (B0-BF and A1-BF), so six letters and no
+ * symbol come from three characters in one case of sixteen. (MacRoman and
+ * cp437 show continuation bytes as letters: not for them.) */
+static int in_letter_list(const work *w, const cand *c)
+{
+    for (size_t i = c->cs; i < c->ce; i++)
+        if (!accented_letter(w->cp[i]))
+            return 0;
+    size_t a = c->cs, b = c->ce;
+    while (a > 0 && accented_letter(w->cp[a - 1]))
+        a--;
+    while (b < w->n && accented_letter(w->cp[b]))
+        b++;
+    return b - a >= 6;
+}
+
 /* The alphabet of a non-ASCII letter, for written_in: 1 Latin, 2 Greek,
  * 3 Cyrillic; 0 for anything else. */
 static int alphabet(uint32_t cp)
@@ -3651,6 +3679,9 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             if (same == c->ce && c->ce - c->cs >= 2)
                 continue;
         }
+        if (ch->misread.kind == CK_SB && ch->misread.sb == ZH_SB_CP1252 &&
+            line_han == 0 && in_letter_list(w, c))
+            continue;
         c->state = c->gain < ZH_MOJI_MARGIN ||
                            (c->weak && c->layers == 1 &&
                             c->gain < ZH_MOJI_MARGIN_WEAK)

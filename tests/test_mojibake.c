@@ -240,6 +240,13 @@ static const char *const traps[] = {
     "-w БРЈ  --width=БРЈ           исписује на највише БРЈ (почетно 130) колона",
     /* The year's placeholder in Danish and Swedish (ÅÅÅÅ as GBK is 排排). */
     "Udløbsdato for konto (ÅÅÅÅ-MM-DD)",
+    /* Lists of accented letters: in code, and an alphabet's capitals (as
+     * GBK or Big5 they read as Han, ÀÁÂÃÄ... as UTF-8 in MacRoman). */
+    "        alphabet=\"ñáéíóúüÑÁÉÍÓÚÜ\",",
+    "        alphabet=\"ÅÄÖŠŽåäöšž\",",
+    "            'ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ')",
+    "self.wordchars += ('ßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþ'",
+    "ghijk áéýúíóþæðö ABCDEFGHIJK ÁÉÝÚÍÓÞÆÐÖ",
 };
 
 START_TEST(trap_rows)
