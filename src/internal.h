@@ -153,9 +153,9 @@ typedef struct zh_scan {
     struct zh_lineset *memo;
     size_t passes; /* repairs applied to the block before this scan */
     /* Whether the block reads as Japanese (prose.h): 0 not yet known, 1
-     * yes, -1 no. Worked out on the text when a rule first asks, and kept
-     * for the block's later rules and rounds: a Japanese block gets no
-     * repair that could make it less so. */
+     * yes, -1 no. Worked out on the text when first asked, and kept for
+     * the block's later rules and rounds: a Japanese block gets no repair
+     * that could make it less so. */
     int japanese;
 } zh_scan;
 
@@ -205,6 +205,10 @@ struct zh_rule {
     /* Scan scan->text and emit edits with zh_emit. Edits of one rule must not
      * overlap; the pipeline sorts them by start. */
     zhfix_status (*scan)(zh_scan *scan);
+    /* 1 for a rule of Chinese prose or of GBK bytes: in a block that reads
+     * as Japanese (zh_scan_japanese) the pipeline drops its edits. Asked
+     * only when the rule has some, so clean text never pays for it. */
+    int chinese_only;
 };
 
 /* The HTML character reference at t[i] == '&' (line ending at end) that

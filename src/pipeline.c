@@ -13,6 +13,7 @@
 #include "newlines.h"
 #include "handle.h"
 #include "plaus.h"
+#include "prose.h"
 
 zhfix_status zh_emit(zh_scan *scan, size_t start, size_t end,
                      const char *replacement, size_t replacement_len,
@@ -550,6 +551,9 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
             scan.memo = &h->memo[r];
             st = zh_rules[r]->scan(&scan);
             h->quiet_at[r] = passes_used;
+            if (st == ZHFIX_OK && scan.nedits && zh_rules[r]->chinese_only &&
+                zh_scan_japanese(&scan))
+                scan.nedits = 0;
             if (st != ZHFIX_OK || scan.nedits == 0)
                 continue;
             if (!protect_ready) {

@@ -59,4 +59,5 @@ const zh_rule zh_rule_fullwidth_alnum = {
     {"fullwidth-alnum", ZHFIX_CATEGORY_WIDTH,
      "fold fullwidth Latin letters and digits to ASCII (opt-in)", 0},
     scan_fullwidth,
+    0, /* chinese_only */
 };

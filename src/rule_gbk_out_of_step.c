@@ -145,9 +145,6 @@ int zh_realign_accept(const zh_doc_usage *u, const char *t, size_t len,
 
 static zhfix_status scan_out_of_step(zh_scan *scan)
 {
-    /* Japanese is not Chinese prose (prose.h). */
-    if (zh_scan_japanese(scan))
-        return ZHFIX_OK;
     const char *t = scan->text;
     size_t len = scan->len;
     int fold_shown = -1; /* the block's evidence, computed when needed */
@@ -296,4 +293,5 @@ const zh_rule zh_rule_gbk_out_of_step = {
      "fullwidth mark was folded in the bytes (?!睂ψプ -> 。”對抓)",
      1},
     scan_out_of_step,
+    1, /* chinese_only */
 };

@@ -617,9 +617,6 @@ static int line_has_candidate(const char *s, size_t start, size_t end)
 
 static zhfix_status scan_halfwidth(zh_scan *scan)
 {
-    /* Japanese is not Chinese prose (prose.h). */
-    if (zh_scan_japanese(scan))
-        return ZHFIX_OK;
     zh_lines it;
     zh_line ln;
     evidence_state ev;
@@ -651,4 +648,5 @@ const zh_rule zh_rule_halfwidth_punct = {
      "typed twice",
      1},
     scan_halfwidth,
+    1, /* chinese_only */
 };

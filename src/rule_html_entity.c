@@ -296,4 +296,5 @@ const zh_rule zh_rule_html_entity = {
      "left in plain Chinese text",
      1},
     scan_entities,
+    0, /* chinese_only */
 };

@@ -98,9 +98,6 @@ static zhfix_status scan_pinyin(zh_scan *scan)
     size_t len = scan->len;
     if (!memchr(t, '(', len))
         return ZHFIX_OK;
-    /* Japanese is not Chinese prose (prose.h). */
-    if (zh_scan_japanese(scan))
-        return ZHFIX_OK;
     annot *a;
     size_t na;
     zhfix_status st = collect(t, len, &a, &na);
@@ -194,4 +191,5 @@ const zh_rule zh_rule_injected_pinyin = {
      "(產(chǎn)業(yè))",
      1},
     scan_pinyin,
+    1, /* chinese_only */
 };

@@ -89,4 +89,5 @@ const zh_rule zh_rule_invisible_char = {
      "in Chinese text",
      1},
     scan_invisible,
+    0, /* chinese_only */
 };

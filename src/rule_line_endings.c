@@ -69,4 +69,5 @@ const zh_rule zh_rule_line_endings = {
     {"mixed-line-endings", ZHFIX_CATEGORY_ARTIFACT,
      "make line endings consistent when a text mixes CRLF, LF and CR", 1},
     scan_eol,
+    0, /* chinese_only */
 };

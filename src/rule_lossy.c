@@ -668,6 +668,9 @@ static zhfix_status scan_line(zh_scan *scan, size_t s, size_t e)
      * two of them, a strong one, or other losses on the line decide. */
     if (!(strong || weak >= 2 || (weak && fffd)))
         return ZHFIX_OK;
+    /* In Japanese (prose.h) a '?' stood for no Chinese character. */
+    if (zh_scan_japanese(scan))
+        return ZHFIX_OK;
     for (size_t k = 0; k < nruns && st == ZHFIX_OK; k++)
         if (runs[k].verdict != Q_NONE)
             st = zh_emit(scan, runs[k].start, runs[k].end, NULL, 0, 0,
@@ -684,9 +687,6 @@ static zhfix_status scan_lossy(zh_scan *scan)
     uint32_t triggers = scan->rule == &zh_rule_debug_fill
                             ? ZH_TRIG_GARBAGE
                             : ZH_TRIG_QUESTION | ZH_TRIG_FFFD | ZH_TRIG_GARBAGE;
-    /* In Japanese (prose.h) a '?' stood for no Chinese character. */
-    if ((triggers & ZH_TRIG_QUESTION) && zh_scan_japanese(scan))
-        triggers &= ~(uint32_t)ZH_TRIG_QUESTION;
     size_t cursor = 0, start, end;
     while (zh_hot_next(scan, triggers, &cursor, &start, &end)) {
         zhfix_status st = scan_line(scan, start, end);
@@ -702,10 +702,12 @@ const zh_rule zh_rule_lossy_mark = {
      "characters (report only: the content is gone)",
      1},
     scan_lossy,
+    0, /* chinese_only: only its '?' reports are (scan_line) */
 };
 
 const zh_rule zh_rule_debug_fill = {
     {"debug-fill", ZHFIX_CATEGORY_ENCODING,
      "remove runs of 烫烫烫 / 屯屯屯: uninitialised memory printed as GBK", 1},
     scan_lossy,
+    0, /* chinese_only */
 };

@@ -74,4 +74,5 @@ const zh_rule zh_rule_mixed_script = {
      "characters outside the target script (report only: --to converts)",
      0},
     scan_mixed_script,
+    0, /* chinese_only */
 };

@@ -200,7 +200,6 @@ typedef struct work {
     zh_plaus_memo *steps;
     zh_scan *memo_scan; /* whose handle lends the cache, or NULL */
     int own_steps;      /* steps is the work's own, to free */
-    int japanese;       /* the block reads as Japanese (prose.h) */
     /* lost_pair by masks of one byte's values (lost_mask); NULL until
      * needed. */
     struct lost_cache *lost;
@@ -3582,17 +3581,29 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     }
     (*offp)[w->n] = len;
     uint8_t flags = line_flags(w->cp, w->n);
-    /* Japanese (prose.h) has kanji forms and kana that Chinese misread
-     * through GBK or Big5 shows: only the Western code pages' misreadings,
-     * whose letters and symbols Japanese does not look like, are sought. */
-    if (w->japanese || zh_reads_japanese(s, len))
-        flags &= ZH_MF_UTF8_SB;
     if (!flags)
         return ZHFIX_OK;
     size_t restored = w->restored;
     cands_clear(cs);
     if (!find_all(w, flags, NULL, 0, 0, cs))
         return ZHFIX_NOMEM;
+    /* Japanese (prose.h) has kanji forms and kana that Chinese misread
+     * through GBK or Big5 shows: there only the Western code pages'
+     * misreadings, whose letters and symbols Japanese does not look like,
+     * are sought. Asked only when a reading of another chain gains: the
+     * block's answer reads all of it. */
+    int other = 0;
+    for (size_t k = 0; k < cs->n && !other; k++)
+        other = cs->c[k].gain > 0.0 &&
+                chains[cs->c[k].chain_ids[0]].need != ZH_MF_UTF8_SB;
+    if (other && (zh_reads_japanese(s, len) || zh_scan_japanese(scan))) {
+        flags &= ZH_MF_UTF8_SB;
+        cands_clear(cs);
+        if (!flags)
+            return ZHFIX_OK;
+        if (!find_all(w, flags, NULL, 0, 0, cs))
+            return ZHFIX_NOMEM;
+    }
     if (w->restored != restored)
         *how |= LINE_RESTORED;
     refuse_lone_scripts(w, cs);
@@ -4025,15 +4036,17 @@ static zhfix_status scan_mojibake(zh_scan *scan)
         size_t len = end - pos;
         if (!line_suspicious((const unsigned char *)line, len))
             continue;
-        w.japanese = zh_scan_japanese(scan);
         size_t first = scan->nedits;
         int how = 0;
         size_t vlen;
         /* The map holds what a line gives in a block that is not Japanese
-         * (the line's bytes alone decide it there). */
-        int use_memo = scan->memo && len <= ZH_MEMO_LINE && !w.japanese;
+         * (the line's bytes alone decide it there); whether this one is,
+         * is asked only of a line found in it, or after a search. */
+        int use_memo = scan->memo && len <= ZH_MEMO_LINE;
         const char *kept =
             use_memo ? zh_lineset_get(scan->memo, line, len, &vlen) : NULL;
+        if (kept && zh_scan_japanese(scan))
+            kept = NULL;
         if (kept) {
             st = memo_emit(scan, kept, pos, &how);
         } else {
@@ -4041,7 +4054,8 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                            &fold_shown, &how);
             /* Only a costly search is worth keeping, and only one that
              * read the line alone. */
-            if (st == ZHFIX_OK && use_memo && how == LINE_RESTORED)
+            if (st == ZHFIX_OK && use_memo && how == LINE_RESTORED &&
+                scan->japanese <= 0)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
     }
@@ -4059,4 +4073,6 @@ const zh_rule zh_rule_mojibake = {
      "a Western code page, GBK read as Windows-1252), restoring lost bytes",
      1},
     scan_mojibake,
+    0, /* chinese_only: a Japanese block is searched for the Western code
+        * pages' misreadings only (scan_line) */
 };

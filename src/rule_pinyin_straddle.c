@@ -60,9 +60,6 @@ static uint32_t fold_source(uint32_t c)
 
 static zhfix_status scan_straddle(zh_scan *scan)
 {
-    /* Japanese is not Chinese prose (prose.h). */
-    if (zh_scan_japanese(scan))
-        return ZHFIX_OK;
     const char *t = scan->text;
     size_t len = scan->len;
     zh_hot_walk walk = {0, 0};
@@ -157,4 +154,5 @@ const zh_rule zh_rule_pinyin_straddle = {
      "(格式?jīng)]有 -> 格式沒有)",
      1},
     scan_straddle,
+    1, /* chinese_only */
 };

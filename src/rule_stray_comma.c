@@ -251,9 +251,6 @@ static zhfix_status scan_stray_comma(zh_scan *scan)
 {
     if (!memchr(scan->text, ',', scan->len))
         return ZHFIX_OK;
-    /* Japanese is not Chinese prose (prose.h). */
-    if (zh_scan_japanese(scan))
-        return ZHFIX_OK;
     int fixable = -2;
     zh_lines it;
     zh_line ln;
@@ -292,4 +289,5 @@ const zh_rule zh_rule_stray_comma = {
      "(`,,` `,。` `,、` `,;`)",
      1},
     scan_stray_comma,
+    1, /* chinese_only */
 };
