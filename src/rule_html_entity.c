@@ -207,10 +207,33 @@ static int pairs_with_quote(const char *t, size_t start, size_t end, size_t i,
     return 0;
 }
 
+/* 1 when the line [start, end) writes an escaped tag or pair of angle
+ * brackets: "&lt;" before something other than a space, and "&gt;" after
+ * it (&lt;b&gt;确定&lt;/b&gt; in a translation's markup, &lt;a@b.edu&gt;,
+ * „&lt;&gt;“). Such text escapes its brackets on purpose (a catalogue's
+ * Pango markup, XML), and decoding them would make markup of it: its &lt;
+ * and &gt; stay. */
+static int escapes_brackets(const char *t, size_t start, size_t end)
+{
+    const char *lt = t + start;
+    while ((lt = memchr(lt, '&', (size_t)(t + end - lt))) != NULL) {
+        size_t at = (size_t)(lt - t);
+        if (end - at > 4 && memcmp(lt, "&lt;", 4) == 0 && lt[4] != ' ') {
+            for (size_t k = at + 4; k + 4 <= end; k++)
+                if (memcmp(t + k, "&gt;", 4) == 0)
+                    return 1;
+            return 0;
+        }
+        lt++;
+    }
+    return 0;
+}
+
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
 {
     const char *t = scan->text;
     size_t i = ln->start;
+    int brackets = -1; /* escapes_brackets, when a '<' or '>' is met */
     while (i < ln->end) {
         const char *a = memchr(t + i, '&', ln->end - i);
         if (!a)
@@ -251,6 +274,12 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         if (chinese && !quoted &&
             !zh_in_code_or_url(t, ln->start, ln->end, i)) {
             for (size_t k = 0; k < count; k++) {
+                if (cps[k] == '<' || cps[k] == '>') {
+                    if (brackets < 0)
+                        brackets = escapes_brackets(t, ln->start, ln->end);
+                    if (brackets)
+                        continue;
+                }
                 char buf[4];
                 size_t n = zh_utf8_encode(cps[k], buf);
                 zhfix_status st = zh_emit(

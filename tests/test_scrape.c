@@ -567,6 +567,9 @@ static const char *const quiet[] = {
     /* troff around bash's ,, expansion, and an option list */
     "The \\fB^^\\fP and \\fB,,\\fP expansions convert each match.\n",
     "\\fI\\,MODE\\/\\fP[\\fI\\,,MODE=\\/\\fP]... \\fBcomment\\-begin (,,#)\\fP\n",
+    /* a translation's markup escapes its tags and brackets on purpose */
+    "msgid \"Press <b>OK</b>\"\nmsgstr \"按 &lt;b&gt;确定&lt;/b&gt; 继续\"\n"
+    "msgstr \"3-то ниво на „&lt;&gt;“\"\nmsgstr \"按下 &lt;&gt; 键\"\n",
     /* regular expressions: (?! and (?: are no run out of step, and
      * [0-9.?] no lost character */
     "    RewriteRule ^/(\\&.*\\e\\&.git/(?!/?(HEAD|info|objects|refs))\\&\n",
