@@ -534,7 +534,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
      * the fullwidth mark it becomes (真的?! -> 真的？！); none yet. */
     size_t wide = (size_t)-1;
     size_t skip_to = 0;
-    int han_line = -1; /* line_has_han, when first needed */
+    int han_line = -1; /* zh_line_has_han, after a shared mark */
     for (size_t i = next_candidate_byte(t, ln->start, ln->end); i < ln->end;
          i = next_candidate_byte(t, i + 1, ln->end)) {
         if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
@@ -559,7 +559,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
             else if (ps == wide && next != '?')
                 prev = widen(prev); /* `?!?` is a run out of step's
                                        signature, left as it is */
-            if (han_line < 0 && (shared_mark(prev) || cp == '('))
+            if (han_line < 0 && shared_mark(prev))
                 han_line = zh_line_has_han(t, ln->start, ln->end);
             if (left_ok(prev, cp, next, before, han_line > 0) &&
                 !(cp == ';' && ends_reference(t, ln->start, i)) &&

@@ -3422,6 +3422,15 @@ static unsigned exotic_block(uint32_t cp)
  * in such a script that a misreading turns into mojibake has more of it
  * (ภาษาไทย, Arabic words; an emoticon's two ง). Such readings are
  * refused. */
+/* Index of b among the n blocks seen, or n. */
+static size_t seen_index(const unsigned *seen, size_t n, unsigned b)
+{
+    size_t j = 0;
+    while (j < n && seen[j] != b)
+        j++;
+    return j;
+}
+
 static void refuse_lone_scripts(const work *w, cands *cs)
 {
     enum { SEEN = 8 };
@@ -3447,9 +3456,7 @@ static void refuse_lone_scripts(const work *w, cands *cs)
             unsigned b = exotic_block(cp[i]);
             if (!b)
                 continue;
-            size_t j = 0;
-            while (j < nseen && block[j] != b)
-                j++;
+            size_t j = seen_index(block, nseen, b);
             if (j == nseen) {
                 if (nseen == SEEN)
                     return;
@@ -3465,9 +3472,7 @@ static void refuse_lone_scripts(const work *w, cands *cs)
             unsigned b = exotic_block(c->rep[q]);
             if (!b)
                 continue;
-            size_t j = 0;
-            while (j < nseen && block[j] != b)
-                j++;
+            size_t j = seen_index(block, nseen, b);
             /* A reading that restored a byte counts its own letters
              * (हिन�दी, one reading). */
             size_t own = 0;
@@ -3513,8 +3518,7 @@ static int in_letter_list(const work *w, const cand *c)
  * 3 Cyrillic; 0 for anything else. */
 static int alphabet(uint32_t cp)
 {
-    if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-        (cp >= 0x1E00 && cp <= 0x1EFF))
+    if (accented_letter(cp))
         return 1;
     if (cp >= 0x370 && cp <= 0x3FF)
         return 2;
