@@ -175,6 +175,12 @@ typedef struct work {
     /* The chain try_fill works for reads a single-byte code page, which
      * drops its undefined bytes without a trace. */
     int silent_drops;
+    /* The stream shows a byte dropped where no space follows (a sequence
+     * cut short before another character): -1 until asked (drops_shown). */
+    int drops_shown;
+    /* The stream writes a space between two Chinese characters after one
+     * that is whole: -1 until asked (spaces_shown). */
+    int spaces_shown;
     /* completion_cost by (previous character, lead, first continuation
      * byte): the same few are asked for again and again. lc 0: empty.
      * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
@@ -1487,6 +1493,53 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     return 1;
 }
 
+/* 1 when a UTF-8 sequence of the stream that kept its lead and a
+ * continuation byte is cut short right before a whole multibyte sequence:
+ * a byte dropped inside mojibake, which a no-break space read back as a
+ * space cannot explain. (An accented letter before a plain one, ça, is
+ * no such trace.) */
+static int drops_shown(work *w)
+{
+    if (w->drops_shown >= 0)
+        return w->drops_shown;
+    w->drops_shown = 0;
+    for (size_t p = 0; p < w->nb; p++) {
+        unsigned c = w->b[p];
+        if (c < 0xC2 || c > 0xF4)
+            continue;
+        size_t len = zh_utf8_seqlen((unsigned char)c), k = 1;
+        while (k < len && p + k < w->nb && w->b[p + k] < WILD &&
+               (w->b[p + k] & 0xC0) == 0x80)
+            k++;
+        if (k >= 2 && k < len && p + k < w->nb && w->b[p + k] < WILD &&
+            w->b[p + k] >= 0xC2 && !cut_short((codec){CK_UTF8, 0}, w->b, p + k, w->nb)) {
+            w->drops_shown = 1;
+            break;
+        }
+        p += k - 1;
+    }
+    return w->drops_shown;
+}
+
+/* 1 when the stream has a space between a whole three-byte sequence of
+ * CJK (E3-E9) and the lead of another: text whose words are spaced out
+ * (manual pages: 相应的 操作), where a space after a character cut short
+ * may be one of them as well as a no-break space read back as a space. */
+static int spaces_shown(work *w)
+{
+    if (w->spaces_shown >= 0)
+        return w->spaces_shown;
+    w->spaces_shown = 0;
+    for (size_t p = 3; p + 1 < w->nb; p++)
+        if (w->b[p] == ' ' && w->b[p + 1] >= 0xE3 && w->b[p + 1] <= 0xE9 &&
+            w->b[p - 3] >= 0xE3 && w->b[p - 3] <= 0xE9 &&
+            !cut_short((codec){CK_UTF8, 0}, w->b, p - 3, w->nb)) {
+            w->spaces_shown = 1;
+            break;
+        }
+    return w->spaces_shown;
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -1562,6 +1615,17 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             return 1;
         break;
     }
+    /* A space after a character cut short may be a no-break space read
+     * back as one, or a real space after a character that lost an
+     * undefined byte (宏 = E5 AE 8F before a space, against 宠 = E5 AE
+     * A0): the insertions below are weighed against it, each through the
+     * window that ends at the same character. */
+    int nbsp_only = fs.n > 0 && nb >= 0 && drops_shown(w);
+    for (size_t i = 0; nbsp_only && i < fs.n; i++)
+        nbsp_only = fs.c[i].kind == ZH_FILL_SURE && w->b[fs.c[i].q] == ' ';
+    fill_set spaces = fs;
+    if (nbsp_only)
+        fs = (fill_set){.n = 0, .bar = HUGE_VAL, .seq = spaces.seq};
     if (fs.n == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
         /* Insertions at character boundaries of T near the error. */
         if (!grow_bytes(w, n + 2))
@@ -1694,7 +1758,54 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 if (cost < fs.bar)
                     fill_offer(&fs, cost, gaps[g].q, c->v[0], c->v[1], 0);
             }
+        if (nbsp_only && fs.n > 0) {
+            /* Both kinds through one window: past the last space. */
+            size_t last = 0;
+            for (size_t i = 0; i < spaces.n; i++)
+                if (spaces.c[i].q > last)
+                    last = spaces.c[i].q;
+            fill_set both = {.n = 0, .bar = HUGE_VAL, .seq = fs.seq};
+            /* In text spaced out by words, the space itself says nothing
+             * (the model, trained on prose, prices any space between Han
+             * characters high): an insertion before it is scored as if
+             * the space were not there, the character it completes
+             * against the one the no-break space would make. */
+            int unspaced = spaces.n == 1 && spaces_shown(w);
+            for (size_t i = 0; i < fs.n; i++) {
+                const fill_cand *c = &fs.c[i];
+                size_t k = fill_inserts(c);
+                double cost;
+                if (unspaced && c->q <= last) {
+                    memmove(w->b + last, w->b + last + 1,
+                            (n - last - 1) * sizeof *w->b);
+                    cost = insert_cost(w, e, n - 1, r, c->q, c, last + k - 1,
+                                       prev, both.bar);
+                    memmove(w->b + last + 1, w->b + last,
+                            (n - last - 1) * sizeof *w->b);
+                    w->b[last] = ' ';
+                } else {
+                    cost = insert_cost(w, e, n, r, c->q, c, last + k, prev,
+                                       both.bar);
+                }
+                if (cost < both.bar)
+                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0],
+                                   c->v[1], 0);
+            }
+            for (size_t i = 0; i < spaces.n; i++) {
+                const fill_cand *c = &spaces.c[i];
+                w->b[c->q] = c->v[0];
+                double cost = window_cost(w, e, w->b, n, r, last, prev,
+                                          both.bar);
+                w->b[c->q] = ' ';
+                if (cost < both.bar)
+                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0],
+                                   c->v[1], c->kind);
+            }
+            fs = both;
+        }
     }
+    if (nbsp_only && fs.n == 0)
+        fs = spaces;
     if (fs.n == 0)
         return 0;
     const fill_cand *chosen = &fs.c[fill_rerank(w, e, &fs, r)];
@@ -1713,10 +1824,18 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         for (size_t i = 0; i < k; i++) {
             w->b[best_q + i] = best_v[i];
             w->fl[best_q + i] = ZH_FILL_INSERT;
-            /* Inserted bytes belong to the character after the gap (or
-             * before it at the end). */
-            w->ci[best_q + i] = best_q + k < n + k ? w->ci[best_q + k]
-                                                   : w->ci[best_q - 1];
+            /* Inserted bytes belong to the character after the gap, or
+             * before it at the end, and where they complete a character of
+             * three or four bytes before an ASCII byte (宏 before a space
+             * that stays one; the space is no part of the repair). */
+            int ends_cjk = (w->b[best_q - 1] >= 0xE0 &&
+                            w->b[best_q - 1] < WILD) ||
+                           (best_q >= 2 && w->b[best_q - 2] >= 0xE0 &&
+                            w->b[best_q - 2] < WILD);
+            w->ci[best_q + i] =
+                best_q + k < n + k && (w->b[best_q + k] >= 0x80 || !ends_cjk)
+                    ? w->ci[best_q + k]
+                    : w->ci[best_q - 1];
         }
         w->nb += k;
     }
@@ -2323,6 +2442,14 @@ static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
     uint32_t cp;
     if (q < n && decode_at(ch->real, b, q, n, &cp) >= 2)
         return 1;
+    /* ... or a Chinese mark that kept its first two bytes, before ASCII:
+     * 、 = E3 80 [81] between letters or digits (n、o、e, K、M、G), where
+     * Western text would need a letter with a tilde or diaeresis before a
+     * euro sign or an inverted mark. */
+    if (q == p + 2 && q < n && b[q] > ' ' && b[q] < 0x7F &&
+        ((b[p] == 0xE3 && b[p + 1] == 0x80) ||
+         (b[p] == 0xEF && (b[p + 1] == 0xBC || b[p + 1] == 0xBD))))
+        return 1;
     /* ... or another sequence cut short, then such a character (！” with
      * both undefined bytes dropped: EF BC | E2 80 | E8 BF 99). */
     if (q >= n || b[q] < 0xE0 || b[q] > 0xEF || !cut_short(ch->real, b, q, n))
@@ -2336,6 +2463,12 @@ static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
 static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
     w->nu = 0;
+    /* Read before any restoration fills the gaps that show drops. */
+    w->drops_shown = w->spaces_shown = -1;
+    if (allow_fill && nbsp_byte(ch->misread) >= 0) {
+        drops_shown(w);
+        spaces_shown(w);
+    }
     size_t p = 0;
     /* Fills per line: bounds the work on hopeless text. */
     int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);

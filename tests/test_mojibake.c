@@ -99,6 +99,16 @@ static const struct {
     /* ... and at the start of a line, where no character before gives
      * the first gap its turn */
     {"ï¼â€è¿™æ˜¯", "！”这是"}, /* utf8-cp1252-dropped */
+    /* A character cut short before a space, in a line that shows bytes
+     * dropped elsewhere (案 = E6 A1 88 before ä, a whole sequence): the
+     * space stays a space and the lost byte is weighed against a no-break
+     * space (名 = E5 90 8D before a space; 宏 = E5 AE 8F, not 宠 = E5 AE
+     * A0). Each inserted byte belongs to the character it completes. */
+    {"æ¡£æ¡ˆä¸­ æœ‰å¤šä¸ªåŒå æˆå‘˜çš„ æƒ…å†µ", "档案中 有多个同名 成员的 情况"}, /* utf8-cp1252-dropped */
+    {"ç›¸åº”çš„ æ“ä½œæ¨¡å¼ ä¸Š;", "相应的 操作模式 上;"}, /* utf8-cp1252-dropped */
+    /* 、 (E3 80 [81]) between ASCII letters, no multibyte character after
+     * it to show it was cut short */
+    {"å¯ç”¨çš„å–®ä½æœ‰ Kã€Mã€Gã€Tï¼ˆ1024 çš„å†ªï¼‰", "可用的單位有 K、M、G、T（1024 的冪）"}, /* utf8-cp1252-dropped */
     /* ０ (EF BC 90) lost its 90: inside a number in fullwidth digits the
      * digit, not ！ (EF BC 81), the commoner mark */
     {"æ—¶é—´ä¸ºï¼‘ï¼ï¼”ï¼•å¹´åˆ°ï¼‘ï¼‘ï¼ï¼•å¹´",
