@@ -2894,6 +2894,20 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             for (uint32_t q = 0; q < w->u[k].blen; q++)
                 seg_fills += w->fl[w->u[k].bs + q] != 0;
         }
+        /* Han characters the reading makes on the whole line, of bytes
+         * all there: two or more say the line is Chinese, and the guessed
+         * marks of its segments stand (”、 after an ASCII word). */
+        size_t line_han = 0;
+        for (size_t k = 0; k < w->nu && line_han < 2 &&
+                           ch->misread.kind == CK_SB; k++) {
+            const unit *u = &w->u[k];
+            if (!u->ok || u->blen < 3 || !zh_is_han(u->cp))
+                continue;
+            int kept = 1;
+            for (uint32_t q = 0; q < u->blen; q++)
+                kept &= w->fl[u->bs + q] == 0;
+            line_han += (size_t)kept;
+        }
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -2968,7 +2982,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
             /* A reading with Chinese in it: its guessed marks stand. */
-            int chinese = 0;
+            int chinese = line_han >= 2;
             for (size_t k = ua; k < uz && !chinese; k++)
                 chinese = zh_is_han(w->u[k].cp);
             for (size_t k = ua; k < uz && ch->misread.kind == CK_SB; k++) {

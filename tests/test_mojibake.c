@@ -122,6 +122,10 @@ static const struct {
      * (the candidates are U+2001, U+200D, U+200F, U+2010 and U+201D) */
     {"ä»–èªªï¼šâ€œä½\xc2\xa0å¥½â€\xef\xbf\xbdï¼Œç„¶å¾Œèµ°äº†ã€‚",
      "他說：“你好”，然後走了。"}, /* utf8-cp1252-replaced */
+    /* ... and after an ASCII word, where no Han character is in its
+     * segment: the line's reading has Han enough elsewhere */
+    {"æ\xc2\xa0¡éªŒé€‰é¡¹â€œnoneâ€\xef\xbf\xbdã€\xef\xbf\xbdâ€œoddâ€\xef\xbf\xbdæˆ–â€œevenâ€\xef\xbf\xbdã€‚",
+     "校验选项“none”、“odd”或“even”。"}, /* utf8-cp1252-replaced */
     /* ... in English it stays lost, as ftfy has it */
     {"upgraded to â€œbb+â€\xef\xbf\xbd from",
      "upgraded to “bb+\xef\xbf\xbd from"}, /* utf8-cp1252-replaced */
