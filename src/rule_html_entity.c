@@ -8,7 +8,7 @@
  * tag), the line quotes no tag, the line is prose (not code, prose.h),
  * the reference is not in inline code or a URL, not quoted as an example
  * (`&nbsp;` between quotes), and a Chinese character stands right before
- * or after the run of references or the run spells Han characters
+ * or after the run of references or the run spells a Han character
  * itself. Unknown names stay.
  */
 #include <string.h>
@@ -262,11 +262,11 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         uint32_t after = zh_cp_at(t, ln->end, run_end, NULL);
         if (i == ln->start)
             before = 0;
-        /* A run that spells Han characters is Chinese itself
-         * (=&#x53c3;(cān)考). */
-        int spelled = 1;
+        /* A run that spells a Han character is Chinese itself
+         * (=&#x53c3;(cān)考, &#30001;&nbsp;Paul Eggert). */
+        int spelled = 0;
         for (size_t k = 0; k < count; k++)
-            spelled &= zh_is_han(cps[k]);
+            spelled |= zh_is_han(cps[k]) != 0;
         int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled ||
                       (count == 1 && pairs_with_quote(t, ln->start, ln->end,
                                                       i, run_end, cps[0]));

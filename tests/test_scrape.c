@@ -381,6 +381,11 @@ static const fix_case repairs[] = {
      "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n",
      "作者 hotz@isi.edu\xC2\xA0使用了源自的函數\n"
      "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n"},
+    /* a run that spells a Han character is Chinese, with the other
+     * references in it, even with nothing Chinese beside it; a run with
+     * none and nothing Chinese beside it stays */
+    {"html-entity", "&#30001;&nbsp;Paul Eggert 編寫。\nA&nbsp;&copy;B\n",
+     "由\xC2\xA0Paul Eggert 編寫。\nA&nbsp;&copy;B\n"},
     /* a placeholder like <file> is not markup */
     {"html-entity", "用 <file> 輸入&nbsp;一樣的&#20013;文\n",
      "用 <file> 輸入\xC2\xA0一樣的中文\n"},
