@@ -272,7 +272,7 @@ int zh_reads_japanese(const char *s, size_t n)
     if (!has_kana(s, n))
         return 0;
     const unsigned char *u = (const unsigned char *)s;
-    size_t hira = 0, kata = 0, han = 0, common = 0;
+    size_t hira = 0, kata = 0, han = 0, common = 0, pua = 0;
     for (size_t i = 0; i < n;) {
         unsigned char b = u[i];
         if (b < 0x80) {
@@ -306,10 +306,13 @@ int zh_reads_japanese(const char *s, size_t n)
             kata++;
         } else if (zh_is_han(cp)) {
             han++;
+        } else if (cp >= 0xE000 && cp <= 0xF8FF) {
+            pua++;
         }
     }
     size_t kana = hira + kata;
-    return hira >= 3 && common * 2 >= hira && kana * 4 >= kana + han;
+    return hira >= 3 && common * 2 >= hira && kana * 4 >= kana + han &&
+           pua * 2 < kana;
 }
 
 int zh_scan_japanese(zh_scan *scan)

@@ -72,7 +72,11 @@ int zh_line_is_prose(zh_lines *it, const zh_line *line);
  * of its kana and Han in manpages-zh and fortunes-zh read so) and others
  * (ノ い ぃ ウ ぇ first; of its hiragana at most a third are those). In
  * Japanese text (manpages-ja) kana are three quarters, and those particles
- * three quarters of the hiragana. */
+ * three quarters of the hiragana. Big5 read as GBK can pass those tests
+ * (its commonest lead byte, A4, is GBK's row of hiragana), but it also
+ * shows GBK's user-defined area as private use, which Japanese text does
+ * not: with half as many private-use characters as kana, it is no
+ * Japanese. */
 int zh_reads_japanese(const char *s, size_t n);
 
 /* zh_reads_japanese of the block being scanned, worked out once per block

@@ -142,6 +142,12 @@ static const struct {
     {"③參恅璃悵湔善袤醱﹝", "请把文件保存到桌面。"}, /* gbk-big5 */
     {"硂厨弧戈ㄓ方", "這份報告說明了資料的來源。"}, /* big5-gbk */
     {"ㄏノ嘿┪盞絏岿粇", "使用者名稱或密碼錯誤"}, /* big5-gbk */
+    /* Big5 read as GBK where the reading has kana enough to pass for
+     * Japanese (Big5's lead byte A4 is GBK's row of hiragana: で ゼ ぃ
+     * ネ): its private-use characters (GBK's user-defined area) say it is
+     * no Japanese, and the block is repaired as Chinese */
+    {"registry keys keyName ?pattern?\xee\x9b\x96" "狦ゼ\xee\x82\xb9" "﹚ pattern\xee\x93\x87" "\xee\x81\x8f" "\xee\x9b\x84" " keyName \xee\x80\x99" "┮Τ\xee\x98\x92" "龄\xee\x80\x99" "\xee\x9a\xbd" "\xee\x9b\x98" "\xee\x80\x99" "\xee\x97\xa6" "\xee\x85\x8c" "\xee\x9a\xa9" "\xee\x81\x8c" "\xee\x93\x89" "\xee\x9b\x96" "狦\xee\x82\xb9" "﹚\xee\x97\xac" " pattern\xee\x93\x87" "\xee\x99\xbb" "\xee\x81\x8f" "\xee\x9b\x84" "で皌 pattern \xee\x80\x99" "êㄇ\xee\x9a\xbd" "\xee\x9b\x98" "\xee\x93\x89" "ㄏノ籔 string \xee\x83\xb6" "\xee\x9a\xb6" "\xee\x80\x99" "で皌砏玥絋﹚で皌\xee\x93\x89" "\xee\x9b\x96" "狦\xee\x82\xb9" "﹚\xee\x80\x99" " keyName  ぃ\xee\x9b\x99" "\xee\x9b\x88" "\xee\x93\x87" "玥ネΘ\xee\x97\xa6" "\xee\x85\x8c" "岿粇\xee\x93\x89" "",
+     "registry keys keyName ?pattern?如果未指定 pattern，返回 keyName 的所有子鍵的名字的一個列表。如果指定了 pattern，只返回匹配 pattern 的那些名字。使用與 string 相同的匹配規則確定匹配。如果指定的 keyName  不存在，則生成一個錯誤。"}, /* big5-gbk */
     /* UTF-8 read as Big5: half the bytes lost, restored by beam search. */
     {"���隞嗅歇靽�摮�", "文件已保存"}, /* utf8-cp950-replace */
     {"蝟餌��霈曄蔭", "系统设置"}, /* utf8-cp950-replace */
