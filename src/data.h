@@ -54,6 +54,24 @@ enum zh_script {
  * (dicts/script.tsv). O(1): a two-level table. */
 int zh_script_class(uint32_t cp);
 
+/* ---- Box drawing (dicts/box.tsv, from UnicodeData.txt) ---------------- */
+
+/* The sides of its cell that a box-drawing character's lines reach. */
+enum {
+    ZH_BOX_LEFT = 1,
+    ZH_BOX_RIGHT = 2,
+    ZH_BOX_UP = 4,
+    ZH_BOX_DOWN = 8
+};
+
+/* ZH_BOX_* bits of cp, 0 outside U+2500-U+257F. Generated
+ * (src/data_box.c). */
+extern const uint8_t zh_box_arms[];
+static inline unsigned zh_box_sides(uint32_t cp)
+{
+    return cp - 0x2500u < 0x80u ? zh_box_arms[cp - 0x2500u] : 0u;
+}
+
 /* ---- Mandarin readings (dicts/readings.tsv, from Unihan) --------------- */
 
 /* Bytes of a syllable buffer: enough for any syllable in either form,

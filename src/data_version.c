@@ -5,5 +5,5 @@
 
 const char *zh_data_version(void)
 {
-    return "jieba dict.txt (python3-jieba 0.42.1-3); OpenCC s2t, s2tw (libopencc-data 1.1.6+ds1-1); Unicode 15.0.0 PropList, UnicodeData (unicode-data 15.0.0-1); debian-reference.zh-cn.txt.gz (debian-reference-zh-cn 2.100); debian-reference.zh-tw.txt.gz (debian-reference-zh-tw 2.100); maint-guide.zh-cn.txt.gz (maint-guide-zh-cn 1.2.53); maint-guide.zh-tw.txt.gz (maint-guide-zh-tw 1.2.53); debian-faq.zh-cn.txt.gz (debian-faq-zh-cn 11.1); Unihan 15.0.0 (unicode-data 15.0.0-1); OpenCC STCharacters, TSCharacters (libopencc1.1 1.1.6+ds1-1)";
+    return "Unicode 15.0.0 UnicodeData (unicode-data 15.0.0-1); jieba dict.txt (python3-jieba 0.42.1-3); OpenCC s2t, s2tw (libopencc-data 1.1.6+ds1-1); Unicode 15.0.0 PropList, UnicodeData (unicode-data 15.0.0-1); debian-reference.zh-cn.txt.gz (debian-reference-zh-cn 2.100); debian-reference.zh-tw.txt.gz (debian-reference-zh-tw 2.100); maint-guide.zh-cn.txt.gz (maint-guide-zh-cn 1.2.53); maint-guide.zh-tw.txt.gz (maint-guide-zh-tw 1.2.53); debian-faq.zh-cn.txt.gz (debian-faq-zh-cn 11.1); Unihan 15.0.0 (unicode-data 15.0.0-1); OpenCC STCharacters, TSCharacters (libopencc1.1 1.1.6+ds1-1)";
 }

@@ -287,14 +287,31 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
         h += 4;
     if (la && (cp == 0x2018 || cp == 0x201C))
         h += 4;
+    /* A frame continues where a line's right arm meets the next one's
+     * left arm, or neither has one (│ │, ┐┌); a table's line ends in a
+     * character without a right arm before a space or ASCII (─┤ │, not
+     * ── │): which of ─ │ ┤ ┐ a lost byte of E2 94 xx was. Chinese
+     * writes its dash as ── between Han characters: no cost there. */
+    unsigned pr = zh_box_sides(prev) & ZH_BOX_RIGHT;
+    unsigned cl = zh_box_sides(cp) & ZH_BOX_LEFT;
+    int pbox = zh_box_sides(prev) != 0, cbox = zh_box_sides(cp) != 0;
+    const unsigned ascii = CLS_BIT(K_SPACE) | CLS_BIT(K_DIGIT) |
+                           CLS_BIT(K_ALPHA) | CLS_BIT(K_PUNCT);
     if (a == K_BOX && b == K_BOX)
-        h -= 8; /* a frame continues */
+        h -= pbox && cbox && !pr != !cl ? 0 : 8;
+    if (pr && (bb & ascii))
+        h += 4;
+    if (cl && (ba & ascii))
+        h += 4;
     if (prev - 0xFF10u <= 9u && cp - 0xFF10u <= 9u)
         h -= 6; /* so does a number in fullwidth digits (１０４５) */
+    /* (A table's border without an arm toward a word of letters is no
+     * symbol glued to it: │IP. Next to Han either line may be a dash.) */
     if (la && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
-                     CLS_BIT(K_BAD))))
+                     CLS_BIT(K_BAD))) && !(cbox && !cl && a != K_HAN))
         h += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0 : 4;
-    if ((ba & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_BAD))) && lb)
+    if ((ba & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_BAD))) && lb &&
+        !(pbox && !pr && b != K_HAN))
         h += 4;
     if (a == K_SYMBOL && b == K_SYMBOL)
         h += 4;

@@ -689,6 +689,7 @@ static const struct table_case table_cases[] = {
     {"charbigram.tsv", 2, 4},
     {"script.tsv", 1, 5},
     {"han.tsv", 1, 3},
+    {"box.tsv", 1, 4},
 };
 
 START_TEST(test_table_sorted)
@@ -826,6 +827,49 @@ START_TEST(test_script_and_model_tables_agree)
 }
 END_TEST
 
+/* Every row of box.tsv agrees with the compiled arms, and the
+ * plausibility model joins a frame by them: ─┤ before a space costs less
+ * than ── before it, │ between spaces less than ─. */
+START_TEST(test_box_table_agrees)
+{
+    FILE *f = open_table("box.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0, rows = 0;
+
+    while (read_line(f, line, sizeof line, "box.tsv", lineno + 1)) {
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 4);
+        uint32_t cp = parse_key(fields[0], strlen(fields[0]));
+        unsigned want = 0;
+        for (const char *c = fields[2]; *c && *c != '-'; c++)
+            want |= *c == 'L'   ? ZH_BOX_LEFT
+                    : *c == 'R' ? ZH_BOX_RIGHT
+                    : *c == 'U' ? ZH_BOX_UP
+                                : ZH_BOX_DOWN;
+        ck_assert_msg(zh_box_sides(cp) == want, "box.tsv:%ld", lineno);
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_eq(rows, 128);
+    ck_assert_uint_eq(zh_box_sides(0x2580), 0); /* block elements */
+    ck_assert_uint_eq(zh_box_sides(0x24FF), 0);
+    double dash_end = zh_plaus_step(0x2500, 0x2524) +
+                      zh_plaus_step(0x2524, ' ');
+    double dash_on = zh_plaus_step(0x2500, 0x2500) +
+                     zh_plaus_step(0x2500, ' ');
+    ck_assert(dash_end < dash_on);
+    double bar = zh_plaus_step(' ', 0x2502) + zh_plaus_step(0x2502, ' ');
+    double rule = zh_plaus_step(' ', 0x2500) + zh_plaus_step(0x2500, ' ');
+    ck_assert(bar < rule);
+    /* Chinese writes a dash as ── between Han characters: no cost. */
+    ck_assert(zh_plaus_step(0x4E2D, 0x2500) ==
+              zh_plaus_step(0x4E2D, 0x2502));
+}
+END_TEST
+
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *data_suite(void)
@@ -865,6 +909,7 @@ static Suite *data_suite(void)
     tcase_add_loop_test(tc, test_table_sorted, 0, N_ELEMS(table_cases));
     tcase_add_test(tc, test_readings_table_agrees);
     tcase_add_test(tc, test_script_and_model_tables_agree);
+    tcase_add_test(tc, test_box_table_agrees);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

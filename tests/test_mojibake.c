@@ -169,6 +169,11 @@ static const struct {
     /* A guessed byte ending a mark closes the open bracket (》, not 。). */
     {"澶氬嚭鏈哄績銆? --銆婅彍鏍硅碍銆?", "多出机心。 --《菜根谭》"}, /* utf8-gb18030-lost-question */
     {"was 1Ì¶2Ì¶3Ì¶ now 49", "was 1̶2̶3̶ now 49"}, /* utf8-cp1252 */
+    /* A table's border before a space or the line end lost its last byte
+     * (│ = E2 94 82): a line that reaches no side it faces (│), not ─,
+     * the commonest of the 64 (dicts/box.tsv) */
+    {"    鈹侷P 鍦板潃       鈹傛枃浠跺悕瀛? 鈹?",
+     "    │IP 地址       │文件名字 │"}, /* utf8-gb18030-lost-question */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
