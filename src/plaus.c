@@ -292,17 +292,24 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
      * character without a right arm before a space or ASCII (─┤ │, not
      * ── │): which of ─ │ ┤ ┐ a lost byte of E2 94 xx was. Chinese
      * writes its dash as ── between Han characters: no cost there. */
-    unsigned pr = zh_box_sides(prev) & ZH_BOX_RIGHT;
-    unsigned cl = zh_box_sides(cp) & ZH_BOX_LEFT;
-    int pbox = zh_box_sides(prev) != 0, cbox = zh_box_sides(cp) != 0;
-    const unsigned ascii = CLS_BIT(K_SPACE) | CLS_BIT(K_DIGIT) |
-                           CLS_BIT(K_ALPHA) | CLS_BIT(K_PUNCT);
-    if (a == K_BOX && b == K_BOX)
-        h -= pbox && cbox && !pr != !cl ? 0 : 8;
-    if (pr && (bb & ascii))
-        h += 4;
-    if (cl && (ba & ascii))
-        h += 4;
+    int pbox = 0, cbox = 0;
+    unsigned pr = 0, cl = 0;
+    if ((ba | bb) & CLS_BIT(K_BOX)) {
+        unsigned ps = a == K_BOX ? zh_box_sides(prev) : 0;
+        unsigned cs = b == K_BOX ? zh_box_sides(cp) : 0;
+        const unsigned ascii = CLS_BIT(K_SPACE) | CLS_BIT(K_DIGIT) |
+                               CLS_BIT(K_ALPHA) | CLS_BIT(K_PUNCT);
+        pr = ps & ZH_BOX_RIGHT;
+        cl = cs & ZH_BOX_LEFT;
+        pbox = ps != 0;
+        cbox = cs != 0;
+        if (a == K_BOX && b == K_BOX)
+            h -= pbox && cbox && !pr != !cl ? 0 : 8;
+        if (pr && (bb & ascii))
+            h += 4;
+        if (cl && (ba & ascii))
+            h += 4;
+    }
     if (prev - 0xFF10u <= 9u && cp - 0xFF10u <= 9u)
         h -= 6; /* so does a number in fullwidth digits (１０４５) */
     /* (A table's border without an arm toward a word of letters is no

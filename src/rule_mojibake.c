@@ -2805,6 +2805,23 @@ static int discusses_encoding(const char *s, size_t len)
 
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
+/* Han characters of the units of w read from bytes all there (no byte
+ * restored), counted up to `enough`. */
+static int kept_han(const work *w, int enough)
+{
+    int n = 0;
+    for (size_t k = 0; k < w->nu && n < enough; k++) {
+        const unit *u = &w->u[k];
+        if (!u->ok || u->blen < 3 || !zh_is_han(u->cp))
+            continue;
+        int kept = 1;
+        for (uint32_t q = 0; q < u->blen; q++)
+            kept &= w->fl[u->bs + q] == 0;
+        n += kept;
+    }
+    return n;
+}
+
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                       int fill, cands *out)
 {
@@ -2897,17 +2914,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         /* Han characters the reading makes on the whole line, of bytes
          * all there: two or more say the line is Chinese, and the guessed
          * marks of its segments stand (”、 after an ASCII word). */
-        size_t line_han = 0;
-        for (size_t k = 0; k < w->nu && line_han < 2 &&
-                           ch->misread.kind == CK_SB; k++) {
-            const unit *u = &w->u[k];
-            if (!u->ok || u->blen < 3 || !zh_is_han(u->cp))
-                continue;
-            int kept = 1;
-            for (uint32_t q = 0; q < u->blen; q++)
-                kept &= w->fl[u->bs + q] == 0;
-            line_han += (size_t)kept;
-        }
+        int line_han = -1; /* counted when a guessed mark asks */
         /* Runs of multibyte units aligned on characters of T. */
         size_t a = 0;
         while (a < w->nu) {
@@ -2982,7 +2989,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 c->after += wstep(w, c->rep[c->nrep - 1], next);
             }
             /* A reading with Chinese in it: its guessed marks stand. */
-            int chinese = line_han >= 2;
+            int chinese = 0;
             for (size_t k = ua; k < uz && !chinese; k++)
                 chinese = zh_is_han(w->u[k].cp);
             for (size_t k = ua; k < uz && ch->misread.kind == CK_SB; k++) {
@@ -2992,6 +2999,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 int guessed = 0;
                 for (size_t q = 0; q < w->u[k].blen; q++)
                     guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
+                if (guessed && w->u[k].cp < 0x2E80 && !chinese &&
+                    reliable_guess(w->u[k].cp)) {
+                    if (line_han < 0)
+                        line_han = kept_han(w, 2);
+                    chinese = line_han >= 2;
+                }
                 if (guessed && w->u[k].cp < 0x2E80 &&
                     !(chinese && reliable_guess(w->u[k].cp)))
                     c->rep[k - ua] = 0xFFFD;
