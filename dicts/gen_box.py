@@ -84,7 +84,7 @@ def main():
              "8 down. */\n",
              genlib.c_array("uint8_t", "zh_box_arms",
                             [table[cp] for cp in range(FIRST, LAST + 1)],
-                            16, "0x%02X")]
+                            12, "0x%02X")]
     genlib.write_c(genlib.output_path(root, "src/data_box.c"), "".join(parts))
 
 

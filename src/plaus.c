@@ -314,8 +314,10 @@ static double transition(uint32_t prev, enum cls a, uint32_t cp, enum cls b)
         h -= 6; /* so does a number in fullwidth digits (１０４５) */
     /* (A table's border without an arm toward a word of letters is no
      * symbol glued to it: │IP. Next to Han either line may be a dash.) */
-    if (la && (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
-                     CLS_BIT(K_BAD))) && !(cbox && !cl && a != K_HAN))
+    if (la &&
+        (bb & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_MARK) |
+               CLS_BIT(K_BAD))) &&
+        !(cbox && !cl && a != K_HAN))
         h += cp == 0x2122 || cp == 0xAE || b == K_MARK ? 0 : 4;
     if ((ba & (CLS_BIT(K_SYMBOL) | CLS_BIT(K_BOX) | CLS_BIT(K_BAD))) && lb &&
         !(pbox && !pr && b != K_HAN))

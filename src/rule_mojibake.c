@@ -175,12 +175,11 @@ typedef struct work {
     /* The chain try_fill works for reads a single-byte code page, which
      * drops its undefined bytes without a trace. */
     int silent_drops;
-    /* The stream shows a byte dropped where no space follows (a sequence
-     * cut short before another character): -1 until asked (drops_shown). */
-    int drops_shown;
-    /* The stream writes a space between two Chinese characters after one
-     * that is whole: -1 until asked (spaces_shown). */
-    int spaces_shown;
+    /* What the stream showed before any restoration, for a chain that
+     * reads UTF-8 through a code page with a no-break space (0 for the
+     * others): a byte dropped (drops_shown) and words spaced out
+     * (spaces_shown). Set by decode_stream. */
+    int drops_shown, spaces_shown;
     /* completion_cost by (previous character, lead, first continuation
      * byte): the same few are asked for again and again. lc 0: empty.
      * ZH_CC_SLOTS entries, NULL until needed: most works (every clean
@@ -1498,11 +1497,9 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
  * a byte dropped inside mojibake, which a no-break space read back as a
  * space cannot explain. (An accented letter before a plain one, ça, is
  * no such trace.) */
-static int drops_shown(work *w)
+static int drops_shown(const work *w)
 {
-    if (w->drops_shown >= 0)
-        return w->drops_shown;
-    w->drops_shown = 0;
+    const codec utf8 = {CK_UTF8, 0};
     for (size_t p = 0; p < w->nb; p++) {
         unsigned c = w->b[p];
         if (c < 0xC2 || c > 0xF4)
@@ -1512,32 +1509,26 @@ static int drops_shown(work *w)
                (w->b[p + k] & 0xC0) == 0x80)
             k++;
         if (k >= 2 && k < len && p + k < w->nb && w->b[p + k] < WILD &&
-            w->b[p + k] >= 0xC2 && !cut_short((codec){CK_UTF8, 0}, w->b, p + k, w->nb)) {
-            w->drops_shown = 1;
-            break;
-        }
+            w->b[p + k] >= 0xC2 && !cut_short(utf8, w->b, p + k, w->nb))
+            return 1;
         p += k - 1;
     }
-    return w->drops_shown;
+    return 0;
 }
 
 /* 1 when the stream has a space between a whole three-byte sequence of
  * CJK (E3-E9) and the lead of another: text whose words are spaced out
  * (manual pages: 相应的 操作), where a space after a character cut short
  * may be one of them as well as a no-break space read back as a space. */
-static int spaces_shown(work *w)
+static int spaces_shown(const work *w)
 {
-    if (w->spaces_shown >= 0)
-        return w->spaces_shown;
-    w->spaces_shown = 0;
+    const codec utf8 = {CK_UTF8, 0};
     for (size_t p = 3; p + 1 < w->nb; p++)
         if (w->b[p] == ' ' && w->b[p + 1] >= 0xE3 && w->b[p + 1] <= 0xE9 &&
             w->b[p - 3] >= 0xE3 && w->b[p - 3] <= 0xE9 &&
-            !cut_short((codec){CK_UTF8, 0}, w->b, p - 3, w->nb)) {
-            w->spaces_shown = 1;
-            break;
-        }
-    return w->spaces_shown;
+            !cut_short(utf8, w->b, p - 3, w->nb))
+            return 1;
+    return 0;
 }
 
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
@@ -1620,7 +1611,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
      * undefined byte (宏 = E5 AE 8F before a space, against 宠 = E5 AE
      * A0): the insertions below are weighed against it, each through the
      * window that ends at the same character. */
-    int nbsp_only = fs.n > 0 && nb >= 0 && drops_shown(w);
+    int nbsp_only = fs.n > 0 && w->drops_shown;
     for (size_t i = 0; nbsp_only && i < fs.n; i++)
         nbsp_only = fs.c[i].kind == ZH_FILL_SURE && w->b[fs.c[i].q] == ' ';
     fill_set spaces = fs;
@@ -1770,7 +1761,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
              * characters high): an insertion before it is scored as if
              * the space were not there, the character it completes
              * against the one the no-break space would make. */
-            int unspaced = spaces.n == 1 && spaces_shown(w);
+            int unspaced = spaces.n == 1 && w->spaces_shown;
             for (size_t i = 0; i < fs.n; i++) {
                 const fill_cand *c = &fs.c[i];
                 size_t k = fill_inserts(c);
@@ -1788,18 +1779,18 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                                        both.bar);
                 }
                 if (cost < both.bar)
-                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0],
-                                   c->v[1], 0);
+                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0], c->v[1],
+                                   0);
             }
             for (size_t i = 0; i < spaces.n; i++) {
                 const fill_cand *c = &spaces.c[i];
                 w->b[c->q] = c->v[0];
-                double cost = window_cost(w, e, w->b, n, r, last, prev,
-                                          both.bar);
+                double cost =
+                    window_cost(w, e, w->b, n, r, last, prev, both.bar);
                 w->b[c->q] = ' ';
                 if (cost < both.bar)
-                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0],
-                                   c->v[1], c->kind);
+                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0], c->v[1],
+                                   c->kind);
             }
             fs = both;
         }
@@ -1828,10 +1819,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
              * before it at the end, and where they complete a character of
              * three or four bytes before an ASCII byte (宏 before a space
              * that stays one; the space is no part of the repair). */
-            int ends_cjk = (w->b[best_q - 1] >= 0xE0 &&
-                            w->b[best_q - 1] < WILD) ||
-                           (best_q >= 2 && w->b[best_q - 2] >= 0xE0 &&
-                            w->b[best_q - 2] < WILD);
+            int ends_cjk =
+                (w->b[best_q - 1] >= 0xE0 && w->b[best_q - 1] < WILD) ||
+                (best_q >= 2 && w->b[best_q - 2] >= 0xE0 &&
+                 w->b[best_q - 2] < WILD);
             w->ci[best_q + i] =
                 best_q + k < n + k && (w->b[best_q + k] >= 0x80 || !ends_cjk)
                     ? w->ci[best_q + k]
@@ -2464,11 +2455,10 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
 {
     w->nu = 0;
     /* Read before any restoration fills the gaps that show drops. */
-    w->drops_shown = w->spaces_shown = -1;
-    if (allow_fill && nbsp_byte(ch->misread) >= 0) {
-        drops_shown(w);
-        spaces_shown(w);
-    }
+    int nbsp_utf8 =
+        allow_fill && nbsp_byte(ch->misread) >= 0 && ch->real.kind == CK_UTF8;
+    w->drops_shown = nbsp_utf8 && drops_shown(w);
+    w->spaces_shown = nbsp_utf8 && spaces_shown(w);
     size_t p = 0;
     /* Fills per line: bounds the work on hopeless text. */
     int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);
@@ -2803,8 +2793,6 @@ static int discusses_encoding(const char *s, size_t len)
     return 0;
 }
 
-/* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
- * characters before and after the examined range are lprev and rnext. */
 /* Han characters of the units of w read from bytes all there (no byte
  * restored), counted up to `enough`. */
 static int kept_han(const work *w, int enough)
@@ -2822,6 +2810,8 @@ static int kept_han(const work *w, int enough)
     return n;
 }
 
+/* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
+ * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                       int fill, cands *out)
 {
@@ -3575,13 +3565,6 @@ static unsigned exotic_block(uint32_t cp)
     return 0;
 }
 
-/* A reading that makes one letter of such a script, alone in the line
- * and in the readings that restored no byte (ає» read as Windows-1251,
- * giving Lao ົ for a Ukrainian word and its closing guillemet; à « in
- * French, a Samaritan letter), is a chance reading of real text: the text
- * in such a script that a misreading turns into mojibake has more of it
- * (ภาษาไทย, Arabic words; an emoticon's two ง). Such readings are
- * refused. */
 /* Index of b among the n blocks seen, or n. */
 static size_t seen_index(const unsigned *seen, size_t n, unsigned b)
 {
@@ -3591,6 +3574,13 @@ static size_t seen_index(const unsigned *seen, size_t n, unsigned b)
     return j;
 }
 
+/* A reading that makes one letter of such a script, alone in the line
+ * and in the readings that restored no byte (ає» read as Windows-1251,
+ * giving Lao ົ for a Ukrainian word and its closing guillemet; à « in
+ * French, a Samaritan letter), is a chance reading of real text: the text
+ * in such a script that a misreading turns into mojibake has more of it
+ * (ภาษาไทย, Arabic words; an emoticon's two ง). Such readings are
+ * refused. */
 static void refuse_lone_scripts(const work *w, cands *cs)
 {
     enum { SEEN = 8 };
