@@ -237,6 +237,11 @@ static const char *const traps[] = {
     "昔我往矣，楊柳依依。今我來思，雨雪霏霏。",
     "鞦韆、齟齬、鸚鵡、囹圄、饕餮、魑魅魍魎",
     "秀 出 使 用 說 明 短 訊 。",
+    /* A drawn table and Chinese's dash in box-drawing lines, clean (the
+     * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
+     * sign and a digit (what 、 cut short before ASCII would look like) */
+    "  ├──────┤ │ 设备 │", "│IP 地址       │文件名字 │", "我们──你们",
+    "Preço: 5ã€ por mês, promoção€10 hoje",
     "這是一個測試，我們明天見。請把檔案儲存到桌面。",
     "東京の桜は満開です。ゴールデンウィークに旅行します。",
     "薔薇の花が咲いた。鬱蒼とした森の奥に、檸檬の木がある。",
