@@ -306,6 +306,42 @@ static const fix_case repairs[] = {
      "曾子有疾,,召門弟子曰:“啓予足!啓予手!詩云‘戰戰兢兢,,如臨深淵,,"
      "如履薄冰,。’\n子曰:“學而時習之,不亦說乎,有朋自遠方來,不亦樂也。”\n"
      "老子曰:「大音希聲,大象無形。」\n"},
+    /* `?!?` at a line end, with no quotation open in the paragraph: the
+     * lost character has the trail A3 and 。 follows (江海。), no 。”
+     * closing nothing; with 「 opened on a line before, it is 」; with “
+     * opened there, ” as before (lines of fortunes-zh, folded as the
+     * scraper folds) */
+    {"gbk-out-of-step",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n我住長江頭,,君住長江尾,。\n"
+     "不積小流,,無以成江?!?\n",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n我住長江頭,,君住長江尾,。\n"
+     "不積小流,,無以成江海。\n"},
+    /* ... and no mark in its place: neither an ideographic space at the
+     * line end (。　) nor a middle dot after 。 (。·) */
+    {"gbk-out-of-step",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n我住長江頭,,君住長江尾,。\n"
+     "用其光,,復歸其明,無遺身殃,是爲習?!?\n",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n我住長江頭,,君住長江尾,。\n"
+     "用其光,,復歸其明,無遺身殃,是爲習常。\n"},
+    {"gbk-out-of-step",
+     "故建言有之:「明道若昧,,進道若退,夷道若類,,上德若谷,大白若辱,,"
+     "廣德若不足,\n    建德若偷;質真若渝,,大方無隅,,大器晚成,大音希聲;"
+     "大象無形,?!?\n",
+     "故建言有之:「明道若昧,,進道若退,夷道若類,,上德若谷,大白若辱,,"
+     "廣德若不足,\n    建德若偷;質真若渝,,大方無隅,,大器晚成,大音希聲;"
+     "大象無形,。」\n"},
+    {"gbk-out-of-step",
+     "不經一番寒徹骨,,怎得梅花撲鼻香,。\n我住長江頭,,君住長江尾,。\n"
+     "子曰:“學而時習之,不亦說乎,\n有朋自遠方來,不亦樂也?!?\n",
+     "不經一番寒徹骨,,怎得梅花撲鼻香,。\n我住長江頭,,君住長江尾,。\n"
+     "子曰:“學而時習之,不亦說乎,\n有朋自遠方來,不亦樂也。”\n"},
+    /* a run before it may hide a closing mark (。” is `?!` too): what
+     * the lines before left open is then not known, and ” stands */
+    {"gbk-out-of-step",
+     "師冕見(jiàn),及階,,子曰:“階也,?!奔跋?,子曰:“席也,?!?\n"
+     "皆坐,子告之曰:“某在斯,某在斯,?!睅熋岢觥?\n",
+     "師冕見(jiàn),及階,,子曰:“階也,。”及相,子曰:“席也,。”\n"
+     "皆坐,子告之曰:“某在斯,某在斯,。”師冕出。\n"},
     /* a run of lost bytes only (`?!?`), in a block that shows the fold:
      * after an annotation and the stray comma, before trailing blanks,
      * and before ASCII (。“ whose lead met the '/' after it) */
