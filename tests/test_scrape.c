@@ -335,6 +335,18 @@ static const fix_case repairs[] = {
      "子曰:“學而時習之,不亦說乎,\n有朋自遠方來,不亦樂也?!?\n",
      "不經一番寒徹骨,,怎得梅花撲鼻香,。\n我住長江頭,,君住長江尾,。\n"
      "子曰:“學而時習之,不亦說乎,\n有朋自遠方來,不亦樂也。”\n"},
+    /* a quotation opened in the paragraph before (a blank line between)
+     * is not open here; in the same paragraph, two lines up, it is */
+    {"gbk-out-of-step",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n子曰:“學而時習之,不亦說乎,\n\n"
+     "我住長江頭,,君住長江尾,。\n不積小流,,無以成江?!?\n",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n子曰:“學而時習之,不亦說乎,\n\n"
+     "我住長江頭,,君住長江尾,。\n不積小流,,無以成江海。\n"},
+    {"gbk-out-of-step",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n子曰:“學而時習之,不亦說乎,\n"
+     "我住長江頭,,君住長江尾,。\n不積小流,,無以成江?!?\n",
+     "不經一番寒徹骨,,怎得梅花撲鼻香。\n子曰:“學而時習之,不亦說乎,\n"
+     "我住長江頭,,君住長江尾,。\n不積小流,,無以成江。”\n"},
     /* a run before it may hide a closing mark (。” is `?!` too): what
      * the lines before left open is then not known, and ” stands */
     {"gbk-out-of-step",
