@@ -357,6 +357,20 @@ static zhfix_status protect_inline(zh_spans *v, const char *s, size_t len,
     return st;
 }
 
+/* The end of the line that starts at pos, past its line ending: a line
+ * feed, a carriage return and a line feed, or a carriage return alone
+ * (CommonMark counts all three, and so does mixed-line-endings, whose
+ * repair of a lone CR must not move a fence or a suppression comment). */
+static size_t line_end(const char *text, size_t pos, size_t len)
+{
+    const char *nl = memchr(text + pos, '\n', len - pos);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    const char *cr = memchr(text + pos, '\r', end - pos);
+    if (cr && (size_t)(cr - text) + 1 < end)
+        return (size_t)(cr - text) + 1;
+    return nl ? end + 1 : len;
+}
+
 int zh_protect_skip(zh_doc_state *st, const char *text, size_t len)
 {
     /* Markdown's state (fences, front matter, indented code) needs every
@@ -366,9 +380,11 @@ int zh_protect_skip(zh_doc_state *st, const char *text, size_t len)
     if (len == 0)
         return 1;
     /* What zh_protect_scan leaves: past the start, and whether the last
-     * line (from after the last '\n' before the final byte) is blank. */
+     * line (from after the last line ending before the final byte) is
+     * blank. */
     size_t last = len - 1;
-    while (last > 0 && text[last - 1] != '\n')
+    while (last > 0 && text[last - 1] != '\n' &&
+           !(text[last - 1] == '\r' && text[last] != '\n'))
         last--;
     st->at_start = 0;
     st->prev_blank = is_blank(text + last, len - last);
@@ -383,8 +399,7 @@ zhfix_status zh_protect_scan(zh_doc_state *st, const char *text, size_t len,
     size_t pos = 0;
     zhfix_status rc = ZHFIX_OK;
     while (pos < len && rc == ZHFIX_OK) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) + 1 : len;
+        size_t end = line_end(text, pos, len);
         const char *line = text + pos;
         size_t ll = end - pos;
         int whole = 0;

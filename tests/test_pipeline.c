@@ -430,6 +430,13 @@ static const struct {
      "**重點**" Z "後文，中文\n"},
     {ZHFIX_SYNTAX_PLAIN, "**重點**" Z "後文，中" Z "文\n",
      "**重點**後文，中文\n"},
+    /* a carriage return alone ends a line, in CommonMark as for
+     * mixed-line-endings: the fence closes at `\r`, and what follows is
+     * text (it had been one line with the fence's, never closed) */
+    {ZHFIX_SYNTAX_MARKDOWN, "```\r中" Z "文\r```\r中" Z "文\r",
+     "```\r中" Z "文\r```\r中文\r"},
+    {ZHFIX_SYNTAX_PLAIN, "中" Z "文 <!-- zhfix-ignore -->\r中" Z "文\r",
+     "中" Z "文 <!-- zhfix-ignore -->\r中文\r"},
     /* a thematic break later in the document is not front matter */
     {ZHFIX_SYNTAX_MARKDOWN, "中" Z "文\n---\n中" Z "文\n", "中文\n---\n中文\n"},
     /* CSV: only encoding rules run */
@@ -808,6 +815,7 @@ START_TEST(protect_skip_matches_scan)
 {
     static const char *const pieces[] = {
         "中文\n\n", "  \n", "中文", "", "a\n\t\n", "\n", "x\r\n \r\n",
+        "x\r \r", "a\r", "\r", "\r\n", "x \r\n",
         "zhfix-disable\n中文\n", "中文 https://example.com/a\n"};
     static const zhfix_syntax syntaxes[] = {
         ZHFIX_SYNTAX_PLAIN, ZHFIX_SYNTAX_MARKDOWN, ZHFIX_SYNTAX_DATA};
