@@ -2989,14 +2989,15 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 int guessed = 0;
                 for (size_t q = 0; q < w->u[k].blen; q++)
                     guessed |= w->fl[w->u[k].bs + q] == ZH_FILL_GUESS;
-                if (guessed && w->u[k].cp < 0x2E80 && !chinese &&
-                    reliable_guess(w->u[k].cp)) {
+                if (!guessed || w->u[k].cp >= 0x2E80)
+                    continue;
+                int reliable = reliable_guess(w->u[k].cp);
+                if (reliable && !chinese) {
                     if (line_han < 0)
                         line_han = kept_han(w, 2);
                     chinese = line_han >= 2;
                 }
-                if (guessed && w->u[k].cp < 0x2E80 &&
-                    !(chinese && reliable_guess(w->u[k].cp)))
+                if (!(chinese && reliable))
                     c->rep[k - ua] = 0xFFFD;
             }
             /* A no-break space read back from a space that also separated
