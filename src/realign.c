@@ -203,14 +203,7 @@ static size_t paragraph_start(const char *text, size_t at, int *whole)
 static size_t run_start_at(const char *t, size_t end, size_t i)
 {
     size_t m = zh_lost_byte_mark(t, end, i);
-    if (!m || i + m >= end)
-        return 0;
-    switch (t[i + m]) {
-    case '!': case ',': case ':': case ';': case '?': case '(': case ')':
-        return m + 1;
-    default:
-        return 0;
-    }
+    return m && i + m < end && zh_folded_lead(t[i + m]) ? m + 1 : 0;
 }
 
 /* The quotations open at byte q of text: a stack counted from its line's
@@ -879,6 +872,20 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
     free(beam);
     free(next);
     return found;
+}
+
+unsigned zh_folded_lead(char c)
+{
+    switch (c) {
+    case '!': return 0xA1;
+    case ',': return 0xAC;
+    case ':': return 0xBA;
+    case ';': return 0xBB;
+    case '?': return 0xBF;
+    case '(': return 0xA8;
+    case ')': return 0xA9;
+    default: return 0;
+    }
 }
 
 size_t zh_lost_byte_mark(const char *t, size_t len, size_t i)

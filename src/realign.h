@@ -75,6 +75,13 @@ int zh_realign_accept(const zh_doc_usage *u, const char *t, size_t len,
                       size_t start, uint32_t prev, const zh_realign_result *r,
                       int bare, double *gain);
 
+/* The fold: a scraper replaced the GBK codes of ！，：；？（） (A3 A1, A3
+ * AC, A3 BA, A3 BB, A3 BF, A3 A8, A3 A9) with the ASCII mark in the raw
+ * bytes. For the ASCII mark c, the second byte of that code, which is the
+ * lead byte of the next character where the code straddled two; 0 for
+ * any other c. */
+unsigned zh_folded_lead(char c);
+
 /* Length of the mark a decoder left for a byte it could not read at t[i]:
  * 1 for '?', 3 for U+FFFD, 0 when there is none. */
 size_t zh_lost_byte_mark(const char *t, size_t len, size_t i);

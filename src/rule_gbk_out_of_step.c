@@ -47,22 +47,6 @@
 #define WEAK_GAIN 2.0
 #define SHORT_RUN 3
 
-/* The lead byte of the character whose first byte was folded with A3,
- * given the ASCII mark it became; 0 for other characters. */
-static unsigned folded_lead(char c)
-{
-    switch (c) {
-    case '!': return 0xA1;
-    case ',': return 0xAC;
-    case ':': return 0xBA;
-    case ';': return 0xBB;
-    case '?': return 0xBF;
-    case '(': return 0xA8;
-    case ')': return 0xA9;
-    default: return 0;
-    }
-}
-
 /* Marks that never begin a line of prose (GB/T 15834: closing and pause
  * marks follow what they close or end). */
 static int never_begins_line(uint32_t cp)
@@ -171,7 +155,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             ((i > 0 && t[i - 1] == '?') ||
              (i + 2 < len && t[i + 1] == '?' && t[i + 2] == '?')))
             continue;
-        unsigned lead = folded_lead(t[i + qlen]);
+        unsigned lead = zh_folded_lead(t[i + qlen]);
         size_t syl, syllen;
         if (!lead || (lead == 0xA8 && zh_pinyin_closed(t, len, i + qlen + 1,
                                                        &syl, &syllen)))
