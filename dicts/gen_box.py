@@ -57,9 +57,10 @@ def arms(name):
 
 def main():
     root = genlib.out_dir()
-    table = {cp: arms(n) for cp, n in names().items()}
+    named = names()
+    table = {cp: arms(n) for cp, n in named.items()}
     rows = []
-    for cp, n in sorted(names().items()):
+    for cp, n in sorted(named.items()):
         b = table[cp]
         sides = "".join(s for s, bit in (("L", 1), ("R", 2), ("U", 4),
                                          ("D", 8)) if b & bit) or "-"
