@@ -169,6 +169,10 @@ typedef struct work {
      * reading so far gains (gain > 0). */
     int probe;
     int gained;
+    /* Readings may not make private-use characters of GBK's
+     * (decode_stream): the line's own were read as such and no layer
+     * under them read them back. */
+    int no_pua;
     /* Readings with restorations of lost bytes made (find_chain with
      * fill): the costly searches. */
     size_t restored;
@@ -657,6 +661,11 @@ static size_t window_prefix(work *w, codec e, const uint16_t *b, size_t n,
 }
 
 static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
+
+/* The private-use characters a GB18030 decoder makes of GBK's
+ * user-defined pairs (AAA1-AFFE, F8A1-FEFE, A140-A7A0) and of the
+ * unassigned places of its symbol rows. */
+static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; }
 
 /* 1 when GBK or Big5 would have lost the lead byte v followed by t. */
 static int lost_pair(codec d, unsigned v, unsigned t)
@@ -2522,8 +2531,13 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
         u->ok = len >= 2 || (len == 1 && ch->real.kind == CK_GBK &&
                              w->b[p] == 0x80);
         /* C1 controls are allowed in a Western reading: they are what
-         * the next layer of a double encoding is made of. */
-        if (u->ok && zh_plaus_forbidden(cp) &&
+         * the next layer of a double encoding is made of. So are the
+         * private-use characters a GB18030 decoder makes of GBK's
+         * user-defined pairs: UTF-8 read as GBK has them, and read again
+         * as a Western code page or as GBK they are that layer's. */
+        int gbk_pua = gbk_user_defined(cp) && ch->real.kind == CK_UTF8 &&
+                      ch->misread.kind != CK_BIG5 && !w->no_pua;
+        if (u->ok && zh_plaus_forbidden(cp) && !gbk_pua &&
             !(cp >= 0x80 && cp < 0xA0 && ch->misread.kind == CK_SB))
             u->ok = 0;
         /* Where GBK or Big5 misread UTF-8, the text was Chinese: of the
@@ -2536,7 +2550,7 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
         /* Likewise of the three-byte sequences only the CJK, punctuation
          * and symbol blocks, not Indic, Thai, Hangul, Yi... */
         if (u->ok && len == 3 && ch->misread.kind != CK_SB &&
-            ch->real.kind == CK_UTF8 &&
+            ch->real.kind == CK_UTF8 && !gbk_pua &&
             (cp < 0x2000 || (cp >= 0x2C00 && cp < 0x2E80) ||
              (cp >= 0xA000 && cp < 0xF900) ||
              (cp >= 0xFB00 && cp < 0xFE30)))
@@ -3046,6 +3060,15 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
         i = j > i ? j : i + 1;
     }
     return 1;
+}
+
+/* 1 when the reading of c holds a private-use character of GBK's. */
+static int has_gbk_pua(const cand *c)
+{
+    for (size_t q = 0; q < c->nrep; q++)
+        if (gbk_user_defined(c->rep[q]))
+            return 1;
+    return 0;
 }
 
 static int cand_cmp(const void *x, const void *y)
@@ -3757,6 +3780,31 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (!flags)
             return ZHFIX_OK;
         if (!find_all(w, flags, NULL, 0, 0, cs))
+            return ZHFIX_NOMEM;
+    }
+    /* A private-use character a reading made is GBK's (decode_stream):
+     * the layer under the reading reads it back. Where none does, it was
+     * the text's own (an icon font's), and the line is read again without
+     * such readings: the repair must not hide it. */
+    int pua_left = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        if (!has_gbk_pua(c))
+            continue;
+        if (!c->deepened) {
+            if (!deepen(scan, c, c->cs ? w->cp[c->cs - 1] : 0,
+                        at(w->cp, w->n, c->ce)))
+                return ZHFIX_NOMEM;
+            c->deepened = 1;
+        }
+        pua_left |= has_gbk_pua(c);
+    }
+    if (pua_left) {
+        cands_clear(cs);
+        w->no_pua = 1;
+        int ok = find_all(w, flags, NULL, 0, 0, cs);
+        w->no_pua = 0;
+        if (!ok)
             return ZHFIX_NOMEM;
     }
     if (w->restored != restored)

@@ -174,6 +174,18 @@ static const struct {
      * the commonest of the 64 (dicts/box.tsv) */
     {"    鈹侷P 鍦板潃       鈹傛枃浠跺悕瀛? 鈹?",
      "    │IP 地址       │文件名字 │"}, /* utf8-gb18030-lost-question */
+    /* Two layers: UTF-8 read as GBK, its user-defined pairs kept as the
+     * private-use characters GB18030 makes of them (涓 U+E15F 枃 for
+     * 中文), then that read as Windows-1252 (U+E15F is î…Ÿ). */
+    {"æ¶“î…Ÿæžƒç€›æ¥ƒîƒ\xc2\x81", "中文字符"}, /* utf8-gb18030-cp1252 */
+    {"é\xc2\x8d™îˆ™äº’æµ£è·¨æ•¤é\xc2\x8d›æˆ’æŠ¤é\xc2\x8fŒãƒ§æ¹…é\xc2\x8f‚å›¦æ¬¢",
+     "可以使用命令查看文件"}, /* utf8-gb18030-cp1252 */
+    /* ...and read as GBK again: the first reading holds them. */
+    {"閺傚洣娆㈢化鑽ょ埠姒涙ǹ顓婚柊宥囩枂", "文件系统默认配置"}, /* utf8-gb18030-gb18030 */
+    {"娣囨繂鐡ㄧ拋鍓х枂閸氼垰濮╅張宥呭\xee\x9d\xa4", "保存设置启动服务"}, /* utf8-gb18030-gb18030 */
+    /* A private-use character of the text's own (an icon font's) that no
+     * layer reads back stays as it was; the rest of the line is read. */
+    {"ä¸­æ–‡î€€æµ‹è¯•çš„å†…å®¹", "中文î€€测试的内容"}, /* utf8-cp1252 */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},

@@ -39,6 +39,8 @@ CHAINS = {
     'gbk-big5': lambda t: t.encode('gbk').decode('cp950'),
     'utf8-cp950-replace': lambda t: t.encode().decode('cp950', 'replace'),
     'big5-gbk': lambda t: t.encode('cp950').decode('gb18030'),
+    'utf8-gb18030-cp1252': lambda t: t.encode().decode('gb18030', 'replace').encode().decode('cp1252', 'sloppy'),
+    'utf8-gb18030-gb18030': lambda t: t.encode().decode('gb18030', 'replace').encode().decode('gb18030', 'replace'),
 }
 
 ROWS = [
@@ -68,6 +70,10 @@ ROWS = [
     ('系统设置', 'utf8-cp950-replace'),
     ('多出机心。 --《菜根谭》', 'utf8-gb18030-lost-question'),
     ('was 1\u03362\u03363\u0336 now 49', 'utf8-cp1252'),
+    ('中文字符', 'utf8-gb18030-cp1252'),
+    ('可以使用命令查看文件', 'utf8-gb18030-cp1252'),
+    ('文件系统默认配置', 'utf8-gb18030-gb18030'),
+    ('保存设置启动服务', 'utf8-gb18030-gb18030'),
 ]
 
 FIXTURES = {

@@ -137,6 +137,12 @@ def utf8_gbk_replace(text):
     return text.encode('utf-8').decode('gbk', 'replace')
 
 
+def utf8_gb18030(text):
+    """GB18030 with replacement: user-defined pairs become private-use
+    characters (kept), a byte it cannot pair U+FFFD."""
+    return text.encode('utf-8').decode('gb18030', 'replace')
+
+
 def utf8_gbk_pua_stripped(text):
     t = text.encode('utf-8').decode('gb18030', 'replace')
     return ''.join(c for c in t if not 0xE000 <= ord(c) <= 0xF8FF)
@@ -209,6 +215,15 @@ def double_cp1252(text):
     return as_cp(as_cp(text, 'cp1252'), 'cp1252')
 
 
+def gbk_then_cp1252(text, errors):
+    """Two layers: UTF-8 read as GBK (a byte it cannot pair lost to
+    U+FFFD), saved as UTF-8 and read again as Windows-1252, whose five
+    undefined bytes decode as C1 controls ('sloppy') or are lost to U+FFFD
+    ('replace')."""
+    t = text.encode().decode('gb18030', 'replace')
+    return t.encode().decode('cp1252', errors)
+
+
 def partial(fn):
     def f(text, rng):
         # Corrupt one stretch of the paragraph, keep the rest.
@@ -261,6 +276,14 @@ LOSSY = [
     ('utf8-as-cp1252-nbsp-space', lambda t, r: as_cp(t, 'cp1252').replace('\xa0', ' ')),
     ('utf8-as-cp1252-c1-dropped', lambda t, r: t.encode().decode('cp1252', 'ignore')),
     ('utf8-as-cp1252-c1-replaced', lambda t, r: t.encode().decode('cp1252', 'replace')),
+    ('utf8-as-gbk-then-cp1252', lambda t, r: gbk_then_cp1252(t, 'sloppy')),
+    ('utf8-as-gbk-then-cp1252-c1-replaced',
+     lambda t, r: gbk_then_cp1252(t, 'replace')),
+    ('utf8-as-gbk-twice', lambda t, r: utf8_gbk_pua_stripped(
+        utf8_gbk_pua_stripped(t))),
+    ('utf8-as-gb18030-twice', lambda t, r: utf8_gb18030(utf8_gb18030(t))),
+    ('utf8-as-cp1252-then-gbk',
+     lambda t, r: utf8_gbk_pua_stripped(as_cp(t, 'cp1252'))),
     ('utf8-as-gbk-odd-byte-?', lambda t, r: utf8_gbk_odd_lost(t)),
     ('utf8-as-gbk-replace', lambda t, r: utf8_gbk_replace(t)),
     ('utf8-as-gbk-pua-stripped', lambda t, r: utf8_gbk_pua_stripped(t)),
