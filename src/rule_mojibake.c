@@ -335,6 +335,20 @@ static int sb_encode(int sb, uint32_t cp)
     return b ? b : -1;
 }
 
+/* 1 when cp[0..n) begins with ’ (E2 80 99) as the code page d reads
+ * it (â€™ in Windows-1252, вЂ™ in Windows-1251): l’ in French whose
+ * apostrophe the same misreading garbled. */
+static int misread_apostrophe(codec d, const uint32_t *cp, size_t n)
+{
+    static const uint8_t quote[3] = {0xE2, 0x80, 0x99};
+    if (d.kind != CK_SB || n < 3)
+        return 0;
+    for (size_t i = 0; i < 3; i++)
+        if (zh_sb_decode[d.sb][quote[i] - 0x80] != cp[i])
+            return 0;
+    return 1;
+}
+
 /* encode_char's cases other than ASCII and a character of the
  * double-byte tables: U+FFFD, a single-byte code page, beyond the BMP. */
 static int encode_char_other(codec d, uint32_t cp, uint16_t *out)
@@ -3024,7 +3038,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 if (nbsp_end && c->rep[c->nrep - 1] == 0xE0 /* à */ &&
                     ce + 1 < n && zh_is_ascii_alnum(w->cp[ce]) &&
                     (zh_is_ascii_alnum(w->cp[ce + 1]) || w->cp[ce + 1] == '\'' ||
-                     w->cp[ce + 1] == 0x2019))
+                     w->cp[ce + 1] == 0x2019 ||
+                     misread_apostrophe(ch->misread, w->cp + ce + 1,
+                                        n - ce - 1)))
                     c->rep[c->nrep++] = ' ';
             }
             c->fills = 0;
@@ -3701,6 +3717,55 @@ static int alphabet(uint32_t cp)
     return 0;
 }
 
+/* In a line written in the Latin alphabet, a Greek or Cyrillic letter
+ * that a Western reading makes a Latin one is the more likely mojibake
+ * (Г before a space in French, à whose no-break space became a space):
+ * the class model prices a lone Cyrillic letter as Russian text has it.
+ * Such a reading gains ZH_CONTEXT_BONUS a letter, where the line's
+ * letters outside every reading are Latin, LATIN_LINE_MIN of them or more
+ * and none Greek or Cyrillic. */
+#define LATIN_LINE_MIN 20
+static void latin_context(const work *w, cands *cs)
+{
+    /* Cheap first: a Western reading of a Greek or Cyrillic letter. */
+    int any = 0;
+    for (size_t k = 0; k < cs->n && !any; k++)
+        for (size_t i = cs->c[k].cs; i < cs->c[k].ce && !any; i++)
+            any = chains[cs->c[k].chain_ids[0]].misread.kind == CK_SB &&
+                  alphabet(w->cp[i]) >= 2;
+    if (!any)
+        return;
+    size_t latin = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        uint32_t cp = w->cp[i];
+        int inside = 0;
+        for (size_t k = 0; k < cs->n && !inside; k++)
+            inside = cs->c[k].gain > -HUGE_VAL && i >= cs->c[k].cs &&
+                     i < cs->c[k].ce;
+        if (inside)
+            continue;
+        int a = zh_is_ascii_alnum(cp) && cp > '9' ? 1 : alphabet(cp);
+        if (a == 2 || a == 3)
+            return;
+        latin += a == 1;
+    }
+    if (latin < LATIN_LINE_MIN)
+        return;
+    for (size_t k = 0; k < cs->n; k++) {
+        cand *c = &cs->c[k];
+        if (chains[c->chain_ids[0]].misread.kind != CK_SB)
+            continue;
+        size_t foreign = 0;
+        for (size_t i = c->cs; i < c->ce; i++)
+            foreign += alphabet(w->cp[i]) >= 2;
+        int latin_reading = foreign > 0;
+        for (size_t q = 0; q < c->nrep && latin_reading; q++)
+            latin_reading = alphabet(c->rep[q]) < 2 && !zh_is_han(c->rep[q]);
+        if (latin_reading)
+            c->gain += ZH_CONTEXT_BONUS * (double)foreign;
+    }
+}
+
 /* 1 when the weak readings of chain k (state 2) all make letters of one
  * alphabet, and the line outside every reading writes that alphabet
  * itself, twice as many letters of it as the readings make: a misreading
@@ -3847,6 +3912,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         }
         zh_sort_nearly(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     }
+    latin_context(w, cs);
     /* GBK or Big5 read as a Western code page: in a line without Chinese
      * a reading needs two Chinese characters of its own, or the line's
      * readings of this kind a few between them. */

@@ -174,6 +174,14 @@ static const struct {
      * the commonest of the 64 (dicts/box.tsv) */
     {"    鈹侷P 鍦板潃       鈹傛枃浠跺悕瀛? 鈹?",
      "    │IP 地址       │文件名字 │"}, /* utf8-gb18030-lost-question */
+    /* à is C3 A0: read as Windows-1251, Г and a no-break space, which
+     * became a space (one more, or merged with the one after). In a line
+     * written in Latin letters a Cyrillic letter a reading makes Latin is
+     * the likelier mojibake; the apostrophe of l’ was misread too. */
+    {"Nous allons Г  Paris demain, prГЁs de la gare du Nord.", "Nous allons à Paris demain, près de la gare du Nord."}, /* utf8-cp1251-nbsp-space */
+    {"Nous allons Г Paris demain, prГЁs de la gare du Nord.", "Nous allons à Paris demain, près de la gare du Nord."}, /* utf8-cp1251-nbsp-coalesced */
+    {"Il habite Г lвЂ™ouest de la ville, prГЁs du marchГ©.", "Il habite à l’ouest de la ville, près du marché."}, /* utf8-cp1251-nbsp-coalesced */
+    {"Il habite Ã lâ€™ouest de la ville, prÃ¨s du marchÃ©.", "Il habite à l’ouest de la ville, près du marché."}, /* utf8-cp1252-nbsp-coalesced */
     /* Two layers: UTF-8 read as GBK, its user-defined pairs kept as the
      * private-use characters GB18030 makes of them (涓 U+E15F 枃 for
      * 中文), then that read as Windows-1252 (U+E15F is î…Ÿ). */
@@ -210,6 +218,10 @@ END_TEST
 /* ---- Traps: must stay byte-identical ----------------------------------- */
 
 static const char *const traps[] = {
+    /* Cyrillic letters in an English line, some of them UTF-8 lead
+     * bytes in Windows-1251 (Г is C3, à the C3 A0 after it) */
+    "Cyrillic capitals: А Б В Г Д Е Ж З И Й К Л М Н О П, then the rest of the alphabet.",
+    "The Cyrillic letter Г is written before a space in this example sentence.",
     /* Real words made of characters common in mojibake. */
     "涓涓细流，汇成江河。", "请把文件拷贝到 U 盘。", "汉代实行屯田制度。",
     "锟铻是一种古代兵器。", "他的手被开水烫伤了。", "屯屯", "烫烫",
