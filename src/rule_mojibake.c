@@ -169,6 +169,9 @@ typedef struct work {
      * reading so far gains (gain > 0). */
     int probe;
     int gained;
+    /* 1 + the code page whose misreading the layer above undid, 0 for
+     * none (deepen): the layer under it was likely misread by the same. */
+    int again_sb;
     /* Readings may not make private-use characters of GBK's
      * (decode_stream): the line's own were read as such and no layer
      * under them read them back. */
@@ -3177,6 +3180,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb != ZH_SB_CP1252 &&
             chains[k].real.kind == CK_UTF8 && !other_sb &&
+            chains[k].misread.sb + 1 != w->again_sb &&
             (w->n > 400 || covered * 10 >= high * 9))
             continue;
         /* Where Windows-1252's readings as UTF-8 explain the line, its
@@ -3369,6 +3373,8 @@ static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
          * Windows-1252 over UTF-8 bytes, then UTF-8 read as GBK, is UTF-8
          * read as Windows-1252). Such chains are not even tried. */
         const chain *last = &chains[c->chain_ids[c->layers - 1]];
+        if (last->misread.kind == CK_SB)
+            w.again_sb = last->misread.sb + 1;
         int ok = find_all(&w, line_flags(w.cp, w.n), &last->real, lprev,
                           rnext, &sub);
         int more = 0;

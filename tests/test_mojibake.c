@@ -182,6 +182,9 @@ static const struct {
     {"Nous allons Г Paris demain, prГЁs de la gare du Nord.", "Nous allons à Paris demain, près de la gare du Nord."}, /* utf8-cp1251-nbsp-coalesced */
     {"Il habite Г lвЂ™ouest de la ville, prГЁs du marchГ©.", "Il habite à l’ouest de la ville, près du marché."}, /* utf8-cp1251-nbsp-coalesced */
     {"Il habite Ã lâ€™ouest de la ville, prÃ¨s du marchÃ©.", "Il habite à l’ouest de la ville, près du marché."}, /* utf8-cp1252-nbsp-coalesced */
+    /* MacRoman twice: the layer under a misreading is read as the same
+     * code page first (每行 read as Windows-1252 over GBK: 守杷板). */
+    {"√ä√ò√®√ã¬∞√• 12 ‚Ä∞‚àè‚Ñ¢√Ç‚â†√≥√Å¬®¬∂", "每行 12 个字符"}, /* utf8-macroman-macroman */
     /* Two layers: UTF-8 read as GBK, its user-defined pairs kept as the
      * private-use characters GB18030 makes of them (涓 U+E15F 枃 for
      * 中文), then that read as Windows-1252 (U+E15F is î…Ÿ). */

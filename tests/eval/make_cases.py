@@ -42,6 +42,7 @@ CHAINS = {
     'utf8-cp1251-nbsp-space': lambda t: t.encode().decode('cp1251').replace('\xa0', ' '),
     'utf8-cp1251-nbsp-coalesced': lambda t: t.encode().decode('cp1251').replace('\xa0 ', ' '),
     'utf8-cp1252-nbsp-coalesced': lambda t: t.encode().decode('cp1252', 'sloppy').replace('\xa0 ', ' '),
+    'utf8-macroman-macroman': lambda t: t.encode().decode('mac_roman').encode().decode('mac_roman'),
     'utf8-gb18030-cp1252': lambda t: t.encode().decode('gb18030', 'replace').encode().decode('cp1252', 'sloppy'),
     'utf8-gb18030-gb18030': lambda t: t.encode().decode('gb18030', 'replace').encode().decode('gb18030', 'replace'),
 }
@@ -77,6 +78,7 @@ ROWS = [
     ('Nous allons à Paris demain, près de la gare du Nord.', 'utf8-cp1251-nbsp-coalesced'),
     ('Il habite à l’ouest de la ville, près du marché.', 'utf8-cp1251-nbsp-coalesced'),
     ('Il habite à l’ouest de la ville, près du marché.', 'utf8-cp1252-nbsp-coalesced'),
+    ('每行 12 个字符', 'utf8-macroman-macroman'),
     ('中文字符', 'utf8-gb18030-cp1252'),
     ('可以使用命令查看文件', 'utf8-gb18030-cp1252'),
     ('文件系统默认配置', 'utf8-gb18030-gb18030'),
