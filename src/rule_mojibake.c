@@ -3090,6 +3090,20 @@ static int has_gbk_pua(const cand *c)
     return 0;
 }
 
+/* 1 when the readings c[0..n) cover at least half of the line's
+ * characters other than spaces: such a line is mojibake, not text that
+ * quotes some (discusses_encoding); a scraped paragraph read as
+ * Windows-1252 may well name an Accept-Encoding header. */
+static int mostly_read(const work *w, const cand *c, size_t n)
+{
+    size_t read = 0, shown = 0;
+    for (size_t k = 0; k < n; k++)
+        read += c[k].ce - c[k].cs;
+    for (size_t i = 0; i < w->n; i++)
+        shown += w->cp[i] != ' ' && w->cp[i] != '\t';
+    return read * 2 >= shown && shown > 0;
+}
+
 static int cand_cmp(const void *x, const void *y)
 {
     const cand *a = x, *b = y;
@@ -4094,7 +4108,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 continue;
         }
         if (quoted < 0)
-            quoted = discusses_encoding(s, len);
+            quoted = !mostly_read(w, cs->c, nkept) &&
+                     discusses_encoding(s, len);
         zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
         if (st != ZHFIX_OK)
             return st;

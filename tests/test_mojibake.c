@@ -185,6 +185,9 @@ static const struct {
     /* MacRoman twice: the layer under a misreading is read as the same
      * code page first (每行 read as Windows-1252 over GBK: 守杷板). */
     {"√ä√ò√®√ã¬∞√• 12 ‚Ä∞‚àè‚Ñ¢√Ç‚â†√≥√Å¬®¬∂", "每行 12 个字符"}, /* utf8-macroman-macroman */
+    /* A line that names an encoding but is mojibake through and through
+     * (the readings cover most of it) is no quotation of mojibake. */
+    {"æœ\xc2\x8dåŠ¡å™¨è¿”å›žçš„ Accept-Encoding å¤´ä¸\xc2\x8dæ­£ç¡®ï¼Œè¯·æ£€æŸ¥é…\xc2\x8dç½®ã€‚", "服务器返回的 Accept-Encoding 头不正确，请检查配置。"}, /* utf8-cp1252 */
     /* Two layers: UTF-8 read as GBK, its user-defined pairs kept as the
      * private-use characters GB18030 makes of them (涓 U+E15F 枃 for
      * 中文), then that read as Windows-1252 (U+E15F is î…Ÿ). */

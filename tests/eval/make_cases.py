@@ -79,6 +79,7 @@ ROWS = [
     ('Il habite à l’ouest de la ville, près du marché.', 'utf8-cp1251-nbsp-coalesced'),
     ('Il habite à l’ouest de la ville, près du marché.', 'utf8-cp1252-nbsp-coalesced'),
     ('每行 12 个字符', 'utf8-macroman-macroman'),
+    ('服务器返回的 Accept-Encoding 头不正确，请检查配置。', 'utf8-cp1252'),
     ('中文字符', 'utf8-gb18030-cp1252'),
     ('可以使用命令查看文件', 'utf8-gb18030-cp1252'),
     ('文件系统默认配置', 'utf8-gb18030-gb18030'),
