@@ -3428,6 +3428,17 @@ static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
 
 /* ---- The rule ---------------------------------------------------------- */
 
+/* deepen c, the reading of the line's characters [c->cs, c->ce), unless
+ * it was already. Returns 0 when out of memory. */
+static int deepen_once(zh_scan *scan, const work *w, cand *c)
+{
+    if (c->deepened)
+        return 1;
+    c->deepened = 1;
+    return deepen(scan, c, c->cs ? w->cp[c->cs - 1] : 0,
+                  at(w->cp, w->n, c->ce));
+}
+
 static int utf8_cat(char *dst, size_t cap, size_t *len, const uint32_t *cp,
                     size_t n)
 {
@@ -3737,6 +3748,16 @@ static int alphabet(uint32_t cp)
     return 0;
 }
 
+/* 1 when the line's character i is inside a reading that gains more
+ * than least. */
+static int in_reading(const cands *cs, size_t i, double least)
+{
+    for (size_t k = 0; k < cs->n; k++)
+        if (cs->c[k].gain > least && i >= cs->c[k].cs && i < cs->c[k].ce)
+            return 1;
+    return 0;
+}
+
 /* In a line written in the Latin alphabet, a Greek or Cyrillic letter
  * that a Western reading makes a Latin one is the more likely mojibake
  * (Г before a space in French, à whose no-break space became a space):
@@ -3758,11 +3779,7 @@ static void latin_context(const work *w, cands *cs)
     size_t latin = 0;
     for (size_t i = 0; i < w->n; i++) {
         uint32_t cp = w->cp[i];
-        int inside = 0;
-        for (size_t k = 0; k < cs->n && !inside; k++)
-            inside = cs->c[k].gain > -HUGE_VAL && i >= cs->c[k].cs &&
-                     i < cs->c[k].ce;
-        if (inside)
+        if (in_reading(cs, i, -HUGE_VAL))
             continue;
         int a = zh_is_ascii_alnum(cp) && cp > '9' ? 1 : alphabet(cp);
         if (a == 2 || a == 3)
@@ -3816,11 +3833,7 @@ static int written_in(const work *w, const cands *cs, int k)
     for (size_t i = 0; i < w->n; i++) {
         if (w->cp[i] < 0x80 || alphabet(w->cp[i]) != abc)
             continue;
-        int inside = 0;
-        for (size_t q = 0; q < cs->n && !inside; q++)
-            inside = cs->c[q].gain > 0.0 && i >= cs->c[q].cs &&
-                     i < cs->c[q].ce;
-        own += !inside;
+        own += !in_reading(cs, i, 0.0);
     }
     return own >= 2 * made;
 }
@@ -3876,12 +3889,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         cand *c = &cs->c[k];
         if (!has_gbk_pua(c))
             continue;
-        if (!c->deepened) {
-            if (!deepen(scan, c, c->cs ? w->cp[c->cs - 1] : 0,
-                        at(w->cp, w->n, c->ce)))
-                return ZHFIX_NOMEM;
-            c->deepened = 1;
-        }
+        if (!deepen_once(scan, w, c))
+            return ZHFIX_NOMEM;
         pua_left |= has_gbk_pua(c);
     }
     if (pua_left) {
@@ -3953,13 +3962,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         cand *c = &cs->c[k];
         c->state = 0;
         c->kept = 0;
-        if (c->gain > 0.0 && !c->deepened) {
-            uint32_t lprev = c->cs ? w->cp[c->cs - 1] : 0;
-            uint32_t rnext = at(w->cp, w->n, c->ce);
-            if (!deepen(scan, c, lprev, rnext))
-                return ZHFIX_NOMEM;
-            c->deepened = 1;
-        }
+        if (c->gain > 0.0 && !deepen_once(scan, w, c))
+            return ZHFIX_NOMEM;
         const chain *ch = &chains[c->chain_ids[0]];
         if (c->gain < (is_swap(ch) ? ZH_MOJI_MARGIN_SWAP
                                    : ZH_MOJI_MARGIN_ESTABLISHED))
