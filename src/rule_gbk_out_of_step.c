@@ -19,6 +19,13 @@
  * than the text as it is and it contains nothing but Han and Chinese
  * marks; a '?' before an ASCII mark in ordinary text (真的?!) has no such
  * reading and stays.
+ *
+ * The fold hits every fullwidth mark of a document. In a block that does
+ * not show it (zh_fold_shown), "?!" before Chinese is most likely the
+ * writer's own, and verse of rare characters after it (有集維鷮?!辰彼碩女)
+ * can score worse than the junk a re-decoding makes of it (常〕奖舜T女).
+ * There the run must show the misreading itself (misreading_shown), and
+ * where nothing on the line does, the search is not run at all.
  */
 #include <string.h>
 
@@ -78,6 +85,41 @@ static int begins_line(const char *t, size_t at)
         else
             return 0;
     }
+}
+
+/* 1 when t[from, end) shows GBK read out of step on its own: a pair of a
+ * trail byte and the next lead byte falls in GBK's rows of symbols, kana,
+ * Greek and box drawing (A1-A9: ∵ ♂ ψ プ ㄟ ─) or, before a trail byte
+ * below 0x80, leaves that one byte as ASCII between the characters (這 =
+ * DF 40 shows ∵@次); a lost byte may carry the annotation of the
+ * character it ended (?(jiǎn)). Chinese prose shows none of them between
+ * its characters: Han, its marks, spaces, digits, ASCII punctuation and
+ * words (\*(L"native" in a manual), and readings after the characters
+ * they belong to. */
+static int misreading_shown(const char *t, size_t len, size_t from,
+                            size_t end)
+{
+    uint32_t before = 0x80; /* what precedes the run: its '?' and mark */
+    for (size_t i = from; i < end;) {
+        size_t n, syl, syllen;
+        uint32_t c = zh_cp_at(t, len, i, &n);
+        i += n;
+        size_t ann = zh_pinyin_annotation(t, len, i, &syl, &syllen);
+        if (c == '?' || c == 0xFFFD) {
+            if (ann)
+                return 1;
+        } else if (c >= 0x80) {
+            if (!zh_is_chinese(c) && c != 0x3000)
+                return 1;
+            if (ann && zh_reading_matches(c, t + syl, syllen))
+                i += ann;
+        } else if (c >= 0x40 && c <= 0x7E && before >= 0x80 &&
+                   (ann || (i < len && (unsigned char)t[i] >= 0x80))) {
+            return 1;
+        }
+        before = c;
+    }
+    return 0;
 }
 
 static zhfix_status emit_repair(zh_scan *scan, size_t start,
@@ -201,6 +243,10 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             continue;
         if (!zh_gbk_ready())
             continue;
+        if (fold_shown < 0)
+            fold_shown = zh_fold_shown(t, len);
+        if (!fold_shown && !misreading_shown(t, len, q, walk.end))
+            continue;
         /* The run follows this character; through an annotation
          * (擔(dān)?!...) it is the annotated one, and through the
          * scraper's stray comma (苗,??{ 時(shí),?!?) the one before the
@@ -248,7 +294,8 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         }
         zh_realign_result r;
         double gain;
-        if (!zh_realign(usage, t, len, i + qlen + 1, prev, starts, ns, &r))
+        if (!zh_realign(usage, t, len, i + qlen + 1, prev, starts, ns, &r) ||
+            (!fold_shown && !misreading_shown(t, len, q, r.end)))
             continue;
         gain = 0.0;
         /* With the comma, the mark and the fold all in place, any gain

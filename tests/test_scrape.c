@@ -281,9 +281,30 @@ static const fix_case repairs[] = {
      "中可能還會有換行符。可以嘗試用 --ignore"},
     /* the lost trail byte of the run's last character (用 = D3 C3 before
      * a space): the block's own 可以用 names it, where the model alone
-     * would take the commoner 有 */
-    {"gbk-out-of-step", "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。",
+     * would take the commoner 有; in a block that shows the fold (the
+     * stray commas of the first line) */
+    {"gbk-out-of-step",
+     "這是,。那是,。好的,,對的,,是的,,\n"
+     "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。",
+     "這是,。那是,。好的,,對的,,是的,,\n"
      "壓縮的數據。可以用 來嘗試。也可以用 gzip 解壓。"},
+    /* ... where the block does not show it, the run must: Han and a '?'
+     * before a space are what a question mark in prose looks like too */
+    {"gbk-out-of-step", "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。",
+     "壓縮的數據??梢杂? 來嘗試。也可以用 gzip 解壓。"},
+    /* "?!" of the writer's own before verse of rare characters, which a
+     * re-decoding in step scores higher (常〕奖舜T女, 。【S此六月), and
+     * before a troff escape in a manual (\*(L: a backslash is no trail
+     * byte there): no fold in the block, and the runs show none */
+    {"gbk-out-of-step",
+     "    依彼平林，有集維鷮?!辰彼碩女，令德來教。\n"
+     "    比物四驪，閑之維則?!維此六月，既成我服。\n"
+     "    既成藐藐，王錫申伯?!四牡蹻蹻，鉤膺濯濯。\n"
+     "要少一些?!对\\*(L\"native\\*(R\"整型来说\n",
+     "    依彼平林，有集維鷮?!辰彼碩女，令德來教。\n"
+     "    比物四驪，閑之維則?!維此六月，既成我服。\n"
+     "    既成藐藐，王錫申伯?!四牡蹻蹻，鉤膺濯濯。\n"
+     "要少一些?!对\\*(L\"native\\*(R\"整型来说\n"},
     /* the lost lead byte has over a hundred candidates (。常海保 ... all
      * end in A3); they share the rest of the run, which must not be
      * crowded out of the search by them */
