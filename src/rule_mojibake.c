@@ -3758,6 +3758,26 @@ static int in_reading(const cands *cs, size_t i, double least)
     return 0;
 }
 
+/* 1 for one character of UTF-8 read as GBK or Big5 with a byte restored
+ * (骞? before '!' reads 年: E5 B9 B4 lost its B4 to the '!') in a line
+ * whose Chinese reads as it is: LONE_PROSE_HAN Han characters or more
+ * outside every reading that gains. Clean text makes the same picture
+ * wherever a rare character stands before an ASCII '?' (闵子骞?!), and
+ * two bytes are too little to go on alone: such a reading is made only
+ * in the company of a strong one by the same chain. */
+#define LONE_PROSE_HAN 2
+static int lone_lossy_in_prose(const work *w, const cands *cs, const cand *c)
+{
+    const chain *ch = &chains[c->chain_ids[0]];
+    if (c->layers != 1 || c->nrep != 1 || !c->fills ||
+        ch->real.kind != CK_UTF8 || ch->misread.kind == CK_SB)
+        return 0;
+    size_t han = 0;
+    for (size_t i = 0; i < w->n && han < LONE_PROSE_HAN; i++)
+        han += zh_is_han(w->cp[i]) && !in_reading(cs, i, 0.0);
+    return han >= LONE_PROSE_HAN;
+}
+
 /* In a line written in the Latin alphabet, a Greek or Cyrillic letter
  * that a Western reading makes a Latin one is the more likely mojibake
  * (Г before a space in French, à whose no-break space became a space):
@@ -3988,7 +4008,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             continue;
         c->state = c->gain < ZH_MOJI_MARGIN ||
                            (c->weak && c->layers == 1 &&
-                            c->gain < ZH_MOJI_MARGIN_WEAK)
+                            c->gain < ZH_MOJI_MARGIN_WEAK) ||
+                           lone_lossy_in_prose(w, cs, c)
                        ? 2
                        : 1;
         nel += c->state == 1;

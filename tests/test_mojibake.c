@@ -257,6 +257,13 @@ static const char *const traps[] = {
     "Zhōngwén pīnyīn: nǚ lǜ lüè, Běijīng",
     /* Question marks that are punctuation, not lost characters. */
     "What?? Really???", "是吗?好的", "a ?? b : c",
+    /* ... after a rare character whose GBK code is a UTF-8 lead pair (骞
+     * = E5 B9, 鏈 = E6 9C): before ASCII it reads as one character of
+     * UTF-8 read as GBK that lost its last byte (年, 有), but one
+     * character in a line of Chinese is too little to go on */
+    "子曰：“孝哉闵子骞?!人不间于其父母昆弟之言。”",
+    "孝哉闵子骞?", "這是一條鏈?!還是兩條鏈? 我不知道",
+    "我馬維駒，六轡如濡?!載馳載驅，周爰咨諏?!",
     /* Classical Chinese with rare characters. */
     "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
     /* Rare characters that GBK read as Big5 (or the reverse) would make
