@@ -3132,6 +3132,26 @@ static int short_span(const work *w, uint8_t need, unsigned *known,
     return *shorts >> fb & 1;
 }
 
+/* 1 when a reading of GBK and Big5 read as each other puts kana, Greek,
+ * Cyrillic, bopomofo or box drawing next to Han: the rows of either code
+ * that hold them (GBK A4-A9, Big5 A3) are where the other code's common
+ * Han characters fall (Big5's 載筐及筥 read as GBK gives 更胆の週), and a
+ * Chinese word given back has none of them inside. (A table's frame, │
+ * alone between spaces, is what GBK text has.) */
+static int swap_makes_foreign(const cand *c)
+{
+    for (size_t q = 0; q < c->nrep; q++) {
+        uint32_t r = c->rep[q];
+        if (!((r >= 0x370 && r <= 0x4FF) || (r >= 0x2500 && r <= 0x257F) ||
+              (r >= 0x3100 && r <= 0x312F) || zh_is_kana(r)))
+            continue;
+        if ((q > 0 && zh_is_han(c->rep[q - 1])) ||
+            (q + 1 < c->nrep && zh_is_han(c->rep[q + 1])))
+            return 1;
+    }
+    return 0;
+}
+
 /* Candidates of all chains the line's flags allow, best first; chains
  * that misread as `skip` (when not NULL) are left out. */
 static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
@@ -3290,11 +3310,23 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
          * such line (萋萋 in a poem is not 抵抵). */
         if (is_swap(&chains[k])) {
             size_t expl = 0;
-            for (size_t c = before; c < out->n; c++)
+            double total = 0.0;
+            int foreign = 0;
+            for (size_t c = before; c < out->n; c++) {
+                foreign |= swap_makes_foreign(&out->c[c]);
                 if (out->c[c].gain >= ZH_MOJI_MARGIN)
                     for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
                         expl += w->cp[i] >= 0x80;
-            if (expl * 2 < high)
+                if (isfinite(out->c[c].gain))
+                    total += out->c[c].gain;
+            }
+            /* More than half of it. The line's other words, which the
+             * same decoder read too, count with what they lose: verse
+             * whose marks are ASCII (采采芣苢,薄言采之) is two rare words
+             * that read as commoner ones and two common words that do
+             * not. And a word that reads as kana or box drawing
+             * (swap_makes_foreign) was no misreading. */
+            if (expl * 2 <= high || total < ZH_MOJI_MARGIN || foreign)
                 for (size_t c = before; c < out->n; c++)
                     out->c[c].gain = -HUGE_VAL;
         }

@@ -274,6 +274,13 @@ static const char *const traps[] = {
     "昔我往矣，楊柳依依。今我來思，雨雪霏霏。",
     "鞦韆、齟齬、鸚鵡、囹圄、饕餮、魑魅魍魎",
     "秀 出 使 用 說 明 短 訊 。",
+    /* ... the same verse written with ASCII marks, so that each of its
+     * words is a reading of its own: a rare one reads as commoner
+     * characters, but the common ones beside it do not, and others make
+     * kana and box drawing (載筐及筥 as 更胆の週) */
+    "    采采芣苢,薄言采之,采采芣苢,薄言有之.",
+    "    或來瞻女,載筐及筥.其饟伊黍,其笠伊糾.",
+    "    念我獨兮,憂心慇慇.", "    有鱣有鮪,鰷鱨鰋鯉.",
     /* A drawn table and Chinese's dash in box-drawing lines, clean (the
      * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
      * sign and a digit (what 、 cut short before ASCII would look like) */
