@@ -3790,19 +3790,25 @@ static int in_reading(const cands *cs, size_t i, double least)
     return 0;
 }
 
-/* 1 for one character of UTF-8 read as GBK or Big5 with a byte restored
- * (骞? before '!' reads 年: E5 B9 B4 lost its B4 to the '!') in a line
- * whose Chinese reads as it is: LONE_PROSE_HAN Han characters or more
- * outside every reading that gains. Clean text makes the same picture
- * wherever a rare character stands before an ASCII '?' (闵子骞?!), and
- * two bytes are too little to go on alone: such a reading is made only
- * in the company of a strong one by the same chain. */
+/* 1 for one character of UTF-8 read as GBK or Big5 whose lost byte shows
+ * as '?' (骞? before '!' reads 年: E5 B9 B4 lost its B4 to the '!'), in
+ * a line whose Chinese reads as it is: LONE_PROSE_HAN Han characters or
+ * more outside every reading that gains. Clean text makes the same
+ * picture wherever a rare character stands before an ASCII '?' (闵子骞?!),
+ * and two bytes are too little to go on alone: such a reading is made
+ * only in the company of a strong one by the same chain. */
 #define LONE_PROSE_HAN 2
 static int lone_lossy_in_prose(const work *w, const cands *cs, const cand *c)
 {
     const chain *ch = &chains[c->chain_ids[0]];
     if (c->layers != 1 || c->nrep != 1 || !c->fills ||
         ch->real.kind != CK_UTF8 || ch->misread.kind == CK_SB)
+        return 0;
+    /* A U+FFFD for the lost byte (銆� for 。) is no text's own. */
+    int question = 0;
+    for (size_t i = c->cs; i < c->ce; i++)
+        question |= w->cp[i] == '?';
+    if (!question)
         return 0;
     size_t han = 0;
     for (size_t i = 0; i < w->n && han < LONE_PROSE_HAN; i++)

@@ -51,6 +51,10 @@ static const struct {
     {"涓枃", "中文"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
+    /* One character alone in a line of Chinese, its lost byte a U+FFFD:
+     * no text's own, unlike a '?' (the traps below) */
+    {"这是第一句话銆� This is English.", "这是第一句话。 This is English."},
+    {"请参考《论语銆�", "请参考《论语。"},
     /* Both continuation bytes of 被 lost: the first is chosen knowing
      * what the best second can make of it (not 耀, E8 80 80). */
     {"鏂囦欢浼氳��娓呯┖銆�", "文件会被清空。"}, /* utf8-gbk-replace */
