@@ -241,11 +241,11 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
             bol--;
         if (!zh_line_has_han(t, bol, walk.end))
             continue;
-        if (!zh_gbk_ready())
-            continue;
         if (fold_shown < 0)
             fold_shown = zh_fold_shown(t, len);
         if (!fold_shown && !misreading_shown(t, len, q, walk.end))
+            continue;
+        if (!zh_gbk_ready())
             continue;
         /* The run follows this character; through an annotation
          * (擔(dān)?!...) it is the annotated one, and through the
