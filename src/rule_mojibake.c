@@ -2747,6 +2747,7 @@ typedef struct cand {
     int weak;     /* one two-byte sequence: weak evidence on its own */
     int deepened;
     int state;    /* 0 not eligible, 1 eligible, 2 eligible in company */
+    int lone;     /* lone_lossy_in_prose: company means a strong one */
     int kept;
 } cand;
 
@@ -4020,6 +4021,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         cand *c = &cs->c[k];
         c->state = 0;
         c->kept = 0;
+        c->lone = 0;
         if (c->gain > 0.0 && !deepen_once(scan, w, c))
             return ZHFIX_NOMEM;
         const chain *ch = &chains[c->chain_ids[0]];
@@ -4044,10 +4046,11 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (ch->misread.kind == CK_SB && ch->misread.sb == ZH_SB_CP1252 &&
             line_han == 0 && in_letter_list(w, c))
             continue;
+        c->lone = lone_lossy_in_prose(w, cs, c);
         c->state = c->gain < ZH_MOJI_MARGIN ||
                            (c->weak && c->layers == 1 &&
                             c->gain < ZH_MOJI_MARGIN_WEAK) ||
-                           lone_lossy_in_prose(w, cs, c)
+                           c->lone
                        ? 2
                        : 1;
         nel += c->state == 1;
@@ -4103,7 +4106,10 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     }
     /* A chain no strong reading showed is shown by several weak ones
      * apart from each other (three or more, together gaining what one
-     * strong reading must): one decoder misread the line at each place. */
+     * strong reading must): one decoder misread the line at each place.
+     * One character before a '?' in prose (lone_lossy_in_prose) is not
+     * such a place: it needs a strong reading (椁?! three times in a
+     * passage of the Analects, each read as 餘!). */
     for (size_t k = 0; k < NCHAINS; k++) {
         if (count[k])
             continue;
@@ -4111,7 +4117,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         double sum = 0.0;
         for (size_t q = 0; q < cs->n; q++)
             if (cs->c[q].state == 2 && cs->c[q].chain_ids[0] == (int)k &&
-                cs->c[q].layers == 1) {
+                cs->c[q].layers == 1 && !cs->c[q].lone) {
                 n2++;
                 sum += cs->c[q].gain;
             }

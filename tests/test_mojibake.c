@@ -268,6 +268,10 @@ static const char *const traps[] = {
     "子曰：“孝哉闵子骞?!人不间于其父母昆弟之言。”",
     "孝哉闵子骞?", "這是一條鏈?!還是兩條鏈? 我不知道",
     "我馬維駒，六轡如濡?!載馳載驅，周爰咨諏?!",
+    /* ... three times in a line: the same weak reading again is no
+     * company for it */
+    "颜渊死，颜路请子之车以为之椁?!子曰：“才不才，亦各言其子也?!"
+    "鲤也死，有棺而无椁?!吾不徒行以为之椁?!以吾从大夫之后，不可徒行也!?”",
     /* Classical Chinese with rare characters. */
     "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
     /* Rare characters that GBK read as Big5 (or the reverse) would make
