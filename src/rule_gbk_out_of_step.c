@@ -20,12 +20,15 @@
  * marks; a '?' before an ASCII mark in ordinary text (真的?!) has no such
  * reading and stays.
  *
- * The fold hits every fullwidth mark of a document. In a block that does
- * not show it (zh_fold_shown), "?!" before Chinese is most likely the
- * writer's own, and verse of rare characters after it (有集維鷮?!辰彼碩女)
+ * The fold hits every fullwidth mark of a document. Where the text around
+ * the run does not show it (fold_near), "?!" before Chinese is most likely
+ * the writer's own, and verse of rare characters after it (有集維鷮?!辰彼碩女)
  * can score worse than the junk a re-decoding makes of it (常〕奖舜T女).
  * There the run must show the misreading itself (misreading_shown), and
- * where nothing on the line does, the search is not run at all.
+ * where nothing on the line does, the search is not run at all. Nor is it
+ * where the line keeps a fullwidth mark the fold would have replaced
+ * (line_unfolded): a block of many documents may show the fold in some
+ * and not in others.
  */
 #include <string.h>
 
@@ -122,6 +125,59 @@ static int misreading_shown(const char *t, size_t len, size_t from,
     return 0;
 }
 
+/* 1 when t[from, end) holds one of the seven fullwidth marks the fold
+ * replaces (，！：；？（）): the fold replaced every one of them in the
+ * document, and the fullwidth forms a misreading made as well, so such a
+ * line was not folded and its "?!" is its writer's. */
+static int line_unfolded(const char *t, size_t from, size_t end)
+{
+    for (const char *p = t + from;
+         (p = memchr(p, 0xEF, (size_t)(t + end - p))) != NULL; p++) {
+        if ((size_t)(t + end - p) < 3 || (unsigned char)p[1] != 0xBC)
+            continue;
+        switch ((unsigned char)p[2]) {
+        case 0x8C: case 0x81: case 0x9A: case 0x9B: case 0x9F: case 0x88:
+        case 0x89:
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The fold as the text around position i shows it (zh_fold_shown): the
+ * lines within FOLD_TILE bytes before the tile of i and after it. A block
+ * may hold many documents (a corpus in one file), and one of them folded
+ * is no evidence for the next; an article of a few kilobytes is read
+ * whole. Tiles are asked in order, so the last answer is kept. */
+#define FOLD_TILE 4096
+typedef struct fold_cache {
+    size_t tile;
+    int shown; /* -1 until asked */
+} fold_cache;
+
+static int fold_near(const char *t, size_t len, size_t i, fold_cache *fc)
+{
+    size_t k = i / FOLD_TILE;
+    if (fc->shown >= 0 && fc->tile == k)
+        return fc->shown;
+    size_t a = k ? (k - 1) * FOLD_TILE : 0;
+    size_t b = (k + 2) * FOLD_TILE < len ? (k + 2) * FOLD_TILE : len;
+    /* Whole lines: a comma's neighbours are read whole. */
+    if (a > 0) {
+        const char *nl = memchr(t + a, '\n', b - a);
+        a = nl ? (size_t)(nl - t) + 1 : a;
+    }
+    if (b < len) {
+        size_t e = b;
+        while (e > a && t[e - 1] != '\n')
+            e--;
+        b = e > a ? e : b;
+    }
+    fc->tile = k;
+    fc->shown = zh_fold_shown(t + a, b - a);
+    return fc->shown;
+}
+
 static zhfix_status emit_repair(zh_scan *scan, size_t start,
                                 const zh_realign_result *r, double gain)
 {
@@ -173,7 +229,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
-    int fold_shown = -1; /* the block's evidence, computed when needed */
+    fold_cache fold = {0, -1};
     zh_doc_usage *usage = NULL;
     int usage_built = 0;
     zhfix_status st = ZHFIX_OK;
@@ -223,12 +279,10 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         /* `?!?` before a line end or ASCII: 。” with the trail of ” lost
          * to the line end (A1 A3 A1 B1 \n), 。“ with the lead of “ lost to
          * the '/' after it (當中?!?/usr”). Nothing of the run is left to
-         * read, so only in a block that shows the fold elsewhere. */
+         * read, so only where the text around shows the fold. */
         int bare = 0;
         if (!runlike && q < len && zh_lost_byte_mark(t, len, q)) {
-            if (fold_shown < 0)
-                fold_shown = zh_fold_shown(t, len);
-            bare = runlike = fold_shown;
+            bare = runlike = fold_near(t, len, i, &fold);
         }
         if (!runlike)
             continue;
@@ -239,10 +293,10 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         size_t bol = i;
         while (bol > 0 && t[bol - 1] != '\n')
             bol--;
-        if (!zh_line_has_han(t, bol, walk.end))
+        if (!zh_line_has_han(t, bol, walk.end) ||
+            line_unfolded(t, bol, walk.end))
             continue;
-        if (fold_shown < 0)
-            fold_shown = zh_fold_shown(t, len);
+        int fold_shown = fold_near(t, len, i, &fold);
         if (!fold_shown && !misreading_shown(t, len, q, walk.end))
             continue;
         if (!zh_gbk_ready())
@@ -258,11 +312,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         at -= (size_t)comma;
         /* After the scraper's stray comma the lost character is a mark
          * (。): the commas stand before marks only. */
-        if (comma) {
-            if (fold_shown < 0)
-                fold_shown = zh_fold_shown(t, len);
-            comma = fold_shown;
-        }
+        comma = comma && fold_shown;
         /* The lost character begins its line: it is no closing or pause
          * mark (`夜夜孤燈。\n?:...` is 常恐, not 。恐). */
         int line_start = !comma && begins_line(t, at);
@@ -282,31 +332,27 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         uint32_t prev = zh_pinyin_char_before(t, at);
         if (bare && !zh_is_chinese(prev))
             continue; /* What?!? */
-        /* The block's own word pairs name lost bytes only in a block
-         * that shows the fold elsewhere: counting a whole block is most
-         * of the cost, and a clean one (a '?' before Chinese in a manual)
-         * would pay it for every such question mark. */
-        if (!usage_built) {
-            if (fold_shown < 0)
-                fold_shown = zh_fold_shown(t, len);
-            usage = fold_shown ? zh_doc_usage_new(t, len) : NULL;
+        /* The block's own word pairs name lost bytes only where the text
+         * shows the fold: counting a whole block is most of the cost, and
+         * a clean one (a '?' before Chinese in a manual) would pay it for
+         * every such question mark. */
+        if (fold_shown && !usage_built) {
+            usage = zh_doc_usage_new(t, len);
             usage_built = 1;
         }
+        const zh_doc_usage *u = fold_shown ? usage : NULL;
         zh_realign_result r;
         double gain;
-        if (!zh_realign(usage, t, len, i + qlen + 1, prev, starts, ns, &r) ||
+        if (!zh_realign(u, t, len, i + qlen + 1, prev, starts, ns, &r) ||
             (!fold_shown && !misreading_shown(t, len, q, r.end)))
             continue;
         gain = 0.0;
         /* With the comma, the mark and the fold all in place, any gain
          * will do. */
-        int accept = zh_realign_accept(usage, t, len, i, prev, &r, bare, &gain);
-        if (!accept && !r.garbage && r.nchars > 0) {
-            if (fold_shown < 0)
-                fold_shown = zh_fold_shown(t, len);
+        int accept = zh_realign_accept(u, t, len, i, prev, &r, bare, &gain);
+        if (!accept && !r.garbage && r.nchars > 0)
             accept = (comma && gain > 0.0) ||
                      (fold_shown && r.nchars <= SHORT_RUN && gain >= WEAK_GAIN);
-        }
         if (!accept)
             continue;
         st = emit_repair(scan, i, &r, gain);

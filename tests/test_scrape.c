@@ -305,6 +305,15 @@ static const fix_case repairs[] = {
      "    比物四驪，閑之維則?!維此六月，既成我服。\n"
      "    既成藐藐，王錫申伯?!四牡蹻蹻，鉤膺濯濯。\n"
      "要少一些?!对\\*(L\"native\\*(R\"整型来说\n"},
+    /* ... nor in a line that keeps a fullwidth comma, which the fold
+     * would have replaced, though the text around shows the fold */
+    {"gbk-out-of-step",
+     "這是,。那是,。好的,,對的,,是的,,\n"
+     "用户可能已经在系统?!上登录了，许多 ac 依据用户(的要求)自动的?!统?!计在登录与"
+     "重新引导记录之间的时间?\n具体情况，与你?!系? 统上的是怎样配置的有关。\n",
+     "這是,。那是,。好的,,對的,,是的,,\n"
+     "用户可能已经在系统?!上登录了，许多 ac 依据用户(的要求)自动的?!统?!计在登录与"
+     "重新引导记录之间的时间?\n具体情况，与你?!系? 统上的是怎样配置的有关。\n"},
     /* the lost lead byte has over a hundred candidates (。常海保 ... all
      * end in A3); they share the rest of the run, which must not be
      * crowded out of the search by them */
@@ -766,6 +775,34 @@ START_TEST(run_never_begins_line_with_mark)
 }
 END_TEST
 
+/* The fold's evidence is the text around a run: in one block holding a
+ * folded document and, 30 KB on, a clean one (a corpus in one file), the
+ * run that needs the evidence is repaired in the first and the same words
+ * stay in the second. */
+START_TEST(fold_evidence_is_local)
+{
+    static const char near[] = "這是,。那是,。好的,,對的,,是的,,\n"
+                               "尋春須是先春早,,看花莫待花枝老??~色玉柔擎,"
+                               "醅浮盞面清,。\n";
+    static const char filler[] = "這一行只是普通的文字沒有任何標點符號\n";
+    static const char far[] = "尋春須是先春早看花莫待花枝老??~色玉柔擎醅浮盞面清\n";
+    size_t cap = sizeof near + 600 * (sizeof filler - 1) + sizeof far;
+    char *in = malloc(cap);
+    ck_assert_ptr_nonnull(in);
+    strcpy(in, near);
+    for (int k = 0; k < 600; k++)
+        strcat(in, filler);
+    strcat(in, far);
+    zhfix *h = make("gbk-out-of-step", NULL);
+    char *got = fix(h, in);
+    ck_assert_msg(strstr(got, "花枝老。縹色玉柔擎,") != NULL, "near: not repaired");
+    ck_assert_msg(strstr(got, far) != NULL, "far: changed");
+    free(got);
+    free(in);
+    zhfix_destroy(h);
+}
+END_TEST
+
 START_TEST(fullwidth_alnum_is_opt_in)
 {
     zhfix *h = make(NULL, NULL);
@@ -950,6 +987,7 @@ static Suite *scrape_suite(void)
     tcase_add_loop_test(tc, quiet_rows, 0, sizeof quiet / sizeof quiet[0]);
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
+    tcase_add_test(tc, fold_evidence_is_local);
     tcase_add_test(tc, run_never_begins_line_with_mark);
     tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, table_with_sentences_not_reported);
