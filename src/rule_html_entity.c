@@ -207,7 +207,7 @@ static int pairs_with_quote(const char *t, size_t start, size_t end, size_t i,
     return 0;
 }
 
-/* 1 when the line [start, end) writes an escaped tag or pair of angle
+/* 1 when the text [start, end) writes an escaped tag or pair of angle
  * brackets: "&lt;" before something other than a space, and "&gt;" after
  * it (&lt;b&gt;确定&lt;/b&gt; in a translation's markup, &lt;a@b.edu&gt;,
  * „&lt;&gt;“). Such text escapes its brackets on purpose (a catalogue's
@@ -227,6 +227,29 @@ static int escapes_brackets(const char *t, size_t start, size_t end)
         lt++;
     }
     return 0;
+}
+
+/* The start of the line before the one at start, and the end of the line
+ * after the one ending at end (next is where it begins): a hard-wrapped
+ * paragraph breaks anywhere, between &lt;all72@yfn.ysu. and edu&gt; too,
+ * so a pair of escaped brackets is sought in the lines beside as well. */
+static size_t line_before(const char *t, size_t start)
+{
+    if (start == 0)
+        return 0;
+    size_t a = start - 1;
+    while (a > 0 && t[a - 1] != '\n')
+        a--;
+    return a;
+}
+
+static size_t line_after_end(const char *t, size_t len, size_t next,
+                             size_t end)
+{
+    if (next >= len)
+        return end;
+    const char *nl = memchr(t + next, '\n', len - next);
+    return nl ? (size_t)(nl - t) : len;
 }
 
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
@@ -276,7 +299,9 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
             for (size_t k = 0; k < count; k++) {
                 if (cps[k] == '<' || cps[k] == '>') {
                     if (brackets < 0)
-                        brackets = escapes_brackets(t, ln->start, ln->end);
+                        brackets = escapes_brackets(
+                            t, line_before(t, ln->start),
+                            line_after_end(t, scan->len, ln->next, ln->end));
                     if (brackets)
                         continue;
                 }

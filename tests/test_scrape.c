@@ -459,6 +459,11 @@ static const fix_case repairs[] = {
      "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n",
      "作者 hotz@isi.edu\xC2\xA0使用了源自的函數\n"
      "该程序由 Henry Ware &lt;all72@yfn.ysu.edu&gt;完成\n"},
+    /* ... also where a hard-wrapped paragraph breaks between them; a
+     * reference a line further on is text again */
+    {"html-entity",
+     "该程序由 Henry Ware &lt;all72@yfn.ysu.\nedu&gt;完成\n中文&gt;的符號\n",
+     "该程序由 Henry Ware &lt;all72@yfn.ysu.\nedu&gt;完成\n中文>的符號\n"},
     /* a run that spells a Han character is Chinese, with the other
      * references in it, even with nothing Chinese beside it; a run with
      * none and nothing Chinese beside it stays */
