@@ -3321,12 +3321,13 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                 if (isfinite(out->c[c].gain))
                     total += out->c[c].gain;
             }
-            /* More than half of it. The line's other words, which the
-             * same decoder read too, count with what they lose: verse
-             * whose marks are ASCII (采采芣苢,薄言采之) is two rare words
-             * that read as commoner ones and two common words that do
-             * not. And a word that reads as kana or box drawing
-             * (swap_makes_foreign) was no misreading. */
+            /* More than half of its non-ASCII characters. Together with
+             * the line's other words, which the same decoder read too and
+             * which count with what they lose, the readings must gain:
+             * verse whose marks are ASCII (采采芣苢,薄言采之) is two rare
+             * words that read as commoner ones and two common words that
+             * do not. And no word may read as kana or box drawing beside
+             * Han (swap_makes_foreign). */
             if (expl * 2 <= high || total < ZH_MOJI_MARGIN || foreign)
                 for (size_t c = before; c < out->n; c++)
                     out->c[c].gain = -HUGE_VAL;
