@@ -114,7 +114,10 @@ static int ascii_digit(uint32_t c)
 static int is_question_particle(uint32_t cp)
 {
     return cp == 0x5417 /* 吗 */ || cp == 0x55CE /* 嗎 */ ||
-           cp == 0x5462 /* 呢 */ || cp == 0x5427 /* 吧 */;
+           cp == 0x5462 /* 呢 */ || cp == 0x5427 /* 吧 */ ||
+           /* and those of the classical language: 不亦说乎? */
+           cp == 0x4E4E /* 乎 */ || cp == 0x6B24 /* 欤 */ ||
+           cp == 0x6B5F /* 歟 */ || cp == 0x8036 /* 耶 */;
 }
 
 /* A question mark is never followed by these: ，。；：,;:？！ */
@@ -500,7 +503,10 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         t[i - 2] == '?')
         return Q_NONE;
     int hb = zh_is_han(b), ha = zh_is_han(a);
-    if (L >= 2 && chinese(b) && chinese(a))
+    /* Several marks after a clause that asks (你到底想怎么样???我不管) are
+     * its question marks; elsewhere they stand for characters. */
+    int q = !ql->fullwidth_q && asks(t, s, i);
+    if (L >= 2 && chinese(b) && chinese(a) && !q)
         return Q_STRONG; /* 中??文 */
     if (hb && after_never_question(a))
         return Q_STRONG; /* 文?， */
@@ -525,7 +531,6 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
         return Q_STRONG; /* 9.2.5.?定制, 1.3.8.?MC: a no-break space lost
                             (not the [a-zA-Z0-9.?] of a regular
                             expression) */
-    int q = !ql->fullwidth_q && asks(t, s, i);
     if (hb && a == '.' && !q)
         return Q_STRONG; /* 目?. */
     if (ha && never_starts_clause(t, e, j) && !mention_after(t, e, j))
