@@ -115,6 +115,8 @@ static int is_question_particle(uint32_t cp)
 {
     return cp == 0x5417 /* 吗 */ || cp == 0x55CE /* 嗎 */ ||
            cp == 0x5462 /* 呢 */ || cp == 0x5427 /* 吧 */ ||
+           cp == 0x5440 /* 呀 */ || cp == 0x554A /* 啊 */ ||
+           cp == 0x561B /* 嘛 */ || cp == 0x54A9 /* 咩, Cantonese */ ||
            /* and those of the classical language: 不亦说乎? */
            cp == 0x4E4E /* 乎 */ || cp == 0x6B24 /* 欤 */ ||
            cp == 0x6B5F /* 歟 */ || cp == 0x8036 /* 耶 */;

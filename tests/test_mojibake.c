@@ -264,7 +264,7 @@ static const char *const traps[] = {
     /* ... after a classical particle, and several after a clause that
      * asks */
     "子曰：学而时习之，不亦说乎?有朋自远方来，不亦乐乎?",
-    "你到底想怎么样???我不管了。",
+    "你到底想怎么样???我不管了。", "你食咗飯未呀?我啱啱先食完。",
     /* ... after a rare character whose GBK code is a UTF-8 lead pair (骞
      * = E5 B9, 鏈 = E6 9C): before ASCII it reads as one character of
      * UTF-8 read as GBK that lost its last byte (年, 有), but one
