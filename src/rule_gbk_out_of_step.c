@@ -21,7 +21,7 @@
  * reading and stays.
  *
  * The fold hits every fullwidth mark of a document. Where the text around
- * the run does not show it (fold_near), "?!" before Chinese is most likely
+ * the run does not show it (zh_fold_near), "?!" before Chinese is most likely
  * the writer's own, and verse of rare characters after it (有集維鷮?!辰彼碩女)
  * can score worse than the junk a re-decoding makes of it (常〕奖舜T女).
  * There the run must show the misreading itself (misreading_shown), and
@@ -141,40 +141,6 @@ static int line_unfolded(const char *t, size_t from, size_t end)
     return 0;
 }
 
-/* The fold as the text around position i shows it (zh_fold_shown): the
- * lines within FOLD_TILE bytes before the tile of i and after it. A block
- * may hold many documents (a corpus in one file), and one of them folded
- * is no evidence for the next; an article of a few kilobytes is read
- * whole. Tiles are asked in order, so the last answer is kept. */
-#define FOLD_TILE 4096
-typedef struct fold_cache {
-    size_t tile;
-    int shown; /* -1 until asked */
-} fold_cache;
-
-static int fold_near(const char *t, size_t len, size_t i, fold_cache *fc)
-{
-    size_t k = i / FOLD_TILE;
-    if (fc->shown >= 0 && fc->tile == k)
-        return fc->shown;
-    size_t a = k ? (k - 1) * FOLD_TILE : 0;
-    size_t b = (k + 2) * FOLD_TILE < len ? (k + 2) * FOLD_TILE : len;
-    /* Whole lines: a comma's neighbours are read whole. */
-    if (a > 0) {
-        const char *nl = memchr(t + a, '\n', b - a);
-        a = nl ? (size_t)(nl - t) + 1 : a;
-    }
-    if (b < len) {
-        size_t e = b;
-        while (e > a && t[e - 1] != '\n')
-            e--;
-        b = e > a ? e : b;
-    }
-    fc->tile = k;
-    fc->shown = zh_fold_shown(t + a, b - a);
-    return fc->shown;
-}
-
 static zhfix_status emit_repair(zh_scan *scan, size_t start,
                                 const zh_realign_result *r, double gain)
 {
@@ -226,7 +192,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
 {
     const char *t = scan->text;
     size_t len = scan->len;
-    fold_cache fold = {0, -1};
+    zh_fold_cache fold = {0, -1};
     zh_doc_usage *usage = NULL;
     int usage_built = 0;
     zhfix_status st = ZHFIX_OK;
@@ -279,7 +245,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
          * read, so only where the text around shows the fold. */
         int bare = 0;
         if (!runlike && q < len && zh_lost_byte_mark(t, len, q)) {
-            bare = runlike = fold_near(t, len, i, &fold);
+            bare = runlike = zh_fold_near(t, len, i, &fold);
         }
         if (!runlike)
             continue;
@@ -293,7 +259,7 @@ static zhfix_status scan_out_of_step(zh_scan *scan)
         if (!zh_line_has_han(t, bol, walk.end) ||
             line_unfolded(t, bol, walk.end))
             continue;
-        int fold_shown = fold_near(t, len, i, &fold);
+        int fold_shown = zh_fold_near(t, len, i, &fold);
         if (!fold_shown && !misreading_shown(t, len, q, walk.end))
             continue;
         if (!zh_gbk_ready())

@@ -3607,9 +3607,9 @@ static void establish(const cand *c, const uint32_t *cp, unsigned *count)
 /* 1 when the text before byte at of line s ends in a lost byte ('?' or
  * U+FFFD) and a folded mark (! , : ; ? ( )) followed only by what an
  * out-of-step GBK run reads as (no space, at most twelve characters): the
- * signature gbk-out-of-step reads, in a block that shows the fold
- * (zh_fold_shown; UTF-8 read as GBK loses bytes to '?' before ASCII
- * marks too). */
+ * signature gbk-out-of-step reads, where the text around shows the fold
+ * (zh_fold_near; UTF-8 read as GBK loses bytes to '?' before ASCII marks
+ * too). */
 static int after_lost_fold(const char *s, size_t at)
 {
     size_t chars = 0;
@@ -3654,7 +3654,7 @@ static int cand_start_cmp(const void *x, const void *y)
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
     LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
-    LINE_FOLD_READ = 2 /* what it yields depended on the block's fold_shown,
+    LINE_FOLD_READ = 2 /* what it yields depended on the fold shown around it,
                         * not on the line's bytes alone */
 };
 
@@ -3900,7 +3900,7 @@ static int written_in(const work *w, const cands *cs, int k)
 
 static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                               size_t *capo, const char *s, size_t len,
-                              size_t base, cands *cs, int *fold_shown,
+                              size_t base, cands *cs, zh_fold_cache *fold,
                               int *how)
 {
     w->n = 0;
@@ -4171,10 +4171,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
          * leave the rest unreadable. */
         if (chains[cs->c[k].chain_ids[0]].misread.kind == CK_GBK &&
             after_lost_fold(s, (*offp)[cs->c[k].cs])) {
-            if (*fold_shown < 0)
-                *fold_shown = zh_fold_shown(scan->text, scan->len);
             *how |= LINE_FOLD_READ;
-            if (*fold_shown)
+            if (zh_fold_near(scan->text, scan->len, base, fold))
                 continue;
         }
         if (quoted < 0)
@@ -4214,7 +4212,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
 
 /* What scan_line yields for a line depends on the line's bytes alone
  * (lprev and rnext are 0 at a line's ends, the work's caches give what
- * they would compute), except where it read the block's fold_shown
+ * they would compute), except where it read the fold shown around it
  * (LINE_FOLD_READ). Text repeats its lines (a manual's options, a site's
  * boilerplate), the rounds after the first read again the lines a repair
  * left alone, and the search of a line that lost bytes is the costliest
@@ -4388,7 +4386,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
     cands cs = {0};
     zhfix_status st = ZHFIX_OK;
     size_t cursor = 0, pos, end;
-    int fold_shown = -1; /* the block's, read when a line needs it */
+    zh_fold_cache fold = {0, -1}; /* read when a line needs it */
     zh_buf memo_tmp = {NULL, 0, 0};
     while (st == ZHFIX_OK &&
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
@@ -4411,7 +4409,7 @@ static zhfix_status scan_mojibake(zh_scan *scan)
             st = memo_emit(scan, kept, pos, &how);
         } else {
             st = scan_line(scan, &w, &off, &capo, line, len, pos, &cs,
-                           &fold_shown, &how);
+                           &fold, &how);
             /* Only a costly search is worth keeping, and only one that
              * read the line alone. */
             if (st == ZHFIX_OK && use_memo && how == LINE_RESTORED &&

@@ -65,7 +65,7 @@ static zhfix_status scan_straddle(zh_scan *scan)
     zh_hot_walk walk = {0, 0};
     zh_doc_usage *usage = NULL;
     int usage_built = 0;
-    int fold_shown = -1; /* zh_fold_shown, read when first needed */
+    zh_fold_cache fold = {0, -1};
     zhfix_status st = ZHFIX_OK;
     for (size_t i = 1;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
@@ -94,12 +94,8 @@ static zhfix_status scan_straddle(zh_scan *scan)
          * gave its last byte (維基：啓動 = A3 BA | 86 99 | 84 D3: "(jiǎn)"
          * went after BA 86, then ： became ':'). */
         uint32_t folded = fold_source(prev);
-        if (folded) {
-            if (fold_shown < 0)
-                fold_shown = zh_fold_shown(t, len);
-            if (fold_shown)
-                prev = folded;
-        }
+        if (folded && zh_fold_near(t, len, i, &fold))
+            prev = folded;
         unsigned char pb[2];
         if (!(zh_is_han(prev) || zh_is_cjk_punct(prev)) || !zh_gbk_ready() ||
             zh_gbk_encode(prev, pb) != 2 || ends_run_out_of_step(t, i))

@@ -77,6 +77,29 @@ int zh_fold_shown(const char *t, size_t len)
     return 1;
 }
 
+int zh_fold_near(const char *t, size_t len, size_t i, zh_fold_cache *fc)
+{
+    size_t k = i / ZH_FOLD_TILE;
+    if (fc->shown >= 0 && fc->tile == k)
+        return fc->shown;
+    size_t a = k ? (k - 1) * ZH_FOLD_TILE : 0;
+    size_t b = (k + 2) * ZH_FOLD_TILE < len ? (k + 2) * ZH_FOLD_TILE : len;
+    /* Whole lines: a comma's neighbours are read whole. */
+    if (a > 0) {
+        const char *nl = memchr(t + a, '\n', b - a);
+        a = nl ? (size_t)(nl - t) + 1 : a;
+    }
+    if (b < len) {
+        size_t e = b;
+        while (e > a && t[e - 1] != '\n')
+            e--;
+        b = e > a ? e : b;
+    }
+    fc->tile = k;
+    fc->shown = zh_fold_shown(t + a, b - a);
+    return fc->shown;
+}
+
 int zh_line_has_han(const char *t, size_t start, size_t end)
 {
     for (size_t i = start; i < end;) {

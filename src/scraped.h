@@ -39,6 +39,19 @@ int zh_stray_before_wide(const char *t, size_t len);
  * and three or more stray commas before marks. */
 int zh_fold_shown(const char *t, size_t len);
 
+/* zh_fold_shown of the text around position i of the block t[0, len):
+ * the whole lines within ZH_FOLD_TILE bytes before the tile of i and
+ * after it. A block may hold many documents (a corpus in one file), and
+ * one of them folded is no evidence for the next; an article of a few
+ * kilobytes is read whole. The cache starts as {0, -1} and keeps the last
+ * tile's answer, as positions are asked in order. */
+#define ZH_FOLD_TILE 4096
+typedef struct zh_fold_cache {
+    size_t tile;
+    int shown; /* -1 until asked */
+} zh_fold_cache;
+int zh_fold_near(const char *t, size_t len, size_t i, zh_fold_cache *fc);
+
 /* 1 when t[start, end) holds a Han character. */
 int zh_line_has_han(const char *t, size_t start, size_t end);
 

@@ -808,6 +808,40 @@ START_TEST(fold_evidence_is_local)
 }
 END_TEST
 
+/* ... and so it is for pinyin-straddle, whose annotation after a mark the
+ * fold made ASCII (維基:?(jiǎn)) reads through the mark only where the
+ * text around shows the fold */
+START_TEST(fold_evidence_is_local_straddle)
+{
+    static const char run[] = "有關啓動流程加速的最新信息,請參見 Debian "
+                              "維基:?(jiǎn)檮恿鞒碳铀僭~條\n";
+    static const char evidence[] =
+        "選項,,見下,。帶任何選項,表示全部,。僅指定條件,顯示符合的,、\n";
+    static const char filler[] = "這一行只是普通的文字沒有任何標點符號\n";
+    size_t cap = sizeof run * 2 + sizeof evidence + 600 * (sizeof filler - 1);
+    char *in = malloc(cap);
+    ck_assert_ptr_nonnull(in);
+    strcpy(in, run);
+    strcat(in, evidence);
+    for (int k = 0; k < 600; k++)
+        strcat(in, filler);
+    strcat(in, run);
+    zhfix *h = make("pinyin-straddle", NULL);
+    char *got = fix(h, in);
+    ck_assert_msg(strncmp(got, "有關啓動流程加速的最新信息,請參見 Debian "
+                               "維基:啓動流程加速詞條\n",
+                          strlen("有關啓動流程加速的最新信息,請參見 Debian "
+                                 "維基:啓動流程加速詞條\n")) == 0,
+                  "near: not repaired");
+    size_t n = strlen(got);
+    ck_assert_msg(n >= strlen(run) && strcmp(got + n - strlen(run), run) == 0,
+                  "far: changed");
+    free(got);
+    free(in);
+    zhfix_destroy(h);
+}
+END_TEST
+
 START_TEST(fullwidth_alnum_is_opt_in)
 {
     zhfix *h = make(NULL, NULL);
@@ -993,6 +1027,7 @@ static Suite *scrape_suite(void)
     tcase_add_test(tc, weak_evidence_reported);
     tcase_add_test(tc, fullwidth_alnum_is_opt_in);
     tcase_add_test(tc, fold_evidence_is_local);
+    tcase_add_test(tc, fold_evidence_is_local_straddle);
     tcase_add_test(tc, run_never_begins_line_with_mark);
     tcase_add_test(tc, parens_after_latin_name_not_reported);
     tcase_add_test(tc, table_with_sentences_not_reported);
