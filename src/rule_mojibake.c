@@ -3139,12 +3139,15 @@ static int short_span(const work *w, uint8_t need, unsigned *known,
  * Han characters fall (Big5's 載筐及筥 read as GBK gives 更胆の週), and a
  * Chinese word given back has none of them inside. (A table's frame, │
  * alone between spaces, is what GBK text has.) */
+static int alphabet(uint32_t cp);
+
 static int swap_makes_foreign(const cand *c)
 {
     for (size_t q = 0; q < c->nrep; q++) {
         uint32_t r = c->rep[q];
-        if (!((r >= 0x370 && r <= 0x4FF) || (r >= 0x2500 && r <= 0x257F) ||
-              (r >= 0x3100 && r <= 0x312F) || zh_is_kana(r)))
+        if (!(alphabet(r) >= 2 /* Greek, Cyrillic */ ||
+              (r >= 0x2500 && r <= 0x257F) || (r >= 0x3100 && r <= 0x312F) ||
+              zh_is_kana(r)))
             continue;
         if ((q > 0 && zh_is_han(c->rep[q - 1])) ||
             (q + 1 < c->nrep && zh_is_han(c->rep[q + 1])))
