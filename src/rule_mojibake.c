@@ -566,8 +566,15 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
             }
             return HUGE_VAL;
         }
-        if (zh_plaus_forbidden(cp))
+        if (zh_plaus_forbidden(cp)) {
+            /* A control character of the text after the fill (the CR of
+             * a CRLF line, a terminal's escape) ends the window as the
+             * line's end does: it is no character to score, and it made
+             * every value of a byte lost right before it unreadable. */
+            if (p > past && cp < 0x20)
+                return cost;
             return HUGE_VAL;
+        }
         cost += wstep(w, prev, cp);
         if (cost >= cutoff)
             return HUGE_VAL; /* steps cost >= 0: no better than the best */
@@ -612,7 +619,7 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
             return 1;
         }
         if (zh_plaus_forbidden(cp)) {
-            t->valid = 0;
+            t->valid = p > past && cp < 0x20; /* window_cost_from */
             return 1;
         }
         if (t->n == ZH_TAIL_MAX)

@@ -64,6 +64,15 @@ static const struct {
      * the candidates' wider context choose 中文 (words.h). */
     {"杩欐槸涓\xef\xbf\xbd涓\xef\xbf\xbd涓\xef\xbf\xbd鏂囨枃浠剁殑娴嬭瘯",
      "这是一个中文文件的测试"}, /* utf8-gbk-replace */
+    /* A byte lost right before a control character: the CR of a CRLF
+     * line, a terminal's escape. The control ends the window of right
+     * context as the line's end does (it made every value unreadable, and
+     * left 题 and 意 broken, 道 to the Big5 chain's 要). */
+    {"浠婂ぉ鎴戜滑璁ㄨ\xef\xbf\xbd轰腑鏂囨枃浠剁殑鍐呭\xef\xbf\xbd归棶棰\xef\xbf\xbd\r\n"
+     "杩欐槸涓\xef\xbf\xbd涓\xef\xbf\xbd娴嬭瘯鐢ㄧ殑鍙ュ瓙锛岃\xef\xbf\xbd峰ぇ瀹舵敞鎰\xef\xbf\xbd\r\n",
+     "今天我们讨论中文文件的内容问题\r\n这是一个测试用的句子，请大家注意\r\n"}, /* utf8-gbk-replace */
+    {"\x1b[33m    -- 鏅忓嚑閬\xef\xbf\xbd\x1b[32m銆婁复姹熶粰銆\xef\xbf\xbd\x1b[m",
+     "\x1b[33m    -- 晏几道\x1b[32m《临江仙》\x1b[m"}, /* utf8-gbk-replace */
     {"ä¸­æ–‡", "中文"}, /* utf8-cp1252 */
     {"ä¸‹è½½å®Œæˆ\xc2\x90ï¼Œè¯·æ£€æŸ¥æ–‡ä»¶ã€‚", "下载完成，请检查文件。"}, /* utf8-cp1252 */
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
