@@ -2755,6 +2755,8 @@ typedef struct cand {
     int deepened;
     int state;    /* 0 not eligible, 1 eligible, 2 eligible in company */
     int lone;     /* lone_lossy_in_prose: company means a strong one */
+    int nbsp_only; /* no-break spaces read as GBK's 聽, nothing else: the
+                    * same */
     int kept;
 } cand;
 
@@ -2984,15 +2986,30 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 continue;
             /* GBK and Big5 misread Chinese: a reading with no character
              * beyond two bytes is not what the chain produces. */
+            int nbsp_only = 0;
             if (ch->misread.kind != CK_SB && ch->real.kind == CK_UTF8) {
                 int wide = 0;
                 for (size_t k = ua; k < uz && !wide; k++)
                     wide = w->u[k].blen >= 3;
-                if (!wide)
+                /* ...except no-break spaces (C2 A0, which GBK reads as
+                 * 聽): web pages are full of them, and between ASCII
+                 * words they are all that the chain leaves. Such a reading
+                 * is kept only where a strong one shows the chain on the
+                 * line (as lone_lossy_in_prose's), and never next to Han:
+                 * there a misread no-break space is part of a wider run,
+                 * and 聽 is a word (差不多聽不到 beside a stretch still
+                 * to be read as GBK). */
+                nbsp_only = !wide && ch->misread.kind == CK_GBK;
+                for (size_t k = ua; k < uz && nbsp_only; k++)
+                    nbsp_only = w->u[k].cp == 0xA0;
+                if (!wide && !nbsp_only)
                     continue;
             }
             size_t cs = w->ci[w->u[ua].bs];
             size_t ce = w->ci[w->u[uz - 1].bs + w->u[uz - 1].blen - 1] + 1;
+            if (nbsp_only && ((cs > 0 && zh_is_han(w->cp[cs - 1])) ||
+                              (ce < n && zh_is_han(w->cp[ce]))))
+                continue;
             if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
                 return 0;
             cand *c = &out->c[out->n];
@@ -3009,6 +3026,7 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                        (w->u[ua].cp >= 0x1D00 && w->u[ua].cp < 0x2E80));
             c->cs = cs;
             c->ce = ce;
+            c->nbsp_only = nbsp_only;
             uint32_t prev = cs ? w->cp[cs - 1] : lprev;
             uint32_t next = ce < n ? w->cp[ce] : rnext;
             c->before = wcost(w, prev, w->cp + cs, ce - cs);
@@ -4061,7 +4079,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         c->state = c->gain < ZH_MOJI_MARGIN ||
                            (c->weak && c->layers == 1 &&
                             c->gain < ZH_MOJI_MARGIN_WEAK) ||
-                           c->lone
+                           c->lone || c->nbsp_only
                        ? 2
                        : 1;
         nel += c->state == 1;
@@ -4128,7 +4146,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         double sum = 0.0;
         for (size_t q = 0; q < cs->n; q++)
             if (cs->c[q].state == 2 && cs->c[q].chain_ids[0] == (int)k &&
-                cs->c[q].layers == 1 && !cs->c[q].lone) {
+                cs->c[q].layers == 1 && !cs->c[q].lone &&
+                !cs->c[q].nbsp_only) {
                 n2++;
                 sum += cs->c[q].gain;
             }

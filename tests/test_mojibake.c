@@ -73,6 +73,16 @@ static const struct {
      "今天我们讨论中文文件的内容问题\r\n这是一个测试用的句子，请大家注意\r\n"}, /* utf8-gbk-replace */
     {"\x1b[33m    -- 鏅忓嚑閬\xef\xbf\xbd\x1b[32m銆婁复姹熶粰銆\xef\xbf\xbd\x1b[m",
      "\x1b[33m    -- 晏几道\x1b[32m《临江仙》\x1b[m"}, /* utf8-gbk-replace */
+    /* No-break spaces (C2 A0) read as 聽 between ASCII words, on a line
+     * that strong readings show was UTF-8 read as GBK */
+    {"聽聽聽 BASH 鍙\xef\xbf\xbd浠ヤ娇鐢ㄥ唴缃\xef\xbf\xbd鐨\xef\xbf\xbd shopt 閫夐」",
+     "\xc2\xa0\xc2\xa0\xc2\xa0 BASH 可以使用内置的 shopt 选项"}, /* utf8-gbk-replace */
+    {"2.7.12.聽equivs 杞\xef\xbf\xbd浠跺寘",
+     "2.7.12.\xc2\xa0" "equivs 软件包"}, /* utf8-gbk-replace */
+    /* ...but 聽 next to Han is a word (a line that a Windows-1252 layer
+     * undone left half in GBK mojibake) */
+    {"閫欏氨绮剧啊澶氫簡.讓我們添上一隻老鼠, 它的聲音差不多聽不到:",
+     "這就精簡多了.讓我們添上一隻老鼠, 它的聲音差不多聽不到:"}, /* utf8-gbk */
     {"ä¸­æ–‡", "中文"}, /* utf8-cp1252 */
     {"ä¸‹è½½å®Œæˆ\xc2\x90ï¼Œè¯·æ£€æŸ¥æ–‡ä»¶ã€‚", "下载完成，请检查文件。"}, /* utf8-cp1252 */
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
@@ -244,6 +254,9 @@ static const char *const traps[] = {
     /* Real words made of characters common in mojibake. */
     "涓涓细流，汇成江河。", "请把文件拷贝到 U 盘。", "汉代实行屯田制度。",
     "锟铻是一种古代兵器。", "他的手被开水烫伤了。", "屯屯", "烫烫",
+    /* 聽 (listen) between ASCII words, where nothing else on the line
+     * was misread: a word, not a no-break space read as GBK */
+    "請按 聽 鍵播放 MP3 檔案。", "聽 Podcast 的人越來越多",
     /* Japanese. */
     "日本語のテキストです。ファイルを保存してください。",
     "東京都の天気は晴れ、気温は二十度です。",
