@@ -4421,6 +4421,11 @@ static zhfix_status scan_mojibake(zh_scan *scan)
            zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end)) {
         const char *line = t + pos;
         size_t len = end - pos;
+        /* A CRLF line is read without its CR, which is no text: the line
+         * ends where an LF line would (a byte lost at its end, Big5's
+         * beam, the window of a fill). */
+        if (len && line[len - 1] == '\r')
+            len--;
         if (!line_suspicious((const unsigned char *)line, len))
             continue;
         size_t first = scan->nedits;

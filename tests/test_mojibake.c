@@ -244,6 +244,33 @@ START_TEST(repair_rows)
 }
 END_TEST
 
+/* Every repair row again as a CRLF line: the CR is no text, and the row
+ * must come out the same with its CR (a byte lost at the line's end, Big5's
+ * beam over the line). */
+START_TEST(repair_rows_crlf)
+{
+    const char *in = repairs[_i].in, *want = repairs[_i].want;
+    if (strchr(in, '\n'))
+        return;
+    size_t n = strlen(in), wn = strlen(want);
+    char *src = malloc(n + 3), *exp = malloc(wn + 3);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_ptr_nonnull(exp);
+    memcpy(src, in, n);
+    memcpy(src + n, "\r\n", 3);
+    memcpy(exp, want, wn);
+    memcpy(exp + wn, "\r\n", 3);
+    zhfix *h = make("encoding");
+    char *got = fix(h, src, n + 2);
+    ck_assert_msg(strcmp(got, exp) == 0, "row %d with CRLF: %s -> %s, want %s",
+                  _i, in, got, want);
+    free(got);
+    free(src);
+    free(exp);
+    zhfix_destroy(h);
+}
+END_TEST
+
 /* ---- Traps: must stay byte-identical ----------------------------------- */
 
 static const char *const traps[] = {
@@ -596,6 +623,8 @@ int main(void)
     TCase *tc = tcase_create("rules");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, repair_rows, 0,
+                        (int)(sizeof repairs / sizeof repairs[0]));
+    tcase_add_loop_test(tc, repair_rows_crlf, 0,
                         (int)(sizeof repairs / sizeof repairs[0]));
     tcase_add_loop_test(tc, trap_rows, 0, (int)(sizeof traps / sizeof traps[0]));
     tcase_add_loop_test(tc, quoted_rows, 0,
