@@ -48,15 +48,7 @@ def main():
           ''.join(' %14s' % n[:14] for n in names))
     bad = 0
     for name, gen in mojibake_eval.EXACT + mojibake_eval.LOSSY:
-        lines = []
-        for p in sample:
-            try:
-                c = gen(p, rng)
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-            if c is None or '\n' in c or '\r' in c:
-                continue
-            lines.append(c)
+        lines = [c for _, c in mojibake_eval.corrupt(gen, sample, rng)]
         if not lines:
             continue
         lf = '\n'.join(lines) + '\n'

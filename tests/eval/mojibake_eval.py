@@ -344,7 +344,10 @@ def score(pairs, out):
     return 100.0 * exact / len(pairs), 100.0 * errs / chars
 
 
-def measure(build, name, gen, paras, rng, show):
+def corrupt(gen, paras, rng):
+    """(paragraph, corrupted) for each paragraph that gen turns into one
+    line other than itself (a paragraph its codecs cannot write is left
+    out). gen draws from rng for every paragraph, in order."""
     pairs = []
     for p in paras:
         try:
@@ -354,6 +357,11 @@ def measure(build, name, gen, paras, rng, show):
         if c is None or c == p or '\n' in c or '\r' in c:
             continue
         pairs.append((p, c))
+    return pairs
+
+
+def measure(build, name, gen, paras, rng, show):
+    pairs = corrupt(gen, paras, rng)
     if not pairs:
         return None
     out = run_driver(build, 'fix', [c for _, c in pairs]).split('\n')[:-1]
@@ -378,15 +386,7 @@ def measure(build, name, gen, paras, rng, show):
 
 
 def measure_marks(build, name, gen, paras, rng):
-    lines = []
-    for p in paras:
-        try:
-            c = gen(p, rng)
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if c is None or c == p or '\n' in c:
-            continue
-        lines.append(c)
+    lines = [c for _, c in corrupt(gen, paras, rng)]
     if not lines:
         return None
     flagged = set()
