@@ -780,6 +780,21 @@ START_TEST(run_never_begins_line_with_mark)
 }
 END_TEST
 
+/* head, then 600 lines of plain text (about 30 KB), then tail, in one
+ * malloc'd string: two documents of one block, far apart. */
+static char *far_apart(const char *head, const char *tail)
+{
+    static const char filler[] = "這一行只是普通的文字沒有任何標點符號\n";
+    size_t cap = strlen(head) + 600 * (sizeof filler - 1) + strlen(tail) + 1;
+    char *in = malloc(cap);
+    ck_assert_ptr_nonnull(in);
+    strcpy(in, head);
+    for (int k = 0; k < 600; k++)
+        strcat(in, filler);
+    strcat(in, tail);
+    return in;
+}
+
 /* The fold's evidence is the text around a run: in one block holding a
  * folded document and, 30 KB on, a clean one (a corpus in one file), the
  * run that needs the evidence is repaired in the first and the same words
@@ -789,15 +804,8 @@ START_TEST(fold_evidence_is_local)
     static const char near[] = "這是,。那是,。好的,,對的,,是的,,\n"
                                "尋春須是先春早,,看花莫待花枝老??~色玉柔擎,"
                                "醅浮盞面清,。\n";
-    static const char filler[] = "這一行只是普通的文字沒有任何標點符號\n";
     static const char far[] = "尋春須是先春早看花莫待花枝老??~色玉柔擎醅浮盞面清\n";
-    size_t cap = sizeof near + 600 * (sizeof filler - 1) + sizeof far;
-    char *in = malloc(cap);
-    ck_assert_ptr_nonnull(in);
-    strcpy(in, near);
-    for (int k = 0; k < 600; k++)
-        strcat(in, filler);
-    strcat(in, far);
+    char *in = far_apart(near, far);
     zhfix *h = make("gbk-out-of-step", NULL);
     char *got = fix(h, in);
     ck_assert_msg(strstr(got, "花枝老。縹色玉柔擎,") != NULL, "near: not repaired");
@@ -813,25 +821,19 @@ END_TEST
  * text around shows the fold */
 START_TEST(fold_evidence_is_local_straddle)
 {
-    static const char run[] = "有關啓動流程加速的最新信息,請參見 Debian "
-                              "維基:?(jiǎn)檮恿鞒碳铀僭~條\n";
-    static const char evidence[] =
-        "選項,,見下,。帶任何選項,表示全部,。僅指定條件,顯示符合的,、\n";
-    static const char filler[] = "這一行只是普通的文字沒有任何標點符號\n";
-    size_t cap = sizeof run * 2 + sizeof evidence + 600 * (sizeof filler - 1);
-    char *in = malloc(cap);
-    ck_assert_ptr_nonnull(in);
-    strcpy(in, run);
-    strcat(in, evidence);
-    for (int k = 0; k < 600; k++)
-        strcat(in, filler);
-    strcat(in, run);
+#define STRADDLE_RUN \
+    "有關啓動流程加速的最新信息,請參見 Debian 維基:?(jiǎn)檮恿鞒碳铀僭~條\n"
+    static const char run[] = STRADDLE_RUN;
+    static const char repaired[] = "有關啓動流程加速的最新信息,請參見 Debian "
+                                   "維基:啓動流程加速詞條\n";
+    /* the run, then a line that shows the fold */
+    char *in = far_apart(STRADDLE_RUN "選項,,見下,。帶任何選項,表示全部,。"
+                                      "僅指定條件,顯示符合的,、\n",
+                         run);
+#undef STRADDLE_RUN
     zhfix *h = make("pinyin-straddle", NULL);
     char *got = fix(h, in);
-    ck_assert_msg(strncmp(got, "有關啓動流程加速的最新信息,請參見 Debian "
-                               "維基:啓動流程加速詞條\n",
-                          strlen("有關啓動流程加速的最新信息,請參見 Debian "
-                                 "維基:啓動流程加速詞條\n")) == 0,
+    ck_assert_msg(strncmp(got, repaired, strlen(repaired)) == 0,
                   "near: not repaired");
     size_t n = strlen(got);
     ck_assert_msg(n >= strlen(run) && strcmp(got + n - strlen(run), run) == 0,
