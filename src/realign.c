@@ -253,6 +253,15 @@ static quotes quotes_before(const char *text, size_t q)
 #define USAGE_WEIGHT 1.0
 #define USAGE_PRIOR 2.0
 
+/* Key of a character the block shows annotated with a reading of its
+ * own, "產(chǎn)": apart from the pairs' keys, which stay below 2^42. */
+#define ANNOTATED_KEY ((uint64_t)1 << 62)
+/* A lost character named by an annotation, read as one the block
+ * annotates elsewhere: an annotator pastes readings after a fixed set of
+ * characters, so of the characters the syllable names, those are the
+ * likely ones (聲 beside 生 for "(shēng)"). */
+#define ANNOTATED_BONUS 3.0
+
 struct zh_doc_usage {
     uint64_t *keys; /* pair (a << 21 | b), or (a << 21) for a's total */
     uint32_t *counts;
@@ -315,7 +324,8 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         size_t k;
         uint32_t cp = zh_cp_at(text, len, i, &k);
-        npairs += prose_char(prev) && prose_char(cp);
+        npairs += (prose_char(prev) && prose_char(cp)) ||
+                  (cp == '(' && zh_is_han(prev));
         prev = cp;
         i += k ? k : 1;
     }
@@ -344,6 +354,11 @@ zh_doc_usage *zh_doc_usage_new(const char *text, size_t len)
             usage_add(u, (uint64_t)prev << 21 | cp);
             usage_add(u, (uint64_t)prev << 21);
         }
+        size_t syl, syllen;
+        if (cp == '(' && zh_is_han(prev) &&
+            zh_pinyin_annotation(text, len, i, &syl, &syllen) &&
+            zh_reading_matches(prev, text + syl, syllen))
+            usage_add(u, ANNOTATED_KEY | prev);
         prev = cp;
         i += k ? k : 1;
     }
@@ -409,6 +424,13 @@ static double with_usage(uint32_t prev, uint32_t cp, double base)
                                ((double)total + USAGE_PRIOR));
 }
 
+static double annotated_bonus(uint32_t cp)
+{
+    return active.usage && usage_get(active.usage, ANNOTATED_KEY | cp)
+               ? ANNOTATED_BONUS
+               : 0.0;
+}
+
 static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 {
     if (zh_is_han(cp))
@@ -430,17 +452,33 @@ static double char_score(uint32_t prev, uint32_t cp, int *garbage)
 
 /* Score of what follows the span at text[next]: a "(syllable)" must be a
  * reading of last; otherwise the next character in context. */
+/* The character after the "(syllable)" at text[next], when it is Chinese
+ * prose, or 0: the annotation was pasted in, so in the original that
+ * character followed the annotated one (聲(shēng)明: 聲明, where the
+ * reading alone fits 生 as well). */
+static uint32_t after_annotation(const char *text, size_t len, size_t next)
+{
+    size_t syl, syllen;
+    size_t a = zh_pinyin_annotation(text, len, next, &syl, &syllen);
+    if (!a)
+        return 0;
+    uint32_t cp = zh_cp_at(text, len, next + a, NULL);
+    return prose_char(cp) ? cp : 0;
+}
+
 static double tail_score(uint32_t last, const char *text, size_t len,
                          size_t next)
 {
     size_t syl, syllen;
     if (zh_pinyin_annotation(text, len, next, &syl, &syllen)) {
         const uint32_t *chars;
-        if (zh_reading_chars(text + syl, syllen, &chars) > 0)
-            return zh_reading_matches(last, text + syl, syllen)
-                       ? READING_BONUS
-                       : -READING_BONUS;
-        return 0.0;
+        if (zh_reading_chars(text + syl, syllen, &chars) == 0)
+            return 0.0;
+        if (!zh_reading_matches(last, text + syl, syllen))
+            return -READING_BONUS;
+        uint32_t after = after_annotation(text, len, next);
+        return READING_BONUS + annotated_bonus(last) +
+               (after ? char_score(last, after, NULL) : 0.0);
     }
     uint32_t cp = zh_cp_at(text, len, next, NULL);
     if (!cp || cp == '\n' || cp == '\r')
@@ -626,12 +664,15 @@ static void try_hidden_named(search *s, const hyp *h, size_t k)
         return;
     size_t nnamed = zh_reading_chars(s->text + syl, syllen, &named);
     uint32_t last = last_of(h, s->prev);
+    uint32_t after = after_annotation(s->text, s->len, s->pos[k + 1]);
     double best = 0.0;
     uint32_t d1best = 0, d2best = 0;
     for (size_t m = 0; m < nnamed; m++) {
         unsigned char b[2];
         if (zh_gbk_encode(named[m], b) != 2 || b[1] < 0x80)
             continue; /* a trail below 0x80 would show, not be lost */
+        double next = annotated_bonus(named[m]) +
+                      (after ? char_score(named[m], after, NULL) : 0.0);
         for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
             if (!zh_gbk_unmapped(p1, b[0]))
                 continue;
@@ -639,7 +680,7 @@ static void try_hidden_named(search *s, const hyp *h, size_t k)
             if (!d1 || !prose_char(d1))
                 continue;
             double sc = char_score(last, d1, NULL) +
-                        char_score(d1, named[m], NULL);
+                        char_score(d1, named[m], NULL) + next;
             if (!d1best || sc > best) {
                 best = sc;
                 d1best = d1;

@@ -411,6 +411,20 @@ static const fix_case repairs[] = {
      "中的任何額外的位,。",
      "並且在每個字節(jié)中按從低到高的次序接受(每)位,。忽略在最後(hòu)的字節(jié)"
      "中的任何額外的位,。"},
+    /* a lost character that an annotation names, read with the
+     * character after the annotation (聲明, not 生明: shēng names both) */
+    {"pinyin-straddle",
+     "這條命令開始一個新的事?(wén)铡H绻?(shēng)明瞭隔離級別或者讀寫模式。\n"
+     "輸出聲(shēng)音的設備與網絡連接。\n",
+     "這條命令開始一個新的事務。如果聲(shēng)明瞭隔離級別或者讀寫模式。\n"
+     "輸出聲(shēng)音的設備與網絡連接。\n"},
+    /* ...and as one the block annotates elsewhere with that reading (後,
+     * not 之后's 后: hòu names both) */
+    {"gbk-out-of-step",
+     "然後(hòu)就可以訪問其中的文件,,這是,,一個,,設備,。\n"
+     "還有 “cat”,??戳俗銐蚨嘀?(hòu),對於ps 和 top 命令,,並且,,可以,。\n",
+     "然後(hòu)就可以訪問其中的文件,,這是,,一個,,設備,。\n"
+     "還有 “cat”,。看了足夠多之後(hòu),對於ps 和 top 命令,,並且,,可以,。\n"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
