@@ -23,6 +23,7 @@
 #include "pinyin.h"
 #include "prose.h"
 #include "realign.h"
+#include "words.h"
 
 #define BEAM 24
 #define MAX_STEPS 48
@@ -568,6 +569,15 @@ static size_t keep_distinct(hyp *hyps, size_t n, uint32_t prev)
     return kept;
 }
 
+/* Readings the character model ranks best, kept for the word model to
+ * choose among (see rerank_by_words). */
+#define FINALISTS 8
+
+typedef struct finalist {
+    zh_realign_result r;
+    double total; /* the character model's score over the whole stretch */
+} finalist;
+
 /* The corrupted characters of the run (up to the end of the line or
  * MAX_STEPS), and for each index k the score of the characters after k
  * as they are: hypotheses that end at different places are compared over
@@ -580,10 +590,15 @@ typedef struct search {
     uint32_t cps[MAX_STEPS];
     double suffix[MAX_STEPS + 1];
     size_t n;
-    zh_realign_result *best;
-    double best_total;
-    int found;
+    finalist top[FINALISTS]; /* best first */
+    size_t ntop;
 } search;
+
+static int same_reading(const finalist *f, const hyp *h, size_t end)
+{
+    return f->r.end == end && f->r.nchars == h->nout &&
+           !memcmp(f->r.chars, h->out, h->nout * sizeof h->out[0]);
+}
 
 /* h has consumed the corrupted characters before index k. */
 static void finish(search *s, const hyp *h, size_t k)
@@ -592,17 +607,96 @@ static void finish(search *s, const hyp *h, size_t k)
     size_t end = s->pos[k];
     double span = h->score + tail_score(last, s->text, s->len, end);
     double total = span + s->suffix[k];
-    if (s->found && total <= s->best_total)
+    if (s->ntop == FINALISTS && total <= s->top[FINALISTS - 1].total)
         return;
-    s->found = 1;
-    s->best_total = total;
-    s->best->end = end;
-    s->best->nchars = h->nout;
-    memcpy(s->best->chars, h->out, h->nout * sizeof h->out[0]);
-    s->best->score = span;
-    s->best->avg = h->nout ? span / (double)h->nout : span;
-    s->best->garbage = h->garbage;
-    s->best->hidden = h->hidden;
+    for (size_t i = 0; i < s->ntop; i++)
+        if (same_reading(&s->top[i], h, end)) {
+            if (total <= s->top[i].total)
+                return;
+            memmove(&s->top[i], &s->top[i + 1],
+                    (s->ntop - i - 1) * sizeof s->top[0]);
+            s->ntop--;
+            break;
+        }
+    size_t at = s->ntop < FINALISTS ? s->ntop : FINALISTS - 1;
+    while (at > 0 && s->top[at - 1].total < total)
+        at--;
+    size_t moved = (s->ntop < FINALISTS ? s->ntop : FINALISTS - 1) - at;
+    memmove(&s->top[at + 1], &s->top[at], moved * sizeof s->top[0]);
+    if (s->ntop < FINALISTS)
+        s->ntop++;
+    finalist *f = &s->top[at];
+    f->total = total;
+    f->r.end = end;
+    f->r.nchars = h->nout;
+    memcpy(f->r.chars, h->out, h->nout * sizeof h->out[0]);
+    f->r.score = span;
+    f->r.avg = h->nout ? span / (double)h->nout : span;
+    f->r.garbage = h->garbage;
+    f->r.hidden = h->hidden;
+}
+
+/* Word cost (words.h) of a finalist's stretch: the character before the
+ * run, the reading, then the text after it as it stands to the end of the
+ * stretch, annotations left out (聲(shēng)明 is the word 聲明). */
+static double stretch_words(const search *s, const finalist *f)
+{
+    zh_words_ctx ctx = {{0}, {0}};
+    double cost = zh_words_push(&ctx, s->prev);
+    for (size_t i = 0; i < f->r.nchars; i++)
+        cost += zh_words_push(&ctx, f->r.chars[i]);
+    size_t stop = s->pos[s->n];
+    for (size_t i = f->r.end; i < stop;) {
+        size_t syl, syllen;
+        size_t ann = zh_pinyin_annotation(s->text, s->len, i, &syl, &syllen);
+        if (ann) {
+            i += ann;
+            continue;
+        }
+        size_t clen;
+        uint32_t cp = zh_cp_at(s->text, s->len, i, &clen);
+        cost += zh_words_push(&ctx, cp);
+        i += clen ? clen : 1;
+    }
+    return cost;
+}
+
+/* Whether the word model may choose reading a over the character
+ * model's best, b: a covers the same bytes with as many characters, and
+ * a Han character wherever b has one. The word model weighs Han
+ * characters only and a mark costs it nothing, so it would turn a guessed
+ * character into marks (常。 into 。” at a line end, where the bytes fit
+ * both); a mark into a word is its to judge (。湖 into 模糊). */
+static int may_rerank(const zh_realign_result *a, const zh_realign_result *b)
+{
+    if (a->end != b->end || a->nchars != b->nchars)
+        return 0;
+    for (size_t i = 0; i < a->nchars; i++)
+        if (zh_is_han(b->chars[i]) && !zh_is_han(a->chars[i]))
+            return 0;
+    return 1;
+}
+
+/* The character model scores pairs, so a reading whose every pair occurs
+ * in some word can beat one made of words (年初 against 完成 after a lost
+ * byte). Of the readings it ranks best that may replace its first, the
+ * one that also segments best into words is taken, with the weight the
+ * mojibake rule gives words. */
+static void rerank_by_words(search *s, zh_realign_result *res)
+{
+    size_t best = 0;
+    double best_rank = 0.0;
+    for (size_t i = 0; i < s->ntop; i++) {
+        if (i > 0 && !may_rerank(&s->top[i].r, &s->top[0].r))
+            continue;
+        double rank =
+            s->top[i].total - ZH_WORDS_WEIGHT * stretch_words(s, &s->top[i]);
+        if (i == 0 || rank > best_rank) {
+            best = i;
+            best_rank = rank;
+        }
+    }
+    *res = s->top[best].r;
 }
 
 /* Try to end the run of h with the corrupted character c at [i, i2). */
@@ -734,7 +828,6 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
     s->text = text;
     s->len = len;
     s->prev = prev;
-    s->best = res;
     for (size_t i = q; s->n < MAX_STEPS && i < len;) {
         size_t clen;
         uint32_t c = zh_cp_at(text, len, i, &clen);
@@ -906,7 +999,9 @@ int zh_realign(const zh_doc_usage *usage, const char *text, size_t len, size_t q
         beam = next;
         next = tmp;
     }
-    int found = s->found;
+    int found = s->ntop > 0;
+    if (found)
+        rerank_by_words(s, res);
     active.usage = NULL;
     active.other_script = ZH_SCRIPT_BOTH;
     free(s);

@@ -425,6 +425,14 @@ static const fix_case repairs[] = {
      "還有 “cat”,??戳俗銐蚨嘀?(hòu),對於ps 和 top 命令,,並且,,可以,。\n",
      "然後(hòu)就可以訪問其中的文件,,這是,,一個,,設備,。\n"
      "還有 “cat”,。看了足夠多之後(hòu),對於ps 和 top 命令,,並且,,可以,。\n"},
+    /* of the readings of the same bytes the character model ranks best,
+     * the one made of words (完成, not 年初; 模糊, not 。湖) */
+    {"gbk-out-of-step,pinyin-straddle",
+     "如果 HTTP 事?(wén)胀暾瓿?,,則狀態將是 ok,。但是,,你仍需檢查,,狀態,,的值,。\n",
+     "如果 HTTP 事務完整完成,,則狀態將是 ok,。但是,,你仍需檢查,,狀態,,的值,。\n"},
+    {"gbk-out-of-step",
+     "CRM114 提供語言架構來寫?:^濾器,,使用了 TRE 正則表達式庫,。它主要,,用於,,郵件,。\n",
+     "CRM114 提供語言架構來寫模糊過濾器,,使用了 TRE 正則表達式庫,。它主要,,用於,,郵件,。\n"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
