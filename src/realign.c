@@ -699,6 +699,19 @@ static void rerank_by_words(search *s, zh_realign_result *res)
     *res = s->top[best].r;
 }
 
+/* The byte the decoder read after the corrupted character ending at i:
+ * text[i], except that a no-break space stood there as "&nbsp;" (GBK has
+ * no such character; the html-entity rule decoded the reference since),
+ * whose '&' left the byte before it without a partner (適當?&nbsp;環境:
+ * 的 lost its trail C4, not 0x80). */
+static unsigned char next_byte(const char *text, size_t len, size_t i)
+{
+    if (i + 1 < len && (unsigned char)text[i] == 0xC2 &&
+        (unsigned char)text[i + 1] == 0xA0)
+        return '&';
+    return i < len ? (unsigned char)text[i] : 0;
+}
+
 /* Try to end the run of h with the corrupted character c at [i, i2). */
 static void try_end(search *s, const hyp *h, size_t k, double extra)
 {
@@ -716,7 +729,7 @@ static void try_end(search *s, const hyp *h, size_t k, double extra)
     } else if (c == '?' || c == 0xFFFD) {
         /* A lone byte the decoder could not pair: the next byte is below
          * 0x40. Its value is lost; choose it by the model. */
-        unsigned char nb = i2 < s->len ? (unsigned char)s->text[i2] : 0;
+        unsigned char nb = next_byte(s->text, s->len, i2);
         if (nb >= 0x40) {
             /* Not a byte left without a partner: the byte 0x80, which a
              * GB18030 decoder refuses wherever it stands (線 = BE 80). */

@@ -433,6 +433,13 @@ static const fix_case repairs[] = {
     {"gbk-out-of-step",
      "CRM114 提供語言架構來寫?:^濾器,,使用了 TRE 正則表達式庫,。它主要,,用於,,郵件,。\n",
      "CRM114 提供語言架構來寫模糊過濾器,,使用了 TRE 正則表達式庫,。它主要,,用於,,郵件,。\n"},
+    /* a lost byte before "&nbsp;": its '&' left the byte alone, so the
+     * byte is any trail (的 = B5 C4), not the 0x80 a GB18030 decoder
+     * refuses before a character (祤 = B5 80); the no-break space the
+     * reference became stands for that ASCII byte */
+    {"html-entity,pinyin-straddle",
+     "通過&nbsp;編聯 適當(dāng)?(shù)?&nbsp;動作,&nbsp;我們可以改變有效的修飾鍵。",
+     "通過\xC2\xA0編聯 適當(dāng)的\xC2\xA0動作,\xC2\xA0我們可以改變有效的修飾鍵。"},
     /* pinyin-straddle */
     {"pinyin-straddle", "您可以?(shì)L試回覆他們", "您可以嘗試回覆他們"},
     /* a run with a pair GB18030 decodes and GBK does not (據庫 = 93FE 8EEC
