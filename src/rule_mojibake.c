@@ -219,6 +219,9 @@ typedef struct work {
      * the stream is not written in; ZH_SCRIPT_BOTH when they show none.
      * Set by sbeam_restore for the characters it guesses. */
     int sbeam_alien;
+    /* The same for the stream decode_stream restores in (fill_rerank,
+     * fill_run). */
+    int fill_alien;
     /* 1 when the Big5 beam ranks a begun character by the bytes after it
      * (sbeam_h): not in the browsers' reading, where states that took a
      * mark as one byte and as two are at different places in the bytes
@@ -1057,6 +1060,34 @@ static int seq_gap(const uint16_t *b, size_t n, size_t pend, size_t q,
     return 1;
 }
 
+/* A restored character of the script the text around it is not in:
+ * text is written in one script, and the model, half Simplified and half
+ * Traditional, weighs 询 and 詢 (E8 AF A2, E8 A9 A2) alike where the byte
+ * that tells them apart was lost. As ZH_SBEAM_ALIEN for Big5. */
+#define ZH_FILL_ALIEN 4.0
+
+static int alien_script(const work *w);
+
+/* Characters of the script w->fill_alien among those that hold a byte of
+ * [from, to) of the stream, read from the start of the one at from. */
+static size_t alien_chars(const work *w, codec e, size_t from, size_t to)
+{
+    size_t p = from;
+    while (p > 0 && from - p < 3 && w->b[p] >= 0x80 && w->b[p] < 0xC0 &&
+           e.kind == CK_UTF8)
+        p--;
+    size_t n = 0;
+    while (p < to && p < w->nb) {
+        uint32_t cp;
+        size_t len = decode_at(e, w->b, p, w->nb, &cp);
+        if (!len)
+            break;
+        n += zh_script_class(cp) == w->fill_alien;
+        p += len;
+    }
+    return n;
+}
+
 /* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
 static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     uint32_t prev)
@@ -1207,10 +1238,23 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
         memcpy(w->b + q, saved, k * sizeof *saved);
         return 0;
     }
+    /* The text's script decides between fillings the model weighs
+     * alike (查询 and 查詢 where both bytes after 询's lead E8 were
+     * lost). */
     size_t best = 0;
-    for (size_t s = 1; s < nbeam; s++)
-        if (beam[s].cost < beam[best].cost)
+    double best_cost = HUGE_VAL;
+    for (size_t s = 0; s < nbeam; s++) {
+        double c = beam[s].cost;
+        if (w->fill_alien) {
+            for (size_t j = 0; j < k; j++)
+                w->b[q + j] = beam[s].v[j];
+            c += ZH_FILL_ALIEN * (double)alien_chars(w, e, q, q + k);
+        }
+        if (c < best_cost) {
+            best_cost = c;
             best = s;
+        }
+    }
     for (size_t j = 0; j < k; j++) {
         w->b[q + j] = beam[best].v[j];
         w->fl[q + j] = ZH_FILL_GUESS;
@@ -1395,7 +1439,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
          * candidate; the words are read as far as each reads. */
         zh_words_ctx ctx = ctx0;
         double words = 0.0;
-        size_t nhan = 0;
+        size_t nhan = 0, alien = 0;
         for (size_t p = 0; p < nbuf;) {
             uint32_t cp;
             size_t len = decode_at(e, buf, p, nbuf, &cp);
@@ -1403,6 +1447,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
                 break; /* the next error, or the copy's end */
             words += zh_words_push(&ctx, cp);
             nhan += zh_is_han(cp) != 0;
+            alien += w->fill_alien && zh_script_class(cp) == w->fill_alien;
             p += len;
         }
         /* The word model weighs Han readings against each other: one
@@ -1412,7 +1457,8 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
             han0 = nhan;
         else if (nhan != han0)
             continue;
-        double rank = c->cost + ZH_WORDS_WEIGHT * words;
+        double rank = c->cost + ZH_WORDS_WEIGHT * words +
+                      ZH_FILL_ALIEN * (double)alien;
         if (rank < best_rank) {
             best_rank = rank;
             best = i;
@@ -2335,7 +2381,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
 
 /* The script the stream is not written in, by the three-byte characters
  * all of whose bytes survived: the other one when only one shows. */
-static int sbeam_alien_script(const work *w)
+static int alien_script(const work *w)
 {
     size_t simplified = 0, traditional = 0;
     for (size_t i = 0; i + 2 < w->nb; i++) {
@@ -2364,7 +2410,7 @@ static int sbeam_restore(work *w, codec d)
     double c1, c2;
     int bad1, bad2;
     w->nhist = 0;
-    w->sbeam_alien = sbeam_alien_script(w);
+    w->sbeam_alien = alien_script(w);
     if (!sbeam_search(w, d, 0, HUGE_VAL, &h1, &c1, &bad1))
         return 0;
     int two = 0;
@@ -2492,6 +2538,10 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
         allow_fill && nbsp_byte(ch->misread) >= 0 && ch->real.kind == CK_UTF8;
     w->drops_shown = nbsp_utf8 && drops_shown(w);
     w->spaces_shown = nbsp_utf8 && spaces_shown(w);
+    /* Read before any restoration (the bytes a search tries are no
+     * evidence of the text's script), from UTF-8's characters. */
+    w->fill_alien = allow_fill && ch->real.kind == CK_UTF8 ? alien_script(w)
+                                                           : ZH_SCRIPT_BOTH;
     size_t p = 0;
     /* Fills per line: bounds the work on hopeless text. */
     int budget = 16 + (int)(w->nb / 4 < 4096 ? w->nb / 4 : 4096);

@@ -59,6 +59,20 @@ static const struct {
      * what the best second can make of it (not 耀, E8 80 80). */
     {"鏂囦欢浼氳��娓呯┖銆�", "文件会被清空。"}, /* utf8-gbk-replace */
     {"绯荤粺浼氳��閲嶇疆銆�", "系统会被重置。"}, /* utf8-gbk-replace */
+    /* A lost byte that tells Simplified from Traditional (值 E5 80 BC, 個
+     * E5 80 8B; 询 E8 AF A2, 詢 E8 A9 A2): the characters that came
+     * through whole are all of one script, and so is the text. */
+    {"璇ヤ俊鍙风伅鍊\xef\xbf\xbd,鏄\xef\xbf\xbd涓\xef\xbf\xbd涓\xef\xbf\xbd"
+     "闈炶礋鏁存暟.",
+     "该信号灯值,是一个非负整数."}, /* utf8-gbk-replace */
+    {"闃挎枟鏈夋潈锛岃\xef\xbf\xbd歌憶鏈夎兘銆\xef\xbf\xbd",
+     "阿斗有权，诸葛有能。"}, /* utf8-gbk-replace */
+    /* ...and where two bytes in a row were lost (fill_run) */
+    {"鍑芥暟 鐢ㄦ潵 璁剧疆 鎴栬\xef\xbf\xbd\xef\xbf\xbd 鏌ヨ\xef\xbf\xbd\xef\xbf\xbd "
+     "绋嬪簭 褰撳墠 鐨\xef\xbf\xbd 鍖哄煙閫夐」.",
+     "函数 用来 设置 或者 查询 程序 当前 的 区域选项."}, /* utf8-gbk-replace */
+    {"鑳藉\xef\xbf\xbd\xef\xbf\xbd 瑷\xef\xbf\xbd鍟忓埌 瀹屾暣 鐨\xef\xbf\xbd 鎵嬪唺.",
+     "能夠 訪問到 完整 的 手冊."}, /* utf8-gbk-replace */
     /* Three lost third bytes (一, 个, 中): the character model alone takes
      * 个 for 中, as 一个文件 fills its pairs (一个个文文件); the words of
      * the candidates' wider context choose 中文 (words.h). */
