@@ -451,8 +451,6 @@ static double char_score(uint32_t prev, uint32_t cp, int *garbage)
     return SCORE_OTHER;
 }
 
-/* Score of what follows the span at text[next]: a "(syllable)" must be a
- * reading of last; otherwise the next character in context. */
 /* The character after the "(syllable)" at text[next], when it is Chinese
  * prose, or 0: the annotation was pasted in, so in the original that
  * character followed the annotated one (聲(shēng)明: 聲明, where the
@@ -467,6 +465,10 @@ static uint32_t after_annotation(const char *text, size_t len, size_t next)
     return prose_char(cp) ? cp : 0;
 }
 
+/* Score of what follows the span at text[next]: a "(syllable)" must be a
+ * reading of last, which is then read with the character after the
+ * annotation (and is likelier one the block annotates elsewhere);
+ * otherwise the next character in context. */
 static double tail_score(uint32_t last, const char *text, size_t len,
                          size_t next)
 {
