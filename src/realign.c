@@ -620,13 +620,12 @@ static void finish(search *s, const hyp *h, size_t k)
             s->ntop--;
             break;
         }
-    size_t at = s->ntop < FINALISTS ? s->ntop : FINALISTS - 1;
-    while (at > 0 && s->top[at - 1].total < total)
+    /* After any of equal total, which came first. */
+    size_t at = s->ntop < FINALISTS ? s->ntop++ : FINALISTS - 1;
+    while (at > 0 && s->top[at - 1].total < total) {
+        s->top[at] = s->top[at - 1];
         at--;
-    size_t moved = (s->ntop < FINALISTS ? s->ntop : FINALISTS - 1) - at;
-    memmove(&s->top[at + 1], &s->top[at], moved * sizeof s->top[0]);
-    if (s->ntop < FINALISTS)
-        s->ntop++;
+    }
     finalist *f = &s->top[at];
     f->total = total;
     f->r.end = end;
@@ -773,15 +772,14 @@ static void try_hidden_named(search *s, const hyp *h, size_t k)
         return;
     size_t nnamed = zh_reading_chars(s->text + syl, syllen, &named);
     uint32_t last = last_of(h, s->prev);
-    uint32_t after = after_annotation(s->text, s->len, s->pos[k + 1]);
     double best = 0.0;
     uint32_t d1best = 0, d2best = 0;
     for (size_t m = 0; m < nnamed; m++) {
         unsigned char b[2];
         if (zh_gbk_encode(named[m], b) != 2 || b[1] < 0x80)
             continue; /* a trail below 0x80 would show, not be lost */
-        double next = annotated_bonus(named[m]) +
-                      (after ? char_score(named[m], after, NULL) : 0.0);
+        /* what finish adds after it: the same reading bonus for all */
+        double next = tail_score(named[m], s->text, s->len, s->pos[k + 1]);
         for (unsigned p1 = 0x81; p1 <= 0xFE; p1++) {
             if (!zh_gbk_unmapped(p1, b[0]))
                 continue;
