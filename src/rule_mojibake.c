@@ -1066,7 +1066,28 @@ static int seq_gap(const uint16_t *b, size_t n, size_t pend, size_t q,
  * that tells them apart was lost. As ZH_SBEAM_ALIEN for Big5. */
 #define ZH_FILL_ALIEN 4.0
 
-static int alien_script(const work *w);
+/* The script the stream is not written in, by the three-byte characters
+ * all of whose bytes survived: the other one when only one shows. */
+static int alien_script(const work *w)
+{
+    size_t simplified = 0, traditional = 0;
+    for (size_t i = 0; i + 2 < w->nb; i++) {
+        unsigned a = w->b[i], b = w->b[i + 1], c = w->b[i + 2];
+        if (a < 0xE0 || a > 0xEF || b >= WILD || (b & 0xC0) != 0x80 ||
+            c >= WILD || (c & 0xC0) != 0x80)
+            continue;
+        uint32_t cp = (uint32_t)(a & 0x0F) << 12 | (uint32_t)(b & 0x3F) << 6 |
+                      (c & 0x3F);
+        int k = zh_script_class(cp);
+        simplified += k == ZH_SCRIPT_SIMPLIFIED;
+        traditional += k == ZH_SCRIPT_TRADITIONAL;
+    }
+    if (traditional && !simplified)
+        return ZH_SCRIPT_SIMPLIFIED;
+    if (simplified && !traditional)
+        return ZH_SCRIPT_TRADITIONAL;
+    return ZH_SCRIPT_BOTH;
+}
 
 /* Characters of the script w->fill_alien among those that hold a byte of
  * [from, to) of the stream, read from the start of the one at from. */
@@ -2377,29 +2398,6 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
     *best_cost = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
     *bad = beam[best].bad || beam[best].need;
     return 1;
-}
-
-/* The script the stream is not written in, by the three-byte characters
- * all of whose bytes survived: the other one when only one shows. */
-static int alien_script(const work *w)
-{
-    size_t simplified = 0, traditional = 0;
-    for (size_t i = 0; i + 2 < w->nb; i++) {
-        unsigned a = w->b[i], b = w->b[i + 1], c = w->b[i + 2];
-        if (a < 0xE0 || a > 0xEF || b >= WILD || (b & 0xC0) != 0x80 ||
-            c >= WILD || (c & 0xC0) != 0x80)
-            continue;
-        uint32_t cp = (uint32_t)(a & 0x0F) << 12 | (uint32_t)(b & 0x3F) << 6 |
-                      (c & 0x3F);
-        int k = zh_script_class(cp);
-        simplified += k == ZH_SCRIPT_SIMPLIFIED;
-        traditional += k == ZH_SCRIPT_TRADITIONAL;
-    }
-    if (traditional && !simplified)
-        return ZH_SCRIPT_SIMPLIFIED;
-    if (simplified && !traditional)
-        return ZH_SCRIPT_TRADITIONAL;
-    return ZH_SCRIPT_BOTH;
 }
 
 /* Give every lost byte (WILD) of w->b a value by beam search; 0 on
