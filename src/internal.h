@@ -153,10 +153,15 @@ typedef struct zh_scan {
     struct zh_lineset *memo;
     size_t passes; /* repairs applied to the block before this scan */
     /* Whether the block reads as Japanese (prose.h): 0 not yet known, 1
-     * yes, -1 no. Worked out on the text when first asked, and kept for
-     * the block's later rules and rounds: a Japanese block gets no repair
-     * that could make it less so. */
+     * yes, -1 no. Worked out on the block as the caller gave it (input,
+     * input_len) when first asked, and kept for the block's later rules
+     * and rounds: a Japanese block gets no repair that could make it less
+     * so. Not on the text of the pass that first asks: which pass that is
+     * depends on the handle's caches (a line the mojibake rule has seen
+     * before asks at once), and check and fix must agree. */
     int japanese;
+    const char *input;
+    size_t input_len;
 } zh_scan;
 
 /* The handle's cache of zh_plaus_step (plaus.h), made the first time a

@@ -507,6 +507,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     scan.handle = h;
     scan.arena = &h->arena;
     scan.at_input_start = h->doc_offset + base_offset == 0;
+    scan.input = block;
+    scan.input_len = len;
     scan.hot = &h->hot;
     scan.hot_state = h->no_prefilter ? -1 : 0;
     /* The protected spans are read when a rule first proposes an edit:

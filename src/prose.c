@@ -366,7 +366,8 @@ int zh_reads_japanese(const char *s, size_t n)
 int zh_scan_japanese(zh_scan *scan)
 {
     if (scan->japanese == 0)
-        scan->japanese = zh_reads_japanese(scan->text, scan->len) ? 1 : -1;
+        scan->japanese = zh_reads_japanese(scan->input, scan->input_len) ? 1
+                                                                        : -1;
     return scan->japanese > 0;
 }
 
