@@ -323,6 +323,40 @@ static double unscale(int v)
     return (double)v / ZH_LOGP_SCALE;
 }
 
+/* Index of cp in the tables of marks, or -1 outside their blocks. */
+static int mark_index(uint32_t cp)
+{
+    for (size_t k = 0; k < zh_mk_nblocks; k++)
+        if (cp - zh_mk_first[k] < zh_mk_size[k])
+            return zh_mk_base[k] + (int)(cp - zh_mk_first[k]);
+    return -1;
+}
+
+int zh_in_mark_blocks(uint32_t cp)
+{
+    return mark_index(cp) >= 0;
+}
+
+double zh_mark_unigram(uint32_t cp)
+{
+    int i = mark_index(cp);
+    return i < 0 || zh_mk_unigram[i] < 0 ? -1.0 : unscale(zh_mk_unigram[i]);
+}
+
+double zh_line_end_cost(uint32_t cp)
+{
+    int i = mark_index(cp);
+    if (i >= 0)
+        return unscale(zh_mk_end[i]);
+    if (zh_is_han(cp))
+        return unscale(zh_mk_end_han);
+    if (cp < 0x80) {
+        int alnum = (cp | 0x20) - 'a' < 26u || cp - '0' < 10u;
+        return unscale(alnum ? zh_mk_end_alnum : zh_mk_end_ascii);
+    }
+    return unscale(zh_mk_end_other);
+}
+
 double zh_char_logp(uint32_t cp)
 {
     uint32_t i = model_index(cp);

@@ -72,6 +72,22 @@ static inline unsigned zh_box_sides(uint32_t cp)
     return cp - 0x2500u < 0x80u ? zh_box_arms[cp - 0x2500u] : 0u;
 }
 
+/* ---- Punctuation marks (dicts/marks.tsv, from Debian's documentation) - */
+
+/* -log P(cp) among the marks (general category P or S) of the blocks of
+ * punctuation Chinese text draws on (General Punctuation, CJK Symbols and
+ * Punctuation, Halfwidth and Fullwidth Forms), in nats; -1 for any other
+ * code point (their letters, digits and spaces among them). */
+double zh_mark_unigram(uint32_t cp);
+
+/* 1 when cp is in one of those blocks. */
+int zh_in_mark_blocks(uint32_t cp);
+
+/* How much less often a line ends after cp than after the character that
+ * ends lines most often, in nats (>= 0): the marks of those blocks by
+ * their own counts, everything else by its class (dicts/gen_marks.py). */
+double zh_line_end_cost(uint32_t cp);
+
 /* ---- Mandarin readings (dicts/readings.tsv, from Unihan) --------------- */
 
 /* Bytes of a syllable buffer: enough for any syllable in either form,
@@ -175,6 +191,12 @@ double zh_bigram_best(uint32_t a, const zh_bigram_block *bb);
 /* Definitions in src/data_*.c, read only by data.c; the layouts are
  * described in the generators and the generated files. */
 #ifdef ZH_DATA_TABLES
+extern const size_t zh_mk_nblocks;
+extern const uint32_t zh_mk_first[];
+extern const uint16_t zh_mk_size[], zh_mk_base[];
+extern const int16_t zh_mk_unigram[], zh_mk_end[];
+extern const int16_t zh_mk_end_han, zh_mk_end_alnum, zh_mk_end_ascii,
+    zh_mk_end_other;
 extern const uint32_t zh_pinyin_letter_count;
 extern const uint32_t zh_pinyin_letter_cp[];
 extern const char zh_pinyin_letter_base[];

@@ -348,6 +348,22 @@ double zh_plaus_step(uint32_t prev, uint32_t cp)
     return step_cls(prev, classify(prev), cp, b);
 }
 
+double zh_plaus_end(uint32_t last, uint32_t first)
+{
+    unsigned ls = zh_box_sides(last), fs = zh_box_sides(first);
+    int h = 0; /* half nats, as transition() counts */
+    if (ls & ZH_BOX_RIGHT)
+        h += 4;
+    if (ls && fs) {
+        unsigned mirror = (fs & (ZH_BOX_UP | ZH_BOX_DOWN)) |
+                          (fs & ZH_BOX_LEFT ? ZH_BOX_RIGHT : 0) |
+                          (fs & ZH_BOX_RIGHT ? ZH_BOX_LEFT : 0);
+        if (ls != mirror)
+            h += 4;
+    }
+    return zh_line_end_cost(last) + h * 0.5;
+}
+
 void zh_plaus_steps(uint32_t prev, const uint32_t *cps, size_t n, double *out,
                     zh_plaus_memo *m)
 {

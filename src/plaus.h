@@ -16,6 +16,14 @@
  * plus the cost of the transition. */
 double zh_plaus_step(uint32_t prev, uint32_t cp);
 
+/* Cost of the line's end after last (>= 0), in a line that begins with
+ * first (0 when not known): how much less often lines end after last
+ * than after the mark that ends them most often (zh_line_end_cost), and
+ * for a line of a frame, a last character whose right arm points on, or
+ * that is not the mirror of the first (a row that opens with ├ closes
+ * with ┤, one that opens with ┌ with ┐), as a right arm before a space. */
+double zh_plaus_end(uint32_t last, uint32_t first);
+
 /* zh_plaus_step(prev, cps[i]) into out[i] for each of the n characters
  * of cps, faster than one call each when prev is Han and cps are in
  * increasing order (the values of a lost byte). The steps the model does

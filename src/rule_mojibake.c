@@ -222,6 +222,14 @@ typedef struct work {
     /* The same for the stream decode_stream restores in (fill_rerank,
      * fill_run). */
     int fill_alien;
+    /* 1 when the stream w->b runs to the end of its line (find_chain): a
+     * window that reaches its end scores the line's end too
+     * (zh_plaus_end), the one thing that tells a lost byte of the last
+     * character apart where nothing follows (：or ， from EF BC [xx]).
+     * line_first: the line's first character other than a blank, when
+     * the stream begins the line and reads it; else 0. */
+    int ends_line;
+    uint32_t line_first;
     /* 1 when the Big5 beam ranks a begun character by the bytes after it
      * (sbeam_h): not in the browsers' reading, where states that took a
      * mark as one byte and as two are at different places in the bytes
@@ -541,6 +549,21 @@ static int begun_cut(codec e, const uint16_t *b, size_t p, size_t n)
            (p + 2 >= n || b[p + 2] >= WILD || (b[p + 2] & 0xC0) != 0x80);
 }
 
+/* A window's cost with the end of the line after last added. */
+static double end_cost(const work *w, uint32_t last, double cost,
+                       double cutoff)
+{
+    cost += zh_plaus_end(last, w->line_first);
+    return cost < cutoff ? cost : HUGE_VAL;
+}
+
+/* 1 when the control character at p, which ends a window, is the CR of
+ * a CRLF line that ends there: scored as the line's end, as without it. */
+static int cr_ends(const work *w, const uint16_t *b, size_t p, size_t n)
+{
+    return w->ends_line && b[p] == '\r' && p + 1 == n;
+}
+
 static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
                                size_t p, size_t past, uint32_t prev,
                                double cost, double cutoff)
@@ -575,7 +598,8 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
              * line's end does: it is no character to score, and it made
              * every value of a byte lost right before it unreadable. */
             if (p > past && cp < 0x20)
-                return cost;
+                return cr_ends(w, b, p, n) ? end_cost(w, prev, cost, cutoff)
+                                           : cost;
             return HUGE_VAL;
         }
         cost += wstep(w, prev, cp);
@@ -583,10 +607,10 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
             return HUGE_VAL; /* steps cost >= 0: no better than the best */
         prev = cp;
         if (p > past)
-            break; /* one character of right context is scored */
+            return cost; /* one character of right context is scored */
         p += len;
     }
-    return cost;
+    return w->ends_line ? end_cost(w, prev, cost, cutoff) : cost;
 }
 
 /* The characters window_cost_from reads from p, when they do not depend
@@ -598,6 +622,7 @@ typedef struct window_tail {
     size_t n;
     int valid; /* 0: every window through them is HUGE_VAL */
     uint8_t cut_lead, cut_c1; /* a begun_cut character ends it (lead != 0) */
+    int ends; /* the line's end comes after them (end_cost) */
 } window_tail;
 
 /* Read the tail from p as window_cost_from(w, e, b, n, p, past, ...) does;
@@ -608,6 +633,7 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
     t->n = 0;
     t->valid = 1;
     t->cut_lead = t->cut_c1 = 0;
+    t->ends = 0;
     while (p < n) {
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
@@ -623,15 +649,17 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
         }
         if (zh_plaus_forbidden(cp)) {
             t->valid = p > past && cp < 0x20; /* window_cost_from */
+            t->ends = t->valid && cr_ends(w, b, p, n);
             return 1;
         }
         if (t->n == ZH_TAIL_MAX)
             return 0;
         t->cp[t->n++] = cp;
         if (p > past)
-            break;
+            return 1;
         p += len;
     }
+    t->ends = w->ends_line;
     return 1;
 }
 
@@ -653,7 +681,7 @@ static double window_tail_cost(work *w, const window_tail *t, uint32_t prev,
         if (cost >= cutoff)
             return HUGE_VAL;
     }
-    return cost;
+    return t->ends ? end_cost(w, prev, cost, cutoff) : cost;
 }
 
 static double window_cost(work *w, codec e, const uint16_t *b, size_t n,
@@ -1521,6 +1549,26 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
  * that fs turns away most others on their first character alone (steps
  * cost >= 0), and fill_offer_ord keeps the restorations offering them in
  * order would. Returns 0, doing nothing, where this does not apply. */
+/* The values of a lost byte of a punctuation mark are told apart by how
+ * often text uses each (zh_mark_unigram) instead of the model's own cost,
+ * which prices most marks alike (，：；？！ from EF BC [xx], “”‘’…— from
+ * E2 80 [xx]): steps[i], zh_plaus_step's cost of cps[i], gets that
+ * character's count in place of its own cost. Only the choice among the
+ * values is so made; what the repair gains is scored as before. */
+static void mark_steps(const uint32_t *cps, size_t m, double *steps)
+{
+    /* The values span 64 code points in increasing order, and each block
+     * of marks begins on such a span: where neither end is in one, none
+     * is (the Han of most lost bytes). */
+    if (!m || (!zh_in_mark_blocks(cps[0]) && !zh_in_mark_blocks(cps[m - 1])))
+        return;
+    for (size_t i = 0; i < m; i++) {
+        double u = zh_mark_unigram(cps[i]);
+        if (u >= 0.0)
+            steps[i] += u - zh_plaus_step(0, cps[i]);
+    }
+}
+
 static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
                      size_t pend, size_t past, uint32_t pprev, double pcost,
                      int need, int kind, fill_set *fs)
@@ -1568,6 +1616,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     if (!m)
         return 1;
     zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
+    mark_steps(cps, m, steps);
     size_t seed = 0;
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
@@ -2946,6 +2995,19 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             }
             memset(w->fl, 0, nb * sizeof *w->fl);
             w->nb = nb;
+            w->ends_line = j < n ? cps[j] == '\n' : rnext == 0;
+            w->line_first = 0;
+            size_t k = 0;
+            while (k < s && (cps[k] == ' ' || cps[k] == '\t'))
+                k++;
+            if (k == s && lprev == 0) {
+                size_t p = 0;
+                while (p < nb && (b[p] == ' ' || b[p] == '\t'))
+                    p++;
+                uint32_t cp;
+                if (p < nb && decode_at(ch->real, b, p, nb, &cp))
+                    w->line_first = cp;
+            }
         }
         if (!fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8)
             for (size_t q = 0; q < w->nb; q++)

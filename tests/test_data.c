@@ -690,6 +690,7 @@ static const struct table_case table_cases[] = {
     {"script.tsv", 1, 5},
     {"han.tsv", 1, 3},
     {"box.tsv", 1, 4},
+    {"marks.tsv", 1, 6},
 };
 
 START_TEST(test_table_sorted)
@@ -870,6 +871,83 @@ START_TEST(test_box_table_agrees)
 }
 END_TEST
 
+/* Every row of marks.tsv agrees with the compiled tables: a listed mark's
+ * unigram (or none, '-') and line-end cost; and each class's line-end
+ * cost in its header ("# class: NAME<TAB>...<TAB>end N"), by a member. */
+START_TEST(test_marks_table_agrees)
+{
+    FILE *f = open_table("marks.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0, marks = 0, classes = 0;
+
+    while (read_line(f, line, sizeof line, "marks.tsv", lineno + 1)) {
+        lineno++;
+        if (strncmp(line, "# class: ", 9) == 0) {
+            ck_assert_uint_eq(split_tabs(line + 9, fields, 8), 4);
+            const char *name = fields[0];
+            uint32_t cp = strcmp(name, "han") == 0     ? 0x4E2D
+                          : strcmp(name, "alnum") == 0 ? 'a'
+                          : strcmp(name, "ascii") == 0 ? ';'
+                                                       : 0xE9;
+            ck_assert_msg(strncmp(fields[3], "end ", 4) == 0, "marks.tsv:%ld",
+                          lineno);
+            ck_assert_msg(zh_line_end_cost(cp) == atoi(fields[3] + 4) / 100.0,
+                          "marks.tsv:%ld", lineno);
+            classes++;
+            continue;
+        }
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 6);
+        uint32_t cp = parse_key(fields[0], strlen(fields[0]));
+        double unigram = strcmp(fields[4], "-") == 0 ? -1.0
+                                                     : atoi(fields[4]) / 100.0;
+        ck_assert_msg(zh_mark_unigram(cp) == unigram, "marks.tsv:%ld", lineno);
+        ck_assert_msg(zh_line_end_cost(cp) == atoi(fields[5]) / 100.0,
+                      "marks.tsv:%ld", lineno);
+        marks++;
+    }
+    fclose(f);
+    ck_assert_int_eq(classes, 4);
+    ck_assert_int_gt(marks, 10);
+    /* Outside the blocks no character is a mark; inside them letters,
+     * digits and spaces are none either. */
+    ck_assert(zh_mark_unigram(0x4E2D) == -1.0);
+    ck_assert(zh_mark_unigram(',') == -1.0);
+    ck_assert(zh_mark_unigram(0xFF14) == -1.0); /* ４ */
+    ck_assert(zh_mark_unigram(0x3000) == -1.0);
+    ck_assert(zh_mark_unigram(0xFF1F) >= 0.0); /* ？ */
+}
+END_TEST
+
+/* The line's end after a frame's last character: one whose right arm
+ * points on costs more, and so does one that is not the mirror of the
+ * line's first (├ ... ┤, ┌ ... ┐, └ ... ┘, │ ... │). */
+START_TEST(test_plaus_end_frames)
+{
+    static const uint32_t rows[][2] = {
+        {0x251C, 0x2524}, {0x250C, 0x2510}, {0x2514, 0x2518}, {0x2502, 0x2502},
+    };
+    static const uint32_t lasts[] = {0x2524, 0x2510, 0x2518, 0x2502, 0x2500};
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+        for (size_t k = 0; k < sizeof lasts / sizeof lasts[0]; k++) {
+            if (lasts[k] == rows[r][1])
+                continue;
+            ck_assert_msg(zh_plaus_end(rows[r][1], rows[r][0]) <
+                              zh_plaus_end(lasts[k], rows[r][0]),
+                          "U+%04X ... U+%04X against U+%04X",
+                          (unsigned)rows[r][0], (unsigned)rows[r][1],
+                          (unsigned)lasts[k]);
+        }
+    /* Without the first character, the right arm alone. */
+    ck_assert(zh_plaus_end(0x2524, 0) < zh_plaus_end(0x2500, 0));
+    /* Outside frames, the line-end counts alone. */
+    ck_assert(zh_plaus_end(0xFF1A, 0x251C) == zh_line_end_cost(0xFF1A));
+    ck_assert(zh_plaus_end(0xFF1A, 0) < zh_plaus_end(0xFF0C, 0)); /* ：， */
+}
+END_TEST
+
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *data_suite(void)
@@ -910,6 +988,8 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_readings_table_agrees);
     tcase_add_test(tc, test_script_and_model_tables_agree);
     tcase_add_test(tc, test_box_table_agrees);
+    tcase_add_test(tc, test_marks_table_agrees);
+    tcase_add_test(tc, test_plaus_end_frames);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

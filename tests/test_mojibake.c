@@ -58,6 +58,18 @@ static const struct {
     /* Both continuation bytes of 被 lost: the first is chosen knowing
      * what the best second can make of it (not 耀, E8 80 80). */
     {"鏂囦欢浼氳��娓呯┖銆�", "文件会被清空。"}, /* utf8-gbk-replace */
+    /* The last byte of the line's last mark lost: nothing follows to
+     * choose by, and lines end after a colon far more often than after
+     * a comma (EF BC [9A] against [8C]); after a closing quote more
+     * often than after an opening one (E2 80 [9D] against [98]). */
+    {"瀹冪殑鐢ㄦ硶濡備笅锛?", "它的用法如下："}, /* utf8-gb18030-lost-question */
+    {"浠栭棶锛氣�滀綘浠婂ぉ鍘诲摢閲岋紵鈥�", "他问：“你今天去哪里？”"}, /* utf8-gbk-replace */
+    /* ... and a frame's row closes with the mirror of what opens it (E2 94
+     * [A4] ┤ after ├, [98] ┘ after └), not with a line running on. */
+    {"    鈹溾攢鈹?鈹?鈹?鈹?鈹?鈹?鈹尖攢鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?",
+     "    ├───────┼───────────┤"}, /* utf8-gb18030-lost-question */
+    {"    鈹斺攢鈹�鈹�鈹�鈹�鈹�鈹�鈹粹攢鈹�鈹�鈹�鈹�鈹�鈹�鈹�鈹�鈹�鈹�鈹�",
+     "    └───────┴───────────┘"}, /* utf8-gbk-replace */
     {"绯荤粺浼氳��閲嶇疆銆�", "系统会被重置。"}, /* utf8-gbk-replace */
     /* A lost byte that tells Simplified from Traditional (值 E5 80 BC, 個
      * E5 80 8B; 询 E8 AF A2, 詢 E8 A9 A2): the characters that came
