@@ -343,6 +343,40 @@ double zh_mark_unigram(uint32_t cp)
     return i < 0 || zh_mk_unigram[i] < 0 ? -1.0 : unscale(zh_mk_unigram[i]);
 }
 
+/* Index of the first of the n code points of a (increasing) not below
+ * cp. */
+static size_t lower_bound_cp(const uint32_t *a, size_t n, uint32_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void zh_mark_costs(uint32_t prev, const uint32_t *cps, size_t n, double *out)
+{
+    size_t c = lower_bound_cp(zh_mk_ctx_cp, zh_mk_nctx, prev);
+    int known = c < zh_mk_nctx && zh_mk_ctx_cp[c] == prev;
+    const uint32_t *row = known ? zh_mk_pair_mark + zh_mk_ctx_row[c] : NULL;
+    size_t len = known ? (size_t)(zh_mk_ctx_row[c + 1] - zh_mk_ctx_row[c]) : 0;
+    for (size_t i = 0; i < n; i++) {
+        double u = zh_mark_unigram(cps[i]);
+        if (u < 0.0 || !known) {
+            out[i] = u;
+            continue;
+        }
+        size_t k = lower_bound_cp(row, len, cps[i]);
+        out[i] = k < len && row[k] == cps[i]
+                     ? unscale(zh_mk_pair_cost[zh_mk_ctx_row[c] + k])
+                     : u - unscale(zh_mk_ctx_bow[c]);
+    }
+}
+
 double zh_line_end_cost(uint32_t cp)
 {
     int i = mark_index(cp);
@@ -462,7 +496,6 @@ void zh_bigram_logps(uint32_t a, const uint32_t *bs, size_t n, double *out)
 
 void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask)
 {
-    uint32_t lo = 0, hi = zh_cm_count;
     uint64_t known = 0;
 
     memset(bb, 0, sizeof *bb);
@@ -471,13 +504,7 @@ void zh_bigram_block_init(zh_bigram_block *bb, uint32_t base, uint64_t mask)
     /* The model lists its characters by code point, so those of
      * [base, base + 64) have consecutive indices from the first one at
      * or above base. */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (zh_cm_cp[mid] < base)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint32_t lo = (uint32_t)lower_bound_cp(zh_cm_cp, zh_cm_count, base), hi;
     bb->lo = lo;
     for (hi = lo; hi < zh_cm_count && zh_cm_cp[hi] - base < 64; hi++) {
         unsigned t = zh_cm_cp[hi] - base;

@@ -83,6 +83,12 @@ double zh_mark_unigram(uint32_t cp);
 /* 1 when cp is in one of those blocks. */
 int zh_in_mark_blocks(uint32_t cp);
 
+/* For each of the n marks in cps (increasing), -log P(mark | prev) into
+ * out: how often the mark follows prev (dicts/markpairs.tsv) when prev
+ * is a Han character seen before marks, else zh_mark_unigram's cost; -1
+ * for a code point that is no mark. */
+void zh_mark_costs(uint32_t prev, const uint32_t *cps, size_t n, double *out);
+
 /* How much less often a line ends after cp than after the character that
  * ends lines most often, in nats (>= 0): the marks of those blocks by
  * their own counts, everything else by its class (dicts/gen_marks.py). */
@@ -197,6 +203,10 @@ extern const uint16_t zh_mk_size[], zh_mk_base[];
 extern const int16_t zh_mk_unigram[], zh_mk_end[];
 extern const int16_t zh_mk_end_han, zh_mk_end_alnum, zh_mk_end_ascii,
     zh_mk_end_other;
+extern const size_t zh_mk_nctx;
+extern const uint32_t zh_mk_ctx_cp[], zh_mk_pair_mark[];
+extern const int16_t zh_mk_ctx_bow[], zh_mk_pair_cost[];
+extern const uint16_t zh_mk_ctx_row[];
 extern const uint32_t zh_pinyin_letter_count;
 extern const uint32_t zh_pinyin_letter_cp[];
 extern const char zh_pinyin_letter_base[];

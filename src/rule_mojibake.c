@@ -1550,23 +1550,25 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
  * cost >= 0), and fill_offer_ord keeps the restorations offering them in
  * order would. Returns 0, doing nothing, where this does not apply. */
 /* The values of a lost byte of a punctuation mark are told apart by how
- * often text uses each (zh_mark_unigram) instead of the model's own cost,
- * which prices most marks alike (，：；？！ from EF BC [xx], “”‘’…— from
- * E2 80 [xx]): steps[i], zh_plaus_step's cost of cps[i], gets that
- * character's count in place of its own cost. Only the choice among the
- * values is so made; what the repair gains is scored as before. */
-static void mark_steps(const uint32_t *cps, size_t m, double *steps)
+ * often text uses each after the character before (zh_mark_costs: 时，
+ * and 如下：) instead of the model's own cost, which prices most marks
+ * alike (，：；？！ from EF BC [xx], “”‘’…— from E2 80 [xx]): steps[i],
+ * zh_plaus_step's cost of cps[i] after prev, gets that count in place of
+ * the character's own cost. Only the choice among the values is so made;
+ * what the repair gains is scored as before. */
+static void mark_steps(uint32_t prev, const uint32_t *cps, size_t m,
+                       double *steps)
 {
     /* The values span 64 code points in increasing order, and each block
      * of marks begins on such a span: where neither end is in one, none
      * is (the Han of most lost bytes). */
     if (!m || (!zh_in_mark_blocks(cps[0]) && !zh_in_mark_blocks(cps[m - 1])))
         return;
-    for (size_t i = 0; i < m; i++) {
-        double u = zh_mark_unigram(cps[i]);
-        if (u >= 0.0)
-            steps[i] += u - zh_plaus_step(0, cps[i]);
-    }
+    double costs[64];
+    zh_mark_costs(prev, cps, m, costs);
+    for (size_t i = 0; i < m; i++)
+        if (costs[i] >= 0.0)
+            steps[i] += costs[i] - zh_plaus_step(0, cps[i]);
 }
 
 static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
@@ -1616,7 +1618,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
     if (!m)
         return 1;
     zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
-    mark_steps(cps, m, steps);
+    mark_steps(pprev, cps, m, steps);
     size_t seed = 0;
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
@@ -2349,6 +2351,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 for (size_t j = 0; j < nv; j++)
                     cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
                 zh_plaus_steps(s->prev, cps, nv, steps, work_memo(w));
+                mark_steps(s->prev, cps, nv, steps);
             }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
@@ -2436,15 +2439,21 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         memcpy(beam, next, nnext * sizeof *beam);
         nbeam = nnext;
     }
+    /* The line's end after the last character, as window_cost_from
+     * scores it. */
     size_t best = 0;
+    double bc = HUGE_VAL;
     for (size_t k = 0; k < nbeam; k++) {
         double c = beam[k].cost + (beam[k].need ? ZH_SBEAM_ERR : 0.0);
-        double bc = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
-        if (c < bc)
+        if (w->ends_line && !beam[k].need && beam[k].prev)
+            c += zh_plaus_end(beam[k].prev, w->line_first);
+        if (c < bc) {
             best = k;
+            bc = c;
+        }
     }
     *best_hist = beam[best].hist;
-    *best_cost = beam[best].cost + (beam[best].need ? ZH_SBEAM_ERR : 0.0);
+    *best_cost = bc;
     *bad = beam[best].bad || beam[best].need;
     return 1;
 }

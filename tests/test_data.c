@@ -691,6 +691,7 @@ static const struct table_case table_cases[] = {
     {"han.tsv", 1, 3},
     {"box.tsv", 1, 4},
     {"marks.tsv", 1, 6},
+    {"markpairs.tsv", 2, 4},
 };
 
 START_TEST(test_table_sorted)
@@ -921,6 +922,51 @@ START_TEST(test_marks_table_agrees)
 }
 END_TEST
 
+/* Every row of markpairs.tsv agrees with zh_mark_costs; a mark the table
+ * has not seen after a listed character costs more than one it has seen
+ * there more often, and after a character never seen before marks, or
+ * after no Han character, a mark costs its unigram. */
+START_TEST(test_markpairs_table_agrees)
+{
+    FILE *f = open_table("markpairs.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0, rows = 0;
+
+    while (read_line(f, line, sizeof line, "markpairs.tsv", lineno + 1)) {
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 4);
+        uint32_t h = parse_key(fields[0], strlen(fields[0]));
+        uint32_t m = parse_key(fields[1], strlen(fields[1]));
+        double got;
+        zh_mark_costs(h, &m, 1, &got);
+        ck_assert_msg(got == atoi(fields[3]) / 100.0, "markpairs.tsv:%ld",
+                      lineno);
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_gt(rows, 1000);
+    /* 时 is followed by ， far more often than by ： in the sources. */
+    static const uint32_t marks[] = {0xFF0C, 0xFF1A};
+    double after_shi[2];
+    zh_mark_costs(0x65F6, marks, 2, after_shi);
+    ck_assert(after_shi[0] < after_shi[1]);
+    double none[2], ascii[2];
+    zh_mark_costs(0x2A6D6, marks, 2, none); /* a Han character seen never */
+    zh_mark_costs('a', marks, 2, ascii);
+    for (int i = 0; i < 2; i++) {
+        ck_assert(none[i] == zh_mark_unigram(marks[i]));
+        ck_assert(ascii[i] == zh_mark_unigram(marks[i]));
+    }
+    uint32_t letter = 0xFF21; /* Ａ: no mark */
+    double no;
+    zh_mark_costs(0x65F6, &letter, 1, &no);
+    ck_assert(no == -1.0);
+}
+END_TEST
+
 /* The line's end after a frame's last character: one whose right arm
  * points on costs more, and so does one that is not the mirror of the
  * line's first (├ ... ┤, ┌ ... ┐, └ ... ┘, │ ... │). */
@@ -989,6 +1035,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_script_and_model_tables_agree);
     tcase_add_test(tc, test_box_table_agrees);
     tcase_add_test(tc, test_marks_table_agrees);
+    tcase_add_test(tc, test_markpairs_table_agrees);
     tcase_add_test(tc, test_plaus_end_frames);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

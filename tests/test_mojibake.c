@@ -64,6 +64,13 @@ static const struct {
      * often than after an opening one (E2 80 [9D] against [98]). */
     {"瀹冪殑鐢ㄦ硶濡備笅锛?", "它的用法如下："}, /* utf8-gb18030-lost-question */
     {"浠栭棶锛氣�滀綘浠婂ぉ鍘诲摢閲岋紵鈥�", "他问：“你今天去哪里？”"}, /* utf8-gbk-replace */
+    /* ... and by the character before it, as text uses marks after it
+     * (中，, 吗？), the line's end weighed in: the comma of a line wrapped
+     * inside a sentence stays a comma. */
+    {"鍦ㄧ\xee\x83\x87" "涓�绉嶆牸寮忎腑锛�", "在第一种格式中，"}, /* utf8-gb18030-replace */
+    {"浣犺\xee\x9b\xa6" "鍘诲摢閲屽悧锛?", "你要去哪里吗？"}, /* utf8-gb18030-lost-question */
+    /* The same in Big5's beam: its best reading ends the line. */
+    {"瘜冽��嚗�", "注意："}, /* utf8-cp950-replace */
     /* ... and a frame's row closes with the mirror of what opens it (E2 94
      * [A4] ┤ after ├, [98] ┘ after └), not with a line running on. */
     {"    鈹溾攢鈹?鈹?鈹?鈹?鈹?鈹?鈹尖攢鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?",
