@@ -6,6 +6,7 @@ locale. Versions come from dpkg, so a table names the exact Debian package
 it was built from.
 """
 
+import gzip
 import os
 import re
 import subprocess
@@ -57,6 +58,33 @@ def source(name, path):
     collects those lines into zh_data_version()."""
     pkg = pkg_of(path)
     return "%s (%s %s)" % (name, pkg, pkg_version(pkg))
+
+
+def documentation_lines(paths):
+    """The lines of gzip'd plain-text documentation (gen_charmodel.py's
+    PROSE), trailing blanks dropped, as the counts of marks and edges
+    read them."""
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            text = f.read()
+        for line in text.split("\n"):
+            yield line.rstrip(" \t\r")
+
+
+def documentation_sources(paths):
+    """Header lines naming the Unicode data and the documentation files a
+    table counted characters in, with their licenses."""
+    lines = ["Source: " + source("Unicode %s PropList, UnicodeData"
+                                 % unicode_version(), PROPLIST)]
+    for path in paths:
+        lines += ["Source: " + source(os.path.basename(path), path),
+                  "Source-file: " + path]
+    return lines + [
+        "License: Unicode data: Unicode License Agreement; Debian Reference,",
+        "New Maintainers' Guide: GPL-2+; Debian FAQ: verbatim copying",
+        "permitted (counts of characters only are taken from the",
+        "documentation; see /usr/share/doc/*/copyright).",
+    ]
 
 
 def write_tsv(path, header, columns, rows):

@@ -377,6 +377,19 @@ void zh_mark_costs(uint32_t prev, const uint32_t *cps, size_t n, double *out)
     }
 }
 
+void zh_han_edges(const uint32_t *cps, size_t n, double *left,
+                  double *right)
+{
+    size_t i = n ? lower_bound_cp(zh_he_cp, zh_he_count, cps[0]) : 0;
+    for (size_t k = 0; k < n; k++) {
+        while (i < zh_he_count && zh_he_cp[i] < cps[k])
+            i++;
+        int known = i < zh_he_count && zh_he_cp[i] == cps[k];
+        left[k] = known ? unscale(zh_he_left[i]) : 0.0;
+        right[k] = known ? unscale(zh_he_right[i]) : 0.0;
+    }
+}
+
 double zh_line_end_cost(uint32_t cp)
 {
     int i = mark_index(cp);

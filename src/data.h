@@ -94,6 +94,16 @@ void zh_mark_costs(uint32_t prev, const uint32_t *cps, size_t n, double *out);
  * their own counts, everything else by its class (dicts/gen_marks.py). */
 double zh_line_end_cost(uint32_t cp);
 
+/* ---- Han characters next to ASCII (dicts/hanedges.tsv) --------------- */
+
+/* How much likelier each of the n Han characters of cps (increasing) is
+ * right after (left[i]) and right before (right[i]) an ASCII character
+ * than a Han character in general, as a cost in nats (negative:
+ * likelier), from Debian's documentation (dicts/gen_edges.py); 0 for a
+ * character not counted. One search, then a walk. */
+void zh_han_edges(const uint32_t *cps, size_t n, double *left,
+                  double *right);
+
 /* ---- Mandarin readings (dicts/readings.tsv, from Unihan) --------------- */
 
 /* Bytes of a syllable buffer: enough for any syllable in either form,
@@ -203,6 +213,9 @@ extern const uint16_t zh_mk_size[], zh_mk_base[];
 extern const int16_t zh_mk_unigram[], zh_mk_end[];
 extern const int16_t zh_mk_end_han, zh_mk_end_alnum, zh_mk_end_ascii,
     zh_mk_end_other;
+extern const size_t zh_he_count;
+extern const uint32_t zh_he_cp[];
+extern const int16_t zh_he_left[], zh_he_right[];
 extern const size_t zh_mk_nctx;
 extern const uint32_t zh_mk_ctx_cp[], zh_mk_pair_mark[];
 extern const int16_t zh_mk_ctx_bow[], zh_mk_pair_cost[];

@@ -1571,6 +1571,28 @@ static void mark_steps(uint32_t prev, const uint32_t *cps, size_t m,
             steps[i] += costs[i] - zh_plaus_step(0, cps[i]);
 }
 
+/* The values of a lost byte that are Han characters, next to ASCII (使用
+ * apt 或 aptitude): how often each stands at such an edge (zh_han_edges;
+ * 或 far more often than 我, E6 88 [96] against [91]), on the left where
+ * prev is ASCII and on the right where next_ascii, is added to steps[i].
+ * A step stays >= 0, as the windows' pruning assumes. Like mark_steps,
+ * only the choice among the values is so made. */
+static void edge_steps(uint32_t prev, int next_ascii, const uint32_t *cps,
+                       size_t m, double *steps)
+{
+    int prev_ascii = prev && prev < 0x80;
+    if (!m || (!prev_ascii && !next_ascii) ||
+        (!zh_is_han(cps[0]) && !zh_is_han(cps[m - 1])))
+        return; /* Han blocks begin and end on the values' 64-spans */
+    double left[64], right[64];
+    zh_han_edges(cps, m, left, right);
+    for (size_t i = 0; i < m; i++) {
+        double s = steps[i] + (prev_ascii ? left[i] : 0.0) +
+                   (next_ascii ? right[i] : 0.0);
+        steps[i] = s > 0.0 ? s : 0.0;
+    }
+}
+
 static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
                      size_t pend, size_t past, uint32_t pprev, double pcost,
                      int need, int kind, fill_set *fs)
@@ -1619,6 +1641,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
         return 1;
     zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
     mark_steps(pprev, cps, m, steps);
+    edge_steps(pprev, pend + len < n && b[pend + len] < 0x80, cps, m, steps);
     size_t seed = 0;
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])

@@ -692,6 +692,7 @@ static const struct table_case table_cases[] = {
     {"box.tsv", 1, 4},
     {"marks.tsv", 1, 6},
     {"markpairs.tsv", 2, 4},
+    {"hanedges.tsv", 1, 7},
 };
 
 START_TEST(test_table_sorted)
@@ -967,6 +968,39 @@ START_TEST(test_markpairs_table_agrees)
 }
 END_TEST
 
+/* Every row of hanedges.tsv agrees with zh_han_edges, which gives 0 for
+ * a character it does not list; 或 stands next to ASCII more often than
+ * 我 on either side. */
+START_TEST(test_hanedges_table_agrees)
+{
+    FILE *f = open_table("hanedges.tsv");
+    char line[4096];
+    char *fields[8];
+    long lineno = 0, rows = 0;
+
+    while (read_line(f, line, sizeof line, "hanedges.tsv", lineno + 1)) {
+        lineno++;
+        if (line[0] == '#')
+            continue;
+        ck_assert_uint_eq(split_tabs(line, fields, 8), 7);
+        uint32_t cp = parse_key(fields[0], strlen(fields[0]));
+        double left, right;
+        zh_han_edges(&cp, 1, &left, &right);
+        ck_assert_msg(left == atoi(fields[5]) / 100.0 &&
+                          right == atoi(fields[6]) / 100.0,
+                      "hanedges.tsv:%ld", lineno);
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_gt(rows, 1000);
+    static const uint32_t cps[] = {0x6211, 0x6216, 0x2A6D6}; /* 我 或 */
+    double left[3], right[3];
+    zh_han_edges(cps, 3, left, right);
+    ck_assert(left[1] < left[0] && right[1] < right[0]);
+    ck_assert(left[2] == 0.0 && right[2] == 0.0);
+}
+END_TEST
+
 /* The line's end after a frame's last character: one whose right arm
  * points on costs more, and so does one that is not the mirror of the
  * line's first (├ ... ┤, ┌ ... ┐, └ ... ┘, │ ... │). */
@@ -1036,6 +1070,7 @@ static Suite *data_suite(void)
     tcase_add_test(tc, test_box_table_agrees);
     tcase_add_test(tc, test_marks_table_agrees);
     tcase_add_test(tc, test_markpairs_table_agrees);
+    tcase_add_test(tc, test_hanedges_table_agrees);
     tcase_add_test(tc, test_plaus_end_frames);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

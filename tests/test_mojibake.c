@@ -71,6 +71,11 @@ static const struct {
     {"浣犺\xee\x9b\xa6" "鍘诲摢閲屽悧锛?", "你要去哪里吗？"}, /* utf8-gb18030-lost-question */
     /* The same in Big5's beam: its best reading ends the line. */
     {"瘜冽��嚗�", "注意："}, /* utf8-cp950-replace */
+    /* A lost byte of a character between ASCII words: how often each
+     * value stands next to ASCII in Chinese technical prose (或, E6 88
+     * [96], not the commoner 我, [91]). */
+    {"鍙\xee\x88\x99" "互浣跨敤 apt 鎴? aptitude 瀹夎\xee\x97\x8a" "杞\xee\x88\x99" "欢鍖呫??", "可以使用 apt 或 aptitude 安装软件包。"}, /* utf8-gb18030-lost-question */
+    {"杩斿洖鍊间负 0 鎴� 1 鏃惰〃绀烘垚鍔熴��", "返回值为 0 或 1 时表示成功。"}, /* utf8-gbk-replace */
     /* ... and a frame's row closes with the mirror of what opens it (E2 94
      * [A4] ┤ after ├, [98] ┘ after └), not with a line running on. */
     {"    鈹溾攢鈹?鈹?鈹?鈹?鈹?鈹?鈹尖攢鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?鈹?",
