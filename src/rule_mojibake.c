@@ -2375,6 +2375,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
                 zh_plaus_steps(s->prev, cps, nv, steps, work_memo(w));
                 mark_steps(s->prev, cps, nv, steps);
+                edge_steps(s->prev, after < 0x80, cps, nv, steps);
             }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
