@@ -16,10 +16,11 @@ plain-text editions), line by line:
   P(A | c)  = (n(c) + G * p) / (count(c) + G)
   edge(c)   = -log(P(A | c) / p), clipped to [-CLIP, CLIP] nats
 
-for the left edge (n(c): occurrences of c right after an ASCII
-character, p: the share of all Han characters so placed) and the right
-edge (right before one) alike: how much likelier c is at such an edge
-than a Han character in general (negative) or less likely (positive).
+for the left edge (n(c): occurrences of c right after an ASCII letter,
+digit or space, the edge of an ASCII word; p: the share of all Han
+characters so placed) and the right edge (right before one) alike:
+how much likelier c is at such an edge than a Han character in general
+(negative) or less likely (positive).
 
 src/data_edges.c: zh_he_cp[] (increasing), zh_he_left[] and
 zh_he_right[] in hundredths of a nat, zh_he_count entries; a Han
@@ -40,6 +41,12 @@ CLIP = 3.0
 SCALE = 100
 
 
+def word_edge(ch):
+    """An ASCII letter, digit or space: the edge of an ASCII word (ASCII
+    punctuation after Han closes a clause, as a Chinese mark would)."""
+    return ch == " " or (ord(ch) < 0x80 and ch.isalnum())
+
+
 def count(han):
     seen = {}
     left = {}
@@ -50,9 +57,9 @@ def count(han):
             if cp not in han:
                 continue
             seen[cp] = seen.get(cp, 0) + 1
-            if i > 0 and ord(line[i - 1]) < 0x80:
+            if i > 0 and word_edge(line[i - 1]):
                 left[cp] = left.get(cp, 0) + 1
-            if i + 1 < len(line) and ord(line[i + 1]) < 0x80:
+            if i + 1 < len(line) and word_edge(line[i + 1]):
                 right[cp] = right.get(cp, 0) + 1
     return seen, left, right
 
@@ -83,7 +90,8 @@ def main():
     header += [
         "",
         "count: occurrences in the documentation's lines; after_ascii,",
-        "before_ascii: those right after, right before an ASCII character",
+        "before_ascii: those right after, right before an ASCII letter,",
+        "digit or space",
         "(of %d Han characters, %.4f and %.4f); left, right: -log of how"
         % (all_han, p_left, p_right),
         "much likelier the character is at that edge than a Han character",

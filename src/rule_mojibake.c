@@ -1571,16 +1571,22 @@ static void mark_steps(uint32_t prev, const uint32_t *cps, size_t m,
             steps[i] += costs[i] - zh_plaus_step(0, cps[i]);
 }
 
-/* The values of a lost byte that are Han characters, next to ASCII (使用
- * apt 或 aptitude): how often each stands at such an edge (zh_han_edges;
- * 或 far more often than 我, E6 88 [96] against [91]), on the left where
- * prev is ASCII and on the right where next_ascii, is added to steps[i].
- * A step stays >= 0, as the windows' pruning assumes. Like mark_steps,
- * only the choice among the values is so made. */
-static void edge_steps(uint32_t prev, int next_ascii, const uint32_t *cps,
+/* 1 for an ASCII letter, digit or space: the edge of an ASCII word. */
+static int word_edge(uint32_t c)
+{
+    return c == ' ' || (c < 0x80 && zh_is_ascii_alnum(c));
+}
+
+/* The values of a lost byte that are Han characters, next to an ASCII
+ * word (使用 apt 或 aptitude): how often each stands at such an edge
+ * (zh_han_edges; 或 far more often than 我, E6 88 [96] against [91]), on
+ * the left where prev is a word's edge and on the right where next is,
+ * is added to steps[i]. A step stays >= 0, as the windows' pruning
+ * assumes. Like mark_steps, only the choice among the values is so made. */
+static void edge_steps(uint32_t prev, uint32_t next, const uint32_t *cps,
                        size_t m, double *steps)
 {
-    int prev_ascii = prev && prev < 0x80;
+    int prev_ascii = word_edge(prev), next_ascii = word_edge(next);
     if (!m || (!prev_ascii && !next_ascii) ||
         (!zh_is_han(cps[0]) && !zh_is_han(cps[m - 1])))
         return; /* Han blocks begin and end on the values' 64-spans */
@@ -1641,7 +1647,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
         return 1;
     zh_plaus_steps(pprev, cps, m, steps, work_memo(w));
     mark_steps(pprev, cps, m, steps);
-    edge_steps(pprev, pend + len < n && b[pend + len] < 0x80, cps, m, steps);
+    edge_steps(pprev, pend + len < n ? b[pend + len] : 0, cps, m, steps);
     size_t seed = 0;
     for (size_t i = 1; i < m; i++)
         if (steps[i] < steps[seed])
@@ -2375,7 +2381,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                     cps[j] = s->acc << 6 | (vals[j] & 0x3Fu);
                 zh_plaus_steps(s->prev, cps, nv, steps, work_memo(w));
                 mark_steps(s->prev, cps, nv, steps);
-                edge_steps(s->prev, after < 0x80, cps, nv, steps);
+                edge_steps(s->prev, after, cps, nv, steps);
             }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
