@@ -1538,17 +1538,6 @@ static double insert_cost(work *w, codec e, size_t n, size_t r, size_t q,
     return cost;
 }
 
-/* try_fill's values for a lost continuation byte at q of a UTF-8
- * sequence that starts at pend and whose other bytes are all there: the
- * character is then valid for every value (its lead is none whose second
- * byte is restricted: E0, ED, F0, F4), and only the bits the byte gives
- * change. Each value's window is the one window_cost_from reads from
- * pend: that character after pprev, then the rest from where it ends.
- * The characters' costs after pprev come in one pass over the model
- * (zh_plaus_steps); the cheapest value's window is weighed first, so
- * that fs turns away most others on their first character alone (steps
- * cost >= 0), and fill_offer_ord keeps the restorations offering them in
- * order would. Returns 0, doing nothing, where this does not apply. */
 /* The values of a lost byte of a punctuation mark are told apart by how
  * often text uses each after the character before (zh_mark_costs: 时，
  * and 如下：) instead of the model's own cost, which prices most marks
@@ -1599,6 +1588,17 @@ static void edge_steps(uint32_t prev, uint32_t next, const uint32_t *cps,
     }
 }
 
+/* try_fill's values for a lost continuation byte at q of a UTF-8
+ * sequence that starts at pend and whose other bytes are all there: the
+ * character is then valid for every value (its lead is none whose second
+ * byte is restricted: E0, ED, F0, F4), and only the bits the byte gives
+ * change. Each value's window is the one window_cost_from reads from
+ * pend: that character after pprev, then the rest from where it ends.
+ * The characters' costs after pprev come in one pass over the model
+ * (zh_plaus_steps); the cheapest value's window is weighed first, so
+ * that fs turns away most others on their first character alone (steps
+ * cost >= 0), and fill_offer_ord keeps the restorations offering them in
+ * order would. Returns 0, doing nothing, where this does not apply. */
 static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
                      size_t pend, size_t past, uint32_t pprev, double pcost,
                      int need, int kind, fill_set *fs)
