@@ -1588,6 +1588,17 @@ static void edge_steps(uint32_t prev, uint32_t next, const uint32_t *cps,
     }
 }
 
+/* 1 when mark_steps or edge_steps may change the steps of the 64 values
+ * from base after prev, with next after them. */
+static int steps_adjusted(uint32_t prev, uint32_t next, uint32_t base)
+{
+    uint32_t top = base | 0x3F;
+    if (zh_in_mark_blocks(base) || zh_in_mark_blocks(top))
+        return 1;
+    return (word_edge(prev) || word_edge(next)) &&
+           (zh_is_han(base) || zh_is_han(top));
+}
+
 /* try_fill's values for a lost continuation byte at q of a UTF-8
  * sequence that starts at pend and whose other bytes are all there: the
  * character is then valid for every value (its lead is none whose second
@@ -2368,8 +2379,12 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             zh_plaus_block spare_block;
             /* A three-byte character whose completions all cost too much
              * (the cheapest of its block, zh_plaus_step_min, over the same
-             * steps) offers nothing, and this state nothing else. */
+             * steps) offers nothing, and this state nothing else. Not
+             * where mark_steps or edge_steps may lower a step below the
+             * model's: the bound would turn away a completion they make
+             * the cheapest. */
             if (stepped && s->have == 2 && s->lead >= 0xE0 && s->lead <= 0xEF &&
+                !steps_adjusted(s->prev, after, s->acc << 6) &&
                 !(s->cost + zh_plaus_step_min(
                                 block_of(s->lead, s->c1, &spare_block),
                                 s->prev) <
