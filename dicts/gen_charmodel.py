@@ -94,7 +94,7 @@ LAM_MAX = 0.5
 LAM_K = 10.0
 ALPHA = 1.0
 EPS = 0.05
-SCALE = 100  # stored log-probabilities are in 1/SCALE nats (ZH_LOGP_SCALE)
+SCALE = genlib.LOGP_SCALE
 SHIFT = 8    # two-level index: 256 code points per block
 
 
@@ -173,13 +173,6 @@ def read_prose(han):
                     follow[a] = follow.get(a, 0) + 1
                     pairs[(a, b)] = pairs.get((a, b), 0) + 1
     return follow, pairs
-
-
-def quantize(x):
-    v = int(math.floor(x * SCALE + 0.5))
-    if not -32768 <= v <= 32767:
-        raise SystemExit("log-probability %f out of int16 range" % x)
-    return v
 
 
 def main():
@@ -276,7 +269,7 @@ def write_c(root, han, uni, table, kept, pairs, pfollow, ppairs):
         w = EPS + (1.0 - EPS) * (ca - kept_a) / ca
         pa = pfollow.get(a, 0)
         lam = LAM_MAX * pa / (pa + LAM_K)
-        bow.append(quantize(math.log((1.0 - lam) * w)))
+        bow.append(genlib.quantize(math.log((1.0 - lam) * w)))
         for b in rows[i]:
             pj = w * math.exp(logp[b])
             if (a, b) in kept:
@@ -285,7 +278,7 @@ def write_c(root, han, uni, table, kept, pairs, pfollow, ppairs):
             if pa:
                 p += lam * ppairs.get((a, b), 0) / pa
             nxt.append(idx[b])
-            pair_lp.append(quantize(math.log(p)))
+            pair_lp.append(genlib.quantize(math.log(p)))
         row_off.append(len(nxt))
 
     stage1, blocks = genlib.two_level({cp: i + 1 for cp, i in idx.items()},
@@ -302,7 +295,7 @@ def write_c(root, han, uni, table, kept, pairs, pfollow, ppairs):
                  " * Log-probabilities in 1/%d nats. */\n"
                  % (len(chars), len(table), total, han.count, SCALE))
     parts.append("const uint32_t zh_cm_count = %d;\n" % len(chars))
-    parts.append("const int16_t zh_cm_floor = %d;\n" % quantize(floor))
+    parts.append("const int16_t zh_cm_floor = %d;\n" % genlib.quantize(floor))
     parts.append("\n/* Index of a character, plus one (0: not in the model):"
                  "\n * zh_cm_stage2[zh_cm_stage1[cp >> 8] * 256 + (cp & 255)]."
                  " */\n")
@@ -312,7 +305,7 @@ def write_c(root, han, uni, table, kept, pairs, pfollow, ppairs):
                  "bow(c). */\n")
     parts.append(genlib.c_array("uint32_t", "zh_cm_cp", chars, 8, "0x%04X"))
     parts.append(genlib.c_array("int16_t", "zh_cm_logp",
-                                [quantize(logp[c]) for c in chars], 14))
+                                [genlib.quantize(logp[c]) for c in chars], 14))
     parts.append(genlib.c_array("int16_t", "zh_cm_bow", bow, 14))
     parts.append("\n/* Pairs (a, b) for a at index i: zh_cm_next[zh_cm_row[i]"
                  " .. zh_cm_row[i + 1]]\n * holds the indices of b in "

@@ -59,7 +59,7 @@ CLASSES = ("han", "alnum", "ascii", "other")
 A = 0.5
 K = 20.0
 BETA = 20.0
-SCALE = 100
+SCALE = genlib.LOGP_SCALE
 
 
 def categories():
@@ -97,10 +97,6 @@ def count(han):
         if line:
             ends[ord(line[-1])] = ends.get(ord(line[-1]), 0) + 1
     return seen, ends, pairs
-
-
-def hundredths(x):
-    return int(math.floor(x * SCALE + 0.5))
 
 
 def main():
@@ -148,11 +144,11 @@ def main():
         "costs by class: han, alnum (ASCII letters and digits), ascii (the",
         "rest of ASCII), other (everything else):",
     ] + ["class: %s\tcount %d\tends %d\tend %d"
-         % (c, cls_seen[c], cls_ends[c], hundredths(cls_end[c]))
+         % (c, cls_seen[c], cls_ends[c], genlib.quantize(cls_end[c]))
          for c in CLASSES]
     rows = [(chr(cp), "U+%04X" % cp, str(seen[cp]), str(ends.get(cp, 0)),
-             str(hundredths(uni[cp])) if cp in uni else "-",
-             str(hundredths(end[cp])))
+             str(genlib.quantize(uni[cp])) if cp in uni else "-",
+             str(genlib.quantize(end[cp])))
             for cp in cps if seen.get(cp)]
     genlib.write_tsv(
         genlib.output_path(root, "dicts/marks.tsv"), header,
@@ -177,7 +173,7 @@ def main():
             "mark, P(mark) the unigram of marks.tsv. Sorted by han, then mark.",
         ],
         ["han", "mark", "count", "cost"],
-        [(chr(h), chr(m), str(pairs[(h, m)]), str(hundredths(after(h, m))))
+        [(chr(h), chr(m), str(pairs[(h, m)]), str(genlib.quantize(after(h, m))))
          for h, m in keys])
 
     base = []
@@ -199,15 +195,15 @@ def main():
              "\n/* -log P(c) among the marks, in 1/%d nats; -1 for no mark."
              " */\n" % SCALE,
              genlib.c_array("int16_t", "zh_mk_unigram",
-                            [hundredths(uni[cp]) if cp in uni else -1
+                            [genlib.quantize(uni[cp]) if cp in uni else -1
                              for cp in cps], 12),
              "\n/* Cost of a line's end after c, in 1/%d nats. */\n" % SCALE,
              genlib.c_array("int16_t", "zh_mk_end",
-                            [hundredths(end[cp]) for cp in cps], 12),
+                            [genlib.quantize(end[cp]) for cp in cps], 12),
              "\n/* The classes' costs of a line's end. */\n"]
     for c in CLASSES:
         parts.append("const int16_t zh_mk_end_%s = %d;\n"
-                     % (c, hundredths(cls_end[c])))
+                     % (c, genlib.quantize(cls_end[c])))
     hs = sorted(ctx)
     row = [0]
     for h in hs:
@@ -222,13 +218,13 @@ def main():
         "const size_t zh_mk_nctx = %d;\n" % len(hs),
         genlib.c_array("uint32_t", "zh_mk_ctx_cp", hs, 8, "0x%04X"),
         genlib.c_array("int16_t", "zh_mk_ctx_bow",
-                       [hundredths(math.log(BETA / (ctx[h] + BETA)))
+                       [genlib.quantize(math.log(BETA / (ctx[h] + BETA)))
                         for h in hs], 12),
         genlib.c_array("uint16_t", "zh_mk_ctx_row", row, 12),
         genlib.c_array("uint32_t", "zh_mk_pair_mark", [m for _, m in keys],
                        8, "0x%04X"),
         genlib.c_array("int16_t", "zh_mk_pair_cost",
-                       [hundredths(after(h, m)) for h, m in keys], 12),
+                       [genlib.quantize(after(h, m)) for h, m in keys], 12),
     ]
     genlib.write_c(genlib.output_path(root, "src/data_marks.c"),
                    "".join(parts))

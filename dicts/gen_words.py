@@ -50,14 +50,10 @@ import gen_charmodel  # noqa: E402  (jieba reader, OpenCC conversion)
 
 MAX_LEN = 4
 WORD_MIN = 16
-SCALE = 100
+SCALE = genlib.LOGP_SCALE
 HASH_MUL = 0x9E3779B97F4A7C15
 MASK64 = (1 << 64) - 1
 PAIR_BITS = 20
-
-
-def quantize(x):
-    return int(math.floor(x * SCALE + 0.5))
 
 
 def pack(word):
@@ -96,12 +92,12 @@ def main():
     kept = sorted((w for w, c in counts.items() if c >= WORD_MIN),
                   key=lambda w: [ord(ch) for ch in w])
     nwords = sum(counts[w] for w in kept)
-    logp = {w: quantize(math.log(counts[w] / nwords)) for w in kept}
+    logp = {w: genlib.quantize(math.log(counts[w] / nwords)) for w in kept}
     # A Han character that is no word of its own is rarer than any kept.
-    unknown = quantize(math.log(WORD_MIN / 2 / nwords))
+    unknown = genlib.quantize(math.log(WORD_MIN / 2 / nwords))
     # Entropy per character of the lexicon's word distribution: what a
     # character of real text costs, on average, in the segmentation.
-    per_char = quantize(sum(counts[w] * -math.log(counts[w] / nwords)
+    per_char = genlib.quantize(sum(counts[w] * -math.log(counts[w] / nwords)
                             for w in kept)
                         / sum(counts[w] * len(w) for w in kept))
 

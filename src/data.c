@@ -6,6 +6,7 @@
  */
 #define ZH_DATA_TABLES
 #include "data.h"
+#include "internal.h" /* zh_is_ascii_alnum */
 
 #include <limits.h>
 #include <math.h>
@@ -397,10 +398,9 @@ double zh_line_end_cost(uint32_t cp)
         return unscale(zh_mk_end[i]);
     if (zh_is_han(cp))
         return unscale(zh_mk_end_han);
-    if (cp < 0x80) {
-        int alnum = (cp | 0x20) - 'a' < 26u || cp - '0' < 10u;
-        return unscale(alnum ? zh_mk_end_alnum : zh_mk_end_ascii);
-    }
+    if (cp < 0x80)
+        return unscale(zh_is_ascii_alnum(cp) ? zh_mk_end_alnum
+                                             : zh_mk_end_ascii);
     return unscale(zh_mk_end_other);
 }
 

@@ -83,7 +83,7 @@ double zh_mark_unigram(uint32_t cp);
 /* 1 when cp is in one of those blocks. */
 int zh_in_mark_blocks(uint32_t cp);
 
-/* For each of the n marks in cps (increasing), -log P(mark | prev) into
+/* For each of the n marks in cps, -log P(mark | prev) into
  * out: how often the mark follows prev (dicts/markpairs.tsv) when prev
  * is a Han character seen before marks, else zh_mark_unigram's cost; -1
  * for a code point that is no mark. */
@@ -97,8 +97,8 @@ double zh_line_end_cost(uint32_t cp);
 /* ---- Han characters next to ASCII (dicts/hanedges.tsv) --------------- */
 
 /* How much likelier each of the n Han characters of cps (increasing) is
- * right after (left[i]) and right before (right[i]) an ASCII character
- * than a Han character in general, as a cost in nats (negative:
+ * right after (left[i]) and right before (right[i]) the edge of an ASCII
+ * word (a letter, digit or space) than a Han character in general, as a cost in nats (negative:
  * likelier), from Debian's documentation (dicts/gen_edges.py); 0 for a
  * character not counted. One search, then a walk. */
 void zh_han_edges(const uint32_t *cps, size_t n, double *left,
