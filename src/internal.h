@@ -29,6 +29,9 @@ typedef struct zh_buf {
 #define ZH_BUF_MAX ((size_t)1 << 31)
 
 zhfix_status zh_buf_reserve(zh_buf *b, size_t extra);
+/* 1 when b's bytes are mapped on their own (a large buffer, see text.c):
+ * they are not malloc's to hand on, and only zh_buf_free releases them. */
+int zh_buf_is_mapped(const zh_buf *b);
 zhfix_status zh_buf_append(zh_buf *b, const char *src, size_t len);
 void zh_buf_free(zh_buf *b);
 

@@ -732,6 +732,19 @@ static zhfix_status copy_out(zhfix *h, char *dst, size_t dstcap, size_t *needed)
 
 static zhfix_status take_out(zhfix *h, char **out, size_t *outlen)
 {
+    /* A mapped buffer is not the caller's to free: its text is copied,
+     * and the handle keeps the mapping for the next call. */
+    if (zh_buf_is_mapped(&h->out)) {
+        char *p = malloc(h->out.len ? h->out.len : 1);
+        if (!p)
+            return ZHFIX_NOMEM;
+        memcpy(p, h->out.data, h->out.len);
+        *out = p;
+        if (outlen)
+            *outlen = h->out.len;
+        h->out.len = 0;
+        return ZHFIX_OK;
+    }
     /* Hand the handle's buffer to the caller rather than copying it. */
     if (!h->out.data) {
         h->out.data = malloc(1);

@@ -389,6 +389,56 @@ START_TEST(blocks_equal_whole)
 END_TEST
 
 
+/* A buffer grown past 2 MB is mapped on its own (text.c): its bytes move
+ * over intact, and only zh_buf_free releases it. */
+START_TEST(large_buffer_keeps_bytes)
+{
+    zh_buf b = {NULL, 0, 0};
+    char chunk[4096];
+    for (size_t k = 0; k < 1024 + 7; k++) {
+        memset(chunk, (int)('a' + k % 26), sizeof chunk);
+        ck_assert_int_eq(zh_buf_append(&b, chunk, sizeof chunk), ZHFIX_OK);
+    }
+    ck_assert_uint_eq(b.len, (1024 + 7) * sizeof chunk);
+    ck_assert_uint_ge(b.cap, (size_t)4 << 20);
+#ifdef __linux__
+    ck_assert(zh_buf_is_mapped(&b));
+#endif
+    for (size_t k = 0; k < 1024 + 7; k++)
+        ck_assert_int_eq(b.data[k * sizeof chunk + k % sizeof chunk],
+                         'a' + k % 26);
+    zh_buf_free(&b);
+    ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+/* An output of over 2 MB is built in a mapped buffer, which the caller
+ * gets a copy of (zhfix_free is free); the handle keeps the mapping for
+ * the next call, whose output is its own. */
+START_TEST(large_output_then_small)
+{
+    const char *line = "中\u200b文，\n";
+    size_t ll = strlen(line), n = ((size_t)3 << 20) / ll;
+    char *text = malloc(n * ll);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * ll, line, ll);
+    zhfix *h = make(NULL, NULL, NULL);
+    char *big, *small;
+    size_t blen, slen;
+    ck_assert_int_eq(zhfix_fix_alloc(h, text, n * ll, &big, &blen), ZHFIX_OK);
+    ck_assert_uint_eq(blen, n * (ll - 3));
+    ck_assert_int_eq(zhfix_fix_alloc(h, text, ll, &small, &slen), ZHFIX_OK);
+    ck_assert_uint_eq(slen, ll - 3);
+    ck_assert_mem_eq(small, "中文，\n", slen);
+    ck_assert_mem_eq(big + blen - slen, small, slen);
+    zhfix_free(big);
+    zhfix_free(small);
+    free(text);
+    zhfix_destroy(h);
+}
+END_TEST
+
+
 /* ---- where rules look -------------------------------------------------- */
 
 #define Z "\u200b" /* a zero-width space between Chinese characters */
@@ -917,6 +967,8 @@ static Suite *suite(void)
     tcase_add_test(t, block_boundaries);
     tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
+    tcase_add_test(t, large_buffer_keeps_bytes);
+    tcase_add_test(t, large_output_then_small);
     tcase_add_test(t, utf8_helpers);
     tcase_add_test(t, utf8_validate_matches_reference);
     tcase_add_loop_test(t, sort_nearly_is_stable_sort, 0,
