@@ -22,9 +22,16 @@
  * faults, 2 MB pages 8, and a fault costs microseconds on a virtual
  * machine. On 10 MB of mojibake-heavy text, 4 KB pages meant 18,000
  * faults. Their sizes are powers of two from 2 MB, which Linux maps on
- * huge-page boundaries. */
+ * huge-page boundaries.
+ *
+ * Where addresses are plenty (64 bits), a buffer is mapped at 32 MB at
+ * least: a page is memory only once touched, and a buffer that grows
+ * within its span is not copied to a new mapping (whose pages the system
+ * then zeroes again): the memo's growth 2 -> 4 -> 8 -> 16 MB zeroed
+ * 30 MB, 8% of the CPU time. */
 #if defined(__linux__) && defined(MAP_ANONYMOUS)
 #define ZH_BUF_MAPPED ((size_t)2 << 20)
+#define ZH_BUF_MAP_SPAN (sizeof(void *) >= 8 ? (size_t)32 << 20 : ZH_BUF_MAPPED)
 
 static char *map_bytes(size_t n)
 {
@@ -47,6 +54,7 @@ static void release_bytes(char *p, size_t cap)
 }
 #else
 #define ZH_BUF_MAPPED SIZE_MAX
+#define ZH_BUF_MAP_SPAN SIZE_MAX
 
 static char *map_bytes(size_t n)
 {
@@ -77,6 +85,8 @@ zhfix_status zh_buf_reserve(zh_buf *b, size_t extra)
         cap = cap > ZH_BUF_MAX / 2 ? ZH_BUF_MAX : cap * 2;
     char *p;
     if (cap >= ZH_BUF_MAPPED) {
+        if (cap < ZH_BUF_MAP_SPAN)
+            cap = ZH_BUF_MAP_SPAN;
         p = map_bytes(cap);
         if (!p)
             return ZHFIX_NOMEM;
