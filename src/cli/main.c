@@ -33,6 +33,10 @@
 /* Inputs up to this size are read once and kept in memory; larger ones are
  * read twice (detection, then decoding) or spooled when not seekable. */
 #define MEMORY_INPUT_MAX ((size_t)8 << 20)
+/* ...but a regular file up to this size is read whole into memory (a
+ * buffer of its size), and when it is UTF-8 its blocks are read there:
+ * read once, not copied. */
+#define WHOLE_FILE_MAX ((size_t)16 << 20)
 /* Below this detection confidence (0..100) a non-UTF-8 guess is refused. */
 #define MIN_CONFIDENCE 5
 
@@ -352,6 +356,10 @@ static int detect_input(job *j, source *src, zhfix_detection *det)
     int seekable = S_ISREG(j->st0.st_mode) &&
                    lseek(src->fd, 0, SEEK_CUR) != (off_t)-1;
     size_t cap = MEMORY_INPUT_MAX;
+    /* A byte over the size: a file that has grown since is read on. */
+    if (seekable && j->st0.st_size > 0 &&
+        (unsigned long long)j->st0.st_size < WHOLE_FILE_MAX)
+        cap = (size_t)j->st0.st_size + 1;
     src->mem = input_buffer(j, cap, &src->memmap);
     int spool = -1, rc = 0;
     char *chunk = NULL;
@@ -854,6 +862,15 @@ static void flush_batch(job *j, const char *pend, size_t plen)
 /* Decode the input to UTF-8 and hand it on block by block. */
 static int stream(job *j, source *src, zhfix_encoding enc)
 {
+    if (src->checked_utf8 && enc == ZHFIX_ENC_UTF8 && src->fd < 0 &&
+        src->mempos == 0) {
+        /* All of it in memory, and checked: its blocks are read there. */
+        int rc = 0;
+        jobs_count_bytes(src->memlen);
+        (void)hand_on_blocks(j, src->mem, src->memlen, 1, 0, &rc);
+        src->mempos = src->memlen;
+        return rc;
+    }
     zhfix_codec *codec = NULL;
     if (zhfix_codec_create(enc, ZHFIX_ENC_UTF8, &codec) != ZHFIX_OK) {
         cli_error(j->name, "cannot decode %s", zhfix_encoding_name(enc));
