@@ -650,16 +650,16 @@ static int block_helpers_begin(job *j, zhfix_syntax syntax)
     return n;
 }
 
-/* Most blocks in one batch: the pending input (16 MB and some) holds at
- * most 17 whole blocks, each of at least ZHFIX_BLOCK_SIZE bytes but the
- * last. */
+/* Most blocks in one batch: the pending input (16 MB and some) or a file
+ * read whole (under WHOLE_FILE_MAX) holds at most 17, each block of at
+ * least ZHFIX_BLOCK_SIZE bytes but the last. */
 #define MAX_BATCH_BLOCKS 32
 
 /* A batch of blocks read by several threads. Each thread takes the next
  * block not yet taken, so a thread that is slowed (a costlier block, a
- * busy core) takes fewer: a fixed share each waited at every batch for
- * the slowest. Blocks are delivered in order, by whichever thread
- * completes the run of blocks read so far. */
+ * busy core) takes fewer: with a block a thread per batch, every batch
+ * waited for its slowest. Blocks are delivered in order, by whichever
+ * thread completes the run of blocks read so far. */
 typedef struct batch {
     job *j;
     const char *text;
