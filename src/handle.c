@@ -182,6 +182,7 @@ zhfix_status zhfix_create(const zhfix_options *opts, zhfix **out,
         zhfix_destroy(h);
         return ZHFIX_NOMEM;
     }
+    h->skip_findings = opts->skip_findings != 0;
     zhfix_status st = ZHFIX_OK;
     if (opts->select && *opts->select) {
         st = apply_list(h->selected, opts->select, 1, errbuf, errcap);

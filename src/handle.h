@@ -54,6 +54,7 @@ struct zhfix {
     zh_hot_lines hot;  /* lines with triggers of the text being scanned */
     zh_hot_lines hot_spare; /* scratch for updating hot */
     int no_prefilter;  /* walk every line (zh_set_prefilter, for tests) */
+    int skip_findings; /* zhfix_options.skip_findings */
     struct zh_plaus_memo *plaus_memo; /* zh_scan_plaus_memo's, or NULL */
     char err[512];
 };

@@ -165,6 +165,9 @@ typedef struct zh_scan {
     int japanese;
     const char *input;
     size_t input_len;
+    /* 0 when no finding will be read with its detail (skip_findings): a
+     * rule may leave the detail out (NULL). */
+    int want_detail;
 } zh_scan;
 
 /* The handle's cache of zh_plaus_step (plaus.h), made the first time a

@@ -509,6 +509,9 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     scan.at_input_start = h->doc_offset + base_offset == 0;
     scan.input = block;
     scan.input_len = len;
+    scan.want_detail = !h->skip_findings;
+    /* fix and convert for a caller that reads no findings keep none. */
+    int keep_findings = !h->skip_findings || !out;
     scan.hot = &h->hot;
     scan.hot_state = h->no_prefilter ? -1 : 0;
     /* The protected spans are read when a rule first proposes an edit:
@@ -581,7 +584,8 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                 size_t t = map_back(h, passes_used, e->end, 1);
                 if (zh_protected(&h->protect, s, t) || (round && !e->fixable))
                     continue;
-                st = add_finding(h, e, cur, s, t > s ? t - s : 0);
+                if (keep_findings)
+                    st = add_finding(h, e, cur, s, t > s ? t - s : 0);
                 scan.edits[kept++] = *e;
                 last_end = e->end;
                 fixes += e->fixable;

@@ -3717,17 +3717,12 @@ static void put(char *buf, size_t cap, size_t *len, const char *t)
     *len += n;
 }
 
-static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
-                              size_t base, int quoted)
+/* The detail of c's finding: its chain, costs and what was done, in the
+ * scan's arena (NULL when out of memory). Built by hand: one finding per
+ * repair, and printf costs more than the repair's own search on
+ * mojibake-heavy text. */
+static const char *explain_cand(zh_scan *scan, const cand *c, int quoted)
 {
-    size_t cap = c->nrep * 4 + 1;
-    char *rep = malloc(cap);
-    if (!rep)
-        return ZHFIX_NOMEM;
-    size_t len = 0;
-    utf8_cat(rep, cap, &len, c->rep, c->nrep);
-    /* Built by hand: one finding per repair, and printf costs more than
-     * the repair's own search on mojibake-heavy text. */
     char d[640];
     size_t dl = 0;
     const chain *first = &chains[c->chain_ids[0]];
@@ -3757,7 +3752,21 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
     put(d, sizeof d, &dl, c->fills ? "; restored lost bytes" : "");
     put(d, sizeof d, &dl,
         quoted ? "; not repaired: the line discusses encodings" : "");
-    const char *detail = zh_arena_strndup(scan->arena, d, dl);
+    return zh_arena_strndup(scan->arena, d, dl);
+}
+
+static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
+                              size_t base, int quoted)
+{
+    size_t cap = c->nrep * 4 + 1;
+    char *rep = malloc(cap);
+    if (!rep)
+        return ZHFIX_NOMEM;
+    size_t len = 0;
+    utf8_cat(rep, cap, &len, c->rep, c->nrep);
+    /* No detail where no finding will be read with it. */
+    const char *detail = scan->want_detail ? explain_cand(scan, c, quoted) : NULL;
+    const chain *first = &chains[c->chain_ids[0]];
     char m[96];
     size_t ml = 0;
     put(m, sizeof m, &ml, "mojibake: ");
@@ -3765,10 +3774,10 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
     put(m, sizeof m, &ml, " text decoded as ");
     put(m, sizeof m, &ml, codec_name(first->misread));
     const char *msg = zh_arena_strndup(scan->arena, m, ml);
-    zhfix_status st =
-        detail && msg ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
-                                rep, len, !quoted, msg, detail)
-                      : ZHFIX_NOMEM;
+    zhfix_status st = (detail || !scan->want_detail) && msg
+                          ? zh_emit(scan, base + off[c->cs], base + off[c->ce],
+                                    rep, len, !quoted, msg, detail)
+                          : ZHFIX_NOMEM;
     free(rep);
     return st;
 }

@@ -134,9 +134,14 @@ typedef struct zhfix_options {
      * configs it compiles in and libopencc for any other; "opencc" always
      * uses libopencc. */
     const char *engine;
+    /* 1 when the caller will not read the findings of fix and convert:
+     * zhfix_finding_count is then 0 after them, and locating, copying and
+     * explaining each repair is skipped. check keeps its findings, without
+     * their detail. 0 (the default) keeps everything. */
+    int skip_findings;
 } zhfix_options;
 
-/* Fill opts with defaults (all NULL). */
+/* Fill opts with defaults (all NULL and 0). */
 ZHFIX_API void zhfix_options_init(zhfix_options *opts);
 
 /* Create a handle. On failure *out is NULL; when an error message is useful

@@ -439,6 +439,56 @@ START_TEST(large_output_then_small)
 END_TEST
 
 
+/* skip_findings: fix and convert give the same text and keep no findings;
+ * check keeps its findings (the same spans and messages), without the
+ * mojibake rule's detail. */
+START_TEST(skip_findings_same_text)
+{
+    /* 中文文件 read as GBK, and a zero-width space. */
+    const char *in = "涓枃鏂囦欢\u200b说明，第二行，这是一个测试。\n";
+    zhfix_options o;
+    zhfix_options_init(&o);
+    zhfix *full = NULL, *lean = NULL;
+    ck_assert_int_eq(zhfix_create(&o, &full, NULL, 0), ZHFIX_OK);
+    o.skip_findings = 1;
+    ck_assert_int_eq(zhfix_create(&o, &lean, NULL, 0), ZHFIX_OK);
+    char *a, *b;
+    size_t alen, blen;
+    ck_assert_int_eq(zhfix_fix_alloc(full, in, strlen(in), &a, &alen),
+                     ZHFIX_OK);
+    ck_assert_int_eq(zhfix_fix_alloc(lean, in, strlen(in), &b, &blen),
+                     ZHFIX_OK);
+    ck_assert_uint_eq(alen, blen);
+    ck_assert_mem_eq(a, b, alen);
+    const char *want = "中文文件说明，第二行，这是一个测试。\n";
+    ck_assert_uint_eq(alen, strlen(want));
+    ck_assert_mem_eq(a, want, alen);
+    size_t n = zhfix_finding_count(full);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(zhfix_finding_count(lean), 0);
+    ck_assert_int_eq(zhfix_check(full, in, strlen(in)), ZHFIX_OK);
+    ck_assert_int_eq(zhfix_check(lean, in, strlen(in)), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(lean), n);
+    for (size_t i = 0; i < n; i++) {
+        const zhfix_finding *f = zhfix_finding_get(full, i);
+        const zhfix_finding *g = zhfix_finding_get(lean, i);
+        ck_assert_uint_eq(f->offset, g->offset);
+        ck_assert_uint_eq(f->length, g->length);
+        ck_assert_str_eq(f->rule, g->rule);
+        ck_assert_str_eq(f->message, g->message);
+        if (!strcmp(f->rule, "mojibake")) {
+            ck_assert_ptr_nonnull(f->detail);
+            ck_assert_ptr_null(g->detail);
+        }
+    }
+    zhfix_free(a);
+    zhfix_free(b);
+    zhfix_destroy(full);
+    zhfix_destroy(lean);
+}
+END_TEST
+
+
 /* ---- where rules look -------------------------------------------------- */
 
 #define Z "\u200b" /* a zero-width space between Chinese characters */
@@ -969,6 +1019,7 @@ static Suite *suite(void)
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, large_buffer_keeps_bytes);
     tcase_add_test(t, large_output_then_small);
+    tcase_add_test(t, skip_findings_same_text);
     tcase_add_test(t, utf8_helpers);
     tcase_add_test(t, utf8_validate_matches_reference);
     tcase_add_loop_test(t, sort_nearly_is_stable_sort, 0,

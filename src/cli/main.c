@@ -1935,6 +1935,9 @@ int main(int argc, char **argv)
     }
     o.lib.select = o.select_list;
     o.lib.ignore = o.ignore_list;
+    /* fix and convert read the findings only to explain them. */
+    o.lib.skip_findings =
+        (o.cmd == CMD_FIX || o.cmd == CMD_CONVERT) && !o.explain;
     /* convert changes the script only: no rule runs. */
     run r;
     memset(&r, 0, sizeof r);
