@@ -216,6 +216,33 @@ START_TEST(test_push)
 }
 END_TEST
 
+/* A character's cost alone, which zh_words_push reads from a table of its
+ * own, is its one-character word's in the lexicon (zh_word_logp), or the
+ * unknown word's, for every Han character of the BMP. */
+START_TEST(test_push_single_agrees)
+{
+    size_t han = 0, words = 0;
+    for (uint32_t cp = 1; cp < 0x10000; cp++) {
+        if (!zh_is_han(cp))
+            continue;
+        han++;
+        double lp;
+        int known = zh_word_logp(&cp, 1, &lp);
+        words += known;
+        double want = -(known ? lp : zh_words_unknown / (double)ZH_LOGP_SCALE) -
+                      zh_words_per_char / (double)ZH_LOGP_SCALE;
+        zh_words_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        double got = zh_words_push(&ctx, cp);
+        ck_assert_msg(fabs(got - want) < 1e-9, "U+%04X: %f, want %f", cp, got,
+                      want);
+    }
+    ck_assert_uint_gt(han, 20000);
+    ck_assert_uint_gt(words, 5000);
+    ck_assert_uint_lt(words, han);
+}
+END_TEST
+
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *words_suite(void)
@@ -231,6 +258,7 @@ static Suite *words_suite(void)
     tc = tcase_create("segmentation");
     tcase_add_loop_test(tc, test_order, 0, N_ELEMS(order_rows));
     tcase_add_test(tc, test_push);
+    tcase_add_test(tc, test_push_single_agrees);
     suite_add_tcase(s, tc);
     return s;
 }
