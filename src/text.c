@@ -8,66 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hugemap.h"
 #include "internal.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
-/* A buffer of ZH_BUF_MAPPED bytes or more is mapped on its own and asked
- * for transparent huge pages (where the system has them). Such buffers
- * (the text between passes, the lines kept by the mojibake rule's memo)
- * are touched once and reused for the handle's life, and their first
- * touch was a cost of its own: 4 KB pages make a 16 MB buffer 4,096 page
- * faults, 2 MB pages 8, and a fault costs microseconds on a virtual
- * machine. On 10 MB of mojibake-heavy text, 4 KB pages meant 18,000
- * faults. Their sizes are powers of two from 2 MB, which Linux maps on
- * huge-page boundaries.
+/* A buffer of ZH_BUF_MAPPED bytes or more (the text between passes, the
+ * lines kept by the mojibake rule's memo, a call's output) is mapped on
+ * its own with huge pages (hugemap.h): it is touched once and reused for
+ * the handle's life. Its sizes are powers of two from 2 MB, which Linux
+ * maps on huge-page boundaries.
  *
  * Where addresses are plenty (64 bits), a buffer is mapped at 32 MB at
  * least: a page is memory only once touched, and a buffer that grows
  * within its span is not copied to a new mapping (whose pages the system
  * then zeroes again): the memo's growth 2 -> 4 -> 8 -> 16 MB zeroed
  * 30 MB, 8% of the CPU time. */
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
+#if ZH_HUGEMAP
 #define ZH_BUF_MAPPED ((size_t)2 << 20)
 #define ZH_BUF_MAP_SPAN (sizeof(void *) >= 8 ? (size_t)32 << 20 : ZH_BUF_MAPPED)
-
-static char *map_bytes(size_t n)
-{
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, n, MADV_HUGEPAGE); /* advice: failing changes nothing */
+#else
+#define ZH_BUF_MAPPED SIZE_MAX
+#define ZH_BUF_MAP_SPAN SIZE_MAX
 #endif
-    return p;
-}
 
 static void release_bytes(char *p, size_t cap)
 {
     if (p && cap >= ZH_BUF_MAPPED)
-        munmap(p, cap);
+        zh_unmap(p, cap);
     else
         free(p);
 }
-#else
-#define ZH_BUF_MAPPED SIZE_MAX
-#define ZH_BUF_MAP_SPAN SIZE_MAX
-
-static char *map_bytes(size_t n)
-{
-    (void)n;
-    return NULL;
-}
-
-static void release_bytes(char *p, size_t cap)
-{
-    (void)cap;
-    free(p);
-}
-#endif
 
 int zh_buf_is_mapped(const zh_buf *b) { return b->cap >= ZH_BUF_MAPPED; }
 
@@ -87,7 +56,7 @@ zhfix_status zh_buf_reserve(zh_buf *b, size_t extra)
     if (cap >= ZH_BUF_MAPPED) {
         if (cap < ZH_BUF_MAP_SPAN)
             cap = ZH_BUF_MAP_SPAN;
-        p = map_bytes(cap);
+        p = zh_map_huge(cap, 0);
         if (!p)
             return ZHFIX_NOMEM;
         if (b->len)

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../hugemap.h"
 #include "../newlines.h"
 #include "cli.h"
 
@@ -156,7 +156,7 @@ typedef struct source {
     int fd;       /* -1 when the input is all in mem */
     char *mem;    /* input read during detection (owned) */
     size_t memlen, mempos;
-    size_t memmap; /* mem's size when it is mapped (map_buffer), else 0 */
+    size_t memmap; /* mem's size when it is mapped (input_buffer), else 0 */
     int checked_utf8; /* all of it was read and found valid UTF-8 */
 } source;
 
@@ -209,48 +209,25 @@ static ssize_t read_full(int fd, char *buf, size_t cap)
     return (ssize_t)got;
 }
 
-/* The buffers that hold input (several MB) are mapped, and past their
- * first 2 MB asked for transparent huge pages: filling one in 4 KB pages
- * was a page fault every 4 KB, thousands per file, and a fault costs
- * microseconds on a virtual machine. The first 2 MB keep small pages, so
- * that a small file costs no huge page. NULL when mapping fails (the
- * caller then uses malloc). */
-static char *map_buffer(size_t n)
-{
-#ifdef MAP_ANONYMOUS
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    const size_t small = (size_t)2 << 20;
-    if (n > small)
-        (void)madvise((char *)p + small, n - small, MADV_HUGEPAGE);
-#endif
-    return p;
-#else
-    (void)n;
-    return NULL;
-#endif
-}
-
-/* A buffer from map_buffer (mapped: its size), or from malloc (0). */
+/* A buffer from input_buffer: mapped (its size) or from malloc (0). */
 static void release_buffer(char *p, size_t mapped)
 {
     if (p && mapped)
-        munmap(p, mapped);
+        zh_unmap(p, mapped);
     else
         free(p);
 }
 
-/* A buffer of n bytes for j's input, mapped where the input is a file of
- * over 2 MB (for a small one, mapping and unmapping cost more than they
- * save: 20 small files took 40% longer to check): *mapped is set for
+/* A buffer of n bytes for j's input, mapped with huge pages past its
+ * first 2 MB (hugemap.h) where the input is a file of over 2 MB (for a
+ * small one, mapping and unmapping cost more than they save: 20 small
+ * files took 40% longer to check), else from malloc: *mapped is set for
  * release_buffer. */
 static char *input_buffer(const job *j, size_t n, size_t *mapped)
 {
-    int large = S_ISREG(j->st0.st_mode) && j->st0.st_size > (off_t)2 << 20;
-    char *p = large ? map_buffer(n) : NULL;
+    const size_t small = (size_t)2 << 20;
+    int large = S_ISREG(j->st0.st_mode) && j->st0.st_size > (off_t)small;
+    char *p = large ? zh_map_huge(n, small) : NULL;
     *mapped = p ? n : 0;
     return p ? p : malloc(n);
 }
