@@ -56,7 +56,7 @@ zhfix_status zh_buf_reserve(zh_buf *b, size_t extra)
     if (cap >= ZH_BUF_MAPPED) {
         if (cap < ZH_BUF_MAP_SPAN)
             cap = ZH_BUF_MAP_SPAN;
-        p = zh_map_huge(cap, 0);
+        p = zh_map_huge(cap);
         if (!p)
             return ZHFIX_NOMEM;
         if (b->len)

@@ -2,11 +2,14 @@
  * test_pipeline.c - the handle, rule selection, the fix/check pipeline,
  * caller-sized buffers, blocks, and the invisible-char rule.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise (hugemap.h) */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hugemap.h"
 #include "internal.h"
 #include "newlines.h"
 #include "protect.h"
@@ -409,6 +412,32 @@ START_TEST(large_buffer_keeps_bytes)
                          'a' + k % 26);
     zh_buf_free(&b);
     ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+/* hugemap.h maps whole huge pages at a huge-page boundary whatever the
+ * length asked for: the kernel backs only aligned 2 MB stretches with huge
+ * pages, and a mapping of an odd length (an input file's size) came back
+ * unaligned, so most of a 10 MB input was read into 4 KB pages. */
+START_TEST(huge_mapping_is_aligned)
+{
+#if ZH_HUGEMAP
+    const size_t lengths[] = {1, 4096, ((size_t)2 << 20) - 1, (size_t)2 << 20,
+                              10000109, ((size_t)6 << 20) + 1};
+    for (size_t k = 0; k < sizeof lengths / sizeof *lengths; k++) {
+        size_t n = lengths[k];
+        char *p = zh_map_huge(n);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % ZH_HUGE_PAGE, 0);
+        ck_assert_uint_eq(zh_huge_span(n) % ZH_HUGE_PAGE, 0);
+        ck_assert_uint_ge(zh_huge_span(n), n);
+        ck_assert_uint_lt(zh_huge_span(n) - n, ZH_HUGE_PAGE);
+        ck_assert_int_eq(p[0], 0);
+        ck_assert_int_eq(p[n - 1], 0);
+        memset(p, 'x', zh_huge_span(n)); /* the whole span is ours */
+        zh_unmap(p, n);
+    }
+#endif
 }
 END_TEST
 
@@ -1018,6 +1047,7 @@ static Suite *suite(void)
     tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_test(t, large_buffer_keeps_bytes);
+    tcase_add_test(t, huge_mapping_is_aligned);
     tcase_add_test(t, large_output_then_small);
     tcase_add_test(t, skip_findings_same_text);
     tcase_add_test(t, utf8_helpers);
