@@ -50,4 +50,18 @@ expect_status 2 "--engine bogus" -- "$ZHFIX" convert --engine bogus --to traditi
 expect_grep "--engine bogus message" "unknown engine 'bogus'" "$TMP/err"
 expect_status 0 "--engine auto" -- "$ZHFIX" convert --engine auto --to traditional "$TMP/cat.txt"
 expect_grep "--engine auto converts" "一隻貓" "$TMP/out"
+
+# libopencc is opened only by a conversion that needs it (src/convert.c):
+# loaded at start-up it cost every run 2.4 ms. The dynamic loader names
+# each library it loads (LD_DEBUG=files).
+for args in "check $TMP/cat.txt" "fix $TMP/cat.txt" \
+            "convert --to traditional $TMP/cat.txt"; do
+  # shellcheck disable=SC2086 # the words of $args are the arguments
+  expect_status 0 "zhfix $args" -- env LD_DEBUG=files "$ZHFIX" $args
+  expect_no_grep "zhfix ${args%% *} does not load libopencc" "libopencc" "$TMP/err"
+done
+expect_status 0 "--engine opencc" -- env LD_DEBUG=files \
+  "$ZHFIX" convert --engine opencc --to traditional "$TMP/cat.txt"
+expect_grep "--engine opencc loads libopencc" "file=libopencc" "$TMP/err"
+expect_grep "--engine opencc converts" "一隻貓" "$TMP/out"
 finish
