@@ -3654,6 +3654,20 @@ static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
 
 /* ---- The rule ---------------------------------------------------------- */
 
+/* 1 when c may be the outer layer of a double encoding although it gains
+ * little or nothing itself: UTF-8 read as a Western code page whose
+ * reading is Western letters and symbols that look like mojibake again.
+ * The model prices such a reading about as it prices the text (是 read as
+ * cp437 twice is ┬╡├┐┬╗, its first layer µÿ»: gain -0.5), so the
+ * evidence is all in the layer under it, which deepen weighs; the
+ * repair still has to clear the margins with the layers together. */
+static int outer_layer(const chain *ch, const cand *c)
+{
+    return c->gain > -ZH_MOJI_MARGIN && ch->misread.kind == CK_SB &&
+           ch->real.kind == CK_UTF8 && c->nrep >= 2 &&
+           suspicious_cps(c->rep, c->nrep);
+}
+
 /* deepen c, the reading of the line's characters [c->cs, c->ce), unless
  * it was already. Returns 0 when out of memory. */
 static int deepen_once(zh_scan *scan, const work *w, cand *c)
@@ -4224,9 +4238,9 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         c->state = 0;
         c->kept = 0;
         c->lone = 0;
-        if (c->gain > 0.0 && !deepen_once(scan, w, c))
-            return ZHFIX_NOMEM;
         const chain *ch = &chains[c->chain_ids[0]];
+        if ((c->gain > 0.0 || outer_layer(ch, c)) && !deepen_once(scan, w, c))
+            return ZHFIX_NOMEM;
         if (c->gain < (is_swap(ch) ? ZH_MOJI_MARGIN_SWAP
                                    : ZH_MOJI_MARGIN_ESTABLISHED))
             continue;

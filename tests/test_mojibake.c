@@ -246,6 +246,11 @@ static const struct {
     /* MacRoman twice: the layer under a misreading is read as the same
      * code page first (每行 read as Windows-1252 over GBK: 守杷板). */
     {"√ä√ò√®√ã¬∞√• 12 ‚Ä∞‚àè‚Ñ¢√Ç‚â†√≥√Å¬®¬∂", "每行 12 个字符"}, /* utf8-macroman-macroman */
+    /* cp437 twice: 是 alone between spaces is ┬╡├┐┬╗, and its first
+     * layer µÿ» gains nothing by itself (-0.5 nats): the layer under it
+     * decides (rule_mojibake.c, outer_layer). */
+    {"╧â┬¬├⌐┬╡Γéº┬ú┬╡┬ú├½┬╡├▓├¬ UID ┬╡├┐┬╗ 0Γê⌐Γò¥├«╧âΓûæΓûÆ┬╡├┐┬╗╧â├áΓòó╬úΓòù├╗┬╡├ó├á┬╡Γöé├╝", "如果有效 UID 是 0，就是其他情況"}, /* utf8-cp437-cp437 */
+    {"╧âΓò¥├▓┬╡├▓Γòò ┬╡├┐┬╗ ╬úΓòò├ç╧â├ç├» ┬╡├«├º╧â├ë├ª ╧â┬í├╣╬úΓòòΓûô", "引數 是 一個 指向 字串"}, /* utf8-cp437-cp437 */
     /* A line that names an encoding but is mojibake through and through
      * (the readings cover most of it) is no quotation of mojibake. */
     {"æœ\xc2\x8dåŠ¡å™¨è¿”å›žçš„ Accept-Encoding å¤´ä¸\xc2\x8dæ­£ç¡®ï¼Œè¯·æ£€æŸ¥é…\xc2\x8dç½®ã€‚", "服务器返回的 Accept-Encoding 头不正确，请检查配置。"}, /* utf8-cp1252 */
@@ -340,6 +345,8 @@ static const char *const traps[] = {
     "ВІКІ is Ukrainian for WIKI", "ПоздравЂаво",
     /* Box drawing in Chinese documentation. */
     "┌──────┐ │ 软件包 │ 流行度 │ └──────┘",
+    /* ...with the glyphs cp437 twice makes of 是 inside a frame's run */
+    "┌┬╡├┐┬╗┐ 表格",
     /* Code, CSV, URLs, numbers, pinyin. */
     "printf(\"%s\\n\", \"中文\"); /* 注释 */ x = a ?? b;",
     "id,名称,价格\n1,苹果,3.5\n2,香蕉,2.75\n",
