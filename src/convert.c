@@ -77,9 +77,9 @@ static void oc_load(void)
      * any handle. */
     void *lib = dlopen(ZHFIX_OPENCC_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
-        const char *e = dlerror();
-        snprintf(oc.why, sizeof oc.why, "cannot load %s: %s",
-                 ZHFIX_OPENCC_SONAME, e ? e : "unknown error");
+        const char *e = dlerror(); /* names the library */
+        snprintf(oc.why, sizeof oc.why, "%s",
+                 e ? e : ZHFIX_OPENCC_SONAME ": cannot be opened");
         return;
     }
     void (*fn[5])(void);
@@ -188,8 +188,8 @@ zhfix_status zh_converter_open(const char *config_path, zh_engine_mode mode,
     pthread_once(&oc_once, oc_load);
     if (!oc.open) {
         if (err && errcap)
-            snprintf(err, errcap, "OpenCC cannot load %s: %s", config_path,
-                     oc.why);
+            snprintf(err, errcap, "libopencc, which %s needs, is not there: %s",
+                     config_path, oc.why);
         free(c);
         return ZHFIX_OPENCC;
     }
