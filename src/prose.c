@@ -121,8 +121,11 @@ static int is_code(const char *s, size_t n)
     static const char *const starts[] = {"//", "#include", "#define", "#!",
                                          ">>> ", "$ ", "# ", "import ",
                                          "def ", "return "};
-    for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
-        token = starts_with(b, m, starts[k]);
+    /* Their first bytes, so that a line of prose (most start with a Han
+     * character) compares none of them. */
+    if (m && memchr("/#>$idr", b[0], 7))
+        for (size_t k = 0; k < sizeof starts / sizeof starts[0] && !token; k++)
+            token = starts_with(b, m, starts[k]);
     /* One pass for the two-byte tokens (== != && || -> => :: ); and the
      * comment delimiters) and the braces; most bytes begin none. */
     static const uint8_t begins_token[256] = {
