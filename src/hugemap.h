@@ -70,7 +70,7 @@ static inline char *zh_map_huge(size_t n)
 #endif
 }
 
-/* Release what zh_map_huge(n, ...) gave. */
+/* Release what zh_map_huge(n) gave. */
 static inline void zh_unmap(char *p, size_t n)
 {
 #if ZH_HUGEMAP

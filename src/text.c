@@ -14,8 +14,7 @@
 /* A buffer of ZH_BUF_MAPPED bytes or more (the text between passes, the
  * lines kept by the mojibake rule's memo, a call's output) is mapped on
  * its own with huge pages (hugemap.h): it is touched once and reused for
- * the handle's life. Its sizes are powers of two from 2 MB, which Linux
- * maps on huge-page boundaries.
+ * the handle's life.
  *
  * Where addresses are plenty (64 bits), a buffer is mapped at 32 MB at
  * least: a page is memory only once touched, and a buffer that grows

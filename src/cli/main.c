@@ -226,8 +226,8 @@ static void release_buffer(char *p, size_t mapped)
  * pages were 512 faults. */
 static char *input_buffer(const job *j, size_t n, size_t *mapped)
 {
-    const size_t small = (size_t)2 << 20;
-    int large = S_ISREG(j->st0.st_mode) && j->st0.st_size > (off_t)small;
+    const size_t mapped_over = (size_t)2 << 20;
+    int large = S_ISREG(j->st0.st_mode) && j->st0.st_size > (off_t)mapped_over;
     char *p = large ? zh_map_huge(n) : NULL;
     *mapped = p ? n : 0;
     return p ? p : malloc(n);
