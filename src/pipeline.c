@@ -468,8 +468,26 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
 
 /* Run the selected rules over one block. The result text is appended to out
  * when out is non-NULL. */
+/* Where a fix's text goes. The text of blocks that come out unchanged is
+ * copied only when a changed block follows it, or at the end: a call on
+ * clean text copies nothing until it knows whether it needs to. */
+typedef struct fix_out {
+    zh_buf *buf;
+    const char *src;  /* the call's input */
+    size_t copied;    /* src[copied, the block) is not in buf yet */
+} fix_out;
+
+static zhfix_status fix_out_catch_up(fix_out *o, size_t upto)
+{
+    zhfix_status st = zh_buf_append(o->buf, o->src + o->copied, upto - o->copied);
+    if (st == ZHFIX_OK)
+        o->copied = upto;
+    return st;
+}
+
 static zhfix_status run_block(zhfix *h, const char *block, size_t len,
-                              size_t base_offset, size_t base_line, zh_buf *out)
+                              size_t base_offset, size_t base_line,
+                              fix_out *out)
 {
     if (!h->passes) {
         h->passes = calloc(zh_rule_total ? zh_rule_total * ZH_MAX_ROUNDS : 1,
@@ -631,18 +649,24 @@ static zhfix_status run_block(zhfix *h, const char *block, size_t len,
     st = locate(h, first_finding, block, len, base_offset, base_line);
     if (st != ZHFIX_OK || !out)
         return st;
+    if (cur == block && !h->config_path[0])
+        return ZHFIX_OK; /* unchanged: copied later, if at all */
+    st = fix_out_catch_up(out, base_offset);
+    if (st != ZHFIX_OK)
+        return zh_set_error(h, st, "%s", zhfix_strerror(st));
+    out->copied = base_offset + len;
     if (h->config_path[0]) {
         zh_converter *conv;
         st = zh_handle_converter(h, &conv);
         if (st != ZHFIX_OK)
             return st;
         char err[256] = "";
-        st = zh_converter_run(conv, cur, curlen, out, err, sizeof err);
+        st = zh_converter_run(conv, cur, curlen, out->buf, err, sizeof err);
         if (st != ZHFIX_OK)
             return zh_set_error(h, st, "%s", err);
         return ZHFIX_OK;
     }
-    st = zh_buf_append(out, cur, curlen);
+    st = zh_buf_append(out->buf, cur, curlen);
     return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", zhfix_strerror(st));
 }
 
@@ -697,14 +721,17 @@ static zhfix_status begin_call(zhfix *h, const char *src, size_t srclen)
     return ZHFIX_OK;
 }
 
-/* Run every block of src; out may be NULL (check). */
+/* Run every block of src; out may be NULL (check). With out, *same is
+ * set to 1 when the fixed text is src unchanged, and then out holds
+ * nothing; else out holds the fixed text. */
 static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
-                            zh_buf *out)
+                            zh_buf *out, int *same)
 {
     size_t pos = 0, line = 1;
+    fix_out o = {out, src, 0};
     while (pos < srclen) {
         size_t n = zhfix_block_length(src + pos, srclen - pos, 1);
-        zhfix_status st = run_block(h, src + pos, n, pos, line, out);
+        zhfix_status st = run_block(h, src + pos, n, pos, line, out ? &o : NULL);
         if (st != ZHFIX_OK)
             return st;
         line += zh_count_newlines(src + pos, n);
@@ -712,7 +739,13 @@ static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
     }
     if (h->in_document)
         h->doc_offset += srclen;
-    return ZHFIX_OK;
+    if (!out)
+        return ZHFIX_OK;
+    *same = o.copied == 0 && out->len == 0;
+    if (*same)
+        return ZHFIX_OK;
+    zhfix_status st = fix_out_catch_up(&o, srclen);
+    return st == ZHFIX_OK ? st : zh_set_error(h, st, "%s", zhfix_strerror(st));
 }
 
 zhfix_status zhfix_check(zhfix *h, const char *src, size_t srclen)
@@ -720,18 +753,24 @@ zhfix_status zhfix_check(zhfix *h, const char *src, size_t srclen)
     if (!h)
         return ZHFIX_INVALID_ARGUMENT;
     zhfix_status st = begin_call(h, src, srclen);
-    return st != ZHFIX_OK ? st : run_all(h, src, srclen, NULL);
+    return st != ZHFIX_OK ? st : run_all(h, src, srclen, NULL, NULL);
+}
+
+static zhfix_status copy_text(const char *text, size_t len, char *dst,
+                              size_t dstcap, size_t *needed)
+{
+    if (needed)
+        *needed = len;
+    if (len > dstcap)
+        return ZHFIX_BUFFER_TOO_SMALL;
+    if (len)
+        memcpy(dst, text, len);
+    return ZHFIX_OK;
 }
 
 static zhfix_status copy_out(zhfix *h, char *dst, size_t dstcap, size_t *needed)
 {
-    if (needed)
-        *needed = h->out.len;
-    if (h->out.len > dstcap)
-        return ZHFIX_BUFFER_TOO_SMALL;
-    if (h->out.len)
-        memcpy(dst, h->out.data, h->out.len);
-    return ZHFIX_OK;
+    return copy_text(h->out.data, h->out.len, dst, dstcap, needed);
 }
 
 static zhfix_status take_out(zhfix *h, char **out, size_t *outlen)
@@ -770,22 +809,52 @@ zhfix_status zhfix_fix(zhfix *h, const char *src, size_t srclen, char *dst,
         return ZHFIX_INVALID_ARGUMENT;
     zhfix_status st = begin_call(h, src, srclen);
     h->out.len = 0;
+    int same = 0;
     if (st == ZHFIX_OK)
-        st = run_all(h, src, srclen, &h->out);
-    return st != ZHFIX_OK ? st : copy_out(h, dst, dstcap, needed);
+        st = run_all(h, src, srclen, &h->out, &same);
+    if (st != ZHFIX_OK)
+        return st;
+    return same ? copy_text(src, srclen, dst, dstcap, needed)
+                : copy_out(h, dst, dstcap, needed);
+}
+
+zhfix_status zhfix_fix_if_changed(zhfix *h, const char *src, size_t srclen,
+                                  char **out, size_t *outlen)
+{
+    if (!h || !out)
+        return ZHFIX_INVALID_ARGUMENT;
+    *out = NULL;
+    if (outlen)
+        *outlen = 0;
+    zhfix_status st = begin_call(h, src, srclen);
+    h->out.len = 0;
+    int same = 0;
+    if (st == ZHFIX_OK)
+        st = run_all(h, src, srclen, &h->out, &same);
+    if (st != ZHFIX_OK)
+        return st;
+    if (same) {
+        if (outlen)
+            *outlen = srclen;
+        return ZHFIX_OK;
+    }
+    return take_out(h, out, outlen);
 }
 
 zhfix_status zhfix_fix_alloc(zhfix *h, const char *src, size_t srclen,
                              char **out, size_t *outlen)
 {
-    if (!h || !out)
-        return ZHFIX_INVALID_ARGUMENT;
-    *out = NULL;
-    zhfix_status st = begin_call(h, src, srclen);
-    h->out.len = 0;
-    if (st == ZHFIX_OK)
-        st = run_all(h, src, srclen, &h->out);
-    return st != ZHFIX_OK ? st : take_out(h, out, outlen);
+    zhfix_status st = zhfix_fix_if_changed(h, src, srclen, out, outlen);
+    if (st != ZHFIX_OK || *out)
+        return st;
+    /* Nothing repaired: the caller's copy of src. */
+    char *p = malloc(srclen ? srclen : 1);
+    if (!p)
+        return zh_set_error(h, ZHFIX_NOMEM, "%s", zhfix_strerror(ZHFIX_NOMEM));
+    if (srclen)
+        memcpy(p, src, srclen);
+    *out = p;
+    return ZHFIX_OK;
 }
 
 static zhfix_status convert_all(zhfix *h, const char *src, size_t srclen)

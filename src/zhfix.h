@@ -194,6 +194,12 @@ ZHFIX_API zhfix_status zhfix_fix(zhfix *h, const char *src, size_t srclen,
 ZHFIX_API zhfix_status zhfix_fix_alloc(zhfix *h, const char *src,
                                        size_t srclen, char **out,
                                        size_t *outlen);
+/* As zhfix_fix_alloc, but when the fixed text is src unchanged (clean
+ * text), *out is set to NULL and *outlen to srclen, and nothing is
+ * allocated or copied: the caller goes on with src. */
+ZHFIX_API zhfix_status zhfix_fix_if_changed(zhfix *h, const char *src,
+                                            size_t srclen, char **out,
+                                            size_t *outlen);
 
 /* Script conversion only, with the handle's target or OpenCC config. Returns
  * ZHFIX_UNKNOWN_TARGET when the handle has neither. */

@@ -392,6 +392,62 @@ START_TEST(blocks_equal_whole)
 END_TEST
 
 
+/* Blocks that come out unchanged are copied only when a changed block
+ * follows, or at the end (pipeline.c): every placement of changed blocks
+ * among clean ones gives the text with its defects fixed, through each
+ * way of getting the output, and zhfix_fix_if_changed copies nothing
+ * when no block changed. Bit k of the case puts a defect in block k. */
+static const unsigned deferred_copy_cases[] = {0x0, 0x1, 0x4, 0x8, 0x9, 0x6};
+
+START_TEST(deferred_copy_keeps_order)
+{
+    const char *clean = "中文测试一行，\n", *defect = "中\u200b文测试一行，\n";
+    size_t cl = strlen(clean), dl = strlen(defect);
+    size_t nblocks = 4, n = nblocks * ZHFIX_BLOCK_SIZE / cl;
+    unsigned mask = deferred_copy_cases[_i];
+    char *text = malloc(n * dl), *want = malloc(n * cl);
+    size_t len = 0, wlen = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* The middle of block k: far from any cut. */
+        size_t k = len / ZHFIX_BLOCK_SIZE;
+        int bad = (mask >> k & 1) && len % ZHFIX_BLOCK_SIZE > ZHFIX_BLOCK_SIZE / 2 &&
+                  len % ZHFIX_BLOCK_SIZE < ZHFIX_BLOCK_SIZE / 2 + 10 * dl;
+        const char *line = bad ? defect : clean;
+        memcpy(text + len, line, strlen(line));
+        len += strlen(line);
+        memcpy(want + wlen, clean, cl);
+        wlen += cl;
+    }
+    zhfix *h = make(NULL, NULL, NULL);
+    char *out = NULL;
+    size_t olen = 0;
+    ck_assert_int_eq(zhfix_fix_if_changed(h, text, len, &out, &olen), ZHFIX_OK);
+    ck_assert_uint_eq(zhfix_finding_count(h) > 0, mask != 0);
+    if (mask == 0) {
+        ck_assert_ptr_null(out);
+        ck_assert_uint_eq(olen, len);
+    } else {
+        ck_assert_ptr_nonnull(out);
+        ck_assert_uint_eq(olen, wlen);
+        ck_assert_mem_eq(out, want, wlen);
+    }
+    zhfix_free(out);
+    ck_assert_int_eq(zhfix_fix_alloc(h, text, len, &out, &olen), ZHFIX_OK);
+    ck_assert_uint_eq(olen, wlen);
+    ck_assert_mem_eq(out, want, wlen);
+    zhfix_free(out);
+    char *buf = malloc(len);
+    size_t needed = 0;
+    ck_assert_int_eq(zhfix_fix(h, text, len, buf, len, &needed), ZHFIX_OK);
+    ck_assert_uint_eq(needed, wlen);
+    ck_assert_mem_eq(buf, want, wlen);
+    free(buf);
+    free(text);
+    free(want);
+    zhfix_destroy(h);
+}
+END_TEST
+
 /* A buffer grown past 2 MB is mapped on its own (text.c): its bytes move
  * over intact, and only zh_buf_free releases it. */
 START_TEST(large_buffer_keeps_bytes)
@@ -1046,6 +1102,8 @@ static Suite *suite(void)
     tcase_add_test(t, block_boundaries);
     tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
+    tcase_add_loop_test(t, deferred_copy_keeps_order, 0,
+                        sizeof deferred_copy_cases / sizeof deferred_copy_cases[0]);
     tcase_add_test(t, large_buffer_keeps_bytes);
     tcase_add_test(t, huge_mapping_is_aligned);
     tcase_add_test(t, large_output_then_small);

@@ -482,7 +482,7 @@ typedef struct block_work {
     const char *text;
     size_t len;
     zhfix_status st;
-    char *out; /* fix, convert */
+    char *out; /* fix, convert; NULL for a fix that changed nothing */
     size_t outlen;
     command cmd;
     size_t before; /* bytes of its batch before it (read_batch) */
@@ -495,7 +495,8 @@ static void block_read(block_work *w)
     w->out = NULL;
     w->outlen = 0;
     if (cmd == CMD_FIX)
-        w->st = zhfix_fix_alloc(w->h, w->text, w->len, &w->out, &w->outlen);
+        w->st = zhfix_fix_if_changed(w->h, w->text, w->len, &w->out,
+                                     &w->outlen);
     else if (cmd == CMD_CONVERT)
         w->st = zhfix_convert_alloc(w->h, w->text, w->len, &w->out,
                                     &w->outlen);
@@ -514,6 +515,9 @@ static int block_deliver(job *j, block_work *w)
     char *out = w->out;
     size_t outlen = w->outlen;
     zhfix_status st = w->st;
+    /* A fix that changed nothing hands back no copy: the text is its
+     * own result. */
+    const char *result = out ? out : text;
     int rc = 0;
     if (st != ZHFIX_OK) {
         zhfix_free(out);
@@ -529,14 +533,14 @@ static int block_deliver(job *j, block_work *w)
     case CMD_CONVERT:
         if (r->o->explain && r->rep)
             report_findings(r->rep, j->name, h, j->line_base, 1);
-        if (outlen != len || memcmp(out, text, len))
+        if (out && (outlen != len || memcmp(out, text, len)))
             j->changed = 1;
-        if (j->diff && differ_feed(j->diff, text, len, out, outlen)) {
+        if (j->diff && differ_feed(j->diff, text, len, result, outlen)) {
             cli_error(j->name, "diff too large or out of memory");
             rc = -1;
         }
         if (rc == 0) {
-            int wr = emit(j, out, outlen);
+            int wr = emit(j, result, outlen);
             if (wr == -1) {
                 cli_error(j->tmp_path ? j->name : "<stdout>",
                           "write error: %s", strerror(errno));
