@@ -551,14 +551,15 @@ static int do_field(state *s, const char *js, size_t len, size_t skip,
             report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
                                   0);
     } else {
+        /* A fix that changed nothing hands back no copy (res NULL). */
         st = o->cmd == CMD_FIX
-                 ? zhfix_fix_alloc(jj->h, val, vlen, &res, &reslen)
+                 ? zhfix_fix_if_changed(jj->h, val, vlen, &res, &reslen)
                  : zhfix_convert_alloc(jj->h, val, vlen, &res, &reslen);
         if (st == ZHFIX_OK && o->explain && jj->rep)
             report_field_findings(jj->rep, jj->name, jj->h, lineno, val, field,
                                   1);
         if (st == ZHFIX_OK)
-            changed = reslen != vlen || memcmp(res, val, vlen);
+            changed = res && (reslen != vlen || memcmp(res, val, vlen));
     }
     if (st != ZHFIX_OK) {
         const char *msg = zhfix_errmsg(jj->h);
@@ -769,7 +770,8 @@ static int stream_field(state *s, const char *b, size_t blen, size_t col0,
             size_t reslen, enclen;
             zhfix_status st =
                 o->cmd == CMD_FIX
-                    ? zhfix_fix_alloc(jj->h, pend.data + off, n, &res, &reslen)
+                    ? zhfix_fix_if_changed(jj->h, pend.data + off, n, &res,
+                                           &reslen)
                     : zhfix_convert_alloc(jj->h, pend.data + off, n, &res,
                                           &reslen);
             size_t wend = body_advance(b, blen, wpos, n);
@@ -778,7 +780,7 @@ static int stream_field(state *s, const char *b, size_t blen, size_t col0,
                 cli_error(jj->name, "line %zu: field %s: %s", lineno, field,
                           *msg ? msg : zhfix_strerror(st));
                 rc = -1;
-            } else if (reslen == n && !memcmp(res, pend.data + off, n)) {
+            } else if (!res || (reslen == n && !memcmp(res, pend.data + off, n))) {
                 if (write_out(jj, b + wpos, wend - wpos))
                     rc = -2;
             } else if (json_string_encode(res, reslen, &seen, &enc, &enclen)) {

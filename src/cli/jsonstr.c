@@ -75,18 +75,23 @@ int json_string_decode(const char *s, size_t len, char **out, size_t *outlen,
     size_t o = 0;
     int upper = 0;
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20) {
+        /* A run of bytes that stand for themselves, copied at once: most
+         * of a field is one. */
+        size_t j = i;
+        unsigned bits = 0;
+        while (j < len && (unsigned char)s[j] >= 0x20 && s[j] != '\\')
+            bits |= (unsigned char)s[j++];
+        if (bits & 0x80)
+            seen->raw_nonascii = 1;
+        memcpy(dst + o, s + i, j - i);
+        o += j - i;
+        i = j;
+        if (i >= len)
+            break;
+        if ((unsigned char)s[i] < 0x20) {
             *err_at = i;
             free(dst);
             return 1;
-        }
-        if (c != '\\') {
-            if (c >= 0x80)
-                seen->raw_nonascii = 1;
-            dst[o++] = (char)c;
-            i++;
-            continue;
         }
         if (i + 1 >= len) {
             *err_at = i;
