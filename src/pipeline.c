@@ -473,13 +473,14 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
  * clean text copies nothing until it knows whether it needs to. */
 typedef struct fix_out {
     zh_buf *buf;
-    const char *src;  /* the call's input */
-    size_t copied;    /* src[copied, the block) is not in buf yet */
+    const char *src; /* the call's input */
+    size_t copied;   /* src[copied, the block) is not in buf yet */
 } fix_out;
 
 static zhfix_status fix_out_catch_up(fix_out *o, size_t upto)
 {
-    zhfix_status st = zh_buf_append(o->buf, o->src + o->copied, upto - o->copied);
+    zhfix_status st =
+        zh_buf_append(o->buf, o->src + o->copied, upto - o->copied);
     if (st == ZHFIX_OK)
         o->copied = upto;
     return st;
@@ -731,7 +732,8 @@ static zhfix_status run_all(zhfix *h, const char *src, size_t srclen,
     fix_out o = {out, src, 0};
     while (pos < srclen) {
         size_t n = zhfix_block_length(src + pos, srclen - pos, 1);
-        zhfix_status st = run_block(h, src + pos, n, pos, line, out ? &o : NULL);
+        zhfix_status st =
+            run_block(h, src + pos, n, pos, line, out ? &o : NULL);
         if (st != ZHFIX_OK)
             return st;
         line += zh_count_newlines(src + pos, n);

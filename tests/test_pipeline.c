@@ -391,7 +391,6 @@ START_TEST(blocks_equal_whole)
 }
 END_TEST
 
-
 /* Blocks that come out unchanged are copied only when a changed block
  * follows, or at the end (pipeline.c): every placement of changed blocks
  * among clean ones gives the text with its defects fixed, through each
@@ -410,7 +409,8 @@ START_TEST(deferred_copy_keeps_order)
     for (size_t i = 0; i < n; i++) {
         /* The middle of block k: far from any cut. */
         size_t k = len / ZHFIX_BLOCK_SIZE;
-        int bad = (mask >> k & 1) && len % ZHFIX_BLOCK_SIZE > ZHFIX_BLOCK_SIZE / 2 &&
+        int bad = (mask >> k & 1) &&
+                  len % ZHFIX_BLOCK_SIZE > ZHFIX_BLOCK_SIZE / 2 &&
                   len % ZHFIX_BLOCK_SIZE < ZHFIX_BLOCK_SIZE / 2 + 10 * dl;
         const char *line = bad ? defect : clean;
         memcpy(text + len, line, strlen(line));
@@ -1103,7 +1103,8 @@ static Suite *suite(void)
     tcase_add_test(t, overlong_line_cut_on_character);
     tcase_add_test(t, blocks_equal_whole);
     tcase_add_loop_test(t, deferred_copy_keeps_order, 0,
-                        sizeof deferred_copy_cases / sizeof deferred_copy_cases[0]);
+                        sizeof deferred_copy_cases /
+                            sizeof deferred_copy_cases[0]);
     tcase_add_test(t, large_buffer_keeps_bytes);
     tcase_add_test(t, huge_mapping_is_aligned);
     tcase_add_test(t, large_output_then_small);

@@ -773,19 +773,19 @@ static int stream_field(state *s, const char *b, size_t blen, size_t col0,
                                        final)) > 0) {
             char *res = NULL, *enc = NULL;
             size_t reslen, enclen;
-            zhfix_status st =
-                o->cmd == CMD_FIX
-                    ? zhfix_fix_if_changed(jj->h, pend.data + off, n, &res,
-                                           &reslen)
-                    : zhfix_convert_alloc(jj->h, pend.data + off, n, &res,
-                                          &reslen);
+            zhfix_status st = o->cmd == CMD_FIX
+                                  ? zhfix_fix_if_changed(jj->h, pend.data + off,
+                                                         n, &res, &reslen)
+                                  : zhfix_convert_alloc(jj->h, pend.data + off,
+                                                        n, &res, &reslen);
             size_t wend = body_advance(b, blen, wpos, n);
             if (st != ZHFIX_OK) {
                 const char *msg = zhfix_errmsg(jj->h);
                 cli_error(jj->name, "line %zu: field %s: %s", lineno, field,
                           *msg ? msg : zhfix_strerror(st));
                 rc = -1;
-            } else if (!res || (reslen == n && !memcmp(res, pend.data + off, n))) {
+            } else if (!res ||
+                       (reslen == n && !memcmp(res, pend.data + off, n))) {
                 if (write_out(jj, b + wpos, wend - wpos))
                     rc = -2;
             } else if (json_string_encode(res, reslen, &seen, &enc, &enclen)) {
@@ -1040,7 +1040,8 @@ static void *read_share(void *arg)
     for (size_t i = t->from; i < t->to && !t->fatal; i++) {
         const record_at *r = &t->b->rec[i];
         const char *at = t->b->base ? t->b->base : t->b->text.data;
-        t->fatal = do_record(&t->s, at + r->off, r->len, r->eol, r->lineno) != 0;
+        t->fatal =
+            do_record(&t->s, at + r->off, r->len, r->eol, r->lineno) != 0;
     }
     cli_set_thread_streams(NULL, NULL);
     fclose(out);
@@ -1077,8 +1078,7 @@ static int read_batch(jsonl_job *jj, state *s, batch *b)
         x->b = b;
         x->from = next;
         size_t want = (size_t)(k + 1) * per;
-        while (next < b->n &&
-               (k == n - 1 || b->rec[next].off - first < want))
+        while (next < b->n && (k == n - 1 || b->rec[next].off - first < want))
             next++;
         x->to = next;
     }

@@ -495,8 +495,8 @@ static void block_read(block_work *w)
     w->out = NULL;
     w->outlen = 0;
     if (cmd == CMD_FIX)
-        w->st = zhfix_fix_if_changed(w->h, w->text, w->len, &w->out,
-                                     &w->outlen);
+        w->st =
+            zhfix_fix_if_changed(w->h, w->text, w->len, &w->out, &w->outlen);
     else if (cmd == CMD_CONVERT)
         w->st = zhfix_convert_alloc(w->h, w->text, w->len, &w->out,
                                     &w->outlen);
