@@ -2,121 +2,20 @@
  * triggers.c - one pass over a block that tells each rule which lines it
  * needs to read (see triggers.h).
  */
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "codec_tables.h"
 #include "internal.h"
+#include "trigger_classes.h"
 #include "triggers.h"
 
-/* A CJK mark that can be typed twice (。、，；：); the pass turns it into
- * ZH_TRIG_HALFWIDTH when another CJK mark follows. No character carries
- * ZH_TRIG_FENCE, so its bit is free for this. */
-#define CLASS_MARK ZH_TRIG_FENCE
-
-static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
-
-/* What each BMP character tells of mojibake: the pairs the mojibake
- * rule's own pre-filter looks for (a character that starts a chain's
- * mojibake followed by one that continues it), kept coarser here so that
- * every line that pre-filter would take is hot: a start bit at 1 << k
- * pairs with the continuation bit at 1 << (k + 3). */
-enum {
-    MOJI_START_GBK = 1,  /* ZH_MF_UTF8_GBK */
-    MOJI_START_BIG5 = 2, /* ZH_MF_UTF8_BIG5 */
-    MOJI_START_SB = 4,   /* ZH_MF_UTF8_SB, ZH_MF_GBK_SB */
-    MOJI_NEXT_GBK = 8,   /* ZH_MF_GBK_NEXT, ZH_MF_GBK_NEXT_WEAK */
-    MOJI_NEXT_BIG5 = 16, /* ZH_MF_BIG5_NEXT */
-    MOJI_NEXT_SB = 32,   /* non-ASCII below U+3000, not Han */
-    MOJI_ALONE = 64,     /* U+FFFD, private use, C1 controls */
-    MOJI_RARE = 128      /* ZH_MF_DBCS: two close together count */
-};
-#define MOJI_STARTS (MOJI_START_GBK | MOJI_START_BIG5 | MOJI_START_SB)
 /* In the pass's record of a line's pairs: mojibake without doubt. */
 #define MOJI_SURE 8
 /* Bytes within which two rare characters count (rule_mojibake.c's
  * ZH_DBCS_REACH). */
 #define MOJI_RARE_REACH 9
-/* Per BMP character, what the pass's loop reads: the MOJI_START_* and
- * MOJI_NEXT_* bits, and SLOW8 for a character with triggers (cls) or
- * that alone or in a close pair is mojibake (MOJI_ALONE, MOJI_RARE). One
- * byte a character: at 64 KiB, the ideographs' part stays in the
- * first-level cache. */
-static uint8_t moji8[65536];
-#define SLOW8 64u
-/* The slow path's: the character's triggers (bits 0-7; ASCII is handled
- * by the pass itself) and its MOJI_* bits << MOJI_SHIFT. */
-static uint16_t cls[65536];
-#define MOJI_SHIFT 8
-/* Per BMP character, one bit per single-byte code page (1 << ZH_SB_*):
- * the pages that decode a UTF-8 lead byte (C2-F4) to it, and those that
- * decode a continuation byte (80-BF) to it (zh_sb_pair_in). */
-static uint8_t sb_lead[65536], sb_cont[65536];
-
-/* A trigger of character cp: its characters take the pass's slow path. */
-static void set_trigger(uint32_t cp, unsigned bit)
-{
-    cls[cp] |= (uint16_t)bit;
-    moji8[cp] |= SLOW8;
-}
-
-static void build_classes(void)
-{
-    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
-        uint8_t f = zh_moji_flags[cp], m = 0;
-        /* Most characters have no bit at all (the tables are zero): this
-         * loop runs at every start-up, for small files too. */
-        if (!f && cp >= 0x3000 && cp < 0xE000)
-            continue;
-        if ((f & ZH_MF_UTF8_GBK) &&
-            zh_moji_lead_readable(zh_gbk_encode_table[cp] >> 8))
-            m |= MOJI_START_GBK;
-        if ((f & ZH_MF_UTF8_BIG5) &&
-            zh_moji_lead_readable(zh_big5_encode[cp] >> 8))
-            m |= MOJI_START_BIG5;
-        if (f & (ZH_MF_UTF8_SB | ZH_MF_GBK_SB))
-            m |= MOJI_START_SB;
-        if (f & (ZH_MF_GBK_NEXT | ZH_MF_GBK_NEXT_WEAK))
-            m |= MOJI_NEXT_GBK;
-        if (f & ZH_MF_BIG5_NEXT)
-            m |= MOJI_NEXT_BIG5;
-        if (cp < 0x3000 && !zh_is_han(cp))
-            m |= MOJI_NEXT_SB;
-        if (cp < 0xA0 || (cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD)
-            m |= MOJI_ALONE;
-        if (f & ZH_MF_DBCS)
-            m |= MOJI_RARE;
-        cls[cp] = (uint16_t)(m << MOJI_SHIFT);
-        moji8[cp] = (uint8_t)((m & (MOJI_STARTS | MOJI_NEXT_GBK |
-                                    MOJI_NEXT_BIG5 | MOJI_NEXT_SB)) |
-                              (m & (MOJI_ALONE | MOJI_RARE) ? SLOW8 : 0));
-    }
-    for (int sb = 0; sb < ZH_SB_COUNT; sb++)
-        for (unsigned b = 0x80; b <= 0xF4; b++) {
-            uint16_t cp = zh_sb_decode[sb][b - 0x80];
-            if (b >= 0xC2)
-                sb_lead[cp] |= (uint8_t)(1u << sb);
-            else if (b <= 0xBF)
-                sb_cont[cp] |= (uint8_t)(1u << sb);
-        }
-    set_trigger(0xFFFD, ZH_TRIG_FFFD);
-    static const uint16_t garbage[] = {0x951F, 0x9315, 0x70EB, 0x5C6F};
-    for (size_t k = 0; k < sizeof garbage / sizeof garbage[0]; k++)
-        set_trigger(garbage[k], ZH_TRIG_GARBAGE);
-    static const uint16_t invisible[] = {0x200B, 0x2060, 0xFEFF, 0x00AD};
-    for (size_t k = 0; k < sizeof invisible / sizeof invisible[0]; k++)
-        set_trigger(invisible[k], ZH_TRIG_INVISIBLE);
-    static const uint16_t marks[] = {0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B};
-    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
-        set_trigger(marks[k], CLASS_MARK);
-    for (uint32_t cp = 0xFF10; cp <= 0xFF5A; cp++)
-        if (cp <= 0xFF19 || (cp >= 0xFF21 && cp <= 0xFF3A) || cp >= 0xFF41)
-            set_trigger(cp, ZH_TRIG_FULLWIDTH);
-}
-
 int zh_sb_pair_in(const char *text, size_t len)
 {
-    pthread_once(&classes_once, build_classes);
     const unsigned char *s = (const unsigned char *)text;
     /* Pages in which the previous character is a lead byte, and in which
      * it may begin a sequence; whether it starts GBK read as cp1252. */
@@ -130,7 +29,7 @@ int zh_sb_pair_in(const char *text, size_t len)
             return 1;
         if (cp > 0xFFFF)
             cp = 0; /* beyond the tables: a character with no bits */
-        if (starts & sb_cont[cp])
+        if (starts & zh_trig_sb_cont[cp])
             return 1;
         if (gbk_sb && cp >= 0x80 && cp < 0x3000 && !zh_is_han(cp))
             return 1;
@@ -141,11 +40,11 @@ int zh_sb_pair_in(const char *text, size_t len)
          * bytes they lack (Windows-1252 read with errors ignored) can put
          * two leads together, so they keep the pair. */
         starts = (f & ZH_MF_UTF8_SB)
-                     ? (uint8_t)(sb_lead[cp] &
+                     ? (uint8_t)(zh_trig_sb_lead[cp] &
                                  ~(lead_before & (1u << ZH_SB_CP437)))
                      : 0;
         gbk_sb = (f & ZH_MF_GBK_SB) != 0;
-        lead_before = sb_lead[cp];
+        lead_before = zh_trig_sb_lead[cp];
     }
     return 0;
 }
@@ -224,7 +123,7 @@ int zh_hot_lines_add(zh_hot_lines *hl, size_t start, size_t next,
     return 1;
 }
 
-/* The slow part of a character with bits c (cls), bytes [at, i): its
+/* The slow part of a character with bits c (zh_trig_cls), bytes [at, i): its
  * triggers, and 1 when it alone makes the line's mojibake trigger: a
  * lost-byte mark, a private-use character or a C1 control, or the second
  * rare character within MOJI_RARE_REACH bytes (offsets + 1 of their
@@ -270,14 +169,14 @@ static int scan_lines(zh_hot_lines *hl, const char *text, size_t from,
             while (i + 3 <= len && (s[i] & 0xF0) == 0xE0) {
                 uint32_t cp = (uint32_t)(s[i] & 0x0F) << 12 |
                               (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
-                unsigned c = moji8[cp];
+                unsigned c = zh_trig_moji8[cp];
                 i += 3;
                 /* A continuation bit (1 << k + 3) meets the start bit
                  * (1 << k) of the character before. */
                 moji |= (c >> 3) & prev;
                 prev = c & MOJI_STARTS;
                 if (c & SLOW8)
-                    moji |= slow_char(cls[cp], s, i - 3, i, len, &mask,
+                    moji |= slow_char(zh_trig_cls[cp], s, i - 3, i, len, &mask,
                                       &last_rare)
                                 ? MOJI_SURE
                                 : 0;
@@ -321,12 +220,12 @@ static int scan_lines(zh_hot_lines *hl, const char *text, size_t from,
                 i++;
             } else if (b < 0xE0) {
                 uint32_t cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
-                unsigned c = moji8[cp];
+                unsigned c = zh_trig_moji8[cp];
                 i += 2;
                 moji |= (c >> 3) & prev;
                 prev = c & MOJI_STARTS;
                 if (c & SLOW8)
-                    moji |= slow_char(cls[cp], s, i - 2, i, len, &mask,
+                    moji |= slow_char(zh_trig_cls[cp], s, i - 2, i, len, &mask,
                                       &last_rare)
                                 ? MOJI_SURE
                                 : 0;
@@ -353,7 +252,6 @@ static int scan_lines(zh_hot_lines *hl, const char *text, size_t from,
 
 int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
 {
-    pthread_once(&classes_once, build_classes);
     hl->n = 0;
     return scan_lines(hl, text, 0, len);
 }
@@ -361,7 +259,6 @@ int zh_hot_lines_scan(zh_hot_lines *hl, const char *text, size_t len)
 int zh_hot_lines_scan_more(zh_hot_lines *hl, const char *text, size_t from,
                            size_t to)
 {
-    pthread_once(&classes_once, build_classes);
     return scan_lines(hl, text, from, to);
 }
 
