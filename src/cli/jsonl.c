@@ -1174,11 +1174,14 @@ static char *map_input(int fd, size_t *len)
 /* Mapped pages given back at a time. */
 #define JSONL_MAP_RELEASE ((size_t)4 << 20)
 
-/* Give back the pages of the mapping before keep (an offset into it) once
- * they are many: no record still pending needs them, and the process's
- * resident memory stays about a batch, not the file read so far. */
-static void map_release(char *map, size_t *released, size_t keep)
+/* Give back the pages of the mapping before done (an offset into it, the
+ * end of the records read) once they are many, but for those of records
+ * still pending: the process's resident memory stays about a batch, not
+ * the file read so far. */
+static void map_release(char *map, size_t *released, const batch *pending,
+                        size_t done)
 {
+    size_t keep = pending->n ? pending->rec[0].off : done;
     size_t to = keep - keep % ((size_t)1 << 12);
     if (to > *released && to - *released >= JSONL_MAP_RELEASE) {
         (void)madvise(map + *released, to - *released, MADV_DONTNEED);
@@ -1230,26 +1233,38 @@ int jsonl_stream(jsonl_job *jj, int fd)
     }
     while (rc == 0) {
         if (over) {
-            /* Copy what there is of it, up to and with its '\n'. */
-            char *nl = start < in.len
-                           ? memchr(in.data + start, '\n', in.len - start)
-                           : NULL;
-            size_t end = nl ? (size_t)(nl - in.data) + 1 : in.len;
+            /* Copy what there is of it, up to and with its '\n'; of a
+             * mapped file, a few MB at a time, each given back after. */
+            size_t lim = in.len;
+            if (map && lim - start > JSONL_MAP_RELEASE)
+                lim = start + JSONL_MAP_RELEASE;
+            char *nl =
+                start < lim ? memchr(in.data + start, '\n', lim - start) : NULL;
+            size_t end = nl ? (size_t)(nl - in.data) + 1 : lim;
             if (write_out(jj, in.data + start, end - start)) {
                 rc = -1;
                 break;
             }
             start = scan = end;
+            if (map)
+                map_release(map, &released, &pending,
+                            (size_t)(in.data - map) + start);
             if (nl) {
                 over = 0;
                 continue;
             }
+            if (end < in.len)
+                continue; /* more of a mapped record */
             if (eof)
                 break;
         } else {
-            char *nl = in.len > scan
-                           ? memchr(in.data + scan, '\n', in.len - scan)
-                           : NULL;
+            /* A line end is looked for no further than the limit: a
+             * mapped file's longer record is not read whole to find it. */
+            size_t lim = in.len;
+            if (map && lim - start > max + 1)
+                lim = start + max + 1;
+            char *nl =
+                lim > scan ? memchr(in.data + scan, '\n', lim - scan) : NULL;
             if (nl) {
                 size_t end = (size_t)(nl - in.data);
                 lineno++;
@@ -1277,9 +1292,8 @@ int jsonl_stream(jsonl_job *jj, int fd)
                                    lineno);
                 start = scan = end + 1;
                 if (map)
-                    map_release(map, &released,
-                                pending.n ? pending.rec[0].off
-                                          : (size_t)(in.data - map) + start);
+                    map_release(map, &released, &pending,
+                                (size_t)(in.data - map) + start);
                 continue;
             }
             scan = in.len;

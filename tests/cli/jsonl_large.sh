@@ -50,6 +50,24 @@ rss=$(peak_mb "$TMP/rss")
 echo "over the limit: ${big} MiB record, peak RSS ${rss} MB, $(( $(date +%s) - start )) s"
 memory_below "over the limit: memory near the limit" "$rss" $(( shown / 1048576 * 2 + 40 ))
 
+# 1b. The same record in a regular file, which is mapped (jsonl.c): the
+# line end is looked for no further than the limit, and the record is
+# copied a few MB at a time, each given back, so memory stays near the
+# limit here too (the whole record before the copy was chunked: 494 MB
+# for 500).
+gen $big in > "$TMP/big.jsonl"
+expect_status 0 "over the limit, a file: pipeline runs" -- sh -c \
+  "/usr/bin/time -f %M -o '$TMP/rss' '$ZHFIX' fix --jsonl --field text $LIMIT '$TMP/big.jsonl' 2>'$TMP/msg' | cksum > '$TMP/sum'"
+expect_true "over the limit, a file: exit status 2" grep -q "Command exited with non-zero status 2" "$TMP/rss"
+got=$(cat "$TMP/sum")
+expect_true "over the limit, a file: output as through the pipe" [ "$got" = "$want" ]
+expect_grep "over the limit, a file: message names the file and the line" \
+  "^zhfix: $TMP/big.jsonl: line 1: record longer than the limit of $shown bytes" "$TMP/msg"
+rss=$(peak_mb "$TMP/rss")
+echo "over the limit, a file: peak RSS ${rss} MB"
+memory_below "over the limit, a file: memory near the limit" "$rss" $(( shown / 1048576 * 2 + 40 ))
+rm -f "$TMP/big.jsonl"
+
 # 2. The same with --jsonl-invalid=pass: a warning, exit 0.
 expect_status 0 "pass: pipeline runs" -- sh -c \
   "python3 '$TMP/gen.py' $big in | /usr/bin/time -f %M -o '$TMP/rss' '$ZHFIX' fix --jsonl --field text --jsonl-invalid=pass $LIMIT - 2>'$TMP/msg' | cksum > '$TMP/sum'"
