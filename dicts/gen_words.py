@@ -177,6 +177,17 @@ def main():
     halves = [h for k in keys for h in (k >> 32, k & 0xFFFFFFFF)]
     parts.append(genlib.c_array("uint32_t", "zh_words_key", halves, 8))
     parts.append(genlib.c_array("int16_t", "zh_words_logp", vals, 14))
+    # log P of every BMP code point as a word of its own (unknown where it
+    # is none): zh_words_push asks for one with every Han character, and a
+    # probe of the table for it was the costliest read of the mojibake
+    # rule's scoring. A table at build time, not built at each start.
+    single = [unknown] * 0x10000
+    for w in kept:
+        if len(w) == 1:
+            single[ord(w)] = logp[w]
+    parts.append("\n/* log P of each BMP code point as a one-character word, "
+                 "zh_words_unknown\n * where it is none. */\n")
+    parts.append(genlib.c_array("int16_t", "zh_words_single", single, 14))
     parts.append("\n/* Bit pair_bit(a, b) set when some word of two or more "
                  "characters ends\n * with a, b (%d of %d bits): bit "
                  "(((a << 16 | b) * 0x%016X) mod 2^64)\n * >> %d; bit i "

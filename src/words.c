@@ -4,8 +4,6 @@
  */
 #include "words.h"
 
-#include <pthread.h>
-
 #include "data.h"
 
 #define WORDS_HASH_MUL 0x9E3779B97F4A7C15ULL /* dicts/gen_words.py */
@@ -41,25 +39,6 @@ static int lookup(uint64_t key, int *logp)
     return 0;
 }
 
-/* log P of each code point of the BMP as a word of one character, or
- * zh_words_unknown, read out of the table once: zh_words_push asks for one
- * with every character, and its probe in the table was the costliest read
- * of the mojibake rule's scoring. Written once under pthread_once. */
-static int16_t single_logp[0x10000];
-static pthread_once_t single_once = PTHREAD_ONCE_INIT;
-
-static void build_single(void)
-{
-    for (size_t cp = 0; cp < 0x10000; cp++)
-        single_logp[cp] = zh_words_unknown;
-    size_t slots = (size_t)1 << zh_words_bits;
-    for (size_t s = 0; s < slots; s++) {
-        uint32_t hi = zh_words_key[2 * s], lo = zh_words_key[2 * s + 1];
-        if (hi && !lo && !(hi & 0xFFFF)) /* one code point: cp << 48 */
-            single_logp[hi >> 16] = zh_words_logp[s];
-    }
-}
-
 int zh_word_logp(const uint32_t *cps, size_t n, double *logp)
 {
     uint64_t key = word_key(cps, n);
@@ -89,10 +68,9 @@ double zh_words_push(zh_words_ctx *ctx, uint32_t cp)
     /* The last word ends at cp: cp alone, or cp after the last len - 1
      * (all Han characters of the BMP: only those enter last). Keys as
      * word_key builds them. */
-    pthread_once(&single_once, build_single);
     int lp;
     uint64_t key;
-    double best = ctx->cost[0] - single_logp[cp] / (double)ZH_LOGP_SCALE;
+    double best = ctx->cost[0] - zh_words_single[cp] / (double)ZH_LOGP_SCALE;
     uint64_t head = 0; /* the len - 1 characters before cp, as a key */
     size_t maxlen = ctx->last[0] && zh_words_may_end(ctx->last[0], cp)
                         ? ZH_WORD_MAX

@@ -63,6 +63,7 @@ extern const int16_t zh_words_unknown;
 extern const int16_t zh_words_per_char;
 extern const uint32_t zh_words_key[]; /* high, low 32 bits of each */
 extern const int16_t zh_words_logp[];
+extern const int16_t zh_words_single[0x10000]; /* one-character words */
 extern const unsigned zh_words_pair_bits;
 extern const uint32_t zh_words_pair_ends[]; /* low, high half of each
                                              * 64-bit word */
