@@ -466,8 +466,6 @@ static zhfix_status locate(zhfix *h, size_t first, const char *block,
     return ZHFIX_OK;
 }
 
-/* Run the selected rules over one block. The result text is appended to out
- * when out is non-NULL. */
 /* Where a fix's text goes. The text of blocks that come out unchanged is
  * copied only when a changed block follows it, or at the end: a call on
  * clean text copies nothing until it knows whether it needs to. */
@@ -486,6 +484,10 @@ static zhfix_status fix_out_catch_up(fix_out *o, size_t upto)
     return st;
 }
 
+/* Run the selected rules over one block, which starts base_offset bytes
+ * into the call's input. With out (fix), the result text goes
+ * there: appended after the text of unchanged blocks before it, or, when
+ * the block comes out unchanged, left to a later catch-up. */
 static zhfix_status run_block(zhfix *h, const char *block, size_t len,
                               size_t base_offset, size_t base_line,
                               fix_out *out)
@@ -766,7 +768,7 @@ static zhfix_status copy_text(const char *text, size_t len, char *dst,
     if (len > dstcap)
         return ZHFIX_BUFFER_TOO_SMALL;
     if (len)
-        memcpy(dst, text, len);
+        memmove(dst, text, len); /* the text may be the caller's own dst */
     return ZHFIX_OK;
 }
 
