@@ -166,6 +166,10 @@ typedef struct jsonl_job {
      * convert written as they come), or none. */
     zhfix *const *helpers;
     int nhelpers;
+    /* A regular file may be mapped rather than read. Not with -i: a file
+     * another process truncates meanwhile must be reported and left as
+     * it is (the read path's check), where a mapping would fault. */
+    int may_map;
 } jsonl_job;
 
 /* Process the records read from fd. Returns 0, or -1 after reporting an

@@ -10,8 +10,8 @@
  * (true, false, null, numbers), raw control characters in strings and
  * surrogate pairs in the fields decoded. Memory is one record (its bytes,
  * its tokens, the field values), up to --jsonl-max-record. A regular file
- * is mapped, and the pages behind the records done are given back as it
- * goes.
+ * is mapped (but with -i), and the pages behind the records done are
+ * given back as it goes.
  *
  * A field NAME is a dotted path through nested objects: "meta.title" is the
  * member "title" of the object in the member "meta". A key that contains a
@@ -1222,7 +1222,7 @@ int jsonl_stream(jsonl_job *jj, int fd)
      * batch (fix --jsonl on 10.7 MB of clean records: 134 -> 110 ms).
      * Nothing is read after. */
     size_t maplen = 0, released = 0;
-    char *map = ok ? map_input(fd, &maplen) : NULL;
+    char *map = ok && jj->may_map ? map_input(fd, &maplen) : NULL;
     if (map) {
         off_t at = lseek(fd, 0, SEEK_CUR);
         in.data = map + at;

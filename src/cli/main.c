@@ -1276,6 +1276,7 @@ static int run_jsonl(job *j, source *src)
     jj.out_name = j->tmp_path ? j->name : "<stdout>";
     jj.diff = j->diff;
     jj.rep = j->r->rep;
+    jj.may_map = !j->tmp_path;
     /* -j on a single input: records are read side by side. */
     zhfix *helpers[MAX_BLOCK_WORKERS];
     for (int k = 1; k < j->r->block_workers; k++) {

@@ -4,9 +4,9 @@
  * fields repaired, or is reported malformed; no crash, no leak, and the
  * output of a record with nothing to repair is the record itself.
  *
- * Byte 0 picks the command (fix, check, convert) and whether malformed
- * lines pass through; the rest is the JSON Lines input, read from a pipe-
- * like memory file as the CLI reads a file.
+ * Byte 0 picks the command (fix, check, convert), whether malformed
+ * lines pass through, and whether the memory file is mapped or read (the
+ * CLI maps a regular file but with -i); the rest is the JSON Lines input.
  */
 #define _GNU_SOURCE /* memfd_create, fmemopen */
 #include <stdio.h>
@@ -87,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     jj.out = co.cmd == CMD_CHECK ? NULL : out;
     jj.out_name = "fuzz";
     jj.rep = rep;
+    jj.may_map = (mode >> 3) & 1;
     int rc = jsonl_stream(&jj, fd);
     if (rep)
         report_close(rep, 1);
