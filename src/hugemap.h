@@ -53,8 +53,9 @@ static inline char *zh_map_huge(size_t n)
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED)
         return NULL;
-    size_t head = (size_t)(ZH_HUGE_PAGE - ((uintptr_t)raw & (ZH_HUGE_PAGE - 1))) &
-                  (ZH_HUGE_PAGE - 1);
+    size_t head =
+        (size_t)(ZH_HUGE_PAGE - ((uintptr_t)raw & (ZH_HUGE_PAGE - 1))) &
+        (ZH_HUGE_PAGE - 1);
     char *p = raw + head;
     if (head)
         munmap(raw, head);
