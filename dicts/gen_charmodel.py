@@ -48,8 +48,10 @@ one word into the next (文 -> 的) is only the backoff estimate above, and
 the model prefers readings that form words. Pairs of adjacent Han
 characters are therefore also counted in Debian's own documentation in
 Chinese, in both scripts (PROSE below: the Debian Reference and the New
-Maintainers' Guide in zh_CN and zh_TW, the Debian FAQ in zh_CN; their
-plain-text editions). A paragraph's wrapped lines are joined (a line
+Maintainers' Guide in zh_CN and zh_TW, the Debian FAQ in zh_CN, from
+their plain-text editions; PROSE_HTML: the Debian Administrator's
+Handbook in zh-CN and zh-TW and the installation guide in zh_CN, from
+their HTML, a paragraph per block element). A paragraph's wrapped lines are joined (a line
 break between two Han characters is no break in the text); only pairs of
 Han characters adjacent in a paragraph count. With p(a) the number of
 occurrences of a followed by a Han character and p(ab) those followed by
@@ -58,7 +60,7 @@ b, the two estimates are interpolated:
   P(b|a) = lam(a) * p(ab) / p(a) + (1 - lam(a)) * Pj(b|a)
   lam(a) = LAM_MAX * p(a) / (p(a) + LAM_K)
 
-where Pj is the jieba model above. The prose is small (about 300,000
+where Pj is the jieba model above. The prose is small (about 600,000
 Han characters) and technical, so it never has more than LAM_MAX of the
 say, and less for characters it has seen rarely. A pair not in the table
 costs log((1 - lam(a)) bow(a)) + log P(b): the stored backoff weight is
@@ -67,6 +69,7 @@ prose pair seen at least PROSE_MIN times. Unigrams are jieba's alone.
 """
 
 import gzip
+import html.parser
 import math
 import os
 import subprocess
@@ -86,6 +89,14 @@ PROSE = (
     "/usr/share/doc/maint-guide-zh-cn/maint-guide.zh-cn.txt.gz",
     "/usr/share/doc/maint-guide-zh-tw/maint-guide.zh-tw.txt.gz",
     "/usr/share/doc/debian/FAQ/debian-faq.zh-cn.txt.gz",
+)
+# ...and HTML editions: The Debian Administrator's Handbook (zh-CN,
+# zh-TW) and the Debian installation guide (zh_CN).
+PROSE_HTML = (
+    ("debian-handbook zh-CN HTML", "/usr/share/doc/debian-handbook/html/zh-CN"),
+    ("debian-handbook zh-TW HTML", "/usr/share/doc/debian-handbook/html/zh-TW"),
+    ("installation-guide zh_CN HTML",
+     "/usr/share/doc/installation-guide-amd64/zh_CN"),
 )
 SIMPLIFIED_WEIGHT = 2
 PAIR_MIN = 16
@@ -153,25 +164,78 @@ def count(words, conversions, han):
     return jieba, uni, follow, pairs
 
 
-def read_prose(han):
-    """Pairs of adjacent Han characters in the PROSE files: (follow, pairs),
-    follow[a] = p(a), pairs[(a, b)] = p(ab) (see the docstring).
+class _Paragraphs(html.parser.HTMLParser):
+    """The text of an HTML page, a paragraph per block element."""
+    BLOCKS = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "pre", "br",
+              "h1", "h2", "h3", "h4", "h5", "h6", "title", "table", "ul",
+              "ol", "dl", "blockquote", "section", "body", "head"}
+    SKIP = {"script", "style"}
 
-    The files are plain text wrapped at about 72 columns, paragraphs
-    separated by blank lines; a paragraph's lines are joined, with nothing
-    between them, so pairs across a line break count."""
-    follow = {}
-    pairs = {}
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paras = [[]]
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.paras.append([])
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.paras.append([])
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.paras[-1].append(data)
+
+
+def html_paragraphs(directory):
+    """Paragraphs of every .html file under directory, in sorted order,
+    each as the plain-text editions give them (lines of one paragraph)."""
+    out = []
+    for dirpath, dirnames, filenames in sorted(os.walk(directory)):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".html"):
+                continue
+            parser = _Paragraphs()
+            with open(os.path.join(dirpath, name), encoding="utf-8") as f:
+                parser.feed(f.read())
+            parser.close()
+            out += ["".join(p) for p in parser.paras if p]
+    return out
+
+
+def prose_paragraphs():
+    """Paragraphs of the running prose: the plain-text PROSE files split at
+    blank lines, then the PROSE_HTML pages by block element."""
     for path in PROSE:
         with gzip.open(path, "rt", encoding="utf-8") as f:
-            text = f.read()
-        for para in text.split("\n\n"):
-            cps = [ord(ch) for ch in "".join(x.strip()
-                                             for x in para.split("\n"))]
-            for a, b in zip(cps, cps[1:]):
-                if a in han and b in han:
-                    follow[a] = follow.get(a, 0) + 1
-                    pairs[(a, b)] = pairs.get((a, b), 0) + 1
+            yield from f.read().split("\n\n")
+    for _, directory in PROSE_HTML:
+        yield from html_paragraphs(directory)
+
+
+def read_prose(han):
+    """Pairs of adjacent Han characters in the running prose: (follow,
+    pairs), follow[a] = p(a), pairs[(a, b)] = p(ab) (see the docstring).
+
+    The plain-text files are wrapped at about 72 columns, paragraphs
+    separated by blank lines, and HTML source wraps too; a paragraph's
+    lines are joined, with nothing between them, so pairs across a line
+    break count."""
+    follow = {}
+    pairs = {}
+    for para in prose_paragraphs():
+        cps = [ord(ch) for ch in "".join(x.strip() for x in para.split("\n"))]
+        for a, b in zip(cps, cps[1:]):
+            if a in han and b in han:
+                follow[a] = follow.get(a, 0) + 1
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
     return follow, pairs
 
 
@@ -195,6 +259,11 @@ def main():
     for path in PROSE:
         src_prose += ["Source: " + genlib.source(os.path.basename(path), path),
                       "Source-file: " + path]
+    for name, directory in PROSE_HTML:
+        first = os.path.join(directory, min(
+            n for n in os.listdir(directory) if n.endswith(".html")))
+        src_prose += ["Source: " + genlib.source(name, first),
+                      "Source-file: " + directory + "/*.html"]
     common = [
         "Generated by dicts/gen_charmodel.py; do not edit.",
         "Source: " + src_jieba,
@@ -204,8 +273,9 @@ def main():
         "Source: " + src_ucd,
     ] + src_prose + [
         "License: jieba: MIT (Expat); OpenCC: Apache-2.0; Unicode data:",
-        "Unicode License Agreement; Debian Reference, New Maintainers' Guide:",
-        "GPL-2+; Debian FAQ: verbatim copying permitted (counts of character",
+        "Unicode License Agreement; Debian Reference, New Maintainers' Guide,",
+        "installation guide: GPL-2+; Debian Administrator's Handbook: GPL-2+",
+        "or CC-BY-SA-3.0; Debian FAQ: verbatim copying permitted (counts of character",
         "pairs only are taken from the documentation; see",
         "/usr/share/doc/*/copyright).",
         "",
