@@ -20,6 +20,7 @@
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1152,9 +1153,90 @@ static int batch_add(jsonl_job *jj, state *s, batch *b, const char *line,
     return 0;
 }
 
+/* A mapped file that another program truncates meanwhile makes the next
+ * read of a page past its new end raise SIGBUS, on whichever thread reads
+ * it. Its records are gone under zhfix, so it cannot go on, but it says
+ * which file and why, and exits 2 rather than dying of the signal. The
+ * mappings in use (several with -j over files) are in slots, each with its
+ * message made beforehand; the handler finds the one the faulting address
+ * lies in, and only reads (slots change under a mutex). */
+#define MAP_SLOTS 64
+static struct map_slot {
+    const char *volatile base; /* NULL: free */
+    volatile size_t len;
+    char msg[384];
+    volatile size_t msglen;
+} map_slots[MAP_SLOTS];
+static pthread_mutex_t map_slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void map_fault(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    const char *addr = (const char *)info->si_addr;
+    for (size_t i = 0; i < MAP_SLOTS; i++) {
+        const char *base = map_slots[i].base;
+        if (base && addr >= base && addr < base + map_slots[i].len) {
+            ssize_t w = write(2, map_slots[i].msg, map_slots[i].msglen);
+            (void)w;
+            _exit(EXIT_TROUBLE);
+        }
+    }
+    /* Not a mapped input: the fault is a bug, and dies of it as ever (the
+     * faulting access runs again with the default action). */
+    signal(sig, SIG_DFL);
+}
+
+/* Take a slot for the mapping [base, base + len) of the file name; 0
+ * when none is free (the mapping is then not used). */
+static int map_guard(const char *base, size_t len, const char *name)
+{
+    static int installed; /* 1 done, -1 failed */
+    pthread_mutex_lock(&map_slots_lock);
+    if (!installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = map_fault;
+        sa.sa_flags = SA_SIGINFO;
+        sigemptyset(&sa.sa_mask);
+        installed = sigaction(SIGBUS, &sa, NULL) == 0 ? 1 : -1;
+    }
+    int ok = 0;
+    for (size_t i = 0; installed > 0 && i < MAP_SLOTS && !ok; i++) {
+        struct map_slot *m = &map_slots[i];
+        if (m->base)
+            continue;
+        int n = snprintf(m->msg, sizeof m->msg,
+                         "zhfix: %s: the file shrank while it was read "
+                         "(another program truncated or rewrote it); "
+                         "stopped\n",
+                         name);
+        if (n < 0)
+            break;
+        if ((size_t)n >= sizeof m->msg) {
+            n = (int)sizeof m->msg - 1;
+            m->msg[n - 1] = '\n';
+        }
+        m->msglen = (size_t)n;
+        m->len = len;
+        m->base = base;
+        ok = 1;
+    }
+    pthread_mutex_unlock(&map_slots_lock);
+    return ok;
+}
+
+static void map_unguard(const char *base)
+{
+    pthread_mutex_lock(&map_slots_lock);
+    for (size_t i = 0; i < MAP_SLOTS; i++)
+        if (map_slots[i].base == base)
+            map_slots[i].base = NULL;
+    pthread_mutex_unlock(&map_slots_lock);
+}
+
 /* The regular file open on fd mapped whole, when it is not empty and fd's
- * offset (*at) lies inside it; else NULL. */
-static char *map_input(int fd, size_t *len, size_t *at)
+ * offset (*at) lies inside it, and guarded (map_guard); else NULL. */
+static char *map_input(int fd, const char *name, size_t *len, size_t *at)
 {
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
@@ -1166,6 +1248,10 @@ static char *map_input(int fd, size_t *len, size_t *at)
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED)
         return NULL;
+    if (!map_guard(p, (size_t)st.st_size, name)) {
+        munmap(p, (size_t)st.st_size);
+        return NULL;
+    }
     (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
     *len = (size_t)st.st_size;
     *at = (size_t)pos;
@@ -1223,7 +1309,8 @@ int jsonl_stream(jsonl_job *jj, int fd)
      * batch (fix --jsonl on 10.7 MB of clean records: 134 -> 110 ms).
      * Nothing is read after. */
     size_t maplen = 0, at = 0, released = 0;
-    char *map = ok && jj->may_map ? map_input(fd, &maplen, &at) : NULL;
+    char *map =
+        ok && jj->may_map ? map_input(fd, jj->name, &maplen, &at) : NULL;
     if (map) {
         in.data = map + at;
         in.len = in.cap = maplen - at;
@@ -1372,9 +1459,11 @@ int jsonl_stream(jsonl_job *jj, int fd)
     free(s.seen);
     free(s.m);
     free(s.outrec.data);
-    if (map)
+    if (map) {
+        map_unguard(map); /* first: the address may be mapped again */
         munmap(map, maplen);
-    else
+    } else {
         free(in.data);
+    }
     return rc;
 }

@@ -115,4 +115,30 @@ expect_true "tiny values under a higher limit: both records fixed" cmp -s "$TMP/
 printf '{"text":"%s"}\n{"text":"末\xe2\x80\x8b行"}\n' "$(head -c 3000 /dev/zero | tr '\0' a)" > "$TMP/d.jsonl"
 expect_status 2 "--diff and an over-long record" -- "$ZHFIX" fix --diff --jsonl --field text --jsonl-max-record 1000 "$TMP/d.jsonl"
 expect_grep "--diff: message" "line 1: record longer than the limit of 1000 bytes (--jsonl-max-record); with --diff the rest of the file is not processed" "$TMP/err"
+
+# 7. A mapped file that another program truncates while zhfix reads it:
+# once zhfix writes, it is held on a full pipe (a FIFO read no further
+# yet), the file is cut to nothing, then the pipe drained. The records past the cut are gone, so
+# zhfix stops, but with exit 2 and a message naming the file, not SIGBUS;
+# with -j the helper threads read records too.
+for jobs in 1 2; do
+  python3 -c "
+import json, sys
+with open(sys.argv[1], 'w') as f:
+    for i in range(200000):
+        f.write(json.dumps({'id': i, 'text': '中文文本，第%d行。這是測試。' % i}, ensure_ascii=False) + '\n')
+" "$TMP/cut.jsonl"
+  rm -f "$TMP/cut.fifo"
+  mkfifo "$TMP/cut.fifo"
+  ( "$ZHFIX" fix -j$jobs --jsonl --field text "$TMP/cut.jsonl" > "$TMP/cut.fifo" 2> "$TMP/cut.err"
+    echo $? > "$TMP/cut.rc" ) &
+  exec 3< "$TMP/cut.fifo"
+  head -c 1 <&3 > /dev/null # zhfix has mapped the file and is writing
+  : > "$TMP/cut.jsonl"
+  cat <&3 > /dev/null
+  exec 3<&-
+  wait
+  expect_true "truncated while mapped (-j$jobs): exit 2, not a signal ($(cat "$TMP/cut.rc"))" [ "$(cat "$TMP/cut.rc")" = 2 ]
+  expect_grep "truncated while mapped (-j$jobs): message names the file" "zhfix: $TMP/cut.jsonl: the file shrank while it was read" "$TMP/cut.err"
+done
 finish
