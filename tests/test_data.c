@@ -1,8 +1,9 @@
 /*
  * test_data.c - Check suite for the generated data tables (src/data.h):
- * readings, character model, script classes, data version, and the
- * committed TSVs in dicts/ (sorted, no duplicate keys, agree with the
- * compiled tables).
+ * readings, character model, script classes, data version, the committed
+ * TSVs in dicts/ (sorted, no duplicate keys, agree with the compiled
+ * tables), and the trigger tables made at build time (checked against
+ * glibc's iconv).
  */
 #include <check.h>
 #include <errno.h>
@@ -12,13 +13,128 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <iconv.h>
+
 #define ZH_DATA_TABLES /* the model's rows, to build masks from them */
+#include "codec_tables.h"
 #include "data.h"
 #include "plaus.h"
+#include "trigger_classes.h"
 
 #ifndef ZHFIX_SOURCE_DIR
 #error "ZHFIX_SOURCE_DIR must name the repository root"
 #endif
+
+/* ---- Build-time trigger tables (src/gen/trigger_classes.c) ------------ */
+
+/* The code point glibc's iconv decodes the bytes b[0..n) of encoding to,
+ * when they make exactly one character; else 0. iconv is not what the
+ * tables were built from (the charmaps through gen_codec_tables.py), so
+ * the tables are checked against another reading of the same codes. */
+static uint32_t iconv_one(const char *encoding, const unsigned char *b,
+                          size_t n)
+{
+    iconv_t cd = iconv_open("UTF-32LE", encoding);
+    ck_assert_msg(cd != (iconv_t)-1, "iconv cannot read %s", encoding);
+    char in[4], out[8];
+    memcpy(in, b, n);
+    char *ip = in, *op = out;
+    size_t il = n, ol = sizeof out;
+    size_t r = iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    if (r == (size_t)-1 || il != 0 || ol != sizeof out - 4)
+        return 0;
+    return (uint32_t)(unsigned char)out[0] |
+           (uint32_t)(unsigned char)out[1] << 8 |
+           (uint32_t)(unsigned char)out[2] << 16 |
+           (uint32_t)(unsigned char)out[3] << 24;
+}
+
+/* Every character a single-byte code page decodes a UTF-8 lead byte
+ * (C2-F4) to carries that page's bit in zh_trig_sb_lead, and every one it
+ * decodes a continuation byte (80-BF) to carries it in zh_trig_sb_cont:
+ * the triggers pass must find each line UTF-8 read as that page makes. */
+START_TEST(test_trigger_sb_bits_agree_with_iconv)
+{
+    static const char *const names[ZH_SB_COUNT] = {
+        [ZH_SB_CP1252] = "CP1252",        [ZH_SB_CP1250] = "CP1250",
+        [ZH_SB_CP1251] = "CP1251",        [ZH_SB_CP1257] = "CP1257",
+        [ZH_SB_ISO8859_2] = "ISO-8859-2", [ZH_SB_MACROMAN] = "MACINTOSH",
+        [ZH_SB_CP437] = "IBM437"};
+    size_t checked = 0;
+    for (int sb = 0; sb < ZH_SB_COUNT; sb++) {
+        for (unsigned b = 0x80; b <= 0xF4; b++) {
+            unsigned char byte = (unsigned char)b;
+            uint32_t cp = iconv_one(names[sb], &byte, 1);
+            if (!cp || cp > 0xFFFF || (b > 0xBF && b < 0xC2))
+                continue; /* undefined in iconv; C0 C1 lead nothing */
+            const uint8_t *table =
+                b >= 0xC2 ? zh_trig_sb_lead : zh_trig_sb_cont;
+            ck_assert_msg(table[cp] & (1u << sb),
+                          "%s byte %02X = U+%04X lacks its %s bit", names[sb],
+                          b, (unsigned)cp, b >= 0xC2 ? "lead" : "continuation");
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 700);
+}
+END_TEST
+
+/* UTF-8 Chinese read as GBK or Big5 begins with the pair of a lead byte
+ * E4-E9 and a continuation byte: the character that pair decodes to must
+ * start that chain's mojibake in zh_trig_moji8 (中 = E4 B8 AD shows 涓 =
+ * E4 B8 in GBK), or the pass would leave such lines cold. Big5 pairs only
+ * the continuation bytes A1-BF. */
+START_TEST(test_trigger_starts_agree_with_iconv)
+{
+    static const struct {
+        const char *encoding;
+        unsigned bit;
+    } chains[] = {{"GB18030", MOJI_START_GBK}, {"BIG5", MOJI_START_BIG5}};
+    for (size_t c = 0; c < sizeof chains / sizeof chains[0]; c++) {
+        size_t checked = 0;
+        for (unsigned lead = 0xE4; lead <= 0xE9; lead++)
+            for (unsigned cont = 0x80; cont <= 0xBF; cont++) {
+                unsigned char pair[2] = {(unsigned char)lead,
+                                         (unsigned char)cont};
+                uint32_t cp = iconv_one(chains[c].encoding, pair, 2);
+                if (!cp || cp > 0xFFFF || (cp >= 0xE000 && cp <= 0xF8FF))
+                    continue; /* undefined, or the user-defined area */
+                ck_assert_msg(zh_trig_moji8[cp] & chains[c].bit,
+                              "%s %02X %02X = U+%04X does not start mojibake",
+                              chains[c].encoding, lead, cont, (unsigned)cp);
+                ck_assert_msg(zh_trig_cls[cp] & (chains[c].bit << MOJI_SHIFT),
+                              "%s %02X %02X = U+%04X: slow path lacks the bit",
+                              chains[c].encoding, lead, cont, (unsigned)cp);
+                checked++;
+            }
+        ck_assert_uint_gt(checked, 150);
+    }
+}
+END_TEST
+
+/* The characters that are triggers by themselves take the slow path. */
+START_TEST(test_trigger_singles)
+{
+    static const struct {
+        uint32_t cp;
+        unsigned bit;
+    } cases[] = {{0xFFFD, ZH_TRIG_FFFD},      {0x951F, ZH_TRIG_GARBAGE},
+                 {0x200B, ZH_TRIG_INVISIBLE}, {0xFEFF, ZH_TRIG_INVISIBLE},
+                 {0x3002, CLASS_MARK},        {0xFF0C, CLASS_MARK},
+                 {0xFF21, ZH_TRIG_FULLWIDTH}, {0xFF10, ZH_TRIG_FULLWIDTH}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(zh_trig_cls[cases[i].cp] & cases[i].bit,
+                      "U+%04X lacks its trigger", (unsigned)cases[i].cp);
+        ck_assert_msg(zh_trig_moji8[cases[i].cp] & SLOW8,
+                      "U+%04X not on the slow path", (unsigned)cases[i].cp);
+    }
+    /* and plain prose does not: 中 文 and ASCII letters */
+    ck_assert_uint_eq(zh_trig_cls[0x4E2D] & 0xFF, 0);
+    ck_assert_uint_eq(zh_trig_cls[0x6587] & 0xFF, 0);
+    ck_assert_uint_eq(zh_trig_moji8['a'] & SLOW8, 0);
+}
+END_TEST
 
 /* ---- Readings ---------------------------------------------------------- */
 
@@ -1060,6 +1176,12 @@ static Suite *data_suite(void)
 
     tc = tcase_create("script");
     tcase_add_loop_test(tc, test_script_class, 0, N_ELEMS(script_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("triggers");
+    tcase_add_test(tc, test_trigger_sb_bits_agree_with_iconv);
+    tcase_add_test(tc, test_trigger_starts_agree_with_iconv);
+    tcase_add_test(tc, test_trigger_singles);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("tables");
