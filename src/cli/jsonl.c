@@ -1181,9 +1181,15 @@ static void map_fault(int sig, siginfo_t *info, void *ctx)
             _exit(EXIT_TROUBLE);
         }
     }
-    /* Not a mapped input: the fault is a bug, and dies of it as ever (the
-     * faulting access runs again with the default action). */
-    signal(sig, SIG_DFL);
+    /* Not a mapped input (a bug, or a SIGBUS sent with kill): die of it
+     * as ever, with the default action (sigaction, not signal: only it is
+     * async-signal-safe). */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+    raise(sig);
 }
 
 /* Take a slot for the mapping [base, base + len) of the file name; 0
