@@ -51,11 +51,11 @@ Chinese, in both scripts (PROSE below: the Debian Reference and the New
 Maintainers' Guide in zh_CN and zh_TW, the Debian FAQ in zh_CN, from
 their plain-text editions; PROSE_HTML: the Debian Administrator's
 Handbook in zh-CN and zh-TW and the installation guide in zh_CN, from
-their HTML, a paragraph per block element). A paragraph's wrapped lines are joined (a line
-break between two Han characters is no break in the text); only pairs of
-Han characters adjacent in a paragraph count. With p(a) the number of
-occurrences of a followed by a Han character and p(ab) those followed by
-b, the two estimates are interpolated:
+their HTML, a paragraph per block element). A paragraph's wrapped lines
+are joined (a line break between two Han characters is no break in the
+text); only pairs of Han characters adjacent in a paragraph count. With
+p(a) the number of occurrences of a followed by a Han character and p(ab)
+those followed by b, the two estimates are interpolated:
 
   P(b|a) = lam(a) * p(ab) / p(a) + (1 - lam(a)) * Pj(b|a)
   lam(a) = LAM_MAX * p(a) / (p(a) + LAM_K)
@@ -93,8 +93,10 @@ PROSE = (
 # ...and HTML editions: The Debian Administrator's Handbook (zh-CN,
 # zh-TW) and the Debian installation guide (zh_CN).
 PROSE_HTML = (
-    ("debian-handbook zh-CN HTML", "/usr/share/doc/debian-handbook/html/zh-CN"),
-    ("debian-handbook zh-TW HTML", "/usr/share/doc/debian-handbook/html/zh-TW"),
+    ("debian-handbook zh-CN HTML",
+     "/usr/share/doc/debian-handbook/html/zh-CN"),
+    ("debian-handbook zh-TW HTML",
+     "/usr/share/doc/debian-handbook/html/zh-TW"),
     ("installation-guide zh_CN HTML",
      "/usr/share/doc/installation-guide-amd64/zh_CN"),
 )
@@ -274,10 +276,10 @@ def main():
     ] + src_prose + [
         "License: jieba: MIT (Expat); OpenCC: Apache-2.0; Unicode data:",
         "Unicode License Agreement; Debian Reference, New Maintainers' Guide,",
-        "installation guide: GPL-2+; Debian Administrator's Handbook: GPL-2+",
-        "or CC-BY-SA-3.0; Debian FAQ: verbatim copying permitted (counts of character",
-        "pairs only are taken from the documentation; see",
-        "/usr/share/doc/*/copyright).",
+        "installation guide: GPL-2+; Debian Administrator's Handbook:",
+        "GPL-2+ or CC-BY-SA-3.0; Debian FAQ: verbatim copying permitted",
+        "(counts of character pairs only are taken from the documentation;",
+        "see /usr/share/doc/*/copyright).",
         "",
         "Each jieba word's frequency f is credited to its Han characters; the",
         "word converted by OpenCC s2t and by s2tw is credited the same way,",
