@@ -102,6 +102,11 @@ void report_field_findings(report *r, const char *name, const zhfix *h,
 report *report_fork(const report *parent);
 void report_set_output(report *r, FILE *out);
 void report_merge(report *parent, report *child);
+/* Write what a fork of r wrote to a buffer to r's output, in order: in
+ * SARIF, the fork's leading ',' is dropped where r has written no result
+ * yet. Returns 0, or -1 on a write error (errno set). Merge the fork after
+ * (report_merge), forks in the order their output is written. */
+int report_write(report *r, const char *buf, size_t len);
 /* Close the output (SARIF's closing brackets) and print the summary to
  * stderr unless quiet. Returns the number of findings reported. */
 unsigned long long report_close(report *r, int quiet);

@@ -1036,7 +1036,14 @@ static void *read_share(void *arg)
         t->fatal = 1;
         return NULL;
     }
-    t->jj.out = out;
+    /* check's findings, and fix's --explain (which goes to stderr), go
+     * to the share's own report, kept in memory with the rest. */
+    if (t->jj.o->cmd == CMD_CHECK) {
+        report_set_output(t->jj.rep, out);
+    } else {
+        t->jj.out = out;
+        report_set_output(t->jj.rep, err);
+    }
     cli_set_thread_streams(NULL, err);
     for (size_t i = t->from; i < t->to && !t->fatal; i++) {
         const record_at *r = &t->b->rec[i];
@@ -1072,6 +1079,9 @@ static int read_batch(jsonl_job *jj, state *s, batch *b)
         x->jj = *jj;
         x->jj.h = k ? jj->helpers[k - 1] : jj->h;
         x->jj.changed = 0;
+        x->jj.rep = NULL;
+        if (jj->rep && !(x->jj.rep = report_fork(jj->rep)))
+            x->fatal = 1;
         x->s.jj = &x->jj;
         x->s.paths = s->paths;
         x->s.npaths = s->npaths;
@@ -1084,10 +1094,10 @@ static int read_batch(jsonl_job *jj, state *s, batch *b)
         x->to = next;
     }
     for (int k = 1; k < n; k++)
-        if (t[k].from < t[k].to)
+        if (t[k].from < t[k].to && !t[k].fatal)
             started[k] = !pthread_create(&tid[k], NULL, read_share, &t[k]);
     for (int k = 0; k < n; k++)
-        if (!started[k] && t[k].from < t[k].to)
+        if (!started[k] && t[k].from < t[k].to && !t[k].fatal)
             read_share(&t[k]);
     for (int k = 1; k < n; k++)
         if (started[k])
@@ -1098,8 +1108,14 @@ static int read_batch(jsonl_job *jj, state *s, batch *b)
         if (rc == 0 && x->from < x->to) {
             if (x->errlen)
                 fwrite(x->err, 1, x->errlen, cli_stderr());
-            if (write_out(jj, x->out, x->outlen))
+            if (jj->o->cmd == CMD_CHECK) {
+                if (report_write(jj->rep, x->out, x->outlen)) {
+                    cli_error("<stdout>", "write error: %s", strerror(errno));
+                    rc = -1;
+                }
+            } else if (write_out(jj, x->out, x->outlen)) {
                 rc = -1;
+            }
             if (x->jj.changed)
                 jj->changed = 1;
             if (x->s.rc)
@@ -1111,6 +1127,7 @@ static int read_batch(jsonl_job *jj, state *s, batch *b)
                 rc = -1;
             }
         }
+        report_merge(jj->rep, x->jj.rep);
         free(x->out);
         free(x->err);
         free(x->s.tok);
@@ -1301,9 +1318,12 @@ int jsonl_stream(jsonl_job *jj, int fd)
     int eof = 0, rc = 0;
     int over = 0; /* inside a record over the limit, being copied through */
     /* -j: records go to a batch, read on several threads, when they are
-     * written as they come (as in do_record's by_block case). */
-    int parallel = jj->nhelpers > 0 && jj->out && !jj->diff && !jj->rep &&
-                   (o->cmd == CMD_FIX || o->cmd == CMD_CONVERT);
+     * written as they come (fix and convert, not --diff), or when only
+     * their findings are (check). */
+    int parallel = jj->nhelpers > 0 && !jj->diff &&
+                   (o->cmd == CMD_CHECK ? jj->rep != NULL
+                                        : jj->out && (o->cmd == CMD_FIX ||
+                                                      o->cmd == CMD_CONVERT));
     batch pending = {{NULL, 0, 0}, NULL, 0, NULL, 0, 0};
     if (!ok) {
         cli_error(jj->name, "out of memory");

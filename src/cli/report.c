@@ -20,7 +20,8 @@ struct report {
     int statistics;
     unsigned long long total;
     unsigned long long files_with_findings;
-    const char *last_file; /* to count files with findings */
+    const char *last_file;  /* to count files with findings */
+    const char *first_file; /* the first file this report counted */
     int sarif_first;
     rule_count *counts; /* one per rule, by rule index */
 };
@@ -257,6 +258,8 @@ static void report_one(report *r, const char *name, const zhfix_finding *f,
     if (r->last_file != name) {
         r->last_file = name;
         r->files_with_findings++;
+        if (!r->first_file)
+            r->first_file = name;
     }
     r->counts[rule_index(f->rule)].n++;
     if (r->statistics)
@@ -318,6 +321,8 @@ report *report_fork(const report *parent)
     r->out = parent->out;
     r->statistics = parent->statistics;
     r->sarif_first = 0;
+    /* A file the parent has counted is not counted again. */
+    r->last_file = parent->last_file;
     return r;
 }
 
@@ -334,11 +339,30 @@ void report_merge(report *parent, report *child)
     if (parent) {
         parent->total += child->total;
         parent->files_with_findings += child->files_with_findings;
+        /* Forks merged in order, each reading a part of one file (the
+         * records of a JSON Lines file): a file the one before counted
+         * last counts once. */
+        if (child->first_file && child->first_file == parent->last_file)
+            parent->files_with_findings--;
+        if (child->files_with_findings)
+            parent->last_file = child->last_file;
         for (size_t i = 0; i <= zhfix_rule_count(); i++)
             parent->counts[i].n += child->counts[i].n;
     }
     free(child->counts);
     free(child);
+}
+
+int report_write(report *r, const char *buf, size_t len)
+{
+    if (!r || !len)
+        return 0;
+    if (r->format == FORMAT_SARIF && r->sarif_first && buf[0] == ',') {
+        buf++;
+        len--;
+    }
+    r->sarif_first = 0;
+    return fwrite(buf, 1, len, r->out) == len ? 0 : -1;
 }
 
 static int count_cmp(const void *a, const void *b)

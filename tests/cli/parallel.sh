@@ -63,6 +63,27 @@ mv "$TMP/out" "$TMP/single"
 expect_status 0 "convert under parallel" -- sh -c "parallel --pipe --block 1M -k zhfix convert --to traditional --jsonl --field text < '$TMP/small.jsonl'"
 expect_same "parallel convert is byte-identical" "$TMP/out" "$TMP/single"
 
+# check and fix --explain with -j 2 read a file's records on two threads
+# (jsonl.c), each thread's findings kept in memory and released in order:
+# the same output as one thread in each format, and the summary counts the
+# one file once although both threads found something in it.
+for fmt in text json sarif; do
+  expect_status 1 "check --format $fmt -j 1" -- "$ZHFIX" check -j 1 --format "$fmt" --jsonl --field text "$TMP/small.jsonl"
+  mv "$TMP/out" "$TMP/check.out"; mv "$TMP/err" "$TMP/check.err"
+  expect_status 1 "check --format $fmt -j 2" -- "$ZHFIX" check -j 2 --format "$fmt" --jsonl --field text "$TMP/small.jsonl"
+  expect_same "check --format $fmt: -j 2 as -j 1" "$TMP/out" "$TMP/check.out"
+  expect_same "check --format $fmt: the same summary" "$TMP/err" "$TMP/check.err"
+done
+expect_grep "one file counted once" "findings in 1 file$" "$TMP/err"
+expect_true "-j 2 SARIF is one JSON document" python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$TMP/out"
+expect_status 1 "check --statistics -j 2" -- "$ZHFIX" check -j 2 --statistics --jsonl --field text "$TMP/small.jsonl"
+expect_grep "statistics count the invisible characters" "invisible-char" "$TMP/out"
+expect_status 0 "fix --explain -j 1" -- "$ZHFIX" fix -j 1 --explain --jsonl --field text "$TMP/small.jsonl"
+mv "$TMP/out" "$TMP/explain.out"; mv "$TMP/err" "$TMP/explain.err"
+expect_status 0 "fix --explain -j 2" -- "$ZHFIX" fix -j 2 --explain --jsonl --field text "$TMP/small.jsonl"
+expect_same "fix --explain: -j 2 writes the same text" "$TMP/out" "$TMP/explain.out"
+expect_same "fix --explain: -j 2 explains the same, in order" "$TMP/err" "$TMP/explain.err"
+
 # A malformed record fails the piece it is in, and parallel says so.
 { head -n 1000 "$TMP/corpus.jsonl"; echo '{"text": broken}'; sed -n '1001,2000p' "$TMP/corpus.jsonl"; } > "$TMP/bad.jsonl"
 expect_status 2 "a malformed record under parallel: exit 2" -- sh -c "parallel --halt now,fail=1 --pipe --block 1M -k zhfix fix --jsonl --field text < '$TMP/bad.jsonl' > /dev/null"
