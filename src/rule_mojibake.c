@@ -1362,7 +1362,10 @@ static int lead_kind(unsigned t)
 typedef struct fill_cand {
     double cost;
     size_t q;
-    uint16_t v[2]; /* v[1]: second inserted byte, WILD + 1 for none */
+    /* v[1]: second inserted byte, WILD + 1 for none; v[2], v[3]: the
+     * third and fourth of a character lost whole (insert_lost_char), else
+     * 0. */
+    uint16_t v[4];
     int kind;      /* ZH_FILL_GUESS, ZH_FILL_SURE, or 0 an insert */
     uint32_t ord;  /* place in the order candidates are enumerated */
 } fill_cand;
@@ -1377,15 +1380,15 @@ typedef struct fill_set {
 /* Bytes the restoration c inserts: 0 when it replaces one. */
 static size_t fill_inserts(const fill_cand *c)
 {
-    return c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : 2;
+    return c->kind ? 0 : c->v[1] == WILD + 1 ? 1 : c->v[2] ? 4 : 2;
 }
 
 /* Offer the candidate that comes ord-th in the order of enumeration: the
  * set keeps the cheapest, the first enumerated winning a tie, whatever
  * order they are offered in (try_fill weighs a lost byte's values
  * cheapest first). */
-static void fill_offer_ord(fill_set *fs, double cost, uint32_t ord, size_t q,
-                           unsigned v0, unsigned v1, int kind)
+static void fill_offer_bytes(fill_set *fs, double cost, uint32_t ord, size_t q,
+                             const uint16_t v[4], int kind)
 {
     if (!(cost < fs->bar) &&
         !(fs->n == ZH_FILL_RERANK && cost == fs->c[fs->n - 1].cost &&
@@ -1398,13 +1401,19 @@ static void fill_offer_ord(fill_set *fs, double cost, uint32_t ord, size_t q,
         fs->c[at] = fs->c[at - 1];
         at--;
     }
-    fs->c[at] =
-        (fill_cand){cost, q, {(uint16_t)v0, (uint16_t)v1}, kind, ord};
+    fs->c[at] = (fill_cand){cost, q, {v[0], v[1], v[2], v[3]}, kind, ord};
     fs->bar = fs->c[0].cost + ZH_FILL_RERANK_MARGIN;
     while (fs->n > 1 && fs->c[fs->n - 1].cost >= fs->bar)
         fs->n--;
     if (fs->n == ZH_FILL_RERANK && fs->c[fs->n - 1].cost < fs->bar)
         fs->bar = fs->c[fs->n - 1].cost;
+}
+
+static void fill_offer_ord(fill_set *fs, double cost, uint32_t ord, size_t q,
+                           unsigned v0, unsigned v1, int kind)
+{
+    const uint16_t v[4] = {(uint16_t)v0, (uint16_t)v1, 0, 0};
+    fill_offer_bytes(fs, cost, ord, q, v, kind);
 }
 
 /* Offer the next candidate in the order of enumeration. */
@@ -1476,9 +1485,10 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
         for (size_t j = r;
              ins && nbuf < sizeof buf / sizeof *buf && nbuf < end - r; j++) {
             if (j == c->q && ins) {
-                buf[nbuf++] = c->v[0];
-                if (ins == 2)
-                    buf[nbuf++] = c->v[1];
+                if (nbuf + ins > sizeof buf / sizeof *buf)
+                    break;
+                for (size_t t = 0; t < ins; t++)
+                    buf[nbuf++] = c->v[t];
             }
             if (j >= w->nb || nbuf >= sizeof buf / sizeof *buf)
                 break;
@@ -1722,6 +1732,82 @@ static int spaces_shown(const work *w)
     return 0;
 }
 
+/* A character lost whole to a GB18030 decoder and a scraper that strips
+ * private use: UTF-8 E6 98 AF E5 A4 9A (是多) read as GBK is E6 98 (鏄),
+ * then AF E5 and A4 9A, both private use and stripped, so the next lead
+ * byte follows 鏄 directly. Offers to fs the four bytes inserted at q
+ * (where the character before wants one byte more): x completing that
+ * character, with which the lead L of the lost character makes a
+ * private-use pair, and the lost character's two continuation bytes,
+ * another. The lost character is taken to be Han (L E4-E9; the
+ * continuation bytes of fullwidth and CJK marks never make such a pair).
+ * Each is scored through the window that ends one character past the
+ * gap, as try_fill's pairs are; the characters the last character of the
+ * prefix can be followed by come in one pass over the model per byte
+ * pair (zh_plaus_steps), and the window's cutoff turns most away on
+ * their own cost. The buffer has room for n + 4 bytes. */
+static void insert_lost_char(work *w, codec e, size_t n, size_t r, size_t q,
+                             size_t past, uint32_t prev, fill_set *fs)
+{
+    uint32_t pprev = prev;
+    double pcost;
+    size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
+    if (pend >= q || pcost >= fill_cut(fs) || !work_memo(w))
+        return;
+    memmove(w->b + q + 4, w->b + q, (n - q) * sizeof *w->b);
+    window_tail tail;
+    int have_tail = window_tail_read(w, e, w->b, n + 4, q + 4, past + 2, &tail);
+    for (unsigned x = 0x81; x < 0xC0 && (!have_tail || tail.valid); x++) {
+        w->b[q] = (uint16_t)x;
+        uint32_t before;
+        if (decode_at(e, w->b, pend, q + 1, &before) != q + 1 - pend ||
+            zh_plaus_forbidden(before))
+            continue;
+        double head = pcost + wstep(w, pprev, before);
+        if (head >= fill_cut(fs))
+            continue;
+        for (unsigned lead = 0xE4; lead <= 0xE9; lead++) {
+            if (!is_pua(zh_gbk_decode[(x - 0x81) * 191 + (lead - 0x40)]))
+                continue;
+            w->b[q + 1] = (uint16_t)lead;
+            for (unsigned c1 = 0xA1; c1 <= 0xAF; c1++) {
+                uint32_t cps[64];
+                uint8_t c2s[64];
+                double steps[64];
+                size_t m = 0;
+                for (unsigned c2 = 0x80; c2 < 0xC0; c2++)
+                    if (is_pua(
+                            zh_gbk_decode[(c1 - 0x81) * 191 + (c2 - 0x40)])) {
+                        cps[m] = (lead & 0x0Fu) << 12 | (c1 & 0x3Fu) << 6 |
+                                 (c2 & 0x3Fu);
+                        c2s[m++] = (uint8_t)c2;
+                    }
+                if (!m)
+                    continue;
+                zh_plaus_steps(before, cps, m, steps, w->steps);
+                w->b[q + 2] = (uint16_t)c1;
+                double cut = fill_cut(fs);
+                for (size_t i = 0; i < m; i++) {
+                    double c = head + steps[i];
+                    if (c >= cut)
+                        continue;
+                    w->b[q + 3] = c2s[i];
+                    c = have_tail ? window_tail_cost(w, &tail, cps[i], c, cut)
+                                  : window_cost_from(w, e, w->b, n + 4, q + 4,
+                                                     past + 2, cps[i], c, cut);
+                    if (c < cut) {
+                        const uint16_t v[4] = {(uint16_t)x, (uint16_t)lead,
+                                               (uint16_t)c1, c2s[i]};
+                        fill_offer_bytes(fs, c, fs->seq++, q, v, 0);
+                        cut = fill_cut(fs);
+                    }
+                }
+            }
+        }
+    }
+    memmove(w->b + q, w->b + q + 4, (n - q) * sizeof *w->b);
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -1810,7 +1896,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
         fs = (fill_set){.n = 0, .bar = HUGE_VAL, .seq = spaces.seq};
     if (fs.n == 0 && d.kind != CK_BIG5 && e.kind == CK_UTF8) {
         /* Insertions at character boundaries of T near the error. */
-        if (!grow_bytes(w, n + 2))
+        if (!grow_bytes(w, n + 4)) /* insert_lost_char's four */
             return 0;
         size_t lo = p >= 3 && p - 3 > r ? p - 3 : r + 1;
         /* Each gap's best insertion is found through a window that ends
@@ -1835,9 +1921,16 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 continue;
             memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
             if (d.kind == CK_GBK) {
+                /* The lead bytes of the pairs a GB18030 decoder makes
+                 * private use of that a UTF-8 continuation byte can
+                 * start: the user-defined areas (A140-A7A0, AAA1-AFFE)
+                 * and the unassigned places of the symbol rows A2, A6,
+                 * A8 and A9 (A8 EF: a character ending in A8 before the
+                 * comma EF BC 8C; GB18030-2000's mapping, Python's and
+                 * glibc's). */
                 static const uint8_t leads[] = {0xA1, 0xA2, 0xA3, 0xA4, 0xA5,
-                                                0xA6, 0xA7, 0xAA, 0xAB, 0xAC,
-                                                0xAD, 0xAE, 0xAF};
+                                                0xA6, 0xA7, 0xA8, 0xA9, 0xAA,
+                                                0xAB, 0xAC, 0xAD, 0xAE, 0xAF};
                 /* The reading after the inserted pair does not depend on
                  * its lead byte: where the character it completes ends at
                  * q + 2 (or the second byte starts one at q + 1), decode
@@ -1920,6 +2013,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 }
             }
             memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
+            /* Where the character before q wants one byte more, the
+             * character after it may be lost whole as well. */
+            if (d.kind == CK_GBK && need == 1)
+                insert_lost_char(w, e, n, r, q, past, prev, &gb.fs);
             if (gb.fs.n && ngaps < sizeof gaps / sizeof gaps[0])
                 gaps[ngaps++] = gb;
         }
@@ -1938,7 +2035,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                                                        c, end + k - 2, prev,
                                                        fs.bar);
                 if (cost < fs.bar)
-                    fill_offer(&fs, cost, gaps[g].q, c->v[0], c->v[1], 0);
+                    fill_offer_bytes(&fs, cost, fs.seq++, gaps[g].q, c->v, 0);
             }
         if (nbsp_only && fs.n > 0) {
             /* Both kinds through one window: past the last space. */
@@ -1970,8 +2067,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                                        both.bar);
                 }
                 if (cost < both.bar)
-                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0], c->v[1],
-                                   0);
+                    fill_offer_bytes(&both, cost, c->ord, c->q, c->v, 0);
             }
             for (size_t i = 0; i < spaces.n; i++) {
                 const fill_cand *c = &spaces.c[i];
@@ -1980,8 +2076,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     window_cost(w, e, w->b, n, r, last, prev, both.bar);
                 w->b[c->q] = ' ';
                 if (cost < both.bar)
-                    fill_offer_ord(&both, cost, c->ord, c->q, c->v[0], c->v[1],
-                                   c->kind);
+                    fill_offer_bytes(&both, cost, c->ord, c->q, c->v, c->kind);
             }
             fs = both;
         }

@@ -49,6 +49,14 @@ static const struct {
     {"涓枃", "中文"}, /* utf8-gb18030 */
     {"鏂囦欢", "文件"}, /* utf8-gb18030 */
     {"涓枃", "中文"}, /* utf8-gb18030-pua-stripped */
+    /* A pair of a symbol row that GB18030-2000 maps to private use,
+     * stripped: A8 EF, the last byte of 全 (E5 85 A8) and the first of the
+     * comma (EF BC 8C), not one of the user-defined areas. */
+    {"鎴戜滑鍏紝閮芥槸濂戒汉銆�", "我们全，都是好人。"}, /* utf8-gb18030-pua-stripped */
+    /* A character lost whole with the last byte of the one before: 是覆
+     * = E6 98 AF E8 A6 86 read as GBK is 鏄 and the private-use pairs AF
+     * E8 and A6 86, both stripped; four bytes restored. */
+    {"瀹冮�茶鏂板鑰屼笉鏄钃嬪畠銆�", "它進行新增而不是覆蓋它。"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
