@@ -182,6 +182,9 @@ typedef struct work {
     /* The chain try_fill works for reads a single-byte code page, which
      * drops its undefined bytes without a trace. */
     int silent_drops;
+    /* The chain try_fill works for reads GBK, whose private-use pairs a
+     * scraper may have stripped without a trace (stripped_trace). */
+    int strips_pairs;
     /* What the stream showed before any restoration, for a chain that
      * reads UTF-8 through a code page with a no-break space (0 for the
      * others): a byte dropped (drops_shown) and words spaced out
@@ -526,6 +529,15 @@ static int cut_short(codec e, const uint16_t *b, size_t p, size_t n)
     return 0;
 }
 
+/* 1 when a continuation byte stands at p where a character should start,
+ * in a stream read as GBK: what a stripped private-use pair leaves (口 =
+ * E5 8F A3 after 端 = E7 AB AF: AF E5 stripped leaves E7 AB 8F A3, read
+ * as a wrong character and a byte of none). */
+static int stripped_trace(const work *w, const uint16_t *b, size_t p)
+{
+    return w->strips_pairs && b[p] < WILD && (b[p] & 0xC0) == 0x80;
+}
+
 /* 1 when a lost byte (U+FFFD or '?' in the misreading) is at p or within
  * the three bytes after it. */
 static int lost_near(const uint16_t *b, size_t p, size_t n)
@@ -578,8 +590,8 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
              * its own turn. Requiring it to read made a later fill pay for
              * the next gap where an earlier one stopped short of it (三种
              * read as 三珧). */
-            if (p > past && (cut_short(e, b, p, n) ||
-                             lost_near(b, p, n)))
+            if (p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
+                             stripped_trace(w, b, p)))
                 return cost;
             /* The character of right context itself lost its last byte to
              * a code page that drops bytes without a trace (！” with both
@@ -638,7 +650,9 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
-            t->valid = p > past && (cut_short(e, b, p, n) || lost_near(b, p, n));
+            t->valid = p > past && (cut_short(e, b, p, n) ||
+                                    lost_near(b, p, n) ||
+                                    stripped_trace(w, b, p));
             if (!t->valid && w->silent_drops && p == past &&
                 begun_cut(e, b, p, n)) {
                 t->valid = 1;
@@ -1814,6 +1828,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
     codec d = ch->misread, e = ch->real;
     size_t n = w->nb;
     w->silent_drops = d.kind == CK_SB;
+    w->strips_pairs = d.kind == CK_GBK && e.kind == CK_UTF8;
     fill_set fs = {.n = 0, .bar = HUGE_VAL};
     size_t hi = p + 3 < n ? p + 3 : n;
     int nb = nbsp_byte(d);

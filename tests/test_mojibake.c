@@ -57,6 +57,11 @@ static const struct {
      * = E6 98 AF E8 A6 86 read as GBK is 鏄 and the private-use pairs AF
      * E8 and A6 86, both stripped; four bytes restored. */
     {"瀹冮�茶鏂板鑰屼笉鏄钃嬪畠銆�", "它進行新增而不是覆蓋它。"}, /* utf8-gb18030-pua-stripped */
+    /* Two stripped pairs close together: 许可证 is E8 AE B8 E5 8F AF E8 AF
+     * 81, and AE B8 and AF E8 are stripped. Restoring the first, the
+     * window reads E5 8F AF (可) and ends at the 81 the second leaves,
+     * where it failed before. */
+    {"鏄剧ず鐨勮鍙瘉淇℃伅鐒跺悗閫�鍑恒��", "显示的许可证信息然后退出。"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
