@@ -1934,6 +1934,11 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             int need = utf8_need(w->b, r, q);
             if (need <= 0)
                 continue;
+            /* The characters before the gap read alike for every pair
+             * inserted: scored once (window_prefix). */
+            uint32_t gprev = prev;
+            double gcost;
+            size_t gend = window_prefix(w, e, w->b, n, r, q, &gprev, &gcost);
             memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
             if (d.kind == CK_GBK) {
                 /* The lead bytes of the pairs a GB18030 decoder makes
@@ -1989,10 +1994,13 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                                                    (t - 0x40)];
                         if (!is_pua(v))
                             continue;
+                        if (gend > r && gcost >= gb.fs.bar)
+                            break; /* window_prefix: HUGE_VAL */
                         w->b[q] = leads[li];
                         w->b[q + 1] = (uint16_t)t;
-                        double c = window_cost(w, e, w->b, n + 2, r, past,
-                                               prev, gb.fs.bar);
+                        double c =
+                            window_cost_from(w, e, w->b, n + 2, gend, past,
+                                             gprev, gcost, gb.fs.bar);
                         if (c < gb.fs.bar)
                             fill_offer(&gb.fs, c, q, leads[li], t, 0);
                     }
