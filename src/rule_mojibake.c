@@ -650,9 +650,9 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
-            t->valid = p > past && (cut_short(e, b, p, n) ||
-                                    lost_near(b, p, n) ||
-                                    stripped_trace(w, b, p));
+            t->valid =
+                p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
+                             stripped_trace(w, b, p));
             if (!t->valid && w->silent_drops && p == past &&
                 begun_cut(e, b, p, n)) {
                 t->valid = 1;
