@@ -532,10 +532,14 @@ static int cut_short(codec e, const uint16_t *b, size_t p, size_t n)
 /* 1 when a continuation byte stands at p where a character should start,
  * in a stream read as GBK: what a stripped private-use pair leaves (口 =
  * E5 8F A3 after 端 = E7 AB AF: AF E5 stripped leaves E7 AB 8F A3, read
- * as a wrong character and a byte of none). */
+ * as a wrong character and a byte of none). Not A1-A3: those lead GBK's
+ * Chinese marks and fullwidth forms (“ is A1 B0, ， A3 AC), which the
+ * text beside the mojibake has of its own (“涓枃” quoted in a line about
+ * encodings is no stripped pair before the closing quote). */
 static int stripped_trace(const work *w, const uint16_t *b, size_t p)
 {
-    return w->strips_pairs && b[p] < WILD && (b[p] & 0xC0) == 0x80;
+    return w->strips_pairs && b[p] < WILD && (b[p] & 0xC0) == 0x80 &&
+           (b[p] < 0xA1 || b[p] > 0xA3);
 }
 
 /* 1 when a lost byte (U+FFFD or '?' in the misreading) is at p or within
