@@ -752,6 +752,13 @@ static int lost_pair(codec d, unsigned v, unsigned t)
     return !c || is_pua(c);
 }
 
+/* 1 when GB18030 decodes the GBK pair (v, t) to a private-use character,
+ * which a scraper may strip (v and t valid lead and trail bytes). */
+static int gbk_pua_pair(unsigned v, unsigned t)
+{
+    return is_pua(zh_gbk_decode[(v - 0x81) * 191 + (t - 0x40)]);
+}
+
 /* Values 0x80-0xFF of a byte, bit v - 0x80 of m[(v - 0x80) / 64]. */
 typedef struct vmask {
     uint64_t m[2];
@@ -1763,15 +1770,20 @@ static int spaces_shown(const work *w)
  * gap, as try_fill's pairs are; the characters the last character of the
  * prefix can be followed by come in one pass over the model per byte
  * pair (zh_plaus_steps), and the window's cutoff turns most away on
- * their own cost. The buffer has room for n + 4 bytes. */
-static void insert_lost_char(work *w, codec e, size_t n, size_t r, size_t q,
-                             size_t past, uint32_t prev, fill_set *fs)
+ * their own cost. pend, pprev and pcost are window_prefix's from the
+ * run's start to q. The buffer has room for n + 4 bytes. */
+static void insert_lost_char(work *w, codec e, size_t n, size_t q, size_t past,
+                             size_t pend, uint32_t pprev, double pcost,
+                             fill_set *fs)
 {
-    uint32_t pprev = prev;
-    double pcost;
-    size_t pend = window_prefix(w, e, w->b, n, r, q, &pprev, &pcost);
     if (pend >= q || pcost >= fill_cut(fs) || !work_memo(w))
         return;
+    /* The lost character's continuation bytes c1 c2 that make a
+     * private-use pair: c1 A1-AF, by c1 the c2 in increasing order; listed
+     * when first wanted (most calls turn every x away first). */
+    uint8_t c2s[15][64];
+    size_t nc2[15];
+    int listed = 0;
     memmove(w->b + q + 4, w->b + q, (n - q) * sizeof *w->b);
     window_tail tail;
     int have_tail = window_tail_read(w, e, w->b, n + 4, q + 4, past + 2, &tail);
@@ -1785,23 +1797,26 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t r, size_t q,
         if (head >= fill_cut(fs))
             continue;
         for (unsigned lead = 0xE4; lead <= 0xE9; lead++) {
-            if (!is_pua(zh_gbk_decode[(x - 0x81) * 191 + (lead - 0x40)]))
+            if (!gbk_pua_pair(x, lead))
                 continue;
+            for (unsigned c1 = 0xA1; !listed && c1 <= 0xAF; c1++) {
+                nc2[c1 - 0xA1] = 0;
+                for (unsigned c2 = 0x80; c2 < 0xC0; c2++)
+                    if (gbk_pua_pair(c1, c2))
+                        c2s[c1 - 0xA1][nc2[c1 - 0xA1]++] = (uint8_t)c2;
+            }
+            listed = 1;
             w->b[q + 1] = (uint16_t)lead;
             for (unsigned c1 = 0xA1; c1 <= 0xAF; c1++) {
-                uint32_t cps[64];
-                uint8_t c2s[64];
-                double steps[64];
-                size_t m = 0;
-                for (unsigned c2 = 0x80; c2 < 0xC0; c2++)
-                    if (is_pua(
-                            zh_gbk_decode[(c1 - 0x81) * 191 + (c2 - 0x40)])) {
-                        cps[m] = (lead & 0x0Fu) << 12 | (c1 & 0x3Fu) << 6 |
-                                 (c2 & 0x3Fu);
-                        c2s[m++] = (uint8_t)c2;
-                    }
+                const uint8_t *c2 = c2s[c1 - 0xA1];
+                size_t m = nc2[c1 - 0xA1];
                 if (!m)
                     continue;
+                uint32_t cps[64];
+                double steps[64];
+                for (size_t i = 0; i < m; i++)
+                    cps[i] = (lead & 0x0Fu) << 12 | (c1 & 0x3Fu) << 6 |
+                             (c2[i] & 0x3Fu);
                 zh_plaus_steps(before, cps, m, steps, w->steps);
                 w->b[q + 2] = (uint16_t)c1;
                 double cut = fill_cut(fs);
@@ -1809,13 +1824,13 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t r, size_t q,
                     double c = head + steps[i];
                     if (c >= cut)
                         continue;
-                    w->b[q + 3] = c2s[i];
+                    w->b[q + 3] = c2[i];
                     c = have_tail ? window_tail_cost(w, &tail, cps[i], c, cut)
                                   : window_cost_from(w, e, w->b, n + 4, q + 4,
                                                      past + 2, cps[i], c, cut);
                     if (c < cut) {
                         const uint16_t v[4] = {(uint16_t)x, (uint16_t)lead,
-                                               (uint16_t)c1, c2s[i]};
+                                               (uint16_t)c1, c2[i]};
                         fill_offer_bytes(fs, c, fs->seq++, q, v, 0);
                         cut = fill_cut(fs);
                     }
@@ -1938,11 +1953,13 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             int need = utf8_need(w->b, r, q);
             if (need <= 0)
                 continue;
-            /* The characters before the gap read alike for every pair
+            /* The characters before the gap read alike for every GBK pair
              * inserted: scored once (window_prefix). */
             uint32_t gprev = prev;
-            double gcost;
-            size_t gend = window_prefix(w, e, w->b, n, r, q, &gprev, &gcost);
+            double gcost = 0.0;
+            size_t gend = d.kind == CK_GBK ? window_prefix(w, e, w->b, n, r, q,
+                                                           &gprev, &gcost)
+                                           : r;
             memmove(w->b + q + 2, w->b + q, (n - q) * sizeof *w->b);
             if (d.kind == CK_GBK) {
                 /* The lead bytes of the pairs a GB18030 decoder makes
@@ -1994,9 +2011,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 for (size_t li = 0; li < sizeof leads; li++) {
                     for (size_t si = 0; si < nsec; si++) {
                         unsigned t = seconds[si];
-                        uint16_t v = zh_gbk_decode[(leads[li] - 0x81) * 191 +
-                                                   (t - 0x40)];
-                        if (!is_pua(v))
+                        if (!gbk_pua_pair(leads[li], t))
                             continue;
                         if (gend > r && gcost >= gb.fs.bar)
                             break; /* window_prefix: HUGE_VAL */
@@ -2043,7 +2058,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             /* Where the character before q wants one byte more, the
              * character after it may be lost whole as well. */
             if (d.kind == CK_GBK && need == 1)
-                insert_lost_char(w, e, n, r, q, past, prev, &gb.fs);
+                insert_lost_char(w, e, n, q, past, gend, gprev, gcost, &gb.fs);
             if (gb.fs.n && ngaps < sizeof gaps / sizeof gaps[0])
                 gaps[ngaps++] = gb;
         }
