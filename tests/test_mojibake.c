@@ -383,6 +383,10 @@ static const char *const traps[] = {
      * company for it */
     "颜渊死，颜路请子之车以为之椁?!子曰：“才不才，亦各言其子也?!"
     "鲤也死，有棺而无椁?!吾不徒行以为之椁?!以吾从大夫之后，不可徒行也!?”",
+    /* Mojibake quoted in a line about encodings, between Chinese
+     * quotation marks: their GBK bytes (A1 B0, A1 B1) are no trace of a
+     * stripped private-use pair, so no reading of 涓枃 is found at all. */
+    "乱码示例：“涓枃”就是“中文”被误读的样子。",
     /* Classical Chinese with rare characters. */
     "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
     /* Rare characters that GBK read as Big5 (or the reverse) would make
