@@ -3029,6 +3029,35 @@ static int dbcs_line(uint32_t k, uint32_t rare, int close)
     return close && rare * ZH_DBCS_SHARE >= k;
 }
 
+/* 1 for a Chinese mark that shows a line was not read by the other
+ * double-byte code: GBK's ，。 read as Big5 are ㄛ﹝, Big5's are private
+ * use read as GBK, and so for every common mark (“ ” come from ※ §, 《 》
+ * from ▲ ◎). One decoder reads a whole stream, so a line of GBK read as
+ * Big5 keeps none; a line of classical verse, whose rare characters close
+ * together are what the chains look for, has them in every clause (and
+ * verse's tonal patterns, 仄仄平平, read as kana). */
+static int dbcs_witness(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3001: /* 、 */
+    case 0x3002: /* 。 */
+    case 0xFF0C: /* ， */
+    case 0xFF1B: /* ； */
+    case 0xFF1A: /* ： */
+    case 0xFF1F: /* ？ */
+    case 0xFF01: /* ！ */
+    case 0x201C: /* “ */
+    case 0x201D: /* ” */
+    case 0x300A: /* 《 */
+    case 0x300B: /* 》 */
+    case 0x300C: /* 「 */
+    case 0x300D: /* 」 */
+    case 0xFF08: /* （ */
+    case 0xFF09: /* ） */ return 1;
+    default: return 0;
+    }
+}
+
 static int suspicious_step(uint32_t cp, size_t at, susp *st);
 
 typedef struct cand {
@@ -3310,6 +3339,16 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             size_t ce = w->ci[w->u[uz - 1].bs + w->u[uz - 1].blen - 1] + 1;
             if (nbsp_only && ((cs > 0 && zh_is_han(w->cp[cs - 1])) ||
                               (ce < n && zh_is_han(w->cp[ce]))))
+                continue;
+            /* GBK and Big5 read as each other give back Chinese: kana in
+             * the reading (both codes have rows of them, where Big5's
+             * most frequent characters fall in GBK) would put Japanese
+             * into a block that is not Japanese; in one these chains are
+             * not tried (scan_line). */
+            int kana = 0;
+            for (size_t k = ua; k < uz && is_swap(ch) && !kana; k++)
+                kana = w->u[k].cp >= 0x3041 && w->u[k].cp <= 0x30FF;
+            if (kana)
                 continue;
             if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
                 return 0;
@@ -3680,13 +3719,14 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     int gbk_sb = 0;
     uint32_t k = 0, rare = 0;
     size_t at = 0, last_rare = 0;
-    int close = 0;
+    int close = 0, witness = 0;
     for (size_t i = 0; i < n; i++) {
         size_t here = at;
         at += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 ? 3 : 4;
         if (cp[i] < 0x80)
             continue;
         k++;
+        witness |= dbcs_witness(cp[i]);
         if (dbcs_rare(cp[i])) {
             rare++;
             if (last_rare && here + 1 - last_rare <= ZH_DBCS_REACH)
@@ -3709,7 +3749,7 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     }
     if (gbk_sb)
         f |= ZH_MF_GBK_SB;
-    if (dbcs_line(k, rare, close))
+    if (dbcs_line(k, rare, close) && !witness)
         f |= ZH_MF_DBCS;
     return f;
 }
@@ -4722,10 +4762,16 @@ static int line_suspicious(const unsigned char *s, size_t len)
         return 1;
     if (!st.close)
         return 0;
-    /* The line's non-ASCII characters, counted only now: rarely needed. */
+    /* The line's non-ASCII characters and its marks, looked at only now:
+     * rarely needed. */
     uint32_t k = 0;
-    for (size_t j = 0; j < len; j++)
+    for (size_t j = 0; j < len;) {
+        uint32_t cp;
         k += s[j] >= 0xC0;
+        j += zh_utf8_decode(s + j, len - j, &cp);
+        if (dbcs_witness(cp))
+            return 0;
+    }
     return dbcs_line(k, st.rare, st.close);
 }
 

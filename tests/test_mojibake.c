@@ -404,6 +404,13 @@ static const char *const traps[] = {
     "    采采芣苢,薄言采之,采采芣苢,薄言有之.",
     "    或來瞻女,載筐及筥.其饟伊黍,其笠伊糾.",
     "    念我獨兮,憂心慇慇.", "    有鱣有鮪,鰷鱨鰋鯉.",
+    /* Verse of rare characters close together, whose Big5 codes read as
+     * GBK are commoner ones (窅窅 as 银银), and a verse's tonal pattern,
+     * whose 仄 and 平 read as GBK are kana (しキ): the Chinese marks of the
+     * line were read right, so the line was, and kana are no reading of
+     * Chinese in a block that is not Japanese. */
+    "窅窅鐘漏盡，曈曈霞景初。", "\"仄仄仄平平仄仄，仄平平仄仄平平。\",",
+    "平仄平平平仄仄", "嗟嗟號呶子，世稱謫僊儔。",
     /* A drawn table and Chinese's dash in box-drawing lines, clean (the
      * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
      * sign and a digit (what 、 cut short before ASCII would look like) */
