@@ -2994,6 +2994,15 @@ static void close_brackets(work *w, codec d)
 
 /* ---- Finding repairs --------------------------------------------------- */
 
+/* A character with no glyph that formats or joins text (Unicode's Cf, and
+ * U+180E, which was one), or a C0 control other than tab. */
+static int invisible_format(uint32_t cp)
+{
+    return (cp < 0x20 && cp != '\t') || cp == 0xAD || cp == 0x180E ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF;
+}
+
 /* GBK read as Big5, or Big5 read as GBK, shows rare characters close
  * together (the one reading takes the other's frequent pairs for random
  * ones): two that start within ZH_DBCS_REACH bytes (three characters of
@@ -4583,6 +4592,13 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             continue;
         uint32_t r = zh_sb_decode[ZH_SB_CP1252][cp - 0x80];
         if (r == cp)
+            continue;
+        /* ...as punctuation among text. Beside a format character it is
+         * a string of code that lists such characters: the test of
+         * JavaScript's polyfills that U+0085 is no white space,
+         * "\u200b\x85\u180e", written out whole by minifiers. */
+        if ((ci > 0 && invisible_format(w->cp[ci - 1])) ||
+            (ci + 1 < w->n && invisible_format(w->cp[ci + 1])))
             continue;
         int inside = 0;
         for (size_t k = 0; k < nkept && !inside; k++)

@@ -362,6 +362,11 @@ static const char *const traps[] = {
     "┌┬╡├┐┬╗┐ 表格",
     /* Code, CSV, URLs, numbers, pinyin. */
     "printf(\"%s\\n\", \"中文\"); /* 注释 */ x = a ?? b;",
+    /* A minified script's test that U+0085 is no white space, written
+     * out whole between format characters, in a bundle with Chinese
+     * strings */
+    "!!i[e]()||\"\u200b\xc2\x85" "\u180e\"!=\"\u200b\xc2\x85" "\u180e\"[e]()||"
+    "i[e].name!==e},t={placeholder:\"请输入正文\"}",
     "id,名称,价格\n1,苹果,3.5\n2,香蕉,2.75\n",
     "https://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87?a=1&b=2",
     "总计 1,234.56 元，增长 12.5%，时间 10:23:38。",
