@@ -65,6 +65,9 @@
 /* Per character of a Western-looking stretch that reads as Chinese in a
  * line that has Chinese. */
 #define ZH_CONTEXT_BONUS 2.0
+/* ...that has Chinese this near, in code points either side: a line of
+ * text has it all; a line of a megabyte (a script bundle) does not. */
+#define ZH_CONTEXT_REACH 256
 
 /* A line with up to this many characters that start the chain's mojibake
  * (codec_tables.h) tries the chain with its restorations of lost bytes;
@@ -4065,7 +4068,8 @@ enum {
 static unsigned exotic_block(uint32_t cp)
 {
     if ((cp >= 0x530 && cp < 0x1100) || (cp >= 0x1200 && cp < 0x1D00) ||
-        (cp >= 0xA500 && cp < 0xAC00) || (cp >= 0xFB50 && cp < 0xFE00) ||
+        (cp >= 0xA500 && cp < 0xAC00) || (cp >= 0xD7B0 && cp < 0xD800) ||
+        (cp >= 0xFB50 && cp < 0xFE00) ||
         (cp >= 0xFE70 && cp <= 0xFEFC)) /* not the byte order mark */
         return cp >> 7;
     return 0;
@@ -4140,6 +4144,39 @@ static void refuse_lone_scripts(const work *w, cands *cs)
             }
         }
     }
+}
+
+/* The line's Han characters in c's stretch and within reach code points
+ * of it. */
+static size_t line_han_near(const work *w, const cand *c, size_t reach)
+{
+    size_t a = c->cs > reach ? c->cs - reach : 0;
+    size_t z = w->n - c->ce > reach ? c->ce + reach : w->n;
+    size_t han = 0;
+    for (size_t i = a; i < z; i++)
+        han += zh_is_han(w->cp[i]);
+    return han;
+}
+
+/* Han characters near candidate k other than its reading's: the line's
+ * within reach of its stretch, and those of the strong readings of other
+ * stretches there. Chinese far away on a line says nothing of a stretch:
+ * a script bundle's one line of a megabyte holds Polish (znaków: ów is
+ * F3 77, GBK's 體) ten thousand words from its Chinese. */
+static size_t han_near(const work *w, const cands *cs, size_t k, size_t reach)
+{
+    const cand *c = &cs->c[k];
+    size_t han = line_han_near(w, c, reach);
+    size_t a = c->cs > reach ? c->cs - reach : 0;
+    size_t z = w->n - c->ce > reach ? c->ce + reach : w->n;
+    for (size_t o = 0; o < cs->n && han < 2; o++) {
+        const cand *d = &cs->c[o];
+        if (o == k || d->gain < ZH_MOJI_MARGIN || d->ce <= a || d->cs >= z)
+            continue;
+        for (size_t q = 0; q < d->nrep; q++)
+            han += zh_is_han(d->rep[q]);
+    }
+    return han;
 }
 
 /* A Latin letter beyond ASCII. */
@@ -4383,13 +4420,11 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             if (chains[c->chain_ids[0]].misread.kind != CK_SB)
                 continue;
             int cjk = 1;
-            size_t own = 0;
-            for (size_t q = 0; q < c->nrep && cjk; q++) {
+            for (size_t q = 0; q < c->nrep && cjk; q++)
                 cjk = c->rep[q] >= 0x2E80;
-                own += zh_is_han(c->rep[q]);
-            }
-            /* The evidence must come from elsewhere in the line. */
-            if (c->gain >= ZH_MOJI_MARGIN && han - own < 2)
+            /* The evidence must come from elsewhere in the line, near
+             * the reading. */
+            if (han_near(w, cs, k, ZH_CONTEXT_REACH) < 2)
                 continue;
             if (cjk) {
                 c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
@@ -4430,7 +4465,8 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (c->gain < (is_swap(ch) ? ZH_MOJI_MARGIN_SWAP
                                    : ZH_MOJI_MARGIN_ESTABLISHED))
             continue;
-        if (ch->real.kind != CK_UTF8 && line_han == 0) {
+        if (ch->real.kind != CK_UTF8 &&
+            (line_han == 0 || line_han_near(w, c, ZH_CONTEXT_REACH) == 0)) {
             size_t h = 0;
             for (size_t q = 0; q < c->nrep; q++)
                 h += zh_is_han(c->rep[q]);

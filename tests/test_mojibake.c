@@ -367,6 +367,17 @@ static const char *const traps[] = {
      * strings */
     "!!i[e]()||\"\u200b\xc2\x85" "\u180e\"!=\"\u200b\xc2\x85" "\u180e\"[e]()||"
     "i[e].name!==e},t={placeholder:\"请输入正文\"}",
+    /* A script bundle's one long line of locales: Polish (znaków, ów
+     * is F3 77, GBK's 體), Portuguese and Slovak, with Chinese only at its
+     * end, too far to make the Polish a Chinese context */
+    "osiadać między ${min} a ${max} elementów\"},pattern:{mismatc"
+    "h:\"${label} nie posiada wartości zgodnej ze wzorem ${patter"
+    "n}\"}}},ImarReset:\"Reiniciar\",selectAll:\"Selecionar págin"
+    "a atual\",selectInvert:\"Inverter seleção\",sortTitle:\"Orde"
+    "nação\"},Modal:{okText:\"OK\"adok\",triggerDesc:\"Kliknutím "
+    "zoradíš zostupne\",triggerAsc:\"Kliknutím zoradíš vzostupne\""
+    ",cancelSort:\"Kliknutím zrušíš zoradenie\"},backToToday:\"返回"
+    "今天\",ok:\"确定\"",
     "id,名称,价格\n1,苹果,3.5\n2,香蕉,2.75\n",
     "https://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87?a=1&b=2",
     "总计 1,234.56 元，增长 12.5%，时间 10:23:38。",
