@@ -486,6 +486,27 @@ static void mark_placeholders(const char *t, size_t s, size_t e, qrun *r,
             r[zh[z]].tcl = r[zh[z] + 1].tcl = 1;
 }
 
+/* 1 when all before the space before i on its line is a list's or a
+ * comment's mark (` * ?字体是否需要…`, `- ?`, `// ?`, `# ?`): a '?' that
+ * opens an item or a comment is as often the writer's mark of a doubt
+ * or a question as a character lost. */
+static int after_bullet(const char *t, size_t s, size_t i)
+{
+    if (i == s || t[i - 1] != ' ')
+        return 0;
+    size_t k = i - 1;
+    while (k > s && t[k - 1] == ' ')
+        k--;
+    size_t z = k;
+    while (k > s && t[k - 1] && strchr("*-+#/>;", t[k - 1]) && z - k < 3)
+        k--;
+    if (k == z)
+        return 0;
+    while (k > s && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+        k--;
+    return k == s;
+}
+
 static int verdict(const char *t, size_t s, size_t e, const qrun *r,
                    const qline *ql)
 {
@@ -552,7 +573,9 @@ static int verdict(const char *t, size_t s, size_t e, const qrun *r,
     if (hb && opening_bracket(a))
         return Q_STRONG; /* 王禹?《 */
     if ((b == 0 || b == ' ') && ha)
-        return ql->spaced || !ql->symbols ? Q_STRONG : Q_WEAK; /* ?示 */
+        return (ql->spaced || !ql->symbols) && !after_bullet(t, s, i)
+                   ? Q_STRONG
+                   : Q_WEAK; /* ?示 */
     if (hb && (a == ' ' || a == 0))
         return ql->spaced || ql->fullwidth_q ? Q_STRONG : Q_WEAK;
     if (zh_is_ascii_alnum(b) && ha)

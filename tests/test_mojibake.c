@@ -579,6 +579,14 @@ static const struct {
     {"是吗?好的", NULL, NULL, "是吗?好的"},
     {"x = a ?? b", NULL, NULL, "x = a ?? b"},
     {"烫伤", NULL, NULL, "烫伤"},
+    /* a '?' opening a comment or a list item marks a question or a doubt
+     * (wangEditor's sources); with a character plainly lost on the line,
+     * it is one too */
+    {"     * ?字体是否需要有激活状态这个操作?", NULL, NULL,
+     "     * ?字体是否需要有激活状态这个操作?"},
+    {"// ?考虑优化的话 是否可以对具体选中的进行高亮", NULL, NULL,
+     "// ?考虑优化的话 是否可以对具体选中的进行高亮"},
+    {"- ?示帮助信息，?出程式", "lossy-mark", "?", "- ?示帮助信息，?出程式"},
     /* A lost character in Traditional text: a lossy mark, not UTF-8 read
      * as Big5 to restore. */
     {"這是一個測試\xef\xbf\xbd我們明天見。", "lossy-mark", "\xef\xbf\xbd",
