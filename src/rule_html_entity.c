@@ -207,6 +207,60 @@ static int pairs_with_quote(const char *t, size_t start, size_t end, size_t i,
     return 0;
 }
 
+/* 1 when the quote reference cp at [i, e) pairs with another reference
+ * on the same line, in a line with Chinese: &ldquo;--lib&rdquo; between
+ * spaces, where the quotation is Latin and nothing Chinese touches
+ * either. A page's quotation marks both left as references are the
+ * evidence; a lone one mentioned (用 &ldquo; 表示) pairs with none. */
+static int pairs_with_reference(const char *t, size_t start, size_t end,
+                                size_t i, size_t e, uint32_t cp)
+{
+    uint32_t open, close;
+    if (cp == 0x201C || cp == 0x201D) {
+        open = 0x201C;
+        close = 0x201D;
+    } else if (cp == 0x2018 || cp == 0x2019) {
+        open = 0x2018;
+        close = 0x2019;
+    } else {
+        return 0;
+    }
+    int han = 0;
+    for (size_t k = start; k < end && !han;) {
+        size_t n;
+        han = zh_is_han(zh_cp_at(t, end, k, &n));
+        k += n ? n : 1;
+    }
+    if (!han)
+        return 0;
+    /* The references of the line in order: the nearest one of the pair
+     * before or after this one must be its partner, and the two must
+     * hug what they quote (用 &ldquo; 和 &rdquo; 表示 mentions both). */
+    size_t lo = cp == close ? start : e, hi = cp == close ? i : end;
+    size_t partner_end = 0; /* the end of the open one before, + 1 */
+    for (size_t k = lo; k < hi;) {
+        const char *a = memchr(t + k, '&', hi - k);
+        if (!a)
+            break;
+        k = (size_t)(a - t);
+        uint32_t c;
+        size_t n = zh_html_reference(t, k, end, &c);
+        if (!n || k + n > hi) {
+            k++;
+            continue;
+        }
+        if (cp == open && (c == open || c == close))
+            return c == close && k > e && t[e] != ' ' && t[k - 1] != ' ';
+        if (c == open)
+            partner_end = k + n + 1; /* the last one before decides */
+        else if (c == close)
+            partner_end = 0;
+        k += n;
+    }
+    return partner_end && partner_end - 1 < i && t[partner_end - 1] != ' ' &&
+           t[i - 1] != ' ';
+}
+
 /* 1 when the text [start, end) writes an escaped tag or pair of angle
  * brackets: "&lt;" before something other than a space, and "&gt;" after
  * it (&lt;b&gt;确定&lt;/b&gt; in a translation's markup, &lt;a@b.edu&gt;,
@@ -290,9 +344,11 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln)
         int spelled = 0;
         for (size_t k = 0; k < count; k++)
             spelled |= zh_is_han(cps[k]) != 0;
-        int chinese = zh_is_chinese(before) || zh_is_chinese(after) || spelled ||
-                      (count == 1 && pairs_with_quote(t, ln->start, ln->end,
-                                                      i, run_end, cps[0]));
+        int chinese =
+            zh_is_chinese(before) || zh_is_chinese(after) || spelled ||
+            (count == 1 &&
+             (pairs_with_quote(t, ln->start, ln->end, i, run_end, cps[0]) ||
+              pairs_with_reference(t, ln->start, ln->end, i, run_end, cps[0])));
         int quoted = is_quote(before) && is_quote(after);
         if (chinese && !quoted &&
             !zh_in_code_or_url(t, ln->start, ln->end, i)) {

@@ -473,6 +473,15 @@ static const fix_case repairs[] = {
      "He said &ldquo;hi&rdquo; ok\n",
      "指定文件爲“-”,則從標準輸入讀取\n輸入文件是 “-”，它會\n"
      "He said &ldquo;hi&rdquo; ok\n"},
+    /* both quotation marks of a Latin quotation left as references, with
+     * spaces around them, in a line with Chinese: the pair is the
+     * evidence (also double-escaped); references mentioned on their own or
+     * with spaces inside the pair (用 &ldquo; 和 &rdquo;) stay */
+    {"html-entity",
+     "或在 &ldquo;--lib&rdquo; 選項中包含了 &amp;ldquo;ES2015&rdquo; 的聲明\n"
+     "在 HTML 中用 &ldquo; 表示左引號\n用 &ldquo; 和 &rdquo; 表示引號\n",
+     "或在 “--lib” 選項中包含了 “ES2015” 的聲明\n"
+     "在 HTML 中用 &ldquo; 表示左引號\n用 &ldquo; 和 &rdquo; 表示引號\n"},
     /* a URL ends at its closing '>': the reference after it is text; an
      * '&' inside the URL stays */
     {"html-entity",
