@@ -104,8 +104,13 @@ def normalise(text):
 
 
 def documents(source, ndocs):
-    text = subprocess.run([sys.executable, PROSE, source],
-                          stdout=subprocess.PIPE, check=True).stdout.decode()
+    if source.startswith('file:'):
+        with open(source[5:], encoding='utf-8') as f:
+            text = f.read()
+    else:
+        text = subprocess.run([sys.executable, PROSE, source],
+                              stdout=subprocess.PIPE,
+                              check=True).stdout.decode()
     docs, cur, size = [], [], 0
     for para in text.split('\n'):
         try:
@@ -429,6 +434,10 @@ def main():
     ap.add_argument('--source', default='all',
                     choices=['simplified', 'fortunes', 'all'])
     ap.add_argument('--docs', type=int, default=0)
+    ap.add_argument('--source-file', metavar='FILE',
+                    help='Simplified Chinese text to corrupt instead of the '
+                    'Debian prose, one paragraph a line (UTF-8): text from '
+                    'outside the sources the model was made from')
     ap.add_argument('--keep')
     ap.add_argument('--misses', metavar='FILE',
                     help='write every missed defect (kind, document, truth '
@@ -446,6 +455,8 @@ def main():
     readings = first_readings()
 
     srcs = ['simplified', 'fortunes'] if args.source == 'all' else [args.source]
+    if args.source_file:
+        srcs = ['file:' + args.source_file]
     simp = []
     for s in srcs:
         simp += documents(s, args.docs)
