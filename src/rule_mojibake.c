@@ -2997,6 +2997,17 @@ static void close_brackets(work *w, codec d)
 
 /* ---- Finding repairs --------------------------------------------------- */
 
+/* A letter or digit of the Western text a C1 control may stand in: ASCII,
+ * Latin-1's and Latin Extended-A's letters, or a C1 control that is one of
+ * Windows-1252's letters. */
+static int word_char(uint32_t cp)
+{
+    if (cp >= 0x80 && cp <= 0x9F)
+        cp = zh_sb_decode[ZH_SB_CP1252][cp - 0x80];
+    return zh_is_ascii_alnum(cp) ||
+           (cp >= 0xC0 && cp <= 0x17F && cp != 0xD7 && cp != 0xF7);
+}
+
 /* A character with no glyph that formats or joins text (Unicode's Cf, and
  * U+180E, which was one), or a C0 control other than tab. */
 static int invisible_format(uint32_t cp)
@@ -4635,6 +4646,13 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
          * "\u200b\x85\u180e", written out whole by minifiers. */
         if ((ci > 0 && invisible_format(w->cp[ci - 1])) ||
             (ci + 1 < w->n && invisible_format(w->cp[ci + 1])))
+            continue;
+        /* The letters among them (ƒ Š Œ Ž š œ ž Ÿ) stand in words: one
+         * between a space and a quotation mark (TypeScript's Polish
+         * `elementu \x83„{0}”`) is some other stray control. */
+        if ((r == 0x192 || (r >= 0x152 && r <= 0x17E) || r == 0x178) &&
+            !(ci > 0 && word_char(w->cp[ci - 1])) &&
+            !(ci + 1 < w->n && word_char(w->cp[ci + 1])))
             continue;
         int inside = 0;
         for (size_t k = 0; k < nkept && !inside; k++)

@@ -284,6 +284,8 @@ static const struct {
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
     /* C1 controls: Windows-1252 punctuation decoded as Latin-1. */
     {"\xc2\x84Handwerk\xc2\x93", "„Handwerk“"},
+    /* ...and its letters, in words */
+    {"\xc2\x8akoda and na\xc2\x9aim", "Škoda and našim"},
     /* 3+ debug fill is removed. */
     {"结果：烫烫烫烫烫", "结果："},
 };
@@ -367,6 +369,10 @@ static const char *const traps[] = {
      * strings */
     "!!i[e]()||\"\u200b\xc2\x85" "\u180e\"!=\"\u200b\xc2\x85" "\u180e\"[e]()||"
     "i[e].name!==e},t={placeholder:\"请输入正文\"}",
+    /* A stray C1 control between a space and a quotation mark in
+     * TypeScript's Polish messages: as Windows-1252 it is the letter ƒ,
+     * and a letter stands in a word */
+    "Rozpoznawanie rzeczywistej ścieżki elementu \xc2\x83" "„{0}”, wynik: „{1}”.",
     /* A script bundle's one long line of locales: Polish (znaków, ów
      * is F3 77, GBK's 體), Portuguese and Slovak, with Chinese only at its
      * end, too far to make the Polish a Chinese context */
