@@ -370,6 +370,11 @@ struct zhfix_detector {
 /* Input with NUL bytes that is valid UTF-8 is still taken as UTF-16 when
  * that explains it better by this much. */
 #define U16_OVER_UTF8 QB(8)
+/* ...and only when there is enough of it to tell: a few bytes with a NUL
+ * (`ab\0cd\n`, a scrap of binary) read as two or three UTF-16 units of
+ * anything, 慢c搊 as readily as text. Shorter input with NUL bytes is
+ * binary. */
+#define U16_MIN_BYTES 16
 /* How much more likely valid UTF-8 makes each multibyte character under the
  * UTF-8 hypothesis than under a legacy one (which passes UTF-8's structure
  * checks by chance about one time in 16). */
@@ -1101,7 +1106,7 @@ void zhfix_detector_result(const zhfix_detector *d, zhfix_detection *out)
                 (u16 < 0 || score[k] < score[u16]))
                 u16 = k;
         }
-        if (d->nul > 0 && u16 >= 0 &&
+        if (d->nul > 0 && u16 >= 0 && d->offset >= U16_MIN_BYTES &&
             score[u16] + U16_OVER_UTF8 < score[HYP_UTF8]) {
             best = u16;
         } else {
@@ -1147,7 +1152,8 @@ void zhfix_detector_result(const zhfix_detector *d, zhfix_detection *out)
     }
     /* UTF-16 with NUL bytes is text, unless it decodes with errors (U+0000
      * counts as one): then it is binary that merely looked most like UTF-16. */
-    out->binary = d->nul > 0 && (best >= HYP_GBK || h[best].invalid > 0);
+    out->binary = d->nul > 0 && (best >= HYP_GBK || h[best].invalid > 0 ||
+                                 d->offset < U16_MIN_BYTES);
     conf = posterior(score, alive, HYP_COUNT_, best) * chinese_fit(&h[best]);
     if (h[best].invalid + conflicts > 0) {
         /* The codec will stop at the bad bytes: say so. */

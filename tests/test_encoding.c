@@ -868,6 +868,11 @@ static const struct {
     {B("plain ascii"), ZHFIX_ENC_UTF8, 0, 0},
     {B("abc\0def"), ZHFIX_ENC_UTF8, 0, 1},
     {B("\0\0\0\0"), ZHFIX_ENC_UTF8, 0, 1},
+    /* a few bytes with a NUL read as UTF-16 units of anything (慢c搊):
+     * too little to tell them from binary */
+    {B("ab\0cd\n"), ZHFIX_ENC_UTF8, 0, 1},
+    {B("a\0b\n"), ZHFIX_ENC_UTF8, 0, 1},
+    {B("hi\0\n"), ZHFIX_ENC_UTF8, 0, 1},
     /* 你好 NUL 世界 in GBK */
     {B("\xc4\xe3\xba\xc3\x00\xca\xc0\xbd\xe7"), ZHFIX_ENC_GBK, 0, 1},
     /* NUL bytes of UTF-16 are text */
