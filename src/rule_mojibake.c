@@ -3316,13 +3316,22 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                    w->ci[w->u[ua].bs] == w->ci[w->u[ua].bs - 1])
                 ua++;
             /* A double-byte character of T may end with an ASCII byte that
-             * E reads as ASCII (銆乤ctive: 乤 is 81 61): take it along. */
+             * E reads as ASCII (銆乤ctive: 乤 is 81 61): take it along,
+             * only inside an ASCII word whose rest is still there. Where E
+             * is UTF-8, the byte may be any ASCII GBK takes as a second
+             * byte, before a letter or digit (鈥渰0}: 渰 is 9C 7B, the end
+             * of “ and the { of a placeholder); GBK and Big5 read as each
+             * other keep to letters. (契契寤歎, in verse written with ASCII
+             * commas, is no 廚U, : the word must go on.) */
+            int any_ascii = ch->real.kind == CK_UTF8;
             while (uz < w->nu && uz > ua) {
                 size_t be = w->u[uz - 1].bs + w->u[uz - 1].blen;
+                uint32_t tail = w->u[uz].cp;
                 if (be >= w->nb || w->ci[be] != w->ci[be - 1] ||
-                    w->u[uz].blen != 1 || !zh_is_ascii_alnum(w->u[uz].cp))
+                    w->u[uz].blen != 1 ||
+                    !(any_ascii ? tail >= 0x40 && tail <= 0x7E
+                                : zh_is_ascii_alnum(tail)))
                     break;
-                /* ...only inside an ASCII word whose rest is still there. */
                 size_t nc = w->ci[be] + 1;
                 if (nc >= n || !zh_is_ascii_alnum(w->cp[nc]))
                     break;

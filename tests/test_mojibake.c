@@ -282,6 +282,10 @@ static const struct {
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
+    /* ...where GBK took the ASCII after “ as the second byte of a pair
+     * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
+    {"绫诲瀷鈥渰0}鈥濅笉鍙笌绫诲瀷鈥渰1}鈥濊繘琛屾瘮杈冦??", "类型“{0}”不可与类型“{1}”进行比较。"}, /* utf8-gb18030-lost-question */
+    {"璇蜂娇鐢ㄢ?淍param鈥濇爣璁版弿杩板弬鏁般??", "请使用“@param”标记描述参数。"}, /* utf8-gb18030-lost-question */
     /* C1 controls: Windows-1252 punctuation decoded as Latin-1. */
     {"\xc2\x84Handwerk\xc2\x93", "„Handwerk“"},
     /* ...and its letters, in words */
@@ -369,6 +373,9 @@ static const char *const traps[] = {
      * strings */
     "!!i[e]()||\"\u200b\xc2\x85" "\u180e\"!=\"\u200b\xc2\x85" "\u180e\"[e]()||"
     "i[e].name!==e},t={placeholder:\"请输入正文\"}",
+    /* Verse written with ASCII marks: 寤歎 in GBK is E5 BB 9A 55, 廚 in
+     * UTF-8 and a U, but a U before a comma ends no word */
+    "有洌氿泉,無浸穫薪.契契寤歎,哀我憚人.",
     /* A stray C1 control between a space and a quotation mark in
      * TypeScript's Polish messages: as Windows-1252 it is the letter ƒ,
      * and a letter stands in a word */
