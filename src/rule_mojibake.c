@@ -2743,14 +2743,18 @@ static int dropped_before_mojibake(const chain *ch, const uint16_t *b, size_t p,
 {
     /* Chinese only: a lead byte of CJK (E3-E9) or of the fullwidth forms
      * (EF); E2's quotes and dashes are what double encodings garble
-     * (â€“), and 'â' before them is no trace of a dropped byte. */
-    if (ch->misread.kind != CK_SB || b[p] < 0xE3 ||
+     * (â€“), and 'â' before them is no trace of a dropped byte, unless
+     * a Chinese character follows: then â€ is ” (E2 80 9D) that lost its
+     * 9D (“export”或, “{0}”的). */
+    if (ch->misread.kind != CK_SB || b[p] < 0xE2 ||
         (b[p] > 0xE9 && b[p] != 0xEF) || !cut_short(ch->real, b, p, n))
         return 0;
     size_t q = p + 1;
     while (q < n && b[q] >= 0x80 && b[q] < 0xC0)
         q++;
     uint32_t cp;
+    if (b[p] == 0xE2)
+        return q < n && decode_at(ch->real, b, q, n, &cp) == 3 && cp >= 0x2E80;
     if (q < n && decode_at(ch->real, b, q, n, &cp) >= 2)
         return 1;
     /* ... or a Chinese mark that kept its first two bytes, before ASCII:

@@ -286,6 +286,10 @@ static const struct {
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
     {"绫诲瀷鈥渰0}鈥濅笉鍙笌绫诲瀷鈥渰1}鈥濊繘琛屾瘮杈冦??", "类型“{0}”不可与类型“{1}”进行比较。"}, /* utf8-gb18030-lost-question */
     {"璇蜂娇鐢ㄢ?淍param鈥濇爣璁版弿杩板弬鏁般??", "请使用“@param”标记描述参数。"}, /* utf8-gb18030-lost-question */
+    /* ” (E2 80 9D) after ASCII, its 9D undefined in Windows-1252 and
+     * dropped: â€ before a Chinese character */
+    {"å¦‚æžœä¿®é¥°å™¨å‡ºçŽ°åœ¨â€œexportâ€æˆ–â€œexport defaultâ€ä¹‹åŽã€‚", "如果修饰器出现在“export”或“export default”之后。"},
+    {"è¯·è€ƒè™‘â€œå¯¼å‡ºâ€å’Œâ€œexportâ€ä¹‹åŽã€‚", "请考虑“导出”和“export”之后。"},
     /* C1 controls: Windows-1252 punctuation decoded as Latin-1. */
     {"\xc2\x84Handwerk\xc2\x93", "„Handwerk“"},
     /* ...and its letters, in words */
