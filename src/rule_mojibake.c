@@ -1121,6 +1121,9 @@ static int seq_gap(const uint16_t *b, size_t n, size_t pend, size_t q,
  * Traditional, weighs 询 and 詢 (E8 AF A2, E8 A9 A2) alike where the byte
  * that tells them apart was lost. As ZH_SBEAM_ALIEN for Big5. */
 #define ZH_FILL_ALIEN 4.0
+/* A restored “ where one is open, or ” where one was closed: quotation
+ * marks come in pairs. */
+#define ZH_FILL_UNPAIRED 3.0
 
 /* The script the stream is not written in, by the three-byte characters
  * all of whose bytes survived: the other one when only one shows. */
@@ -1486,6 +1489,24 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
     zh_words_ctx ctx0 = {{0}, {0}};
     while (nleft > 0)
         zh_words_push(&ctx0, left[--nleft]);
+    /* Whether a “ before r is still open (1) or was closed (0): in the
+     * reading so far, or in the text where the reading failed (a line only
+     * partly misread keeps its own quotation marks); -1 when the line has
+     * shown neither (a quotation may close that an earlier line opened). */
+    int open0 = -1;
+    size_t last_ci = SIZE_MAX;
+    for (size_t k = 0; k < w->nu && w->u[k].bs < r; k++) {
+        uint32_t q = w->u[k].cp;
+        if (!w->u[k].ok) {
+            size_t ci = w->ci[w->u[k].bs];
+            if (ci == last_ci)
+                continue;
+            last_ci = ci;
+            q = w->cp[ci];
+        }
+        if (q == 0x201C || q == 0x201D)
+            open0 = q == 0x201C;
+    }
     size_t last_q = r;
     for (size_t i = 0; i < fs->n; i++)
         if (fs->c[i].q > last_q)
@@ -1526,7 +1547,8 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
          * candidate; the words are read as far as each reads. */
         zh_words_ctx ctx = ctx0;
         double words = 0.0;
-        size_t nhan = 0, alien = 0;
+        size_t nhan = 0, alien = 0, unpaired = 0;
+        int open = open0;
         for (size_t p = 0; p < nbuf;) {
             uint32_t cp;
             size_t len = decode_at(e, buf, p, nbuf, &cp);
@@ -1535,6 +1557,13 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
             words += zh_words_push(&ctx, cp);
             nhan += zh_is_han(cp) != 0;
             alien += w->fill_alien && zh_script_class(cp) == w->fill_alien;
+            /* “ and ” differ in one byte (9C, 9D): the one that pairs
+             * with the marks around it is the quotation mark that was
+             * there (“{1}” before a lost byte, not “{1}“). */
+            if (cp == 0x201C || cp == 0x201D) {
+                unpaired += open >= 0 && (cp == 0x201C) == (open == 1);
+                open = cp == 0x201C;
+            }
             p += len;
         }
         /* The word model weighs Han readings against each other: one
@@ -1545,7 +1574,8 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
         else if (nhan != han0)
             continue;
         double rank = c->cost + ZH_WORDS_WEIGHT * words +
-                      ZH_FILL_ALIEN * (double)alien;
+                      ZH_FILL_ALIEN * (double)alien +
+                      ZH_FILL_UNPAIRED * (double)unpaired;
         if (rank < best_rank) {
             best_rank = rank;
             best = i;

@@ -286,6 +286,10 @@ static const struct {
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
     {"绫诲瀷鈥渰0}鈥濅笉鍙笌绫诲瀷鈥渰1}鈥濊繘琛屾瘮杈冦??", "类型“{0}”不可与类型“{1}”进行比较。"}, /* utf8-gb18030-lost-question */
     {"璇蜂娇鐢ㄢ?淍param鈥濇爣璁版弿杩板弬鏁般??", "请使用“@param”标记描述参数。"}, /* utf8-gb18030-lost-question */
+    /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
+     * that pairs with the marks before it */
+    {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
+    {"鏃犳硶璇诲彇鏂囦欢鈥渰0}鈥?: {1}銆?", "无法读取文件“{0}”: {1}。"}, /* utf8-gb18030-lost-question */
     /* ” (E2 80 9D) after ASCII, its 9D undefined in Windows-1252 and
      * dropped: â€ before a Chinese character */
     {"å¦‚æžœä¿®é¥°å™¨å‡ºçŽ°åœ¨â€œexportâ€æˆ–â€œexport defaultâ€ä¹‹åŽã€‚", "如果修饰器出现在“export”或“export default”之后。"},
