@@ -4,6 +4,7 @@ real software corrupts it.
 
     python3 tests/eval/mojibake_eval.py BUILD_DIR [--limit N] [--seed S]
                                         [--show TYPE] [--ftfy SRC_DIR]
+                                        [--source-file FILE]
 
 Clean text: paragraphs of Debian's manpages-zh (zh_CN and zh_TW man pages,
 roff stripped) and fortunes-zh (*.u8). Each corruption type below is applied
@@ -14,6 +15,12 @@ the table reports per type: exact recovery, character error rate (CER)
 before and after, and how many outputs changed although nothing was wrong
 (for the clean set). Lossy types are measured by `eval_driver check`: the
 share of affected lines with a finding.
+
+With --source-file, the paragraphs (one a line, ten characters or more)
+come from FILE instead, and the clean set is those same paragraphs: text
+from outside the sources the character model was made from, e.g.
+TypeScript's Chinese messages (package typescript on npm,
+lib/zh-cn/diagnosticMessages.generated.json, one value a line).
 
 With --ftfy SRC_DIR (a checkout of rspeer/python-ftfy; Debian's
 python3-wcwidth is its only dependency) the same corrupted paragraphs also
@@ -402,6 +409,10 @@ def main():
     ap.add_argument('--seed', type=int, default=4)
     ap.add_argument('--show', default='')
     ap.add_argument('--ftfy', default='')
+    ap.add_argument('--source-file', metavar='FILE',
+                    help='paragraphs to corrupt instead of the Debian prose, '
+                    'one a line (UTF-8): text the character model was not '
+                    'made from')
     ap.add_argument('--types', default='',
                     help='comma-separated types to run (clean for the clean '
                          'set); all when empty')
@@ -412,9 +423,15 @@ def main():
         import ftfy
         FTFY = ftfy
     rng = random.Random(args.seed)
-    paras = clean_paragraphs()
+    if args.source_file:
+        with open(args.source_file, encoding='utf-8') as f:
+            paras = [l for l in f.read().split('\n') if len(l.strip()) >= 10]
+        origin = args.source_file
+    else:
+        paras = clean_paragraphs()
+        origin = 'manpages-zh, fortunes-zh'
     sample = rng.sample(paras, min(args.limit, len(paras)))
-    print('clean paragraphs: %d (manpages-zh, fortunes-zh); sample %d' % (len(paras), len(sample)))
+    print('clean paragraphs: %d (%s); sample %d' % (len(paras), origin, len(sample)))
 
     want = set(t for t in args.types.split(',') if t)
     head = '\n%-28s %6s %8s %10s %10s' % ('type', 'n', 'exact%', 'CER before', 'CER after')
