@@ -51,6 +51,17 @@ enum {
 };
 extern const uint8_t zh_moji_flags[65536];
 
+/* GBK's 。 and 、 read as Big5 (A1A3, A1A2): ﹝ and ﹜, small forms no
+ * text writes after a Han character. A short line of GBK read as Big5
+ * (蹈桶祥夔峈諾﹝ for 列表不能为空。) may have no two rare characters close
+ * together but for them, so they count as rare ones (ZH_MF_DBCS) where
+ * the pre-filters look for those. (Its ， reads as ㄛ, which Taiwan's
+ * informal writing puts after characters: 好喔ㄛ.) */
+static inline int zh_gbk_mark_as_big5(uint32_t cp)
+{
+    return cp == 0xFE5D || cp == 0xFE5C;
+}
+
 /* 1 when a three-byte UTF-8 sequence with this lead byte decodes to what
  * the chains that read UTF-8 misread as GBK or Big5 may produce: the
  * rule takes only the punctuation, symbol and CJK blocks (U+2000-U+9FFF,

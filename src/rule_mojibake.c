@@ -3068,7 +3068,8 @@ static int dbcs_rare(uint32_t cp)
 {
     if (cp > 0xFFFF)
         return 0;
-    return (zh_moji_flags[cp] & ZH_MF_DBCS) || (cp >= 0xE000 && cp <= 0xF8FF);
+    return (zh_moji_flags[cp] & ZH_MF_DBCS) || (cp >= 0xE000 && cp <= 0xF8FF) ||
+           zh_gbk_mark_as_big5(cp);
 }
 
 typedef struct susp {
@@ -4827,7 +4828,7 @@ static int suspicious_step(uint32_t cp, size_t at, susp *st)
         st->pf &= (uint8_t)~ZH_MF_UTF8_BIG5;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
-    if (f & ZH_MF_DBCS) {
+    if ((f & ZH_MF_DBCS) || zh_gbk_mark_as_big5(cp)) {
         st->rare++;
         if (st->last_rare && at + 1 - st->last_rare <= ZH_DBCS_REACH)
             st->close = 1;

@@ -214,6 +214,8 @@ static const struct {
     /* GBK read as Big5, Big5 read as GBK (both bytes of every pair kept). */
     {"扂蠅隴毞奻敁嬝萸羲頗", "我们明天上午九点开会"}, /* gbk-big5 */
     {"③參恅璃悵湔善袤醱﹝", "请把文件保存到桌面。"}, /* gbk-big5 */
+    /* ...a short line with one rare character, and 。 as ﹝ beside it */
+    {"蹈桶祥夔峈諾﹝", "列表不能为空。"}, /* gbk-big5 */
     {"硂厨弧戈ㄓ方", "這份報告說明了資料的來源。"}, /* big5-gbk */
     {"ㄏノ嘿┪盞絏岿粇", "使用者名稱或密碼錯誤"}, /* big5-gbk */
     /* Big5 read as GBK where the reading has kana enough to pass for
@@ -426,6 +428,9 @@ static const char *const traps[] = {
     "乱码示例：“涓枃”就是“中文”被误读的样子。",
     /* Classical Chinese with rare characters. */
     "緜緜瓜瓞，民之初生，自土沮漆。", "周原膴膴，堇荼如飴。",
+    /* ㄛ, GBK's ， read as Big5, after a character in Taiwan's informal
+     * writing (a sentence particle) */
+    "喔ㄛ好", "好喔ㄛ",
     /* Rare characters that GBK read as Big5 (or the reverse) would make
      * common: Simplified poetry, real Traditional text, Japanese. */
     "又送王孙去，萋萋满别情。", "晴川历历汉阳树，芳草萋萋鹦鹉洲。",

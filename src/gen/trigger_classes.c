@@ -42,7 +42,7 @@ static void build_classes(void)
             m |= MOJI_NEXT_SB;
         if (cp < 0xA0 || (cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD)
             m |= MOJI_ALONE;
-        if (f & ZH_MF_DBCS)
+        if ((f & ZH_MF_DBCS) || zh_gbk_mark_as_big5(cp))
             m |= MOJI_RARE;
         cls[cp] = (uint16_t)(m << MOJI_SHIFT);
         moji8[cp] = (uint8_t)((m & (MOJI_STARTS | MOJI_NEXT_GBK |
