@@ -154,6 +154,10 @@ typedef struct work {
     size_t nb, capb;
     unit *u;
     size_t nu, capu;
+    /* Han characters of cp[0, k) at hanpre[k], for the line a candidate
+     * search ended on (line_han_near). */
+    uint32_t *hanpre;
+    size_t caph;
     /* Beam search over a whole stream: the values chosen for lost bytes,
      * and a cache of the optimistic cost of a begun character. */
     struct shist {
@@ -285,6 +289,7 @@ static void work_free(work *w)
     free(w->ci);
     free(w->fl);
     free(w->u);
+    free(w->hanpre);
     free(w->hist);
     free(w->crow);
     if (w->own_steps)
@@ -1476,6 +1481,29 @@ static double fill_cut(const fill_set *fs)
 /* The candidate of fs the word model prefers (words.h): each is applied
  * to a copy of the bytes from r, read up to a few characters past the
  * last candidate position, and ranked with the characters before r. */
+/* Whether a “ before r is still open (1) or was closed (0): in the
+ * reading so far, or in the text where the reading failed (a line only
+ * partly misread keeps its own quotation marks); -1 when the line has
+ * shown neither (a quotation may close that an earlier line opened). */
+static int quote_state_before(const work *w, size_t r)
+{
+    int open = -1;
+    size_t last_ci = SIZE_MAX;
+    for (size_t k = 0; k < w->nu && w->u[k].bs < r; k++) {
+        uint32_t q = w->u[k].cp;
+        if (!w->u[k].ok) {
+            size_t ci = w->ci[w->u[k].bs];
+            if (ci == last_ci)
+                continue;
+            last_ci = ci;
+            q = w->cp[ci];
+        }
+        if (q == 0x201C || q == 0x201D)
+            open = q == 0x201C;
+    }
+    return open;
+}
+
 static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
 {
     if (fs->n < 2)
@@ -1489,24 +1517,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
     zh_words_ctx ctx0 = {{0}, {0}};
     while (nleft > 0)
         zh_words_push(&ctx0, left[--nleft]);
-    /* Whether a “ before r is still open (1) or was closed (0): in the
-     * reading so far, or in the text where the reading failed (a line only
-     * partly misread keeps its own quotation marks); -1 when the line has
-     * shown neither (a quotation may close that an earlier line opened). */
-    int open0 = -1;
-    size_t last_ci = SIZE_MAX;
-    for (size_t k = 0; k < w->nu && w->u[k].bs < r; k++) {
-        uint32_t q = w->u[k].cp;
-        if (!w->u[k].ok) {
-            size_t ci = w->ci[w->u[k].bs];
-            if (ci == last_ci)
-                continue;
-            last_ci = ci;
-            q = w->cp[ci];
-        }
-        if (q == 0x201C || q == 0x201D)
-            open0 = q == 0x201C;
-    }
+    int open0 = -2; /* quote_state_before(w, r), when a candidate asks */
     size_t last_q = r;
     for (size_t i = 0; i < fs->n; i++)
         if (fs->c[i].q > last_q)
@@ -1548,7 +1559,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
         zh_words_ctx ctx = ctx0;
         double words = 0.0;
         size_t nhan = 0, alien = 0, unpaired = 0;
-        int open = open0;
+        int open = open0; /* -2: not read yet */
         for (size_t p = 0; p < nbuf;) {
             uint32_t cp;
             size_t len = decode_at(e, buf, p, nbuf, &cp);
@@ -1561,6 +1572,8 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
              * with the marks around it is the quotation mark that was
              * there (“{1}” before a lost byte, not “{1}“). */
             if (cp == 0x201C || cp == 0x201D) {
+                if (open == -2) /* read only when a candidate has one */
+                    open = open0 = quote_state_before(w, r);
                 unpaired += open >= 0 && (cp == 0x201C) == (open == 1);
                 open = cp == 0x201C;
             }
@@ -4202,15 +4215,12 @@ static void refuse_lone_scripts(const work *w, cands *cs)
 }
 
 /* The line's Han characters in c's stretch and within reach code points
- * of it. */
+ * of it (w->hanpre made for the line). */
 static size_t line_han_near(const work *w, const cand *c, size_t reach)
 {
     size_t a = c->cs > reach ? c->cs - reach : 0;
     size_t z = w->n - c->ce > reach ? c->ce + reach : w->n;
-    size_t han = 0;
-    for (size_t i = a; i < z; i++)
-        han += zh_is_han(w->cp[i]);
-    return han;
+    return w->hanpre[z] - w->hanpre[a];
 }
 
 /* Han characters near candidate k other than its reading's: the line's
@@ -4461,9 +4471,12 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * that are repairs on their own, say so. In Chinese text a stretch of
      * Western letters and symbols that reads as Chinese is the more likely
      * mojibake: the class model prices those letters for Western text. */
-    size_t line_han = 0; /* the line's own */
+    if (!grow((void **)&w->hanpre, &w->caph, w->n + 1, sizeof *w->hanpre))
+        return ZHFIX_NOMEM;
+    w->hanpre[0] = 0;
     for (size_t k = 0; k < w->n; k++)
-        line_han += zh_is_han(w->cp[k]);
+        w->hanpre[k + 1] = w->hanpre[k] + (zh_is_han(w->cp[k]) != 0);
+    size_t line_han = w->hanpre[w->n]; /* the line's own */
     size_t han = line_han;
     for (size_t k = 0; k < cs->n; k++)
         if (cs->c[k].gain >= ZH_MOJI_MARGIN)
