@@ -1478,9 +1478,6 @@ static double fill_cut(const fill_set *fs)
 /* Characters of context the word model reads on each side of a fill. */
 #define ZH_FILL_WORD_CTX 3
 
-/* The candidate of fs the word model prefers (words.h): each is applied
- * to a copy of the bytes from r, read up to a few characters past the
- * last candidate position, and ranked with the characters before r. */
 /* Whether a “ before r is still open (1) or was closed (0): in the
  * reading so far, or in the text where the reading failed (a line only
  * partly misread keeps its own quotation marks); -1 when the line has
@@ -1504,6 +1501,9 @@ static int quote_state_before(const work *w, size_t r)
     return open;
 }
 
+/* The candidate of fs the word model prefers (words.h): each is applied
+ * to a copy of the bytes from r, read up to a few characters past the
+ * last candidate position, and ranked with the characters before r. */
 static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
 {
     if (fs->n < 2)
