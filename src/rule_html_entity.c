@@ -166,6 +166,22 @@ static int is_quote(uint32_t cp)
            cp == 0x300D;
 }
 
+/* The pair of curly quotation marks cp is one of, and 1; 0 when it is
+ * none. */
+static int quote_pair(uint32_t cp, uint32_t *open, uint32_t *close)
+{
+    if (cp == 0x201C || cp == 0x201D) {
+        *open = 0x201C;
+        *close = 0x201D;
+    } else if (cp == 0x2018 || cp == 0x2019) {
+        *open = 0x2018;
+        *close = 0x2019;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* 1 when the quote reference cp at [i, e) pairs with a curly quote
  * written out on the same line: it closes one the line opened (“-&rdquo;)
  * or opens one the line closes (&ldquo;cat”), with no other quote of the
@@ -174,15 +190,8 @@ static int pairs_with_quote(const char *t, size_t start, size_t end, size_t i,
                             size_t e, uint32_t cp)
 {
     uint32_t open, close;
-    if (cp == 0x201C || cp == 0x201D) {
-        open = 0x201C;
-        close = 0x201D;
-    } else if (cp == 0x2018 || cp == 0x2019) {
-        open = 0x2018;
-        close = 0x2019;
-    } else {
+    if (!quote_pair(cp, &open, &close))
         return 0;
-    }
     if (cp == close) {
         for (size_t k = i; k > start;) {
             size_t s0;
@@ -216,15 +225,8 @@ static int pairs_with_reference(const char *t, size_t start, size_t end,
                                 size_t i, size_t e, uint32_t cp)
 {
     uint32_t open, close;
-    if (cp == 0x201C || cp == 0x201D) {
-        open = 0x201C;
-        close = 0x201D;
-    } else if (cp == 0x2018 || cp == 0x2019) {
-        open = 0x2018;
-        close = 0x2019;
-    } else {
+    if (!quote_pair(cp, &open, &close))
         return 0;
-    }
     int han = 0;
     for (size_t k = start; k < end && !han;) {
         size_t n;
