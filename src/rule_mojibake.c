@@ -3420,16 +3420,6 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             if (nbsp_only && ((cs > 0 && zh_is_han(w->cp[cs - 1])) ||
                               (ce < n && zh_is_han(w->cp[ce]))))
                 continue;
-            /* GBK and Big5 read as each other give back Chinese: kana in
-             * the reading (both codes have rows of them, where Big5's
-             * most frequent characters fall in GBK) would put Japanese
-             * into a block that is not Japanese; in one these chains are
-             * not tried (scan_line). */
-            int kana = 0;
-            for (size_t k = ua; k < uz && is_swap(ch) && !kana; k++)
-                kana = w->u[k].cp >= 0x3041 && w->u[k].cp <= 0x30FF;
-            if (kana)
-                continue;
             if (!grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c))
                 return 0;
             cand *c = &out->c[out->n];
@@ -3583,16 +3573,20 @@ static int short_span(const work *w, uint8_t need, unsigned *known,
  * that hold them (GBK A4-A9, Big5 A3) are where the other code's common
  * Han characters fall (Big5's 載筐及筥 read as GBK gives 更胆の週), and a
  * Chinese word given back has none of them inside. (A table's frame, │
- * alone between spaces, is what GBK text has.) */
+ * alone between spaces, is what GBK text has.) Kana anywhere: these
+ * chains are not tried in a Japanese block (scan_line), so kana would put
+ * Japanese into one that is not (verse's tonal pattern 仄仄平平, Big5's
+ * A4 row, reads as しキキ). */
 static int alphabet(uint32_t cp);
 
 static int swap_makes_foreign(const cand *c)
 {
     for (size_t q = 0; q < c->nrep; q++) {
         uint32_t r = c->rep[q];
+        if (zh_is_kana(r))
+            return 1;
         if (!(alphabet(r) >= 2 /* Greek, Cyrillic */ ||
-              (r >= 0x2500 && r <= 0x257F) || (r >= 0x3100 && r <= 0x312F) ||
-              zh_is_kana(r)))
+              (r >= 0x2500 && r <= 0x257F) || (r >= 0x3100 && r <= 0x312F)))
             continue;
         if ((q > 0 && zh_is_han(c->rep[q - 1])) ||
             (q + 1 < c->nrep && zh_is_han(c->rep[q + 1])))
@@ -4534,7 +4528,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                                    : ZH_MOJI_MARGIN_ESTABLISHED))
             continue;
         if (ch->real.kind != CK_UTF8 &&
-            (line_han == 0 || line_han_near(w, c, ZH_CONTEXT_REACH) == 0)) {
+            line_han_near(w, c, ZH_CONTEXT_REACH) == 0) {
             size_t h = 0;
             for (size_t q = 0; q < c->nrep; q++)
                 h += zh_is_han(c->rep[q]);
@@ -4707,7 +4701,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         /* The letters among them (ƒ Š Œ Ž š œ ž Ÿ) stand in words: one
          * between a space and a quotation mark (TypeScript's Polish
          * `elementu \x83„{0}”`) is some other stray control. */
-        if ((r == 0x192 || (r >= 0x152 && r <= 0x17E) || r == 0x178) &&
+        if ((r == 0x192 || (r >= 0x152 && r <= 0x17E)) &&
             !(ci > 0 && word_char(w->cp[ci - 1])) &&
             !(ci + 1 < w->n && word_char(w->cp[ci + 1])))
             continue;
