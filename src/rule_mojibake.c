@@ -3094,39 +3094,18 @@ typedef struct susp {
     int sb;             /* a single-byte chain's pair may be there */
 } susp;
 
-/* The DBCS chains' condition once a line has been seen. */
-static int dbcs_line(uint32_t k, uint32_t rare, int close)
+/* The DBCS chains' condition once a line has been seen: k non-ASCII
+ * characters, rare of them rare, two close together (close), and no
+ * Chinese mark (marks; zh_is_cjk_punct). A mark shows that the line was
+ * not read by the other double-byte code: GBK's ，。 read as Big5 are
+ * ㄛ﹝, Big5's are private use read as GBK, and so for every mark (“ ”
+ * come from ※ §, 《 》 from ▲ ◎). One decoder reads a whole stream, so a
+ * line of GBK read as Big5 keeps none; a line of classical verse, whose
+ * rare characters close together are what the chains look for, has them
+ * in every clause (and verse's tonal patterns, 仄仄平平, read as kana). */
+static int dbcs_line(uint32_t k, uint32_t rare, int close, int marks)
 {
-    return close && rare * ZH_DBCS_SHARE >= k;
-}
-
-/* 1 for a Chinese mark that shows a line was not read by the other
- * double-byte code: GBK's ，。 read as Big5 are ㄛ﹝, Big5's are private
- * use read as GBK, and so for every common mark (“ ” come from ※ §, 《 》
- * from ▲ ◎). One decoder reads a whole stream, so a line of GBK read as
- * Big5 keeps none; a line of classical verse, whose rare characters close
- * together are what the chains look for, has them in every clause (and
- * verse's tonal patterns, 仄仄平平, read as kana). */
-static int dbcs_witness(uint32_t cp)
-{
-    switch (cp) {
-    case 0x3001: /* 、 */
-    case 0x3002: /* 。 */
-    case 0xFF0C: /* ， */
-    case 0xFF1B: /* ； */
-    case 0xFF1A: /* ： */
-    case 0xFF1F: /* ？ */
-    case 0xFF01: /* ！ */
-    case 0x201C: /* “ */
-    case 0x201D: /* ” */
-    case 0x300A: /* 《 */
-    case 0x300B: /* 》 */
-    case 0x300C: /* 「 */
-    case 0x300D: /* 」 */
-    case 0xFF08: /* （ */
-    case 0xFF09: /* ） */ return 1;
-    default: return 0;
-    }
+    return close && rare * ZH_DBCS_SHARE >= k && !marks;
 }
 
 static int suspicious_step(uint32_t cp, size_t at, susp *st);
@@ -3793,14 +3772,14 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     int gbk_sb = 0;
     uint32_t k = 0, rare = 0;
     size_t at = 0, last_rare = 0;
-    int close = 0, witness = 0;
+    int close = 0, marks = 0;
     for (size_t i = 0; i < n; i++) {
         size_t here = at;
         at += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 ? 3 : 4;
         if (cp[i] < 0x80)
             continue;
         k++;
-        witness |= dbcs_witness(cp[i]);
+        marks |= zh_is_cjk_punct(cp[i]);
         if (dbcs_rare(cp[i])) {
             rare++;
             if (last_rare && here + 1 - last_rare <= ZH_DBCS_REACH)
@@ -3823,7 +3802,7 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     }
     if (gbk_sb)
         f |= ZH_MF_GBK_SB;
-    if (dbcs_line(k, rare, close) && !witness)
+    if (dbcs_line(k, rare, close, marks))
         f |= ZH_MF_DBCS;
     return f;
 }
@@ -4886,14 +4865,14 @@ static int line_suspicious(const unsigned char *s, size_t len)
     /* The line's non-ASCII characters and its marks, looked at only now:
      * rarely needed. */
     uint32_t k = 0;
-    for (size_t j = 0; j < len;) {
+    int marks = 0;
+    for (size_t j = 0; j < len && !marks;) {
         uint32_t cp;
         k += s[j] >= 0xC0;
         j += zh_utf8_decode(s + j, len - j, &cp);
-        if (dbcs_witness(cp))
-            return 0;
+        marks = zh_is_cjk_punct(cp);
     }
-    return dbcs_line(k, st.rare, st.close);
+    return dbcs_line(k, st.rare, st.close, marks);
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
