@@ -3044,15 +3044,20 @@ static void close_brackets(work *w, codec d)
 
 /* ---- Finding repairs --------------------------------------------------- */
 
-/* A letter or digit of the Western text a C1 control may stand in: ASCII,
- * Latin-1's and Latin Extended-A's letters, or a C1 control that is one of
- * Windows-1252's letters. */
+/* A Latin letter beyond ASCII. */
+static int accented_letter(uint32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* A letter or digit of the Western text a C1 control may stand in, or a
+ * C1 control that is one of Windows-1252's letters. */
 static int word_char(uint32_t cp)
 {
     if (cp >= 0x80 && cp <= 0x9F)
         cp = zh_sb_decode[ZH_SB_CP1252][cp - 0x80];
-    return zh_is_ascii_alnum(cp) ||
-           (cp >= 0xC0 && cp <= 0x17F && cp != 0xD7 && cp != 0xF7);
+    return zh_is_ascii_alnum(cp) || accented_letter(cp);
 }
 
 /* A character with no glyph that formats or joins text (Unicode's Cf, and
@@ -4215,13 +4220,6 @@ static size_t han_near(const work *w, const cands *cs, size_t k, size_t reach)
             han += zh_is_han(d->rep[q]);
     }
     return han;
-}
-
-/* A Latin letter beyond ASCII. */
-static int accented_letter(uint32_t cp)
-{
-    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-           (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
 /* 1 when the text c reads is letters of a run of six or more accented
