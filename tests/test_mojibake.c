@@ -431,6 +431,9 @@ static const char *const traps[] = {
     /* ㄛ, GBK's ， read as Big5, after a character in Taiwan's informal
      * writing (a sentence particle) */
     "喔ㄛ好", "好喔ㄛ",
+    /* ﹝ and ﹞ as brackets of a note in Traditional text: ﹝ counts as a
+     * rare character for the pre-filters, and the line reads as no GBK */
+    "﹝註﹞見前文", "﹝按﹞此說見於《說文》",
     /* Rare characters that GBK read as Big5 (or the reverse) would make
      * common: Simplified poetry, real Traditional text, Japanese. */
     "又送王孙去，萋萋满别情。", "晴川历历汉阳树，芳草萋萋鹦鹉洲。",
