@@ -3099,18 +3099,26 @@ typedef struct susp {
     int sb;             /* a single-byte chain's pair may be there */
 } susp;
 
-/* The DBCS chains' condition once a line has been seen: k non-ASCII
- * characters, rare of them rare, two close together (close), and no
- * Chinese mark (marks; zh_is_cjk_punct). A mark shows that the line was
- * not read by the other double-byte code: GBK's ，。 read as Big5 are
- * ㄛ﹝, Big5's are private use read as GBK, and so for every mark (“ ”
- * come from ※ §, 《 》 from ▲ ◎). One decoder reads a whole stream, so a
- * line of GBK read as Big5 keeps none; a line of classical verse, whose
- * rare characters close together are what the chains look for, has them
- * in every clause (and verse's tonal patterns, 仄仄平平, read as kana). */
-static int dbcs_line(uint32_t k, uint32_t rare, int close, int marks)
+/* The DBCS chains' condition once a line has been seen. */
+static int dbcs_line(uint32_t k, uint32_t rare, int close)
 {
-    return close && rare * ZH_DBCS_SHARE >= k && !marks;
+    return close && rare * ZH_DBCS_SHARE >= k;
+}
+
+/* 1 when the n code points hold a Chinese mark (zh_is_cjk_punct), which
+ * shows that the line was not read by the other double-byte code: GBK's
+ * ，。 read as Big5 are ㄛ﹝, Big5's are private use read as GBK, and so
+ * for every mark (“ ” come from ※ §, 《 》 from ▲ ◎). One decoder reads a
+ * whole stream, so a line of GBK read as Big5 keeps none; a line of
+ * classical verse, whose rare characters close together are what the
+ * chains look for, has them in every clause (and verse's tonal patterns,
+ * 仄仄平平, read as kana). Asked only of a line that meets dbcs_line. */
+static int holds_chinese_mark(const uint32_t *cp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (zh_is_cjk_punct(cp[i]))
+            return 1;
+    return 0;
 }
 
 static int suspicious_step(uint32_t cp, size_t at, susp *st);
@@ -3777,14 +3785,13 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     int gbk_sb = 0;
     uint32_t k = 0, rare = 0;
     size_t at = 0, last_rare = 0;
-    int close = 0, marks = 0;
+    int close = 0;
     for (size_t i = 0; i < n; i++) {
         size_t here = at;
         at += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 ? 3 : 4;
         if (cp[i] < 0x80)
             continue;
         k++;
-        marks |= zh_is_cjk_punct(cp[i]);
         if (dbcs_rare(cp[i])) {
             rare++;
             if (last_rare && here + 1 - last_rare <= ZH_DBCS_REACH)
@@ -3807,7 +3814,7 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
     }
     if (gbk_sb)
         f |= ZH_MF_GBK_SB;
-    if (dbcs_line(k, rare, close, marks))
+    if (dbcs_line(k, rare, close) && !holds_chinese_mark(cp, n))
         f |= ZH_MF_DBCS;
     return f;
 }
@@ -4860,17 +4867,20 @@ static int line_suspicious(const unsigned char *s, size_t len)
         return 1;
     if (!st.close)
         return 0;
-    /* The line's non-ASCII characters and its marks, looked at only now:
-     * rarely needed. */
+    /* The line's non-ASCII characters, counted only now: rarely needed;
+     * then its marks (holds_chinese_mark), rarer still. */
     uint32_t k = 0;
-    int marks = 0;
-    for (size_t j = 0; j < len && !marks;) {
-        uint32_t cp;
+    for (size_t j = 0; j < len; j++)
         k += s[j] >= 0xC0;
+    if (!dbcs_line(k, st.rare, st.close))
+        return 0;
+    for (size_t j = 0; j < len;) {
+        uint32_t cp;
         j += zh_utf8_decode(s + j, len - j, &cp);
-        marks = zh_is_cjk_punct(cp);
+        if (zh_is_cjk_punct(cp))
+            return 0;
     }
-    return dbcs_line(k, st.rare, st.close, marks);
+    return 1;
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
