@@ -161,6 +161,19 @@ static enum cls classify_high(uint32_t cp)
     return K_SYMBOL;
 }
 
+/* Symbols of blocks that running text does not use, Chinese or Western:
+ * Braille patterns, the radicals and strokes of dictionaries' indexes
+ * (Kangxi radicals, the CJK radicals supplement, CJK strokes), ideographic
+ * description characters, Yijing hexagrams and squared katakana. GB18030
+ * maps byte pairs to several of them, so misreadings make them (鉅扁。
+ * read as UTF-8 read as GBK gives ⠱⡣); as rare as a rare character. */
+static int rare_symbol(uint32_t cp)
+{
+    return (cp >= 0x2800 && cp <= 0x28FF) || (cp >= 0x2E80 && cp <= 0x2FFF) ||
+           (cp >= 0x31C0 && cp <= 0x31EF) || (cp >= 0x4DC0 && cp <= 0x4DFF) ||
+           (cp >= 0x3300 && cp <= 0x3357);
+}
+
 /* Cost of a Han character without context: the model's unigram. */
 static double han_cost(uint32_t cp)
 {
@@ -230,6 +243,8 @@ static double char_cost(uint32_t cp, enum cls k)
             return 9.0; /* modifier letters */
         if (cp >= 0x1D00 && cp < 0x1DC0)
             return 11.0; /* phonetic extensions: linguists' notation */
+        if (rare_symbol(cp))
+            return 12.0;
         return cp < 0x100 ? 6.0 : 7.0;
     case K_BOX: return 6.0;
     case K_MARK: return 8.0;

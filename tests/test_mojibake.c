@@ -456,6 +456,11 @@ static const char *const traps[] = {
      * Chinese in a block that is not Japanese. */
     "窅窅鐘漏盡，曈曈霞景初。", "\"仄仄仄平平仄仄，仄平平仄仄平平。\",",
     "平仄平平平仄仄", "嗟嗟號呶子，世稱謫僊儔。",
+    /* Verse whose last characters read as UTF-8 read as GBK give Braille
+     * patterns, squared katakana or a Kangxi radical (銓衡。 as ㌺⡣):
+     * symbols running text does not use. */
+    "中庭敞明軒，大字書鉅扁。", "重席侍經幄，藻鑒持銓衡。",
+    "路入廣寒人共羨，捷傳城濮氣爭呼。", "留形住室真餘事，鍊氣精思本自然。",
     /* A drawn table and Chinese's dash in box-drawing lines, clean (the
      * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
      * sign and a digit (what 、 cut short before ASCII would look like) */
