@@ -162,14 +162,16 @@ static enum cls classify_high(uint32_t cp)
 }
 
 /* Symbols of blocks that running text does not use, Chinese or Western:
- * Braille patterns, the radicals and strokes of dictionaries' indexes
- * (Kangxi radicals, the CJK radicals supplement, CJK strokes), ideographic
- * description characters, Yijing hexagrams and squared katakana. GB18030
- * maps byte pairs to several of them, so misreadings make them (鉅扁。
- * read as UTF-8 read as GBK gives ⠱⡣); as rare as a rare character. */
+ * Braille patterns (but the blank one, U+2800, which social media posts
+ * space with where spaces would be collapsed), the radicals and strokes of
+ * dictionaries' indexes (Kangxi radicals, the CJK radicals supplement, CJK
+ * strokes), ideographic description characters, Yijing hexagrams and squared
+ * katakana. GB18030 maps byte pairs to several of them, so misreadings make
+ * them (鉅扁。 read as UTF-8 read as GBK gives ⠱⡣); as rare as a rare
+ * character. */
 static int rare_symbol(uint32_t cp)
 {
-    return (cp >= 0x2800 && cp <= 0x28FF) || (cp >= 0x2E80 && cp <= 0x2FFF) ||
+    return (cp >= 0x2801 && cp <= 0x28FF) || (cp >= 0x2E80 && cp <= 0x2FFF) ||
            (cp >= 0x31C0 && cp <= 0x31EF) || (cp >= 0x4DC0 && cp <= 0x4DFF) ||
            (cp >= 0x3300 && cp <= 0x3357);
 }
