@@ -3587,6 +3587,24 @@ static int swap_makes_foreign(const cand *c)
     return 0;
 }
 
+/* 1 when the line, encoded back to the single-byte code page sb, holds the
+ * three bytes of a UTF-8 Han character somewhere (E3-E9, then two of
+ * 80-BF). */
+static int sb_holds_utf8_han(const work *w, int sb)
+{
+    int need = 0; /* continuation bytes still wanted */
+    for (size_t i = 0; i < w->n; i++) {
+        int b = sb_encode(sb, w->cp[i]);
+        if (need && b >= 0x80 && b <= 0xBF) {
+            if (--need == 0)
+                return 1;
+        } else {
+            need = b >= 0xE3 && b <= 0xE9 ? 2 : 0;
+        }
+    }
+    return 0;
+}
+
 /* Candidates of all chains the line's flags allow, best first; chains
  * that misread as `skip` (when not NULL) are left out. */
 static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
@@ -3594,15 +3612,18 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
 {
     /* The Western code pages other than Windows-1252 are tried only where
      * the line has a character Windows-1252 (with Latin-1) cannot encode,
-     * or where Windows-1252's readings leave a tenth of the line
+     * or where Windows-1252's readings as UTF-8 leave a tenth of the line
      * unexplained (and never on long lines): otherwise their readings are
-     * Windows-1252's or worse, and the work is bounded. */
+     * Windows-1252's or worse, and the work is bounded. Its readings as
+     * GBK do not count: GBK pairs nearly any two bytes, and UTF-8 read as
+     * MacRoman has only letters Windows-1252 has too (支援 shows as
+     * ÊîØÊè¥, which as GBK read so gives 暑厥瑗). */
     int other_sb = 0;
     if (flags & ZH_MF_UTF8_SB)
         for (size_t i = 0; i < w->n && !other_sb; i++)
             other_sb = w->cp[i] >= 0x80 && w->cp[i] < 0x2600 &&
                        sb_encode(ZH_SB_CP1252, w->cp[i]) < 0;
-    size_t covered = 0, high = 0, explained = 0;
+    size_t covered = 0, covered_utf8 = 0, high = 0, explained = 0;
     for (size_t i = 0; i < w->n; i++)
         high += w->cp[i] >= 0x80;
     /* The single-byte code pages that encode a non-ASCII character of the
@@ -3646,11 +3667,19 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         if (skip && chains[k].misread.kind == skip->kind &&
             chains[k].misread.sb == skip->sb)
             continue;
-        if (chains[k].misread.kind == CK_SB &&
-            chains[k].misread.sb != ZH_SB_CP1252 &&
-            chains[k].real.kind == CK_UTF8 && !other_sb &&
-            chains[k].misread.sb + 1 != w->again_sb &&
-            (w->n > 400 || covered * 10 >= high * 9))
+        int other_western = chains[k].misread.kind == CK_SB &&
+                            chains[k].misread.sb != ZH_SB_CP1252 &&
+                            chains[k].real.kind == CK_UTF8 && !other_sb &&
+                            chains[k].misread.sb + 1 != w->again_sb;
+        if (other_western && (w->n > 400 || covered_utf8 * 10 >= high * 9))
+            continue;
+        /* ...where GBK or Big5 read through Windows-1252 explain the line
+         * instead, only a reading of Chinese with no byte restored tells
+         * UTF-8 from chance: the pairs of GBK text read so give single
+         * letters and marks (項 and the space after it read as
+         * Windows-1250 are Hangul 헠). */
+        int chinese_only = other_western && covered * 10 >= high * 9;
+        if (chinese_only && !sb_holds_utf8_han(w, chains[k].misread.sb))
             continue;
         /* Where Windows-1252's readings as UTF-8 explain the line, its
          * bytes are UTF-8: their GBK or Big5 reading would be UTF-8 read
@@ -3736,6 +3765,13 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
                     return 0;
             }
         }
+        for (size_t c = before; c < out->n && chinese_only; c++) {
+            int han = 0;
+            for (size_t q = 0; q < out->c[c].nrep && !han; q++)
+                han = zh_is_han(out->c[c].rep[q]);
+            if (!han || out->c[c].fills)
+                out->c[c].gain = -HUGE_VAL;
+        }
         for (size_t c = before; c < out->n; c++)
             if (out->c[c].gain >= ZH_MOJI_MARGIN)
                 for (size_t i = out->c[c].cs; i < out->c[c].ce; i++)
@@ -3771,8 +3807,11 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         if (chains[k].misread.kind == CK_SB &&
             chains[k].misread.sb == ZH_SB_CP1252)
             for (size_t c = before; c < out->n; c++)
-                if (out->c[c].gain >= ZH_MOJI_MARGIN)
+                if (out->c[c].gain >= ZH_MOJI_MARGIN) {
                     covered += out->c[c].ce - out->c[c].cs;
+                    if (chains[k].real.kind == CK_UTF8)
+                        covered_utf8 += out->c[c].ce - out->c[c].cs;
+                }
     }
     /* Best first (cand_cmp), equal ones in the order found. */
     zh_sort_nearly(out->c, out->n, sizeof *out->c, cand_cmp);

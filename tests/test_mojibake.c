@@ -139,8 +139,20 @@ static const struct {
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
     {"è³‡æ–™çš„ä¾†æº\xc2\x90èˆ‡è™•ç\xc2\x90†æ–¹æ³•", "資料的來源與處理方法"}, /* utf8-cp1252 */
     {"ÎÒÃÇÃ÷ÌìÉÏÎç¾Åµã¿ª»á", "我们明天上午九点开会"}, /* gbk-cp1252 */
+    /* ...where the other Western code pages now look for UTF-8 too: 命名
+     * read as MacRoman is two combining marks, 項 and a space read as
+     * Windows-1250 Hangul; neither is Chinese (a line of a manual, whose
+     * GBK read as Windows-1252 explains it) */
+    {"Œ¢ '@param' ˜Ë»`Ãû·Q '{0}' ÖØÐÂÃüÃûžé'{1}'", "將 '@param' 標籤名稱 '{0}' 重新命名為'{1}'"}, /* gbk-cp1252 */
+    {"groupadd¿É Ö¸ ¶¨ Èº ½M Ãû ·Q í ½¨ Á¢ ÐÂ µÄ Èº ½M Ž¤ Ì– ¡£Ðè Òª •r ¿É Ä Ïµ ½y ÖÐ È¡ µÃ ÐÂ Èº ½M Öµ ¡£ groupadd ÓÐ ÏÂ ÁÐ ßx í— ¿É ÓÃ ¡£",
+     "groupadd可 指 定 群 組 名 稱 來 建 立 新 的 群 組 帳 號 。需 要 時 可 從 系 統 中 取 得 新 群 組 值 。 groupadd 有 下 列 選 項 可 用 。"}, /* gbk-cp1252 */
     {"Ã§Â¼â€“Ã§Â Â\xc2\x81Ã¨Â½Â¬Ã¦Â\xc2\x8dÂ¢Ã¥Â¤Â±Ã¨Â´Â¥", "编码转换失败"}, /* utf8-cp1252-cp1252 */
     {"Êó•ÂøóÊñá‰ª∂Â∑≤Áªè‰øùÂ≠ò", "日志文件已经保存"}, /* utf8-macroman */
+    /* MacRoman's letters that Windows-1252 has too, which as GBK read so
+     * also give Han (支援: ÊîØÊè¥, as GBK 暑厥瑗) */
+    {"JavaScript ÊîØÊè¥", "JavaScript 支援"}, /* utf8-macroman */
+    {"ÂÆ£ÂëäÂ±¨ÊÄß '{0}'", "宣告屬性 '{0}'"}, /* utf8-macroman */
+    {"Ê®°Âºè(ÂåÖÊã¨Ë®±ÂèØÂíåÊ™îÊ°àÂûãÂà•)", "模式(包括許可和檔案型別)"}, /* utf8-macroman */
     {"з”Ёж€·еђЌж€–еЇ†з Ѓй”™иЇЇ", "用户名或密码错误"}, /* utf8-cp1251 */
     {"ä½ å¥½ï¼Œä¸–ç•Œ", "你好，世界"}, /* utf8-cp1252-nbsp-space */
     /* A byte order mark read as Windows-1252: one U+FEFF in the line, a
