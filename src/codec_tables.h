@@ -62,6 +62,20 @@ static inline int zh_gbk_mark_as_big5(uint32_t cp)
     return cp == 0xFE5D || cp == 0xFE5C;
 }
 
+/* Big5's commonest characters read as GBK: kana, which GBK keeps in the
+ * rows (A4, A5) where Big5 has 不 中 之 必 (ぃ い ぇ ゲ). A line of Big5
+ * read as GBK may have too few rare Han characters close together to be
+ * tried (ま帽彻ぃ眔Τ逞緇把计 for 索引簽章不得有剩餘參數), so they count as rare
+ * ones (ZH_MF_DBCS) once a line is examined. They do not make a line one
+ * to examine (src/gen/trigger_classes.c): Japanese has them in every line,
+ * and a line of Big5 read as GBK has other signs (its marks are private
+ * use). Bopomofo (GBK's row A8) would count too, but junk left by other
+ * misreadings has it, and a swap there only changes the junk. */
+static inline int zh_big5_common_as_gbk(uint32_t cp)
+{
+    return (cp >= 0x3041 && cp <= 0x3093) || (cp >= 0x30A1 && cp <= 0x30F6);
+}
+
 /* 1 when a three-byte UTF-8 sequence with this lead byte decodes to what
  * the chains that read UTF-8 misread as GBK or Big5 may produce: the
  * rule takes only the punctuation, symbol and CJK blocks (U+2000-U+9FFF,

@@ -3087,7 +3087,7 @@ static int dbcs_rare(uint32_t cp)
     if (cp > 0xFFFF)
         return 0;
     return (zh_moji_flags[cp] & ZH_MF_DBCS) || (cp >= 0xE000 && cp <= 0xF8FF) ||
-           zh_gbk_mark_as_big5(cp);
+           zh_gbk_mark_as_big5(cp) || zh_big5_common_as_gbk(cp);
 }
 
 typedef struct susp {
@@ -4437,6 +4437,12 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     }
     (*offp)[w->n] = len;
     uint8_t flags = line_flags(w->cp, w->n);
+    /* A line that reads as Japanese itself is known for one at once (kana
+     * count as rare characters for GBK and Big5 read as each other,
+     * zh_big5_common_as_gbk, and Japanese prose has them in every line):
+     * see below. */
+    if ((flags & (uint8_t)~ZH_MF_UTF8_SB) && zh_reads_japanese(s, len))
+        flags &= ZH_MF_UTF8_SB;
     if (!flags)
         return ZHFIX_OK;
     size_t restored = w->restored;
@@ -4858,7 +4864,8 @@ static int suspicious_step(uint32_t cp, size_t at, susp *st)
         st->pf &= (uint8_t)~ZH_MF_UTF8_BIG5;
     if (cp == 0xFFFD || is_pua(cp) || (cp >= 0x80 && cp < 0xA0))
         return 1;
-    if ((f & ZH_MF_DBCS) || zh_gbk_mark_as_big5(cp)) {
+    if ((f & ZH_MF_DBCS) || zh_gbk_mark_as_big5(cp) ||
+        zh_big5_common_as_gbk(cp)) {
         st->rare++;
         if (st->last_rare && at + 1 - st->last_rare <= ZH_DBCS_REACH)
             st->close = 1;

@@ -230,6 +230,12 @@ static const struct {
     {"蹈桶祥夔峈諾﹝", "列表不能为空。"}, /* gbk-big5 */
     {"硂厨弧戈ㄓ方", "這份報告說明了資料的來源。"}, /* big5-gbk */
     {"ㄏノ嘿┪盞絏岿粇", "使用者名稱或密碼錯誤"}, /* big5-gbk */
+    /* Short lines whose rare characters are few: the kana Big5's
+     * commonest characters read as count as rare (不 as ぃ, 必 as ゲ, 中 as
+     * い) */
+    {"\xee\x87\xb6" "ま帽彻ぃ眔Τ逞緇把计\xee\x93\x89", "索引簽章不得有剩餘參數。"}, /* big5-gbk */
+    {"ゲ斗琌 'case' ┪ 'default'\xee\x93\x89", "必須是 'case' 或 'default'。"}, /* big5-gbk */
+    {"吏挂ず甧いぃす砛玻ネ竟\xee\x93\x89", "環境內容中不允許產生器。"}, /* big5-gbk */
     /* Big5 read as GBK where the reading has kana enough to pass for
      * Japanese (Big5's lead byte A4 is GBK's row of hiragana: で ゼ ぃ
      * ネ): its private-use characters (GBK's user-defined area) say it is
