@@ -4441,7 +4441,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * count as rare characters for GBK and Big5 read as each other,
      * zh_big5_common_as_gbk, and Japanese prose has them in every line):
      * see below. */
-    if ((flags & (uint8_t)~ZH_MF_UTF8_SB) && zh_reads_japanese(s, len))
+    if ((flags & ZH_MF_DBCS) && zh_reads_japanese(s, len))
         flags &= ZH_MF_UTF8_SB;
     if (!flags)
         return ZHFIX_OK;
