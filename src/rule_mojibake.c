@@ -3818,6 +3818,22 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
     return 1;
 }
 
+/* Two characters whose Windows-1252 bytes are the GBK code of one of the
+ * commonest characters (unigram log-probability above COMMON_GBK_LOGP):
+ * Traditional text in GBK has codes outside the pattern above (支 is D6
+ * A7, 將 8C A2, 為 9E E9); Western text seldom puts two such letters or
+ * symbols together. A no-break space does not count: UTF-8's own, C2 A0,
+ * is GBK's 聽. */
+#define COMMON_GBK_LOGP (-8.0)
+static int common_gbk_pair(uint32_t a, uint32_t b)
+{
+    int x = sb_encode(ZH_SB_CP1252, a), y = sb_encode(ZH_SB_CP1252, b);
+    if (x < 0x81 || x > 0xFE || y < 0x80 || y > 0xFE || y == 0xA0)
+        return 0;
+    uint32_t d = zh_gbk_decode[(x - 0x81) * 191 + (y - 0x40)];
+    return d && zh_is_han(d) && zh_char_logp(d) > COMMON_GBK_LOGP;
+}
+
 static uint8_t line_flags(const uint32_t *cp, size_t n)
 {
     uint8_t f = 0;
@@ -3845,6 +3861,8 @@ static uint8_t line_flags(const uint32_t *cp, size_t n)
              * of 80-BF, and B0-BF is only a quarter of those. */
             if (!gbk_sb && i + 1 < n && sb_encode(ZH_SB_CP1252, cp[i]) >= 0xB0)
                 gbk_sb = sb_encode(ZH_SB_CP1252, cp[i + 1]) >= 0xC0;
+            if (!gbk_sb && i + 1 < n)
+                gbk_sb = common_gbk_pair(cp[i], cp[i + 1]);
         }
         if (cp[i] == 0xFFFD || is_pua(cp[i]))
             f |= ZH_MF_UTF8_GBK | ZH_MF_UTF8_BIG5;

@@ -139,6 +139,14 @@ static const struct {
     {"è¿\xc2\x99ä»½æ\xc2\x8a¥å\xc2\x91\xc2\x8aè¯´æ\xc2\x98\xc2\x8eäº\xc2\x86æ\xc2\x95°æ\xc2\x8d®ç\xc2\x9a\xc2\x84æ\xc2\x9d¥æº\xc2\x90ã\xc2\x80\xc2\x82", "这份报告说明了数据的来源。"}, /* utf8-latin1 */
     {"è³‡æ–™çš„ä¾†æº\xc2\x90èˆ‡è™•ç\xc2\x90†æ–¹æ³•", "資料的來源與處理方法"}, /* utf8-cp1252 */
     {"ÎÒÃÇÃ÷ÌìÉÏÎç¾Åµã¿ª»á", "我们明天上午九点开会"}, /* gbk-cp1252 */
+    /* Traditional text in GBK, whose codes (GBK/3, GBK/4) seldom show a
+     * letter after a letter or symbol of B0-FF: one of the commonest
+     * characters' codes shows it instead (法 = B7 A8, 為 = 9E E9) */
+    {"Ÿo·¨×xÈ¡™n°¸ '{0}'¡£", "無法讀取檔案 '{0}'。"}, /* gbk-cp1252 */
+    {"Œ¢ 'const' ÞD“Qžé 'let'", "將 'const' 轉換為 'let'"}, /* gbk-cp1252 */
+    {"žé d.ts ™n°¸½¨Á¢ sourcemap¡£", "為 d.ts 檔案建立 sourcemap。"}, /* gbk-cp1252 */
+    /* ...but not a no-break space after Â: UTF-8's, whose C2 A0 is GBK's 聽 */
+    {"表 1.5.Â\xc2\xa0" "chmod(1) 命令文件权限的数字模式", "表 1.5.\xc2\xa0" "chmod(1) 命令文件权限的数字模式"}, /* utf8-cp1252-partial */
     /* ...where the other Western code pages now look for UTF-8 too: 命名
      * read as MacRoman is two combining marks, 項 and a space read as
      * Windows-1250 Hangul; neither is Chinese (a line of a manual, whose
