@@ -3372,8 +3372,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     !(any_ascii ? tail >= 0x40 && tail <= 0x7E
                                 : zh_is_ascii_alnum(tail)))
                     break;
+                /* ...or anywhere where the pair is a private-use
+                 * character, which no text has (象`*' read as GB18030
+                 * keeps A1 60 as U+E4E6 before the *). */
                 size_t nc = w->ci[be] + 1;
-                if (nc >= n || !zh_is_ascii_alnum(w->cp[nc]))
+                if ((nc >= n || !zh_is_ascii_alnum(w->cp[nc])) &&
+                    !(any_ascii && is_pua(w->cp[w->ci[be]])))
                     break;
                 w->u[uz].ok = 1;
                 uz++;

@@ -48,6 +48,10 @@ static const struct {
 } repairs[] = {
     {"涓枃", "中文"}, /* utf8-gb18030 */
     {"鏂囦欢", "文件"}, /* utf8-gb18030 */
+    /* An ASCII byte GBK made the second of a private-use pair (A1 60: the
+     * end of 象 and a backquote) before a mark, private use kept */
+    {"閫欒兘閫忛亷浣跨敤璞\xee\x93\xa6" "*'閫欐ǎ鐨勯棞閸佃\xee\x9f\xbb" "渚嗗\xee\x87\x9b" "鐝惧亸绉婚噺.",
+     "這能透過使用象`*'這樣的關鍵詞來實現偏移量."}, /* utf8-gb18030 */
     {"涓枃", "中文"}, /* utf8-gb18030-pua-stripped */
     /* A pair of a symbol row that GB18030-2000 maps to private use,
      * stripped: A8 EF, the last byte of 全 (E5 85 A8) and the first of the
