@@ -3824,9 +3824,10 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
 
 /* Two characters whose Windows-1252 bytes are the GBK code of one of the
  * commonest characters (unigram log-probability above COMMON_GBK_LOGP):
- * Traditional text in GBK has codes outside the pattern above (支 is D6
- * A7, 將 8C A2, 為 9E E9); Western text seldom puts two such letters or
- * symbols together. A no-break space does not count: UTF-8's own, C2 A0,
+ * Traditional text in GBK has codes outside the pattern line_flags looks
+ * for first, a byte of B0-FF before one of C0-FF (支 is D6 A7, 將 8C A2,
+ * 為 9E E9); Western text seldom puts two such letters or symbols
+ * together. A no-break space does not count: UTF-8's own, C2 A0,
  * is GBK's 聽. */
 #define COMMON_GBK_LOGP (-8.0)
 static int common_gbk_pair(uint32_t a, uint32_t b)
@@ -4459,10 +4460,10 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
     }
     (*offp)[w->n] = len;
     uint8_t flags = line_flags(w->cp, w->n);
-    /* A line that reads as Japanese itself is known for one at once (kana
-     * count as rare characters for GBK and Big5 read as each other,
-     * zh_big5_common_as_gbk, and Japanese prose has them in every line):
-     * see below. */
+    /* A line that itself reads as Japanese is taken for Japanese before
+     * any search (see below): kana count as rare characters for GBK and
+     * Big5 read as each other (zh_big5_common_as_gbk), and Japanese prose
+     * has them in every line. */
     if ((flags & ZH_MF_DBCS) && zh_reads_japanese(s, len))
         flags &= ZH_MF_UTF8_SB;
     if (!flags)
