@@ -491,6 +491,11 @@ static const char *const traps[] = {
      * symbols running text does not use. */
     "中庭敞明軒，大字書鉅扁。", "重席侍經幄，藻鑒持銓衡。",
     "路入廣寒人共羨，捷傳城濮氣爭呼。", "留形住室真餘事，鍊氣精思本自然。",
+    /* Titles and names of two rare characters on lines of their own, in
+     * a collection of poems: as GBK read as Big5 they are common words
+     * (齪齪 as 牌牌, 芮煇 as 秃辦), but nothing else on the line says the
+     * line was misread. */
+    "齪齪", "芮煇", "郟滂", "仵磐", "蠨蛸", "榠樝\n窊樽\n箇儂\n",
     /* A drawn table and Chinese's dash in box-drawing lines, clean (the
      * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
      * sign and a digit (what 、 cut short before ASCII would look like) */
