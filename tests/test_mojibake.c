@@ -496,6 +496,13 @@ static const char *const traps[] = {
      * (齪齪 as 牌牌, 芮煇 as 秃辦), but nothing else on the line says the
      * line was misread. */
     "齪齪", "芮煇", "郟滂", "仵磐", "蠨蛸", "榠樝\n窊樽\n箇儂\n",
+    /* Two or three characters in the middle of a line of verse whose GBK
+     * codes read as UTF-8 with a byte or a stripped private-use pair
+     * restored (澹姢 as 士护, 鑽墻 as 药艦): the characters either side
+     * stay, so no decoder misread the line there. */
+    "新月獨多情，窺窗澹姢姢。", "虛無含氣白，凝澹暎波清。",
+    "爲緣春筍鑽墻破，不得垂陰覆玉堂。", "璚琚厠珷玞，楩柟雜榛楛。",
+    "不如華堂伴玉屏，寶鈿敧斜雲髻傾。",
     /* A drawn table and Chinese's dash in box-drawing lines, clean (the
      * frame's arms, dicts/box.tsv), and a Portuguese tilde before a euro
      * sign and a digit (what 、 cut short before ASCII would look like) */
