@@ -11,7 +11,9 @@
  * folded stanza, lines that look like table rows are prose (scraped.h).
  * The left neighbour keeps numbers
  * (4.0, 10:23, 1-7月), Latin text (Smith, J. (2020)) and annotations
- * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule; `.` is never
+ * around Latin (臺灣(Taiwan), 中(zhōng)) outside the rule, and so does a
+ * line of Western text quoting Chinese words (`the Buddha 佛, the Dharma`,
+ * a dictionary's glosses: western_mark); `.` is never
  * widened (a decimal point, an abbreviation). A mark that is part of
  * ASCII notation (`;)` `:-` `,.` `://`) is left be. Code, tables, URLs and
  * Japanese are skipped (prose.h).
@@ -524,6 +526,71 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
     }
 }
 
+/* 1 when t[start, end) is Western text that quotes Chinese: more than
+ * three Latin letters for each Han character (a dictionary's glosses,
+ * `(from Taiwanese 烘, Tai-lo pr. [hang])`). See quoted_word. */
+static int western_line(const char *t, size_t start, size_t end)
+{
+    size_t han = 0, latin = 0;
+    for (size_t i = start; i < end;) {
+        size_t n;
+        uint32_t cp = zh_cp_at(t, end, i, &n);
+        han += zh_is_han(cp) != 0;
+        latin += is_latin_letter(cp);
+        i += n ? n : 1;
+    }
+    return latin > han * 3;
+}
+
+/* 1 when the mark at i ends a Chinese word quoted in a Western sentence:
+ * the Han characters before it follow a Latin word and a space, and a
+ * space and a Latin word follow it (`the Buddha 佛, the Dharma`), in a
+ * line of Western text. The mark is the sentence's own. */
+static int quoted_word(const char *t, size_t start, size_t end, size_t i)
+{
+    if (i + 2 >= end || t[i + 1] != ' ' ||
+        !is_latin_letter((unsigned char)t[i + 2]))
+        return 0;
+    size_t k = i;
+    uint32_t cp;
+    do
+        cp = zh_cp_before(t, k, &k);
+    while (k > start && zh_is_han(cp));
+    if (zh_is_han(cp) || cp != ' ' || k <= start)
+        return 0;
+    /* Two words: a name in Chinese prose has its own (遊標 liahona 裏：
+     * FETCH) */
+    for (int word = 0; word < 2; word++) {
+        size_t letters = 0, p;
+        while (k > start && is_latin_letter(zh_cp_before(t, k, &p))) {
+            k = p;
+            letters++;
+        }
+        if (!letters)
+            return 0;
+        if (word == 0) {
+            if (k <= start || zh_cp_before(t, k, &p) != ' ')
+                return 0;
+            k = p;
+        }
+    }
+    return western_line(t, start, end);
+}
+
+/* 1 when the ASCII mark at i, after prev, is Western text's own: after
+ * a Chinese word quoted in a Western sentence (quoted_word), or after
+ * Latin text in a line of Western text (`CL:個|个[ge4]`, a dictionary's
+ * notation for a measure word, where `shell,參數` in Chinese prose is a
+ * folded mark). */
+static int western_mark(const char *t, const zh_line *ln, size_t i,
+                        uint32_t prev, uint32_t mark)
+{
+    if (zh_is_han(prev))
+        return quoted_word(t, ln->start, ln->end, i);
+    return mark != '(' && !zh_is_chinese(prev) &&
+           western_line(t, ln->start, ln->end);
+}
+
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *ev)
 {
     const char *t = scan->text;
@@ -563,6 +630,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
                 han_line = zh_line_has_han(t, ln->start, ln->end);
             if (left_ok(prev, cp, next, before, han_line > 0) &&
                 !(cp == ';' && ends_reference(t, ln->start, i)) &&
+                !western_mark(t, ln, i, prev, cp) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);

@@ -696,6 +696,13 @@ static const char *const quiet[] = {
     /* a translation's markup escapes its tags and brackets on purpose */
     "msgid \"Press <b>OK</b>\"\nmsgstr \"按 &lt;b&gt;确定&lt;/b&gt; 继续\"\n"
     "msgstr \"3-то ниво на „&lt;&gt;“\"\nmsgstr \"按下 &lt;&gt; 键\"\n",
+    /* English quoting Chinese words, as a dictionary's glosses do: a
+     * comma after the word ends a clause of the English sentence, and a
+     * colon between a Latin abbreviation and a word is its notation */
+    "The Three Jewels of Buddhism are the Buddha 佛, the Dharma 法 and the "
+    "Sangha 僧, the refuges of a Buddhist.\n",
+    "teapot, a pot for brewing tea; measure word CL:把[ba3] in the "
+    "dictionary entry for 茶壺|茶壶\n",
     /* regular expressions: (?! and (?: are no run out of step, and
      * [0-9.?] no lost character */
     "    RewriteRule ^/(\\&.*\\e\\&.git/(?!/?(HEAD|info|objects|refs))\\&\n",
