@@ -163,6 +163,10 @@ typedef struct zh_scan {
      * depends on the handle's caches (a line the mojibake rule has seen
      * before asks at once), and check and fix must agree. */
     int japanese;
+    /* Whether the block showed GBK read as Big5 or the reverse on enough
+     * of its lines (rule_mojibake.c's census): 0 not yet, 1 yes. Kept for
+     * the later rounds, which read the block with most of it repaired. */
+    int swaps_shown;
     const char *input;
     size_t input_len;
     /* 0 when no finding will be read with its detail (skip_findings): a

@@ -57,22 +57,23 @@
  * decoder, so once the line has shown the chain, a word on its own (或
  * shown as 麼 between ASCII) is taken unless it reads clearly worse. */
 #define ZH_MOJI_MARGIN_SWAP (-5.0)
-/* ...but a swap that is all the Chinese of its line, shown as two or more
+/* ...but a swap that is all the Chinese near it, shown as two or more
  * Han characters, has nothing but its own characters to go by: it trades
  * rare characters for common ones, and a title or a name in rare
  * characters does that too (齪齪 as 牌牌, 芮煇 as 秃辦, in a collection of
- * poems). It needs this much. Real text misread mostly gains more: of
- * TypeScript's Traditional messages as Big5 read as GBK, 6 of 1932 lines
- * gain less and are no longer repaired; 49 of 72 poem lines that changed
- * stay. */
+ * poems). It needs this much. Real text misread gains more: TypeScript's
+ * Traditional messages as Big5 read as GBK lose no line to it. (With
+ * ZH_MOJI_MARGIN_INSIDE, 58 of 72 lines of chinese-poetry that changed,
+ * each read alone, stay; in their collection the census takes back
+ * more, census_swaps.) */
 #define ZH_MOJI_MARGIN_BARE 12.0
 /* UTF-8 read as GBK or Big5 in a stretch of three characters or fewer
  * between Han characters that stay: a decoder misreads a line, or a field
  * pasted into it, not two characters in the middle of a word. Such a
  * stretch of real text (澹姢 in 窺窗澹姢姢, read as 士护 with a stripped
- * private-use pair restored) needs this much. On the evaluation sets no
- * line of one layer of mojibake was lost to it; 10 of 23 poem lines that
- * changed stay. */
+ * private-use pair restored) needs this much. On the evaluation sets
+ * (Debian's prose, TypeScript's messages) no line of one layer of
+ * mojibake was lost to it. */
 #define ZH_MOJI_MARGIN_INSIDE 10.0
 /* Extra cost of each byte the repair had to restore: small where a mark
  * shows the loss, larger for a gap that nothing marks. */
@@ -262,6 +263,11 @@ typedef struct work {
      * mark as one byte and as two are at different places in the bytes
      * (ranking them so measured worse there, 48.4% CER against 47.9%). */
     int sbeam_ahead;
+    /* The swaps emitted (GBK read as Big5 or the reverse), for the
+     * block's census (census_swaps): each one's index in the scan's edits
+     * times two, plus 1 when its stretch is shown as text. */
+    size_t *swap_edits;
+    size_t nswap, capswap;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -308,6 +314,7 @@ static void work_free(work *w)
     free(w->u);
     free(w->hanpre);
     free(w->hist);
+    free(w->swap_edits);
     free(w->crow);
     if (w->own_steps)
         free(w->steps);
@@ -4189,9 +4196,10 @@ static int cand_start_cmp(const void *x, const void *y)
 
 /* What scan_line tells its caller of how it read a line (*how). */
 enum {
-    LINE_RESTORED = 1, /* the search restored lost bytes: it was costly */
-    LINE_FOLD_READ = 2 /* what it yields depended on the fold shown around it,
-                        * not on the line's bytes alone */
+    LINE_RESTORED = 1,  /* the search restored lost bytes: it was costly */
+    LINE_FOLD_READ = 2, /* what it yields depended on the fold shown around it,
+                         * not on the line's bytes alone */
+    LINE_SWAP = 4 /* it emitted a swap, which the block's census may undo */
 };
 
 /* A letter of a script that neither Chinese nor the Western code pages'
@@ -4287,12 +4295,16 @@ static size_t line_han_near(const work *w, const cand *c, size_t reach)
     return w->hanpre[z] - w->hanpre[a];
 }
 
-/* Whether c's stretch shows two or more Han characters and the line has
- * fewer than two others near it (ZH_MOJI_MARGIN_BARE). */
-static int bare_swap(const work *w, const cand *c)
+/* Whether c's stretch, as it stands, is made of what Chinese text is:
+ * ASCII, Han characters and Chinese marks. A swap that reads other
+ * characters (kana, private use, box drawing: ╰参盢) shows the misreading
+ * on its own line and owes the block's census nothing. */
+static int shown_as_text(const work *w, const cand *c)
 {
-    size_t own = w->hanpre[c->ce] - w->hanpre[c->cs];
-    return own >= 2 && line_han_near(w, c, ZH_CONTEXT_REACH) - own < 2;
+    for (size_t q = c->cs; q < c->ce; q++)
+        if (w->cp[q] >= 0x80 && !zh_is_chinese(w->cp[q]))
+            return 0;
+    return 1;
 }
 
 /* Whether c's stretch is three characters or fewer with a Han character
@@ -4303,18 +4315,15 @@ static int inside_han(const work *w, const cand *c)
            zh_is_han(w->cp[c->cs - 1]) && zh_is_han(w->cp[c->ce]);
 }
 
-/* Han characters near candidate k other than its reading's: the line's
- * within reach of its stretch, and those of the strong readings of other
- * stretches there. Chinese far away on a line says nothing of a stretch:
- * a script bundle's one line of a megabyte holds Polish (znaków: ów is
- * F3 77, GBK's 體) ten thousand words from its Chinese. */
-static size_t han_near(const work *w, const cands *cs, size_t k, size_t reach)
+/* han_near, counted until it reaches enough. */
+static size_t han_near_upto(const work *w, const cands *cs, size_t k,
+                            size_t reach, size_t enough)
 {
     const cand *c = &cs->c[k];
     size_t han = line_han_near(w, c, reach);
     size_t a = c->cs > reach ? c->cs - reach : 0;
     size_t z = w->n - c->ce > reach ? c->ce + reach : w->n;
-    for (size_t o = 0; o < cs->n && han < 2; o++) {
+    for (size_t o = 0; o < cs->n && han < enough; o++) {
         const cand *d = &cs->c[o];
         if (o == k || d->gain < ZH_MOJI_MARGIN || d->ce <= a || d->cs >= z)
             continue;
@@ -4322,6 +4331,27 @@ static size_t han_near(const work *w, const cands *cs, size_t k, size_t reach)
             han += zh_is_han(d->rep[q]);
     }
     return han;
+}
+
+/* Han characters near candidate k other than its reading's: the line's
+ * within reach of its stretch, and those of the strong readings of other
+ * stretches there. Chinese far away on a line says nothing of a stretch:
+ * a script bundle's one line of a megabyte holds Polish (znaków: ów is
+ * F3 77, GBK's 體) ten thousand words from its Chinese. */
+static size_t han_near(const work *w, const cands *cs, size_t k, size_t reach)
+{
+    return han_near_upto(w, cs, k, reach, 2);
+}
+
+/* Whether candidate k's stretch shows two or more Han characters and
+ * fewer than two others are near it, on the line or in the strong
+ * readings of its other stretches (ZH_MOJI_MARGIN_BARE). */
+static int bare_swap(const work *w, const cands *cs, size_t k)
+{
+    const cand *c = &cs->c[k];
+    size_t own = w->hanpre[c->ce] - w->hanpre[c->cs];
+    return own >= 2 &&
+           han_near_upto(w, cs, k, ZH_CONTEXT_REACH, own + 2) - own < 2;
 }
 
 /* 1 when the text c reads is letters of a run of six or more accented
@@ -4631,7 +4661,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (ch->misread.kind == CK_SB && ch->misread.sb == ZH_SB_CP1252 &&
             line_han == 0 && in_letter_list(w, c))
             continue;
-        if (is_swap(ch) && c->gain < ZH_MOJI_MARGIN_BARE && bare_swap(w, c))
+        if (is_swap(ch) && c->gain < ZH_MOJI_MARGIN_BARE && bare_swap(w, cs, k))
             continue;
         if (ch->real.kind == CK_UTF8 && ch->misread.kind != CK_SB &&
             c->layers == 1 && c->gain < ZH_MOJI_MARGIN_INSIDE &&
@@ -4769,9 +4799,20 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         if (quoted < 0)
             quoted = !mostly_read(w, cs->c, nkept) &&
                      discusses_encoding(s, len);
+        size_t first = scan->nedits;
         zhfix_status st = emit_cand(scan, &cs->c[k], *offp, base, quoted);
         if (st != ZHFIX_OK)
             return st;
+        if (is_swap(&chains[cs->c[k].chain_ids[0]])) {
+            *how |= LINE_SWAP;
+            size_t text = shown_as_text(w, &cs->c[k]) != 0;
+            for (size_t e = first; e < scan->nedits; e++) {
+                if (!grow((void **)&w->swap_edits, &w->capswap, w->nswap + 1,
+                          sizeof *w->swap_edits))
+                    return ZHFIX_NOMEM;
+                w->swap_edits[w->nswap++] = e << 1 | text;
+            }
+        }
     }
     /* C1 controls left over: no text has them, Latin-1 decoding of
      * Windows-1252 punctuation does (\x93quoted\x94). */
@@ -4991,6 +5032,61 @@ static int line_suspicious(const unsigned char *s, size_t len)
     return 1;
 }
 
+/* GBK read as Big5 or the reverse is a whole text read with the wrong
+ * legacy code page: every line with Chinese in it was misread, and nearly
+ * every one reads better swapped. Where few of a block's lines with Han
+ * characters do, those few are rare characters read as common ones (a
+ * dictionary's headwords, 亄 as 懿, one line in a hundred of CC-CEDICT;
+ * poem titles), and their swaps are taken back, those of stretches that
+ * read as text (shown_as_text). A block of fewer lines than
+ * ZH_CENSUS_LINES is left to the lines' own evidence. */
+#define ZH_CENSUS_LINES 8
+#define ZH_CENSUS_SHARE 4 /* swaps on fewer than 1 in this many: undone */
+
+/* The lines of t[0, len) that hold a Han character. */
+static size_t lines_with_han(const char *t, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(t + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - t) : len;
+        n += zh_line_has_han(t, i, end) != 0;
+        i = end + 1;
+    }
+    return n;
+}
+
+/* Drop the swaps of the block (w->swap_edits) of stretches shown as text
+ * when too few of its lines show a swap. */
+static void census_swaps(zh_scan *scan, work *w)
+{
+    if (!w->nswap || scan->swaps_shown)
+        return;
+    size_t swapped = 1;
+    for (size_t k = 1; k < w->nswap; k++) {
+        const zh_edit *a = &scan->edits[w->swap_edits[k - 1] >> 1];
+        const zh_edit *b = &scan->edits[w->swap_edits[k] >> 1];
+        swapped +=
+            memchr(scan->text + a->start, '\n', b->start - a->start) != NULL;
+    }
+    /* The block as the caller gave it: the later rounds read it with
+     * the swaps of the first made. */
+    size_t han = lines_with_han(scan->input, scan->input_len);
+    if (han < ZH_CENSUS_LINES || swapped * ZH_CENSUS_SHARE >= han) {
+        scan->swaps_shown = 1;
+        return;
+    }
+    size_t kept = 0, next = 0;
+    for (size_t e = 0; e < scan->nedits; e++) {
+        if (next < w->nswap && w->swap_edits[next] >> 1 == e) {
+            if (w->swap_edits[next++] & 1)
+                continue;
+        }
+        scan->edits[kept++] = scan->edits[e];
+    }
+    scan->nedits = kept;
+}
+
 static zhfix_status scan_mojibake(zh_scan *scan)
 {
     const char *t = scan->text;
@@ -5037,6 +5133,8 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
     }
+    if (st == ZHFIX_OK)
+        census_swaps(scan, &w);
     cands_clear(&cs);
     free(cs.c);
     free(off);
