@@ -324,6 +324,41 @@ static int plain_utf8(source *src, int rest)
 /* Detect the encoding of the whole input. Small inputs stay in memory;
  * a large non-seekable one is spooled to a temp file so it can be read
  * again. Returns 0, or -1 after reporting an error. */
+/* 1 when the head of the input is UTF-8 with Chinese or other non-ASCII
+ * text up to an invalid sequence, which *bad then describes (its offset
+ * and bytes): what the owner of a UTF-8 file with one bad byte in it
+ * needs to be told, rather than the detector's best guess of another
+ * encoding. */
+static int utf8_until_bad(const char *mem, size_t len, char *bad,
+                          size_t badsize)
+{
+    size_t ok = zhfix_utf8_validate(mem, len);
+    if (ok == len || ok + 3 >= len)
+        return 0; /* valid, or cut at the end of what was read */
+    int non_ascii = 0;
+    for (size_t i = 0; i < ok && !non_ascii; i++)
+        non_ascii = (unsigned char)mem[i] >= 0x80;
+    zhfix_codec *c;
+    if (!non_ascii ||
+        zhfix_codec_create(ZHFIX_ENC_UTF8, ZHFIX_ENC_UTF8, &c) != ZHFIX_OK)
+        return 0;
+    char *out = malloc(len);
+    int told = 0;
+    if (out) {
+        const char *in = mem;
+        size_t inlen = len, cap = len;
+        char *o = out;
+        if (zhfix_codec_convert(c, &in, &inlen, &o, &cap, 0) ==
+            ZHFIX_INVALID_INPUT) {
+            snprintf(bad, badsize, "%s", zhfix_codec_errmsg(c));
+            told = 1;
+        }
+        free(out);
+    }
+    zhfix_codec_destroy(c);
+    return told;
+}
+
 static int detect_input(job *j, source *src, zhfix_detection *det)
 {
     zhfix_detector *d = NULL;
@@ -1389,11 +1424,19 @@ static int process(run *r, const char *arg)
         if (o->cmd != CMD_DETECT && !det.bom_length &&
             det.encoding != ZHFIX_ENC_UTF8 &&
             det.confidence < MIN_CONFIDENCE) {
-            cli_error(j.name,
-                      "cannot tell the encoding (best guess %s, confidence "
-                      "%d%%): not Chinese text in a supported encoding; name "
-                      "it with --from-encoding",
-                      zhfix_encoding_name(det.encoding), det.confidence);
+            char bad[200];
+            if (utf8_until_bad(src.mem, src.memlen, bad, sizeof bad))
+                cli_error(j.name,
+                          "cannot tell the encoding: UTF-8 up to an %s, and "
+                          "no other supported encoding reads it as Chinese; "
+                          "name it with --from-encoding",
+                          bad);
+            else
+                cli_error(j.name,
+                          "cannot tell the encoding (best guess %s, "
+                          "confidence %d%%): not Chinese text in a supported "
+                          "encoding; name it with --from-encoding",
+                          zhfix_encoding_name(det.encoding), det.confidence);
             rc = -1;
             goto out;
         }

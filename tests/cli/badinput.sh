@@ -38,6 +38,10 @@ cp "$TMP/bad-utf8.txt" "$TMP/bad-copy.txt"
 expect_status 2 "invalid input in place" -- "$ZHFIX" fix -i --from-encoding utf-8 "$TMP/bad-utf8.txt"
 expect_same "original untouched" "$TMP/bad-utf8.txt" "$TMP/bad-copy.txt"
 expect_true "no temp file left" test -z "$(ls -A "$TMP" | grep zhfix-)"
+# ...and when no encoding is named: the owner of a UTF-8 file with a bad
+# byte is told where it is, not that the file might be UTF-16.
+expect_status 2 "invalid UTF-8, detected" -- "$ZHFIX" fix "$TMP/bad-utf8.txt"
+expect_grep "the bad sequence is named" "$TMP/bad-utf8.txt: cannot tell the encoding: UTF-8 up to an invalid utf-8 sequence at byte offset 6: 0xff" "$TMP/err"
 printf '\x81\x20abc\n' > "$TMP/bad-gbk.txt"
 expect_status 2 "invalid GBK when GBK is named" -- "$ZHFIX" fix --from-encoding gbk "$TMP/bad-gbk.txt"
 expect_grep "gbk error names the file" "zhfix: $TMP/bad-gbk.txt: " "$TMP/err"
