@@ -142,6 +142,13 @@ static int is_swap(const chain *ch)
     return ch->misread.kind != CK_SB && ch->real.kind != CK_UTF8;
 }
 
+/* Korean's letters: syllables and jamo. */
+static int hangul(uint32_t cp)
+{
+    return (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) ||
+           (cp >= 0x3130 && cp <= 0x318F);
+}
+
 static const char *codec_name(codec c)
 {
     switch (c.kind) {
@@ -4598,7 +4605,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
                 continue;
             int cjk = 1;
             for (size_t q = 0; q < c->nrep && cjk; q++)
-                cjk = c->rep[q] >= 0x2E80;
+                cjk = c->rep[q] >= 0x2E80 && !hangul(c->rep[q]);
             /* The evidence must come from elsewhere in the line, near
              * the reading. */
             if (han_near(w, cs, k, ZH_CONTEXT_REACH) < 2)
@@ -4606,9 +4613,13 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             if (cjk) {
                 c->gain += ZH_CONTEXT_BONUS * (double)(c->ce - c->cs);
             } else {
-                /* Cyrillic, Greek... letters read into Chinese text. */
+                /* Cyrillic, Greek, Hangul... letters read into Chinese
+                 * text (選項 as GBK read as Windows-1252, `ßx í— `, is
+                 * 헠 as UTF-8 read as Windows-1250 with a no-break
+                 * space restored). */
                 for (size_t q = 0; q < c->nrep; q++)
-                    if (c->rep[q] >= 0x370 && c->rep[q] < 0x2000)
+                    if ((c->rep[q] >= 0x370 && c->rep[q] < 0x2000) ||
+                        hangul(c->rep[q]))
                         c->gain -= ZH_CONTEXT_BONUS;
             }
         }

@@ -158,6 +158,10 @@ static const struct {
     {"Œ¢ '@param' ˜Ë»`Ãû·Q '{0}' ÖØÐÂÃüÃûžé'{1}'", "將 '@param' 標籤名稱 '{0}' 重新命名為'{1}'"}, /* gbk-cp1252 */
     {"groupadd¿É Ö¸ ¶¨ Èº ½M Ãû ·Q í ½¨ Á¢ ÐÂ µÄ Èº ½M Ž¤ Ì– ¡£Ðè Òª •r ¿É Ä Ïµ ½y ÖÐ È¡ µÃ ÐÂ Èº ½M Öµ ¡£ groupadd ÓÐ ÏÂ ÁÐ ßx í— ¿É ÓÃ ¡£",
      "groupadd可 指 定 群 組 名 稱 來 建 立 新 的 群 組 帳 號 。需 要 時 可 從 系 統 中 取 得 新 群 組 值 。 groupadd 有 下 列 選 項 可 用 。"}, /* gbk-cp1252 */
+    /* ...and the last sentence alone, where the Hangul's gain came
+     * before the weaker GBK reading of 項 (a Korean letter read into
+     * Chinese text is foreign, as Cyrillic is) */
+    {"groupadd ÓÐ ÏÂ ÁÐ ßx í— ¿É ÓÃ ¡£", "groupadd 有 下 列 選 項 可 用 。"}, /* gbk-cp1252 */
     {"Ã§Â¼â€“Ã§Â Â\xc2\x81Ã¨Â½Â¬Ã¦Â\xc2\x8dÂ¢Ã¥Â¤Â±Ã¨Â´Â¥", "编码转换失败"}, /* utf8-cp1252-cp1252 */
     {"Êó•ÂøóÊñá‰ª∂Â∑≤Áªè‰øùÂ≠ò", "日志文件已经保存"}, /* utf8-macroman */
     /* MacRoman's letters that Windows-1252 has too, which as GBK read so
