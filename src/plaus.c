@@ -161,19 +161,31 @@ static enum cls classify_high(uint32_t cp)
     return K_SYMBOL;
 }
 
+/* The emoji of the blocks of supplemental arrows and mathematical symbols
+ * (⤴ ⤵ ⬅ ⬆ ⬇ ⬛ ⬜ ⭐ ⭕): posts use them. */
+static int math_or_arrow_emoji(uint32_t cp)
+{
+    return cp == 0x2934 || cp == 0x2935 || (cp >= 0x2B05 && cp <= 0x2B07) ||
+           cp == 0x2B1B || cp == 0x2B1C || cp == 0x2B50 || cp == 0x2B55;
+}
+
 /* Symbols of blocks that running text does not use, Chinese or Western:
  * Braille patterns (but the blank one, U+2800, which social media posts
  * space with where spaces would be collapsed), the radicals and strokes of
  * dictionaries' indexes (Kangxi radicals, the CJK radicals supplement, CJK
- * strokes), ideographic description characters, Yijing hexagrams and squared
- * katakana. GB18030 maps byte pairs to several of them, so misreadings make
- * them (鉅扁。 read as UTF-8 read as GBK gives ⠱⡣); as rare as a rare
- * character. */
+ * strokes), ideographic description characters, Yijing hexagrams, squared
+ * katakana, the supplemental arrows and mathematical operators but their
+ * emoji, and halfwidth Hangul. GB18030 maps byte pairs to several of them,
+ * and GBK text read as UTF-8 makes others, so misreadings make them (鉅扁。
+ * read as UTF-8 read as GBK gives ⠱⡣, the GBK bytes of 猕猴镜 are UTF-8's
+ * ⨺ﾵ); as rare as a rare character. */
 static int rare_symbol(uint32_t cp)
 {
+    if (cp >= 0x2900 && cp <= 0x2BFF)
+        return !math_or_arrow_emoji(cp);
     return (cp >= 0x2801 && cp <= 0x28FF) || (cp >= 0x2E80 && cp <= 0x2FFF) ||
            (cp >= 0x31C0 && cp <= 0x31EF) || (cp >= 0x4DC0 && cp <= 0x4DFF) ||
-           (cp >= 0x3300 && cp <= 0x3357);
+           (cp >= 0x3300 && cp <= 0x3357) || (cp >= 0xFFA1 && cp <= 0xFFDC);
 }
 
 /* Cost of a Han character without context: the model's unigram. */

@@ -494,6 +494,9 @@ static const char *const traps[] = {
      * patterns, squared katakana or a Kangxi radical (銓衡。 as ㌺⡣):
      * symbols running text does not use. */
     "中庭敞明軒，大字書鉅扁。", "重席侍經幄，藻鑒持銓衡。",
+    /* ...and verse whose GBK bytes read as UTF-8 give a supplemental
+     * mathematical operator and a halfwidth Hangul letter (猕猴镜 as ⨺ﾵ) */
+    "直须打破猕猴镜，识取光中弄影人。", "青天白日常相应，眼明方晓猕猴镜。",
     "路入廣寒人共羨，捷傳城濮氣爭呼。", "留形住室真餘事，鍊氣精思本自然。",
     /* Titles and names of two rare characters on lines of their own, in
      * a collection of poems: as GBK read as Big5 they are common words
