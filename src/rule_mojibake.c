@@ -5077,8 +5077,10 @@ static void census_swaps(zh_scan *scan, work *w)
     for (size_t k = 1; k < w->nswap; k++) {
         const zh_edit *a = &scan->edits[w->swap_edits[k - 1] >> 1];
         const zh_edit *b = &scan->edits[w->swap_edits[k] >> 1];
-        swapped +=
-            memchr(scan->text + a->start, '\n', b->start - a->start) != NULL;
+        /* In the order of the text: lines one after the other, a
+         * line's edits by place. */
+        swapped += b->start > a->start &&
+                   memchr(scan->text + a->start, '\n', b->start - a->start);
     }
     /* The block as the caller gave it: the later rounds read it with
      * the swaps of the first made. */
