@@ -321,9 +321,6 @@ static int plain_utf8(source *src, int rest)
     return plain;
 }
 
-/* Detect the encoding of the whole input. Small inputs stay in memory;
- * a large non-seekable one is spooled to a temp file so it can be read
- * again. Returns 0, or -1 after reporting an error. */
 /* 1 when the head of the input is UTF-8 with Chinese or other non-ASCII
  * text up to an invalid sequence, which *bad then describes (its offset
  * and bytes): what the owner of a UTF-8 file with one bad byte in it
@@ -333,8 +330,8 @@ static int utf8_until_bad(const char *mem, size_t len, char *bad,
                           size_t badsize)
 {
     size_t ok = zhfix_utf8_validate(mem, len);
-    if (ok == len || ok + 3 >= len)
-        return 0; /* valid, or cut at the end of what was read */
+    if (ok == len)
+        return 0;
     int non_ascii = 0;
     for (size_t i = 0; i < ok && !non_ascii; i++)
         non_ascii = (unsigned char)mem[i] >= 0x80;
@@ -348,6 +345,8 @@ static int utf8_until_bad(const char *mem, size_t len, char *bad,
         const char *in = mem;
         size_t inlen = len, cap = len;
         char *o = out;
+        /* Not final: a character cut where the memory part ends is
+         * no bad sequence. */
         if (zhfix_codec_convert(c, &in, &inlen, &o, &cap, 0) ==
             ZHFIX_INVALID_INPUT) {
             snprintf(bad, badsize, "%s", zhfix_codec_errmsg(c));
@@ -359,6 +358,9 @@ static int utf8_until_bad(const char *mem, size_t len, char *bad,
     return told;
 }
 
+/* Detect the encoding of the whole input. Small inputs stay in memory;
+ * a large non-seekable one is spooled to a temp file so it can be read
+ * again. Returns 0, or -1 after reporting an error. */
 static int detect_input(job *j, source *src, zhfix_detection *det)
 {
     zhfix_detector *d = NULL;
