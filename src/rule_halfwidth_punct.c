@@ -528,9 +528,12 @@ static int candidate_at(const char *s, size_t start, size_t i, size_t end)
 
 /* 1 when t[start, end) is Western text that quotes Chinese: more than
  * three Latin letters for each Han character (a dictionary's glosses,
- * `(from Taiwanese 烘, Tai-lo pr. [hang])`). See quoted_word. */
-static int western_line(const char *t, size_t start, size_t end)
+ * `(from Taiwanese 烘, Tai-lo pr. [hang])`). See quoted_word. Counted
+ * once per line, when a mark first asks: *known is -1 until then. */
+static int western_line(const char *t, size_t start, size_t end, int *known)
 {
+    if (*known >= 0)
+        return *known;
     size_t han = 0, latin = 0;
     for (size_t i = start; i < end;) {
         size_t n;
@@ -539,14 +542,15 @@ static int western_line(const char *t, size_t start, size_t end)
         latin += is_latin_letter(cp);
         i += n ? n : 1;
     }
-    return latin > han * 3;
+    return *known = latin > han * 3;
 }
 
 /* 1 when the mark at i ends a Chinese word quoted in a Western sentence:
  * the Han characters before it follow a Latin word and a space, and a
  * space and a Latin word follow it (`the Buddha 佛, the Dharma`), in a
  * line of Western text. The mark is the sentence's own. */
-static int quoted_word(const char *t, size_t start, size_t end, size_t i)
+static int quoted_word(const char *t, size_t start, size_t end, size_t i,
+                       int *western)
 {
     if (i + 2 >= end || t[i + 1] != ' ' ||
         !is_latin_letter((unsigned char)t[i + 2]))
@@ -574,7 +578,7 @@ static int quoted_word(const char *t, size_t start, size_t end, size_t i)
             k = p;
         }
     }
-    return western_line(t, start, end);
+    return western_line(t, start, end, western);
 }
 
 /* 1 when the ASCII mark at i, after prev, is Western text's own: after
@@ -583,12 +587,12 @@ static int quoted_word(const char *t, size_t start, size_t end, size_t i)
  * notation for a measure word, where `shell,參數` in Chinese prose is a
  * folded mark). */
 static int western_mark(const char *t, const zh_line *ln, size_t i,
-                        uint32_t prev, uint32_t mark)
+                        uint32_t prev, uint32_t mark, int *western)
 {
     if (zh_is_han(prev))
-        return quoted_word(t, ln->start, ln->end, i);
+        return quoted_word(t, ln->start, ln->end, i, western);
     return mark != '(' && !zh_is_chinese(prev) &&
-           western_line(t, ln->start, ln->end);
+           western_line(t, ln->start, ln->end, western);
 }
 
 static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *ev)
@@ -602,6 +606,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
     size_t wide = (size_t)-1;
     size_t skip_to = 0;
     int han_line = -1; /* zh_line_has_han, after a shared mark */
+    int western = -1;  /* western_line, once a mark asks */
     for (size_t i = next_candidate_byte(t, ln->start, ln->end); i < ln->end;
          i = next_candidate_byte(t, i + 1, ln->end)) {
         if (i < skip_to || !candidate_at(t, ln->start, i, ln->end))
@@ -630,7 +635,7 @@ static zhfix_status scan_line(zh_scan *scan, const zh_line *ln, evidence_state *
                 han_line = zh_line_has_han(t, ln->start, ln->end);
             if (left_ok(prev, cp, next, before, han_line > 0) &&
                 !(cp == ';' && ends_reference(t, ln->start, i)) &&
-                !western_mark(t, ln, i, prev, cp) &&
+                !western_mark(t, ln, i, prev, cp, &western) &&
                 !zh_in_code_or_url(t, ln->start, ln->end, i)) {
                 if (cp == '(') {
                     size_t c = chinese_parens(t, i, ln->end);
