@@ -4206,7 +4206,8 @@ enum {
     LINE_RESTORED = 1,  /* the search restored lost bytes: it was costly */
     LINE_FOLD_READ = 2, /* what it yields depended on the fold shown around it,
                          * not on the line's bytes alone */
-    LINE_SWAP = 4 /* it emitted a swap, which the block's census may undo */
+    LINE_SWAP = 4       /* it emitted a swap, which the block's census may undo:
+                         * the memo must not replay it past the census */
 };
 
 /* A letter of a script that neither Chinese nor the Western code pages'
@@ -4816,7 +4817,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
             return st;
         if (is_swap(&chains[cs->c[k].chain_ids[0]])) {
             *how |= LINE_SWAP;
-            size_t text = shown_as_text(w, &cs->c[k]) != 0;
+            size_t text = (size_t)shown_as_text(w, &cs->c[k]);
             for (size_t e = first; e < scan->nedits; e++) {
                 if (!grow((void **)&w->swap_edits, &w->capswap, w->nswap + 1,
                           sizeof *w->swap_edits))
