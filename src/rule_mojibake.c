@@ -1918,6 +1918,69 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t q, size_t past,
     memmove(w->b + q, w->b + q + 4, (n - q) * sizeof *w->b);
 }
 
+/* Offer to fs every pair of bytes v, v2 that the single-byte code page d
+ * leaves undefined, inserted at q where a lead byte wants two more: each
+ * scored as window_cost(w, e, w->b, n + 2, r, past, prev, fs->bar), in
+ * the same order. Up to 32 x 32 pairs (ISO 8859-2 leaves all of 80-9F
+ * undefined), tried wherever an accented letter reads as a lead byte
+ * (textbook pinyin: wén). Where the lead is a three-byte one that every
+ * such pair completes (E1-EF; ED 80-9F is no surrogate), the characters
+ * before it and those after the gap read alike for every pair: they are
+ * decoded once (window_prefix, window_tail_read), and the 32 characters
+ * of each v are scored after the one before them in one pass
+ * (zh_plaus_steps, which is zh_plaus_step for each). */
+static void fill_both_undefined(work *w, codec e, codec d, size_t n, size_t r,
+                                size_t q, size_t past, uint32_t prev,
+                                fill_set *fs)
+{
+    uint8_t undef[32];
+    size_t nu = 0;
+    for (unsigned v = 0x80; v < 0xA0; v++)
+        if (sb_undefined(d.sb, v))
+            undef[nu++] = (uint8_t)v;
+    uint32_t pprev = prev;
+    double pcost;
+    size_t pend = window_prefix(w, e, w->b, n + 2, r, q, &pprev, &pcost);
+    unsigned lead = pend < q ? w->b[pend] : 0;
+    /* E0 wants A0-BF next: with 80-9F no window reads. */
+    if (lead == 0xE0 && pend + 1 == q)
+        return;
+    window_tail tail;
+    int fast = lead >= 0xE1 && lead <= 0xEF && pend + 1 == q &&
+               window_tail_read(w, e, w->b, n + 2, q + 2, past, &tail);
+    for (size_t i = 0; i < nu; i++) {
+        w->b[q] = undef[i];
+        uint32_t cps[32];
+        double steps[32];
+        if (fast) {
+            uint32_t base = (lead & 0x0Fu) << 12 | (undef[i] & 0x3Fu) << 6;
+            for (size_t j = 0; j < nu; j++)
+                cps[j] = base | (undef[j] & 0x3Fu);
+            zh_plaus_steps(pprev, cps, nu, steps, work_memo(w));
+        }
+        for (size_t j = 0; j < nu; j++) {
+            w->b[q + 1] = undef[j];
+            double c;
+            if (!fast) {
+                c = window_cost(w, e, w->b, n + 2, r, past, prev, fs->bar);
+            } else if (zh_plaus_forbidden(cps[j]) ||
+                       (pend > r && pcost >= fs->bar)) {
+                c = HUGE_VAL; /* as window_cost_from, window_prefix */
+            } else {
+                /* window_cost_from(pend): the character, then the tail
+                 * unless the character already lies past `past`. */
+                c = pcost + steps[j];
+                if (c >= fs->bar)
+                    c = HUGE_VAL;
+                else if (pend <= past)
+                    c = window_tail_cost(w, &tail, cps[j], c, fs->bar);
+            }
+            if (c < fs->bar)
+                fill_offer(fs, c, q, undef[i], undef[j], 0);
+        }
+    }
+}
+
 static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     uint32_t prev)
 {
@@ -2115,21 +2178,15 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 }
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
                 /* Both continuation bytes undefined (名 = E5 90 8D): a
-                 * lead byte with none of its continuations left. */
-                for (unsigned v = 0x80; need == 2 && v < 0xA0; v++) {
-                    if (!sb_undefined(d.sb, v))
-                        continue;
-                    w->b[q] = (uint16_t)v;
-                    for (unsigned v2 = 0x80; v2 < 0xA0; v2++) {
-                        if (!sb_undefined(d.sb, v2))
-                            continue;
-                        w->b[q + 1] = (uint16_t)v2;
-                        double c = window_cost(w, e, w->b, n + 2, r, past, prev,
-                                               gb.fs.bar);
-                        if (c < gb.fs.bar)
-                            fill_offer(&gb.fs, c, q, v, v2, 0);
-                    }
-                }
+                 * lead byte with none of its continuations left. Up to
+                 * 32 x 32 values (Latin-1 leaves all of 80-9F undefined),
+                 * tried wherever an accented letter reads as a lead byte
+                 * (textbook pinyin: wén): the characters before the lead
+                 * and those after the gap read alike for every pair, so
+                 * they are decoded once (window_prefix, window_tail_read)
+                 * and only the restored character is decoded per pair. */
+                if (need == 2)
+                    fill_both_undefined(w, e, d, n, r, q, past, prev, &gb.fs);
             }
             memmove(w->b + q, w->b + q + 2, (n - q) * sizeof *w->b);
             /* Where the character before q wants one byte more, the

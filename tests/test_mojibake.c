@@ -198,6 +198,9 @@ static const struct {
      * undefined bytes (80-9F), never A0-BF, which are Latin-1's and show
      * (可 = E5 8F AF would have left its ¯) */
     {"é€‰é¡¹å", "选项名"}, /* utf8-cp1252-dropped */
+    /* ISO 8859-2 leaves all of 80-9F undefined: 文 (E6 96 87) and 名 (E5
+     * 90 8D) kept their lead bytes alone, one of 32 x 32 pairs each */
+    {"ćäťśĺç§°", "文件名称"}, /* utf8-iso8859-2-c1-dropped */
     /* ... and at the start of a line, where no character before gives
      * the first gap its turn */
     {"ï¼â€è¿™æ˜¯", "！”这是"}, /* utf8-cp1252-dropped */
