@@ -275,6 +275,9 @@ typedef struct work {
      * times two, plus 1 when its stretch is shown as text. */
     size_t *swap_edits;
     size_t nswap, capswap;
+    /* ZH_MF_* flags a line is searched for whatever it shows: those of
+     * the chains its block has shown (swapped_block_lines). */
+    uint8_t force_flags;
 } work;
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -4587,7 +4590,7 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
         w->cp[w->n++] = cp;
     }
     (*offp)[w->n] = len;
-    uint8_t flags = line_flags(w->cp, w->n);
+    uint8_t flags = line_flags(w->cp, w->n) | w->force_flags;
     /* A line that itself reads as Japanese is taken for Japanese before
      * any search (see below): kana count as rare characters for GBK and
      * Big5 read as each other (zh_big5_common_as_gbk), and Japanese prose
@@ -5125,13 +5128,10 @@ static size_t lines_with_han(const char *t, size_t len)
     return n;
 }
 
-/* Drop the swaps of the block (w->swap_edits) of stretches shown as text
- * when too few of its lines show a swap. */
-static void census_swaps(zh_scan *scan, work *w)
+/* The lines of the block that show a swap (w->swap_edits). */
+static size_t swapped_lines(const zh_scan *scan, const work *w)
 {
-    if (!w->nswap || scan->swaps_shown)
-        return;
-    size_t swapped = 1;
+    size_t swapped = w->nswap > 0;
     for (size_t k = 1; k < w->nswap; k++) {
         const zh_edit *a = &scan->edits[w->swap_edits[k - 1] >> 1];
         const zh_edit *b = &scan->edits[w->swap_edits[k] >> 1];
@@ -5140,6 +5140,16 @@ static void census_swaps(zh_scan *scan, work *w)
         swapped += b->start > a->start &&
                    memchr(scan->text + a->start, '\n', b->start - a->start);
     }
+    return swapped;
+}
+
+/* Drop the swaps of the block (w->swap_edits) of stretches shown as text
+ * when too few of its lines show a swap. */
+static void census_swaps(zh_scan *scan, work *w)
+{
+    if (!w->nswap || scan->swaps_shown)
+        return;
+    size_t swapped = swapped_lines(scan, w);
     /* The block as the caller gave it: the later rounds read it with
      * the swaps of the first made. */
     size_t han = lines_with_han(scan->input, scan->input_len);
@@ -5156,6 +5166,67 @@ static void census_swaps(zh_scan *scan, work *w)
         scan->edits[kept++] = scan->edits[e];
     }
     scan->nedits = kept;
+}
+
+/* A block that GBK and Big5 read as each other throughout (half of its
+ * lines with Han show a swap, and at least ZH_CENSUS_LINES have Han) was
+ * read whole with the wrong legacy code page: its other lines were too.
+ * Those that showed no two rare characters close together (a heading of
+ * a few characters, 檔案 read as 郎 and a private-use character; a title
+ * whose commonest characters read as kana, Greek or box drawing) are
+ * searched for the swap anyway, on the evidence of their block; each must
+ * still gain as much as a line of its own. The new edits are merged into
+ * the block's, which stay in the order of the text. */
+static zhfix_status swapped_block_lines(zh_scan *scan, work *w, size_t swapped,
+                                        size_t **offp, size_t *capo, cands *cs,
+                                        zh_fold_cache *fold)
+{
+    if (!swapped)
+        return ZHFIX_OK;
+    size_t han = lines_with_han(scan->input, scan->input_len);
+    if (han < ZH_CENSUS_LINES || swapped * 2 < han)
+        return ZHFIX_OK;
+    const char *t = scan->text;
+    size_t first = scan->nedits, e = 0;
+    zhfix_status st = ZHFIX_OK;
+    w->force_flags = ZH_MF_DBCS;
+    for (size_t pos = 0; pos < scan->len && st == ZHFIX_OK;) {
+        const char *nl = memchr(t + pos, '\n', scan->len - pos);
+        size_t end = nl ? (size_t)(nl - t) : scan->len;
+        size_t next = nl ? end + 1 : end;
+        while (e < first && scan->edits[e].start < pos)
+            e++;
+        int edited = e < first && scan->edits[e].start <= end;
+        size_t len = end - pos;
+        if (len && t[end - 1] == '\r')
+            len--;
+        int high = 0;
+        for (size_t i = pos; i < pos + len && !high; i++)
+            high = (unsigned char)t[i] >= 0x80;
+        if (!edited && high) {
+            int how = 0;
+            st = scan_line(scan, w, offp, capo, t + pos, len, pos, cs, fold,
+                           &how);
+        }
+        pos = next;
+    }
+    w->force_flags = 0;
+    if (st != ZHFIX_OK || scan->nedits == first)
+        return st;
+    /* Merge the two runs, each in the order of the text. */
+    size_t n = scan->nedits;
+    zh_edit *merged = malloc(n * sizeof *merged);
+    if (!merged)
+        return ZHFIX_NOMEM;
+    size_t a = 0, b = first;
+    for (size_t k = 0; k < n; k++)
+        merged[k] = b == n || (a < first &&
+                               scan->edits[a].start <= scan->edits[b].start)
+                        ? scan->edits[a++]
+                        : scan->edits[b++];
+    memcpy(scan->edits, merged, n * sizeof *merged);
+    free(merged);
+    return ZHFIX_OK;
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
@@ -5204,8 +5275,12 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
     }
+    /* Counted before the census takes any back. */
+    size_t swapped = st == ZHFIX_OK ? swapped_lines(scan, &w) : 0;
     if (st == ZHFIX_OK)
         census_swaps(scan, &w);
+    if (st == ZHFIX_OK)
+        st = swapped_block_lines(scan, &w, swapped, &off, &capo, &cs, &fold);
     cands_clear(&cs);
     free(cs.c);
     free(off);
