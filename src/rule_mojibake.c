@@ -4178,7 +4178,8 @@ static zhfix_status emit_cand(zh_scan *scan, const cand *c, const size_t *off,
     const chain *first = &chains[c->chain_ids[0]];
     char m[96];
     size_t ml = 0;
-    put(m, sizeof m, &ml, "mojibake: ");
+    /* The rule's id comes before the message (`mojibake: utf-8 text
+     * decoded as gbk`): not repeated in it. */
     put(m, sizeof m, &ml, codec_name(first->real));
     put(m, sizeof m, &ml, " text decoded as ");
     put(m, sizeof m, &ml, codec_name(first->misread));

@@ -16,6 +16,12 @@ expect_true "clean: no output" test ! -s "$TMP/out"
 expect_status 1 "quiet" -- "$ZHFIX" check -q "$TMP/a.txt"
 expect_true "quiet: no summary" test ! -s "$TMP/err"
 
+# A mojibake finding names the decoding once, after the rule's id.
+printf '\xe6\xb6\x93\xe6\x9e\x83\xe9\x90\xa8\xe5\x8b\xac\xe6\x9e\x83\xe6\xb5\xa0\xe8\xb7\xba\xe6\x82\x95\n' > "$TMP/moji.txt"
+expect_status 1 "check finds mojibake" -- "$ZHFIX" check "$TMP/moji.txt"
+expect_grep "mojibake finding" "^$TMP/moji.txt:1:1: mojibake: utf-8 text decoded as gbk: " "$TMP/out"
+expect_no_grep "rule id not repeated" "mojibake: mojibake" "$TMP/out"
+
 # JSON Lines: every line an object with the documented fields.
 expect_status 1 "json" -- "$ZHFIX" check --format json "$TMP/a.txt"
 cp "$TMP/out" "$TMP/json"
