@@ -2181,13 +2181,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 }
                 memmove(w->b + q + 2, w->b + q + 1, (n - q) * sizeof *w->b);
                 /* Both continuation bytes undefined (名 = E5 90 8D): a
-                 * lead byte with none of its continuations left. Up to
-                 * 32 x 32 values (Latin-1 leaves all of 80-9F undefined),
-                 * tried wherever an accented letter reads as a lead byte
-                 * (textbook pinyin: wén): the characters before the lead
-                 * and those after the gap read alike for every pair, so
-                 * they are decoded once (window_prefix, window_tail_read)
-                 * and only the restored character is decoded per pair. */
+                 * lead byte with none of its continuations left. */
                 if (need == 2)
                     fill_both_undefined(w, e, d, n, r, q, past, prev, &gb.fs);
             }
@@ -5145,15 +5139,12 @@ static size_t swapped_lines(const zh_scan *scan, const work *w)
 }
 
 /* Drop the swaps of the block (w->swap_edits) of stretches shown as text
- * when too few of its lines show a swap. */
-static void census_swaps(zh_scan *scan, work *w)
+ * when too few of its lines show a swap: `swapped` of the `han` with Han
+ * (scan_mojibake counts them). */
+static void census_swaps(zh_scan *scan, work *w, size_t swapped, size_t han)
 {
     if (!w->nswap || scan->swaps_shown)
         return;
-    size_t swapped = swapped_lines(scan, w);
-    /* The block as the caller gave it: the later rounds read it with
-     * the swaps of the first made. */
-    size_t han = lines_with_han(scan->input, scan->input_len);
     if (han < ZH_CENSUS_LINES || swapped * ZH_CENSUS_SHARE >= han) {
         scan->swaps_shown = 1;
         return;
@@ -5176,16 +5167,13 @@ static void census_swaps(zh_scan *scan, work *w)
  * a few characters, 檔案 read as 郎 and a private-use character; a title
  * whose commonest characters read as kana, Greek or box drawing) are
  * searched for the swap anyway, on the evidence of their block; each must
- * still gain as much as a line of its own. The new edits are merged into
- * the block's, which stay in the order of the text. */
+ * still gain as much as a line of its own. (Their edits come after the
+ * block's; the pipeline puts a scan's edits in the order of the text.) */
 static zhfix_status swapped_block_lines(zh_scan *scan, work *w, size_t swapped,
-                                        size_t **offp, size_t *capo, cands *cs,
-                                        zh_fold_cache *fold)
+                                        size_t han, size_t **offp, size_t *capo,
+                                        cands *cs, zh_fold_cache *fold)
 {
-    if (!swapped)
-        return ZHFIX_OK;
-    size_t han = lines_with_han(scan->input, scan->input_len);
-    if (han < ZH_CENSUS_LINES || swapped * 2 < han)
+    if (!swapped || han < ZH_CENSUS_LINES || swapped * 2 < han)
         return ZHFIX_OK;
     const char *t = scan->text;
     size_t first = scan->nedits, e = 0;
@@ -5212,22 +5200,7 @@ static zhfix_status swapped_block_lines(zh_scan *scan, work *w, size_t swapped,
         pos = next;
     }
     w->force_flags = 0;
-    if (st != ZHFIX_OK || scan->nedits == first)
-        return st;
-    /* Merge the two runs, each in the order of the text. */
-    size_t n = scan->nedits;
-    zh_edit *merged = malloc(n * sizeof *merged);
-    if (!merged)
-        return ZHFIX_NOMEM;
-    size_t a = 0, b = first;
-    for (size_t k = 0; k < n; k++)
-        merged[k] = b == n || (a < first &&
-                               scan->edits[a].start <= scan->edits[b].start)
-                        ? scan->edits[a++]
-                        : scan->edits[b++];
-    memcpy(scan->edits, merged, n * sizeof *merged);
-    free(merged);
-    return ZHFIX_OK;
+    return st;
 }
 
 static zhfix_status scan_mojibake(zh_scan *scan)
@@ -5276,12 +5249,16 @@ static zhfix_status scan_mojibake(zh_scan *scan)
                 memo_keep(scan, line, len, pos, first, how, &memo_tmp);
         }
     }
-    /* Counted before the census takes any back. */
+    /* The lines that show a swap, counted before the census takes any
+     * back, among those with Han in the block as the caller gave it (the
+     * later rounds read it with the swaps of the first made). */
     size_t swapped = st == ZHFIX_OK ? swapped_lines(scan, &w) : 0;
+    size_t han = swapped ? lines_with_han(scan->input, scan->input_len) : 0;
     if (st == ZHFIX_OK)
-        census_swaps(scan, &w);
+        census_swaps(scan, &w, swapped, han);
     if (st == ZHFIX_OK)
-        st = swapped_block_lines(scan, &w, swapped, &off, &capo, &cs, &fold);
+        st = swapped_block_lines(scan, &w, swapped, han, &off, &capo, &cs,
+                                 &fold);
     cands_clear(&cs);
     free(cs.c);
     free(off);
