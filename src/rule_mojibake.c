@@ -3316,6 +3316,37 @@ static int kept_han(const work *w, int enough)
     return n;
 }
 
+/* The GBK bytes of the euro sign in UTF-8 read as GBK, after the bytes
+ * b[0..nb) and before the character next: GB18030 decoders (glibc's
+ * CP936 and GB18030, Python's gb18030, browsers) read it from A2 E3,
+ * Windows' CP936 from 80. UTF-8 says which: where the bytes before want
+ * one more continuation byte and the character after begins with one or
+ * lost its first byte (a GB18030 decoder loses a lone 80: U+FFFD or ?),
+ * A2 is that continuation and E3 the lead of the next character (红。 is
+ * E7 BA A2 E3 80 82, read as 绾€ and a lost 80). */
+static int euro_bytes(codec d, const uint16_t *b, size_t nb, uint32_t next,
+                      uint16_t out[2])
+{
+    size_t cont = 0;
+    while (cont < nb && cont < 3 && b[nb - 1 - cont] >= 0x80 &&
+           b[nb - 1 - cont] < 0xC0)
+        cont++;
+    if (cont == nb || b[nb - 1 - cont] == WILD)
+        return encode_char(d, 0x20AC, out);
+    unsigned lead = b[nb - 1 - cont];
+    size_t want = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+    uint16_t nx[2];
+    int after =
+        next == 0xFFFD || next == '?' ||
+        (next && encode_char(d, next, nx) && nx[0] >= 0x80 && nx[0] < 0xC0);
+    if (want == cont + 1 && after) {
+        out[0] = 0xA2;
+        out[1] = 0xE3;
+        return 2;
+    }
+    return encode_char(d, 0x20AC, out);
+}
+
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
@@ -3354,6 +3385,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 int k = encode_char(d, cps[j], bb);
                 if (!k || cps[j] == '\n')
                     break;
+                if (cps[j] == 0x20AC && d.kind == CK_GBK &&
+                    ch->real.kind == CK_UTF8)
+                    k = euro_bytes(d, b, nb, j + 1 < n ? cps[j + 1] : 0, bb);
                 b[nb] = bb[0];
                 ci[nb++] = (uint32_t)j;
                 if (k == 2) {

@@ -67,6 +67,13 @@ static const struct {
      * where it failed before. */
     {"鏄剧ず鐨勮鍙瘉淇℃伅鐒跺悗閫�鍑恒��", "显示的许可证信息然后退出。"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
+    /* The euro sign a GB18030 decoder reads from A2 E3: 红。 is E7 BA A2
+     * E3 80 82, read as 绾 € and a lone 80 it cannot read; re-encoded as
+     * Windows' 80 the bytes gave 纀 */
+    {"褰撳勾鎷煎嵈閱夐\xee\x96\x81" "绾€\xef\xbf\xbd" "傝垶浣庢潹鏌虫ゼ蹇冩湀",
+     "当年拼却醉颜红。舞低杨柳楼心月"}, /* utf8-gb18030 */
+    {"褰撳勾鎷煎嵈閱夐\xee\x96\x81" "绾€?傝垶浣庢潹鏌虫ゼ蹇冩湀",
+     "当年拼却醉颜红。舞低杨柳楼心月"}, /* utf8-gb18030-lost-question */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
      * no text's own, unlike a '?' (the traps below) */
