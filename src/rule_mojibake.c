@@ -208,6 +208,9 @@ typedef struct work {
      * (decode_stream): the line's own were read as such and no layer
      * under them read them back. */
     int no_pua;
+    /* Readings may not read U+FFFD back from 锟 (decode_stream): the
+     * line's were read as such and no layer under them restored them. */
+    int no_lost_marks;
     /* Readings with restorations of lost bytes made (find_chain with
      * fill): the costly searches. */
     size_t restored;
@@ -3003,8 +3006,12 @@ static int decode_stream(work *w, const chain *ch, int allow_fill)
              (cp >= 0xFB00 && cp < 0xFE30)))
             u->ok = 0;
         /* Replacement characters read as GBK or Big5 (锟斤拷) are a lossy
-         * mark, left to the lossy-mark rule. */
-        if (u->ok && cp == 0xFFFD && ch->misread.kind != CK_SB)
+         * mark, left to the lossy-mark rule; UTF-8 read as GBK reads them
+         * back only inside a reading that holds another layer (the lost
+         * bytes of the layer under it: cand.lost_marks). */
+        if (u->ok && cp == 0xFFFD && ch->misread.kind != CK_SB &&
+            !(ch->misread.kind == CK_GBK && ch->real.kind == CK_UTF8 &&
+              !w->no_lost_marks))
             u->ok = 0;
         /* Four-byte readings: emoji and symbols (planes 1), and for the
          * single-byte chains the rare Han extensions too; never planes with
@@ -3222,6 +3229,8 @@ typedef struct cand {
     int lone;     /* lone_lossy_in_prose: company means a strong one */
     int nbsp_only; /* no-break spaces read as GBK's 聽, nothing else: the
                     * same */
+    int lost_marks; /* U+FFFD read back from 锟 and its neighbour: kept
+                     * only where a layer under the reading is undone */
     int kept;
 } cand;
 
@@ -3345,6 +3354,25 @@ static int euro_bytes(codec d, const uint16_t *b, size_t nb, uint32_t next,
         return 2;
     }
     return encode_char(d, 0x20AC, out);
+}
+
+/* 1 when unit u of a reading of UTF-8 read as GBK is U+FFFD whose last
+ * byte was lost: 锟 (EF BF) and a byte restored to a character of
+ * U+FFC0-U+FFFF that GBK has not. No text has those (half-width Hangul,
+ * unassigned points), but the layer under a double encoding has U+FFFD
+ * where it lost a byte, and the outer layer loses the last byte of a run
+ * as any other (锟 and U+FFFD at a run's end). Read so only where lost
+ * marks may be read (cand.lost_marks). */
+static int lost_mark_read(const work *w, const chain *ch, const unit *u)
+{
+    if (w->no_lost_marks || ch->misread.kind != CK_GBK ||
+        ch->real.kind != CK_UTF8 || u->blen != 3 || u->cp < 0xFFC0 ||
+        u->cp == 0xFFFD || zh_gbk_encode_table[u->cp])
+        return 0;
+    for (uint32_t q = 0; q < u->blen; q++)
+        if (w->fl[u->bs + q])
+            return 1;
+    return 0;
 }
 
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
@@ -3543,8 +3571,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
             c->rep = malloc((c->nrep + 1) * sizeof *c->rep);
             if (!c->rep)
                 return 0;
-            for (size_t k = ua; k < uz; k++)
+            for (size_t k = ua; k < uz; k++) {
                 c->rep[k - ua] = w->u[k].cp;
+                if (lost_mark_read(w, ch, &w->u[k]))
+                    c->rep[k - ua] = 0xFFFD;
+                c->lost_marks += c->rep[k - ua] == 0xFFFD && w->u[k].ok;
+            }
             /* One two-byte sequence, or one symbol: weak evidence. */
             c->weak = uz - ua == 1 &&
                       (w->u[ua].blen <= 2 ||
@@ -3639,6 +3671,42 @@ static int has_gbk_pua(const cand *c)
         if (gbk_user_defined(c->rep[q]))
             return 1;
     return 0;
+}
+
+/* Mark the inner repairs deepen splices into a reading (kept): the best
+ * of sub (best first), and every other of its chain that gains and
+ * overlaps none kept. One decoder misread the whole layer; where it lost
+ * bytes, the layer above reads them as U+FFFD or private use, which part
+ * its readings. Returns how many. */
+static size_t keep_inner(cands *sub)
+{
+    size_t taken = 0;
+    for (size_t k = 0; k < sub->n; k++) {
+        cand *s = &sub->c[k];
+        s->kept = 0;
+        if (s->gain <= 0.0 || s->chain_ids[0] != sub->c[0].chain_ids[0] ||
+            s->lost_marks)
+            continue;
+        int clash = 0;
+        for (size_t q = 0; q < k && !clash; q++)
+            clash =
+                sub->c[q].kept && s->cs < sub->c[q].ce && sub->c[q].cs < s->ce;
+        if (clash)
+            continue;
+        s->kept = 1;
+        taken++;
+    }
+    return taken;
+}
+
+/* 1 when c read U+FFFD back from 锟 and no layer under it was undone.
+ * Where one was, a U+FFFD the layer under could not restore stays: it is
+ * what that layer held, a lossy mark check reports. */
+static int lost_marks_left(const cand *c)
+{
+    if (!c->lost_marks)
+        return 0;
+    return c->layers == 1;
 }
 
 /* 1 when the readings c[0..n) cover at least half of the line's
@@ -4040,25 +4108,51 @@ static int deepen(zh_scan *scan, cand *c, uint32_t lprev, uint32_t rnext)
             w.again_sb = last->misread.sb + 1;
         int ok = find_all(&w, line_flags(w.cp, w.n), &last->real, lprev,
                           rnext, &sub);
+        size_t taken = ok ? keep_inner(&sub) : 0;
+        /* Private-use characters in a kept reading are GBK's user-defined
+         * pairs, and no layer under this one reads them back here: the
+         * layer is read again without them, as scan_line does a line. */
+        int pua = 0;
+        for (size_t k = 0; k < sub.n && !pua; k++)
+            pua = sub.c[k].kept && has_gbk_pua(&sub.c[k]);
+        if (pua) {
+            cands_clear(&sub);
+            w.no_pua = 1;
+            ok = find_all(&w, line_flags(w.cp, w.n), &last->real, lprev, rnext,
+                          &sub);
+            taken = ok ? keep_inner(&sub) : 0;
+        }
         int more = 0;
-        size_t pick = 0;
-        if (ok && pick < sub.n && sub.c[pick].gain > 0.0) {
-            /* Splice the best inner repair into the reading. */
-            cand *s = &sub.c[pick];
-            size_t nn = c->nrep - (s->ce - s->cs) + s->nrep;
+        if (taken) {
+            int id = sub.c[0].chain_ids[0];
+            size_t nn = c->nrep;
+            for (size_t k = 0; k < sub.n; k++)
+                if (sub.c[k].kept)
+                    nn += sub.c[k].nrep - (sub.c[k].ce - sub.c[k].cs);
             uint32_t *r = malloc((nn ? nn : 1) * sizeof *r);
             if (r) {
-                memcpy(r, c->rep, s->cs * sizeof *r);
-                memcpy(r + s->cs, s->rep, s->nrep * sizeof *r);
-                memcpy(r + s->cs + s->nrep, c->rep + s->ce,
-                       (c->nrep - s->ce) * sizeof *r);
+                size_t o = 0, from = 0;
+                /* In text order: the kept ones do not overlap. */
+                for (size_t t = 0; t < taken; t++) {
+                    cand *s = NULL;
+                    for (size_t k = 0; k < sub.n; k++)
+                        if (sub.c[k].kept && sub.c[k].cs >= from &&
+                            (!s || sub.c[k].cs < s->cs))
+                            s = &sub.c[k];
+                    memcpy(r + o, c->rep + from, (s->cs - from) * sizeof *r);
+                    o += s->cs - from;
+                    memcpy(r + o, s->rep, s->nrep * sizeof *r);
+                    o += s->nrep;
+                    from = s->ce;
+                    c->after -= s->gain + chains[id].prior;
+                    c->gain += s->gain;
+                    c->fills += s->fills;
+                }
+                memcpy(r + o, c->rep + from, (c->nrep - from) * sizeof *r);
                 free(c->rep);
                 c->rep = r;
                 c->nrep = nn;
-                c->after -= s->gain + chains[s->chain_ids[0]].prior;
-                c->gain += s->gain;
-                c->fills += s->fills;
-                c->chain_ids[c->layers++] = s->chain_ids[0];
+                c->chain_ids[c->layers++] = id;
                 more = 1;
             } else {
                 ok = 0;
@@ -4653,20 +4747,23 @@ static zhfix_status scan_line(zh_scan *scan, work *w, size_t **offp,
      * the layer under the reading reads it back. Where none does, it was
      * the text's own (an icon font's), and the line is read again without
      * such readings: the repair must not hide it. */
-    int pua_left = 0;
+    int pua_left = 0, marks_left = 0;
     for (size_t k = 0; k < cs->n; k++) {
         cand *c = &cs->c[k];
-        if (!has_gbk_pua(c))
+        if (!has_gbk_pua(c) && !c->lost_marks)
             continue;
         if (!deepen_once(scan, w, c))
             return ZHFIX_NOMEM;
         pua_left |= has_gbk_pua(c);
+        marks_left |= lost_marks_left(c);
     }
-    if (pua_left) {
+    if (pua_left || marks_left) {
         cands_clear(cs);
-        w->no_pua = 1;
+        w->no_pua = pua_left;
+        w->no_lost_marks = marks_left;
         int ok = find_all(w, flags, NULL, 0, 0, cs);
         w->no_pua = 0;
+        w->no_lost_marks = 0;
         if (!ok)
             return ZHFIX_NOMEM;
     }

@@ -74,6 +74,14 @@ static const struct {
      "当年拼却醉颜红。舞低杨柳楼心月"}, /* utf8-gb18030 */
     {"褰撳勾鎷煎嵈閱夐\xee\x96\x81" "绾€?傝垶浣庢潹鏌虫ゼ蹇冩湀",
      "当年拼却醉颜红。舞低杨柳楼心月"}, /* utf8-gb18030-lost-question */
+    /* Read as GB18030 twice: the U+FFFD and private-use characters of the
+     * first layer (its lost bytes) are 锟 and private use again in the
+     * second, and the second loses the last byte of a run (锟 and U+FFFD
+     * at the end) */
+    {"鏉╂瑦妲告稉锟芥稉顏呯ゴ鐠囨洘鏋冩禒璁圭礉閻€劋绨\xee\x84\x80" "Λ锟介弻銉х椽閻\xee\x86\xbb" "降锟斤拷",
+     "这是一个测试文件，用于检查编码。"}, /* utf8-gb18030-twice */
+    {"闁板秶鐤嗛弬鍥︽\xee\x82\xbd" "閵嗭拷 瑜版挾鍔ч崷锟\xef\xbf\xbd",
+     "配置文件。 当然在"}, /* utf8-gb18030-twice */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
      * no text's own, unlike a '?' (the traps below) */
@@ -615,6 +623,10 @@ static const struct {
     {"文件\xef\xbf\xbd\xef\xbf\xbd已保存", "lossy-mark", "\xef\xbf\xbd\xef\xbf\xbd",
      "文件\xef\xbf\xbd\xef\xbf\xbd已保存"},
     {"标题：锟斤拷锟斤拷", "lossy-mark", "锟斤拷", "标题：锟斤拷锟斤拷"},
+    /* 锟斤拷 between mojibake is read as U+FFFD only where a layer under
+     * it is undone */
+    {"文件锟斤拷名称", "lossy-mark", "锟斤拷", "文件锟斤拷名称"},
+    {"锟斤拷锟斤拷", "lossy-mark", "锟斤拷", "锟斤拷锟斤拷"},
     {"標題：錕斤拷", "lossy-mark", "錕斤拷", "標題：錕斤拷"},
     {"中??文", "lossy-mark", "??", "中??文"},
     {"我们?天?午开会", "lossy-mark", "?", "我们?天?午开会"},
