@@ -167,6 +167,11 @@ typedef struct zh_scan {
      * of its lines (rule_mojibake.c's census): 0 not yet, 1 yes. Kept for
      * the later rounds, which read the block with most of it repaired. */
     int swaps_shown;
+    /* Whether the block shows a decoder that reads GBK's user-defined
+     * pairs as private use, the way GB18030 does (rule_mojibake.c's
+     * pua_read_hot): 0 not yet known, 1 yes, -1 no. Kept for the later
+     * rounds, like swaps_shown. */
+    int pua_read;
     const char *input;
     size_t input_len;
     /* 0 when no finding will be read with its detail (skip_findings): a

@@ -785,8 +785,49 @@ static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
  * unassigned places of its symbol rows. */
 static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; }
 
-/* 1 when GBK or Big5 would have lost the lead byte v followed by t. */
-static int lost_pair(codec d, unsigned v, unsigned t)
+/* 1 when text[0..len) shows a decoder that read UTF-8 as GBK the way
+ * GB18030 decoders do: a private-use character of GBK's user-defined
+ * pairs between two other non-ASCII characters, or the euro sign (A2 E3)
+ * between two Han characters. Python's gbk loses those pairs (U+FFFD for
+ * the lead) and has no euro sign, where a GB18030 decoder loses a byte
+ * inside a run only when it is 80, which leads nothing. */
+static int pua_read_shown(const char *text, size_t len)
+{
+    uint32_t prev2 = 0, prev = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += zh_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        if ((gbk_user_defined(prev) && prev2 >= 0x80 && cp >= 0x80) ||
+            (prev == 0x20AC && zh_is_han(prev2) && zh_is_han(cp)))
+            return 1;
+        prev2 = prev;
+        prev = cp;
+    }
+    return 0;
+}
+
+/* 1 when a line of the block that may hold mojibake shows
+ * pua_read_shown. Asked once, at the first suspicious line of the block's
+ * first mojibake scan, and kept for its later rounds. */
+static int pua_read_hot(zh_scan *scan)
+{
+    size_t cursor = 0, pos, end;
+    while (zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end))
+        if (pua_read_shown(scan->text + pos, end - pos))
+            return 1;
+    return 0;
+}
+
+/* 1 when the block of w showed pua_read_shown. */
+static int pua_read(const work *w)
+{
+    return w->memo_scan && w->memo_scan->pua_read > 0;
+}
+
+/* 1 when GBK or Big5 would have lost the lead byte v followed by t.
+ * pua_read: the block's decoder read GBK's user-defined pairs as private
+ * use (pua_read_shown), so it lost none of them. */
+static int lost_pair(codec d, unsigned v, unsigned t, int pua_read)
 {
     if (v < 0x81 || v > 0xFE || t >= WILD)
         return 1;
@@ -794,7 +835,7 @@ static int lost_pair(codec d, unsigned v, unsigned t)
         return 1;
     const uint16_t *dec = d.kind == CK_GBK ? zh_gbk_decode : zh_big5_decode;
     uint16_t c = dec[(v - 0x81) * 191 + (t - 0x40)];
-    return !c || is_pua(c);
+    return !c || (is_pua(c) && !(pua_read && d.kind == CK_GBK));
 }
 
 /* 1 when GB18030 decodes the GBK pair (v, t) to a private-use character,
@@ -810,8 +851,10 @@ typedef struct vmask {
 } vmask;
 
 struct lost_cache {
-    vmask row[2][256], col[2][256]; /* by codec (GBK, Big5) and byte */
-    uint8_t row_known[2][256], col_known[2][256];
+    /* by codec (GBK, Big5, GBK read by a decoder that keeps its
+     * user-defined pairs) and byte */
+    vmask row[3][256], col[3][256];
+    uint8_t row_known[3][256], col_known[3][256];
 };
 
 /* A character from a guessed byte that is no letter: the quotation
@@ -848,23 +891,25 @@ static vmask sb_undefined_mask(int sb)
  * All of them when the cache cannot be had. */
 static vmask lost_mask(work *w, codec d, unsigned a, int col)
 {
+    int pua = pua_read(w);
     vmask all = {{~(uint64_t)0, ~(uint64_t)0}};
     if (!w->lost && !(w->lost = calloc(1, sizeof *w->lost)))
         col = -1;
     if (col < 0 || a > 0xFF) {
         vmask m = {{0, 0}};
         for (unsigned v = 0x80; v <= 0xFF; v++)
-            if (a > 0xFF || (col ? lost_pair(d, v, a) : lost_pair(d, a, v)))
+            if (a > 0xFF ||
+                (col ? lost_pair(d, v, a, pua) : lost_pair(d, a, v, pua)))
                 m.m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
         return a > 0xFF ? all : m;
     }
-    int k = d.kind == CK_GBK ? 0 : 1;
+    int k = d.kind == CK_GBK ? (pua ? 2 : 0) : 1;
     vmask *m = col ? &w->lost->col[k][a] : &w->lost->row[k][a];
     uint8_t *known = col ? &w->lost->col_known[k][a] : &w->lost->row_known[k][a];
     if (!*known) {
         m->m[0] = m->m[1] = 0;
         for (unsigned v = 0x80; v <= 0xFF; v++)
-            if (col ? lost_pair(d, v, a) : lost_pair(d, a, v))
+            if (col ? lost_pair(d, v, a, pua) : lost_pair(d, a, v, pua))
                 m->m[(v - 0x80) >> 6] |= (uint64_t)1 << (v & 63);
         *known = 1;
     }
@@ -2036,7 +2081,8 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 continue;
             /* A double-byte decoder loses a byte only when it cannot pair
              * it with the next one. */
-            if (d.kind != CK_SB && q + 1 < n && !lost_pair(d, v, w->b[q + 1]))
+            if (d.kind != CK_SB && q + 1 < n &&
+                !lost_pair(d, v, w->b[q + 1], pua_read(w)))
                 continue;
             if (pend > r && pcost >= fs.bar)
                 continue; /* window_prefix: HUGE_VAL */
@@ -2606,7 +2652,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
         for (size_t k = 0; k < nbeam; k++) {
             const sstate *s = &beam[k];
             if (!lost) {
-                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, b))
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, b, 0))
                     continue;
                 sstate t = *s;
                 t.lw = ZH_SBEAM_NONE;
@@ -2671,15 +2717,16 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
             }
             for (size_t j = 0; j < nv; j++) {
                 unsigned v = vals[j];
-                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v))
+                if (s->lw != ZH_SBEAM_NONE && !lost_pair(d, s->lw, v, 0))
                     continue;
                 /* One byte: the decoder lost v as it could not pair it
                  * with the next byte (checked here when that byte is
                  * known). WHATWG's decoder loses a lone byte only when it
                  * is no lead (0x80), or before ASCII or the end. */
-                int one = whatwg ? v == 0x80 || after == ZH_SBEAM_NONE ||
-                                       (after < 0x80 && lost_pair(d, v, after))
-                                 : after >= WILD || lost_pair(d, v, after);
+                int one = whatwg
+                              ? v == 0x80 || after == ZH_SBEAM_NONE ||
+                                    (after < 0x80 && lost_pair(d, v, after, 0))
+                              : after >= WILD || lost_pair(d, v, after, 0);
                 if (!whatwg && one && begun3 &&
                     !(s->cost + sbeam_rest(w, s->prev, s->lead, v, i + 1) <
                       zh_beamset_bar(&bs)))
@@ -2723,7 +2770,7 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
                 int f3 = sbeam_begun3(&first[f]);
                 for (size_t j = 0; j < nv2; j++) {
                     unsigned v2 = vals2[j];
-                    if (!lost_pair(d, first[f].pv, v2))
+                    if (!lost_pair(d, first[f].pv, v2, 0))
                         continue;
                     /* The second byte of a three-byte sequence adds no
                      * cost: the rank is known before the state is made. */
@@ -3066,7 +3113,7 @@ static int remark(work *w, codec d, unit *u, uint32_t want)
         unsigned nb = (unsigned char)enc[q], ob = w->b[u->bs + q];
         if (nb != ob && (w->fl[u->bs + q] != ZH_FILL_GUESS ||
                          (u->bs + q + 1 < w->nb &&
-                          !lost_pair(d, nb, w->b[u->bs + q + 1]))))
+                          !lost_pair(d, nb, w->b[u->bs + q + 1], pua_read(w)))))
             return 0;
     }
     for (uint32_t q = 0; q < 3; q++)
@@ -5357,13 +5404,15 @@ static zhfix_status scan_mojibake(zh_scan *scan)
             len--;
         if (!line_suspicious((const unsigned char *)line, len))
             continue;
+        if (!scan->pua_read)
+            scan->pua_read = pua_read_hot(scan) ? 1 : -1;
         size_t first = scan->nedits;
         int how = 0;
         size_t vlen;
         /* The map holds what a line gives in a block that is not Japanese
          * (the line's bytes alone decide it there); whether this one is,
          * is asked only of a line found in it, or after a search. */
-        int use_memo = scan->memo && len <= ZH_MEMO_LINE;
+        int use_memo = scan->memo && len <= ZH_MEMO_LINE && scan->pua_read < 0;
         const char *kept =
             use_memo ? zh_lineset_get(scan->memo, line, len, &vlen) : NULL;
         if (kept && zh_scan_japanese(scan))

@@ -82,6 +82,16 @@ static const struct {
      "这是一个测试文件，用于检查编码。"}, /* utf8-gb18030-twice */
     {"闁板秶鐤嗛弬鍥︽\xee\x82\xbd" "閵嗭拷 瑜版挾鍔ч崷锟\xef\xbf\xbd",
      "配置文件。 当然在"}, /* utf8-gb18030-twice */
+    /* A decoder that keeps GBK's user-defined pairs as private use (the
+     * line has some) loses a byte inside a run only when it is 80: 而 (E8
+     * 80 8C) lost its 80, which Python's gbk could have lost as the lead
+     * of AF E8 too (要 = E8 A6 81) */
+    {"鐣跺墠鎵?鍦ㄧ殑 linux 濉婄殑澶у皬閮芥槸 1K锛岃?? CD-ROM 妾旀\xee\x94\x8d" "绯荤当鐨勫\xee\x94\x8f" "澶у皬鐐? 2K銆?",
+     "當前所在的 linux 塊的大小都是 1K，而 CD-ROM 檔案系統的塊大小為 2K。"}, /* utf8-gb18030-lost-question */
+    /* ...and read so twice (€ from A2 E3 between Han shows it): the outer
+     * layer's lost 80 is 瀹 = E7 80 B9 of the layer under, not 竹 */
+    {"閻€劏绻栨稉顏勫棘閺佺増瀵氱\xef\xbf\xbd" "规矮绔存稉顏堝帳缂冾喗鏋冩禒韬诧拷锟\xef\xbf\xbd",
+     "用这个参数指定一个配置文件。"}, /* utf8-gb18030-twice */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
      * no text's own, unlike a '?' (the traps below) */
