@@ -253,6 +253,7 @@ typedef struct work {
     /* lost_pair by masks of one byte's values (lost_mask); NULL until
      * needed. */
     struct lost_cache *lost;
+    struct c1_lead *c1; /* c1_lead_cands, NULL until needed */
     /* The script (enum zh_script) the characters that survived whole show
      * the stream is not written in; ZH_SCRIPT_BOTH when they show none.
      * Set by sbeam_restore for the characters it guesses. */
@@ -332,6 +333,7 @@ static void work_free(work *w)
     if (w->own_steps)
         free(w->steps);
     free(w->lost);
+    free(w->c1);
 }
 
 /* The work's cache of zh_plaus_step, NULL when it cannot be had. */
@@ -2821,6 +2823,308 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
     return 1;
 }
 
+/* ---- Control characters stripped -------------------------------------- */
+
+/* UTF-8 read as Latin-1 (or ISO 8859-2), whose bytes 80-9F are C1
+ * controls, and the controls then stripped: every continuation byte
+ * below A0 is gone without a trace, half of them. The lead bytes all
+ * stay (C2-F4 are letters), so the characters are still told apart: a
+ * lead and the continuation bytes A0-BF after it, short of what the lead
+ * wants by the bytes lost. Each such character is one of 32 (one lost
+ * byte of a two-byte sequence), 64 (one of three: before or after the
+ * one kept) or 1,024 (both); a beam over the characters of the segment
+ * chooses them together with the character model, where the restoration
+ * of one gap at a time (try_fill) reads each against guesses. */
+#define ZH_C1_BEAM 8
+#define ZH_C1_CANDS 64
+
+typedef struct c1_tok {
+    uint32_t at;    /* first byte in the stream */
+    uint8_t len;    /* bytes in the stream (lead and continuations kept) */
+    uint8_t lost;   /* continuation bytes lost */
+    uint32_t ncand; /* candidates (0: the token reads as it is) */
+    uint32_t first; /* index of its first candidate */
+} c1_tok;
+
+typedef struct c1_cand {
+    uint32_t cp;
+    uint8_t bytes[4];
+} c1_cand;
+
+/* The code point of the UTF-8 sequence s[0..len), 0 when invalid. */
+static uint32_t utf8_strict(const uint8_t *s, size_t len)
+{
+    if (len == 2 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80)
+        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    if (len != 3 || s[0] < 0xE0 || s[0] > 0xEF || (s[1] & 0xC0) != 0x80 ||
+        (s[2] & 0xC0) != 0x80 || (s[0] == 0xE0 && s[1] < 0xA0) ||
+        (s[0] == 0xED && s[1] >= 0xA0))
+        return 0;
+    return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+           (s[2] & 0x3F);
+}
+
+/* A character a restoration may give: what Chinese text read so holds. */
+static int c1_char_ok(uint32_t cp)
+{
+    return zh_is_han(cp) || zh_is_cjk_punct(cp) ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF5E) ||
+           (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0xC0 && cp <= 0x17F);
+}
+
+/* The candidates of a three-byte lead that lost both continuation bytes,
+ * the ZH_C1_CANDS cheapest by their own cost (work.c1, by lead). */
+typedef struct c1_lead {
+    int known;
+    uint32_t n;
+    c1_cand c[ZH_C1_CANDS];
+} c1_lead;
+
+static const c1_lead *c1_lead_cands(work *w, unsigned lead)
+{
+    if (!w->c1 && !(w->c1 = calloc(16, sizeof *w->c1)))
+        return NULL;
+    c1_lead *l = &w->c1[lead & 15];
+    if (l->known)
+        return l;
+    c1_cand all[1024];
+    double own[1024];
+    uint32_t n = 0;
+    for (unsigned v = 0; v < 1024; v++) {
+        uint8_t s[4] = {(uint8_t)lead, (uint8_t)(0x80 | (v & 31)),
+                        (uint8_t)(0x80 | v >> 5), 0};
+        uint32_t cp = utf8_strict(s, 3);
+        if (!cp || !c1_char_ok(cp))
+            continue;
+        all[n].cp = cp;
+        memcpy(all[n].bytes, s, 4);
+        own[n++] = wstep(w, 0, cp);
+    }
+    /* Partial selection, the cheapest first. */
+    for (uint32_t a = 0; a < n && a < ZH_C1_CANDS; a++) {
+        uint32_t best = a;
+        for (uint32_t z = a + 1; z < n; z++)
+            if (own[z] < own[best])
+                best = z;
+        l->c[a] = all[best];
+        all[best] = all[a];
+        own[best] = own[a];
+    }
+    l->n = n < ZH_C1_CANDS ? n : ZH_C1_CANDS;
+    l->known = 1;
+    return l;
+}
+
+typedef struct c1_state {
+    double cost;
+    uint32_t prev;
+    int32_t back; /* index into the history, -1 none */
+} c1_state;
+
+/* Restore the bytes 80-9F lost from the UTF-8 in w->b[0..nb), read by a
+ * code page whose bytes 80-9F were stripped: 1 when done (w->b, ci, fl
+ * rewritten, restored bytes marked as insertions), 0 when the stream is
+ * no such text (a byte A0-BF no lead wants, a four-byte lead, nothing
+ * lost) and -1 on allocation failure. */
+static int c1_restore(work *w)
+{
+    size_t nb = w->nb, ntok = 0, ncand = 0, nlost = 0;
+    c1_tok *tok = malloc((nb + 1) * sizeof *tok);
+    c1_cand *cand = NULL;
+    size_t capc = 0;
+    if (!tok)
+        return -1;
+    int ok = 1;
+    for (size_t i = 0; i < nb && ok;) {
+        unsigned b = w->b[i];
+        c1_tok t = {(uint32_t)i, 1, 0, 0, 0};
+        if (b >= 0xC2 && b <= 0xEF) {
+            size_t need = b >= 0xE0 ? 2 : 1, k = 0;
+            while (k < need && i + 1 + k < nb && w->b[i + 1 + k] >= 0xA0 &&
+                   w->b[i + 1 + k] < 0xC0)
+                k++;
+            t.len = (uint8_t)(1 + k);
+            t.lost = (uint8_t)(need - k);
+        } else if (b >= 0x80) {
+            ok = 0; /* a continuation no lead wants, or a byte no UTF-8 has */
+            break;
+        }
+        /* Chinese is read so: three-byte characters. A two-byte one
+         * short of its byte is a Western letter whose no-break space
+         * became a space (à, C3 A0), try_fill's to weigh. */
+        if (t.lost && b < 0xE0) {
+            ok = 0;
+            break;
+        }
+        if (t.lost == 2) {
+            /* A lead alone: the cheapest of its 1,024, the same each time. */
+            const c1_lead *l = c1_lead_cands(w, b);
+            if (!l ||
+                !grow((void **)&cand, &capc, ncand + l->n, sizeof *cand)) {
+                free(tok);
+                free(cand);
+                return -1;
+            }
+            t.first = (uint32_t)ncand;
+            memcpy(cand + ncand, l->c, l->n * sizeof *cand);
+            ncand += l->n;
+            t.ncand = l->n;
+            if (!t.ncand)
+                ok = 0;
+            nlost += t.lost;
+        } else if (t.lost) {
+            /* Every place of the lost byte beside the kept one, every
+             * value 80-9F: 64 at most. */
+            uint8_t s[4] = {0, 0, 0, 0};
+            size_t need = (size_t)t.len - 1 + t.lost;
+            t.first = (uint32_t)ncand;
+            for (unsigned mask = 0; mask < 1u << need; mask++) {
+                if ((unsigned)__builtin_popcount(mask) != t.lost)
+                    continue;
+                for (unsigned v = 0; v < 1u << (5 * t.lost); v++) {
+                    s[0] = (uint8_t)b;
+                    size_t kept = 1, nv = 0;
+                    for (size_t q = 0; q < need; q++)
+                        s[1 + q] =
+                            mask >> q & 1
+                                ? (uint8_t)(0x80 | (v >> (5 * nv++) & 31))
+                                : (uint8_t)w->b[i + kept++];
+                    uint32_t cp = utf8_strict(s, need + 1);
+                    if (!cp || !c1_char_ok(cp))
+                        continue;
+                    if (!grow((void **)&cand, &capc, ncand + 1, sizeof *cand)) {
+                        free(tok);
+                        free(cand);
+                        return -1;
+                    }
+                    cand[ncand].cp = cp;
+                    memcpy(cand[ncand].bytes, s, 4);
+                    ncand++;
+                }
+            }
+            t.ncand = (uint32_t)(ncand - t.first);
+            if (!t.ncand)
+                ok = 0;
+            nlost += t.lost;
+        }
+        tok[ntok++] = t;
+        i += t.len;
+    }
+    size_t short_toks = 0;
+    for (size_t k = 0; k < ntok; k++)
+        short_toks += tok[k].lost > 0;
+    if (!ok || short_toks < 2) {
+        free(tok);
+        free(cand);
+        return 0;
+    }
+    /* The beam: states by the character they end with; the history holds
+     * each state's choice and parent. */
+    typedef struct {
+        int32_t parent;
+        uint32_t pick; /* candidate index, or UINT32_MAX: as it is */
+    } c1_hist;
+    c1_hist *hist = NULL;
+    size_t nhist = 0, caph = 0;
+    c1_state beam[ZH_C1_BEAM], next[ZH_C1_BEAM];
+    size_t nbeam = 1;
+    beam[0] = (c1_state){0.0, 0, -1};
+    for (size_t k = 0; k < ntok && ok; k++) {
+        const c1_tok *t = &tok[k];
+        size_t nnext = 0;
+        uint32_t nc = t->ncand ? t->ncand : 1;
+        for (size_t s = 0; s < nbeam; s++)
+            for (uint32_t j = 0; j < nc; j++) {
+                uint32_t cp;
+                if (t->ncand) {
+                    cp = cand[t->first + j].cp;
+                } else if (!decode_at((codec){CK_UTF8, 0}, w->b, t->at,
+                                      t->at + t->len, &cp)) {
+                    cp = 0xFFFD;
+                }
+                double c = beam[s].cost + wstep(w, beam[s].prev, cp);
+                /* One state per character: the cheaper. */
+                size_t at = nnext;
+                for (size_t x = 0; x < nnext; x++)
+                    if (next[x].prev == cp) {
+                        at = x;
+                        break;
+                    }
+                if (at < nnext && !(c < next[at].cost))
+                    continue;
+                if (at == nnext) {
+                    if (nnext < ZH_C1_BEAM) {
+                        nnext++;
+                    } else {
+                        at = 0;
+                        for (size_t x = 1; x < nnext; x++)
+                            if (next[x].cost > next[at].cost)
+                                at = x;
+                        if (!(c < next[at].cost))
+                            continue;
+                    }
+                }
+                if (!grow((void **)&hist, &caph, nhist + 1, sizeof *hist)) {
+                    ok = 0;
+                    break;
+                }
+                hist[nhist] = (c1_hist){beam[s].back,
+                                        t->ncand ? t->first + j : UINT32_MAX};
+                next[at] = (c1_state){c, cp, (int32_t)nhist++};
+            }
+        memcpy(beam, next, nnext * sizeof *beam);
+        nbeam = nnext;
+    }
+    if (!ok || !nbeam) {
+        free(tok);
+        free(cand);
+        free(hist);
+        return ok ? 0 : -1;
+    }
+    size_t best = 0;
+    for (size_t s = 1; s < nbeam; s++)
+        if (beam[s].cost < beam[best].cost)
+            best = s;
+    /* The picks, last token first, then the stream rewritten. */
+    uint32_t *pick = malloc(ntok * sizeof *pick);
+    uint16_t *ob = malloc(nb * sizeof *ob);
+    uint32_t *oci = malloc(nb * sizeof *oci);
+    int done = -1;
+    if (pick && ob && oci && grow_bytes(w, nb + nlost)) {
+        int32_t h = beam[best].back;
+        for (size_t k = ntok; k-- > 0;) {
+            pick[k] = hist[h].pick;
+            h = hist[h].parent;
+        }
+        memcpy(ob, w->b, nb * sizeof *ob);
+        memcpy(oci, w->ci, nb * sizeof *oci);
+        size_t o = 0;
+        for (size_t k = 0; k < ntok; k++) {
+            const c1_tok *t = &tok[k];
+            /* The kept bytes in order (A0-BF after the lead), the restored
+             * ones (80-9F) between them. */
+            const c1_cand *c = pick[k] == UINT32_MAX ? NULL : &cand[pick[k]];
+            size_t kept = 0, total = (size_t)t->len + (c ? t->lost : 0);
+            for (size_t q = 0; q < total; q++) {
+                int is_kept = !c || q == 0 || c->bytes[q] >= 0xA0;
+                w->b[o] = c ? c->bytes[q] : ob[t->at + q];
+                w->ci[o] = oci[t->at + (is_kept ? kept : kept - 1)];
+                w->fl[o++] = is_kept ? 0 : ZH_FILL_INSERT;
+                kept += is_kept;
+            }
+        }
+        w->nb = o;
+        done = 1;
+    }
+    free(tok);
+    free(cand);
+    free(hist);
+    free(pick);
+    free(ob);
+    free(oci);
+    return done;
+}
+
 /* Give every lost byte (WILD) of w->b a value by beam search; 0 on
  * allocation failure. Lost bytes the best reading cannot use stay lost. */
 static int sbeam_restore(work *w, codec d)
@@ -3422,6 +3726,20 @@ static int lost_mark_read(const work *w, const chain *ch, const unit *u)
     return 0;
 }
 
+/* 1 when the stream w->b of chain ch may be UTF-8 read as Latin-1 or ISO
+ * 8859-2 with the C1 controls then stripped (c1_restore): no byte 80-9F
+ * is left in it, where such a misreading of Chinese shows dozens. */
+static int c1_stripped(const work *w, const chain *ch)
+{
+    if (ch->misread.kind != CK_SB || ch->real.kind != CK_UTF8 ||
+        (ch->misread.sb != ZH_SB_CP1252 && ch->misread.sb != ZH_SB_ISO8859_2))
+        return 0;
+    for (size_t q = 0; q < w->nb; q++)
+        if (w->b[q] >= 0x80 && w->b[q] < 0xA0)
+            return 0;
+    return 1;
+}
+
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
@@ -3497,6 +3815,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 continue;
             }
             if (!sbeam_restore(w, ch->misread) || !decode_stream(w, ch, 0))
+                return 0;
+        } else if (fill && c1_stripped(w, ch)) {
+            int done = c1_restore(w);
+            if (done < 0)
+                return 0;
+            if (!decode_stream(w, ch, !done))
                 return 0;
         } else if (!decode_stream(w, ch,
                                   fill && (ch->real.kind == CK_UTF8 ||

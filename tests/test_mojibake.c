@@ -226,6 +226,13 @@ static const struct {
     /* ISO 8859-2 leaves all of 80-9F undefined: 文 (E6 96 87) and 名 (E5
      * 90 8D) kept their lead bytes alone, one of 32 x 32 pairs each */
     {"ćäťśĺç§°", "文件名称"}, /* utf8-iso8859-2-c1-dropped */
+    /* Latin-1 and ISO 8859-2 with their C1 controls stripped: every
+     * continuation byte 80-9F gone (文 = E6 [96 87], 件 = E4 BB [B6]...),
+     * the characters chosen together by one beam (c1_restore) */
+    {"ä¸ºäºæ¢å¤ç¨³å®ï¼ä½\xc2\xa0" "åºè¯¥ç§»é¤ç¸åºçæ¬å°éç½®æä»¶å¹¶éæ°å¯å¨ GUI ç¨åºã",
+     "为了恢复稳定，你应该移除相应的本地配置文件并重新启动 GUI 程序。"}, /* utf8-latin1-c1-stripped */
+    {"æä»¶åç§°åè¯´æ", "文件名称和说明"}, /* utf8-latin1-c1-stripped */
+    {"čŻˇčžĺĽç¨ćˇĺĺĺŻç\xc2\xa0", "请输入用户名和密码"}, /* utf8-iso8859-2-c1-stripped */
     /* ... and at the start of a line, where no character before gives
      * the first gap its turn */
     {"ï¼â€è¿™æ˜¯", "！”这是"}, /* utf8-cp1252-dropped */
@@ -412,6 +419,10 @@ static const char *const traps[] = {
      * bytes in Windows-1251 (Г is C3, à the C3 A0 after it) */
     "Cyrillic capitals: А Б В Г Д Е Ж З И Й К Л М Н О П, then the rest of the alphabet.",
     "The Cyrillic letter Г is written before a space in this example sentence.",
+    /* Western letters whose no-break space became a space are no
+     * characters that lost their bytes 80-9F (ftfy's cases) */
+    "com especial atenção à s crianças",
+    "Ça a été très intéressant, à côté de la forêt. Où est-il ? Déjà vu.",
     /* Real words made of characters common in mojibake. */
     "涓涓细流，汇成江河。", "请把文件拷贝到 U 盘。", "汉代实行屯田制度。",
     "锟铻是一种古代兵器。", "他的手被开水烫伤了。", "屯屯", "烫烫",

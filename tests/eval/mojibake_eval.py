@@ -222,6 +222,14 @@ def double_cp1252(text):
     return as_cp(as_cp(text, 'cp1252'), 'cp1252')
 
 
+def c1_stripped(text, cp):
+    """UTF-8 read as a code page whose bytes 80-9F are C1 controls
+    (Latin-1, ISO 8859-2), and the controls then stripped (a filter of
+    control characters): every continuation byte below A0 is lost."""
+    return ''.join(c for c in text.encode().decode(cp)
+                   if not 0x80 <= ord(c) <= 0x9F)
+
+
 def gbk_then_cp1252(text, errors):
     """Two layers: UTF-8 read as GBK (a byte it cannot pair lost to
     U+FFFD), saved as UTF-8 and read again as Windows-1252, whose five
@@ -286,6 +294,8 @@ LOSSY = [
     ('utf8-as-cp1252-nbsp-space', lambda t, r: as_cp(t, 'cp1252').replace('\xa0', ' ')),
     ('utf8-as-cp1252-c1-dropped', lambda t, r: t.encode().decode('cp1252', 'ignore')),
     ('utf8-as-cp1252-c1-replaced', lambda t, r: t.encode().decode('cp1252', 'replace')),
+    ('utf8-as-latin1-c1-dropped', lambda t, r: c1_stripped(t, 'latin-1')),
+    ('utf8-as-iso8859-2-c1-dropped', lambda t, r: c1_stripped(t, 'iso8859-2')),
     ('utf8-as-gbk-then-cp1252', lambda t, r: gbk_then_cp1252(t, 'sloppy')),
     ('utf8-as-gbk-then-cp1252-c1-replaced',
      lambda t, r: gbk_then_cp1252(t, 'replace')),
