@@ -2959,6 +2959,10 @@ static int c1_restore(work *w)
         if (t.lost == 2) {
             /* A lead alone: the cheapest of its 1,024, the same each time. */
             const c1_lead *l = c1_lead_cands(w, b);
+            if (l && !l->n) {
+                ok = 0; /* E0, ED, EF: nothing the restoration may give */
+                break;
+            }
             if (!l ||
                 !grow((void **)&cand, &capc, ncand + l->n, sizeof *cand)) {
                 free(tok);
@@ -2969,8 +2973,6 @@ static int c1_restore(work *w)
             memcpy(cand + ncand, l->c, l->n * sizeof *cand);
             ncand += l->n;
             t.ncand = l->n;
-            if (!t.ncand)
-                ok = 0;
             nlost += t.lost;
         } else if (t.lost) {
             /* Every place of the lost byte beside the kept one, every

@@ -423,6 +423,9 @@ static const char *const traps[] = {
      * characters that lost their bytes 80-9F (ftfy's cases) */
     "com especial atenção à s crianças",
     "Ça a été très intéressant, à côté de la forêt. Où est-il ? Déjà vu.",
+    /* ï (EF) before ASCII: a lead none of whose 1,024 completions by
+     * bytes 80-9F is a character the restoration gives (c1_lead_cands) */
+    "La naïveté de Noël, très naïf.",
     /* Real words made of characters common in mojibake. */
     "涓涓细流，汇成江河。", "请把文件拷贝到 U 盘。", "汉代实行屯田制度。",
     "锟铻是一种古代兵器。", "他的手被开水烫伤了。", "屯屯", "烫烫",
