@@ -612,6 +612,16 @@ static int begun_cut(codec e, const uint16_t *b, size_t p, size_t n)
            (p + 2 >= n || b[p + 2] >= WILD || (b[p + 2] & 0xC0) != 0x80);
 }
 
+/* 1 when the character of right context at p (p >= past) is a
+ * three-byte sequence whose last byte a double-byte decoder lost to a
+ * mark (WILD): window_cost_from scores it by its best completion. */
+static int lost_last(const work *w, codec e, const uint16_t *b, size_t p,
+                     size_t n, size_t past)
+{
+    return p > past && !w->silent_drops && begun_cut(e, b, p, n) && p + 2 < n &&
+           b[p + 2] == WILD;
+}
+
 /* A window's cost with the end of the line after last added. */
 static double end_cost(const work *w, uint32_t last, double cost,
                        double cutoff)
@@ -641,6 +651,14 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
              * its own turn. Requiring it to read made a later fill pay for
              * the next gap where an earlier one stopped short of it (三种
              * read as 三珧). */
+            /* ...or lost its last byte to a mark (U+FFFD: 循环 = E5 BE AA
+             * E7 8E AF read by Python's gbk loses AA and AF): it is scored
+             * by its best completion, so that the fill before it sees the
+             * word (循环, not 往环 for E5 BE ?), and gets its own turn. */
+            if (lost_last(w, e, b, p, n, past)) {
+                cost += completion_cost(w, b[p], b[p + 1], prev);
+                return cost < cutoff ? cost : HUGE_VAL;
+            }
             if (p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
                              stripped_trace(w, b, p)))
                 return cost;
@@ -701,6 +719,12 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
         uint32_t cp;
         size_t len = decode_at(e, b, p, n, &cp);
         if (!len) {
+            if (lost_last(w, e, b, p, n, past)) { /* window_cost_from */
+                t->valid = 1;
+                t->cut_lead = (uint8_t)b[p];
+                t->cut_c1 = (uint8_t)b[p + 1];
+                return 1;
+            }
             t->valid =
                 p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
                              stripped_trace(w, b, p));

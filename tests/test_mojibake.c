@@ -93,6 +93,11 @@ static const struct {
     {"閻€劏绻栨稉顏勫棘閺佺増瀵氱\xef\xbf\xbd" "规矮绔存稉顏堝帳缂冾喗鏋冩禒韬诧拷锟\xef\xbf\xbd",
      "用这个参数指定一个配置文件。"}, /* utf8-gb18030-twice */
     {"璇风◢鍚庡啀璇曚竴娆°��", "请稍后再试一次。"}, /* utf8-gbk-replace */
+    /* 循环 = E5 BE AA E7 8E AF: Python's gbk loses AA (the lead of the
+     * user-defined pair AA E7) and AF; 环, short of its last byte, is
+     * scored by its best completion when AA is chosen (not 往, E5 BE 80) */
+    {"foreach 鍛戒护瀹炵幇涓\xef\xbf\xbd" "涓\xef\xbf\xbd" "寰\xef\xbf\xbd" "鐜\xef\xbf\xbd" "锛屽湪杩欓噷寰\xef\xbf\xbd" "鐜\xef\xbf\xbd" "鍙橀噺浠庝竴涓\xef\xbf\xbd" "鎴栧\xef\xbf\xbd" "氫釜鍒楄〃涓\xef\xbf\xbd" "鍙栧\xef\xbf\xbd" "笺\xef\xbf\xbd" "\xef\xbf\xbd",
+     "foreach 命令实现一个循环，在这里循环变量从一个或多个列表中取值。"}, /* utf8-gbk-replace */
     /* One character alone in a line of Chinese, its lost byte a U+FFFD:
      * no text's own, unlike a '?' (the traps below) */
     {"这是第一句话銆� This is English.", "这是第一句话。 This is English."},
