@@ -294,8 +294,6 @@ LOSSY = [
     ('utf8-as-cp1252-nbsp-space', lambda t, r: as_cp(t, 'cp1252').replace('\xa0', ' ')),
     ('utf8-as-cp1252-c1-dropped', lambda t, r: t.encode().decode('cp1252', 'ignore')),
     ('utf8-as-cp1252-c1-replaced', lambda t, r: t.encode().decode('cp1252', 'replace')),
-    ('utf8-as-latin1-c1-dropped', lambda t, r: c1_stripped(t, 'latin-1')),
-    ('utf8-as-iso8859-2-c1-dropped', lambda t, r: c1_stripped(t, 'iso8859-2')),
     ('utf8-as-gbk-then-cp1252', lambda t, r: gbk_then_cp1252(t, 'sloppy')),
     ('utf8-as-gbk-then-cp1252-c1-replaced',
      lambda t, r: gbk_then_cp1252(t, 'replace')),
@@ -310,6 +308,8 @@ LOSSY = [
     ('utf8-as-big5', lambda t, r: utf8_big5(t)),
     ('utf8-as-big5-whatwg', lambda t, r: big5_whatwg(t.encode('utf-8'))),
     ('partial-utf8-as-gbk', partial(utf8_gbk_odd_lost)),
+    ('utf8-as-latin1-c1-dropped', lambda t, r: c1_stripped(t, 'latin-1')),
+    ('utf8-as-iso8859-2-c1-dropped', lambda t, r: c1_stripped(t, 'iso8859-2')),
 ]
 MARKS = [
     ('mark-fffd', lossy_fffd),
