@@ -3766,6 +3766,35 @@ static int c1_stripped(const work *w, const chain *ch)
     return 1;
 }
 
+/* 1 when the line, read back into ISO 8859-2 by chain ch, shows what
+ * c1_restore undoes (no byte 80-9F, two or more three-byte leads short of
+ * their continuation bytes): its restoration is tried even where a chain
+ * before explained the line. Windows-1250, tried first, has most of ISO
+ * 8859-2's letters and reads such a line its own way (文件名称和说明 as
+ * 成䝜合称吃说成). Latin-1's case is Windows-1252's, the first chain. */
+static int c1_line(const work *w, const chain *ch)
+{
+    if (ch->misread.kind != CK_SB || ch->misread.sb != ZH_SB_ISO8859_2 ||
+        ch->real.kind != CK_UTF8)
+        return 0;
+    size_t short_leads = 0;
+    int want = 0; /* continuation bytes the last lead still wants */
+    for (size_t i = 0; i < w->n; i++) {
+        int b = w->cp[i] < 0x80 ? (int)w->cp[i]
+                                : sb_encode(ZH_SB_ISO8859_2, w->cp[i]);
+        if (b >= 0x80 && b < 0xA0)
+            return 0;
+        if (want && b >= 0xA0 && b < 0xC0) {
+            want--;
+            continue;
+        }
+        short_leads += want > 0;
+        want = b >= 0xE0 && b <= 0xEF ? 2 : 0;
+    }
+    short_leads += want > 0;
+    return short_leads >= 2;
+}
+
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
@@ -4347,7 +4376,8 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
-            if ((gains && open) || skip || (is_short && open)) {
+            if ((gains && open) || skip || (is_short && open) ||
+                c1_line(w, &chains[k])) {
                 w->restored++;
                 if (!find_chain(w, (int)k, lprev, rnext, 1, out))
                     return 0;
