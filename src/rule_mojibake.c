@@ -2863,11 +2863,9 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
 #define ZH_C1_CANDS 64
 
 typedef struct c1_tok {
-    uint32_t at;    /* first byte in the stream */
-    uint8_t len;    /* bytes in the stream (lead and continuations kept) */
-    uint8_t lost;   /* continuation bytes lost */
-    uint32_t ncand; /* candidates (0: the token reads as it is) */
-    uint32_t first; /* index of its first candidate */
+    uint32_t at;  /* first byte in the stream */
+    uint8_t len;  /* bytes in the stream (lead and continuations kept) */
+    uint8_t lost; /* continuation bytes lost */
 } c1_tok;
 
 typedef struct c1_cand {
@@ -2939,29 +2937,76 @@ static const c1_lead *c1_lead_cands(work *w, unsigned lead)
     return l;
 }
 
+/* The candidates of token t of w->b, at most ZH_C1_CANDS, into out;
+ * their number, 0 when none, -1 on allocation failure. */
+static int c1_token_cands(work *w, const c1_tok *t, c1_cand *out)
+{
+    unsigned lead = w->b[t->at];
+    if (t->lost == 2) {
+        /* A lead alone: the cheapest of its 1,024, the same each time. */
+        const c1_lead *l = c1_lead_cands(w, lead);
+        if (!l)
+            return -1;
+        memcpy(out, l->c, l->n * sizeof *out);
+        return (int)l->n;
+    }
+    /* Every place of the lost byte beside the kept one, every value
+     * 80-9F: 64 at most. */
+    size_t need = (size_t)t->len - 1 + t->lost;
+    int n = 0;
+    for (unsigned mask = 0; mask < 1u << need; mask++) {
+        if ((unsigned)__builtin_popcount(mask) != t->lost)
+            continue;
+        for (unsigned v = 0; v < 32; v++) {
+            uint8_t s[4] = {(uint8_t)lead, 0, 0, 0};
+            size_t kept = 1;
+            for (size_t q = 0; q < need; q++)
+                s[1 + q] = mask >> q & 1 ? (uint8_t)(0x80 | v)
+                                         : (uint8_t)w->b[t->at + kept++];
+            uint32_t cp = utf8_strict(s, need + 1);
+            if (!cp || !c1_char_ok(cp) || n == ZH_C1_CANDS)
+                continue;
+            out[n].cp = cp;
+            memcpy(out[n].bytes, s, 4);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* A state of the beam, and what the history keeps of it: the parent and
+ * the bytes chosen for the token (len 0: the token as it is). */
 typedef struct c1_state {
     double cost;
     uint32_t prev;
-    int32_t back; /* index into the history, -1 none */
+    int32_t back;   /* this state's entry in the history, -1 none */
+    int32_t parent; /* while the state is being made: its parent's entry */
+    c1_cand pick;
+    uint8_t picked;
 } c1_state;
+
+typedef struct c1_hist {
+    int32_t parent;
+    uint8_t bytes[4];
+    uint8_t picked;
+} c1_hist;
 
 /* Restore the bytes 80-9F lost from the UTF-8 in w->b[0..nb), read by a
  * code page whose bytes 80-9F were stripped: 1 when done (w->b, ci, fl
- * rewritten, restored bytes marked as insertions), 0 when the stream is
- * no such text (a byte A0-BF no lead wants, a four-byte lead, nothing
- * lost) and -1 on allocation failure. */
+ * rewritten, restored bytes marked as insertions), 0 when fewer than two
+ * three-byte characters are short (no such text) and -1 on allocation
+ * failure. The memory is the stream's tokens and the beam's
+ * survivors, ZH_C1_BEAM a token: lines of any length. */
 static int c1_restore(work *w)
 {
-    size_t nb = w->nb, ntok = 0, ncand = 0, nlost = 0;
+    size_t nb = w->nb, ntok = 0, nshort = 0, nlost = 0;
     c1_tok *tok = malloc((nb + 1) * sizeof *tok);
-    c1_cand *cand = NULL;
-    size_t capc = 0;
     if (!tok)
         return -1;
     int ok = 1;
-    for (size_t i = 0; i < nb && ok;) {
+    for (size_t i = 0; i < nb;) {
         unsigned b = w->b[i];
-        c1_tok t = {(uint32_t)i, 1, 0, 0, 0};
+        c1_tok t = {(uint32_t)i, 1, 0};
         if (b >= 0xC2 && b <= 0xEF) {
             size_t need = b >= 0xE0 ? 2 : 1, k = 0;
             while (k < need && i + 1 + k < nb && w->b[i + 1 + k] >= 0xA0 &&
@@ -2969,105 +3014,54 @@ static int c1_restore(work *w)
                 k++;
             t.len = (uint8_t)(1 + k);
             t.lost = (uint8_t)(need - k);
-        } else if (b >= 0x80) {
-            ok = 0; /* a continuation no lead wants, or a byte no UTF-8 has */
-            break;
         }
         /* Chinese is read so: three-byte characters. A two-byte one
          * short of its byte is a Western letter whose no-break space
-         * became a space (à, C3 A0), try_fill's to weigh. */
+         * became a space (à, C3 A0): the stream is Western text, its gaps
+         * try_fill's to weigh. E0, ED and EF alone have no completion the
+         * restoration may give (ï, naïve): they stay as they are, as does
+         * a continuation no lead wants or a byte no UTF-8 has, and the
+         * reading breaks there. */
         if (t.lost && b < 0xE0) {
-            ok = 0;
-            break;
+            free(tok);
+            return 0;
         }
-        if (t.lost == 2) {
-            /* A lead alone: the cheapest of its 1,024, the same each time. */
-            const c1_lead *l = c1_lead_cands(w, b);
-            if (l && !l->n) {
-                ok = 0; /* E0, ED, EF: nothing the restoration may give */
-                break;
-            }
-            if (!l ||
-                !grow((void **)&cand, &capc, ncand + l->n, sizeof *cand)) {
-                free(tok);
-                free(cand);
-                return -1;
-            }
-            t.first = (uint32_t)ncand;
-            memcpy(cand + ncand, l->c, l->n * sizeof *cand);
-            ncand += l->n;
-            t.ncand = l->n;
-            nlost += t.lost;
-        } else if (t.lost) {
-            /* Every place of the lost byte beside the kept one, every
-             * value 80-9F: 64 at most. */
-            uint8_t s[4] = {0, 0, 0, 0};
-            size_t need = (size_t)t.len - 1 + t.lost;
-            t.first = (uint32_t)ncand;
-            for (unsigned mask = 0; mask < 1u << need; mask++) {
-                if ((unsigned)__builtin_popcount(mask) != t.lost)
-                    continue;
-                for (unsigned v = 0; v < 1u << (5 * t.lost); v++) {
-                    s[0] = (uint8_t)b;
-                    size_t kept = 1, nv = 0;
-                    for (size_t q = 0; q < need; q++)
-                        s[1 + q] =
-                            mask >> q & 1
-                                ? (uint8_t)(0x80 | (v >> (5 * nv++) & 31))
-                                : (uint8_t)w->b[i + kept++];
-                    uint32_t cp = utf8_strict(s, need + 1);
-                    if (!cp || !c1_char_ok(cp))
-                        continue;
-                    if (!grow((void **)&cand, &capc, ncand + 1, sizeof *cand)) {
-                        free(tok);
-                        free(cand);
-                        return -1;
-                    }
-                    cand[ncand].cp = cp;
-                    memcpy(cand[ncand].bytes, s, 4);
-                    ncand++;
-                }
-            }
-            t.ncand = (uint32_t)(ncand - t.first);
-            if (!t.ncand)
-                ok = 0;
-            nlost += t.lost;
-        }
+        if (t.lost == 2 && (b == 0xE0 || b == 0xED || b == 0xEF))
+            t.lost = 0;
+        nshort += t.lost > 0;
+        nlost += t.lost;
         tok[ntok++] = t;
         i += t.len;
     }
-    size_t short_toks = 0;
-    for (size_t k = 0; k < ntok; k++)
-        short_toks += tok[k].lost > 0;
-    if (!ok || short_toks < 2) {
+    if (nshort < 2) {
         free(tok);
-        free(cand);
         return 0;
     }
-    /* The beam: states by the character they end with; the history holds
-     * each state's choice and parent. */
-    typedef struct {
-        int32_t parent;
-        uint32_t pick; /* candidate index, or UINT32_MAX: as it is */
-    } c1_hist;
     c1_hist *hist = NULL;
     size_t nhist = 0, caph = 0;
     c1_state beam[ZH_C1_BEAM], next[ZH_C1_BEAM];
+    c1_cand cands[ZH_C1_CANDS];
     size_t nbeam = 1;
-    beam[0] = (c1_state){0.0, 0, -1};
+    beam[0] = (c1_state){0.0, 0, -1, -1, {0, {0}}, 0};
     for (size_t k = 0; k < ntok && ok; k++) {
         const c1_tok *t = &tok[k];
+        int nc = t->lost ? c1_token_cands(w, t, cands) : 0;
+        if (nc < 0) {
+            ok = -1;
+            break;
+        }
+        int picked = nc > 0;
+        if (!nc) {
+            /* As it is: a character, or where the reading breaks. */
+            nc = 1;
+            if (t->lost || !decode_at((codec){CK_UTF8, 0}, w->b, t->at,
+                                      t->at + t->len, &cands[0].cp))
+                cands[0].cp = 0xFFFD;
+        }
         size_t nnext = 0;
-        uint32_t nc = t->ncand ? t->ncand : 1;
         for (size_t s = 0; s < nbeam; s++)
-            for (uint32_t j = 0; j < nc; j++) {
-                uint32_t cp;
-                if (t->ncand) {
-                    cp = cand[t->first + j].cp;
-                } else if (!decode_at((codec){CK_UTF8, 0}, w->b, t->at,
-                                      t->at + t->len, &cp)) {
-                    cp = 0xFFFD;
-                }
+            for (int j = 0; j < nc; j++) {
+                uint32_t cp = cands[j].cp;
                 double c = beam[s].cost + wstep(w, beam[s].prev, cp);
                 /* One state per character: the cheaper. */
                 size_t at = nnext;
@@ -3090,36 +3084,39 @@ static int c1_restore(work *w)
                             continue;
                     }
                 }
-                if (!grow((void **)&hist, &caph, nhist + 1, sizeof *hist)) {
-                    ok = 0;
-                    break;
-                }
-                hist[nhist] = (c1_hist){beam[s].back,
-                                        t->ncand ? t->first + j : UINT32_MAX};
-                next[at] = (c1_state){c, cp, (int32_t)nhist++};
+                next[at] = (c1_state){
+                    c, cp, -1, beam[s].back, cands[j], (uint8_t)picked};
             }
+        if (!grow((void **)&hist, &caph, nhist + nnext, sizeof *hist)) {
+            ok = -1;
+            break;
+        }
+        for (size_t x = 0; x < nnext; x++) {
+            hist[nhist] = (c1_hist){next[x].parent, {0}, next[x].picked};
+            memcpy(hist[nhist].bytes, next[x].pick.bytes, 4);
+            next[x].back = (int32_t)nhist++;
+        }
         memcpy(beam, next, nnext * sizeof *beam);
         nbeam = nnext;
     }
-    if (!ok || !nbeam) {
+    if (ok <= 0 || !nbeam) {
         free(tok);
-        free(cand);
         free(hist);
-        return ok ? 0 : -1;
+        return ok < 0 ? -1 : 0;
     }
     size_t best = 0;
     for (size_t s = 1; s < nbeam; s++)
         if (beam[s].cost < beam[best].cost)
             best = s;
     /* The picks, last token first, then the stream rewritten. */
-    uint32_t *pick = malloc(ntok * sizeof *pick);
+    int32_t *pick = malloc(ntok * sizeof *pick);
     uint16_t *ob = malloc(nb * sizeof *ob);
     uint32_t *oci = malloc(nb * sizeof *oci);
     int done = -1;
     if (pick && ob && oci && grow_bytes(w, nb + nlost)) {
         int32_t h = beam[best].back;
         for (size_t k = ntok; k-- > 0;) {
-            pick[k] = hist[h].pick;
+            pick[k] = h;
             h = hist[h].parent;
         }
         memcpy(ob, w->b, nb * sizeof *ob);
@@ -3129,7 +3126,7 @@ static int c1_restore(work *w)
             const c1_tok *t = &tok[k];
             /* The kept bytes in order (A0-BF after the lead), the restored
              * ones (80-9F) between them. */
-            const c1_cand *c = pick[k] == UINT32_MAX ? NULL : &cand[pick[k]];
+            const c1_hist *c = hist[pick[k]].picked ? &hist[pick[k]] : NULL;
             size_t kept = 0, total = (size_t)t->len + (c ? t->lost : 0);
             for (size_t q = 0; q < total; q++) {
                 int is_kept = !c || q == 0 || c->bytes[q] >= 0xA0;
@@ -3143,7 +3140,6 @@ static int c1_restore(work *w)
         done = 1;
     }
     free(tok);
-    free(cand);
     free(hist);
     free(pick);
     free(ob);

@@ -238,6 +238,10 @@ static const struct {
      "为了恢复稳定，你应该移除相应的本地配置文件并重新启动 GUI 程序。"}, /* utf8-latin1-c1-stripped */
     {"æä»¶åç§°åè¯´æ", "文件名称和说明"}, /* utf8-latin1-c1-stripped */
     {"čŻˇčžĺĽç¨ćˇĺĺĺŻç\xc2\xa0", "请输入用户名和密码"}, /* utf8-iso8859-2-c1-stripped */
+    /* A lead no completion makes a character the restoration gives (ï,
+     * EF) stays, and the reading breaks there instead of failing whole */
+    {"æä»¶åç§°åè¯´æ (ïï) è¯·è¾å¥ç¨æ·ååå¯ç\xc2\xa0",
+     "文件名称和说明 (ïï) 请输入用户名和密码"}, /* utf8-latin1-c1-stripped */
     /* ...where Windows-1250, which has ť and ś too (at 9D and 9C), reads
      * the line first: 成䝜合称吃说成 */
     {"ćäťśĺç§°ĺčŻ´ć", "文件名称和说明"}, /* utf8-iso8859-2-c1-stripped */
