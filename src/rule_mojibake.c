@@ -3778,7 +3778,9 @@ static int c1_line(const work *w, const chain *ch)
     for (size_t i = 0; i < w->n; i++) {
         int b = w->cp[i] < 0x80 ? (int)w->cp[i]
                                 : sb_encode(ZH_SB_ISO8859_2, w->cp[i]);
-        if (b >= 0x80 && b < 0xA0)
+        /* Such a line is all ISO 8859-2 (UTF-8 read as GBK has the
+         * pinyin letters á é í among its Han) and has no C1 control. */
+        if (b < 0 || (b >= 0x80 && b < 0xA0))
             return 0;
         if (want && b >= 0xA0 && b < 0xC0) {
             want--;
