@@ -204,6 +204,8 @@ typedef struct work {
     /* 1 + the code page whose misreading the layer above undid, 0 for
      * none (deepen): the layer under it was likely misread by the same. */
     int again_sb;
+    /* The segment being restored showed a stripped pair (strips_in). */
+    int strips_shown;
     /* Readings may not make private-use characters of GBK's
      * (decode_stream): the line's own were read as such and no layer
      * under them read them back. */
@@ -844,10 +846,46 @@ static int pua_read_hot(zh_scan *scan)
     return 0;
 }
 
-/* 1 when the block of w showed pua_read_shown. */
+/* 1 when the block of w showed pua_read_shown, or the segment being
+ * restored a stripped pair (strips_in). */
 static int pua_read(const work *w)
 {
-    return w->memo_scan && w->memo_scan->pua_read > 0;
+    return w->strips_shown || (w->memo_scan && w->memo_scan->pua_read > 0);
+}
+
+/* 1 when the stream w->b, UTF-8 read as GBK, shows a private-use pair
+ * stripped: a continuation byte where a character should start, no lost
+ * byte near it (what stripped_trace looks for). Python's gbk marks every
+ * byte it loses; a decoder whose pairs a scraper could strip made them
+ * private use, so it is GB18030's, which loses only 80 inside a run. */
+static int strips_in(const work *w)
+{
+    for (size_t p = 0; p < w->nb;) {
+        unsigned c = w->b[p];
+        if (c >= WILD || c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t len =
+            c >= 0xC2 && c <= 0xF4 ? zh_utf8_seqlen((unsigned char)c) : 0;
+        size_t k = 1;
+        while (len && k < len && p + k < w->nb && w->b[p + k] < WILD &&
+               (w->b[p + k] & 0xC0) == 0x80)
+            k++;
+        if (len && k == len) {
+            p += len;
+            continue;
+        }
+        if (!len && (c & 0xC0) == 0x80) {
+            int near = 0;
+            for (size_t q = p >= 3 ? p - 3 : 0; q < w->nb && q <= p + 3; q++)
+                near |= w->b[q] == WILD || w->b[q] == '?';
+            if (!near && (c < 0xA1 || c > 0xA3))
+                return 1;
+        }
+        p += len ? k : 1;
+    }
+    return 0;
 }
 
 /* 1 when GBK or Big5 would have lost the lead byte v followed by t.
@@ -3862,6 +3900,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 w->fillable += w->b[q] == WILD;
         if (!fill && probe_done(w))
             return 1;
+        w->strips_shown = fill && ch->misread.kind == CK_GBK &&
+                          ch->real.kind == CK_UTF8 && strips_in(w);
         if (fill && ch->misread.kind == CK_BIG5 && ch->real.kind == CK_UTF8) {
             if (!big5_wide_possible(w)) {
                 i = j > i ? j : i + 1; /* the segment yields nothing */

@@ -67,6 +67,12 @@ static const struct {
      * where it failed before. */
     {"鏄剧ず鐨勮鍙瘉淇℃伅鐒跺悗閫�鍑恒��", "显示的许可证信息然后退出。"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
+    /* A stripped pair (涓 then 涓 with its private-use pair gone: 个 =
+     * E4 B8 AA, AA and the next lead stripped) shows a decoder that made
+     * private use of them, which loses only 80 inside a run: 一 (E4 B8
+     * 80), not 中 */
+    {"ALTER OPERATOR CLASS - 淇敼涓\xef\xbf\xbd" "涓搷浣滅琛ㄧ殑瀹氫箟",
+     "ALTER OPERATOR CLASS - 修改一个操作符表的定义"}, /* utf8-gb18030-pua-stripped */
     /* The euro sign a GB18030 decoder reads from A2 E3: 红。 is E7 BA A2
      * E3 80 82, read as 绾 € and a lone 80 it cannot read; re-encoded as
      * Windows' 80 the bytes gave 纀 */
