@@ -2892,11 +2892,12 @@ static int sbeam_search(work *w, codec d, int whatwg, double limit,
  * below A0 is gone without a trace, half of them. The lead bytes all
  * stay (C2-F4 are letters), so the characters are still told apart: a
  * lead and the continuation bytes A0-BF after it, short of what the lead
- * wants by the bytes lost. Each such character is one of 32 (one lost
- * byte of a two-byte sequence), 64 (one of three: before or after the
- * one kept) or 1,024 (both); a beam over the characters of the segment
- * chooses them together with the character model, where the restoration
- * of one gap at a time (try_fill) reads each against guesses. */
+ * wants by the bytes lost. A three-byte character that lost one is one
+ * of 64 (the lost byte before or after the one kept), one that lost both
+ * one of 1,024; a beam over the characters of the segment chooses them
+ * together with the character model, where the restoration of one gap
+ * at a time (try_fill) reads each against guesses. (A two-byte character
+ * short of its byte is Western text's, and left to try_fill.) */
 #define ZH_C1_BEAM 8
 #define ZH_C1_CANDS 64
 
@@ -3031,10 +3032,11 @@ typedef struct c1_hist {
 
 /* Restore the bytes 80-9F lost from the UTF-8 in w->b[0..nb), read by a
  * code page whose bytes 80-9F were stripped: 1 when done (w->b, ci, fl
- * rewritten, restored bytes marked as insertions), 0 when fewer than two
- * three-byte characters are short (no such text) and -1 on allocation
- * failure. The memory is the stream's tokens and the beam's
- * survivors, ZH_C1_BEAM a token: lines of any length. */
+ * rewritten, restored bytes marked as insertions), 0 when the stream is
+ * no such text (fewer than two three-byte characters short, or a
+ * two-byte one short) and -1 on allocation failure. The memory is the
+ * stream's tokens and the beam's survivors, ZH_C1_BEAM a token: lines of
+ * any length. */
 static int c1_restore(work *w)
 {
     size_t nb = w->nb, ntok = 0, nshort = 0, nlost = 0;
