@@ -2912,17 +2912,15 @@ typedef struct c1_cand {
     uint8_t bytes[4];
 } c1_cand;
 
-/* The code point of the UTF-8 sequence s[0..len), 0 when invalid. */
-static uint32_t utf8_strict(const uint8_t *s, size_t len)
+/* The code point of the UTF-8 sequence s[0..len), 0 when it is not one
+ * character (decode_at's reading). */
+static uint32_t c1_decode(const uint8_t *s, size_t len)
 {
-    if (len == 2 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80)
-        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    if (len != 3 || s[0] < 0xE0 || s[0] > 0xEF || (s[1] & 0xC0) != 0x80 ||
-        (s[2] & 0xC0) != 0x80 || (s[0] == 0xE0 && s[1] < 0xA0) ||
-        (s[0] == 0xED && s[1] >= 0xA0))
-        return 0;
-    return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
-           (s[2] & 0x3F);
+    uint16_t b[3];
+    uint32_t cp;
+    for (size_t q = 0; q < len; q++)
+        b[q] = s[q];
+    return decode_at((codec){CK_UTF8, 0}, b, 0, len, &cp) == len ? cp : 0;
 }
 
 /* A character a restoration may give: what Chinese text read so holds. */
@@ -2954,7 +2952,7 @@ static const c1_lead *c1_lead_cands(work *w, unsigned lead)
     for (unsigned v = 0; v < 1024; v++) {
         uint8_t s[4] = {(uint8_t)lead, (uint8_t)(0x80 | (v & 31)),
                         (uint8_t)(0x80 | v >> 5), 0};
-        uint32_t cp = utf8_strict(s, 3);
+        uint32_t cp = c1_decode(s, 3);
         if (!cp || !c1_char_ok(cp))
             continue;
         all[n].cp = cp;
@@ -3002,7 +3000,7 @@ static int c1_token_cands(work *w, const c1_tok *t, c1_cand *out)
             for (size_t q = 0; q < need; q++)
                 s[1 + q] = mask >> q & 1 ? (uint8_t)(0x80 | v)
                                          : (uint8_t)w->b[t->at + kept++];
-            uint32_t cp = utf8_strict(s, need + 1);
+            uint32_t cp = c1_decode(s, need + 1);
             if (!cp || !c1_char_ok(cp) || n == ZH_C1_CANDS)
                 continue;
             out[n].cp = cp;
@@ -3043,7 +3041,7 @@ static int c1_restore(work *w)
     c1_tok *tok = malloc((nb + 1) * sizeof *tok);
     if (!tok)
         return -1;
-    int ok = 1;
+    int nomem = 0;
     for (size_t i = 0; i < nb;) {
         unsigned b = w->b[i];
         c1_tok t = {(uint32_t)i, 1, 0};
@@ -3083,11 +3081,11 @@ static int c1_restore(work *w)
     c1_cand cands[ZH_C1_CANDS];
     size_t nbeam = 1;
     beam[0] = (c1_state){0.0, 0, -1, -1, {0, {0}}, 0};
-    for (size_t k = 0; k < ntok && ok; k++) {
+    for (size_t k = 0; k < ntok && !nomem; k++) {
         const c1_tok *t = &tok[k];
         int nc = t->lost ? c1_token_cands(w, t, cands) : 0;
         if (nc < 0) {
-            ok = -1;
+            nomem = 1;
             break;
         }
         int picked = nc > 0;
@@ -3128,7 +3126,7 @@ static int c1_restore(work *w)
                     c, cp, -1, beam[s].back, cands[j], (uint8_t)picked};
             }
         if (!grow((void **)&hist, &caph, nhist + nnext, sizeof *hist)) {
-            ok = -1;
+            nomem = 1;
             break;
         }
         for (size_t x = 0; x < nnext; x++) {
@@ -3139,10 +3137,10 @@ static int c1_restore(work *w)
         memcpy(beam, next, nnext * sizeof *beam);
         nbeam = nnext;
     }
-    if (ok <= 0 || !nbeam) {
+    if (nomem) {
         free(tok);
         free(hist);
-        return ok < 0 ? -1 : 0;
+        return -1;
     }
     size_t best = 0;
     for (size_t s = 1; s < nbeam; s++)
@@ -4170,9 +4168,7 @@ static size_t keep_inner(cands *sub)
  * what that layer held, a lossy mark check reports. */
 static int lost_marks_left(const cand *c)
 {
-    if (!c->lost_marks)
-        return 0;
-    return c->layers == 1;
+    return c->lost_marks && c->layers == 1;
 }
 
 /* 1 when the readings c[0..n) cover at least half of the line's
