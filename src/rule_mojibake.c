@@ -585,10 +585,14 @@ static int cut_short(codec e, const uint16_t *b, size_t p, size_t n)
  * Chinese marks and fullwidth forms (“ is A1 B0, ， A3 AC), which the
  * text beside the mojibake has of its own (“涓枃” quoted in a line about
  * encodings is no stripped pair before the closing quote). */
+static int stripped_byte(unsigned c)
+{
+    return c < WILD && (c & 0xC0) == 0x80 && (c < 0xA1 || c > 0xA3);
+}
+
 static int stripped_trace(const work *w, const uint16_t *b, size_t p)
 {
-    return w->strips_pairs && b[p] < WILD && (b[p] & 0xC0) == 0x80 &&
-           (b[p] < 0xA1 || b[p] > 0xA3);
+    return w->strips_pairs && stripped_byte(b[p]);
 }
 
 /* 1 when a lost byte (U+FFFD or '?' in the misreading) is at p or within
@@ -861,29 +865,13 @@ static int pua_read(const work *w)
 static int strips_in(const work *w)
 {
     for (size_t p = 0; p < w->nb;) {
-        unsigned c = w->b[p];
-        if (c >= WILD || c < 0x80) {
-            p++;
-            continue;
-        }
-        size_t len =
-            c >= 0xC2 && c <= 0xF4 ? zh_utf8_seqlen((unsigned char)c) : 0;
-        size_t k = 1;
-        while (len && k < len && p + k < w->nb && w->b[p + k] < WILD &&
-               (w->b[p + k] & 0xC0) == 0x80)
-            k++;
-        if (len && k == len) {
-            p += len;
-            continue;
-        }
-        if (!len && (c & 0xC0) == 0x80) {
-            int near = 0;
-            for (size_t q = p >= 3 ? p - 3 : 0; q < w->nb && q <= p + 3; q++)
-                near |= w->b[q] == WILD || w->b[q] == '?';
-            if (!near && (c < 0xA1 || c > 0xA3))
-                return 1;
-        }
-        p += len ? k : 1;
+        uint32_t cp;
+        size_t len = decode_at((codec){CK_UTF8, 0}, w->b, p, w->nb, &cp);
+        if (!len && stripped_byte(w->b[p]) &&
+            !lost_near(w->b, p >= 3 ? p - 3 : 0, w->nb) &&
+            !lost_near(w->b, p, w->nb))
+            return 1;
+        p += len ? len : 1;
     }
     return 0;
 }
