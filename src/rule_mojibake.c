@@ -825,6 +825,10 @@ static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; 
  * inside a run only when it is 80, which leads nothing. */
 static int pua_read_shown(const char *text, size_t len)
 {
+    /* Those characters are EE 80 80-EE A1 A4 and E2 82 AC: a line with
+     * neither lead byte is not decoded. */
+    if (!memchr(text, 0xEE, len) && !memchr(text, 0xE2, len))
+        return 0;
     uint32_t prev2 = 0, prev = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
