@@ -441,6 +441,10 @@ static const char *const traps[] = {
      * characters that lost their bytes 80-9F (ftfy's cases) */
     "com especial atenção à s crianças",
     "Ça a été très intéressant, à côté de la forêt. Où est-il ? Déjà vu.",
+    /* The euro sign in Chinese prose, between Han characters too (what
+     * shows a GB18030 decoder in a block that holds mojibake): no reading
+     * of the line as GBK's mojibake */
+    "欧元符号€在中文里很少见，这件衣服售价€120，那件€80。",
     /* ï (EF) before ASCII: a lead none of whose 1,024 completions by
      * bytes 80-9F is a character the restoration gives (c1_lead_cands) */
     "La naïveté de Noël, très naïf.",
