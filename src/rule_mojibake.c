@@ -817,6 +817,8 @@ static int is_pua(uint32_t cp) { return cp >= 0xE000 && cp <= 0xF8FF; }
  * unassigned places of its symbol rows. */
 static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; }
 
+static int line_suspicious(const unsigned char *s, size_t len);
+
 /* 1 when text[0..len) shows a decoder that read UTF-8 as GBK the way
  * GB18030 decoders do: a private-use character of GBK's user-defined
  * pairs between two other non-ASCII characters, or the euro sign (A2 E3)
@@ -848,8 +850,13 @@ static int pua_read_shown(const char *text, size_t len)
 static int pua_read_hot(zh_scan *scan)
 {
     size_t cursor = 0, pos, end;
+    /* Only lines that may hold mojibake: the prefilter's hot lines are a
+     * superset of those, and without it every line is hot; the evidence
+     * must not depend on which. */
     while (zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end))
-        if (pua_read_shown(scan->text + pos, end - pos))
+        if (line_suspicious((const unsigned char *)scan->text + pos,
+                            end - pos) &&
+            pua_read_shown(scan->text + pos, end - pos))
             return 1;
     return 0;
 }
