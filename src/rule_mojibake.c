@@ -206,6 +206,9 @@ typedef struct work {
     int again_sb;
     /* The segment being restored showed a stripped pair (strips_in). */
     int strips_shown;
+    /* try_fill is scoring insertions at a gap: the character right after
+     * the gap may have lost its last byte to a mark (lost_last). */
+    int inserting;
     /* Readings may not make private-use characters of GBK's
      * (decode_stream): the line's own were read as such and no layer
      * under them read them back. */
@@ -624,8 +627,8 @@ static int begun_cut(codec e, const uint16_t *b, size_t p, size_t n)
 static int lost_last(const work *w, codec e, const uint16_t *b, size_t p,
                      size_t n, size_t past)
 {
-    return p > past && !w->silent_drops && begun_cut(e, b, p, n) && p + 2 < n &&
-           b[p + 2] == WILD;
+    return (p > past || (p == past && w->inserting)) && !w->silent_drops &&
+           begun_cut(e, b, p, n) && p + 2 < n && b[p + 2] == WILD;
 }
 
 /* A window's cost with the end of the line after last added. */
@@ -1747,6 +1750,7 @@ static size_t fill_rerank(work *w, codec e, const fill_set *fs, size_t r)
 typedef struct gap_best {
     size_t q, past;
     fill_set fs;
+    int inserting; /* w->inserting while it was scored */
 } gap_best;
 
 /* The cost of the window [r, end) with the insertion c made at q (the
@@ -2202,12 +2206,22 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             if (q < n && q > 0 && w->ci[q] == w->ci[q - 1])
                 continue;
             size_t past = (q > p ? q : p) + 2;
-            gap_best gb = {q, past, {.n = 0, .bar = HUGE_VAL}};
+            gap_best gb = {q, past, {.n = 0, .bar = HUGE_VAL}, 0};
             /* Continuation bytes still wanted at q: inserted bytes start
              * with one, so q must be inside a sequence. */
             int need = utf8_need(w->b, r, q);
             if (need <= 0)
                 continue;
+            /* Where the gap completes a Han character (E4-E9 and two
+             * continuation bytes), the one right after it may have lost
+             * its last byte to a mark
+             * (是最重要的 read by Python's gb18030: 要 = E8 A6 81 lost
+             * the private-use pair A6 81, 的 = E7 9A 84 its 84 at the
+             * line's end): it is scored by its best completion. */
+            size_t lead_at = q - (size_t)(3 - need);
+            gb.inserting = w->inserting = need <= 2 && q >= r + (3 - need) &&
+                                          w->b[lead_at] >= 0xE4 &&
+                                          w->b[lead_at] <= 0xE9;
             /* The characters before the gap read alike for every GBK pair
              * inserted: scored once (window_prefix). */
             uint32_t gprev = prev;
@@ -2315,6 +2329,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                 /* The window argument counts inserted bytes: past - 1 for
                  * one, past for two (as scored above). */
                 size_t k = fill_inserts(c);
+                w->inserting = gaps[g].inserting;
                 double cost = ngaps == 1 ? c->cost
                                          : insert_cost(w, e, n, r, gaps[g].q,
                                                        c, end + k - 2, prev,
@@ -2365,6 +2380,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             }
             fs = both;
         }
+        w->inserting = 0;
     }
     if (nbsp_only && fs.n == 0)
         fs = spaces;

@@ -66,6 +66,13 @@ static const struct {
      * window reads E5 8F AF (可) and ends at the 81 the second leaves,
      * where it failed before. */
     {"鏄剧ず鐨勮鍙瘉淇℃伅鐒跺悗閫�鍑恒��", "显示的许可证信息然后退出。"}, /* utf8-gb18030-pua-stripped */
+    /* A stripped pair right before a character that lost its last byte
+     * to a mark: 重要的 = E9 87 8D E8 A6 81 E7 9A 84 read by Python's
+     * gb18030 leaves 閲嶈 (A6 81 stripped) and 鐨 with U+FFFD for the 84
+     * at the line's end; the pair completing 要 is scored with 的 after
+     * it, by its best completion, where no window read before. */
+    {"鎵嶆槸鏈\xef\xbf\xbd" "閲嶈鐨\xef\xbf\xbd", "才是最重要的"}, /* utf8-gb18030-pua-stripped */
+    {"md 妗ｆ鐨勭涓\xef\xbf\xbd" "琛\xef\xbf\xbd" " ", "md 档案的第一行 "}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     /* A stripped pair (涓 then 涓 with its private-use pair gone: 个 =
      * E4 B8 AA, AA and the next lead stripped) shows a decoder that made

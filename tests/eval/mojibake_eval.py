@@ -391,7 +391,7 @@ def measure(build, name, gen, paras, rng, show):
             exact += 1
         else:
             errs_after += edit_distance(orig, got)
-            if show and shown < 5:
+            if show and shown < int(os.environ.get("ZHFIX_EVAL_SHOW", "5")):
                 shown += 1
                 print('  [%s]\n   orig: %s\n   corr: %s\n   got:  %s' %
                       (name, orig[:100], corr[:100], got[:100]))
