@@ -631,6 +631,18 @@ static int lost_last(const work *w, codec e, const uint16_t *b, size_t p,
            begun_cut(e, b, p, n) && p + 2 < n && b[p + 2] == WILD;
 }
 
+/* 1 when the character of right context at p is a byte lost alone at
+ * the line's end, in a stream read as GBK: no UTF-8 character is one byte
+ * of 80-FF, so the reading before it is wrong. (本。 = E6 9C AC E3 80 82
+ * read by GB18030, AC E3 stripped as private use, leaves 鏈 and two lost
+ * bytes, 80 and 82; AC for the first left the second alone.) */
+static int lone_lost_end(const work *w, codec e, const uint16_t *b, size_t p,
+                         size_t n)
+{
+    return w->strips_pairs && e.kind == CK_UTF8 && w->ends_line && p + 1 == n &&
+           b[p] == WILD;
+}
+
 /* A window's cost with the end of the line after last added. */
 static double end_cost(const work *w, uint32_t last, double cost,
                        double cutoff)
@@ -668,6 +680,8 @@ static double window_cost_from(work *w, codec e, const uint16_t *b, size_t n,
                 cost += completion_cost(w, b[p], b[p + 1], prev);
                 return cost < cutoff ? cost : HUGE_VAL;
             }
+            if (lone_lost_end(w, e, b, p, n))
+                return HUGE_VAL;
             if (p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
                              stripped_trace(w, b, p)))
                 return cost;
@@ -734,9 +748,9 @@ static int window_tail_read(const work *w, codec e, const uint16_t *b,
                 t->cut_c1 = (uint8_t)b[p + 1];
                 return 1;
             }
-            t->valid =
-                p > past && (cut_short(e, b, p, n) || lost_near(b, p, n) ||
-                             stripped_trace(w, b, p));
+            t->valid = !lone_lost_end(w, e, b, p, n) && p > past &&
+                       (cut_short(e, b, p, n) || lost_near(b, p, n) ||
+                        stripped_trace(w, b, p));
             if (!t->valid && w->silent_drops && p == past &&
                 begun_cut(e, b, p, n)) {
                 t->valid = 1;
@@ -2036,6 +2050,55 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t q, size_t past,
     memmove(w->b + q, w->b + q + 4, (n - q) * sizeof *w->b);
 }
 
+/* The line's last character lost with the pair before it: 本。 = E6 9C
+ * AC E3 80 82 read by GB18030 is 鏈, the private-use pair AC E3
+ * (stripped), 80 (which leads nothing: lost) and 82 (lost at the end).
+ * The stream ends in a character that wants one byte more (at q) and two
+ * lost bytes. Offers to fs the pair x L inserted at q: x completes the
+ * character, L leads the last one, whose first continuation byte is 80
+ * (GB18030 pairs any other lead with what follows) and whose last is
+ * chosen with it, by its cheapest completion before the line's end. The
+ * next fills restore the two lost bytes. pend, pprev and pcost are
+ * window_prefix's from the run's start to q; the buffer holds the gap
+ * at q. */
+static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
+                                   size_t pend, uint32_t pprev, double pcost,
+                                   fill_set *fs)
+{
+    if (!w->ends_line || q + 4 != n + 2 || w->b[q + 2] != WILD ||
+        w->b[q + 3] != WILD || pend >= q || pcost >= fill_cut(fs))
+        return;
+    for (unsigned x = 0xAA; x <= 0xAF; x++) {
+        w->b[q] = (uint16_t)x;
+        uint32_t before = 0;
+        if (decode_at(e, w->b, pend, q + 1, &before) != q + 1 - pend ||
+            zh_plaus_forbidden(before))
+            continue;
+        double head = pcost + wstep(w, pprev, before);
+        if (head >= fill_cut(fs))
+            continue;
+        for (unsigned lead = 0xE3; lead <= 0xE9; lead++) {
+            if (!gbk_pua_pair(x, lead))
+                continue;
+            uint32_t cps[64];
+            double steps[64];
+            for (unsigned c2 = 0; c2 < 64; c2++)
+                cps[c2] = (lead & 0x0Fu) << 12 | c2;
+            zh_plaus_steps(before, cps, 64, steps, w->steps);
+            double best = HUGE_VAL;
+            for (unsigned c2 = 0; c2 < 64; c2++) {
+                if (zh_plaus_forbidden(cps[c2]))
+                    continue;
+                double c = end_cost(w, cps[c2], head + steps[c2], fill_cut(fs));
+                if (c < best)
+                    best = c;
+            }
+            if (best < fill_cut(fs))
+                fill_offer(fs, best, q, x, lead, 0);
+        }
+    }
+}
+
 /* Offer to fs every pair of bytes v, v2 that the single-byte code page d
  * leaves undefined, inserted at q where a lead byte wants two more: each
  * scored as window_cost(w, e, w->b, n + 2, r, past, prev, fs->bar), in
@@ -2277,6 +2340,9 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                     if (ok)
                         seconds[nsec++] = (uint8_t)t;
                 }
+                if (need == 1)
+                    insert_before_lost_end(w, e, n, q, gend, gprev, gcost,
+                                           &gb.fs);
                 for (size_t li = 0; li < sizeof leads; li++) {
                     for (size_t si = 0; si < nsec; si++) {
                         unsigned t = seconds[si];

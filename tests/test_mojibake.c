@@ -73,6 +73,13 @@ static const struct {
      * it, by its best completion, where no window read before. */
     {"鎵嶆槸鏈\xef\xbf\xbd" "閲嶈鐨\xef\xbf\xbd", "才是最重要的"}, /* utf8-gb18030-pua-stripped */
     {"md 妗ｆ鐨勭涓\xef\xbf\xbd" "琛\xef\xbf\xbd" " ", "md 档案的第一行 "}, /* utf8-gb18030-pua-stripped */
+    /* The line's last character lost with the pair before it: 本。 = E6
+     * 9C AC E3 80 82 read by GB18030 leaves 鏈, then AC E3 stripped and
+     * 80, 82 lost. AC for the first lost byte would leave the second a
+     * character of one byte; the pair AC E3 is restored, then 80 82. */
+    {"杩愯涓\xef\xbf\xbd" "涓櫥褰曡剼鏈\xef\xbf\xbd\xef\xbf\xbd",
+     "运行一个登录脚本。"}, /* utf8-gb18030-pua-stripped */
+    {"銆婅皻璇\xef\xbf\xbd\xef\xbf\xbd", "《谚语》"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     /* A stripped pair (涓 then 涓 with its private-use pair gone: 个 =
      * E4 B8 AA, AA and the next lead stripped) shows a decoder that made
