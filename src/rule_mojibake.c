@@ -2099,6 +2099,17 @@ static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
     }
 }
 
+/* 1 when c is a pair insert_before_lost_end offered (a lead of the
+ * character lost with it second, two lost bytes then the line's end): its
+ * cost already reads to the line's end, where a window through the lost
+ * bytes would read nothing. */
+static int lost_end_insert(const work *w, size_t n, const fill_cand *c)
+{
+    return fill_inserts(c) == 2 && w->ends_line && c->q + 2 == n &&
+           w->b[c->q] == WILD && w->b[c->q + 1] == WILD && c->v[1] >= 0xE3 &&
+           c->v[1] <= 0xE9;
+}
+
 /* Offer to fs every pair of bytes v, v2 that the single-byte code page d
  * leaves undefined, inserted at q where a lead byte wants two more: each
  * scored as window_cost(w, e, w->b, n + 2, r, past, prev, fs->bar), in
@@ -2396,10 +2407,10 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
                  * one, past for two (as scored above). */
                 size_t k = fill_inserts(c);
                 w->inserting = gaps[g].inserting;
-                double cost = ngaps == 1 ? c->cost
-                                         : insert_cost(w, e, n, r, gaps[g].q,
-                                                       c, end + k - 2, prev,
-                                                       fs.bar);
+                double cost = ngaps == 1 || lost_end_insert(w, n, c)
+                                  ? c->cost
+                                  : insert_cost(w, e, n, r, gaps[g].q, c,
+                                                end + k - 2, prev, fs.bar);
                 if (cost < fs.bar)
                     fill_offer_bytes(&fs, cost, fs.seq++, gaps[g].q, c->v, 0);
             }

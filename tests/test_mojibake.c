@@ -80,6 +80,9 @@ static const struct {
     {"杩愯涓\xef\xbf\xbd" "涓櫥褰曡剼鏈\xef\xbf\xbd\xef\xbf\xbd",
      "运行一个登录脚本。"}, /* utf8-gb18030-pua-stripped */
     {"銆婅皻璇\xef\xbf\xbd\xef\xbf\xbd", "《谚语》"}, /* utf8-gb18030-pua-stripped */
+    /* ...where an earlier gap (一 = E4 B8 80 lost its 80) is weighed too:
+     * the pair is weighed by its own reading to the line's end */
+    {"杩欐槸涓\xef\xbf\xbd" "鑸\xef\xbf\xbd\xef\xbf\xbd", "这是一般。"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     /* A stripped pair (涓 then 涓 with its private-use pair gone: 个 =
      * E4 B8 AA, AA and the next lead stripped) shows a decoder that made
