@@ -631,16 +631,24 @@ static int lost_last(const work *w, codec e, const uint16_t *b, size_t p,
            begun_cut(e, b, p, n) && p + 2 < n && b[p + 2] == WILD;
 }
 
-/* 1 when the character of right context at p is a byte lost alone at
- * the line's end, in a stream read as GBK: no UTF-8 character is one byte
- * of 80-FF, so the reading before it is wrong. (本。 = E6 9C AC E3 80 82
- * read by GB18030, AC E3 stripped as private use, leaves 鏈 and two lost
- * bytes, 80 and 82; AC for the first left the second alone.) */
+/* 1 when what follows the byte at p ends a character before it: the
+ * line's end, or ASCII (not '?', which may be a lost byte too). */
+static int ends_lost(const work *w, const uint16_t *b, size_t p, size_t n)
+{
+    return p + 1 == n ? w->ends_line
+                      : b[p + 1] >= 0x20 && b[p + 1] < 0x80 && b[p + 1] != '?';
+}
+
+/* 1 when the character of right context at p is a byte lost alone before
+ * the line's end or ASCII, in a stream read as GBK: no UTF-8 character is
+ * one byte of 80-FF, so the reading before it is wrong. (本。 = E6 9C AC
+ * E3 80 82 read by GB18030, AC E3 stripped as private use, leaves 鏈 and
+ * two lost bytes, 80 and 82; AC for the first left the second alone.) */
 static int lone_lost_end(const work *w, codec e, const uint16_t *b, size_t p,
                          size_t n)
 {
-    return w->strips_pairs && e.kind == CK_UTF8 && w->ends_line && p + 1 == n &&
-           b[p] == WILD;
+    return w->strips_pairs && e.kind == CK_UTF8 && b[p] == WILD &&
+           ends_lost(w, b, p, n);
 }
 
 /* A window's cost with the end of the line after last added. */
@@ -2065,9 +2073,10 @@ static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
                                    size_t pend, uint32_t pprev, double pcost,
                                    fill_set *fs)
 {
-    if (!w->ends_line || q + 4 != n + 2 || w->b[q + 2] != WILD ||
-        w->b[q + 3] != WILD || pend >= q || pcost >= fill_cut(fs))
+    if (q + 4 > n + 2 || w->b[q + 2] != WILD || w->b[q + 3] != WILD ||
+        !ends_lost(w, w->b, q + 3, n + 2) || pend >= q || pcost >= fill_cut(fs))
         return;
+    unsigned next = q + 4 < n + 2 ? w->b[q + 4] : 0;
     for (unsigned x = 0xAA; x <= 0xAF; x++) {
         w->b[q] = (uint16_t)x;
         uint32_t before = 0;
@@ -2089,7 +2098,9 @@ static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
             for (unsigned c2 = 0; c2 < 64; c2++) {
                 if (zh_plaus_forbidden(cps[c2]))
                     continue;
-                double c = end_cost(w, cps[c2], head + steps[c2], fill_cut(fs));
+                double c = head + steps[c2];
+                c = next ? c + wstep(w, cps[c2], next)
+                         : end_cost(w, cps[c2], c, fill_cut(fs));
                 if (c < best)
                     best = c;
             }
@@ -2100,14 +2111,14 @@ static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
 }
 
 /* 1 when c is a pair insert_before_lost_end offered (a lead of the
- * character lost with it second, two lost bytes then the line's end): its
- * cost already reads to the line's end, where a window through the lost
- * bytes would read nothing. */
+ * character lost with it second, two lost bytes then the line's end or
+ * ASCII): its cost already reads past the lost bytes, where a window
+ * through them would read nothing. */
 static int lost_end_insert(const work *w, size_t n, const fill_cand *c)
 {
-    return fill_inserts(c) == 2 && w->ends_line && c->q + 2 == n &&
-           w->b[c->q] == WILD && w->b[c->q + 1] == WILD && c->v[1] >= 0xE3 &&
-           c->v[1] <= 0xE9;
+    return fill_inserts(c) == 2 && c->q + 2 <= n && w->b[c->q] == WILD &&
+           w->b[c->q + 1] == WILD && ends_lost(w, w->b, c->q + 1, n) &&
+           c->v[1] >= 0xE3 && c->v[1] <= 0xE9;
 }
 
 /* Offer to fs every pair of bytes v, v2 that the single-byte code page d

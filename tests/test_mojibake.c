@@ -83,6 +83,8 @@ static const struct {
     /* ...where an earlier gap (一 = E4 B8 80 lost its 80) is weighed too:
      * the pair is weighed by its own reading to the line's end */
     {"杩欐槸涓\xef\xbf\xbd" "鑸\xef\xbf\xbd\xef\xbf\xbd", "这是一般。"}, /* utf8-gb18030-pua-stripped */
+    /* ...and before ASCII, which 82 cannot pair with either */
+    {"杩欐槸涓\xef\xbf\xbd" "鑸\xef\xbf\xbd\xef\xbf\xbd" " See", "这是一般。 See"}, /* utf8-gb18030-pua-stripped */
     {"鍙戦?佹垚鍔?", "发送成功"}, /* utf8-gb18030-lost-question */
     /* A stripped pair (涓 then 涓 with its private-use pair gone: 个 =
      * E4 B8 AA, AA and the next lead stripped) shows a decoder that made
