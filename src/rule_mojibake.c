@@ -3934,6 +3934,26 @@ static int c1_line(const work *w, const chain *ch)
     return short_leads >= 2;
 }
 
+/* 1 when the ASCII unit k stands between two characters the reading
+ * made of more than one byte: a word of one letter (“X” read as GBK is
+ * 鈥淴鈥 with X the second byte of 淴, 9C 58), which the misreading took
+ * whole. Not where a restored byte made either (a guess is no
+ * evidence). */
+static int between_read(const work *w, size_t k)
+{
+    if (k == 0 || k + 1 >= w->nu)
+        return 0;
+    const unit *a = &w->u[k - 1], *z = &w->u[k + 1];
+    if (!a->ok || a->blen < 2 || !z->ok || z->blen < 2 ||
+        z->bs != w->u[k].bs + 1)
+        return 0;
+    /* Read from the bytes as they are: no byte of the three restored. */
+    for (uint32_t q = a->bs; q < z->bs + z->blen; q++)
+        if (w->fl[q])
+            return 0;
+    return 1;
+}
+
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
@@ -4091,7 +4111,8 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                  * keeps A1 60 as U+E4E6 before the *). */
                 size_t nc = w->ci[be] + 1;
                 if ((nc >= n || !zh_is_ascii_alnum(w->cp[nc])) &&
-                    !(any_ascii && is_pua(w->cp[w->ci[be]])))
+                    !(any_ascii && is_pua(w->cp[w->ci[be]])) &&
+                    !(any_ascii && between_read(w, uz)))
                     break;
                 w->u[uz].ok = 1;
                 uz++;

@@ -394,6 +394,9 @@ static const struct {
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
     {"绫诲瀷鈥渰0}鈥濅笉鍙笌绫诲瀷鈥渰1}鈥濊繘琛屾瘮杈冦??", "类型“{0}”不可与类型“{1}”进行比较。"}, /* utf8-gb18030-lost-question */
     {"璇蜂娇鐢ㄢ?淍param鈥濇爣璁版弿杩板弬鏁般??", "请使用“@param”标记描述参数。"}, /* utf8-gb18030-lost-question */
+    /* ...and where the word is that one letter, between two characters
+     * the misreading made (X in 淴 = 9C 58, then 鈥) */
+    {"浣跨敤鈥淴鈥濋敭閫\xef\xbf\xbd" "鍑\xef\xbf\xbd", "使用“X”键退出"}, /* utf8-gbk-replace */
     /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
      * that pairs with the marks before it */
     {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
@@ -452,6 +455,9 @@ END_TEST
 /* ---- Traps: must stay byte-identical ----------------------------------- */
 
 static const char *const traps[] = {
+    /* Rare Han characters whose GBK second byte is an ASCII letter (淴
+     * is 9C 58, X) between other Han: no word of one letter read */
+    "他在淴浴之后，又读了淴字。",
     /* Cyrillic letters in an English line, some of them UTF-8 lead
      * bytes in Windows-1251 (Г is C3, à the C3 A0 after it) */
     "Cyrillic capitals: А Б В Г Д Е Ж З И Й К Л М Н О П, then the rest of the alphabet.",
