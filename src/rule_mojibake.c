@@ -3954,6 +3954,28 @@ static int between_read(const work *w, size_t k)
     return 1;
 }
 
+/* 1 when the ASCII unit k follows a mark the misreading made, unrestored,
+ * and ASCII punctuation follows it in T: a word of code or a path quoted
+ * after the mark (。` = E3 80 82 60 read as 銆 and 俙 = 82 60, then #;
+ * “g/ read as 鈥 and 済, then /). Not after Han: two rare characters
+ * before a bar (宕機| in a dictionary, E5 B4 99 43: 崙C|) are no such
+ * reading. */
+static int after_read(const work *w, size_t k)
+{
+    if (k == 0)
+        return 0;
+    const unit *a = &w->u[k - 1];
+    if (!a->ok || a->blen < 3 ||
+        !((a->cp >= 0x2010 && a->cp <= 0x206F) ||
+          (a->cp >= 0x3000 && a->cp <= 0x303F) ||
+          (a->cp >= 0xFF00 && a->cp <= 0xFF65)))
+        return 0;
+    for (uint32_t q = a->bs; q <= w->u[k].bs; q++)
+        if (w->fl[q])
+            return 0;
+    return 1;
+}
+
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
  * characters before and after the examined range are lprev and rnext. */
 static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
@@ -4112,7 +4134,9 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 size_t nc = w->ci[be] + 1;
                 if ((nc >= n || !zh_is_ascii_alnum(w->cp[nc])) &&
                     !(any_ascii && is_pua(w->cp[w->ci[be]])) &&
-                    !(any_ascii && between_read(w, uz)))
+                    !(any_ascii && between_read(w, uz)) &&
+                    !(any_ascii && nc < n && w->cp[nc] > 0x20 &&
+                      w->cp[nc] < 0x7F && after_read(w, uz)))
                     break;
                 w->u[uz].ok = 1;
                 uz++;

@@ -397,6 +397,9 @@ static const struct {
     /* ...and where the word is that one letter, between two characters
      * the misreading made (X in 淴 = 9C 58, then 鈥) */
     {"浣跨敤鈥淴鈥濋敭閫\xef\xbf\xbd" "鍑\xef\xbf\xbd", "使用“X”键退出"}, /* utf8-gbk-replace */
+    /* ...and after a mark, before ASCII punctuation (。` read as 銆 and
+     * 俙, 82 60, then #) */
+    {"杩愯(Go)銆俙#", "运行(Go)。`#"}, /* utf8-gbk */
     /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
      * that pairs with the marks before it */
     {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
@@ -458,6 +461,10 @@ static const char *const traps[] = {
     /* Rare Han characters whose GBK second byte is an ASCII letter (淴
      * is 9C 58, X) between other Han: no word of one letter read */
     "他在淴浴之后，又读了淴字。",
+    /* ...or before ASCII punctuation (宕機 is E5 B4 99 43, 崙C, before
+     * the bar of a dictionary entry) */
+    "當機 当机 [dang4 ji1] /variant of 宕機|宕机[dang4 ji1]/",
+    "筸 筸 [gan1] /used in 鎮筸|镇筸[Zhen4 gan1]/",
     /* Cyrillic letters in an English line, some of them UTF-8 lead
      * bytes in Windows-1251 (Г is C3, à the C3 A0 after it) */
     "Cyrillic capitals: А Б В Г Д Е Ж З И Й К Л М Н О П, then the rest of the alphabet.",
