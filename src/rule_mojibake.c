@@ -3937,9 +3937,11 @@ static int c1_line(const work *w, const chain *ch)
 /* 1 when the ASCII unit k stands between two characters the reading
  * made of more than one byte: a word of one letter (“X” read as GBK is
  * 鈥淴鈥 with X the second byte of 淴, 9C 58), which the misreading took
- * whole. Not where a restored byte made either (a guess is no
- * evidence). */
-static int between_read(const work *w, size_t k)
+ * whole. Where GBK misread the text, the characters either side may
+ * hold a restored byte (按“q” read by GB18030: 鎸 夆, 80 lost, 渜 = 9C
+ * 71); not in a reading of Big5, whose guesses make such a character of
+ * lossy text (�稍� in a poem read as ╵y). */
+static int between_read(const work *w, size_t k, int gbk)
 {
     if (k == 0 || k + 1 >= w->nu)
         return 0;
@@ -3949,7 +3951,7 @@ static int between_read(const work *w, size_t k)
         return 0;
     /* Read from the bytes as they are: no byte of the three restored. */
     for (uint32_t q = a->bs; q < z->bs + z->blen; q++)
-        if (w->fl[q])
+        if (w->fl[q] && !(gbk && q != w->u[k].bs))
             return 0;
     return 1;
 }
@@ -3959,8 +3961,8 @@ static int between_read(const work *w, size_t k)
  * after the mark (。` = E3 80 82 60 read as 銆 and 俙 = 82 60, then #;
  * “g/ read as 鈥 and 済, then /). Not after Han: two rare characters
  * before a bar (宕機| in a dictionary, E5 B4 99 43: 崙C|) are no such
- * reading. */
-static int after_read(const work *w, size_t k)
+ * reading. Restored bytes in the mark only where GBK misread it. */
+static int after_read(const work *w, size_t k, int gbk)
 {
     if (k == 0)
         return 0;
@@ -3971,7 +3973,7 @@ static int after_read(const work *w, size_t k)
           (a->cp >= 0xFF00 && a->cp <= 0xFF65)))
         return 0;
     for (uint32_t q = a->bs; q <= w->u[k].bs; q++)
-        if (w->fl[q])
+        if (w->fl[q] && !(gbk && q < w->u[k].bs))
             return 0;
     return 1;
 }
@@ -4134,9 +4136,11 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                 size_t nc = w->ci[be] + 1;
                 if ((nc >= n || !zh_is_ascii_alnum(w->cp[nc])) &&
                     !(any_ascii && is_pua(w->cp[w->ci[be]])) &&
-                    !(any_ascii && between_read(w, uz)) &&
+                    !(any_ascii &&
+                      between_read(w, uz, ch->misread.kind == CK_GBK)) &&
                     !(any_ascii && nc < n && w->cp[nc] > 0x20 &&
-                      w->cp[nc] < 0x7F && after_read(w, uz)))
+                      w->cp[nc] < 0x7F &&
+                      after_read(w, uz, ch->misread.kind == CK_GBK)))
                     break;
                 w->u[uz].ok = 1;
                 uz++;

@@ -400,6 +400,9 @@ static const struct {
     /* ...and after a mark, before ASCII punctuation (。` read as 銆 and
      * 俙, 82 60, then #) */
     {"杩愯(Go)銆俙#", "运行(Go)。`#"}, /* utf8-gbk */
+    /* ...and where the mark before lost a byte (按“q” read by GB18030:
+     * 80 lost, 9C 71 read as 渜) */
+    {"鎸夆\xef\xbf\xbd" "渜鈥濋\xef\xbf\xbd\xef\xbf\xbd" "鍑恒\xef\xbf\xbd\xef\xbf\xbd", "按“q”退出。"}, /* utf8-gb18030 */
     /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
      * that pairs with the marks before it */
     {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
