@@ -400,6 +400,11 @@ static const struct {
     /* ...and after a mark, before ASCII punctuation (。` read as 銆 and
      * 俙, 82 60, then #) */
     {"杩愯(Go)銆俙#", "运行(Go)。`#"}, /* utf8-gbk */
+    /* Lossy verse whose Big5 bytes hold an ASCII letter (稍 is B5 79):
+     * the guesses for its U+FFFD are no evidence (not ╵y); fix leaves
+     * the line as it is */
+    {"\xef\xbf\xbd" "稍" "\xef\xbf\xbd" "著意斟量过，天下事、无穷尽。",
+     "\xef\xbf\xbd" "稍" "\xef\xbf\xbd" "著意斟量过，天下事、无穷尽。"},
     /* ...and where the mark before lost a byte (按“q” read by GB18030:
      * 80 lost, 9C 71 read as 渜) */
     {"鎸夆\xef\xbf\xbd" "渜鈥濋\xef\xbf\xbd\xef\xbf\xbd" "鍑恒\xef\xbf\xbd\xef\xbf\xbd", "按“q”退出。"}, /* utf8-gb18030 */
