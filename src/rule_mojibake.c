@@ -877,11 +877,11 @@ static int pua_read_hot(zh_scan *scan)
     size_t cursor = 0, pos, end;
     /* Only lines that may hold mojibake: the prefilter's hot lines are a
      * superset of those, and without it every line is hot; the evidence
-     * must not depend on which. */
+     * must not depend on which. (The cheaper test first: most lines have
+     * neither lead byte.) */
     while (zh_hot_next(scan, ZH_TRIG_MOJIBAKE, &cursor, &pos, &end))
-        if (line_suspicious((const unsigned char *)scan->text + pos,
-                            end - pos) &&
-            pua_read_shown(scan->text + pos, end - pos))
+        if (pua_read_shown(scan->text + pos, end - pos) &&
+            line_suspicious((const unsigned char *)scan->text + pos, end - pos))
             return 1;
     return 0;
 }
