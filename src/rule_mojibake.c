@@ -1974,6 +1974,21 @@ static int spaces_shown(const work *w)
     return 0;
 }
 
+/* The cost through the character that byte x, put at q, completes (it
+ * begins at pend, after the prefix's pprev and pcost), that character in
+ * *before; HUGE_VAL when x completes none the model may read. */
+static double completed_head(work *w, codec e, size_t pend, size_t q,
+                             unsigned x, uint32_t pprev, double pcost,
+                             uint32_t *before)
+{
+    w->b[q] = (uint16_t)x;
+    *before = 0;
+    if (decode_at(e, w->b, pend, q + 1, before) != q + 1 - pend ||
+        zh_plaus_forbidden(*before))
+        return HUGE_VAL;
+    return pcost + wstep(w, pprev, *before);
+}
+
 /* A character lost whole to a GB18030 decoder and a scraper that strips
  * private use: UTF-8 E6 98 AF E5 A4 9A (是多) read as GBK is E6 98 (鏄),
  * then AF E5 and A4 9A, both private use and stripped, so the next lead
@@ -2005,12 +2020,8 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t q, size_t past,
     window_tail tail;
     int have_tail = window_tail_read(w, e, w->b, n + 4, q + 4, past + 2, &tail);
     for (unsigned x = 0x81; x < 0xC0 && (!have_tail || tail.valid); x++) {
-        w->b[q] = (uint16_t)x;
         uint32_t before;
-        if (decode_at(e, w->b, pend, q + 1, &before) != q + 1 - pend ||
-            zh_plaus_forbidden(before))
-            continue;
-        double head = pcost + wstep(w, pprev, before);
+        double head = completed_head(w, e, pend, q, x, pprev, pcost, &before);
         if (head >= fill_cut(fs))
             continue;
         for (unsigned lead = 0xE4; lead <= 0xE9; lead++) {
@@ -2078,12 +2089,8 @@ static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
         return;
     unsigned next = q + 4 < n + 2 ? w->b[q + 4] : 0;
     for (unsigned x = 0xAA; x <= 0xAF; x++) {
-        w->b[q] = (uint16_t)x;
-        uint32_t before = 0;
-        if (decode_at(e, w->b, pend, q + 1, &before) != q + 1 - pend ||
-            zh_plaus_forbidden(before))
-            continue;
-        double head = pcost + wstep(w, pprev, before);
+        uint32_t before;
+        double head = completed_head(w, e, pend, q, x, pprev, pcost, &before);
         if (head >= fill_cut(fs))
             continue;
         for (unsigned lead = 0xE3; lead <= 0xE9; lead++) {
