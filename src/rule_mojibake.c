@@ -1343,6 +1343,37 @@ static size_t alien_chars(const work *w, codec e, size_t from, size_t to)
     return n;
 }
 
+/* 1 when the bytes from p are k pairs of GB2312's common characters
+ * (lead B0-D7, trail A1-FE): clean Chinese re-encoded as GBK, which UTF-8
+ * read as GBK makes at most two of in a row (the pair that starts a
+ * three-byte character leads with E4-E9). */
+static int clean_pairs(const uint16_t *b, size_t p, size_t n, size_t k)
+{
+    for (size_t i = 0; i < k; i++, p += 2)
+        if (p + 1 >= n || b[p] < 0xB0 || b[p] > 0xD7 || b[p + 1] < 0xA1 ||
+            b[p + 1] > 0xFE)
+            return 0;
+    return 1;
+}
+
+/* The byte a GBK decoder tried to pair the lost byte before p with: b[p],
+ * or WILD (any) where what follows is clean Chinese, which does not read
+ * as UTF-8. There the corrupted stretch ends, and the decoder, which read
+ * it alone, lost the byte at the end of its input (part of a line: 方面
+ * read as GB18030 loses 面's last byte A2 before the clean 有, whose
+ * bytes D3 D0 A2 would pair with). */
+static unsigned loss_partner(codec d, codec e, const uint16_t *b, size_t p,
+                             size_t n)
+{
+    if (p >= n)
+        return WILD;
+    uint32_t cp;
+    if (d.kind == CK_GBK && e.kind == CK_UTF8 && clean_pairs(b, p, n, 3) &&
+        !decode_at(e, b, p, n, &cp))
+        return WILD;
+    return b[p];
+}
+
 /* Fill the k lost bytes at q (k >= 2) by beam search; 1 when done. */
 static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                     uint32_t prev)
@@ -1392,7 +1423,8 @@ static int fill_run(work *w, codec d, codec e, size_t r, size_t q, size_t k,
                 ok.m[1] &= m.m[1];
             }
             if (d.kind != CK_SB && i + 1 == k && q + k < n) {
-                vmask m = lost_mask(w, d, w->b[q + k], 1);
+                vmask m =
+                    lost_mask(w, d, loss_partner(d, e, w->b, q + k, n), 1);
                 ok.m[0] &= m.m[0];
                 ok.m[1] &= m.m[1];
             }
@@ -1892,7 +1924,7 @@ static int fill_fast(work *w, codec d, codec e, size_t n, size_t q,
      * (bits 0-63 of the cached mask). */
     uint64_t lost = ~(uint64_t)0;
     if (q + 1 < n)
-        lost = lost_mask(w, d, b[q + 1], 1).m[0];
+        lost = lost_mask(w, d, loss_partner(d, e, b, q + 1, n), 1).m[0];
     /* The characters span [base, base + (63 << shift)]: most such spans
      * hold no forbidden code point, and then none is tested. */
     uint32_t top = base | (uint32_t)0x3F << shift;
@@ -2232,6 +2264,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             w->b[q] = (uint16_t)old;
             continue;
         }
+        unsigned partner = loss_partner(d, e, w->b, q + 1, n);
         for (unsigned v = lo_v; v <= hi_v; v++) {
             if (d.kind == CK_SB && v < 0xA0 && lo_v != hi_v &&
                 !sb_undefined(d.sb, v))
@@ -2241,7 +2274,7 @@ static int try_fill(work *w, const chain *ch, size_t r, size_t p,
             /* A double-byte decoder loses a byte only when it cannot pair
              * it with the next one. */
             if (d.kind != CK_SB && q + 1 < n &&
-                !lost_pair(d, v, w->b[q + 1], pua_read(w)))
+                !lost_pair(d, v, partner, pua_read(w)))
                 continue;
             if (pend > r && pcost >= fs.bar)
                 continue; /* window_prefix: HUGE_VAL */

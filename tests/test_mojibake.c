@@ -389,6 +389,10 @@ static const struct {
     {"ä¸­æ–‡î€€æµ‹è¯•çš„å†…å®¹", "中文î€€测试的内容"}, /* utf8-cp1252 */
     /* Partial: one stretch of a line is mojibake, the rest is clean. */
     {"下载的文件名是鏂囦欢，大小 3 KB。", "下载的文件名是文件，大小 3 KB。"},
+    /* ...whose stretch, read alone, lost its last byte before the clean
+     * text: 面 = E9 9D A2 lost A2, which the clean 有 (D3 D0) would pair
+     * with; not 靀 (E9 9D 80) */
+    {"浣嗕篃鍦ㄥ咕鍊嬫柟闈?有小的改進。", "但也在幾個方面有小的改進。"}, /* partial utf8-gb18030-lost-question */
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
     /* ...where GBK took the ASCII after “ as the second byte of a pair
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
