@@ -1343,15 +1343,18 @@ static size_t alien_chars(const work *w, codec e, size_t from, size_t to)
     return n;
 }
 
-/* 1 when the bytes from p are k pairs of GB2312's common characters
- * (lead B0-D7, trail A1-FE): clean Chinese re-encoded as GBK, which UTF-8
- * read as GBK makes at most two of in a row (the pair that starts a
- * three-byte character leads with E4-E9). */
+/* 1 when the bytes from p are k pairs of GB2312's common characters and
+ * marks (lead B0-D7 or A1-A3, trail A1-FE): clean Chinese re-encoded as
+ * GBK, which UTF-8 read as GBK makes at most two of in a row (of any
+ * three pairs of three-byte characters one leads with the lead of one,
+ * E0-EF). */
 static int clean_pairs(const uint16_t *b, size_t p, size_t n, size_t k)
 {
     for (size_t i = 0; i < k; i++, p += 2)
-        if (p + 1 >= n || b[p] < 0xB0 || b[p] > 0xD7 || b[p + 1] < 0xA1 ||
-            b[p + 1] > 0xFE)
+        if (p + 1 >= n ||
+            !((b[p] >= 0xB0 && b[p] <= 0xD7) ||
+              (b[p] >= 0xA1 && b[p] <= 0xA3)) ||
+            b[p + 1] < 0xA1 || b[p + 1] > 0xFE)
             return 0;
     return 1;
 }

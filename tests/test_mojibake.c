@@ -393,6 +393,9 @@ static const struct {
      * text: 面 = E9 9D A2 lost A2, which the clean 有 (D3 D0) would pair
      * with; not 靀 (E9 9D 80) */
     {"浣嗕篃鍦ㄥ咕鍊嬫柟闈?有小的改進。", "但也在幾個方面有小的改進。"}, /* partial utf8-gb18030-lost-question */
+    /* ...a mark among the clean text after it (态 = E6 80 81 lost 81
+     * before 下，用; not 怀, E6 80 80) */
+    {"鍦ㄦ椿璺冪姸鎬?下，用这个平台", "在活跃状态下，用这个平台"}, /* partial utf8-gb18030-lost-question */
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
     /* ...where GBK took the ASCII after “ as the second byte of a pair
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
