@@ -1343,18 +1343,18 @@ static size_t alien_chars(const work *w, codec e, size_t from, size_t to)
     return n;
 }
 
-/* 1 when the bytes from p are k pairs of GB2312's common characters and
- * marks (lead B0-D7 or A1-A3, trail A1-FE): clean Chinese re-encoded as
- * GBK, which UTF-8 read as GBK makes at most two of in a row (of any
- * three pairs of three-byte characters one leads with the lead of one,
- * E0-EF). */
+/* 1 when the bytes from p are k pairs GBK reads (lead 81-FE, trail
+ * 40-FE but 7F) none of which is a lead byte of three or four UTF-8 bytes
+ * (E0-F4) and its continuation: clean Chinese re-encoded as GBK (預 is
+ * EE 41). UTF-8 read as GBK makes no three such pairs in a row: of any
+ * three pairs of three-byte characters, one begins with a character's
+ * lead byte. */
 static int clean_pairs(const uint16_t *b, size_t p, size_t n, size_t k)
 {
     for (size_t i = 0; i < k; i++, p += 2)
-        if (p + 1 >= n ||
-            !((b[p] >= 0xB0 && b[p] <= 0xD7) ||
-              (b[p] >= 0xA1 && b[p] <= 0xA3)) ||
-            b[p + 1] < 0xA1 || b[p + 1] > 0xFE)
+        if (p + 1 >= n || b[p] < 0x81 || b[p] > 0xFE || b[p + 1] < 0x40 ||
+            b[p + 1] > 0xFE || b[p + 1] == 0x7F ||
+            (b[p] >= 0xE0 && b[p] <= 0xF4 && b[p + 1] >= 0x80))
             return 0;
     return 1;
 }
@@ -1370,9 +1370,7 @@ static unsigned loss_partner(codec d, codec e, const uint16_t *b, size_t p,
 {
     if (p >= n)
         return WILD;
-    uint32_t cp;
-    if (d.kind == CK_GBK && e.kind == CK_UTF8 && clean_pairs(b, p, n, 3) &&
-        !decode_at(e, b, p, n, &cp))
+    if (d.kind == CK_GBK && e.kind == CK_UTF8 && clean_pairs(b, p, n, 3))
         return WILD;
     return b[p];
 }

@@ -396,6 +396,9 @@ static const struct {
     /* ...a mark among the clean text after it (态 = E6 80 81 lost 81
      * before 下，用; not 怀, E6 80 80) */
     {"鍦ㄦ椿璺冪姸鎬?下，用这个平台", "在活跃状态下，用这个平台"}, /* partial utf8-gb18030-lost-question */
+    /* ...Traditional text after it, outside GB2312 (預 is EE 41: a lead
+     * of three UTF-8 bytes before ASCII, which no UTF-8 makes) */
+    {"鐩墠鍙敮鎻碨MTP銆傛兂鐭?道預設埠，看上面的命令", "目前只支援SMTP。想知道預設埠，看上面的命令"}, /* partial utf8-gb18030-lost-question */
     {"See ä¸­æ–‡ and the rest.", "See 中文 and the rest."},
     /* ...where GBK took the ASCII after “ as the second byte of a pair
      * (9C 7B is 渰: the end of “ and the { of a placeholder; 9C 40, 淍) */
