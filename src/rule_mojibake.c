@@ -2102,17 +2102,17 @@ static void insert_lost_char(work *w, codec e, size_t n, size_t q, size_t past,
     memmove(w->b + q, w->b + q + 4, (n - q) * sizeof *w->b);
 }
 
-/* The line's last character lost with the pair before it: 本。 = E6 9C
- * AC E3 80 82 read by GB18030 is 鏈, the private-use pair AC E3
- * (stripped), 80 (which leads nothing: lost) and 82 (lost at the end).
- * The stream ends in a character that wants one byte more (at q) and two
- * lost bytes. Offers to fs the pair x L inserted at q: x completes the
- * character, L leads the last one, whose first continuation byte is 80
- * (GB18030 pairs any other lead with what follows) and whose last is
- * chosen with it, by its cheapest completion before the line's end. The
- * next fills restore the two lost bytes. pend, pprev and pcost are
- * window_prefix's from the run's start to q; the buffer holds the gap
- * at q. */
+/* A character lost with the pair before it, at the line's end or before
+ * ASCII: 本。 = E6 9C AC E3 80 82 read by GB18030 is 鏈, the private-use
+ * pair AC E3 (stripped), 80 (which leads nothing: lost) and 82 (lost at
+ * the end, or before ASCII, which it cannot pair with). At q a character
+ * wants one byte more, and two lost bytes follow. Offers to fs the pair x
+ * L inserted at q: x completes the character, L leads the lost one, whose
+ * first continuation byte is 80 (GB18030 pairs any other lead with what
+ * follows) and whose last is chosen with it, by its cheapest completion
+ * before what follows. The next fills restore the two lost bytes. pend, pprev
+ * and pcost are window_prefix's from the run's start to q; the buffer holds the
+ * gap at q. */
 static void insert_before_lost_end(work *w, codec e, size_t n, size_t q,
                                    size_t pend, uint32_t pprev, double pcost,
                                    fill_set *fs)
@@ -3990,7 +3990,8 @@ static int between_read(const work *w, size_t k, int gbk)
     if (!a->ok || a->blen < 2 || !z->ok || z->blen < 2 ||
         z->bs != w->u[k].bs + 1)
         return 0;
-    /* Read from the bytes as they are: no byte of the three restored. */
+    /* The letter itself never restored; the characters beside it only
+     * where GBK misread them. */
     for (uint32_t q = a->bs; q < z->bs + z->blen; q++)
         if (w->fl[q] && !(gbk && q != w->u[k].bs))
             return 0;
