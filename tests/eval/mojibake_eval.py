@@ -22,6 +22,10 @@ from outside the sources the character model was made from, e.g.
 TypeScript's Chinese messages (package typescript on npm,
 lib/zh-cn/diagnosticMessages.generated.json, one value a line).
 
+--show TYPE prints the first five paragraphs of TYPE that did not come
+back (original, corrupted, zhfix's output); ZHFIX_EVAL_SHOW=N in the
+environment prints N instead.
+
 With --ftfy SRC_DIR (a checkout of rspeer/python-ftfy; Debian's
 python3-wcwidth is its only dependency) the same corrupted paragraphs also
 go through ftfy's fix_text, with its non-encoding fixes turned off (quotes,
