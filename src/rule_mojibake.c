@@ -3067,12 +3067,18 @@ static uint32_t c1_decode(const uint8_t *s, size_t len)
     return decode_at((codec){CK_UTF8, 0}, b, 0, len, &cp) == len ? cp : 0;
 }
 
+/* A mark of Chinese text: CJK punctuation, fullwidth forms, the marks of
+ * General Punctuation (quotes, dashes, ellipsis). */
+static int chinese_mark(uint32_t cp)
+{
+    return zh_is_cjk_punct(cp) || (cp >= 0x3000 && cp <= 0x303F) ||
+           (cp >= 0xFF01 && cp <= 0xFF5E) || (cp >= 0x2010 && cp <= 0x2027);
+}
+
 /* A character a restoration may give: what Chinese text read so holds. */
 static int c1_char_ok(uint32_t cp)
 {
-    return zh_is_han(cp) || zh_is_cjk_punct(cp) ||
-           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF5E) ||
-           (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0xC0 && cp <= 0x17F);
+    return zh_is_han(cp) || chinese_mark(cp) || (cp >= 0xC0 && cp <= 0x17F);
 }
 
 /* The candidates of a three-byte lead that lost both continuation bytes,
@@ -4009,15 +4015,25 @@ static int after_read(const work *w, size_t k, int gbk)
     if (k == 0)
         return 0;
     const unit *a = &w->u[k - 1];
-    if (!a->ok || a->blen < 3 ||
-        !((a->cp >= 0x2010 && a->cp <= 0x206F) ||
-          (a->cp >= 0x3000 && a->cp <= 0x303F) ||
-          (a->cp >= 0xFF00 && a->cp <= 0xFF65)))
+    if (!a->ok || a->blen < 3 || !chinese_mark(a->cp))
         return 0;
     for (uint32_t q = a->bs; q <= w->u[k].bs; q++)
         if (w->fl[q] && !(gbk && q < w->u[k].bs))
             return 0;
     return 1;
+}
+
+/* 1 when the ASCII unit k, the second byte of a pair of T whose next
+ * character is T's nc, belongs to the run though no ASCII word goes on
+ * after it: the pair is a private-use character, which no text has
+ * (象`*' read as GB18030 keeps A1 60 as U+E4E6 before the *); or the byte
+ * is a word of one letter (between_read), or follows a mark before ASCII
+ * punctuation (after_read). gbk: GBK misread the text. */
+static int trail_read(const work *w, size_t k, size_t nc, int gbk)
+{
+    uint32_t next = nc < w->n ? w->cp[nc] : 0;
+    return is_pua(w->cp[nc - 1]) || between_read(w, k, gbk) ||
+           (next > 0x20 && next < 0x7F && after_read(w, k, gbk));
 }
 
 /* All candidate repairs of chain ch in w->cp[0..n), appended to out. The
@@ -4172,17 +4188,12 @@ static int find_chain(work *w, int chain_id, uint32_t lprev, uint32_t rnext,
                     !(any_ascii ? tail >= 0x40 && tail <= 0x7E
                                 : zh_is_ascii_alnum(tail)))
                     break;
-                /* ...or anywhere where the pair is a private-use
-                 * character, which no text has (象`*' read as GB18030
-                 * keeps A1 60 as U+E4E6 before the *). */
+                /* ...or, where E is UTF-8, where the reading shows the
+                 * byte was taken whole (trail_read). */
                 size_t nc = w->ci[be] + 1;
                 if ((nc >= n || !zh_is_ascii_alnum(w->cp[nc])) &&
-                    !(any_ascii && is_pua(w->cp[w->ci[be]])) &&
                     !(any_ascii &&
-                      between_read(w, uz, ch->misread.kind == CK_GBK)) &&
-                    !(any_ascii && nc < n && w->cp[nc] > 0x20 &&
-                      w->cp[nc] < 0x7F &&
-                      after_read(w, uz, ch->misread.kind == CK_GBK)))
+                      trail_read(w, uz, nc, ch->misread.kind == CK_GBK)))
                     break;
                 w->u[uz].ok = 1;
                 uz++;
