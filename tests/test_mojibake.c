@@ -410,6 +410,14 @@ static const struct {
     /* ...and after a mark, before ASCII punctuation (。` read as 銆 and
      * 俙, 82 60, then #) */
     {"杩愯(Go)銆俙#", "运行(Go)。`#"}, /* utf8-gbk */
+    /* Text whose own characters were lost (U+FFFD kept by its writer)
+     * before the line's end and before ASCII: no misreading, fix leaves
+     * it (the reading refused where one lost byte stands alone there is
+     * a misreading's only) */
+    {"李先生说他的名字叫王\xef\xbf\xbd\xef\xbf\xbd",
+     "李先生说他的名字叫王\xef\xbf\xbd\xef\xbf\xbd"},
+    {"这份文件已经损坏\xef\xbf\xbd\xef\xbf\xbd 请重新下载",
+     "这份文件已经损坏\xef\xbf\xbd\xef\xbf\xbd 请重新下载"},
     /* Lossy verse whose Big5 bytes hold an ASCII letter (稍 is B5 79):
      * the guesses for its U+FFFD are no evidence (not ╵y); fix leaves
      * the line as it is */
