@@ -4399,9 +4399,12 @@ static int cand_cmp(const void *x, const void *y)
 }
 
 /* 1 when the line has at most ZH_SHORT_LINE characters that start the
- * mojibake of ZH_MF_* flag `need`: such a line is restored whether or not
- * its plain reading gains. Counted once per flag (bit fb of *known, the
- * answer in *shorts): chains share them. */
+ * mojibake of ZH_MF_* flag `need`, and at least one: such a line is
+ * restored whether or not its plain reading gains. A line with none has
+ * nothing of that misreading, only marks (a line of GBK mojibake read as
+ * Big5 has U+FFFD and Han that Big5 reads), and their guesses are no
+ * evidence. Counted once per flag (bit fb of *known, the answer in
+ * *shorts): chains share them. */
 static int short_span(const work *w, uint8_t need, unsigned *known,
                       unsigned *shorts)
 {
@@ -4412,7 +4415,7 @@ static int short_span(const work *w, uint8_t need, unsigned *known,
             span += w->cp[i] >= 0x80 && w->cp[i] <= 0xFFFF &&
                     (zh_moji_flags[w->cp[i]] & need);
         *known |= 1u << fb;
-        if (span <= ZH_SHORT_LINE)
+        if (span >= 1 && span <= ZH_SHORT_LINE)
             *shorts |= 1u << fb;
     }
     return *shorts >> fb & 1;

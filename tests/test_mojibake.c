@@ -423,6 +423,12 @@ static const struct {
      * the line as it is */
     {"\xef\xbf\xbd" "稍" "\xef\xbf\xbd" "著意斟量过，天下事、无穷尽。",
      "\xef\xbf\xbd" "稍" "\xef\xbf\xbd" "著意斟量过，天下事、无穷尽。"},
+    /* A line none of whose characters UTF-8 read as Big5 makes (no
+     * stretch of Big5 misreading to restore, only two marks beside GBK
+     * mojibake left unrepaired): Big5's restoration of its marks is no
+     * evidence (it made 。边 of ��器, the 器 a real character) */
+    {"一個安全的鐩磋\xef\xbf\xbd\xef\xbf\xbd器。進而",
+     "一個安全的鐩磋\xef\xbf\xbd\xef\xbf\xbd器。進而"},
     /* ...and where the mark before lost a byte (按“q” read by GB18030:
      * 80 lost, 9C 71 read as 渜) */
     {"鎸夆\xef\xbf\xbd" "渜鈥濋\xef\xbf\xbd\xef\xbf\xbd" "鍑恒\xef\xbf\xbd\xef\xbf\xbd", "按“q”退出。"}, /* utf8-gb18030 */
