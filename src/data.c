@@ -14,20 +14,6 @@
 
 #define ZH_MAX_CP 0x10FFFFu
 
-/* ---- Script ------------------------------------------------------------ */
-
-int zh_script_class(uint32_t cp)
-{
-    switch (zh_script_bits(cp)) {
-    case 2:
-        return ZH_SCRIPT_SIMPLIFIED;
-    case 3:
-        return ZH_SCRIPT_TRADITIONAL;
-    default:
-        return ZH_SCRIPT_BOTH;
-    }
-}
-
 /* ---- Pinyin syllables -------------------------------------------------- */
 
 /* Decode one UTF-8 sequence at s[*i] (i < len). Returns the code point

@@ -51,8 +51,15 @@ enum zh_script {
 };
 
 /* Script class of cp (enum zh_script), from OpenCC's character tables
- * (dicts/script.tsv). O(1): a two-level table. */
-int zh_script_class(uint32_t cp);
+ * (dicts/script.tsv). O(1): a two-level table; inline, as the encoding
+ * rules ask it of every character they restore. */
+static inline int zh_script_class(uint32_t cp)
+{
+    unsigned bits = zh_script_bits(cp);
+    return bits == 2   ? ZH_SCRIPT_SIMPLIFIED
+           : bits == 3 ? ZH_SCRIPT_TRADITIONAL
+                       : ZH_SCRIPT_BOTH;
+}
 
 /* ---- Box drawing (dicts/box.tsv, from UnicodeData.txt) ---------------- */
 
