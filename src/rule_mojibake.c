@@ -844,12 +844,53 @@ static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; 
 
 static int line_suspicious(const unsigned char *s, size_t len);
 
+/* 1 when the GBK bytes of a, then of mark (a GBK private-use pair, or
+ * the euro sign as A2 E3), then of b hold a UTF-8 sequence of three or
+ * four bytes that starts in a's bytes and takes mark's first byte: what
+ * UTF-8 read as GBK makes of such a pair. Text that uses a private-use
+ * character (a rare character of an old font, 白 then U+E1E5 in verse:
+ * B0 D7, AF B0) has none. */
+static int mark_continues_utf8(uint32_t a, uint32_t mark, uint32_t b)
+{
+    const codec gbk = {CK_GBK, 0};
+    uint16_t u[6];
+    int na = encode_char(gbk, a, u), nm = 2, nb;
+    if (na <= 0)
+        return 0;
+    if (mark == 0x20AC) {
+        u[na] = 0xA2;
+        u[na + 1] = 0xE3;
+    } else if (encode_char(gbk, mark, u + na) != 2) {
+        return 0;
+    }
+    nb = encode_char(gbk, b, u + na + nm);
+    size_t n = (size_t)(na + nm + (nb > 0 ? nb : 0));
+    size_t at = (size_t)na; /* mark's first byte */
+    for (size_t s = at; s-- > 0 && at - s <= 3;) {
+        unsigned c = u[s];
+        if (c >= 0x80 && c < 0xC0)
+            continue; /* a continuation byte: the lead is further back */
+        if (c < 0xE0 || c > 0xF4)
+            return 0;
+        size_t len = c >= 0xF0 ? 4 : 3;
+        if (s + len <= at || s + len > n)
+            return 0;
+        for (size_t k = s + 1; k < s + len; k++)
+            if (u[k] < 0x80 || u[k] >= 0xC0)
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* 1 when text[0..len) shows a decoder that read UTF-8 as GBK the way
  * GB18030 decoders do: a private-use character of GBK's user-defined
  * pairs between two other non-ASCII characters, or the euro sign (A2 E3)
- * between two Han characters. Python's gbk loses those pairs (U+FFFD for
- * the lead) and has no euro sign, where a GB18030 decoder loses a byte
- * inside a run only when it is 80, which leads nothing. */
+ * between two Han characters, whose bytes continue a UTF-8 sequence
+ * begun in the character before (mark_continues_utf8). Python's gbk loses
+ * those pairs (U+FFFD for the lead) and has no euro sign, where a GB18030
+ * decoder loses a byte inside a run only when it is 80, which leads
+ * nothing. */
 static int pua_read_shown(const char *text, size_t len)
 {
     /* Those characters are EE 80 80-EE A1 A4 and E2 82 AC: a line with
@@ -860,8 +901,9 @@ static int pua_read_shown(const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         i += zh_utf8_decode((const unsigned char *)text + i, len - i, &cp);
-        if ((gbk_user_defined(prev) && prev2 >= 0x80 && cp >= 0x80) ||
-            (prev == 0x20AC && zh_is_han(prev2) && zh_is_han(cp)))
+        if (((gbk_user_defined(prev) && prev2 >= 0x80 && cp >= 0x80) ||
+             (prev == 0x20AC && zh_is_han(prev2) && zh_is_han(cp))) &&
+            mark_continues_utf8(prev2, prev, cp))
             return 1;
         prev2 = prev;
         prev = cp;
