@@ -4668,6 +4668,13 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
              * as Big5, whose whole-segment restoration was the costliest
              * work on such lines and never won there). */
             int open = explained * 10 < high * 9;
+            /* Big5's whole-segment restoration, the costliest search,
+             * also waits for a line the chains before explain less than
+             * half of: what they left of a line of UTF-8 read as GBK is
+             * its lost bytes, not Big5's. */
+            if (chains[k].misread.kind == CK_BIG5 &&
+                chains[k].real.kind == CK_UTF8 && explained * 2 >= high)
+                open = 0;
             if ((gains && open) || skip || (is_short && open) ||
                 c1_line(w, &chains[k])) {
                 w->restored++;
