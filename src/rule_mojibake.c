@@ -4570,6 +4570,8 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         if (skip && chains[k].misread.kind == skip->kind &&
             chains[k].misread.sb == skip->sb)
             continue;
+        /* Whether the chains before left most of the line unexplained. */
+        int open = explained * 10 < high * 9;
         int other_western = chains[k].misread.kind == CK_SB &&
                             chains[k].misread.sb != ZH_SB_CP1252 &&
                             chains[k].real.kind == CK_UTF8 && !other_sb &&
@@ -4605,7 +4607,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
          * say), it is not GBK or Big5 text read as the other as well: one
          * line is not misread two ways. (The swaps' plain readings were a
          * sixth of the work on lines of UTF-8 read as GBK.) */
-        if (is_swap(&chains[k]) && high && explained * 10 >= high * 9)
+        if (is_swap(&chains[k]) && !open)
             continue;
         /* GBK and Big5 read as each other: the one decoder produced every
          * character of the line, so all of them encode back. */
@@ -4630,7 +4632,7 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
         /* Whether the plain reading gains matters below only where the
          * line is still open, no layer is being undone and the line is
          * not short (a short one is restored either way). */
-        w->probe = explained * 10 < high * 9 && !skip &&
+        w->probe = open && !skip &&
                            !short_span(w, chains[k].need, &short_known,
                                        &short_span_bits)
                        ? PROBE_GAINS
@@ -4662,16 +4664,14 @@ static int find_all(work *w, uint8_t flags, const codec *skip, uint32_t lprev,
              * short line. */
             int is_short = short_span(w, chains[k].need, &short_known,
                                       &short_span_bits);
-            /* ...unless the chains before have explained the line: then
-             * a plain reading that gains somewhere is no reason either
-             * (UTF-8 read as GBK, lost bytes and all, also reads in places
-             * as Big5, whose whole-segment restoration was the costliest
-             * work on such lines and never won there). */
-            int open = explained * 10 < high * 9;
-            /* Big5's whole-segment restoration, the costliest search,
-             * also waits for a line the chains before explain less than
-             * half of: what they left of a line of UTF-8 read as GBK is
-             * its lost bytes, not Big5's. */
+            /* ...unless the chains before have explained the line (open):
+             * then a plain reading that gains somewhere is no reason
+             * either (UTF-8 read as GBK, lost bytes and all, also reads in
+             * places as Big5, whose whole-segment restoration was the
+             * costliest work on such lines and never won there). That
+             * restoration also waits for a line they explain less than
+             * half of: what they left of UTF-8 read as GBK is its lost
+             * bytes, not Big5's. */
             if (chains[k].misread.kind == CK_BIG5 &&
                 chains[k].real.kind == CK_UTF8 && explained * 2 >= high)
                 open = 0;
