@@ -844,27 +844,29 @@ static int gbk_user_defined(uint32_t cp) { return cp >= 0xE000 && cp <= 0xE864; 
 
 static int line_suspicious(const unsigned char *s, size_t len);
 
-/* 1 when the GBK bytes of a, then of mark (a GBK private-use pair, or
- * the euro sign as A2 E3), then of b hold a UTF-8 sequence of three or
- * four bytes that starts in a's bytes and takes mark's first byte: what
- * UTF-8 read as GBK makes of such a pair. Text that uses a private-use
+static int euro_bytes(codec d, const uint16_t *b, size_t nb, uint32_t next,
+                      uint16_t out[2]);
+
+/* 1 when the GBK bytes of a, then of mark, then of b are what UTF-8 read
+ * as GBK makes: a UTF-8 sequence of three or four bytes begun in a's
+ * bytes takes mark's first byte. For mark a GBK private-use pair (是覆 =
+ * E6 98 AF E8 A6 86 is 鏄, AF E8, ...); for the euro sign, where the GBK
+ * chain re-encodes it as A2 E3 (euro_bytes). Text that uses a private-use
  * character (a rare character of an old font, 白 then U+E1E5 in verse:
  * B0 D7, AF B0) has none. */
 static int mark_continues_utf8(uint32_t a, uint32_t mark, uint32_t b)
 {
     const codec gbk = {CK_GBK, 0};
     uint16_t u[6];
-    int na = encode_char(gbk, a, u), nm = 2, nb;
+    int na = encode_char(gbk, a, u);
     if (na <= 0)
         return 0;
-    if (mark == 0x20AC) {
-        u[na] = 0xA2;
-        u[na + 1] = 0xE3;
-    } else if (encode_char(gbk, mark, u + na) != 2) {
+    if (mark == 0x20AC)
+        return euro_bytes(gbk, u, (size_t)na, b, u + na) == 2;
+    if (encode_char(gbk, mark, u + na) != 2)
         return 0;
-    }
-    nb = encode_char(gbk, b, u + na + nm);
-    size_t n = (size_t)(na + nm + (nb > 0 ? nb : 0));
+    int nb = encode_char(gbk, b, u + na + 2);
+    size_t n = (size_t)(na + 2 + (nb > 0 ? nb : 0));
     size_t at = (size_t)na; /* mark's first byte */
     for (size_t s = at; s-- > 0 && at - s <= 3;) {
         unsigned c = u[s];
