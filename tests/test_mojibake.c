@@ -410,6 +410,13 @@ static const struct {
     /* ...and after a mark, before ASCII punctuation (。` read as 銆 and
      * 俙, 82 60, then #) */
     {"杩愯(Go)銆俙#", "运行(Go)。`#"}, /* utf8-gbk */
+    /* ...and where the mark before lost a byte (按“q” read by GB18030:
+     * 80 lost, 9C 71 read as 渜) */
+    {"鎸夆\xef\xbf\xbd" "渜鈥濋\xef\xbf\xbd\xef\xbf\xbd" "鍑恒\xef\xbf\xbd\xef\xbf\xbd", "按“q”退出。"}, /* utf8-gb18030 */
+    /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
+     * that pairs with the marks before it */
+    {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
+    {"鏃犳硶璇诲彇鏂囦欢鈥渰0}鈥?: {1}銆?", "无法读取文件“{0}”: {1}。"}, /* utf8-gb18030-lost-question */
     /* Text whose own characters were lost (U+FFFD kept by its writer)
      * before the line's end and before ASCII: no misreading, fix leaves
      * it (the reading refused where one lost byte stands alone there is
@@ -429,13 +436,6 @@ static const struct {
      * evidence (it made 。边 of ��器, the 器 a real character) */
     {"一個安全的鐩磋\xef\xbf\xbd\xef\xbf\xbd器。進而",
      "一個安全的鐩磋\xef\xbf\xbd\xef\xbf\xbd器。進而"},
-    /* ...and where the mark before lost a byte (按“q” read by GB18030:
-     * 80 lost, 9C 71 read as 渜) */
-    {"鎸夆\xef\xbf\xbd" "渜鈥濋\xef\xbf\xbd\xef\xbf\xbd" "鍑恒\xef\xbf\xbd\xef\xbf\xbd", "按“q”退出。"}, /* utf8-gb18030 */
-    /* ...the byte lost after E2 80 (鈥?): “ (9C) or ” (9D), the one
-     * that pairs with the marks before it */
-    {"鎵句笉鍒板悕绉扳?渰0}鈥濄?備綘鏄惁鎸囩殑鏄?渰1}鈥??", "找不到名称“{0}”。你是否指的是“{1}”?"}, /* utf8-gb18030-lost-question */
-    {"鏃犳硶璇诲彇鏂囦欢鈥渰0}鈥?: {1}銆?", "无法读取文件“{0}”: {1}。"}, /* utf8-gb18030-lost-question */
     /* ” (E2 80 9D) after ASCII, its 9D undefined in Windows-1252 and
      * dropped: â€ before a Chinese character */
     {"å¦‚æžœä¿®é¥°å™¨å‡ºçŽ°åœ¨â€œexportâ€æˆ–â€œexport defaultâ€ä¹‹åŽã€‚", "如果修饰器出现在“export”或“export default”之后。"},
