@@ -31,8 +31,12 @@
  * lost byte and a folded mark (`?:雎栽谧钺?(hòu)`: 。忽略在最後 read a
  * byte late, whose last lead met the annotation of 後): the character
  * before the '?' is no character of the text, so no code of the
- * annotator's could straddle it. gbk-out-of-step reads the run. */
-static int ends_run_out_of_step(const char *t, size_t i)
+ * annotator's could straddle it. gbk-out-of-step reads the run. A lost
+ * byte before `from` is no such start: a repair of this rule took it as
+ * the end of the run it re-read (目錄中、 as `?(huài)夸浿?,、`, with a
+ * stray comma before 、, and then 較低優先級?(huài)夸浿型).
+ */
+static int ends_run_out_of_step(const char *t, size_t i, size_t from)
 {
     size_t k = i;
     for (int n = 0; n < RUN_REACH && k > 0; n++) {
@@ -40,8 +44,8 @@ static int ends_run_out_of_step(const char *t, size_t i)
         if (b < 0x80) {
             /* the folded mark (，：；！？ with its lead lost), after the
              * lost byte's mark */
-            return k < i && k >= 2 && strchr(",:;!?", (int)b) &&
-                   t[k - 2] == '?';
+            return k < i && k >= 2 && k - 2 >= from &&
+                   strchr(",:;!?", (int)b) && t[k - 2] == '?';
         }
         size_t s0;
         (void)zh_cp_before(t, k, &s0);
@@ -67,6 +71,7 @@ static zhfix_status scan_straddle(zh_scan *scan)
     int usage_built = 0;
     zh_fold_cache fold = {0, -1};
     zhfix_status st = ZHFIX_OK;
+    size_t repaired_to = 0; /* the end of the last repair */
     for (size_t i = 1;
          zh_hot_pos(scan, ZH_TRIG_QUESTION | ZH_TRIG_FFFD, &walk, &i) &&
          i + 2 < len;
@@ -98,7 +103,8 @@ static zhfix_status scan_straddle(zh_scan *scan)
             prev = folded;
         unsigned char pb[2];
         if (!(zh_is_han(prev) || zh_is_cjk_punct(prev)) || !zh_gbk_ready() ||
-            zh_gbk_encode(prev, pb) != 2 || ends_run_out_of_step(t, i))
+            zh_gbk_encode(prev, pb) != 2 ||
+            ends_run_out_of_step(t, i, repaired_to))
             continue;
         const uint32_t *chars;
         size_t nc = zh_reading_chars(t + syl, syllen, &chars);
@@ -138,6 +144,7 @@ static zhfix_status scan_straddle(zh_scan *scan)
                      "pinyin pasted inside a character (GBK)", detail);
         if (st != ZHFIX_OK)
             break;
+        repaired_to = r.end;
         i = r.end - 1;
     }
     zh_doc_usage_free(usage);

@@ -411,6 +411,14 @@ static const fix_case repairs[] = {
      "中的任何額外的位,。",
      "並且在每個字節(jié)中按從低到高的次序接受(每)位,。忽略在最後(hòu)的字節(jié)"
      "中的任何額外的位,。"},
+    /* ...but a '?,' this rule took as the end of the run it re-read is
+     * no such start (目錄中、 with a stray comma before 、): the second
+     * straddle is read too. The 。 at its end went with a private-use
+     * pair (件。 = BC FE A1 A3 read a byte late: FE A1 dropped, then A3
+     * before the space) and stays lost. */
+    {"pinyin-straddle,halfwidth-punct",
+     "位於較高優先級?(huài)夸浿?,、低優先級?(huài)夸浿械呐渲梦募? 對於",
+     "位於較高優先級目錄中,、低優先級目錄中的配置文件 對於"},
     /* a lost character that an annotation names, read with the
      * character after the annotation (聲明, not 生明: shēng names both) */
     {"pinyin-straddle",
